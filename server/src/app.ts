@@ -1,0 +1,48 @@
+/**
+ * buildApp(deps): routes, hooks and error handling. Never reads the environment and never listens:
+ * main.ts does that, tests call inject().
+ */
+import { randomBytes } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Deps } from './deps.js';
+import { adminGuard } from './http/admin-auth.js';
+import { installAudit } from './http/audit.js';
+import { installErrorHandling } from './http/error-handler.js';
+import { FailureLimiter } from './http/failure-limiter.js';
+import { eventRoutes } from './http/routes/events.js';
+import { healthRoutes } from './http/routes/health.js';
+import { webhookRoutes } from './http/routes/webhooks.js';
+import './http/fastify-types.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // One line per request comes from http/audit.ts instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: deps.config.trustProxy === false ? false : deps.config.trustProxy,
+    bodyLimit: 64 * 1024,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    // Keep a caller's X-Request-Id when it is sane, so logs correlate across a proxy.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomBytes(8).toString('hex');
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  installErrorHandling(app);
+  installAudit(app, deps);
+
+  const adminFailures = new FailureLimiter('bad-admin-token', deps.config.badSignatureRateLimit, deps);
+  const admin = adminGuard(deps, adminFailures);
+
+  await app.register(healthRoutes(deps));
+  await app.register(webhookRoutes(deps));
+  await app.register(eventRoutes(deps, admin));
+  return app;
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+/**
+ * CLI composition root (commander): parses arguments, loads the configuration once, runs one command.
+ * With main.ts, the only file that may exit the process. Exit codes: 0 ok, 1 failure, 2 usage, 78 bad config.
+ */
+import { existsSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { doctorCommand } from './cli/commands/doctor.js';
+import { eventsCommand } from './cli/commands/events.js';
+import { pruneCommand } from './cli/commands/prune.js';
+import { loadConfig, type Config } from './config.js';
+import { AppError, ConfigError, EXIT_CONFIG, errorMessage } from './errors.js';
+import { serve } from './main.js';
+import { VERSION } from './version.js';
+
+function config(): Config {
+  // A .env in the working directory fills in variables the environment does not set.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  return loadConfig(process.env);
+}
+
+function fail(e: unknown): never {
+  if (e instanceof ConfigError) {
+    process.stderr.write(`podup: ${e.message}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+  if (e instanceof AppError) {
+    process.stderr.write(`podup: ${e.message}\n${e.hint ? `  fix: ${e.hint}\n` : ''}`);
+    process.exit(e.code === 'STATE_DIR_UNUSABLE' ? EXIT_CONFIG : e.code === 'INVALID_QUERY' || e.code === 'BAD_REQUEST' ? 2 : 1);
+  }
+  process.stderr.write(`podup: ${errorMessage(e)}\n`);
+  process.exit(1);
+}
+
+const run =
+  <A extends unknown[]>(fn: (...args: A) => number | Promise<number>) =>
+  async (...args: A): Promise<void> => {
+    try {
+      process.exitCode = await fn(...args);
+    } catch (e) {
+      fail(e);
+    }
+  };
+
+const program = new Command('podup')
+  .description('Webhook-driven Podman auto-update dispatcher')
+  .version(VERSION, '-V, --version')
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('serve')
+  .description('run the HTTP server (also under systemd socket activation)')
+  .action(async () => {
+    try {
+      await serve(config(), {
+        env: { LISTEN_FDS: process.env.LISTEN_FDS, LISTEN_PID: process.env.LISTEN_PID },
+        pid: process.pid,
+        exit: (code) => process.exit(code),
+      });
+      // Children (podman, systemctl) must not think the socket was passed to them.
+      delete process.env.LISTEN_FDS;
+      delete process.env.LISTEN_PID;
+      delete process.env.LISTEN_FDNAMES;
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+program
+  .command('doctor')
+  .description('check configuration, state directory, database, systemd over D-Bus, Podman API and registries')
+  .option('--json', 'machine-readable output')
+  .action(run((opts: { json?: boolean }) => doctorCommand(config(), opts)));
+
+program
+  .command('events')
+  .description('show the event log (newest first)')
+  .option('-n, --limit <n>', 'how many events', '50')
+  .option('--route <route>', 'route pattern, e.g. /webhooks/github')
+  .addOption(
+    new Option('--outcome <outcome>', 'outcome').choices([
+      'ok',
+      'accepted',
+      'duplicate',
+      'ignored',
+      'recorded',
+      'pong',
+      'rejected',
+      'rate-limited',
+      'error',
+    ]),
+  )
+  .option('--event <event>', 'GitHub event, e.g. package')
+  .option('--delivery <id>', 'X-GitHub-Delivery id')
+  .option('--image <ref>', 'normalised image, e.g. ghcr.io/acme/app:stable')
+  .option('--task <id>', 'task id')
+  .option('--status <code>', 'HTTP status')
+  .option('--since <time>', 'ISO date, unix ms, or a duration such as 24h')
+  .option('--until <time>', 'ISO date, unix ms, or a duration')
+  .option('--json', 'machine-readable output')
+  .action(run((opts: Parameters<typeof eventsCommand>[1]) => eventsCommand(config(), opts)));
+
+program
+  .command('prune')
+  .description('delete events and delivery ids older than a cutoff, expired rate-limit rows; then VACUUM')
+  .option('--older-than <duration>', 'age cutoff, e.g. 30d', '30d')
+  .option('--dry-run', 'only count what would be removed')
+  .option('--json', 'machine-readable output')
+  .action(run((opts: { olderThan: string; dryRun?: boolean; json?: boolean }) => pruneCommand(config(), opts)));
+
+program
+  .command('version')
+  .description('print the version')
+  .action(() => {
+    process.stdout.write(`${VERSION}\n`);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    process.exit(e.exitCode === 0 ? 0 : 2);
+  }
+  fail(e);
+}

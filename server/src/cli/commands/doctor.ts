@@ -1,0 +1,110 @@
+/**
+ * podup doctor: one screen, one line per part, each ok / warn / FAIL with the fix.
+ * Exit status 1 when any line fails.
+ */
+import { PodmanApi } from '../../adapters/podman/podman-api.js';
+import { pingRegistry } from '../../adapters/registry/registry-ping.js';
+import { SystemdBus } from '../../adapters/systemd/systemd-bus.js';
+import type { Config } from '../../config.js';
+import { openDatabase } from '../../db/database.js';
+import { dbProbe } from '../../db/db-probe.js';
+import { AppError, errorMessage } from '../../errors.js';
+import { VERSION } from '../../version.js';
+import { printJson } from '../output.js';
+
+export type Level = 'ok' | 'warn' | 'fail';
+
+export interface DoctorLine {
+  check: string;
+  level: Level;
+  detail: string;
+  fix?: string | undefined;
+}
+
+const TIMEOUT_MS = 3000;
+
+async function probe(check: string, run: () => Promise<string> | string): Promise<DoctorLine> {
+  try {
+    return { check, level: 'ok', detail: await run() };
+  } catch (e) {
+    return { check, level: 'fail', detail: errorMessage(e), fix: e instanceof AppError ? e.hint : undefined };
+  }
+}
+
+export async function doctorLines(config: Config): Promise<DoctorLine[]> {
+  const lines: DoctorLine[] = [
+    {
+      check: 'config',
+      level: 'ok',
+      detail: `listen ${config.httpAddr.host}:${config.httpAddr.port}, systemd ${config.systemdScope} scope, state ${config.stateDir}`,
+    },
+    config.webhookSecret
+      ? { check: 'webhook secret', level: 'ok', detail: 'set' }
+      : {
+          check: 'webhook secret',
+          level: 'fail',
+          detail: 'not set: webhook routes answer 503',
+          fix: 'set PODUP_GITHUB_WEBHOOK_SECRET (or _FILE, or the systemd credential github-webhook-secret)',
+        },
+    config.adminToken
+      ? { check: 'admin token', level: 'ok', detail: 'set' }
+      : {
+          check: 'admin token',
+          level: 'warn',
+          detail: config.devOpenAdmin ? 'not set, admin API OPEN (PODUP_DEV_OPEN_ADMIN=1)' : 'not set: admin API answers 503',
+          fix: 'set PODUP_ADMIN_TOKEN to a random string of 16+ characters (openssl rand -hex 32)',
+        },
+  ];
+
+  let dbLine: DoctorLine;
+  try {
+    const db = openDatabase({ stateDir: config.stateDir, dbPath: config.dbPath, sync: config.dbSync });
+    try {
+      const version = db.pragma('user_version', { simple: true }) as number;
+      const integrity = db.pragma('quick_check', { simple: true }) as string;
+      const write = await dbProbe(db, config.stateDir).check(TIMEOUT_MS);
+      dbLine =
+        integrity === 'ok'
+          ? { check: 'database', level: 'ok', detail: `${config.dbPath} (schema ${version}); ${write}` }
+          : { check: 'database', level: 'fail', detail: `integrity check: ${integrity}`, fix: 'restore a backup of the state directory' };
+    } finally {
+      db.close();
+    }
+  } catch (e) {
+    dbLine = { check: 'database', level: 'fail', detail: errorMessage(e), fix: e instanceof AppError ? e.hint : undefined };
+  }
+  lines.push({ check: 'state dir', level: dbLine.level === 'ok' ? 'ok' : dbLine.level, detail: config.stateDir }, dbLine);
+
+  const systemd = new SystemdBus(config.systemdScope, config.dbusAddress);
+  const podman = new PodmanApi(config.podmanSocket);
+  try {
+    lines.push(
+      ...(await Promise.all([
+        probe(`systemd (${config.systemdScope})`, () => systemd.ping(TIMEOUT_MS)),
+        probe('podman API', async () => `${config.podmanSocket}: ${await podman.ping(TIMEOUT_MS)}`),
+        ...config.registryCheck.map((r) => probe(`registry ${r}`, () => pingRegistry(r, TIMEOUT_MS))),
+      ])),
+    );
+  } finally {
+    systemd.close();
+    await podman.close();
+  }
+  return lines;
+}
+
+export async function doctorCommand(config: Config, opts: { json?: boolean }): Promise<number> {
+  const lines = await doctorLines(config);
+  const failed = lines.some((l) => l.level === 'fail');
+  if (opts.json) {
+    printJson({ version: VERSION, ok: !failed, checks: lines });
+  } else {
+    process.stdout.write(`podup ${VERSION} doctor\n`);
+    const width = Math.max(...lines.map((l) => l.check.length));
+    for (const l of lines) {
+      const mark = l.level === 'ok' ? 'ok  ' : l.level === 'warn' ? 'warn' : 'FAIL';
+      process.stdout.write(`  ${mark}  ${l.check.padEnd(width)}  ${l.detail}\n`);
+      if (l.fix && l.level !== 'ok') process.stdout.write(`        ${''.padEnd(width)}  fix: ${l.fix}\n`);
+    }
+  }
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,248 @@
+/**
+ * Configuration comes from the environment (plus an optional .env loaded by the entry points), is validated
+ * once here, and every bad variable is reported together. Nothing else in the server reads process.env.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import ms from 'ms';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+export type SystemdScope = 'user' | 'system';
+export type LogFormat = 'json' | 'journal';
+
+export interface RatePolicy {
+  /** Events allowed per window; 0 disables the limit. */
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+export interface HttpAddr {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface Config {
+  readonly httpAddr: HttpAddr;
+  readonly stateDir: string;
+  readonly dbPath: string;
+  readonly webhookSecret: string | undefined;
+  readonly adminToken: string | undefined;
+  readonly devOpenAdmin: boolean;
+  readonly podmanSocket: string;
+  readonly systemdScope: SystemdScope;
+  /** From the standard D-Bus environment for the chosen scope. */
+  readonly dbusAddress: string;
+  readonly idleExitMs: number | undefined;
+  readonly logLevel: string;
+  readonly logFormat: LogFormat;
+  readonly webhookBodyLimit: number;
+  readonly imageRateLimit: RatePolicy;
+  readonly badSignatureRateLimit: RatePolicy;
+  readonly trustProxy: string[] | false;
+  readonly dbSync: 'full' | 'normal';
+  readonly registryCheck: string[];
+}
+
+type Env = Record<string, string | undefined>;
+
+const TRUE = new Set(['1', 'true', 'yes', 'on']);
+const FALSE = new Set(['0', 'false', 'no', 'off', '']);
+
+const bool = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const s = (v ?? '').trim().toLowerCase();
+    if (TRUE.has(s)) return true;
+    if (FALSE.has(s)) return false;
+    ctx.addIssue({ code: 'custom', message: `must be one of 1/0, true/false, yes/no, on/off (got "${v}")` });
+    return z.NEVER;
+  });
+
+const duration = (what: string) =>
+  z.string().transform((v, ctx) => {
+    const parsed = ms(v.trim() as ms.StringValue);
+    if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed <= 0) {
+      ctx.addIssue({ code: 'custom', message: `${what} must be a duration such as 30s, 10m, 2h (got "${v}")` });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1 << 20, mb: 1 << 20, mib: 1 << 20 };
+const byteSize = z.string().transform((v, ctx) => {
+  const m = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(v);
+  const unit = SIZE_UNITS[(m?.[2] ?? 'x').toLowerCase()];
+  const n = m && unit !== undefined ? Number(m[1]) * unit : NaN;
+  if (!Number.isSafeInteger(n) || n < 1024 || n > 64 << 20) {
+    ctx.addIssue({ code: 'custom', message: `must be a size between 1KiB and 64MiB such as 1MiB or 524288 (got "${v}")` });
+    return z.NEVER;
+  }
+  return n;
+});
+
+/** "60/1h" = 60 events per hour; "0" or "off" disables the limit. */
+const ratePolicy = z.string().transform((v, ctx): RatePolicy => {
+  const s = v.trim().toLowerCase();
+  if (s === '0' || s === 'off') return { limit: 0, windowMs: 1 };
+  const m = /^(\d+)\s*\/\s*(\S+)$/.exec(s);
+  const limit = m ? Number(m[1]) : NaN;
+  const windowMs = m ? ms((m[2] ?? '') as ms.StringValue) : NaN;
+  if (!Number.isSafeInteger(limit) || limit < 1 || typeof windowMs !== 'number' || !(windowMs > 0)) {
+    ctx.addIssue({ code: 'custom', message: `must look like 60/1h (count/window) or off (got "${v}")` });
+    return z.NEVER;
+  }
+  return { limit, windowMs };
+});
+
+const httpAddr = z.string().transform((v, ctx): HttpAddr => {
+  const m = /^(?:\[([0-9a-f:.]+)\]|([^:[\]]+)):(\d{1,5})$/i.exec(v.trim());
+  const port = m ? Number(m[3]) : NaN;
+  const host = m ? (m[1] ?? m[2] ?? '') : '';
+  if (!m || !(port >= 0 && port <= 65535) || host === '') {
+    ctx.addIssue({ code: 'custom', message: `must be host:port such as 127.0.0.1:25111 or [::1]:25111 (got "${v}")` });
+    return z.NEVER;
+  }
+  return { host, port };
+});
+
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+const schema = z.object({
+  PODUP_HTTP_ADDR: httpAddr.prefault('127.0.0.1:25111'),
+  PODUP_STATE_DIR: z.string().min(1, 'must not be empty').default('./state'),
+  PODUP_ADMIN_TOKEN_VALUE: z
+    .string()
+    .min(16, 'must be at least 16 characters (use e.g. `openssl rand -hex 32`)')
+    .optional(),
+  PODUP_DEV_OPEN_ADMIN: bool,
+  PODUP_PODMAN_SOCKET: z.string().min(1).optional(),
+  PODUP_SYSTEMD_SCOPE: z.enum(['user', 'system'], { message: 'must be "user" or "system"' }).optional(),
+  PODUP_IDLE_EXIT: duration('PODUP_IDLE_EXIT').optional(),
+  PODUP_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace',
+    })
+    .default('info'),
+  PODUP_LOG_FORMAT: z.enum(['json', 'journal'], { message: 'must be "json" or "journal"' }).optional(),
+  PODUP_WEBHOOK_BODY_LIMIT: byteSize.prefault('1MiB'),
+  PODUP_RATE_LIMIT_IMAGE: ratePolicy.prefault('60/1h'),
+  PODUP_RATE_LIMIT_BAD_SIGNATURE: ratePolicy.prefault('10/10m'),
+  PODUP_TRUST_PROXY: list.prefault(''),
+  PODUP_DB_SYNC: z.enum(['full', 'normal'], { message: 'must be "full" or "normal"' }).default('full'),
+  PODUP_REGISTRY_CHECK: list.prefault('ghcr.io'),
+});
+
+/** A secret given inline, as a *_FILE path, or as a systemd credential; more than one source is an error. */
+function readSecret(
+  env: Env,
+  name: string,
+  credentialName: string,
+  problems: string[],
+): string | undefined {
+  const inline = env[name]?.trim() || undefined;
+  const filePath = env[`${name}_FILE`]?.trim() || undefined;
+  const credDir = env.CREDENTIALS_DIRECTORY?.trim() || undefined;
+  if (inline && filePath) {
+    problems.push(`${name} and ${name}_FILE are both set; keep one`);
+    return undefined;
+  }
+  if (inline) return inline;
+  const readFrom = (path: string, label: string, optional: boolean): string | undefined => {
+    try {
+      const value = readFileSync(path, 'utf8').trim();
+      if (value === '') problems.push(`${label} (${path}) is empty`);
+      return value || undefined;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (optional && code === 'ENOENT') return undefined;
+      problems.push(`${label} cannot be read (${path}: ${code ?? String(e)})`);
+      return undefined;
+    }
+  };
+  if (filePath) return readFrom(filePath, `${name}_FILE`, false);
+  if (credDir) return readFrom(join(credDir, credentialName), `systemd credential ${credentialName}`, true);
+  return undefined;
+}
+
+const runtimeDir = (env: Env, uid: number): string => env.XDG_RUNTIME_DIR?.trim() || `/run/user/${uid}`;
+
+function defaultPodmanSocket(scope: SystemdScope, env: Env, uid: number): string {
+  if (scope === 'system') return '/run/podman/podman.sock';
+  return join(runtimeDir(env, uid), 'podman', 'podman.sock');
+}
+
+function busAddress(scope: SystemdScope, env: Env, uid: number): string {
+  if (scope === 'system') return env.DBUS_SYSTEM_BUS_ADDRESS?.trim() || 'unix:path=/run/dbus/system_bus_socket';
+  return env.DBUS_SESSION_BUS_ADDRESS?.trim() || `unix:path=${join(runtimeDir(env, uid), 'bus')}`;
+}
+
+export interface LoadConfigOptions {
+  cwd?: string;
+  uid?: number;
+}
+
+/** Pure over its inputs: reads only `env` and the secret files it names. Throws ConfigError listing every problem. */
+export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
+  const cwd = options.cwd ?? process.cwd();
+  const uid = options.uid ?? process.getuid?.() ?? 1000;
+  const problems: string[] = [];
+
+  const webhookSecret = readSecret(env, 'PODUP_GITHUB_WEBHOOK_SECRET', 'github-webhook-secret', problems);
+  const adminToken = readSecret(env, 'PODUP_ADMIN_TOKEN', 'admin-token', problems);
+
+  const parsed = schema.safeParse({ ...env, PODUP_ADMIN_TOKEN_VALUE: adminToken });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? '?').replace('PODUP_ADMIN_TOKEN_VALUE', 'PODUP_ADMIN_TOKEN');
+      problems.push(`${key}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const c = parsed.data;
+
+  const systemdScope: SystemdScope = c.PODUP_SYSTEMD_SCOPE ?? (uid === 0 ? 'system' : 'user');
+  const podmanSocket = (c.PODUP_PODMAN_SOCKET ?? defaultPodmanSocket(systemdScope, env, uid)).replace(
+    /^unix:\/\//,
+    '',
+  );
+  const stateDir = resolve(cwd, c.PODUP_STATE_DIR);
+  const journal = Boolean(env.JOURNAL_STREAM);
+
+  return Object.freeze({
+    httpAddr: c.PODUP_HTTP_ADDR,
+    stateDir,
+    dbPath: join(stateDir, 'podup.db'),
+    webhookSecret,
+    adminToken,
+    devOpenAdmin: c.PODUP_DEV_OPEN_ADMIN,
+    podmanSocket,
+    systemdScope,
+    dbusAddress: busAddress(systemdScope, env, uid),
+    idleExitMs: c.PODUP_IDLE_EXIT,
+    logLevel: c.PODUP_LOG_LEVEL,
+    logFormat: c.PODUP_LOG_FORMAT ?? (journal ? 'journal' : 'json'),
+    webhookBodyLimit: c.PODUP_WEBHOOK_BODY_LIMIT,
+    imageRateLimit: c.PODUP_RATE_LIMIT_IMAGE,
+    badSignatureRateLimit: c.PODUP_RATE_LIMIT_BAD_SIGNATURE,
+    trustProxy: c.PODUP_TRUST_PROXY.length > 0 ? c.PODUP_TRUST_PROXY : false,
+    dbSync: c.PODUP_DB_SYNC,
+    registryCheck: c.PODUP_REGISTRY_CHECK,
+  });
+}
+
+/** What is safe to show about the configuration: secrets only as set/unset. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  const { webhookSecret, adminToken, ...rest } = config;
+  return {
+    ...rest,
+    webhookSecret: webhookSecret ? 'set' : 'unset',
+    adminToken: adminToken ? 'set' : 'unset',
+  };
+}

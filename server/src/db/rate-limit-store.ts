@@ -1,0 +1,31 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+/** GCRA state (theoretical arrival time, unix ms) per scope and key; see domain/rate-limits/gcra.ts. */
+export class RateLimitStore {
+  private readonly getStmt: Statement;
+  private readonly setStmt: Statement;
+
+  constructor(private readonly db: Database) {
+    this.getStmt = db.prepare('SELECT tat FROM rate_limits WHERE scope = ? AND key = ?').pluck();
+    this.setStmt = db.prepare(
+      'INSERT INTO rate_limits (scope, key, tat) VALUES (?, ?, ?) ON CONFLICT (scope, key) DO UPDATE SET tat = excluded.tat',
+    );
+  }
+
+  tat(scope: string, key: string): number | undefined {
+    return this.getStmt.get(scope, key) as number | undefined;
+  }
+
+  setTat(scope: string, key: string, tat: number): void {
+    this.setStmt.run(scope, key, tat);
+  }
+
+  /** A TAT in the past means the key is back to a full allowance: the row carries no information. */
+  countExpired(now: number): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM rate_limits WHERE tat <= ?').get(now) as { n: number }).n;
+  }
+
+  deleteExpired(now: number): number {
+    return this.db.prepare('DELETE FROM rate_limits WHERE tat <= ?').run(now).changes;
+  }
+}

@@ -1,0 +1,58 @@
+/** Task vocabulary shared by intake, the update engine, the API and the CLI. Pure. */
+
+export const TASK_STATUSES = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'rolled-back',
+  'cancelled',
+  'interrupted',
+  'skipped',
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set([
+  'succeeded',
+  'failed',
+  'rolled-back',
+  'cancelled',
+  'skipped',
+]);
+
+/** image-update: move the units of one image to its newest digest; unit-update: named units. */
+export const TASK_KINDS = ['image-update', 'unit-update', 'maintenance'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+export const TRIGGERS = ['webhook', 'api', 'cli', 'scheduler', 'retry'] as const;
+export type Trigger = (typeof TRIGGERS)[number];
+
+export interface TaskRecord {
+  id: string;
+  kind: TaskKind;
+  status: TaskStatus;
+  /** Canonical image reference (registry/repository:tag) for image-update tasks. */
+  image: string | null;
+  /** Units named by the trigger; null means "every unit of the image". */
+  units: string[] | null;
+  trigger: Trigger;
+  delivery: string | null;
+  caller: string | null;
+  reason: string | null;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+const ID_ALPHABET = '3479ACDEFHJKMNPQRTUVWXY';
+
+/** `tsk_` + 16 characters of an alphabet without look-alikes; `random` yields bytes. */
+export function formatTaskId(random: Uint8Array): string {
+  let s = 'tsk_';
+  for (let i = 0; i < 16; i++) s += ID_ALPHABET[(random[i] ?? 0) % ID_ALPHABET.length];
+  return s;
+}
+
+export const sameUnits = (a: readonly string[] | null, b: readonly string[] | null): boolean =>
+  a === null || b === null ? a === b : a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');

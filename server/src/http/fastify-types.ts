@@ -1,0 +1,26 @@
+import type { Outcome } from '../domain/events/event.js';
+
+/** What the event log row of a request says beyond method, route and status. */
+export interface AuditFields {
+  delivery?: string | undefined;
+  event?: string | undefined;
+  action?: string | undefined;
+  image?: string | undefined;
+  outcome?: Outcome | undefined;
+  reason?: string | undefined;
+  taskId?: string | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Log the request at debug instead of info (probes polled by monitoring). */
+    quietLog?: boolean;
+  }
+
+  interface FastifyRequest {
+    audit: AuditFields;
+    /** True once the handler wrote the event row itself (inside its own transaction). */
+    audited: boolean;
+    startedAt: number;
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * Service composition root: config -> logger -> database -> adapters -> app -> listen, and the process
+ * lifecycle (socket activation, idle exit, SIGTERM). With cli.ts, the only file that may exit the process.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { PodmanApi } from './adapters/podman/podman-api.js';
+import { SystemdBus } from './adapters/systemd/systemd-bus.js';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { dbProbe } from './db/db-probe.js';
+import { createStores, type Stores } from './db/stores.js';
+import type { Deps, Lifecycle } from './deps.js';
+import { formatTaskId } from './domain/tasks/task.js';
+import { createLogger, type Logger } from './logger.js';
+import { VERSION } from './version.js';
+
+/** sd_listen_fds(3): the first passed socket is fd 3, and only when LISTEN_PID is us. */
+const SD_LISTEN_FDS_START = 3;
+
+export interface ActivationEnv {
+  LISTEN_FDS?: string | undefined;
+  LISTEN_PID?: string | undefined;
+}
+
+export function passedSocketFd(env: ActivationEnv, pid: number): number | undefined {
+  const fds = Number(env.LISTEN_FDS ?? 0);
+  return fds >= 1 && Number(env.LISTEN_PID) === pid ? SD_LISTEN_FDS_START : undefined;
+}
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  stores: Stores;
+  podman: PodmanApi;
+  systemd: SystemdBus;
+}
+
+/** Open the state and the adapters; shared by `serve` and the in-process CLI commands. */
+export function openRuntime(config: Config, logger: Logger): Runtime {
+  const db = openDatabase({ stateDir: config.stateDir, dbPath: config.dbPath, sync: config.dbSync });
+  return {
+    config,
+    logger,
+    db,
+    stores: createStores(db),
+    podman: new PodmanApi(config.podmanSocket),
+    systemd: new SystemdBus(config.systemdScope, config.dbusAddress),
+  };
+}
+
+export function closeRuntime(rt: Runtime): Promise<void> {
+  rt.stores.writes.flush();
+  rt.systemd.close();
+  rt.db.close();
+  return rt.podman.close();
+}
+
+function startupWarnings(config: Config, logger: Logger, socketActivated: boolean): void {
+  if (!config.webhookSecret) {
+    logger.warn('no webhook secret configured: webhook routes answer 503 until PODUP_GITHUB_WEBHOOK_SECRET is set');
+  }
+  if (!config.adminToken && !config.devOpenAdmin) {
+    logger.warn('no admin token configured: admin API answers 503 until PODUP_ADMIN_TOKEN is set');
+  }
+  if (config.devOpenAdmin && !config.adminToken) {
+    logger.warn('PODUP_DEV_OPEN_ADMIN=1: the admin API is open to anyone who can reach this port');
+  }
+  if (config.idleExitMs !== undefined && !socketActivated) {
+    logger.warn('PODUP_IDLE_EXIT is ignored: it applies only when systemd passes the listening socket');
+  }
+}
+
+interface IdleTracker extends Lifecycle {
+  stop(): void;
+}
+
+function idleTracker(
+  listener: Lifecycle['listener'],
+  idleMs: number | undefined,
+  onIdle: () => void,
+): IdleTracker {
+  let active = 0;
+  let last = performance.now();
+  const timer =
+    idleMs === undefined
+      ? undefined
+      : setInterval(
+          () => {
+            if (active === 0 && performance.now() - last >= idleMs) onIdle();
+          },
+          Math.max(50, Math.min(idleMs / 4, 30_000)),
+        );
+  timer?.unref();
+  return {
+    listener,
+    requestStarted() {
+      active++;
+      last = performance.now();
+    },
+    requestFinished() {
+      active = Math.max(0, active - 1);
+      last = performance.now();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+    },
+  };
+}
+
+export interface ServeOptions {
+  env: ActivationEnv;
+  pid: number;
+  /** Called once the process should end (exit code). */
+  exit: (code: number) => void;
+}
+
+export async function serve(config: Config, options: ServeOptions): Promise<FastifyInstance> {
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  const fd = passedSocketFd(options.env, options.pid);
+  const socketActivated = fd !== undefined;
+  const rt = openRuntime(config, logger);
+  startupWarnings(config, logger, socketActivated);
+
+  let closing = false;
+  let app: FastifyInstance | undefined;
+  const shutdown = async (reason: string, code = 0): Promise<void> => {
+    if (closing) return;
+    closing = true;
+    logger.info({ reason }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took longer than 10 s; exiting anyway');
+      options.exit(1);
+    }, 10_000);
+    force.unref();
+    try {
+      lifecycle.stop();
+      await app?.close();
+      await closeRuntime(rt);
+    } catch (err) {
+      logger.error({ err }, 'error during shutdown');
+      code = code || 1;
+    }
+    logger.info({ code }, 'stopped');
+    options.exit(code);
+  };
+
+  const lifecycle = idleTracker(
+    socketActivated ? 'socket-activation' : 'address',
+    socketActivated ? config.idleExitMs : undefined,
+    () => void shutdown('idle'),
+  );
+
+  const deps: Deps = {
+    config,
+    logger,
+    clock: { now: () => Date.now() },
+    ids: { taskId: () => formatTaskId(randomBytes(16)) },
+    stores: rt.stores,
+    probes: {
+      db: dbProbe(rt.db, config.stateDir),
+      dbus: { check: (t) => rt.systemd.ping(t) },
+      podman: { check: (t) => rt.podman.ping(t) },
+    },
+    lifecycle,
+  };
+  app = await buildApp(deps);
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(signal));
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception');
+    void shutdown('uncaught exception', 1);
+  });
+  process.on('unhandledRejection', (err) => {
+    logger.fatal({ err }, 'unhandled rejection');
+    void shutdown('unhandled rejection', 1);
+  });
+
+  if (fd !== undefined) {
+    // host is ignored by node when fd is given; naming one keeps Fastify from binding "localhost" twice.
+    await app.listen({ fd, host: '0.0.0.0' } as unknown as Parameters<FastifyInstance['listen']>[0]);
+  } else {
+    await app.listen({ host: config.httpAddr.host, port: config.httpAddr.port });
+  }
+  logger.info(
+    { version: VERSION, listener: lifecycle.listener, address: app.addresses(), stateDir: config.stateDir, scope: config.systemdScope },
+    'podup serving',
+  );
+  return app;
+}
