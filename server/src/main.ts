@@ -58,6 +58,23 @@ export function closeRuntime(rt: Runtime): Promise<void> {
   return rt.podman.close();
 }
 
+/** The real dependencies of the HTTP app over an open runtime. */
+export function createDeps(rt: Runtime, lifecycle: Lifecycle): Deps {
+  return {
+    config: rt.config,
+    logger: rt.logger,
+    clock: { now: () => Date.now() },
+    ids: { taskId: () => formatTaskId(randomBytes(16)) },
+    stores: rt.stores,
+    probes: {
+      db: dbProbe(rt.db, rt.config.stateDir),
+      dbus: { check: (t) => rt.systemd.ping(t) },
+      podman: { check: (t) => rt.podman.ping(t) },
+    },
+    lifecycle,
+  };
+}
+
 function startupWarnings(config: Config, logger: Logger, socketActivated: boolean): void {
   if (!config.webhookSecret) {
     logger.warn('no webhook secret configured: webhook routes answer 503 until PODUP_GITHUB_WEBHOOK_SECRET is set');
@@ -153,19 +170,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
     () => void shutdown('idle'),
   );
 
-  const deps: Deps = {
-    config,
-    logger,
-    clock: { now: () => Date.now() },
-    ids: { taskId: () => formatTaskId(randomBytes(16)) },
-    stores: rt.stores,
-    probes: {
-      db: dbProbe(rt.db, config.stateDir),
-      dbus: { check: (t) => rt.systemd.ping(t) },
-      podman: { check: (t) => rt.podman.ping(t) },
-    },
-    lifecycle,
-  };
+  const deps = createDeps(rt, lifecycle);
   app = await buildApp(deps);
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(signal));

@@ -88,7 +88,7 @@ export function webhookRoutes(deps: Deps) {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser(
       ['application/json', 'application/x-www-form-urlencoded'],
-      { parseAs: 'buffer', bodyLimit: config.webhookBodyLimit },
+      { parseAs: 'buffer' },
       (_req, body, done) => done(null, body),
     );
 
@@ -165,11 +165,12 @@ export function webhookRoutes(deps: Deps) {
       throw new AppError('METHOD_NOT_ALLOWED', 'webhook endpoints accept POST only', { headers: { allow: 'POST' } });
     };
 
-    app.post('/webhooks/github', (request, reply) => handle(request, reply));
-    app.post<{ Params: { unit: string } }>('/github-package-update/:unit', (request, reply) =>
+    const opts = { bodyLimit: config.webhookBodyLimit };
+    app.post('/webhooks/github', opts, (request, reply) => handle(request, reply));
+    app.post<{ Params: { unit: string } }>('/github-package-update/:unit', opts, (request, reply) =>
       handle(request, reply, request.params.unit),
     );
-    app.post<{ Params: { unit: string } }>('/github-package-update/:unit/redeploy', (request, reply) =>
+    app.post<{ Params: { unit: string } }>('/github-package-update/:unit/redeploy', opts, (request, reply) =>
       handle(request, reply, request.params.unit),
     );
     for (const url of ['/webhooks/github', '/github-package-update/:unit', '/github-package-update/:unit/redeploy']) {

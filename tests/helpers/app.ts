@@ -1,0 +1,57 @@
+/**
+ * The whole app in-process (Fastify inject), composed exactly as `podup serve` composes it: real SQLite in a
+ * temp state dir, real adapters pointed at the test host.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
+import { buildApp } from '../../server/src/app.js';
+import { loadConfig, type Config } from '../../server/src/config.js';
+import { createLogger } from '../../server/src/logger.js';
+import { closeRuntime, createDeps, openRuntime, type Runtime } from '../../server/src/main.js';
+import { ADMIN_TOKEN, SECRET } from './github.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  rt: Runtime;
+  config: Config;
+  stateDir: string;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export function hostEnv(): Record<string, string> {
+  return inject('testHostEnv');
+}
+
+export async function buildTestApp(overrides: Record<string, string | undefined> = {}, stateDir?: string): Promise<TestApp> {
+  const dir = stateDir ?? mkdtempSync(join(tmpdir(), 'podup-it-'));
+  const env = {
+    ...hostEnv(),
+    PODUP_STATE_DIR: dir,
+    PODUP_GITHUB_WEBHOOK_SECRET: SECRET,
+    PODUP_ADMIN_TOKEN: ADMIN_TOKEN,
+    ...overrides,
+  };
+  const config = loadConfig(env);
+  const logs: string[] = [];
+  const logger = createLogger({ level: 'debug', format: 'json', destination: { write: (l: string) => logs.push(l) } });
+  const rt = openRuntime(config, logger);
+  const app = await buildApp(createDeps(rt, { listener: 'none', requestStarted() {}, requestFinished() {} }));
+  return {
+    app,
+    rt,
+    config,
+    stateDir: dir,
+    logs,
+    async close() {
+      await app.close();
+      await closeRuntime(rt);
+      if (!stateDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const adminHeaders = { authorization: `Bearer ${ADMIN_TOKEN}` };

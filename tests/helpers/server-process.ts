@@ -1,0 +1,86 @@
+/** podup as operators run it: `node bin/podup.js serve` in a child process, stopped by its PID. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { repoRoot } from './paths.js';
+
+export const PODUP_BIN = join(repoRoot, 'bin/podup.js');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface ServerProc {
+  proc: ChildProcess;
+  url: string;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Base environment for a child podup: PATH and HOME only, plus what the test passes. */
+export function childEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const base: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
+  return Object.fromEntries(Object.entries(base).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+export async function waitForHttp(url: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      return;
+    } catch (e) {
+      last = e;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms: ${String(last)}`);
+}
+
+export function spawnPodup(args: string[], env: Record<string, string | undefined>, cwd = repoRoot) {
+  const proc = spawn(process.execPath, [PODUP_BIN, ...args], { env: childEnv(env), cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  return { proc, stdout: () => out, stderr: () => err, exited };
+}
+
+export async function startServer(env: Record<string, string | undefined>): Promise<ServerProc> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const p = spawnPodup(['serve'], { PODUP_HTTP_ADDR: `127.0.0.1:${port}`, ...env });
+  await Promise.race([
+    waitForHttp(`${url}/healthz`),
+    p.exited.then((code) => {
+      throw new Error(`podup exited (${code}) before answering:\n${p.stderr()}\n${p.stdout()}`);
+    }),
+  ]);
+  return {
+    ...p,
+    url,
+    stop(signal: NodeJS.Signals = 'SIGTERM') {
+      p.proc.kill(signal);
+      return p.exited;
+    },
+  };
+}
+
+/** Run a podup CLI command to completion. */
+export async function runPodup(args: string[], env: Record<string, string | undefined>, cwd?: string) {
+  const p = spawnPodup(args, env, cwd);
+  const code = await p.exited;
+  return { code, stdout: p.stdout(), stderr: p.stderr() };
+}
