@@ -61,8 +61,11 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const error = toAppError(err, request);
-    if (statusFor(error.code) >= 500) {
-      request.log.error({ err, code: error.code }, 'request failed');
+    if (error.code === 'INTERNAL') {
+      request.log.error({ err }, 'request failed');
+    } else if (statusFor(error.code) >= 500) {
+      // A known condition (no secret configured, a part unavailable): one line, no stack.
+      request.log.warn({ code: error.code, reason: error.message }, 'request refused');
     } else {
       request.log.debug({ code: error.code, msg: error.message }, 'request rejected');
     }
