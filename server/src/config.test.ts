@@ -1,0 +1,340 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeConfig, loadConfig, type Config } from './config.js';
+import { ConfigError } from './errors.js';
+
+const CWD = '/srv/podup';
+const USER = { cwd: CWD, uid: 1000 };
+const ROOT = { cwd: CWD, uid: 0 };
+
+const tmp = mkdtempSync(join(tmpdir(), 'podup-config-test-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function file(name: string, content: string): string {
+  const path = join(tmp, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+function configError(env: Record<string, string | undefined>, options = USER): ConfigError {
+  try {
+    loadConfig(env, options);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    const err = e as ConfigError;
+    expect(err.code).toBe('CONFIG_INVALID');
+    for (const p of err.problems) expect(err.message).toContain(p);
+    return err;
+  }
+  throw new Error('expected loadConfig to throw');
+}
+
+describe('loadConfig defaults', () => {
+  it('for an ordinary user', () => {
+    const c = loadConfig({}, USER);
+    expect(c.httpAddr).toEqual({ host: '127.0.0.1', port: 25111 });
+    expect(c.stateDir).toBe('/srv/podup/state');
+    expect(c.dbPath).toBe('/srv/podup/state/podup.db');
+    expect(c.systemdScope).toBe('user');
+    expect(c.podmanSocket).toBe('/run/user/1000/podman/podman.sock');
+    expect(c.dbusAddress).toBe('unix:path=/run/user/1000/bus');
+    expect(c.webhookSecret).toBeUndefined();
+    expect(c.adminToken).toBeUndefined();
+    expect(c.devOpenAdmin).toBe(false);
+    expect(c.idleExitMs).toBeUndefined();
+    expect(c.logLevel).toBe('info');
+    expect(c.logFormat).toBe('json');
+    expect(c.webhookBodyLimit).toBe(1024 * 1024);
+    expect(c.imageRateLimit).toEqual({ limit: 60, windowMs: 3_600_000 });
+    expect(c.badSignatureRateLimit).toEqual({ limit: 10, windowMs: 600_000 });
+    expect(c.trustProxy).toBe(false);
+    expect(c.dbSync).toBe('full');
+    expect(c.registryCheck).toEqual(['ghcr.io']);
+  });
+
+  it('uses the uid in the default runtime dir', () => {
+    const c = loadConfig({}, { cwd: CWD, uid: 4242 });
+    expect(c.podmanSocket).toBe('/run/user/4242/podman/podman.sock');
+    expect(c.dbusAddress).toBe('unix:path=/run/user/4242/bus');
+  });
+
+  it('for root: system scope, the system podman socket and the system bus', () => {
+    const c = loadConfig({}, ROOT);
+    expect(c.systemdScope).toBe('system');
+    expect(c.podmanSocket).toBe('/run/podman/podman.sock');
+    expect(c.dbusAddress).toBe('unix:path=/run/dbus/system_bus_socket');
+  });
+
+  it('follows XDG_RUNTIME_DIR in user scope', () => {
+    const c = loadConfig({ XDG_RUNTIME_DIR: '/tmp/xdg-7' }, USER);
+    expect(c.podmanSocket).toBe('/tmp/xdg-7/podman/podman.sock');
+    expect(c.dbusAddress).toBe('unix:path=/tmp/xdg-7/bus');
+  });
+
+  it('takes the bus address of the chosen scope from the standard variables', () => {
+    const env = {
+      DBUS_SESSION_BUS_ADDRESS: 'unix:path=/custom/session',
+      DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/custom/system',
+    };
+    expect(loadConfig(env, USER).dbusAddress).toBe('unix:path=/custom/session');
+    expect(loadConfig(env, ROOT).dbusAddress).toBe('unix:path=/custom/system');
+  });
+
+  it('lets PODUP_SYSTEMD_SCOPE override the uid-based choice, with that scope\'s defaults', () => {
+    const asUserRoot = loadConfig({ PODUP_SYSTEMD_SCOPE: 'user', XDG_RUNTIME_DIR: '/run/user/0' }, ROOT);
+    expect(asUserRoot.systemdScope).toBe('user');
+    expect(asUserRoot.podmanSocket).toBe('/run/user/0/podman/podman.sock');
+    const systemAsUser = loadConfig({ PODUP_SYSTEMD_SCOPE: 'system' }, USER);
+    expect(systemAsUser.systemdScope).toBe('system');
+    expect(systemAsUser.dbusAddress).toBe('unix:path=/run/dbus/system_bus_socket');
+  });
+
+  it('strips unix:// from PODUP_PODMAN_SOCKET', () => {
+    expect(loadConfig({ PODUP_PODMAN_SOCKET: 'unix:///run/custom/podman.sock' }, USER).podmanSocket).toBe(
+      '/run/custom/podman.sock',
+    );
+  });
+
+  it('resolves a relative PODUP_STATE_DIR against cwd and keeps an absolute one', () => {
+    expect(loadConfig({ PODUP_STATE_DIR: '../data' }, USER).stateDir).toBe('/srv/data');
+    expect(loadConfig({ PODUP_STATE_DIR: '/var/lib/podup' }, USER).dbPath).toBe('/var/lib/podup/podup.db');
+  });
+
+  it('picks the journal log format under journald and lets PODUP_LOG_FORMAT override', () => {
+    expect(loadConfig({ JOURNAL_STREAM: '8:12345' }, USER).logFormat).toBe('journal');
+    expect(loadConfig({ JOURNAL_STREAM: '8:12345', PODUP_LOG_FORMAT: 'json' }, USER).logFormat).toBe('json');
+  });
+
+  it('parses lists, booleans and durations', () => {
+    const c = loadConfig(
+      {
+        PODUP_TRUST_PROXY: ' 127.0.0.1, ::1 ,,',
+        PODUP_REGISTRY_CHECK: 'ghcr.io,registry.example.com:5000',
+        PODUP_DEV_OPEN_ADMIN: 'Yes',
+        PODUP_IDLE_EXIT: '10m',
+        PODUP_DB_SYNC: 'normal',
+      },
+      USER,
+    );
+    expect(c.trustProxy).toEqual(['127.0.0.1', '::1']);
+    expect(c.registryCheck).toEqual(['ghcr.io', 'registry.example.com:5000']);
+    expect(c.devOpenAdmin).toBe(true);
+    expect(c.idleExitMs).toBe(600_000);
+    expect(c.dbSync).toBe('normal');
+  });
+
+  it('returns a frozen object', () => {
+    expect(Object.isFrozen(loadConfig({}, USER))).toBe(true);
+  });
+});
+
+describe('PODUP_HTTP_ADDR', () => {
+  it.each([
+    ['0.0.0.0:8080', { host: '0.0.0.0', port: 8080 }],
+    ['localhost:80', { host: 'localhost', port: 80 }],
+    ['[::1]:8080', { host: '::1', port: 8080 }],
+    ['[::]:25111', { host: '::', port: 25111 }],
+    [' 127.0.0.1:0 ', { host: '127.0.0.1', port: 0 }],
+  ])('parses %j', (value, expected) => {
+    expect(loadConfig({ PODUP_HTTP_ADDR: value }, USER).httpAddr).toEqual(expected);
+  });
+
+  it.each(['127.0.0.1', ':8080', '::1:8080', '127.0.0.1:65536', '127.0.0.1:http', '[::1]', ''])('rejects %j', (value) => {
+    const err = configError({ PODUP_HTTP_ADDR: value });
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]).toMatch(/^PODUP_HTTP_ADDR: /);
+  });
+});
+
+describe('rate policies', () => {
+  it.each([
+    ['60/1h', { limit: 60, windowMs: 3_600_000 }],
+    [' 5 / 10m ', { limit: 5, windowMs: 600_000 }],
+    ['1/30s', { limit: 1, windowMs: 30_000 }],
+    ['off', { limit: 0, windowMs: 1 }],
+    ['OFF', { limit: 0, windowMs: 1 }],
+    ['0', { limit: 0, windowMs: 1 }],
+  ])('parses %j', (value, expected) => {
+    expect(loadConfig({ PODUP_RATE_LIMIT_IMAGE: value }, USER).imageRateLimit).toEqual(expected);
+    expect(loadConfig({ PODUP_RATE_LIMIT_BAD_SIGNATURE: value }, USER).badSignatureRateLimit).toEqual(expected);
+  });
+
+  it.each(['60', '60/', '/1h', '0/1h', '-1/1h', '1.5/1h', '60/forever', '60 per hour', ''])('rejects %j', (value) => {
+    const err = configError({ PODUP_RATE_LIMIT_IMAGE: value });
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]).toMatch(/^PODUP_RATE_LIMIT_IMAGE: must look like 60\/1h/);
+  });
+});
+
+describe('PODUP_WEBHOOK_BODY_LIMIT', () => {
+  it.each([
+    ['1MiB', 1_048_576],
+    ['512KiB', 524_288],
+    ['512k', 524_288],
+    ['2 mb', 2_097_152],
+    ['524288', 524_288],
+    ['1024', 1024],
+    ['64MiB', 64 * 1_048_576],
+  ])('parses %j', (value, expected) => {
+    expect(loadConfig({ PODUP_WEBHOOK_BODY_LIMIT: value }, USER).webhookBodyLimit).toBe(expected);
+  });
+
+  it.each(['1023', '100b', '65MiB', '1GiB', '1.5MiB', 'big', '-1KiB'])('rejects %j', (value) => {
+    const err = configError({ PODUP_WEBHOOK_BODY_LIMIT: value });
+    expect(err.problems).toEqual([expect.stringMatching(/^PODUP_WEBHOOK_BODY_LIMIT: must be a size/)]);
+  });
+});
+
+describe('problems are reported together', () => {
+  it('lists every bad variable in one ConfigError', () => {
+    const err = configError({
+      PODUP_HTTP_ADDR: 'nowhere',
+      PODUP_LOG_LEVEL: 'loud',
+      PODUP_RATE_LIMIT_IMAGE: 'lots',
+      PODUP_WEBHOOK_BODY_LIMIT: '10',
+      PODUP_DEV_OPEN_ADMIN: 'maybe',
+      PODUP_IDLE_EXIT: 'soon',
+      PODUP_SYSTEMD_SCOPE: 'global',
+      PODUP_DB_SYNC: 'off',
+      PODUP_ADMIN_TOKEN: 'short',
+      PODUP_GITHUB_WEBHOOK_SECRET: 'inline',
+      PODUP_GITHUB_WEBHOOK_SECRET_FILE: '/nonexistent/secret',
+    });
+    const names = err.problems.map((p) => /^[A-Z_]+/.exec(p)?.[0]).sort();
+    expect(names).toEqual(
+      [
+        'PODUP_ADMIN_TOKEN',
+        'PODUP_DB_SYNC',
+        'PODUP_DEV_OPEN_ADMIN',
+        'PODUP_GITHUB_WEBHOOK_SECRET',
+        'PODUP_HTTP_ADDR',
+        'PODUP_IDLE_EXIT',
+        'PODUP_LOG_LEVEL',
+        'PODUP_RATE_LIMIT_IMAGE',
+        'PODUP_SYSTEMD_SCOPE',
+        'PODUP_WEBHOOK_BODY_LIMIT',
+      ].sort(),
+    );
+    expect(err.problems).toHaveLength(10);
+  });
+
+  it('reports an empty PODUP_STATE_DIR', () => {
+    expect(configError({ PODUP_STATE_DIR: '' }).problems).toEqual([expect.stringMatching(/^PODUP_STATE_DIR: /)]);
+  });
+
+  it.each(['0', '-5m', 'soon'])('rejects PODUP_IDLE_EXIT=%j', (value) => {
+    expect(configError({ PODUP_IDLE_EXIT: value }).problems).toEqual([expect.stringMatching(/^PODUP_IDLE_EXIT: /)]);
+  });
+});
+
+describe('secrets', () => {
+  it('reads an inline secret, trimmed', () => {
+    expect(loadConfig({ PODUP_GITHUB_WEBHOOK_SECRET: '  s3cret \n' }, USER).webhookSecret).toBe('s3cret');
+  });
+
+  it('reads *_FILE, trimming the trailing newline', () => {
+    const secretPath = file('webhook-secret', 'from-file-secret\n');
+    const tokenPath = file('admin-token', '0123456789abcdef0123\n');
+    const c = loadConfig({ PODUP_GITHUB_WEBHOOK_SECRET_FILE: secretPath, PODUP_ADMIN_TOKEN_FILE: tokenPath }, USER);
+    expect(c.webhookSecret).toBe('from-file-secret');
+    expect(c.adminToken).toBe('0123456789abcdef0123');
+  });
+
+  it('reads systemd credentials from $CREDENTIALS_DIRECTORY', () => {
+    const dir = join(tmp, 'creds');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'github-webhook-secret'), 'cred-secret\n');
+    writeFileSync(join(dir, 'admin-token'), 'cred-token-0123456789');
+    const c = loadConfig({ CREDENTIALS_DIRECTORY: dir }, USER);
+    expect(c.webhookSecret).toBe('cred-secret');
+    expect(c.adminToken).toBe('cred-token-0123456789');
+  });
+
+  it('treats a credential missing from $CREDENTIALS_DIRECTORY as unset', () => {
+    const dir = join(tmp, 'empty-creds');
+    mkdirSync(dir);
+    const c = loadConfig({ CREDENTIALS_DIRECTORY: dir }, USER);
+    expect(c.webhookSecret).toBeUndefined();
+    expect(c.adminToken).toBeUndefined();
+  });
+
+  it('prefers *_FILE over the credentials directory', () => {
+    const dir = join(tmp, 'creds-2');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'github-webhook-secret'), 'cred-secret');
+    const c = loadConfig({ CREDENTIALS_DIRECTORY: dir, PODUP_GITHUB_WEBHOOK_SECRET_FILE: file('s2', 'file-secret') }, USER);
+    expect(c.webhookSecret).toBe('file-secret');
+  });
+
+  it('rejects both inline and *_FILE', () => {
+    const err = configError({ PODUP_GITHUB_WEBHOOK_SECRET: 'a', PODUP_GITHUB_WEBHOOK_SECRET_FILE: file('s3', 'b') });
+    expect(err.problems).toEqual([expect.stringContaining('PODUP_GITHUB_WEBHOOK_SECRET and PODUP_GITHUB_WEBHOOK_SECRET_FILE')]);
+  });
+
+  it('reports a missing *_FILE naming the path', () => {
+    const path = join(tmp, 'does-not-exist');
+    const err = configError({ PODUP_GITHUB_WEBHOOK_SECRET_FILE: path });
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]).toContain(path);
+    expect(err.problems[0]).toContain('ENOENT');
+  });
+
+  it('reports an unreadable *_FILE (a directory) naming the path', () => {
+    const dir = join(tmp, 'a-directory');
+    mkdirSync(dir);
+    const err = configError({ PODUP_ADMIN_TOKEN_FILE: dir });
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]).toContain(dir);
+    expect(err.problems[0]).toContain('EISDIR');
+  });
+
+  it('reports an unreadable credential (not ENOENT) naming the path', () => {
+    const dir = join(tmp, 'creds-bad');
+    mkdirSync(join(dir, 'github-webhook-secret'), { recursive: true });
+    const err = configError({ CREDENTIALS_DIRECTORY: dir });
+    expect(err.problems).toEqual([expect.stringContaining(join(dir, 'github-webhook-secret'))]);
+  });
+
+  it('reports an empty secret file', () => {
+    const path = file('empty', '  \n');
+    const err = configError({ PODUP_GITHUB_WEBHOOK_SECRET_FILE: path });
+    expect(err.problems).toEqual([expect.stringContaining(`(${path}) is empty`)]);
+  });
+
+  it('rejects an admin token shorter than 16 characters, from any source', () => {
+    expect(configError({ PODUP_ADMIN_TOKEN: '0123456789abcde' }).problems).toEqual([
+      expect.stringMatching(/^PODUP_ADMIN_TOKEN: must be at least 16 characters/),
+    ]);
+    expect(configError({ PODUP_ADMIN_TOKEN_FILE: file('short-token', '0123456789abcde\n') }).problems).toEqual([
+      expect.stringMatching(/^PODUP_ADMIN_TOKEN: /),
+    ]);
+    expect(loadConfig({ PODUP_ADMIN_TOKEN: '0123456789abcdef' }, USER).adminToken).toBe('0123456789abcdef');
+  });
+
+  it('does not let PODUP_ADMIN_TOKEN_VALUE in the environment stand in for the token', () => {
+    expect(loadConfig({ PODUP_ADMIN_TOKEN_VALUE: 'x' }, USER).adminToken).toBeUndefined();
+  });
+});
+
+describe('describeConfig', () => {
+  it('shows secrets only as set/unset and never their values', () => {
+    const secret = 'webhook-secret-value-XYZ';
+    const token = 'admin-token-value-0123456789';
+    const config: Config = loadConfig({ PODUP_GITHUB_WEBHOOK_SECRET: secret, PODUP_ADMIN_TOKEN: token }, USER);
+    const described = describeConfig(config);
+    const text = JSON.stringify(described);
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain(token);
+    expect(described.webhookSecret).toBe('set');
+    expect(described.adminToken).toBe('set');
+    expect(described.httpAddr).toEqual(config.httpAddr);
+    expect(described.stateDir).toBe(config.stateDir);
+  });
+
+  it('says unset when there is no secret', () => {
+    const described = describeConfig(loadConfig({}, USER));
+    expect(described).toMatchObject({ webhookSecret: 'unset', adminToken: 'unset' });
+  });
+});

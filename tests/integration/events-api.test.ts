@@ -1,0 +1,105 @@
+/** GET /api/events: admin auth (fail closed), filters, cursor pagination, query validation. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { EventsPage } from '../../server/src/http/contract.js';
+import { adminHeaders, buildTestApp, type TestApp } from '../helpers/app.js';
+import { githubHeaders, packagePublished, rawFixture } from '../helpers/github.js';
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+async function seeded(overrides: Record<string, string | undefined> = {}): Promise<TestApp> {
+  const app = await buildTestApp(overrides);
+  for (let i = 0; i < 5; i++) {
+    const body = packagePublished({ name: `app-${i}`, tag: '1', digest: `sha256:${String(i).repeat(64)}` });
+    await app.app.inject({ method: 'POST', url: '/webhooks/github', headers: githubHeaders('package', body), payload: body });
+  }
+  const ping = rawFixture('ping');
+  await app.app.inject({ method: 'POST', url: '/webhooks/github', headers: githubHeaders('ping', ping), payload: ping });
+  return app;
+}
+
+describe('admin auth', () => {
+  it('refuses with 503 and a hint when no admin token is configured', async () => {
+    t = await buildTestApp({ PODUP_ADMIN_TOKEN: undefined });
+    const res = await t.app.inject({ method: 'GET', url: '/api/events' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json().error).toMatchObject({ code: 'ADMIN_AUTH_NOT_CONFIGURED' });
+    expect(res.json().error.hint).toContain('PODUP_ADMIN_TOKEN');
+  });
+
+  it('is open only with PODUP_DEV_OPEN_ADMIN=1 and no token', async () => {
+    t = await buildTestApp({ PODUP_ADMIN_TOKEN: undefined, PODUP_DEV_OPEN_ADMIN: '1' });
+    expect((await t.app.inject({ method: 'GET', url: '/api/events' })).statusCode).toBe(200);
+  });
+
+  it('401 without or with a wrong bearer token, 200 with the right one', async () => {
+    t = await buildTestApp();
+    const none = await t.app.inject({ method: 'GET', url: '/api/events' });
+    expect(none.statusCode).toBe(401);
+    expect(none.headers['www-authenticate']).toContain('Bearer');
+    const wrong = await t.app.inject({ method: 'GET', url: '/api/events', headers: { authorization: 'Bearer nope-nope-nope-nope' } });
+    expect(wrong.statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'GET', url: '/api/events', headers: adminHeaders })).statusCode).toBe(200);
+  });
+});
+
+describe('listing', () => {
+  it('returns events newest first, shaped by the contract', async () => {
+    t = await seeded();
+    const res = await t.app.inject({ method: 'GET', url: '/api/events', headers: adminHeaders });
+    const page = EventsPage.parse(res.json());
+    expect(page.events).toHaveLength(6);
+    expect(page.events[0]?.event).toBe('ping');
+    expect(page.events.map((e) => e.id)).toEqual([...page.events.map((e) => e.id)].sort((a, b) => b - a));
+    expect(page.nextCursor).toBeNull();
+  });
+
+  it('filters by outcome, event, image and status', async () => {
+    t = await seeded();
+    const get = async (q: string) =>
+      EventsPage.parse((await t!.app.inject({ method: 'GET', url: `/api/events?${q}`, headers: adminHeaders })).json()).events;
+    expect(await get('outcome=accepted')).toHaveLength(5);
+    expect(await get('event=ping')).toHaveLength(1);
+    expect((await get('image=ghcr.io/acme-corp/app-3:1'))[0]?.image).toBe('ghcr.io/acme-corp/app-3:1');
+    expect(await get('status=202')).toHaveLength(5);
+    expect(await get('route=/webhooks/github&outcome=pong')).toHaveLength(1);
+    expect(await get('since=1h&route=/webhooks/github')).toHaveLength(6);
+    expect(await get(`until=${new Date(Date.now() - 3600_000).toISOString()}`)).toHaveLength(0);
+  });
+
+  it('pages with a cursor without gaps or repeats', async () => {
+    t = await seeded();
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const url: string = `/api/events?limit=4${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = EventsPage.parse((await t.app.inject({ method: 'GET', url, headers: adminHeaders })).json());
+      seen.push(...page.events.map((e) => e.id));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+    // 6 webhook rows plus the first page's own request row (written after it was read)
+    expect(pages).toBe(2);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it.each([
+    ['limit=0', /limit/],
+    ['limit=501', /limit/],
+    ['cursor=abc', /cursor/],
+    ['outcome=maybe', /outcome/],
+    ['since=yesterday-ish', /since/],
+    ['unknown=1', /unknown|Unrecognized/i],
+  ])('400 for %s', async (q, message) => {
+    t = await buildTestApp();
+    const res = await t.app.inject({ method: 'GET', url: `/api/events?${q}`, headers: adminHeaders });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('INVALID_QUERY');
+    expect(res.json().error.message).toMatch(message);
+  });
+});
