@@ -17,8 +17,10 @@ import './http/fastify-types.js';
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+  // Typed as Fastify's logger so the instance keeps Fastify's default generic parameters.
+  const logger: FastifyBaseLogger = deps.logger;
   const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
+    loggerInstance: logger,
     // One line per request comes from http/audit.ts instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: deps.config.trustProxy === false ? false : deps.config.trustProxy,

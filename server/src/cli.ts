@@ -26,7 +26,13 @@ function fail(e: unknown): never {
   }
   if (e instanceof AppError) {
     process.stderr.write(`podup: ${e.message}\n${e.hint ? `  fix: ${e.hint}\n` : ''}`);
-    process.exit(e.code === 'STATE_DIR_UNUSABLE' ? EXIT_CONFIG : e.code === 'INVALID_QUERY' || e.code === 'BAD_REQUEST' ? 2 : 1);
+    process.exit(
+      e.code === 'STATE_DIR_UNUSABLE'
+        ? EXIT_CONFIG
+        : e.code === 'INVALID_QUERY' || e.code === 'BAD_REQUEST'
+          ? 2
+          : 1,
+    );
   }
   process.stderr.write(`podup: ${errorMessage(e)}\n`);
   process.exit(1);
@@ -69,7 +75,9 @@ program
 
 program
   .command('doctor')
-  .description('check configuration, state directory, database, systemd over D-Bus, Podman API and registries')
+  .description(
+    'check configuration, state directory, database, systemd over D-Bus, Podman API and registries',
+  )
   .option('--json', 'machine-readable output')
   .action(run((opts: { json?: boolean }) => doctorCommand(config(), opts)));
 
@@ -107,7 +115,9 @@ program
   .option('--older-than <duration>', 'age cutoff, e.g. 30d', '30d')
   .option('--dry-run', 'only count what would be removed')
   .option('--json', 'machine-readable output')
-  .action(run((opts: { olderThan: string; dryRun?: boolean; json?: boolean }) => pruneCommand(config(), opts)));
+  .action(
+    run((opts: { olderThan: string; dryRun?: boolean; json?: boolean }) => pruneCommand(config(), opts)),
+  );
 
 program
   .command('version')

@@ -82,7 +82,7 @@ describe('loadConfig defaults', () => {
     expect(loadConfig(env, ROOT).dbusAddress).toBe('unix:path=/custom/system');
   });
 
-  it('lets PODUP_SYSTEMD_SCOPE override the uid-based choice, with that scope\'s defaults', () => {
+  it("lets PODUP_SYSTEMD_SCOPE override the uid-based choice, with that scope's defaults", () => {
     const asUserRoot = loadConfig({ PODUP_SYSTEMD_SCOPE: 'user', XDG_RUNTIME_DIR: '/run/user/0' }, ROOT);
     expect(asUserRoot.systemdScope).toBe('user');
     expect(asUserRoot.podmanSocket).toBe('/run/user/0/podman/podman.sock');
@@ -141,11 +141,14 @@ describe('PODUP_HTTP_ADDR', () => {
     expect(loadConfig({ PODUP_HTTP_ADDR: value }, USER).httpAddr).toEqual(expected);
   });
 
-  it.each(['127.0.0.1', ':8080', '::1:8080', '127.0.0.1:65536', '127.0.0.1:http', '[::1]', ''])('rejects %j', (value) => {
-    const err = configError({ PODUP_HTTP_ADDR: value });
-    expect(err.problems).toHaveLength(1);
-    expect(err.problems[0]).toMatch(/^PODUP_HTTP_ADDR: /);
-  });
+  it.each(['127.0.0.1', ':8080', '::1:8080', '127.0.0.1:65536', '127.0.0.1:http', '[::1]', ''])(
+    'rejects %j',
+    (value) => {
+      const err = configError({ PODUP_HTTP_ADDR: value });
+      expect(err.problems).toHaveLength(1);
+      expect(err.problems[0]).toMatch(/^PODUP_HTTP_ADDR: /);
+    },
+  );
 });
 
 describe('rate policies', () => {
@@ -158,14 +161,19 @@ describe('rate policies', () => {
     ['0', { limit: 0, windowMs: 1 }],
   ])('parses %j', (value, expected) => {
     expect(loadConfig({ PODUP_RATE_LIMIT_IMAGE: value }, USER).imageRateLimit).toEqual(expected);
-    expect(loadConfig({ PODUP_RATE_LIMIT_BAD_SIGNATURE: value }, USER).badSignatureRateLimit).toEqual(expected);
+    expect(loadConfig({ PODUP_RATE_LIMIT_BAD_SIGNATURE: value }, USER).badSignatureRateLimit).toEqual(
+      expected,
+    );
   });
 
-  it.each(['60', '60/', '/1h', '0/1h', '-1/1h', '1.5/1h', '60/forever', '60 per hour', ''])('rejects %j', (value) => {
-    const err = configError({ PODUP_RATE_LIMIT_IMAGE: value });
-    expect(err.problems).toHaveLength(1);
-    expect(err.problems[0]).toMatch(/^PODUP_RATE_LIMIT_IMAGE: must look like 60\/1h/);
-  });
+  it.each(['60', '60/', '/1h', '0/1h', '-1/1h', '1.5/1h', '60/forever', '60 per hour', ''])(
+    'rejects %j',
+    (value) => {
+      const err = configError({ PODUP_RATE_LIMIT_IMAGE: value });
+      expect(err.problems).toHaveLength(1);
+      expect(err.problems[0]).toMatch(/^PODUP_RATE_LIMIT_IMAGE: must look like 60\/1h/);
+    },
+  );
 });
 
 describe('PODUP_WEBHOOK_BODY_LIMIT', () => {
@@ -221,11 +229,15 @@ describe('problems are reported together', () => {
   });
 
   it('reports an empty PODUP_STATE_DIR', () => {
-    expect(configError({ PODUP_STATE_DIR: '' }).problems).toEqual([expect.stringMatching(/^PODUP_STATE_DIR: /)]);
+    expect(configError({ PODUP_STATE_DIR: '' }).problems).toEqual([
+      expect.stringMatching(/^PODUP_STATE_DIR: /),
+    ]);
   });
 
   it.each(['0', '-5m', 'soon'])('rejects PODUP_IDLE_EXIT=%j', (value) => {
-    expect(configError({ PODUP_IDLE_EXIT: value }).problems).toEqual([expect.stringMatching(/^PODUP_IDLE_EXIT: /)]);
+    expect(configError({ PODUP_IDLE_EXIT: value }).problems).toEqual([
+      expect.stringMatching(/^PODUP_IDLE_EXIT: /),
+    ]);
   });
 });
 
@@ -237,7 +249,10 @@ describe('secrets', () => {
   it('reads *_FILE, trimming the trailing newline', () => {
     const secretPath = file('webhook-secret', 'from-file-secret\n');
     const tokenPath = file('admin-token', '0123456789abcdef0123\n');
-    const c = loadConfig({ PODUP_GITHUB_WEBHOOK_SECRET_FILE: secretPath, PODUP_ADMIN_TOKEN_FILE: tokenPath }, USER);
+    const c = loadConfig(
+      { PODUP_GITHUB_WEBHOOK_SECRET_FILE: secretPath, PODUP_ADMIN_TOKEN_FILE: tokenPath },
+      USER,
+    );
     expect(c.webhookSecret).toBe('from-file-secret');
     expect(c.adminToken).toBe('0123456789abcdef0123');
   });
@@ -264,13 +279,21 @@ describe('secrets', () => {
     const dir = join(tmp, 'creds-2');
     mkdirSync(dir);
     writeFileSync(join(dir, 'github-webhook-secret'), 'cred-secret');
-    const c = loadConfig({ CREDENTIALS_DIRECTORY: dir, PODUP_GITHUB_WEBHOOK_SECRET_FILE: file('s2', 'file-secret') }, USER);
+    const c = loadConfig(
+      { CREDENTIALS_DIRECTORY: dir, PODUP_GITHUB_WEBHOOK_SECRET_FILE: file('s2', 'file-secret') },
+      USER,
+    );
     expect(c.webhookSecret).toBe('file-secret');
   });
 
   it('rejects both inline and *_FILE', () => {
-    const err = configError({ PODUP_GITHUB_WEBHOOK_SECRET: 'a', PODUP_GITHUB_WEBHOOK_SECRET_FILE: file('s3', 'b') });
-    expect(err.problems).toEqual([expect.stringContaining('PODUP_GITHUB_WEBHOOK_SECRET and PODUP_GITHUB_WEBHOOK_SECRET_FILE')]);
+    const err = configError({
+      PODUP_GITHUB_WEBHOOK_SECRET: 'a',
+      PODUP_GITHUB_WEBHOOK_SECRET_FILE: file('s3', 'b'),
+    });
+    expect(err.problems).toEqual([
+      expect.stringContaining('PODUP_GITHUB_WEBHOOK_SECRET and PODUP_GITHUB_WEBHOOK_SECRET_FILE'),
+    ]);
   });
 
   it('reports a missing *_FILE naming the path', () => {
@@ -307,9 +330,9 @@ describe('secrets', () => {
     expect(configError({ PODUP_ADMIN_TOKEN: '0123456789abcde' }).problems).toEqual([
       expect.stringMatching(/^PODUP_ADMIN_TOKEN: must be at least 16 characters/),
     ]);
-    expect(configError({ PODUP_ADMIN_TOKEN_FILE: file('short-token', '0123456789abcde\n') }).problems).toEqual([
-      expect.stringMatching(/^PODUP_ADMIN_TOKEN: /),
-    ]);
+    expect(
+      configError({ PODUP_ADMIN_TOKEN_FILE: file('short-token', '0123456789abcde\n') }).problems,
+    ).toEqual([expect.stringMatching(/^PODUP_ADMIN_TOKEN: /)]);
     expect(loadConfig({ PODUP_ADMIN_TOKEN: '0123456789abcdef' }, USER).adminToken).toBe('0123456789abcdef');
   });
 
@@ -322,7 +345,10 @@ describe('describeConfig', () => {
   it('shows secrets only as set/unset and never their values', () => {
     const secret = 'webhook-secret-value-XYZ';
     const token = 'admin-token-value-0123456789';
-    const config: Config = loadConfig({ PODUP_GITHUB_WEBHOOK_SECRET: secret, PODUP_ADMIN_TOKEN: token }, USER);
+    const config: Config = loadConfig(
+      { PODUP_GITHUB_WEBHOOK_SECRET: secret, PODUP_ADMIN_TOKEN: token },
+      USER,
+    );
     const described = describeConfig(config);
     const text = JSON.stringify(described);
     expect(text).not.toContain(secret);

@@ -64,19 +64,34 @@ const duration = (what: string) =>
   z.string().transform((v, ctx) => {
     const parsed = ms(v.trim() as ms.StringValue);
     if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed <= 0) {
-      ctx.addIssue({ code: 'custom', message: `${what} must be a duration such as 30s, 10m, 2h (got "${v}")` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${what} must be a duration such as 30s, 10m, 2h (got "${v}")`,
+      });
       return z.NEVER;
     }
     return parsed;
   });
 
-const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1 << 20, mb: 1 << 20, mib: 1 << 20 };
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1 << 20,
+  mb: 1 << 20,
+  mib: 1 << 20,
+};
 const byteSize = z.string().transform((v, ctx) => {
   const m = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(v);
   const unit = SIZE_UNITS[(m?.[2] ?? 'x').toLowerCase()];
   const n = m && unit !== undefined ? Number(m[1]) * unit : NaN;
   if (!Number.isSafeInteger(n) || n < 1024 || n > 64 << 20) {
-    ctx.addIssue({ code: 'custom', message: `must be a size between 1KiB and 64MiB such as 1MiB or 524288 (got "${v}")` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a size between 1KiB and 64MiB such as 1MiB or 524288 (got "${v}")`,
+    });
     return z.NEVER;
   }
   return n;
@@ -101,7 +116,10 @@ const httpAddr = z.string().transform((v, ctx): HttpAddr => {
   const port = m ? Number(m[3]) : NaN;
   const host = m ? (m[1] ?? m[2] ?? '') : '';
   if (!m || !(port >= 0 && port <= 65535) || host === '') {
-    ctx.addIssue({ code: 'custom', message: `must be host:port such as 127.0.0.1:25111 or [::1]:25111 (got "${v}")` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be host:port such as 127.0.0.1:25111 or [::1]:25111 (got "${v}")`,
+    });
     return z.NEVER;
   }
   return { host, port };
@@ -140,12 +158,7 @@ const schema = z.object({
 });
 
 /** A secret given inline, as a *_FILE path, or as a systemd credential; more than one source is an error. */
-function readSecret(
-  env: Env,
-  name: string,
-  credentialName: string,
-  problems: string[],
-): string | undefined {
+function readSecret(env: Env, name: string, credentialName: string, problems: string[]): string | undefined {
   const inline = env[name]?.trim() || undefined;
   const filePath = env[`${name}_FILE`]?.trim() || undefined;
   const credDir = env.CREDENTIALS_DIRECTORY?.trim() || undefined;
@@ -179,7 +192,8 @@ function defaultPodmanSocket(scope: SystemdScope, env: Env, uid: number): string
 }
 
 function busAddress(scope: SystemdScope, env: Env, uid: number): string {
-  if (scope === 'system') return env.DBUS_SYSTEM_BUS_ADDRESS?.trim() || 'unix:path=/run/dbus/system_bus_socket';
+  if (scope === 'system')
+    return env.DBUS_SYSTEM_BUS_ADDRESS?.trim() || 'unix:path=/run/dbus/system_bus_socket';
   return env.DBUS_SESSION_BUS_ADDRESS?.trim() || `unix:path=${join(runtimeDir(env, uid), 'bus')}`;
 }
 

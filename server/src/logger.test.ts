@@ -4,7 +4,11 @@ import { createLogger, journalDestination } from './logger.js';
 
 function collect(format: LogFormat, level = 'trace') {
   const lines: string[] = [];
-  const logger = createLogger({ level, format, destination: { write: (chunk: string) => lines.push(chunk) } });
+  const logger = createLogger({
+    level,
+    format,
+    destination: { write: (chunk: string) => lines.push(chunk) },
+  });
   return { logger, lines };
 }
 
@@ -103,10 +107,16 @@ describe('redaction', () => {
 
   it.each(['journal', 'json'] as const)('censors sensitive top-level keys (%s)', (format) => {
     const { logger, lines } = collect(format);
-    logger.info({ ...SECRET_VALUES, headers: { 'x-hub-signature-256': HEADER_VALUE }, keep: 'visible' }, 'request');
+    logger.info(
+      { ...SECRET_VALUES, headers: { 'x-hub-signature-256': HEADER_VALUE }, keep: 'visible' },
+      'request',
+    );
     const text = lines.join('');
     for (const v of all) expect(text).not.toContain(v);
-    const json = (format === 'journal' ? journalLine(text).json : JSON.parse(text)) as Record<string, unknown>;
+    const json = (format === 'journal' ? journalLine(text).json : JSON.parse(text)) as Record<
+      string,
+      unknown
+    >;
     expect(json).toMatchObject({
       secret: '[redacted]',
       token: '[redacted]',
@@ -119,7 +129,10 @@ describe('redaction', () => {
 
   it('censors the same keys one level down', () => {
     const { logger, lines } = collect('json');
-    logger.warn({ req: { ...SECRET_VALUES, headers: { cookie: HEADER_VALUE }, url: '/webhooks/github' } }, 'rejected');
+    logger.warn(
+      { req: { ...SECRET_VALUES, headers: { cookie: HEADER_VALUE }, url: '/webhooks/github' } },
+      'rejected',
+    );
     const text = lines.join('');
     for (const v of all) expect(text).not.toContain(v);
     const json = JSON.parse(text) as { req: Record<string, unknown> };

@@ -32,7 +32,7 @@ export interface LoggerOptions {
   destination?: Writable;
 }
 
-/** Field names that must never reach a log line, wherever they appear. */
+/** Field names that must never reach a log line, at the top level or one level down (pino paths). */
 const REDACT = [
   'secret',
   'token',

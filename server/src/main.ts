@@ -3,7 +3,7 @@
  * lifecycle (socket activation, idle exit, SIGTERM). With cli.ts, the only file that may exit the process.
  */
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyListenOptions } from 'fastify';
 import { PodmanApi } from './adapters/podman/podman-api.js';
 import { SystemdBus } from './adapters/systemd/systemd-bus.js';
 import { buildApp } from './app.js';
@@ -77,7 +77,9 @@ export function createDeps(rt: Runtime, lifecycle: Lifecycle): Deps {
 
 function startupWarnings(config: Config, logger: Logger, socketActivated: boolean): void {
   if (!config.webhookSecret) {
-    logger.warn('no webhook secret configured: webhook routes answer 503 until PODUP_GITHUB_WEBHOOK_SECRET is set');
+    logger.warn(
+      'no webhook secret configured: webhook routes answer 503 until PODUP_GITHUB_WEBHOOK_SECRET is set',
+    );
   }
   if (!config.adminToken && !config.devOpenAdmin) {
     logger.warn('no admin token configured: admin API answers 503 until PODUP_ADMIN_TOKEN is set');
@@ -142,8 +144,16 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
   startupWarnings(config, logger, socketActivated);
 
   let closing = false;
-  let app: FastifyInstance | undefined;
-  const shutdown = async (reason: string, code = 0): Promise<void> => {
+  // Assigned once the app exists; the idle timer and signals only fire after that.
+  let shutdown = async (_reason: string, _code = 0): Promise<void> => {};
+  const lifecycle = idleTracker(
+    socketActivated ? 'socket-activation' : 'address',
+    socketActivated ? config.idleExitMs : undefined,
+    () => void shutdown('idle'),
+  );
+  const app = await buildApp(createDeps(rt, lifecycle));
+
+  shutdown = async (reason: string, code = 0): Promise<void> => {
     if (closing) return;
     closing = true;
     logger.info({ reason }, 'shutting down');
@@ -154,7 +164,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
     force.unref();
     try {
       lifecycle.stop();
-      await app?.close();
+      await app.close();
       await closeRuntime(rt);
     } catch (err) {
       logger.error({ err }, 'error during shutdown');
@@ -163,15 +173,6 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
     logger.info({ code }, 'stopped');
     options.exit(code);
   };
-
-  const lifecycle = idleTracker(
-    socketActivated ? 'socket-activation' : 'address',
-    socketActivated ? config.idleExitMs : undefined,
-    () => void shutdown('idle'),
-  );
-
-  const deps = createDeps(rt, lifecycle);
-  app = await buildApp(deps);
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(signal));
   process.on('uncaughtException', (err) => {
@@ -185,12 +186,18 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
 
   if (fd !== undefined) {
     // host is ignored by node when fd is given; naming one keeps Fastify from binding "localhost" twice.
-    await app.listen({ fd, host: '0.0.0.0' } as unknown as Parameters<FastifyInstance['listen']>[0]);
+    await app.listen({ fd, host: '0.0.0.0' } as FastifyListenOptions);
   } else {
     await app.listen({ host: config.httpAddr.host, port: config.httpAddr.port });
   }
   logger.info(
-    { version: VERSION, listener: lifecycle.listener, address: app.addresses(), stateDir: config.stateDir, scope: config.systemdScope },
+    {
+      version: VERSION,
+      listener: lifecycle.listener,
+      address: app.addresses(),
+      stateDir: config.stateDir,
+      scope: config.systemdScope,
+    },
     'podup serving',
   );
   return app;

@@ -26,7 +26,10 @@ export function hostEnv(): Record<string, string> {
   return inject('testHostEnv');
 }
 
-export async function buildTestApp(overrides: Record<string, string | undefined> = {}, stateDir?: string): Promise<TestApp> {
+export async function buildTestApp(
+  overrides: Record<string, string | undefined> = {},
+  stateDir?: string,
+): Promise<TestApp> {
   const dir = stateDir ?? mkdtempSync(join(tmpdir(), 'podup-it-'));
   const env = {
     ...hostEnv(),
@@ -37,7 +40,11 @@ export async function buildTestApp(overrides: Record<string, string | undefined>
   };
   const config = loadConfig(env);
   const logs: string[] = [];
-  const logger = createLogger({ level: 'debug', format: 'json', destination: { write: (l: string) => logs.push(l) } });
+  const logger = createLogger({
+    level: 'debug',
+    format: 'json',
+    destination: { write: (l: string) => logs.push(l) },
+  });
   const rt = openRuntime(config, logger);
   const app = await buildApp(createDeps(rt, { listener: 'none', requestStarted() {}, requestFinished() {} }));
   return {

@@ -16,17 +16,27 @@ export type FixtureName =
   | 'ping';
 
 export function fixture(name: FixtureName): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(repoRoot, 'tests/fixtures/github', `${name}.json`), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(join(repoRoot, 'tests/fixtures/github', `${name}.json`), 'utf8')) as Record<
+    string,
+    unknown
+  >;
 }
 
-export const rawFixture = (name: FixtureName): Buffer => readFileSync(join(repoRoot, 'tests/fixtures/github', `${name}.json`));
+export const rawFixture = (name: FixtureName): Buffer =>
+  readFileSync(join(repoRoot, 'tests/fixtures/github', `${name}.json`));
 
 export function sign(body: Buffer | string, secret = SECRET): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
 /** A `package` published payload for another image/tag/digest, same shape as the fixture. */
-export function packagePublished(opts: { owner?: string; name?: string; tag: string; digest: string; event?: 'package' | 'registry_package' }): Buffer {
+export function packagePublished(opts: {
+  owner?: string;
+  name?: string;
+  tag: string;
+  digest: string;
+  event?: 'package' | 'registry_package';
+}): Buffer {
   const event = opts.event ?? 'package';
   const p = fixture(event === 'package' ? 'package-published' : 'registry-package-published');
   const pkg = p[event] as Record<string, any>;
@@ -45,7 +55,11 @@ export function packagePublished(opts: { owner?: string; name?: string; tag: str
 
 export const newDelivery = (): string => randomUUID();
 
-export function githubHeaders(event: string, body: Buffer | string, extra: Record<string, string> = {}): Record<string, string> {
+export function githubHeaders(
+  event: string,
+  body: Buffer | string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     'content-type': 'application/json',
     'user-agent': 'GitHub-Hookshot/podup-tests',

@@ -27,7 +27,8 @@ function hostRunning(dir: string): boolean {
 
 function assertBuilt(): void {
   const cli = join(repoRoot, 'server/dist/cli.js');
-  if (!existsSync(cli)) throw new Error('server/dist is missing: run "npm run build" (npm test does it for you)');
+  if (!existsSync(cli))
+    throw new Error('server/dist is missing: run "npm run build" (npm test does it for you)');
   const built = statSync(cli).mtimeMs;
   const src = statSync(join(repoRoot, 'server/src/cli.ts')).mtimeMs;
   if (src > built) console.warn('[global-setup] server/dist may be stale; npm test rebuilds it');

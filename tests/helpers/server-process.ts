@@ -49,12 +49,18 @@ export async function waitForHttp(url: string, timeoutMs = 10_000): Promise<void
 }
 
 export function spawnPodup(args: string[], env: Record<string, string | undefined>, cwd = repoRoot) {
-  const proc = spawn(process.execPath, [PODUP_BIN, ...args], { env: childEnv(env), cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [PODUP_BIN, ...args], {
+    env: childEnv(env),
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  const exited = new Promise<number | null>((resolve) =>
+    proc.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))),
+  );
   return { proc, stdout: () => out, stderr: () => err, exited };
 }
 

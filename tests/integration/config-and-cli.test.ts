@@ -20,8 +20,11 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const version = (JSON.parse((await import('node:fs')).readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string })
-  .version;
+const version = (
+  JSON.parse((await import('node:fs')).readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 describe('configuration', () => {
   it('reports every bad variable at once and exits 78', async () => {
@@ -34,7 +37,13 @@ describe('configuration', () => {
       PODUP_IDLE_EXIT: 'soon',
     });
     expect(r.code).toBe(78);
-    for (const name of ['PODUP_HTTP_ADDR', 'PODUP_SYSTEMD_SCOPE', 'PODUP_RATE_LIMIT_IMAGE', 'PODUP_ADMIN_TOKEN', 'PODUP_IDLE_EXIT']) {
+    for (const name of [
+      'PODUP_HTTP_ADDR',
+      'PODUP_SYSTEMD_SCOPE',
+      'PODUP_RATE_LIMIT_IMAGE',
+      'PODUP_ADMIN_TOKEN',
+      'PODUP_IDLE_EXIT',
+    ]) {
       expect(r.stderr).toContain(name);
     }
     expect(r.stderr).not.toContain('short');
@@ -65,7 +74,11 @@ describe('configuration', () => {
     const server = await startServer({ ...hostEnv(), PODUP_STATE_DIR: dir, ...envFor(file) });
     try {
       const body = rawFixture('package-published');
-      const res = await fetch(`${server.url}/webhooks/github`, { method: 'POST', headers: githubHeaders('package', body), body });
+      const res = await fetch(`${server.url}/webhooks/github`, {
+        method: 'POST',
+        headers: githubHeaders('package', body),
+        body,
+      });
       expect(res.status).toBe(202);
     } finally {
       await server.stop();
@@ -73,7 +86,10 @@ describe('configuration', () => {
   });
 
   it('reads a .env in the working directory; the environment wins over it', async () => {
-    writeFileSync(join(dir, '.env'), `PODUP_GITHUB_WEBHOOK_SECRET=${SECRET}\nPODUP_STATE_DIR=./from-dotenv\n`);
+    writeFileSync(
+      join(dir, '.env'),
+      `PODUP_GITHUB_WEBHOOK_SECRET=${SECRET}\nPODUP_STATE_DIR=./from-dotenv\n`,
+    );
     mkdirSync(join(dir, 'from-dotenv'));
     mkdirSync(join(dir, 'from-env'));
     type Report = { checks: Array<{ check: string; level: string; detail: string }> };
@@ -132,7 +148,10 @@ describe('podup doctor', () => {
       PODUP_GITHUB_WEBHOOK_SECRET: '',
     });
     expect(r.code).toBe(1);
-    const report = JSON.parse(r.stdout) as { ok: boolean; checks: Array<{ check: string; level: string; fix?: string }> };
+    const report = JSON.parse(r.stdout) as {
+      ok: boolean;
+      checks: Array<{ check: string; level: string; fix?: string }>;
+    };
     expect(report.ok).toBe(false);
     const level = (name: string) => report.checks.find((c) => c.check.startsWith(name));
     for (const name of ['podman API', 'systemd (user)', 'registry', 'webhook secret']) {
@@ -145,11 +164,23 @@ describe('podup doctor', () => {
 
 describe('podup events and prune', () => {
   async function seed(): Promise<void> {
-    const server = await startServer({ ...hostEnv(), PODUP_STATE_DIR: dir, PODUP_GITHUB_WEBHOOK_SECRET: SECRET });
+    const server = await startServer({
+      ...hostEnv(),
+      PODUP_STATE_DIR: dir,
+      PODUP_GITHUB_WEBHOOK_SECRET: SECRET,
+    });
     try {
       for (let i = 0; i < 3; i++) {
-        const body = packagePublished({ name: `svc-${i}`, tag: '1', digest: `sha256:${String(i).repeat(64)}` });
-        await fetch(`${server.url}/webhooks/github`, { method: 'POST', headers: githubHeaders('package', body), body });
+        const body = packagePublished({
+          name: `svc-${i}`,
+          tag: '1',
+          digest: `sha256:${String(i).repeat(64)}`,
+        });
+        await fetch(`${server.url}/webhooks/github`, {
+          method: 'POST',
+          headers: githubHeaders('package', body),
+          body,
+        });
       }
     } finally {
       await server.stop();
@@ -179,18 +210,24 @@ describe('podup events and prune', () => {
     db.prepare(
       `INSERT INTO events (ts, request_id, route, method, status, outcome) VALUES (?, 'old1', '/healthz', 'GET', 200, 'ok'), (?, 'old2', '/healthz', 'GET', 200, 'ok')`,
     ).run(old, old);
-    db.prepare(`INSERT INTO deliveries (delivery, received_at, event, outcome) VALUES ('old-delivery', ?, 'package', 'accepted')`).run(old);
-    db.prepare(`INSERT INTO rate_limits (scope, key, tat) VALUES ('image', 'expired', ?), ('image', 'active', ?)`).run(
-      old,
-      Date.now() + 3_600_000,
-    );
+    db.prepare(
+      `INSERT INTO deliveries (delivery, received_at, event, outcome) VALUES ('old-delivery', ?, 'package', 'accepted')`,
+    ).run(old);
+    db.prepare(
+      `INSERT INTO rate_limits (scope, key, tat) VALUES ('image', 'expired', ?), ('image', 'active', ?)`,
+    ).run(old, Date.now() + 3_600_000);
     const count = (table: string) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
     const before = { events: count('events'), deliveries: count('deliveries'), rate: count('rate_limits') };
     db.close();
 
-    const dry = await runPodup(['prune', '--older-than', '30d', '--dry-run', '--json'], { PODUP_STATE_DIR: dir });
+    const dry = await runPodup(['prune', '--older-than', '30d', '--dry-run', '--json'], {
+      PODUP_STATE_DIR: dir,
+    });
     expect(dry.code).toBe(0);
-    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, removed: { events: 2, deliveries: 1, rateLimits: 1 } });
+    expect(JSON.parse(dry.stdout)).toMatchObject({
+      dryRun: true,
+      removed: { events: 2, deliveries: 1, rateLimits: 1 },
+    });
 
     const real = await runPodup(['prune', '--older-than', '30d'], { PODUP_STATE_DIR: dir });
     expect(real.code).toBe(0);

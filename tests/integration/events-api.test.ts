@@ -14,10 +14,20 @@ async function seeded(overrides: Record<string, string | undefined> = {}): Promi
   const app = await buildTestApp(overrides);
   for (let i = 0; i < 5; i++) {
     const body = packagePublished({ name: `app-${i}`, tag: '1', digest: `sha256:${String(i).repeat(64)}` });
-    await app.app.inject({ method: 'POST', url: '/webhooks/github', headers: githubHeaders('package', body), payload: body });
+    await app.app.inject({
+      method: 'POST',
+      url: '/webhooks/github',
+      headers: githubHeaders('package', body),
+      payload: body,
+    });
   }
   const ping = rawFixture('ping');
-  await app.app.inject({ method: 'POST', url: '/webhooks/github', headers: githubHeaders('ping', ping), payload: ping });
+  await app.app.inject({
+    method: 'POST',
+    url: '/webhooks/github',
+    headers: githubHeaders('ping', ping),
+    payload: ping,
+  });
   return app;
 }
 
@@ -40,9 +50,15 @@ describe('admin auth', () => {
     const none = await t.app.inject({ method: 'GET', url: '/api/events' });
     expect(none.statusCode).toBe(401);
     expect(none.headers['www-authenticate']).toContain('Bearer');
-    const wrong = await t.app.inject({ method: 'GET', url: '/api/events', headers: { authorization: 'Bearer nope-nope-nope-nope' } });
+    const wrong = await t.app.inject({
+      method: 'GET',
+      url: '/api/events',
+      headers: { authorization: 'Bearer nope-nope-nope-nope' },
+    });
     expect(wrong.statusCode).toBe(401);
-    expect((await t.app.inject({ method: 'GET', url: '/api/events', headers: adminHeaders })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/events', headers: adminHeaders })).statusCode,
+    ).toBe(200);
   });
 });
 
@@ -60,7 +76,9 @@ describe('listing', () => {
   it('filters by outcome, event, image and status', async () => {
     t = await seeded();
     const get = async (q: string) =>
-      EventsPage.parse((await t!.app.inject({ method: 'GET', url: `/api/events?${q}`, headers: adminHeaders })).json()).events;
+      EventsPage.parse(
+        (await t!.app.inject({ method: 'GET', url: `/api/events?${q}`, headers: adminHeaders })).json(),
+      ).events;
     expect(await get('outcome=accepted')).toHaveLength(5);
     expect(await get('event=ping')).toHaveLength(1);
     expect((await get('image=ghcr.io/acme-corp/app-3:1'))[0]?.image).toBe('ghcr.io/acme-corp/app-3:1');
@@ -77,7 +95,9 @@ describe('listing', () => {
     let pages = 0;
     do {
       const url: string = `/api/events?limit=4${cursor ? `&cursor=${cursor}` : ''}`;
-      const page = EventsPage.parse((await t.app.inject({ method: 'GET', url, headers: adminHeaders })).json());
+      const page = EventsPage.parse(
+        (await t.app.inject({ method: 'GET', url, headers: adminHeaders })).json(),
+      );
       seen.push(...page.events.map((e) => e.id));
       cursor = page.nextCursor;
       pages++;

@@ -12,7 +12,14 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hostEnv } from '../helpers/app.js';
 import { ADMIN_TOKEN, SECRET, githubHeaders, packagePublished } from '../helpers/github.js';
-import { PODUP_BIN, childEnv, freePort, spawnPodup, startServer, waitForHttp } from '../helpers/server-process.js';
+import {
+  PODUP_BIN,
+  childEnv,
+  freePort,
+  spawnPodup,
+  startServer,
+  waitForHttp,
+} from '../helpers/server-process.js';
 
 let stateDir: string;
 beforeEach(() => {
@@ -38,7 +45,15 @@ describe('socket activation with systemd-socket-activate', () => {
     const env = childEnv(baseEnv({ PODUP_IDLE_EXIT: '1500ms', PODUP_HTTP_ADDR: '127.0.0.1:1' }));
     // systemd-socket-activate hands the child only the variables named with -E.
     const passEnv = Object.keys(env).flatMap((k) => ['-E', k]);
-    const args = ['-l', `127.0.0.1:${port}`, '--fdname=http', ...passEnv, process.execPath, PODUP_BIN, 'serve'];
+    const args = [
+      '-l',
+      `127.0.0.1:${port}`,
+      '--fdname=http',
+      ...passEnv,
+      process.execPath,
+      PODUP_BIN,
+      'serve',
+    ];
     const proc = spawn('systemd-socket-activate', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -50,7 +65,11 @@ describe('socket activation with systemd-socket-activate', () => {
       const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { listener: string };
       expect(health.listener).toBe('socket-activation');
       const body = packagePublished({ tag: 'sa', digest: digest(1) });
-      const res = await fetch(`http://127.0.0.1:${port}/webhooks/github`, { method: 'POST', headers: githubHeaders('package', body), body });
+      const res = await fetch(`http://127.0.0.1:${port}/webhooks/github`, {
+        method: 'POST',
+        headers: githubHeaders('package', body),
+        body,
+      });
       expect(res.status).toBe(202);
 
       const started = Date.now();
@@ -93,7 +112,10 @@ describe('socket activation by a real .socket unit of the user manager', () => {
       .filter(([k]) => k.startsWith('PODUP_') || k.startsWith('CONTAINERS_'))
       .map(([k, v]) => `Environment=${k}=${v}`)
       .join('\n');
-    writeFileSync(join(unitDir(), 'podup-it.socket'), `[Socket]\nListenStream=127.0.0.1:${port}\nFileDescriptorName=http\n`);
+    writeFileSync(
+      join(unitDir(), 'podup-it.socket'),
+      `[Socket]\nListenStream=127.0.0.1:${port}\nFileDescriptorName=http\n`,
+    );
     writeFileSync(
       join(unitDir(), 'podup-it.service'),
       `[Service]\nType=exec\n${environment}\nExecStart=${process.execPath} ${PODUP_BIN} serve\nStandardOutput=append:${log}\nStandardError=append:${log}\n`,
@@ -128,7 +150,15 @@ describe('socket activation by a real .socket unit of the user manager', () => {
     const again = await fetch(`${base}/webhooks/github`, { method: 'POST', headers, body });
     expect(await again.json()).toMatchObject({ status: 'duplicate' });
     const other = packagePublished({ tag: 'unit2', digest: digest(3) });
-    expect((await fetch(`${base}/webhooks/github`, { method: 'POST', headers: githubHeaders('package', other), body: other })).status).toBe(429);
+    expect(
+      (
+        await fetch(`${base}/webhooks/github`, {
+          method: 'POST',
+          headers: githubHeaders('package', other),
+          body: other,
+        })
+      ).status,
+    ).toBe(429);
     const secondPid = systemctl('show', '-p', 'MainPID', '--value', 'podup-it.service').trim();
     expect(secondPid).not.toBe(firstPid);
     expect(readFileSync(log, 'utf8')).toContain('"listener":"socket-activation"');
@@ -145,7 +175,12 @@ describe('shutdown', () => {
     await new Promise((r) => socket.once('connect', r));
     let response = '';
     socket.on('data', (d) => (response += d.toString()));
-    const head = [`POST /webhooks/github HTTP/1.1`, `host: 127.0.0.1:${port}`, `content-length: ${body.length}`, 'connection: close']
+    const head = [
+      `POST /webhooks/github HTTP/1.1`,
+      `host: 127.0.0.1:${port}`,
+      `content-length: ${body.length}`,
+      'connection: close',
+    ]
       .concat(Object.entries(headers).map(([k, v]) => `${k}: ${v}`))
       .join('\r\n');
     socket.write(`${head}\r\n\r\n`);
@@ -184,7 +219,8 @@ describe('shutdown', () => {
     const inFlight: Promise<void>[] = [];
     for (let i = 1; i <= 400 && !killed; i++) {
       inFlight.push(send(i));
-      if (i % 20 === 0) await Promise.race([Promise.all(inFlight.slice(-20)), new Promise((r) => setTimeout(r, 50))]);
+      if (i % 20 === 0)
+        await Promise.race([Promise.all(inFlight.slice(-20)), new Promise((r) => setTimeout(r, 50))]);
     }
     await Promise.all(inFlight);
     if (!killed) server.proc.kill('SIGKILL');
@@ -193,9 +229,13 @@ describe('shutdown', () => {
 
     const db = new Database(join(stateDir, 'podup.db'));
     expect(db.pragma('quick_check', { simple: true })).toBe('ok');
-    const stored = new Set(db.prepare(`SELECT delivery FROM deliveries WHERE outcome = 'accepted'`).pluck().all() as string[]);
+    const stored = new Set(
+      db.prepare(`SELECT delivery FROM deliveries WHERE outcome = 'accepted'`).pluck().all() as string[],
+    );
     const withTask = new Set(db.prepare('SELECT delivery FROM tasks').pluck().all() as string[]);
-    const withEvent = new Set(db.prepare('SELECT delivery FROM events WHERE status = 202').pluck().all() as string[]);
+    const withEvent = new Set(
+      db.prepare('SELECT delivery FROM events WHERE status = 202').pluck().all() as string[],
+    );
     db.close();
     for (const d of acknowledged) {
       expect(stored.has(d)).toBe(true);
@@ -211,7 +251,11 @@ describe('logs', () => {
     const body = packagePublished({ tag: 'log', digest: digest(5) });
     const headers = githubHeaders('package', body);
     await fetch(`${server.url}/webhooks/github`, { method: 'POST', headers, body });
-    await fetch(`${server.url}/webhooks/github`, { method: 'POST', headers: { ...headers, 'x-hub-signature-256': 'sha256=' + '0'.repeat(64) }, body });
+    await fetch(`${server.url}/webhooks/github`, {
+      method: 'POST',
+      headers: { ...headers, 'x-hub-signature-256': 'sha256=' + '0'.repeat(64) },
+      body,
+    });
     await fetch(`${server.url}/api/events`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(await server.stop()).toBe(0);
     const lines = server.stdout().trim().split('\n');
@@ -224,7 +268,8 @@ describe('logs', () => {
     }
     expect(lines.some((l) => l.startsWith('<6>') && l.includes('"delivery"'))).toBe(true);
     const all = server.stdout() + server.stderr();
-    for (const secret of [SECRET, ADMIN_TOKEN, headers['x-hub-signature-256'] ?? 'x']) expect(all).not.toContain(secret);
+    for (const secret of [SECRET, ADMIN_TOKEN, headers['x-hub-signature-256'] ?? 'x'])
+      expect(all).not.toContain(secret);
   });
 
   it('warns at startup when no secret and no admin token are configured', async () => {

@@ -82,7 +82,10 @@ describe('failed signatures per source address', () => {
     server = await startServer(env({ PODUP_RATE_LIMIT_BAD_SIGNATURE: '3/10m' }));
     const body = packagePublished({ tag: 'x', digest: digest(7) });
     for (let i = 0; i < 3; i++) {
-      const res = await send(body, githubHeaders('package', body, { 'x-hub-signature-256': sign(body, 'guess') }));
+      const res = await send(
+        body,
+        githubHeaders('package', body, { 'x-hub-signature-256': sign(body, 'guess') }),
+      );
       expect(res.status).toBe(401);
     }
     // Now even a correctly signed request from this address waits.
@@ -97,7 +100,8 @@ describe('failed signatures per source address', () => {
 
   it('wrong admin tokens count against the address too', async () => {
     server = await startServer(env({ PODUP_RATE_LIMIT_BAD_SIGNATURE: '2/10m' }));
-    const get = (token: string) => fetch(`${server?.url}/api/events`, { headers: { authorization: `Bearer ${token}` } });
+    const get = (token: string) =>
+      fetch(`${server?.url}/api/events`, { headers: { authorization: `Bearer ${token}` } });
     expect((await get('wrong-token-wrong-token')).status).toBe(401);
     expect((await get('wrong-token-wrong-token')).status).toBe(401);
     expect((await get(ADMIN_TOKEN)).status).toBe(429);

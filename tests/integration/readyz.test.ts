@@ -36,7 +36,12 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Pr
 
 beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'podup-ready-'));
-  server = await startServer({ ...hostEnv(), PODUP_STATE_DIR: stateDir, PODUP_GITHUB_WEBHOOK_SECRET: SECRET, PODUP_ADMIN_TOKEN: ADMIN_TOKEN });
+  server = await startServer({
+    ...hostEnv(),
+    PODUP_STATE_DIR: stateDir,
+    PODUP_GITHUB_WEBHOOK_SECRET: SECRET,
+    PODUP_ADMIN_TOKEN: ADMIN_TOKEN,
+  });
 });
 afterAll(async () => {
   await server.stop();
@@ -114,7 +119,9 @@ describe('/readyz', () => {
 
   it('records each probe in the event log with the reason', async () => {
     const db = new Database(join(stateDir, 'podup.db'), { readonly: true });
-    const rows = db.prepare(`SELECT status, outcome, reason FROM events WHERE route = '/readyz' ORDER BY id`).all() as Array<{
+    const rows = db
+      .prepare(`SELECT status, outcome, reason FROM events WHERE route = '/readyz' ORDER BY id`)
+      .all() as Array<{
       status: number;
       outcome: string;
       reason: string | null;

@@ -21,7 +21,8 @@ const post = (body: Buffer | string, headers: Record<string, string>, url = '/we
   t.app.inject({ method: 'POST', url, headers, payload: body });
 
 const taskCount = (): number => t.rt.db.prepare('SELECT count(*) FROM tasks').pluck().get() as number;
-const eventRows = () => t.rt.db.prepare('SELECT * FROM events ORDER BY id').all() as Array<Record<string, unknown>>;
+const eventRows = () =>
+  t.rt.db.prepare('SELECT * FROM events ORDER BY id').all() as Array<Record<string, unknown>>;
 
 describe('signature', () => {
   const body = rawFixture('package-published');
@@ -144,13 +145,18 @@ describe('real payload shapes', () => {
   it('accepts GitHub form encoding (payload=<json>), signed over the encoded body', async () => {
     const json = rawFixture('package-published').toString();
     const body = `payload=${encodeURIComponent(json)}`;
-    const res = await post(body, githubHeaders('package', body, { 'content-type': 'application/x-www-form-urlencoded' }));
+    const res = await post(
+      body,
+      githubHeaders('package', body, { 'content-type': 'application/x-www-form-urlencoded' }),
+    );
     expect(res.statusCode).toBe(202);
     expect(res.json().image).toBe('ghcr.io/acme-corp/web-app:stable');
   });
 
   it('a signed package event without the fields GitHub always sends is a 400, not a restart', async () => {
-    const body = Buffer.from(JSON.stringify({ action: 'published', package: { package_type: 'CONTAINER', name: 'x' } }));
+    const body = Buffer.from(
+      JSON.stringify({ action: 'published', package: { package_type: 'CONTAINER', name: 'x' } }),
+    );
     const res = await post(body, githubHeaders('package', body));
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('INVALID_PAYLOAD');
@@ -311,14 +317,23 @@ describe('event log', () => {
       .map((f) => readFileSync(join(t.stateDir, f)).toString('latin1'))
       .join('\n');
     const logs = t.logs.join('\n');
-    for (const secret of [SECRET, headers['x-hub-signature-256'], bad['x-hub-signature-256'], sign(body, SECRET).slice(7)]) {
+    for (const secret of [
+      SECRET,
+      headers['x-hub-signature-256'],
+      bad['x-hub-signature-256'],
+      sign(body, SECRET).slice(7),
+    ]) {
       expect(disk).not.toContain(secret);
       expect(logs).not.toContain(secret);
     }
   });
 
   it('every response carries its request id, which is the event row id', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'trace-abc.1' } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'trace-abc.1' },
+    });
     expect(res.headers['x-request-id']).toBe('trace-abc.1');
     expect(eventRows().at(-1)?.request_id).toBe('trace-abc.1');
   });
@@ -326,7 +341,9 @@ describe('event log', () => {
   it('unique deliveries each get their own row and delivery id', async () => {
     for (let i = 0; i < 3; i++) {
       const body = packagePublished({ name: `svc-${i}`, tag: '1', digest: `sha256:${String(i).repeat(64)}` });
-      expect((await post(body, githubHeaders('package', body, { 'x-github-delivery': newDelivery() }))).statusCode).toBe(202);
+      expect(
+        (await post(body, githubHeaders('package', body, { 'x-github-delivery': newDelivery() }))).statusCode,
+      ).toBe(202);
     }
     expect(new Set(eventRows().map((r) => r.delivery)).size).toBe(3);
     expect(taskCount()).toBe(3);

@@ -28,28 +28,40 @@ function ensureStateDir(dir: string, create: boolean): void {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' || !create) {
-      throw new AppError('STATE_DIR_UNUSABLE', `state directory ${dir} is missing or unreadable (${code ?? errorMessage(e)})`, {
-        hint: hintFor(dir),
-      });
+      throw new AppError(
+        'STATE_DIR_UNUSABLE',
+        `state directory ${dir} is missing or unreadable (${code ?? errorMessage(e)})`,
+        {
+          hint: hintFor(dir),
+        },
+      );
     }
     try {
       // Not recursive: a missing parent usually means a typo in PODUP_STATE_DIR.
       mkdirSync(dir, { mode: 0o750 });
       return;
     } catch (e2) {
-      throw new AppError('STATE_DIR_UNUSABLE', `state directory ${dir} does not exist and cannot be created (${(e2 as NodeJS.ErrnoException).code ?? errorMessage(e2)})`, {
-        hint: hintFor(dir),
-      });
+      throw new AppError(
+        'STATE_DIR_UNUSABLE',
+        `state directory ${dir} does not exist and cannot be created (${(e2 as NodeJS.ErrnoException).code ?? errorMessage(e2)})`,
+        {
+          hint: hintFor(dir),
+        },
+      );
     }
   }
   if (!isDir) {
-    throw new AppError('STATE_DIR_UNUSABLE', `state directory ${dir} is not a directory`, { hint: hintFor(dir) });
+    throw new AppError('STATE_DIR_UNUSABLE', `state directory ${dir} is not a directory`, {
+      hint: hintFor(dir),
+    });
   }
   if (create) {
     try {
       accessSync(dir, constants.W_OK);
     } catch {
-      throw new AppError('STATE_DIR_UNUSABLE', `state directory ${dir} is not writable`, { hint: hintFor(dir) });
+      throw new AppError('STATE_DIR_UNUSABLE', `state directory ${dir} is not writable`, {
+        hint: hintFor(dir),
+      });
     }
   }
 }
@@ -63,7 +75,9 @@ export function openDatabase(options: OpenOptions): Database {
   } catch (e) {
     throw new AppError('STATE_DIR_UNUSABLE', `cannot open database ${options.dbPath}: ${errorMessage(e)}`, {
       cause: e,
-      hint: readonly ? 'start podup once (podup serve) to create it, or check PODUP_STATE_DIR' : hintFor(options.stateDir),
+      hint: readonly
+        ? 'start podup once (podup serve) to create it, or check PODUP_STATE_DIR'
+        : hintFor(options.stateDir),
     });
   }
   try {

@@ -15,7 +15,9 @@ export function dbProbe(db: Database, stateDir: string, busyTimeoutMs = 5000): P
         const fs = statfsSync(stateDir);
         const free = fs.bavail * fs.bsize;
         if (free < MIN_FREE_BYTES) {
-          throw new AppError('DATABASE_ERROR', `only ${Math.round(free / 1024)} KiB free in ${stateDir}`, { hint });
+          throw new AppError('DATABASE_ERROR', `only ${Math.round(free / 1024)} KiB free in ${stateDir}`, {
+            hint,
+          });
         }
         // The probe must not stall the event loop behind another writer for the full busy timeout.
         db.pragma(`busy_timeout = ${Math.min(timeoutMs, 250)}`);

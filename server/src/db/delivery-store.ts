@@ -46,7 +46,11 @@ export class DeliveryStore {
   }
 
   countOlderThan(cutoff: number): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM deliveries WHERE received_at < ?').get(cutoff) as { n: number }).n;
+    return (
+      this.db.prepare('SELECT count(*) AS n FROM deliveries WHERE received_at < ?').get(cutoff) as {
+        n: number;
+      }
+    ).n;
   }
 
   deleteOlderThan(cutoff: number): number {

@@ -20,7 +20,8 @@ export interface PruneResult {
 }
 
 const dbBytes = (stores: Stores): number =>
-  (stores.db.pragma('page_count', { simple: true }) as number) * (stores.db.pragma('page_size', { simple: true }) as number);
+  (stores.db.pragma('page_count', { simple: true }) as number) *
+  (stores.db.pragma('page_size', { simple: true }) as number);
 
 export function prune(stores: Stores, now: number, olderThanMs: number, dryRun: boolean): PruneResult {
   const cutoff = now - olderThanMs;

@@ -22,7 +22,8 @@ export class RateLimitStore {
 
   /** A TAT in the past means the key is back to a full allowance: the row carries no information. */
   countExpired(now: number): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM rate_limits WHERE tat <= ?').get(now) as { n: number }).n;
+    return (this.db.prepare('SELECT count(*) AS n FROM rate_limits WHERE tat <= ?').get(now) as { n: number })
+      .n;
   }
 
   deleteExpired(now: number): number {

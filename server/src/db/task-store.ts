@@ -45,7 +45,9 @@ export class TaskStore {
        VALUES (@id, @kind, @status, @image, @units, @trigger, @delivery, @caller, @reason, @createdAt,
          @updatedAt, @startedAt, @finishedAt)`,
     );
-    this.queuedForImage = db.prepare(`SELECT * FROM tasks WHERE status = 'queued' AND image = ? ORDER BY created_at`);
+    this.queuedForImage = db.prepare(
+      `SELECT * FROM tasks WHERE status = 'queued' AND image = ? ORDER BY created_at`,
+    );
     this.byId = db.prepare('SELECT * FROM tasks WHERE id = ?');
   }
 
@@ -59,6 +61,8 @@ export class TaskStore {
   }
 
   findQueued(image: string, units: readonly string[] | null): TaskRecord | undefined {
-    return (this.queuedForImage.all(image) as TaskDbRow[]).map(taskFromDb).find((t) => sameUnits(t.units, units));
+    return (this.queuedForImage.all(image) as TaskDbRow[])
+      .map(taskFromDb)
+      .find((t) => sameUnits(t.units, units));
   }
 }

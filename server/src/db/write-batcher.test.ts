@@ -88,7 +88,9 @@ describe('WriteBatcher', () => {
     expect(settled[1]).toEqual({ status: 'rejected', reason: boom });
     expect(String((settled[2] as PromiseRejectedResult).reason)).toMatch(/UNIQUE constraint failed/);
     expect(keysIn(reader)).toEqual(['a', 'b']);
-    expect((reader.prepare("SELECT value FROM kv WHERE key = 'a'").get() as { value: string }).value).toBe('1');
+    expect((reader.prepare("SELECT value FROM kv WHERE key = 'a'").get() as { value: string }).value).toBe(
+      '1',
+    );
   });
 
   it('a write is not visible to another connection before its promise resolves, and is after', async () => {
@@ -143,9 +145,11 @@ describe('WriteBatcher', () => {
   });
 
   it('keeps accepting writes after a failed op', async () => {
-    await expect(batcher.run(() => {
-      throw new Error('first fails');
-    })).rejects.toThrow('first fails');
+    await expect(
+      batcher.run(() => {
+        throw new Error('first fails');
+      }),
+    ).rejects.toThrow('first fails');
     await expect(batcher.run((tx) => tx.put('later', '1'))).resolves.toBeTypeOf('number');
     expect(keysIn(reader)).toEqual(['later']);
   });

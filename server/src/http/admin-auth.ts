@@ -29,9 +29,13 @@ export function adminGuard(deps: Pick<Deps, 'config'>, failures: FailureLimiter)
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m?.[1] || !tokenMatches(adminToken, m[1])) {
       await failures.recordFailure(request.ip);
-      throw new AppError('UNAUTHORIZED', m ? 'wrong admin token' : 'admin token required (Authorization: Bearer <token>)', {
-        headers: { 'www-authenticate': 'Bearer realm="podup"' },
-      });
+      throw new AppError(
+        'UNAUTHORIZED',
+        m ? 'wrong admin token' : 'admin token required (Authorization: Bearer <token>)',
+        {
+          headers: { 'www-authenticate': 'Bearer realm="podup"' },
+        },
+      );
     }
   };
 }

@@ -27,7 +27,9 @@ export function eventRowFor(request: FastifyRequest, status: number, now: number
     event: a.event ?? null,
     action: a.action ?? null,
     image: a.image ?? null,
-    outcome: a.outcome ?? (status >= 500 ? 'error' : status === 429 ? 'rate-limited' : status >= 400 ? 'rejected' : 'ok'),
+    outcome:
+      a.outcome ??
+      (status >= 500 ? 'error' : status === 429 ? 'rate-limited' : status >= 400 ? 'rejected' : 'ok'),
     reason: a.reason ?? null,
     taskId: a.taskId ?? null,
     source: request.ip ?? null,
@@ -35,7 +37,10 @@ export function eventRowFor(request: FastifyRequest, status: number, now: number
   };
 }
 
-export function installAudit(app: FastifyInstance, deps: Pick<Deps, 'stores' | 'clock' | 'lifecycle' | 'logger'>): void {
+export function installAudit(
+  app: FastifyInstance,
+  deps: Pick<Deps, 'stores' | 'clock' | 'lifecycle' | 'logger'>,
+): void {
   app.decorateRequest('audit', null as never);
   app.decorateRequest('audited', false);
   app.decorateRequest('startedAt', 0);
@@ -51,7 +56,9 @@ export function installAudit(app: FastifyInstance, deps: Pick<Deps, 'stores' | '
     if (!request.audited) {
       request.audited = true;
       try {
-        await deps.stores.writes.run((tx) => tx.recordEvent(eventRowFor(request, reply.statusCode, deps.clock.now())));
+        await deps.stores.writes.run((tx) =>
+          tx.recordEvent(eventRowFor(request, reply.statusCode, deps.clock.now())),
+        );
       } catch (err) {
         // The reply still goes out; the failure is loud in the log and /readyz shows the database problem.
         request.log.error({ err }, 'event log write failed');

@@ -32,8 +32,18 @@ export const WebhookReply = z.discriminatedUnion('status', [
     firstOutcome: z.string(),
     firstSeen: z.string(),
   }),
-  z.object({ status: z.literal('pong'), duplicate: z.literal(false), delivery: z.string(), zen: z.string().optional() }),
-  z.object({ status: z.literal('ignored'), duplicate: z.literal(false), delivery: z.string(), reason: z.string() }),
+  z.object({
+    status: z.literal('pong'),
+    duplicate: z.literal(false),
+    delivery: z.string(),
+    zen: z.string().optional(),
+  }),
+  z.object({
+    status: z.literal('ignored'),
+    duplicate: z.literal(false),
+    delivery: z.string(),
+    reason: z.string(),
+  }),
   z.object({
     status: z.literal('recorded'),
     duplicate: z.literal(false),
@@ -90,7 +100,17 @@ export const EventsPage = z.object({
 });
 export type EventsPage = z.infer<typeof EventsPage>;
 
-const OUTCOME_VALUES = ['ok', 'accepted', 'duplicate', 'ignored', 'recorded', 'pong', 'rejected', 'rate-limited', 'error'] as const;
+const OUTCOME_VALUES = [
+  'ok',
+  'accepted',
+  'duplicate',
+  'ignored',
+  'recorded',
+  'pong',
+  'rejected',
+  'rate-limited',
+  'error',
+] as const;
 
 /** Query of GET /api/events (also used by `podup events`). Times: ISO 8601 or unix milliseconds. */
 export const EventsQuery = z

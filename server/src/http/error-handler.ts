@@ -35,27 +35,32 @@ function toAppError(err: FastifyError | Error, request: FastifyRequest): AppErro
   const status = (err as FastifyError).statusCode;
   if (status === 413) return new AppError('PAYLOAD_TOO_LARGE', 'request body too large', { cause: err });
   if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', err.message, { cause: err });
-  if (status !== undefined && status >= 400 && status < 500) return new AppError('BAD_REQUEST', err.message, { cause: err });
+  if (status !== undefined && status >= 400 && status < 500)
+    return new AppError('BAD_REQUEST', err.message, { cause: err });
   return new AppError('INTERNAL', 'internal error', { cause: err });
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
   const status = statusFor(error.code);
-  if (error.retryAfterSec !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSec))));
+  if (error.retryAfterSec !== undefined)
+    reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSec))));
   for (const [k, v] of Object.entries(error.headers ?? {})) reply.header(k, v);
   if (status === 413) reply.header('connection', 'close');
   if (!request.audit.outcome) {
     request.audit.outcome = status === 429 ? 'rate-limited' : status >= 500 ? 'error' : 'rejected';
     request.audit.reason ??= `${error.code}: ${error.message}`.slice(0, 500);
   }
-  return reply.code(status).type('application/json; charset=utf-8').send({
-    error: {
-      code: error.code,
-      message: error.message,
-      requestId: request.id,
-      ...(error.hint ? { hint: error.hint } : {}),
-    },
-  });
+  return reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .send({
+      error: {
+        code: error.code,
+        message: error.message,
+        requestId: request.id,
+        ...(error.hint ? { hint: error.hint } : {}),
+      },
+    });
 }
 
 export function installErrorHandling(app: FastifyInstance): void {
@@ -72,6 +77,13 @@ export function installErrorHandling(app: FastifyInstance): void {
     return sendError(request, reply, error);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, new AppError('NOT_FOUND', `no route for ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}`)),
+    sendError(
+      request,
+      reply,
+      new AppError(
+        'NOT_FOUND',
+        `no route for ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}`,
+      ),
+    ),
   );
 }

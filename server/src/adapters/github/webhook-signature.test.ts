@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { signBody, verifySignature } from './webhook-signature.js';
 
-const SECRET = 'It\'s a Secret to Everybody';
-const BODY = readFileSync(new URL('../../../../tests/fixtures/github/package-published.json', import.meta.url));
+const SECRET = "It's a Secret to Everybody";
+const BODY = readFileSync(
+  new URL('../../../../tests/fixtures/github/package-published.json', import.meta.url),
+);
 
 /** Independent HMAC, as `openssl dgst -sha256 -hmac SECRET` computes it. */
 const hmacHex = (secret: string, body: Buffer | string): string =>
@@ -81,7 +83,9 @@ describe('verifySignature', () => {
   });
 
   it('reports a well-formed but wrong digest (plain SHA-256 of the body, no key) as mismatch', () => {
-    expect(verifySignature(SECRET, BODY, `sha256=${createHash('sha256').update(BODY).digest('hex')}`)).toBe('mismatch');
+    expect(verifySignature(SECRET, BODY, `sha256=${createHash('sha256').update(BODY).digest('hex')}`)).toBe(
+      'mismatch',
+    );
   });
 
   it('verifies what signBody produced, for an empty body too', () => {

@@ -20,7 +20,8 @@ export class PodmanApi {
 
   private unavailable(e: unknown): AppError {
     const code = (e as NodeJS.ErrnoException).code;
-    const what = code === 'ENOENT' ? 'no socket' : code === 'ECONNREFUSED' ? 'connection refused' : errorMessage(e);
+    const what =
+      code === 'ENOENT' ? 'no socket' : code === 'ECONNREFUSED' ? 'connection refused' : errorMessage(e);
     return new AppError('PODMAN_UNAVAILABLE', `Podman API at ${this.socketPath}: ${what}`, {
       cause: e,
       hint:
@@ -41,7 +42,10 @@ export class PodmanApi {
       });
       const body = await res.body.text();
       if (res.statusCode !== 200) {
-        throw new AppError('PODMAN_UNAVAILABLE', `Podman API answered ${res.statusCode}: ${body.slice(0, 200)}`);
+        throw new AppError(
+          'PODMAN_UNAVAILABLE',
+          `Podman API answered ${res.statusCode}: ${body.slice(0, 200)}`,
+        );
       }
       const version = res.headers['libpod-api-version'];
       return `libpod API ${typeof version === 'string' ? version : 'unknown version'}`;

@@ -47,10 +47,14 @@ export class SystemdBus {
           'for the user running podup, e.g. run it as a user unit, or enable lingering (loginctl enable-linger)'
         : 'podup talks to the system manager on the system bus: check that dbus is running and that podup runs as ' +
           'root (or set PODUP_SYSTEMD_SCOPE=user)';
-    return new AppError('DBUS_UNAVAILABLE', `systemd ${this.scope} manager on ${this.address}: ${errorMessage(e)}`, {
-      cause: e,
-      hint,
-    });
+    return new AppError(
+      'DBUS_UNAVAILABLE',
+      `systemd ${this.scope} manager on ${this.address}: ${errorMessage(e)}`,
+      {
+        cause: e,
+        hint,
+      },
+    );
   }
 
   /** Reads Manager.Version; resolves with "systemd <version>". */

@@ -51,7 +51,9 @@ export async function doctorLines(config: Config): Promise<DoctorLine[]> {
       : {
           check: 'admin token',
           level: 'warn',
-          detail: config.devOpenAdmin ? 'not set, admin API OPEN (PODUP_DEV_OPEN_ADMIN=1)' : 'not set: admin API answers 503',
+          detail: config.devOpenAdmin
+            ? 'not set, admin API OPEN (PODUP_DEV_OPEN_ADMIN=1)'
+            : 'not set: admin API answers 503',
           fix: 'set PODUP_ADMIN_TOKEN to a random string of 16+ characters (openssl rand -hex 32)',
         },
   ];
@@ -66,14 +68,27 @@ export async function doctorLines(config: Config): Promise<DoctorLine[]> {
       dbLine =
         integrity === 'ok'
           ? { check: 'database', level: 'ok', detail: `${config.dbPath} (schema ${version}); ${write}` }
-          : { check: 'database', level: 'fail', detail: `integrity check: ${integrity}`, fix: 'restore a backup of the state directory' };
+          : {
+              check: 'database',
+              level: 'fail',
+              detail: `integrity check: ${integrity}`,
+              fix: 'restore a backup of the state directory',
+            };
     } finally {
       db.close();
     }
   } catch (e) {
-    dbLine = { check: 'database', level: 'fail', detail: errorMessage(e), fix: e instanceof AppError ? e.hint : undefined };
+    dbLine = {
+      check: 'database',
+      level: 'fail',
+      detail: errorMessage(e),
+      fix: e instanceof AppError ? e.hint : undefined,
+    };
   }
-  lines.push({ check: 'state dir', level: dbLine.level === 'ok' ? 'ok' : dbLine.level, detail: config.stateDir }, dbLine);
+  lines.push(
+    { check: 'state dir', level: dbLine.level === 'ok' ? 'ok' : dbLine.level, detail: config.stateDir },
+    dbLine,
+  );
 
   const systemd = new SystemdBus(config.systemdScope, config.dbusAddress);
   const podman = new PodmanApi(config.podmanSocket);

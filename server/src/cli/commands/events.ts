@@ -24,9 +24,14 @@ export interface EventsOptions {
 
 export function eventsCommand(config: Config, opts: EventsOptions): number {
   const { json, ...filters } = opts;
-  const parsed = EventsQuery.safeParse(Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)));
+  const parsed = EventsQuery.safeParse(
+    Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)),
+  );
   if (!parsed.success) {
-    throw new AppError('INVALID_QUERY', parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '));
+    throw new AppError(
+      'INVALID_QUERY',
+      parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '),
+    );
   }
   const q = parsed.data;
   const now = Date.now();
@@ -34,7 +39,8 @@ export function eventsCommand(config: Config, opts: EventsOptions): number {
     const text = q[name];
     if (text === undefined) return undefined;
     const t = parseTimeFilter(text, now);
-    if (t === undefined) throw new AppError('INVALID_QUERY', `--${name}: use an ISO date, unix ms or a duration such as 24h`);
+    if (t === undefined)
+      throw new AppError('INVALID_QUERY', `--${name}: use an ISO date, unix ms or a duration such as 24h`);
     return t;
   };
   const db = openDatabase({ stateDir: config.stateDir, dbPath: config.dbPath, readonly: true });

@@ -7,10 +7,16 @@ import { createStores } from '../../db/stores.js';
 import { AppError } from '../../errors.js';
 import { printJson } from '../output.js';
 
-export function pruneCommand(config: Config, opts: { olderThan: string; dryRun?: boolean; json?: boolean }): number {
+export function pruneCommand(
+  config: Config,
+  opts: { olderThan: string; dryRun?: boolean; json?: boolean },
+): number {
   const olderThanMs = ms(opts.olderThan as ms.StringValue);
   if (typeof olderThanMs !== 'number' || !(olderThanMs > 0)) {
-    throw new AppError('BAD_REQUEST', `--older-than must be a duration such as 30d or 12h (got "${opts.olderThan}")`);
+    throw new AppError(
+      'BAD_REQUEST',
+      `--older-than must be a duration such as 30d or 12h (got "${opts.olderThan}")`,
+    );
   }
   const db = openDatabase({ stateDir: config.stateDir, dbPath: config.dbPath, sync: config.dbSync });
   try {
@@ -25,7 +31,9 @@ export function pruneCommand(config: Config, opts: { olderThan: string; dryRun?:
           `${rateLimits} expired rate-limit rows\n`,
       );
       if (result.vacuumed) {
-        process.stdout.write(`database ${result.dbBytesBefore} -> ${result.dbBytesAfter} bytes after VACUUM\n`);
+        process.stdout.write(
+          `database ${result.dbBytesBefore} -> ${result.dbBytesAfter} bytes after VACUUM\n`,
+        );
       }
     }
     return 0;

@@ -5,7 +5,8 @@ import ms from 'ms';
  * and Z or ±HH:mm; a space may stand for the T). Checked before Date.parse, whose fallback parser also
  * accepts text such as "5", "-5" or "March 7" and turns it into some date around 2001.
  */
-const ISO_DATE = /^\d{4}(?:-\d{2}(?:-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?)?$/i;
+const ISO_DATE =
+  /^\d{4}(?:-\d{2}(?:-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?)?$/i;
 
 /**
  * A point in time from a filter: unix milliseconds, an ISO 8601 date, or a duration meaning "that long

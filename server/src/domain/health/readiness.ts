@@ -25,7 +25,12 @@ export async function runChecks<K extends string>(
         const detail = await probes[name].check(timeoutMs);
         return { ok: true, detail, ms: ms() };
       } catch (e) {
-        return { ok: false, detail: errorMessage(e), hint: e instanceof AppError ? e.hint : undefined, ms: ms() };
+        return {
+          ok: false,
+          detail: errorMessage(e),
+          hint: e instanceof AppError ? e.hint : undefined,
+          ms: ms(),
+        };
       }
     }),
   );

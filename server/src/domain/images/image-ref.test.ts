@@ -36,7 +36,11 @@ describe('parseImageRef normalisation', () => {
   });
 
   it('keeps a two-component Docker Hub path as is (no library/ prefix)', () => {
-    expect(parseImageRef('acme/app:1.2')).toMatchObject({ registry: 'docker.io', repository: 'acme/app', tag: '1.2' });
+    expect(parseImageRef('acme/app:1.2')).toMatchObject({
+      registry: 'docker.io',
+      repository: 'acme/app',
+      tag: '1.2',
+    });
   });
 
   it.each(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'DOCKER.IO', 'Index.Docker.IO'])(
@@ -50,7 +54,13 @@ describe('parseImageRef normalisation', () => {
   );
 
   it('makes every spelling of the same Docker Hub image compare equal', () => {
-    const spellings = ['app', 'app:latest', 'docker.io/library/app', 'DOCKER.IO/library/app:latest', 'index.docker.io/Library/App'];
+    const spellings = [
+      'app',
+      'app:latest',
+      'docker.io/library/app',
+      'DOCKER.IO/library/app:latest',
+      'index.docker.io/Library/App',
+    ];
     const canonical = new Set(spellings.map((s) => formatImageRef(parseImageRef(s))));
     expect([...canonical]).toEqual(['docker.io/library/app:latest']);
   });
@@ -63,7 +73,11 @@ describe('parseImageRef normalisation', () => {
   });
 
   it('lower-cases an all-uppercase single name into docker.io/library', () => {
-    expect(parseImageRef('NGINX')).toMatchObject({ registry: 'docker.io', repository: 'library/nginx', tag: 'latest' });
+    expect(parseImageRef('NGINX')).toMatchObject({
+      registry: 'docker.io',
+      repository: 'library/nginx',
+      tag: 'latest',
+    });
   });
 
   it('treats a mixed-case first component without dot/colon as a Docker Hub namespace, not a host', () => {
@@ -113,12 +127,23 @@ describe('parseImageRef normalisation', () => {
   });
 
   it('reads a bare "localhost" or "host:5000" like Docker does: a Docker Hub name (and a tag)', () => {
-    expect(parseImageRef('localhost')).toMatchObject({ registry: 'docker.io', repository: 'library/localhost' });
-    expect(parseImageRef('host:5000')).toMatchObject({ registry: 'docker.io', repository: 'library/host', tag: '5000' });
+    expect(parseImageRef('localhost')).toMatchObject({
+      registry: 'docker.io',
+      repository: 'library/localhost',
+    });
+    expect(parseImageRef('host:5000')).toMatchObject({
+      registry: 'docker.io',
+      repository: 'library/host',
+      tag: '5000',
+    });
   });
 
   it('accepts a bracketed IPv6 registry with port', () => {
-    expect(parseImageRef('[::1]:5000/app:x')).toMatchObject({ registry: '[::1]:5000', repository: 'app', tag: 'x' });
+    expect(parseImageRef('[::1]:5000/app:x')).toMatchObject({
+      registry: '[::1]:5000',
+      repository: 'app',
+      tag: 'x',
+    });
   });
 
   it('keeps nested repository paths', () => {

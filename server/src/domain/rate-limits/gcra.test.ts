@@ -5,7 +5,12 @@ const HOUR = 3_600_000;
 const T0 = 1_700_000_000_000;
 
 /** Apply `count` hits at `now`, threading the TAT through like the store does; returns every decision. */
-function hits(policy: RatePolicy, count: number, now: number, tat?: number): { decisions: RateDecision[]; tat: number | undefined } {
+function hits(
+  policy: RatePolicy,
+  count: number,
+  now: number,
+  tat?: number,
+): { decisions: RateDecision[]; tat: number | undefined } {
   const decisions: RateDecision[] = [];
   let stored = tat;
   for (let i = 0; i < count; i++) {

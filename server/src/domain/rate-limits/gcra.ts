@@ -10,8 +10,7 @@ export interface RatePolicy {
 }
 
 export type RateDecision =
-  | { allowed: true; tat: number; remaining: number }
-  | { allowed: false; tat: number; retryAfterMs: number };
+  { allowed: true; tat: number; remaining: number } | { allowed: false; tat: number; retryAfterMs: number };
 
 /** Decide one hit at `now` given the stored TAT (undefined = never seen). Pure. */
 export function gcraHit(policy: RatePolicy, storedTat: number | undefined, now: number): RateDecision {
@@ -27,7 +26,11 @@ export function gcraHit(policy: RatePolicy, storedTat: number | undefined, now: 
 }
 
 /** Would a hit be refused right now? (Peek without consuming.) */
-export function gcraBlocked(policy: RatePolicy, storedTat: number | undefined, now: number): number | undefined {
+export function gcraBlocked(
+  policy: RatePolicy,
+  storedTat: number | undefined,
+  now: number,
+): number | undefined {
   if (storedTat === undefined) return undefined;
   const interval = policy.windowMs / policy.limit;
   const ahead = storedTat - now;

@@ -55,4 +55,6 @@ export function formatTaskId(random: Uint8Array): string {
 }
 
 export const sameUnits = (a: readonly string[] | null, b: readonly string[] | null): boolean =>
-  a === null || b === null ? a === b : a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+  a === null || b === null
+    ? a === b
+    : a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');

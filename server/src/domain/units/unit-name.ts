@@ -3,7 +3,8 @@
  * @see https://www.freedesktop.org/software/systemd/man/systemd.unit.html (unit_name_is_valid)
  */
 const UNIT_NAME_MAX = 255;
-const SERVICE = /^(?:[A-Za-z0-9:_.\\-]+)(?:@[A-Za-z0-9:_.\\-]*)?\.service$/;
+// A template without an instance (app@.service) is a valid name but cannot be started, so it is refused.
+const SERVICE = /^(?:[A-Za-z0-9:_.\\-]+)(?:@[A-Za-z0-9:_.\\-]+)?\.service$/;
 
 /** "app" and "app.service" both mean app.service; undefined when the name is not a valid service unit. */
 export function toServiceUnit(name: string): string | undefined {

@@ -7,7 +7,8 @@ import { interpretGitHubEvent, type GitHubEventMeaning } from './github-event.js
 type Json = Record<string, any>;
 
 const FIXTURES = new URL('../../../../tests/fixtures/github/', import.meta.url);
-const fixture = (name: string): Json => JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES), 'utf8')) as Json;
+const fixture = (name: string): Json =>
+  JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES), 'utf8')) as Json;
 
 /** The index digest tagged "stable" and the linux/amd64 manifest digest in the fixtures. */
 const INDEX_DIGEST = 'sha256:81a5875901c707ac43082ecebf07d78209a61e3f05b27c4e65d2f8eabb708f95';
@@ -31,7 +32,11 @@ function published(meaning: GitHubEventMeaning) {
 }
 
 /** A copy of the package-published fixture with the package node edited. */
-function packagePayload(edit: (pkg: Json, payload: Json) => void, base = 'package-published', key = 'package'): Json {
+function packagePayload(
+  edit: (pkg: Json, payload: Json) => void,
+  base = 'package-published',
+  key = 'package',
+): Json {
   const payload = fixture(base);
   edit(payload[key] as Json, payload);
   return payload;
@@ -84,7 +89,10 @@ describe('interpretGitHubEvent on the real-shaped fixtures', () => {
   });
 
   it('ping answers with the zen', () => {
-    expect(interpretGitHubEvent('ping', fixture('ping'))).toEqual({ kind: 'ping', zen: 'Design for failure.' });
+    expect(interpretGitHubEvent('ping', fixture('ping'))).toEqual({
+      kind: 'ping',
+      zen: 'Design for failure.',
+    });
   });
 
   it('a ping without zen still is a ping', () => {
@@ -93,9 +101,12 @@ describe('interpretGitHubEvent on the real-shaped fixtures', () => {
 });
 
 describe('interpretGitHubEvent edge cases', () => {
-  it.each([null, 'text', 42, [1, 2], undefined])('throws INVALID_PAYLOAD for the non-object payload %j', (payload) => {
-    expectInvalidPayload(() => interpretGitHubEvent('package', payload), 'JSON object');
-  });
+  it.each([null, 'text', 42, [1, 2], undefined])(
+    'throws INVALID_PAYLOAD for the non-object payload %j',
+    (payload) => {
+      expectInvalidPayload(() => interpretGitHubEvent('package', payload), 'JSON object');
+    },
+  );
 
   it('rejects a non-object payload even for ping', () => {
     expectInvalidPayload(() => interpretGitHubEvent('ping', []), 'JSON object');
@@ -160,11 +171,19 @@ describe('interpretGitHubEvent edge cases', () => {
 
   it('throws for missing name or package_version', () => {
     expectInvalidPayload(
-      () => interpretGitHubEvent('package', packagePayload((pkg) => delete pkg.name)),
+      () =>
+        interpretGitHubEvent(
+          'package',
+          packagePayload((pkg) => delete pkg.name),
+        ),
       'package.name missing',
     );
     expectInvalidPayload(
-      () => interpretGitHubEvent('package', packagePayload((pkg) => delete pkg.package_version)),
+      () =>
+        interpretGitHubEvent(
+          'package',
+          packagePayload((pkg) => delete pkg.package_version),
+        ),
       'package.package_version missing',
     );
   });
@@ -193,13 +212,16 @@ describe('interpretGitHubEvent edge cases', () => {
     expectInvalidPayload(() => interpretGitHubEvent('package', payload), 'invalid image reference');
   });
 
-  it.each(['docker', 'DOCKER', 'Container', 'container'])('accepts package_type %j as a container', (type) => {
-    const payload = packagePayload((pkg) => {
-      pkg.package_type = type;
-      pkg.ecosystem = type;
-    });
-    expect(interpretGitHubEvent('package', payload).kind).toBe('published');
-  });
+  it.each(['docker', 'DOCKER', 'Container', 'container'])(
+    'accepts package_type %j as a container',
+    (type) => {
+      const payload = packagePayload((pkg) => {
+        pkg.package_type = type;
+        pkg.ecosystem = type;
+      });
+      expect(interpretGitHubEvent('package', payload).kind).toBe('published');
+    },
+  );
 
   it('uses ecosystem when package_type is absent', () => {
     const payload = packagePayload((pkg) => {
@@ -244,7 +266,9 @@ describe('interpretGitHubEvent edge cases', () => {
       delete pkg.owner;
       root.organization = { login: 'Org-From-Root' };
     });
-    expect(published(interpretGitHubEvent('package', orgOnly)).image.repository).toBe('org-from-root/web-app');
+    expect(published(interpretGitHubEvent('package', orgOnly)).image.repository).toBe(
+      'org-from-root/web-app',
+    );
 
     const repoOnly = packagePayload((pkg, root) => {
       delete pkg.namespace;
@@ -259,7 +283,9 @@ describe('interpretGitHubEvent edge cases', () => {
     const payload = packagePayload((pkg) => {
       pkg.name = 'cadence/api';
     });
-    expect(published(interpretGitHubEvent('package', payload)).image.repository).toBe('acme-corp/cadence/api');
+    expect(published(interpretGitHubEvent('package', payload)).image.repository).toBe(
+      'acme-corp/cadence/api',
+    );
   });
 
   it('reads the registry from a package_url that ends in a bare ":"', () => {

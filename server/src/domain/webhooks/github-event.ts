@@ -34,7 +34,9 @@ function invalid(message: string): AppError {
 function registryFrom(packageUrl: string | undefined): string {
   if (!packageUrl) return DEFAULT_REGISTRY;
   const first = packageUrl.replace(/^[a-z]+:\/\//i, '').split('/')[0] ?? '';
-  return first.includes('.') || first.includes(':') || first === 'localhost' ? first.toLowerCase() : DEFAULT_REGISTRY;
+  return first.includes('.') || first.includes(':') || first === 'localhost'
+    ? first.toLowerCase()
+    : DEFAULT_REGISTRY;
 }
 
 /**
@@ -47,10 +49,18 @@ export function interpretGitHubEvent(event: string, payload: unknown): GitHubEve
 
   if (event === 'ping') return { kind: 'ping', zen: str(payload.zen) };
   if (!(HANDLED_EVENTS as readonly string[]).includes(event)) {
-    return { kind: 'ignored', action, reason: `event "${event}" is not handled (podup acts on package and registry_package)` };
+    return {
+      kind: 'ignored',
+      action,
+      reason: `event "${event}" is not handled (podup acts on package and registry_package)`,
+    };
   }
   if (action !== 'published') {
-    return { kind: 'ignored', action, reason: `action "${action ?? '(none)'}" is not handled (only "published")` };
+    return {
+      kind: 'ignored',
+      action,
+      reason: `action "${action ?? '(none)'}" is not handled (only "published")`,
+    };
   }
 
   const pkg = obj(payload[event]);
@@ -75,7 +85,8 @@ export function interpretGitHubEvent(event: string, payload: unknown): GitHubEve
   const tagName = str(tagNode?.name) ?? '';
   const digest = (str(tagNode?.digest) || str(version.version) || str(version.name) || '').toLowerCase();
   if (!isDigest(digest)) throw invalid(`${event}.package_version has no sha256 digest`);
-  if (tagName !== '' && !isValidTag(tagName)) throw invalid(`tag "${tagName.slice(0, 130)}" is not a valid tag`);
+  if (tagName !== '' && !isValidTag(tagName))
+    throw invalid(`tag "${tagName.slice(0, 130)}" is not a valid tag`);
 
   const registry = registryFrom(str(version.package_url));
   const reference = `${registry}/${owner}/${name}${tagName ? `:${tagName}` : ''}@${digest}`;

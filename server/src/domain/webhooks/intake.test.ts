@@ -5,7 +5,13 @@ import type { DeliveryRecord, IntakeTx } from '../ports.js';
 import type { RatePolicy } from '../rate-limits/gcra.js';
 import { sameUnits, type TaskRecord } from '../tasks/task.js';
 import type { GitHubEventMeaning } from './github-event.js';
-import { IMAGE_RATE_SCOPE, intakeDelivery, type IntakeDeps, type IntakeInput, type IntakeResult } from './intake.js';
+import {
+  IMAGE_RATE_SCOPE,
+  intakeDelivery,
+  type IntakeDeps,
+  type IntakeInput,
+  type IntakeResult,
+} from './intake.js';
 
 const DIGEST_A = 'sha256:81a5875901c707ac43082ecebf07d78209a61e3f05b27c4e65d2f8eabb708f95';
 const DIGEST_B = 'sha256:368e65ef86290da6c5b7a5647c834eb6551a175599c8f912f1675d8df9d89efd';
@@ -154,7 +160,11 @@ describe('intakeDelivery: published', () => {
     expect(second.task.id).toBe(first.task.id);
     expect(tx.tasks.size).toBe(1);
     // the joining delivery is remembered, pointing at the shared task
-    expect(tx.deliveries.get('d-2')).toMatchObject({ outcome: 'accepted', taskId: first.task.id, event: 'registry_package' });
+    expect(tx.deliveries.get('d-2')).toMatchObject({
+      outcome: 'accepted',
+      taskId: first.task.id,
+      event: 'registry_package',
+    });
   });
 
   it('another digest of the same tag also joins the queued task', () => {
@@ -180,7 +190,9 @@ describe('intakeDelivery: published', () => {
   it('another tag of the same image is a separate task', () => {
     const { tx, intake } = setup();
     const first = accepted(intake(published('d-1')));
-    const other = accepted(intake(published('d-2', { meaning: publishedMeaning(`ghcr.io/acme-corp/web-app:edge@${DIGEST_A}`) })));
+    const other = accepted(
+      intake(published('d-2', { meaning: publishedMeaning(`ghcr.io/acme-corp/web-app:edge@${DIGEST_A}`) })),
+    );
     expect(other.coalesced).toBe(false);
     expect(other.image).toBe('ghcr.io/acme-corp/web-app:edge');
     expect(other.task.id).not.toBe(first.task.id);
@@ -210,7 +222,11 @@ describe('intakeDelivery: published', () => {
 describe('intakeDelivery: nothing to run', () => {
   it('ping is remembered as pong with no action and no task', () => {
     const { tx, clock, intake } = setup();
-    const r = intake({ delivery: 'p-1', event: 'ping', meaning: { kind: 'ping', zen: 'Design for failure.' } });
+    const r = intake({
+      delivery: 'p-1',
+      event: 'ping',
+      meaning: { kind: 'ping', zen: 'Design for failure.' },
+    });
     expect(r).toEqual({ outcome: 'pong', zen: 'Design for failure.' });
     expect(tx.deliveries.get('p-1')).toEqual({
       delivery: 'p-1',
@@ -227,7 +243,11 @@ describe('intakeDelivery: nothing to run', () => {
 
   it('an ignored event is remembered with its reason and no task', () => {
     const { tx, intake } = setup();
-    const meaning: GitHubEventMeaning = { kind: 'ignored', action: 'updated', reason: 'action "updated" is not handled' };
+    const meaning: GitHubEventMeaning = {
+      kind: 'ignored',
+      action: 'updated',
+      reason: 'action "updated" is not handled',
+    };
     const r = intake({ delivery: 'i-1', event: 'package', meaning });
     expect(r).toEqual({ outcome: 'ignored', reason: meaning.reason, action: 'updated' });
     expect(tx.deliveries.get('i-1')).toMatchObject({
@@ -257,7 +277,12 @@ describe('intakeDelivery: nothing to run', () => {
     expect(r.outcome).toBe('recorded');
     if (r.outcome !== 'recorded') return;
     expect(r.image).toBe(`ghcr.io/acme-corp/web-app@${DIGEST_B}`);
-    expect(tx.deliveries.get('u-1')).toMatchObject({ outcome: 'recorded', image: r.image, reason: r.reason, taskId: null });
+    expect(tx.deliveries.get('u-1')).toMatchObject({
+      outcome: 'recorded',
+      image: r.image,
+      reason: r.reason,
+      taskId: null,
+    });
     expect(tx.tasks.size).toBe(0);
     expect(tx.tats.size).toBe(0);
     // the single allowed hit is still available for the tagged event
@@ -307,7 +332,9 @@ describe('intakeDelivery: image rate limit', () => {
     const { tx, intake } = setup({ limit: 1, windowMs: HOUR });
     expect(intake(published('d-1')).outcome).toBe('accepted');
     expect(intake(published('d-2')).outcome).toBe('rate-limited');
-    const other = intake(published('d-3', { meaning: publishedMeaning(`ghcr.io/acme-corp/api:stable@${DIGEST_A}`) }));
+    const other = intake(
+      published('d-3', { meaning: publishedMeaning(`ghcr.io/acme-corp/api:stable@${DIGEST_A}`) }),
+    );
     expect(other.outcome).toBe('accepted');
     expect([...tx.tats.keys()].sort()).toEqual(
       [`${IMAGE_RATE_SCOPE}\nghcr.io/acme-corp/api`, `${IMAGE_RATE_SCOPE}\nghcr.io/acme-corp/web-app`].sort(),
@@ -317,7 +344,9 @@ describe('intakeDelivery: image rate limit', () => {
   it('the key is the image name, so other tags of the same image share the allowance', () => {
     const { intake } = setup({ limit: 1, windowMs: HOUR });
     expect(intake(published('d-1')).outcome).toBe('accepted');
-    const edge = intake(published('d-2', { meaning: publishedMeaning(`ghcr.io/acme-corp/web-app:edge@${DIGEST_A}`) }));
+    const edge = intake(
+      published('d-2', { meaning: publishedMeaning(`ghcr.io/acme-corp/web-app:edge@${DIGEST_A}`) }),
+    );
     expect(edge.outcome).toBe('rate-limited');
   });
 

@@ -8,7 +8,7 @@
 import { imageName, taggedRef } from '../images/image-ref.js';
 import type { Clock, DeliveryRecord, IdSource, IntakeTx } from '../ports.js';
 import { gcraHit, rateLimitDisabled, type RatePolicy } from '../rate-limits/gcra.js';
-import { sameUnits, type TaskRecord } from '../tasks/task.js';
+import type { TaskRecord } from '../tasks/task.js';
 import type { GitHubEventMeaning } from './github-event.js';
 
 export const IMAGE_RATE_SCOPE = 'image';

@@ -6,7 +6,10 @@ import type { StoredEvent } from '../../domain/events/event.js';
 import { AppError } from '../../errors.js';
 import { EventsQuery, type ApiEvent, type EventsPage } from '../contract.js';
 
-export const toApiEvent = ({ ts, ...rest }: StoredEvent): ApiEvent => ({ ...rest, time: new Date(ts).toISOString() });
+export const toApiEvent = ({ ts, ...rest }: StoredEvent): ApiEvent => ({
+  ...rest,
+  time: new Date(ts).toISOString(),
+});
 
 export function eventRoutes(deps: Deps, adminGuard: (request: FastifyRequest) => Promise<void>) {
   return async function plugin(app: FastifyInstance): Promise<void> {
@@ -22,7 +25,11 @@ export function eventRoutes(deps: Deps, adminGuard: (request: FastifyRequest) =>
         const text = q[name];
         if (text === undefined) return undefined;
         const t = parseTimeFilter(text, now);
-        if (t === undefined) throw new AppError('INVALID_QUERY', `${name}: use an ISO date, unix milliseconds or a duration such as 24h`);
+        if (t === undefined)
+          throw new AppError(
+            'INVALID_QUERY',
+            `${name}: use an ISO date, unix milliseconds or a duration such as 24h`,
+          );
         return t;
       };
       const rows = deps.stores.events.list({
@@ -40,7 +47,10 @@ export function eventRoutes(deps: Deps, adminGuard: (request: FastifyRequest) =>
       });
       const page = rows.slice(0, q.limit);
       const last = page.at(-1);
-      return { events: page.map(toApiEvent), nextCursor: rows.length > q.limit && last ? String(last.id) : null };
+      return {
+        events: page.map(toApiEvent),
+        nextCursor: rows.length > q.limit && last ? String(last.id) : null,
+      };
     });
   };
 }

@@ -41,7 +41,11 @@ function decodePayload(raw: Buffer, contentType: string | undefined): unknown {
   }
 }
 
-function replyFor(result: IntakeResult, delivery: string, unit: string | undefined): { status: number; body: WebhookReply } {
+function replyFor(
+  result: IntakeResult,
+  delivery: string,
+  unit: string | undefined,
+): { status: number; body: WebhookReply } {
   switch (result.outcome) {
     case 'accepted':
       return {
@@ -69,11 +73,17 @@ function replyFor(result: IntakeResult, delivery: string, unit: string | undefin
         },
       };
     case 'pong':
-      return { status: 200, body: { status: 'pong', duplicate: false, delivery, ...(result.zen ? { zen: result.zen } : {}) } };
+      return {
+        status: 200,
+        body: { status: 'pong', duplicate: false, delivery, ...(result.zen ? { zen: result.zen } : {}) },
+      };
     case 'ignored':
       return { status: 200, body: { status: 'ignored', duplicate: false, delivery, reason: result.reason } };
     case 'recorded':
-      return { status: 200, body: { status: 'recorded', duplicate: false, delivery, reason: result.reason, image: result.image } };
+      return {
+        status: 200,
+        body: { status: 'recorded', duplicate: false, delivery, reason: result.reason, image: result.image },
+      };
     case 'rate-limited':
       return { status: 429, body: undefined as never };
   }
@@ -96,9 +106,13 @@ export function webhookRoutes(deps: Deps) {
       if (request.method !== 'POST') return;
       if (!config.webhookSecret) {
         reply.header('connection', 'close');
-        throw new AppError('WEBHOOK_SECRET_MISSING', 'webhooks are disabled: no webhook secret is configured', {
-          hint: 'set PODUP_GITHUB_WEBHOOK_SECRET (or PODUP_GITHUB_WEBHOOK_SECRET_FILE / the systemd credential github-webhook-secret) to the secret entered in GitHub',
-        });
+        throw new AppError(
+          'WEBHOOK_SECRET_MISSING',
+          'webhooks are disabled: no webhook secret is configured',
+          {
+            hint: 'set PODUP_GITHUB_WEBHOOK_SECRET (or PODUP_GITHUB_WEBHOOK_SECRET_FILE / the systemd credential github-webhook-secret) to the secret entered in GitHub',
+          },
+        );
       }
       try {
         badSignatures.assertNotBlocked(request.ip);
@@ -108,25 +122,40 @@ export function webhookRoutes(deps: Deps) {
       }
     });
 
-    const handle = async (request: FastifyRequest, reply: FastifyReply, unitParam?: string): Promise<FastifyReply> => {
+    const handle = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      unitParam?: string,
+    ): Promise<FastifyReply> => {
       const secret = config.webhookSecret ?? '';
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const verdict = verifySignature(secret, raw, header(request, 'x-hub-signature-256'));
       if (verdict !== 'ok') {
         await badSignatures.recordFailure(request.ip);
         throw verdict === 'missing'
-          ? new AppError('SIGNATURE_MISSING', 'X-Hub-Signature-256 header missing (set a secret on the GitHub webhook)')
-          : new AppError('SIGNATURE_INVALID', 'X-Hub-Signature-256 does not match the body and the configured secret');
+          ? new AppError(
+              'SIGNATURE_MISSING',
+              'X-Hub-Signature-256 header missing (set a secret on the GitHub webhook)',
+            )
+          : new AppError(
+              'SIGNATURE_INVALID',
+              'X-Hub-Signature-256 does not match the body and the configured secret',
+            );
       }
 
       let unit: string | undefined;
       if (unitParam !== undefined) {
         unit = toServiceUnit(unitParam);
-        if (!unit) throw new AppError('INVALID_UNIT', `"${unitParam.slice(0, 100)}" is not a valid systemd service name`);
+        if (!unit)
+          throw new AppError(
+            'INVALID_UNIT',
+            `"${unitParam.slice(0, 100)}" is not a valid systemd service name`,
+          );
       }
       const event = header(request, 'x-github-event');
       const delivery = header(request, 'x-github-delivery');
-      if (!event || !EVENT.test(event)) throw new AppError('MISSING_HEADER', 'X-GitHub-Event header missing or malformed');
+      if (!event || !EVENT.test(event))
+        throw new AppError('MISSING_HEADER', 'X-GitHub-Event header missing or malformed');
       if (!delivery || !DELIVERY.test(delivery)) {
         throw new AppError('MISSING_HEADER', 'X-GitHub-Delivery header missing or malformed');
       }
@@ -137,14 +166,19 @@ export function webhookRoutes(deps: Deps) {
       if (meaning.kind !== 'ping') request.audit.action = meaning.action;
 
       const result = await stores.writes.run((tx) => {
-        const r = intakeDelivery(tx, { delivery, event, meaning, unit }, { clock, ids, imageRateLimit: config.imageRateLimit });
+        const r = intakeDelivery(
+          tx,
+          { delivery, event, meaning, unit },
+          { clock, ids, imageRateLimit: config.imageRateLimit },
+        );
         const audit = request.audit;
         audit.outcome = r.outcome;
         if (r.outcome === 'accepted') audit.taskId = r.task.id;
         if (r.outcome === 'duplicate') audit.taskId = r.original.taskId ?? undefined;
         if ('image' in r) audit.image = r.image;
         if (r.outcome === 'ignored' || r.outcome === 'recorded') audit.reason = r.reason;
-        if (r.outcome === 'rate-limited') audit.reason = `image rate limit (${config.imageRateLimit.limit} per ${config.imageRateLimit.windowMs / 1000}s)`;
+        if (r.outcome === 'rate-limited')
+          audit.reason = `image rate limit (${config.imageRateLimit.limit} per ${config.imageRateLimit.windowMs / 1000}s)`;
         if (r.outcome === 'accepted' && r.coalesced) audit.reason = 'joined a queued task for the same image';
         const status = r.outcome === 'rate-limited' ? 429 : r.outcome === 'accepted' ? 202 : 200;
         tx.recordEvent(eventRowFor(request, status, clock.now()));
@@ -162,7 +196,9 @@ export function webhookRoutes(deps: Deps) {
     };
 
     const methodNotAllowed = async (): Promise<never> => {
-      throw new AppError('METHOD_NOT_ALLOWED', 'webhook endpoints accept POST only', { headers: { allow: 'POST' } });
+      throw new AppError('METHOD_NOT_ALLOWED', 'webhook endpoints accept POST only', {
+        headers: { allow: 'POST' },
+      });
     };
 
     const opts = { bodyLimit: config.webhookBodyLimit };
@@ -173,7 +209,11 @@ export function webhookRoutes(deps: Deps) {
     app.post<{ Params: { unit: string } }>('/github-package-update/:unit/redeploy', opts, (request, reply) =>
       handle(request, reply, request.params.unit),
     );
-    for (const url of ['/webhooks/github', '/github-package-update/:unit', '/github-package-update/:unit/redeploy']) {
+    for (const url of [
+      '/webhooks/github',
+      '/github-package-update/:unit',
+      '/github-package-update/:unit/redeploy',
+    ]) {
       app.route({ method: [...OTHER_METHODS], url, handler: methodNotAllowed, exposeHeadRoute: false });
     }
   };

@@ -1,0 +1,151 @@
+// One flat config for server, tests and web. Import direction is enforced here (aesthetics.md §7.2):
+// http -> domain <- adapters/db; the domain imports nothing with I/O.
+import js from '@eslint/js';
+import importX from 'eslint-plugin-import-x';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const IO_PACKAGES = [
+  'node:fs',
+  'node:fs/promises',
+  'node:net',
+  'node:http',
+  'node:child_process',
+  'node:crypto',
+  'node:os',
+];
+const IO_LIBRARIES = ['undici', 'better-sqlite3', 'dbus-next', 'fastify', 'pino'];
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'state/**',
+      'tests/.report/**',
+      'tests/.artifacts/**',
+      'web/public/mockServiceWorker.js',
+      'coverage/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'bench/*.mjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+      globals: { ...globals.node },
+    },
+    plugins: { 'import-x': importX },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/require-await': 'off',
+      'import-x/no-cycle': 'error',
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'exit',
+          message: 'only the entry points (cli.ts, bin/) may exit the process',
+        },
+      ],
+    },
+  },
+  {
+    files: ['server/src/**/*.ts'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: './server/src/domain',
+              from: [
+                './server/src/adapters',
+                './server/src/db',
+                './server/src/http',
+                './server/src/cli',
+                './server/src/main.ts',
+                './server/src/app.ts',
+                './server/src/logger.ts',
+              ],
+              message: 'the domain is pure: reach the outside world through domain/ports.ts',
+            },
+            {
+              target: ['./server/src/adapters', './server/src/db'],
+              from: ['./server/src/http', './server/src/cli', './server/src/main.ts', './server/src/app.ts'],
+              message: 'adapters and stores do not know about HTTP or the CLI',
+            },
+            {
+              target: './server/src/http',
+              from: ['./server/src/cli', './server/src/main.ts'],
+              message: 'routes do not reach the entry points',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['server/src/domain/**/*.ts'],
+    ignores: ['server/src/domain/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...IO_PACKAGES, ...IO_LIBRARIES].map((name) => ({
+            name,
+            message: 'no I/O in the domain: add a port',
+          })),
+        },
+      ],
+    },
+  },
+  {
+    files: ['server/src/cli.ts', 'bin/*.js', 'bench/**', 'scripts/**'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    files: ['**/*.test.ts', 'tests/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    files: ['web/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: './web/src/features',
+              from: './web/src/app',
+              message: 'features do not import the app shell',
+            },
+            {
+              target: ['./web/src/components', './web/src/lib'],
+              from: ['./web/src/features', './web/src/app'],
+              message: 'shared code does not import features',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,284 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EventRow } from '../domain/events/event.js';
+import { parseImageRef } from '../domain/images/image-ref.js';
+import type { DeliveryRecord } from '../domain/ports.js';
+import type { TaskRecord } from '../domain/tasks/task.js';
+import { IMAGE_RATE_SCOPE, intakeDelivery, type IntakeDeps } from '../domain/webhooks/intake.js';
+import { openDatabase, type Database } from './database.js';
+import { createStores, type Stores } from './stores.js';
+
+let dir: string;
+let db: Database;
+let reader: Database;
+let stores: Stores;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'podup-stores-test-'));
+  const dbPath = join(dir, 'podup.db');
+  db = openDatabase({ stateDir: dir, dbPath });
+  reader = openDatabase({ stateDir: dir, dbPath, readonly: true });
+  stores = createStores(db);
+});
+
+afterEach(() => {
+  reader.close();
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const T0 = 1_700_000_000_000;
+const DIGEST = 'sha256:81a5875901c707ac43082ecebf07d78209a61e3f05b27c4e65d2f8eabb708f95';
+
+const task = (over: Partial<TaskRecord> = {}): TaskRecord => ({
+  id: 'tsk_A',
+  kind: 'image-update',
+  status: 'queued',
+  image: 'ghcr.io/acme/app:stable',
+  units: null,
+  trigger: 'webhook',
+  delivery: 'd-1',
+  caller: null,
+  reason: 'package published stable@…',
+  createdAt: T0,
+  updatedAt: T0,
+  startedAt: null,
+  finishedAt: null,
+  ...over,
+});
+
+const event = (over: Partial<EventRow> = {}): EventRow => ({
+  ts: T0,
+  requestId: 'req-1',
+  route: '/webhooks/github',
+  method: 'POST',
+  status: 202,
+  delivery: null,
+  event: null,
+  action: null,
+  image: null,
+  outcome: 'accepted',
+  reason: null,
+  taskId: null,
+  source: '192.0.2.1',
+  durationMs: 1.5,
+  ...over,
+});
+
+describe('DeliveryStore', () => {
+  it('saves and finds a delivery with every field', () => {
+    const record: DeliveryRecord = {
+      delivery: 'd-1',
+      receivedAt: T0,
+      event: 'package',
+      action: 'published',
+      image: 'ghcr.io/acme/app:stable',
+      outcome: 'accepted',
+      reason: 'why',
+      taskId: 'tsk_A',
+    };
+    stores.deliveries.save(record);
+    expect(stores.deliveries.find('d-1')).toEqual(record);
+    expect(stores.deliveries.find('d-2')).toBeUndefined();
+  });
+
+  it('refuses a second row for the same delivery id', () => {
+    const record: DeliveryRecord = {
+      delivery: 'd-1',
+      receivedAt: T0,
+      event: 'ping',
+      action: null,
+      image: null,
+      outcome: 'pong',
+      reason: null,
+      taskId: null,
+    };
+    stores.deliveries.save(record);
+    expect(() => stores.deliveries.save({ ...record, outcome: 'ignored' })).toThrow(/UNIQUE|PRIMARY KEY/);
+    expect(stores.deliveries.find('d-1')?.outcome).toBe('pong');
+  });
+
+  it('counts and deletes deliveries older than a cutoff', () => {
+    for (const [i, at] of [T0 - 2000, T0 - 1000, T0].entries()) {
+      stores.deliveries.save({
+        delivery: `d-${i}`,
+        receivedAt: at,
+        event: 'ping',
+        action: null,
+        image: null,
+        outcome: 'pong',
+        reason: null,
+        taskId: null,
+      });
+    }
+    expect(stores.deliveries.countOlderThan(T0 - 1000)).toBe(1);
+    expect(stores.deliveries.deleteOlderThan(T0)).toBe(2);
+    expect(stores.deliveries.find('d-2')).toBeDefined();
+    expect(stores.deliveries.find('d-0')).toBeUndefined();
+  });
+});
+
+describe('TaskStore', () => {
+  it('round-trips a task, with units stored as JSON', () => {
+    const t = task({ units: ['web.service', 'worker.service'], caller: '192.0.2.9' });
+    stores.tasks.create(t);
+    expect(stores.tasks.get('tsk_A')).toEqual(t);
+    expect(db.prepare('SELECT units FROM tasks').pluck().get()).toBe('["web.service","worker.service"]');
+    expect(stores.tasks.get('tsk_missing')).toBeUndefined();
+  });
+
+  it('findQueued matches image, queued status and the unit set (order-insensitive)', () => {
+    stores.tasks.create(task({ id: 'tsk_all' }));
+    stores.tasks.create(task({ id: 'tsk_units', units: ['b.service', 'a.service'] }));
+    stores.tasks.create(task({ id: 'tsk_running', status: 'running', units: ['c.service'] }));
+    stores.tasks.create(task({ id: 'tsk_other', image: 'ghcr.io/acme/other:stable' }));
+
+    expect(stores.tasks.findQueued('ghcr.io/acme/app:stable', null)?.id).toBe('tsk_all');
+    expect(stores.tasks.findQueued('ghcr.io/acme/app:stable', ['a.service', 'b.service'])?.id).toBe(
+      'tsk_units',
+    );
+    expect(stores.tasks.findQueued('ghcr.io/acme/app:stable', ['a.service'])).toBeUndefined();
+    expect(stores.tasks.findQueued('ghcr.io/acme/app:stable', ['c.service'])).toBeUndefined();
+    expect(stores.tasks.findQueued('ghcr.io/acme/app:edge', null)).toBeUndefined();
+  });
+
+  it('findQueued returns the oldest matching queued task', () => {
+    stores.tasks.create(task({ id: 'tsk_new', createdAt: T0 + 10 }));
+    stores.tasks.create(task({ id: 'tsk_old', createdAt: T0 }));
+    expect(stores.tasks.findQueued('ghcr.io/acme/app:stable', null)?.id).toBe('tsk_old');
+  });
+});
+
+describe('RateLimitStore', () => {
+  it('returns undefined for an unknown key and upserts the TAT', () => {
+    expect(stores.rateLimits.tat('image', 'k')).toBeUndefined();
+    stores.rateLimits.setTat('image', 'k', T0);
+    stores.rateLimits.setTat('image', 'k', T0 + 60_000);
+    stores.rateLimits.setTat('bad-signature', 'k', 7);
+    expect(stores.rateLimits.tat('image', 'k')).toBe(T0 + 60_000);
+    expect(stores.rateLimits.tat('bad-signature', 'k')).toBe(7);
+    expect(db.prepare('SELECT count(*) FROM rate_limits').pluck().get()).toBe(2);
+  });
+
+  it('keeps a fractional TAT (policies whose interval is not a whole millisecond)', () => {
+    const tat = T0 + 3_600_000 / 7;
+    stores.rateLimits.setTat('image', 'k', tat);
+    expect(stores.rateLimits.tat('image', 'k')).toBe(tat);
+  });
+
+  it('counts and deletes only expired rows (TAT at or before now)', () => {
+    stores.rateLimits.setTat('image', 'past', T0 - 1);
+    stores.rateLimits.setTat('image', 'now', T0);
+    stores.rateLimits.setTat('image', 'future', T0 + 1);
+    expect(stores.rateLimits.countExpired(T0)).toBe(2);
+    expect(stores.rateLimits.deleteExpired(T0)).toBe(2);
+    expect(stores.rateLimits.tat('image', 'future')).toBe(T0 + 1);
+    expect(stores.rateLimits.tat('image', 'now')).toBeUndefined();
+  });
+});
+
+describe('EventStore', () => {
+  it('inserts and lists newest first with every field', () => {
+    stores.events.insert(event({ requestId: 'r1' }));
+    stores.events.insert(
+      event({ requestId: 'r2', delivery: 'd', event: 'package', action: 'published', taskId: 'tsk_A' }),
+    );
+    const rows = stores.events.list({ limit: 10 });
+    expect(rows.map((r) => r.requestId)).toEqual(['r2', 'r1']);
+    const { id, ...rest } = rows[0] ?? { id: 0 };
+    expect(id).toBeGreaterThan(rows[1]?.id ?? Infinity);
+    expect(rest).toEqual(
+      event({ requestId: 'r2', delivery: 'd', event: 'package', action: 'published', taskId: 'tsk_A' }),
+    );
+  });
+
+  it('filters by every column, combined with AND, and by time range and cursor', () => {
+    stores.events.insert(event({ requestId: 'a', ts: T0, outcome: 'accepted', status: 202, image: 'img1' }));
+    stores.events.insert(
+      event({ requestId: 'b', ts: T0 + 10, outcome: 'rejected', status: 401, route: '/x' }),
+    );
+    stores.events.insert(
+      event({ requestId: 'c', ts: T0 + 20, outcome: 'accepted', status: 202, taskId: 't1' }),
+    );
+    stores.events.insert(
+      event({ requestId: 'd', ts: T0 + 30, outcome: 'duplicate', status: 200, delivery: 'dd' }),
+    );
+    const ids = (q: Parameters<typeof stores.events.list>[0]) =>
+      stores.events.list(q).map((r) => r.requestId);
+
+    expect(ids({ limit: 10, outcome: 'accepted' })).toEqual(['c', 'a']);
+    expect(ids({ limit: 10, outcome: 'accepted', image: 'img1' })).toEqual(['a']);
+    expect(ids({ limit: 10, status: 401 })).toEqual(['b']);
+    expect(ids({ limit: 10, route: '/x' })).toEqual(['b']);
+    expect(ids({ limit: 10, taskId: 't1' })).toEqual(['c']);
+    expect(ids({ limit: 10, delivery: 'dd' })).toEqual(['d']);
+    expect(ids({ limit: 10, since: T0 + 10, until: T0 + 30 })).toEqual(['c', 'b']);
+    expect(ids({ limit: 2 })).toEqual(['d', 'c']);
+    const cursor = stores.events.list({ limit: 2 }).at(-1)?.id;
+    expect(ids({ limit: 2, beforeId: cursor })).toEqual(['b', 'a']);
+  });
+
+  it('counts and deletes events older than a cutoff', () => {
+    stores.events.insert(event({ ts: T0 - 1 }));
+    stores.events.insert(event({ ts: T0 }));
+    expect(stores.events.countOlderThan(T0)).toBe(1);
+    expect(stores.events.deleteOlderThan(T0)).toBe(1);
+    expect(stores.events.list({ limit: 10 }).map((r) => r.ts)).toEqual([T0]);
+  });
+});
+
+describe('intake through the write batcher on SQLite', () => {
+  const deps = (now: number, limit = 60): IntakeDeps => {
+    let n = 0;
+    return {
+      clock: { now: () => now },
+      ids: { taskId: () => `tsk_${now}_${++n}` },
+      imageRateLimit: { limit, windowMs: 3_600_000 },
+    };
+  };
+  const input = (delivery: string) => ({
+    delivery,
+    event: 'package',
+    meaning: {
+      kind: 'published' as const,
+      action: 'published',
+      image: parseImageRef(`ghcr.io/acme-corp/web-app:stable@${DIGEST}`),
+    },
+  });
+
+  it('commits delivery, rate state and task together; duplicates and coalescing work against the DB', async () => {
+    const d = deps(T0);
+    const [first, second, dup] = await Promise.all([
+      stores.writes.run((tx) => intakeDelivery(tx, input('d-1'), d)),
+      stores.writes.run((tx) => intakeDelivery(tx, input('d-2'), d)),
+      stores.writes.run((tx) => intakeDelivery(tx, input('d-1'), d)),
+    ]);
+    expect(first).toMatchObject({ outcome: 'accepted', coalesced: false });
+    expect(second).toMatchObject({ outcome: 'accepted', coalesced: true });
+    expect(dup.outcome).toBe('duplicate');
+    if (first.outcome !== 'accepted' || second.outcome !== 'accepted') return;
+    expect(second.task.id).toBe(first.task.id);
+
+    // visible to another connection once the promises resolved
+    expect(reader.prepare('SELECT id, image, status FROM tasks').all()).toEqual([
+      { id: first.task.id, image: 'ghcr.io/acme-corp/web-app:stable', status: 'queued' },
+    ]);
+    expect(reader.prepare('SELECT delivery, task_id FROM deliveries ORDER BY delivery').all()).toEqual([
+      { delivery: 'd-1', task_id: first.task.id },
+      { delivery: 'd-2', task_id: first.task.id },
+    ]);
+    expect(reader.prepare('SELECT scope, key FROM rate_limits').all()).toEqual([
+      { scope: IMAGE_RATE_SCOPE, key: 'ghcr.io/acme-corp/web-app' },
+    ]);
+  });
+
+  it('a rate-limited delivery leaves no delivery row behind', async () => {
+    const d = deps(T0, 1);
+    await stores.writes.run((tx) => intakeDelivery(tx, input('d-1'), d));
+    const refused = await stores.writes.run((tx) => intakeDelivery(tx, input('d-2'), d));
+    expect(refused.outcome).toBe('rate-limited');
+    expect(reader.prepare("SELECT count(*) FROM deliveries WHERE delivery = 'd-2'").pluck().get()).toBe(0);
+  });
+});
