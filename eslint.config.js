@@ -1,7 +1,8 @@
 // One flat config for server, tests and web. Import direction is enforced here (aesthetics.md §7.2):
 // http -> domain <- adapters/db; the domain imports nothing with I/O.
 import js from '@eslint/js';
-import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -40,6 +41,12 @@ export default tseslint.config(
       globals: { ...globals.node },
     },
     plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({ project: ['server/tsconfig.json', 'tests/tsconfig.json', 'web/tsconfig.json'], noWarnOnMultipleProjects: true }),
+        createNodeResolver(),
+      ],
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
@@ -108,7 +115,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/src/cli.ts', 'bin/*.js', 'bench/**', 'scripts/**'],
+    // Plain JavaScript scripts (CI summary, benchmark helpers): no type information to check against.
+    files: ['**/*.mjs', '**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['server/src/cli.ts', 'bin/*.js', 'bench/**', 'scripts/**', '.ci/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
