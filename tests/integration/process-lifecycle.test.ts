@@ -289,3 +289,77 @@ describe('logs', () => {
     expect(warnings.join('\n')).toMatch(/admin token/);
   });
 });
+
+describe('body limit on the wire', () => {
+  /** Sends headers and `sent` bytes of a body announced (or chunked) as much larger; resolves with the reply. */
+  async function oversized(
+    port: number,
+    headers: string[],
+    chunks: Buffer[],
+  ): Promise<{ reply: string; closed: boolean; ms: number }> {
+    const socket = connect(port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    const started = Date.now();
+    let reply = '';
+    socket.on('data', (d) => (reply += d.toString()));
+    socket.on('error', () => undefined);
+    const closed = new Promise<boolean>((resolve) => socket.once('close', () => resolve(true)));
+    socket.write(`${headers.join('\r\n')}\r\n\r\n`);
+    for (const c of chunks) if (!socket.destroyed) socket.write(c);
+    const result = await Promise.race([
+      closed,
+      new Promise<boolean>((r) => setTimeout(() => r(false), 5000)),
+    ]);
+    socket.destroy();
+    return { reply, closed: result, ms: Date.now() - started };
+  }
+
+  it('answers 413 to a Content-Length over the limit without waiting for the body, and closes', async () => {
+    const server = await startServer(baseEnv());
+    try {
+      const port = Number(new URL(server.url).port);
+      const r = await oversized(
+        port,
+        [
+          'POST /webhooks/github HTTP/1.1',
+          'host: x',
+          'content-type: application/json',
+          `content-length: ${100 << 20}`,
+        ],
+        [Buffer.alloc(64 * 1024, 'a')],
+      );
+      expect(r.reply).toMatch(/^HTTP\/1\.1 413/);
+      expect(r.reply).toContain('PAYLOAD_TOO_LARGE');
+      expect(r.closed).toBe(true);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('stops reading a chunked body once it passes the limit', async () => {
+    const server = await startServer(baseEnv({ PODUP_WEBHOOK_BODY_LIMIT: '64KiB' }));
+    try {
+      const port = Number(new URL(server.url).port);
+      const chunk = Buffer.alloc(32 * 1024, 'a');
+      const frame = Buffer.concat([
+        Buffer.from(`${chunk.length.toString(16)}\r\n`),
+        chunk,
+        Buffer.from('\r\n'),
+      ]);
+      const r = await oversized(
+        port,
+        [
+          'POST /webhooks/github HTTP/1.1',
+          'host: x',
+          'content-type: application/json',
+          'transfer-encoding: chunked',
+        ],
+        Array.from({ length: 8 }, () => frame),
+      );
+      expect(r.reply).toMatch(/^HTTP\/1\.1 413/);
+      expect(r.closed).toBe(true);
+    } finally {
+      await server.stop();
+    }
+  });
+});

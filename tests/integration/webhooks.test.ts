@@ -99,6 +99,7 @@ describe('real payload shapes', () => {
       image: 'ghcr.io/acme-corp/web-app:stable',
       delivery: headers['x-github-delivery'],
       units: null,
+      caller: 'github hook 123456789',
     });
   });
 
@@ -347,5 +348,19 @@ describe('event log', () => {
     }
     expect(new Set(eventRows().map((r) => r.delivery)).size).toBe(3);
     expect(taskCount()).toBe(3);
+  });
+});
+
+describe('behind a reverse proxy', () => {
+  it('records the client address from X-Forwarded-For only when the proxy is trusted', async () => {
+    const body = rawFixture('ping');
+    const headers = { ...githubHeaders('ping', body), 'x-forwarded-for': '203.0.113.9' };
+    await post(body, headers);
+    expect(eventRows().at(-1)?.source).toBe('127.0.0.1');
+
+    await t.close();
+    t = await buildTestApp({ PODUP_TRUST_PROXY: '127.0.0.1' });
+    await post(body, { ...headers, 'x-github-delivery': newDelivery() });
+    expect(eventRows().at(-1)?.source).toBe('203.0.113.9');
   });
 });

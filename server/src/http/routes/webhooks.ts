@@ -26,6 +26,14 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+const HOOK_ID = /^\d{1,20}$/;
+
+/** Who sent the event, for the task record: GitHub's hook id identifies the webhook configuration. */
+function callerOf(request: FastifyRequest): string {
+  const hook = header(request, 'x-github-hook-id');
+  return hook && HOOK_ID.test(hook) ? `github hook ${hook}` : 'github';
+}
+
 /** GitHub sends application/json or, when the hook is set to form encoding, payload=<json>. */
 function decodePayload(raw: Buffer, contentType: string | undefined): unknown {
   let text = raw.toString('utf8');
@@ -92,6 +100,7 @@ function replyFor(
 export function webhookRoutes(deps: Deps) {
   const { config, stores, clock, ids } = deps;
   const badSignatures = new FailureLimiter('bad-signature', config.badSignatureRateLimit, deps);
+  const intakeDeps = { clock, ids, imageRateLimit: config.imageRateLimit };
 
   return async function plugin(app: FastifyInstance): Promise<void> {
     // Raw bytes for the HMAC; only GitHub's two media types are accepted (anything else: 415).
@@ -168,8 +177,8 @@ export function webhookRoutes(deps: Deps) {
       const result = await stores.writes.run((tx) => {
         const r = intakeDelivery(
           tx,
-          { delivery, event, meaning, unit },
-          { clock, ids, imageRateLimit: config.imageRateLimit },
+          { delivery, event, meaning, unit, caller: callerOf(request) },
+          intakeDeps,
         );
         const audit = request.audit;
         audit.outcome = r.outcome;
