@@ -9,6 +9,7 @@ import { doctorCommand } from './cli/commands/doctor.js';
 import { eventsCommand } from './cli/commands/events.js';
 import { pruneCommand } from './cli/commands/prune.js';
 import { loadConfig, type Config } from './config.js';
+import { OUTCOMES } from './domain/events/event.js';
 import { AppError, ConfigError, EXIT_CONFIG, errorMessage } from './errors.js';
 import { serve } from './main.js';
 import { VERSION } from './version.js';
@@ -86,19 +87,7 @@ program
   .description('show the event log (newest first)')
   .option('-n, --limit <n>', 'how many events', '50')
   .option('--route <route>', 'route pattern, e.g. /webhooks/github')
-  .addOption(
-    new Option('--outcome <outcome>', 'outcome').choices([
-      'ok',
-      'accepted',
-      'duplicate',
-      'ignored',
-      'recorded',
-      'pong',
-      'rejected',
-      'rate-limited',
-      'error',
-    ]),
-  )
+  .addOption(new Option('--outcome <outcome>', 'outcome').choices(OUTCOMES))
   .option('--event <event>', 'GitHub event, e.g. package')
   .option('--delivery <id>', 'X-GitHub-Delivery id')
   .option('--image <ref>', 'normalised image, e.g. ghcr.io/acme/app:stable')

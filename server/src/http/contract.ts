@@ -3,6 +3,7 @@
  * and contract tests validate both the real server and the UI's mocks against them.
  */
 import { z } from 'zod';
+import { OUTCOMES } from '../domain/events/event.js';
 
 export const ErrorBody = z.object({
   error: z.object({
@@ -100,18 +101,6 @@ export const EventsPage = z.object({
 });
 export type EventsPage = z.infer<typeof EventsPage>;
 
-const OUTCOME_VALUES = [
-  'ok',
-  'accepted',
-  'duplicate',
-  'ignored',
-  'recorded',
-  'pong',
-  'rejected',
-  'rate-limited',
-  'error',
-] as const;
-
 /** Query of GET /api/events (also used by `podup events`). Times: ISO 8601 or unix milliseconds. */
 export const EventsQuery = z
   .object({
@@ -122,7 +111,7 @@ export const EventsQuery = z
       .transform(Number)
       .optional(),
     route: z.string().max(300).optional(),
-    outcome: z.enum(OUTCOME_VALUES).optional(),
+    outcome: z.enum(OUTCOMES).optional(),
     event: z.string().max(100).optional(),
     delivery: z.string().max(100).optional(),
     image: z.string().max(512).optional(),

@@ -2,9 +2,7 @@
 import type { Config } from '../../config.js';
 import { openDatabase } from '../../db/database.js';
 import { EventStore } from '../../db/event-store.js';
-import { parseTimeFilter } from '../../domain/events/time-filter.js';
-import { AppError } from '../../errors.js';
-import { EventsQuery } from '../../http/contract.js';
+import { parseEventsQuery } from '../../http/events-query.js';
 import { toApiEvent } from '../../http/routes/events.js';
 import { printJson, printTable, truncate } from '../output.js';
 
@@ -24,39 +22,11 @@ export interface EventsOptions {
 
 export function eventsCommand(config: Config, opts: EventsOptions): number {
   const { json, ...filters } = opts;
-  const parsed = EventsQuery.safeParse(
-    Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)),
-  );
-  if (!parsed.success) {
-    throw new AppError(
-      'INVALID_QUERY',
-      parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '),
-    );
-  }
-  const q = parsed.data;
-  const now = Date.now();
-  const time = (name: 'since' | 'until') => {
-    const text = q[name];
-    if (text === undefined) return undefined;
-    const t = parseTimeFilter(text, now);
-    if (t === undefined)
-      throw new AppError('INVALID_QUERY', `--${name}: use an ISO date, unix ms or a duration such as 24h`);
-    return t;
-  };
+  const raw = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
+  const query = parseEventsQuery(raw, Date.now(), (field) => `--${field}`);
   const db = openDatabase({ stateDir: config.stateDir, dbPath: config.dbPath, readonly: true });
   try {
-    const rows = new EventStore(db).list({
-      route: q.route,
-      outcome: q.outcome,
-      event: q.event,
-      delivery: q.delivery,
-      image: q.image,
-      taskId: q.task,
-      status: q.status,
-      since: time('since'),
-      until: time('until'),
-      limit: q.limit,
-    });
+    const rows = new EventStore(db).list(query);
     const events = rows.map(toApiEvent);
     if (json) {
       printJson({ events, nextCursor: null });
