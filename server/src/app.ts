@@ -16,7 +16,27 @@ import './http/fastify-types.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** Unique across restarts (random per process) and cheap per request (a counter). */
+function requestIds(): () => string {
+  const prefix = randomBytes(4).toString('hex');
+  let n = 0;
+  return () => `${prefix}-${(++n).toString(36)}`;
+}
+
+/** podup validates with zod, never with route schemas: keep ajv and fast-json-stringify from loading. */
+const NO_ROUTE_SCHEMAS = {
+  compilersFactory: {
+    buildValidator: () => () => {
+      throw new Error('route schemas are not used in podup; validate with zod');
+    },
+    buildSerializer: () => () => {
+      throw new Error('route schemas are not used in podup');
+    },
+  },
+};
+
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+  const nextRequestId = requestIds();
   // Typed as Fastify's logger so the instance keeps Fastify's default generic parameters.
   const logger: FastifyBaseLogger = deps.logger;
   const app = Fastify({
@@ -32,9 +52,10 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     // Keep a caller's X-Request-Id when it is sane, so logs correlate across a proxy.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomBytes(8).toString('hex');
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : nextRequestId();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    schemaController: NO_ROUTE_SCHEMAS,
   });
 
   installErrorHandling(app);

@@ -8,6 +8,7 @@ import type { DeliveryRecord } from '../domain/ports.js';
 import type { TaskRecord } from '../domain/tasks/task.js';
 import { IMAGE_RATE_SCOPE, intakeDelivery, type IntakeDeps } from '../domain/webhooks/intake.js';
 import { openDatabase, type Database } from './database.js';
+import { QUEUED_FOR_IMAGE_SQL } from './task-store.js';
 import { createStores, type Stores } from './stores.js';
 
 let dir: string;
@@ -121,6 +122,15 @@ describe('DeliveryStore', () => {
 });
 
 describe('TaskStore', () => {
+  it('finds queued tasks of an image through the partial index, not by scanning the queue', () => {
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${QUEUED_FOR_IMAGE_SQL}`).all('ghcr.io/a/b:1') as Array<{
+      detail: string;
+    }>;
+    const details = plan.map((p) => p.detail).join('\n');
+    expect(details).toMatch(/USING INDEX tasks_image_queued/);
+    expect(details).not.toMatch(/TEMP B-TREE/);
+  });
+
   it('round-trips a task, with units stored as JSON', () => {
     const t = task({ units: ['web.service', 'worker.service'], caller: '192.0.2.9' });
     stores.tasks.create(t);

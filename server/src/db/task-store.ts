@@ -33,6 +33,9 @@ export const taskFromDb = (r: TaskDbRow): TaskRecord => ({
   finishedAt: r.finished_at,
 });
 
+/** Queued tasks of one image, oldest first; must be answered from tasks_image_queued (see its migration). */
+export const QUEUED_FOR_IMAGE_SQL = `SELECT * FROM tasks WHERE status = 'queued' AND image = ? ORDER BY created_at`;
+
 export class TaskStore {
   private readonly insertStmt: Statement;
   private readonly queuedForImage: Statement;
@@ -45,9 +48,7 @@ export class TaskStore {
        VALUES (@id, @kind, @status, @image, @units, @trigger, @delivery, @caller, @reason, @createdAt,
          @updatedAt, @startedAt, @finishedAt)`,
     );
-    this.queuedForImage = db.prepare(
-      `SELECT * FROM tasks WHERE status = 'queued' AND image = ? ORDER BY created_at`,
-    );
+    this.queuedForImage = db.prepare(QUEUED_FOR_IMAGE_SQL);
     this.byId = db.prepare('SELECT * FROM tasks WHERE id = ?');
   }
 

@@ -3,7 +3,7 @@
  * to unversioned /libpod/... paths.
  * @see https://docs.podman.io/en/latest/_static/api.html
  */
-import { Client } from 'undici';
+import type { Client } from 'undici';
 import { AppError, errorMessage } from '../../errors.js';
 
 export const LIBPOD = '/v4.0.0/libpod';
@@ -13,8 +13,12 @@ export class PodmanApi {
 
   constructor(readonly socketPath: string) {}
 
-  private get http(): Client {
-    this.client ??= new Client('http://podman', { socketPath: this.socketPath, pipelining: 0 });
+  /** undici loads on first use: it is the largest dependency, and cold starts stay short without it. */
+  private async http(): Promise<Client> {
+    if (!this.client) {
+      const { Client } = await import('undici');
+      this.client ??= new Client('http://podman', { socketPath: this.socketPath, pipelining: 0 });
+    }
     return this.client;
   }
 
@@ -33,7 +37,9 @@ export class PodmanApi {
   /** GET /_ping; resolves with the libpod API version. */
   async ping(timeoutMs: number): Promise<string> {
     try {
-      const res = await this.http.request({
+      const res = await (
+        await this.http()
+      ).request({
         path: `${LIBPOD}/_ping`,
         method: 'GET',
         headersTimeout: timeoutMs,

@@ -2,7 +2,6 @@
  * Is a registry reachable? GET /v2/ answers 200 or 401 (auth required) on every OCI distribution registry.
  * @see https://github.com/opencontainers/distribution-spec/blob/main/spec.md#determining-support
  */
-import { request } from 'undici';
 import { AppError, errorMessage } from '../../errors.js';
 
 /** "ghcr.io" -> https://ghcr.io; a full URL ("http://127.0.0.1:5000") is used as given. */
@@ -13,6 +12,7 @@ export function registryBaseUrl(entry: string): string {
 export async function pingRegistry(entry: string, timeoutMs: number): Promise<string> {
   const url = `${registryBaseUrl(entry)}/v2/`;
   try {
+    const { request } = await import('undici');
     const res = await request(url, {
       method: 'GET',
       headersTimeout: timeoutMs,

@@ -3,7 +3,7 @@
  * breaks, so that a restarted bus is picked up by the next call.
  * @see https://www.freedesktop.org/software/systemd/man/org.freedesktop.systemd1.html
  */
-import dbus from 'dbus-next';
+import type { MessageBus, Variant } from 'dbus-next';
 import { AppError, errorMessage } from '../../errors.js';
 import type { SystemdScope } from '../../config.js';
 
@@ -20,14 +20,17 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () =>
 }
 
 export class SystemdBus {
-  private bus: dbus.MessageBus | undefined;
+  private bus: MessageBus | undefined;
 
   constructor(
     readonly scope: SystemdScope,
     readonly address: string,
   ) {}
 
-  private connect(): dbus.MessageBus {
+  /** dbus-next loads on first use, like undici: not needed to answer the first request. */
+  private async connect(): Promise<MessageBus> {
+    if (this.bus) return this.bus;
+    const dbus = (await import('dbus-next')).default;
     if (this.bus) return this.bus;
     // sessionBus() connects to whatever address it is given: the system bus address for system scope too.
     const bus = dbus.sessionBus({ busAddress: this.address });
@@ -60,12 +63,12 @@ export class SystemdBus {
   /** Reads Manager.Version; resolves with "systemd <version>". */
   async ping(timeoutMs: number): Promise<string> {
     try {
-      const bus = this.connect();
+      const bus = await this.connect();
       const version = await withTimeout(
         (async () => {
           const obj = await bus.getProxyObject(SYSTEMD, MANAGER_PATH);
           const props = obj.getInterface('org.freedesktop.DBus.Properties');
-          const v = (await props.Get?.(MANAGER_IFACE, 'Version')) as dbus.Variant<string>;
+          const v = (await props.Get?.(MANAGER_IFACE, 'Version')) as Variant<string>;
           return v.value;
         })(),
         timeoutMs,

@@ -49,7 +49,9 @@ CREATE TABLE tasks (
   finished_at INTEGER
 ) WITHOUT ROWID;
 CREATE INDEX tasks_status ON tasks (status, created_at);
-CREATE INDEX tasks_image_queued ON tasks (image) WHERE status = 'queued';
+-- (image, created_at) serves findQueued's WHERE and ORDER BY; with (image) alone SQLite chose tasks_status
+-- and scanned every queued task (docs/benchmarks.md).
+CREATE INDEX tasks_image_queued ON tasks (image, created_at) WHERE status = 'queued';
 CREATE INDEX tasks_created ON tasks (created_at);
 
 CREATE TABLE rate_limits (
