@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ms from 'ms';
 import { z } from 'zod';
+import { tryParseImageRef } from './domain/images/image-ref.js';
+import { toServiceUnit } from './domain/units/unit-name.js';
 import { ConfigError } from './errors.js';
 
 export type SystemdScope = 'user' | 'system';
@@ -42,6 +44,17 @@ export interface Config {
   readonly trustProxy: string[] | false;
   readonly dbSync: 'full' | 'normal';
   readonly registryCheck: string[];
+  /** Events for one image inside this window become one task. */
+  readonly coalesceWindowMs: number;
+  /** How long a restarted unit must stay active. */
+  readonly healthWindowMs: number;
+  readonly restartTimeoutMs: number;
+  /** Units named explicitly (PODUP_UNITS): unit -> image reference. */
+  readonly units: ReadonlyMap<string, string>;
+  /** Quadlet directories to scan; empty = the standard ones for the scope. */
+  readonly quadletDirs: string[];
+  /** Tasks that may run at once (on disjoint units). */
+  readonly taskConcurrency: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -155,6 +168,38 @@ const schema = z.object({
   PODUP_TRUST_PROXY: list.prefault(''),
   PODUP_DB_SYNC: z.enum(['full', 'normal'], { message: 'must be "full" or "normal"' }).default('full'),
   PODUP_REGISTRY_CHECK: list.prefault('ghcr.io'),
+  PODUP_COALESCE_WINDOW: z
+    .string()
+    .transform((v, ctx) => {
+      const parsed = v.trim() === '0' ? 0 : ms(v.trim() as ms.StringValue);
+      if (typeof parsed !== 'number' || !(parsed >= 0) || parsed > 60_000) {
+        ctx.addIssue({ code: 'custom', message: `must be a duration up to 60s such as 2s, or 0 (got "${v}")` });
+        return z.NEVER;
+      }
+      return parsed;
+    })
+    .prefault('2s'),
+  PODUP_HEALTH_WINDOW: duration('PODUP_HEALTH_WINDOW').prefault('10s'),
+  PODUP_RESTART_TIMEOUT: duration('PODUP_RESTART_TIMEOUT').prefault('5m'),
+  PODUP_UNITS: z
+    .string()
+    .transform((v, ctx) => {
+      const map = new Map<string, string>();
+      for (const entry of v.split(/[,\n]/).map((e) => e.trim()).filter(Boolean)) {
+        const eq = entry.indexOf('=');
+        const unit = toServiceUnit(eq > 0 ? entry.slice(0, eq).trim() : '');
+        const image = eq > 0 ? entry.slice(eq + 1).trim() : '';
+        if (!unit || !tryParseImageRef(image)) {
+          ctx.addIssue({ code: 'custom', message: `"${entry}" must be unit=image, e.g. app.service=ghcr.io/acme/app:stable` });
+          continue;
+        }
+        map.set(unit, image);
+      }
+      return map;
+    })
+    .prefault(''),
+  PODUP_QUADLET_DIRS: list.prefault(''),
+  PODUP_TASK_CONCURRENCY: z.coerce.number().int().min(1).max(16).prefault('2'),
 });
 
 /** A secret given inline, as a *_FILE path, or as a systemd credential; more than one source is an error. */
@@ -248,14 +293,21 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     trustProxy: c.PODUP_TRUST_PROXY.length > 0 ? c.PODUP_TRUST_PROXY : false,
     dbSync: c.PODUP_DB_SYNC,
     registryCheck: c.PODUP_REGISTRY_CHECK,
+    coalesceWindowMs: c.PODUP_COALESCE_WINDOW,
+    healthWindowMs: c.PODUP_HEALTH_WINDOW,
+    restartTimeoutMs: c.PODUP_RESTART_TIMEOUT,
+    units: c.PODUP_UNITS,
+    quadletDirs: c.PODUP_QUADLET_DIRS,
+    taskConcurrency: c.PODUP_TASK_CONCURRENCY,
   });
 }
 
 /** What is safe to show about the configuration: secrets only as set/unset. */
 export function describeConfig(config: Config): Record<string, unknown> {
-  const { webhookSecret, adminToken, ...rest } = config;
+  const { webhookSecret, adminToken, units, ...rest } = config;
   return {
     ...rest,
+    units: Object.fromEntries(units),
     webhookSecret: webhookSecret ? 'set' : 'unset',
     adminToken: adminToken ? 'set' : 'unset',
   };

@@ -47,6 +47,11 @@ const task = (over: Partial<TaskRecord> = {}): TaskRecord => ({
   updatedAt: T0,
   startedAt: null,
   finishedAt: null,
+  notBefore: null,
+  attempts: 0,
+  summary: null,
+  retryOf: null,
+  stopRequested: null,
   ...over,
 });
 
@@ -246,6 +251,7 @@ describe('intake through the write batcher on SQLite', () => {
       clock: { now: () => now },
       ids: { taskId: () => `tsk_${now}_${++n}` },
       imageRateLimit: { limit, windowMs: 3_600_000 },
+      coalesceWindowMs: 2000,
     };
   };
   const input = (delivery: string) => ({

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { sameUnits, type TaskRecord } from '../domain/tasks/task.js';
+import { sameUnits, type TaskRecord, type TaskStatus } from '../domain/tasks/task.js';
 
 interface TaskDbRow {
   id: string;
@@ -15,6 +15,13 @@ interface TaskDbRow {
   updated_at: number;
   started_at: number | null;
   finished_at: number | null;
+  not_before: number | null;
+  attempts: number;
+  summary: string | null;
+  retry_of: string | null;
+  lease_owner: string | null;
+  lease_expires: number | null;
+  stop_requested: string | null;
 }
 
 export const taskFromDb = (r: TaskDbRow): TaskRecord => ({
@@ -31,22 +38,41 @@ export const taskFromDb = (r: TaskDbRow): TaskRecord => ({
   updatedAt: r.updated_at,
   startedAt: r.started_at,
   finishedAt: r.finished_at,
+  notBefore: r.not_before,
+  attempts: r.attempts,
+  summary: r.summary,
+  retryOf: r.retry_of,
+  stopRequested: r.stop_requested as TaskRecord['stopRequested'],
 });
 
 /** Queued tasks of one image, oldest first; must be answered from tasks_image_queued (see its migration). */
 export const QUEUED_FOR_IMAGE_SQL = `SELECT * FROM tasks WHERE status = 'queued' AND image = ? ORDER BY created_at`;
+
+export interface TaskListQuery {
+  status?: TaskStatus | undefined;
+  kind?: string | undefined;
+  unit?: string | undefined;
+  image?: string | undefined;
+  beforeCreated?: { createdAt: number; id: string } | undefined;
+  limit: number;
+}
+
+export interface RunningTask {
+  task: TaskRecord;
+  leaseOwner: string | null;
+}
 
 export class TaskStore {
   private readonly insertStmt: Statement;
   private readonly queuedForImage: Statement;
   private readonly byId: Statement;
 
-  constructor(db: Database) {
+  constructor(private readonly db: Database) {
     this.insertStmt = db.prepare(
       `INSERT INTO tasks (id, kind, status, image, units, trigger, delivery, caller, reason, created_at,
-         updated_at, started_at, finished_at)
+         updated_at, started_at, finished_at, not_before, attempts, summary, retry_of, stop_requested)
        VALUES (@id, @kind, @status, @image, @units, @trigger, @delivery, @caller, @reason, @createdAt,
-         @updatedAt, @startedAt, @finishedAt)`,
+         @updatedAt, @startedAt, @finishedAt, @notBefore, @attempts, @summary, @retryOf, @stopRequested)`,
     );
     this.queuedForImage = db.prepare(QUEUED_FOR_IMAGE_SQL);
     this.byId = db.prepare('SELECT * FROM tasks WHERE id = ?');
@@ -62,8 +88,94 @@ export class TaskStore {
   }
 
   findQueued(image: string, units: readonly string[] | null): TaskRecord | undefined {
-    return (this.queuedForImage.all(image) as TaskDbRow[])
-      .map(taskFromDb)
-      .find((t) => sameUnits(t.units, units));
+    return (this.queuedForImage.all(image) as TaskDbRow[]).map(taskFromDb).find((t) => sameUnits(t.units, units));
+  }
+
+  /** Newest first; the cursor is the (createdAt, id) of the last task of the previous page. */
+  list(q: TaskListQuery): TaskRecord[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const filter = (sql: string, value: unknown) => {
+      if (value === undefined) return;
+      where.push(sql);
+      params.push(value);
+    };
+    filter('status = ?', q.status);
+    filter('kind = ?', q.kind);
+    filter('image = ?', q.image);
+    filter('id IN (SELECT task_id FROM task_units WHERE unit = ?)', q.unit);
+    if (q.beforeCreated) {
+      where.push('(created_at < ? OR (created_at = ? AND id < ?))');
+      params.push(q.beforeCreated.createdAt, q.beforeCreated.createdAt, q.beforeCreated.id);
+    }
+    const sql = `SELECT * FROM tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...params, q.limit) as TaskDbRow[]).map(taskFromDb);
+  }
+
+  /**
+   * Claims the oldest runnable queued task for `owner`: status running, lease until `leaseUntil`.
+   * One UPDATE ... RETURNING, so two processes can never claim the same task.
+   */
+  claimNext(owner: string, now: number, leaseUntil: number): TaskRecord | undefined {
+    const row = this.db
+      .prepare(
+        `UPDATE tasks SET status = 'running', lease_owner = ?, lease_expires = ?, started_at = ?, updated_at = ?,
+           attempts = attempts + 1
+         WHERE id = (SELECT id FROM tasks WHERE status = 'queued' AND (not_before IS NULL OR not_before <= ?)
+                     ORDER BY created_at, id LIMIT 1)
+         RETURNING *`,
+      )
+      .get(owner, leaseUntil, now, now, now) as TaskDbRow | undefined;
+    return row && taskFromDb(row);
+  }
+
+  /** Extends the lease of a running task; false when the task is no longer ours. */
+  renew(id: string, owner: string, leaseUntil: number, now: number): boolean {
+    return (
+      this.db
+        .prepare(`UPDATE tasks SET lease_expires = ?, updated_at = ? WHERE id = ? AND status = 'running' AND lease_owner = ?`)
+        .run(leaseUntil, now, id, owner).changes === 1
+    );
+  }
+
+  finish(id: string, status: TaskStatus, summary: string, now: number): void {
+    this.db
+      .prepare(
+        `UPDATE tasks SET status = ?, summary = ?, finished_at = ?, updated_at = ?, lease_owner = NULL, lease_expires = NULL
+         WHERE id = ?`,
+      )
+      .run(status, summary.slice(0, 2000), now, now, id);
+  }
+
+  running(): RunningTask[] {
+    return (this.db.prepare(`SELECT * FROM tasks WHERE status = 'running'`).all() as TaskDbRow[]).map((r) => ({
+      task: taskFromDb(r),
+      leaseOwner: r.lease_owner,
+    }));
+  }
+
+  /** Marks a running task interrupted; re-queues it when it has runs left. */
+  interrupt(id: string, requeue: boolean, now: number): void {
+    this.db
+      .prepare(
+        `UPDATE tasks SET status = ?, lease_owner = NULL, lease_expires = NULL, updated_at = ?,
+           finished_at = CASE WHEN ? THEN NULL ELSE ? END,
+           summary = CASE WHEN ? THEN summary ELSE 'interrupted by a crash or restart of podup' END
+         WHERE id = ?`,
+      )
+      .run(requeue ? 'queued' : 'interrupted', now, requeue ? 1 : 0, now, requeue ? 1 : 0, id);
+  }
+
+  requestStop(id: string, kind: 'stop' | 'force', now: number): void {
+    this.db.prepare(`UPDATE tasks SET stop_requested = ?, updated_at = ? WHERE id = ?`).run(kind, now, id);
+  }
+
+  /** Cancels a task that has not started; false when it already runs or ended. */
+  cancelQueued(id: string, summary: string, now: number): boolean {
+    return (
+      this.db
+        .prepare(`UPDATE tasks SET status = 'cancelled', summary = ?, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'queued'`)
+        .run(summary, now, now, id).changes === 1
+    );
   }
 }

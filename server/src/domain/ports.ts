@@ -43,3 +43,62 @@ export interface Probe {
   /** Resolves when the part answers; rejects with an AppError carrying a hint otherwise. */
   check(timeoutMs: number): Promise<string>;
 }
+
+/* ---- Update engine (issue: update engine) ---- */
+
+export interface ContainerInfo {
+  id: string;
+  names: string[];
+  /** The image reference the container was created with. */
+  image: string;
+  imageId: string;
+  state: string;
+  labels: Record<string, string>;
+  /** Unix ms. */
+  startedAt: number;
+}
+
+export interface ImageInfo {
+  id: string;
+  digest: string | null;
+  repoDigests: string[];
+  repoTags: string[];
+  /** Unix ms. */
+  created: number;
+}
+
+export interface ContainerRuntime {
+  listContainers(): Promise<ContainerInfo[]>;
+  /** By id or reference; undefined when there is no such image. */
+  inspectImage(ref: string): Promise<ImageInfo | undefined>;
+  listImages(): Promise<ImageInfo[]>;
+  /** Pulls `ref`, reporting progress lines; resolves with the pulled image id. */
+  pull(ref: string, onProgress: (line: string) => void, signal?: AbortSignal): Promise<string>;
+  /** Points `ref` (repository:tag) at `imageId`. */
+  tag(imageId: string, ref: string): Promise<void>;
+  /** Removes an image that no container uses; "in-use" and "missing" are not errors. */
+  removeImage(id: string): Promise<'removed' | 'in-use' | 'missing'>;
+  containerLogs(id: string, tail: number): Promise<string[]>;
+}
+
+export interface UnitState {
+  activeState: string;
+  subState: string;
+  result: string;
+  nRestarts: number | null;
+  mainPid: number;
+  invocationId: string;
+}
+
+export interface UnitManager {
+  /** RestartUnit(unit, "replace") and the result of its job (done, failed, timeout, ...). */
+  restart(unit: string, timeoutMs: number): Promise<{ job: string; result: string }>;
+  state(unit: string): Promise<UnitState>;
+  /** Recent journal lines of the unit; rejects when the journal cannot be read. */
+  journal(unit: string, lines: number): Promise<string[]>;
+}
+
+export interface DigestResolver {
+  /** The manifest digest a tag points at now, and where it was read. */
+  digest(reference: string, signal?: AbortSignal): Promise<{ digest: string; endpoint: string }>;
+}

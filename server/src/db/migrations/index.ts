@@ -1,4 +1,5 @@
 import init from './0001-init.js';
+import engine from './0002-engine.js';
 
 /** Applied in order; migration N sets PRAGMA user_version = N. Never edit a released migration: add one. */
-export const MIGRATIONS: readonly string[] = [init];
+export const MIGRATIONS: readonly string[] = [init, engine];

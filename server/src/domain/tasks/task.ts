@@ -43,6 +43,23 @@ export interface TaskRecord {
   updatedAt: number;
   startedAt: number | null;
   finishedAt: number | null;
+  /** Not started before this time (unix ms): the coalescing window of webhook bursts. */
+  notBefore: number | null;
+  /** Runs started so far (an interrupted run is re-queued once). */
+  attempts: number;
+  /** One line: the result, or why the task failed or was skipped. */
+  summary: string | null;
+  /** The task this one retries. */
+  retryOf: string | null;
+  stopRequested: 'stop' | 'force' | null;
+}
+
+/** A task as first queued; the scheduling fields start empty. */
+export type NewTask = Omit<TaskRecord, 'attempts' | 'summary' | 'retryOf' | 'stopRequested'> &
+  Partial<Pick<TaskRecord, 'retryOf'>>;
+
+export function queuedTask(t: NewTask): TaskRecord {
+  return { attempts: 0, summary: null, retryOf: null, stopRequested: null, ...t };
 }
 
 const ID_ALPHABET = '3479ACDEFHJKMNPQRTUVWXY';

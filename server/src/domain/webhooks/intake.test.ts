@@ -67,7 +67,7 @@ function setup(imageRateLimit: RatePolicy = { limit: 60, windowMs: HOUR }) {
   const tx = new MemoryTx();
   const clock = new FakeClock(1_700_000_000_000);
   let n = 0;
-  const deps: IntakeDeps = { clock, ids: { taskId: () => `tsk_${++n}` }, imageRateLimit };
+  const deps: IntakeDeps = { clock, ids: { taskId: () => `tsk_${++n}` }, imageRateLimit, coalesceWindowMs: 2000 };
   const intake = (input: IntakeInput): IntakeResult => intakeDelivery(tx, input, deps);
   return { tx, clock, deps, intake };
 }
@@ -109,6 +109,11 @@ describe('intakeDelivery: published', () => {
       updatedAt: clock.ms,
       startedAt: null,
       finishedAt: null,
+      notBefore: clock.ms + 2000,
+      attempts: 0,
+      summary: null,
+      retryOf: null,
+      stopRequested: null,
     });
     expect(r.task.reason).toContain('stable');
     expect(r.task.reason).toContain(DIGEST_A);

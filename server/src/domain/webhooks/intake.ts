@@ -8,7 +8,7 @@
 import { imageName, taggedRef } from '../images/image-ref.js';
 import type { Clock, DeliveryRecord, IdSource, IntakeTx } from '../ports.js';
 import { gcraHit, rateLimitDisabled, type RatePolicy } from '../rate-limits/gcra.js';
-import type { TaskRecord } from '../tasks/task.js';
+import { queuedTask, type TaskRecord } from '../tasks/task.js';
 import type { GitHubEventMeaning } from './github-event.js';
 
 export const IMAGE_RATE_SCOPE = 'image';
@@ -26,6 +26,8 @@ export interface IntakeDeps {
   clock: Clock;
   ids: IdSource;
   imageRateLimit: RatePolicy;
+  /** Events for one image within this window of the first become one task. */
+  coalesceWindowMs: number;
 }
 
 export type IntakeResult =
@@ -85,7 +87,9 @@ export function intakeDelivery(tx: IntakeTx, input: IntakeInput, deps: IntakeDep
   // A second event for an image whose task has not started yet (the other event type of the same push, a
   // re-push, another tag of one digest) joins that task instead of queueing a second pull and restart.
   const queued = tx.findQueuedTask(image, units);
-  const task: TaskRecord = queued ?? {
+  const task: TaskRecord =
+    queued ??
+    queuedTask({
     id: deps.ids.taskId(),
     kind: 'image-update',
     status: 'queued',
@@ -99,7 +103,8 @@ export function intakeDelivery(tx: IntakeTx, input: IntakeInput, deps: IntakeDep
     updatedAt: now,
     startedAt: null,
     finishedAt: null,
-  };
+    notBefore: now + deps.coalesceWindowMs,
+  });
   if (!queued) tx.createTask(task);
   remember('accepted', { image, taskId: task.id });
   return { outcome: 'accepted', task, coalesced: queued !== undefined, image };

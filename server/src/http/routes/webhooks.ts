@@ -100,7 +100,7 @@ function replyFor(
 export function webhookRoutes(deps: Deps) {
   const { config, stores, clock, ids } = deps;
   const badSignatures = new FailureLimiter('bad-signature', config.badSignatureRateLimit, deps);
-  const intakeDeps = { clock, ids, imageRateLimit: config.imageRateLimit };
+  const intakeDeps = { clock, ids, imageRateLimit: config.imageRateLimit, coalesceWindowMs: config.coalesceWindowMs };
 
   return async function plugin(app: FastifyInstance): Promise<void> {
     // Raw bytes for the HMAC; only GitHub's two media types are accepted (anything else: 415).

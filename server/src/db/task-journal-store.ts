@@ -1,0 +1,119 @@
+/** Per-unit results and the timestamped log of each task (what the engine reports through TaskJournal). */
+import type { Database, Statement } from 'better-sqlite3';
+import type { Clock } from '../domain/ports.js';
+import type { Level, Step, TaskJournal, UnitResultPatch } from '../domain/tasks/engine.js';
+
+export interface TaskUnitRow {
+  unit: string;
+  status: string;
+  image: string | null;
+  digestBefore: string | null;
+  digestAfter: string | null;
+  imageIdBefore: string | null;
+  imageIdAfter: string | null;
+  reason: string | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+export interface TaskLogRow {
+  id: number;
+  ts: number;
+  level: Level;
+  step: Step;
+  unit: string | null;
+  message: string;
+  durationMs: number | null;
+}
+
+const COLUMNS: Record<keyof UnitResultPatch, string> = {
+  status: 'status',
+  image: 'image',
+  digestBefore: 'digest_before',
+  digestAfter: 'digest_after',
+  imageIdBefore: 'image_id_before',
+  imageIdAfter: 'image_id_after',
+  reason: 'reason',
+  startedAt: 'started_at',
+  finishedAt: 'finished_at',
+};
+
+/** Log messages are bounded: a runaway pull or journal must not fill the disk. */
+const MAX_MESSAGE = 16 * 1024;
+
+export class TaskJournalStore {
+  private readonly logStmt: Statement;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {
+    this.logStmt = db.prepare(
+      'INSERT INTO task_logs (task_id, ts, level, step, unit, message, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+  }
+
+  log(taskId: string, level: Level, step: Step, message: string, unit?: string, durationMs?: number): number {
+    const text = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}… (truncated)` : message;
+    return Number(this.logStmt.run(taskId, this.clock.now(), level, step, unit ?? null, text, durationMs ?? null).lastInsertRowid);
+  }
+
+  upsertUnit(taskId: string, unit: string, patch: UnitResultPatch): void {
+    const entries = Object.entries(patch).filter(([, v]) => v !== undefined) as Array<[keyof UnitResultPatch, unknown]>;
+    const sets = entries.map(([k]) => `${COLUMNS[k]} = excluded.${COLUMNS[k]}`);
+    const cols = entries.map(([k]) => COLUMNS[k]);
+    const status = patch.status ?? 'pending';
+    this.db
+      .prepare(
+        `INSERT INTO task_units (task_id, unit, ${['status', ...cols.filter((c) => c !== 'status')].join(', ')})
+         VALUES (?, ?, ${['?', ...cols.filter((c) => c !== 'status').map(() => '?')].join(', ')})
+         ON CONFLICT (task_id, unit) DO ${sets.length ? `UPDATE SET ${sets.join(', ')}` : 'NOTHING'}`,
+      )
+      .run(taskId, unit, status, ...entries.filter(([k]) => k !== 'status').map(([, v]) => v));
+  }
+
+  /** The TaskJournal the engine writes to for one task. */
+  journalFor(taskId: string, onLine?: (line: TaskLogRow) => void): TaskJournal {
+    return {
+      log: (level, step, message, extra) => {
+        const id = this.log(taskId, level, step, message, extra?.unit, extra?.durationMs);
+        onLine?.({ id, ts: this.clock.now(), level, step, unit: extra?.unit ?? null, message, durationMs: extra?.durationMs ?? null });
+      },
+      unit: (unit, patch) => this.upsertUnit(taskId, unit, patch),
+    };
+  }
+
+  units(taskId: string): TaskUnitRow[] {
+    return (
+      this.db.prepare('SELECT * FROM task_units WHERE task_id = ? ORDER BY unit').all(taskId) as Array<Record<string, unknown>>
+    ).map((r) => ({
+      unit: r.unit as string,
+      status: r.status as string,
+      image: r.image as string | null,
+      digestBefore: r.digest_before as string | null,
+      digestAfter: r.digest_after as string | null,
+      imageIdBefore: r.image_id_before as string | null,
+      imageIdAfter: r.image_id_after as string | null,
+      reason: r.reason as string | null,
+      startedAt: r.started_at as number | null,
+      finishedAt: r.finished_at as number | null,
+    }));
+  }
+
+  /** Log lines after `afterId`, oldest first. */
+  logs(taskId: string, afterId = 0, limit = 1000): TaskLogRow[] {
+    return (
+      this.db
+        .prepare('SELECT * FROM task_logs WHERE task_id = ? AND id > ? ORDER BY id LIMIT ?')
+        .all(taskId, afterId, limit) as Array<Record<string, unknown>>
+    ).map((r) => ({
+      id: r.id as number,
+      ts: r.ts as number,
+      level: r.level as Level,
+      step: r.step as Step,
+      unit: r.unit as string | null,
+      message: r.message as string,
+      durationMs: r.duration_ms as number | null,
+    }));
+  }
+}

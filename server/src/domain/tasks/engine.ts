@@ -1,0 +1,296 @@
+/**
+ * Runs a plan: one pull per image, then unit by unit: restart over D-Bus, health gate, digest check, and on
+ * failure a rollback to the image the unit ran before. Every step is logged with its timing. Adapters bound
+ * every call in time, so a missing part fails the task with its error instead of hanging it.
+ * Used by: the task runner (podup serve, and podup trigger when no server runs)
+ */
+import { errorMessage } from '../../errors.js';
+import type { Clock, ContainerRuntime, UnitManager } from '../ports.js';
+import type { Plan, UnitPlan } from './plan.js';
+import type { TaskStatus } from './task.js';
+
+export type Step = 'task' | 'plan' | 'pull' | 'restart' | 'health' | 'verify' | 'rollback' | 'diagnose' | 'prune';
+export type Level = 'info' | 'warn' | 'error';
+export type UnitOutcome = 'succeeded' | 'failed' | 'rolled-back' | 'skipped' | 'cancelled';
+
+/** Where the engine reports: the task's log lines and per-unit results. */
+export interface TaskJournal {
+  log(level: Level, step: Step, message: string, extra?: { unit?: string; durationMs?: number }): void;
+  unit(unit: string, patch: UnitResultPatch): void;
+}
+
+export interface UnitResultPatch {
+  status?: UnitOutcome | 'running' | 'pending';
+  image?: string | null;
+  digestBefore?: string | null;
+  digestAfter?: string | null;
+  imageIdBefore?: string | null;
+  imageIdAfter?: string | null;
+  reason?: string | null;
+  startedAt?: number;
+  finishedAt?: number;
+}
+
+export interface EngineSettings {
+  /** How long a restarted unit must stay active. */
+  healthWindowMs: number;
+  healthPollMs: number;
+  restartTimeoutMs: number;
+  pullAttempts: number;
+  pullBackoffMs: number;
+  journalLines: number;
+}
+
+export interface EngineDeps {
+  runtime: ContainerRuntime;
+  systemd: UnitManager;
+  clock: Clock;
+  sleep(ms: number): Promise<void>;
+  settings: EngineSettings;
+}
+
+/** Asked between units: "stop" lets the current unit finish and skips the rest. */
+export interface TaskControl {
+  stopRequested(): boolean;
+}
+
+export interface RunResult {
+  status: TaskStatus;
+  summary: string;
+}
+
+const UNIT_LABEL = 'PODMAN_SYSTEMD_UNIT';
+
+class StepFailure extends Error {
+  constructor(
+    readonly step: Step,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class UpdateEngine {
+  constructor(private readonly deps: EngineDeps) {}
+
+  private async timed<T>(journal: TaskJournal, step: Step, unit: string | undefined, what: string, fn: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      const value = await fn();
+      journal.log('info', step, what, { ...(unit ? { unit } : {}), durationMs: Math.round(performance.now() - started) });
+      return value;
+    } catch (e) {
+      const durationMs = Math.round(performance.now() - started);
+      journal.log('error', step, `${what} failed: ${errorMessage(e)}`, { ...(unit ? { unit } : {}), durationMs });
+      throw e instanceof StepFailure ? e : new StepFailure(step, errorMessage(e));
+    }
+  }
+
+  /** Pull once per image, retrying transient failures with backoff. Resolves with the pulled image id. */
+  private async pull(image: string, journal: TaskJournal): Promise<string> {
+    const { pullAttempts, pullBackoffMs } = this.deps.settings;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.timed(journal, 'pull', undefined, `pulled ${image}`, () =>
+          this.deps.runtime.pull(image, (line) => journal.log('info', 'pull', line)),
+        );
+      } catch (e) {
+        const transient = !/manifest unknown|not found|unauthorized|denied|blocked/i.test(errorMessage(e));
+        if (!transient || attempt >= pullAttempts) throw e;
+        const wait = pullBackoffMs * 2 ** (attempt - 1);
+        journal.log('warn', 'pull', `attempt ${attempt} of ${pullAttempts} failed; retrying in ${wait} ms`);
+        await this.deps.sleep(wait);
+      }
+    }
+  }
+
+  private async digestsOf(imageId: string): Promise<string[]> {
+    const info = await this.deps.runtime.inspectImage(imageId);
+    if (!info) return [];
+    return [...new Set([...(info.digest ? [info.digest] : []), ...info.repoDigests.map((d) => d.slice(d.indexOf('@') + 1))])];
+  }
+
+  /** The unit's running container (by the PODMAN_SYSTEMD_UNIT label). */
+  private async containerOf(unit: string): Promise<{ id: string; imageId: string } | undefined> {
+    const all = await this.deps.runtime.listContainers();
+    const mine = all.filter((c) => c.labels[UNIT_LABEL] === unit);
+    const running = mine.filter((c) => c.state === 'running').sort((a, b) => b.startedAt - a.startedAt);
+    const c = running[0];
+    return c ? { id: c.id, imageId: c.imageId } : undefined;
+  }
+
+  /** Restart, then require the job to be "done" and the unit to stay active through the health window. */
+  private async restartAndGate(unit: string, journal: TaskJournal): Promise<void> {
+    const { restartTimeoutMs, healthWindowMs, healthPollMs } = this.deps.settings;
+    const before = await this.deps.systemd.state(unit).catch(() => undefined);
+    const job = await this.timed(journal, 'restart', unit, `restarted ${unit}`, () => this.deps.systemd.restart(unit, restartTimeoutMs));
+    if (job.result !== 'done') throw new StepFailure('restart', `restart job of ${unit} ended "${job.result}"`);
+    await this.timed(journal, 'health', unit, `${unit} stayed active for ${healthWindowMs} ms`, async () => {
+      const first = await this.deps.systemd.state(unit);
+      const deadline = this.deps.clock.now() + healthWindowMs;
+      for (;;) {
+        const s = await this.deps.systemd.state(unit);
+        if (s.activeState !== 'active') throw new Error(`${unit} is ${s.activeState}/${s.subState} (result ${s.result})`);
+        if (s.nRestarts !== null && first.nRestarts !== null && s.nRestarts > first.nRestarts) {
+          throw new Error(`${unit} restarted by itself (NRestarts ${first.nRestarts} -> ${s.nRestarts})`);
+        }
+        if (before && s.invocationId === before.invocationId && before.activeState === 'active') {
+          throw new Error(`${unit} was not restarted (same invocation)`);
+        }
+        if (this.deps.clock.now() >= deadline) return;
+        await this.deps.sleep(Math.min(healthPollMs, Math.max(1, deadline - this.deps.clock.now())));
+      }
+    });
+  }
+
+  private async verify(unit: string, expected: string, journal: TaskJournal): Promise<{ imageId: string }> {
+    return this.timed(journal, 'verify', unit, `${unit} runs ${expected}`, async () => {
+      const c = await this.containerOf(unit);
+      if (!c) throw new Error(`no running container carries ${UNIT_LABEL}=${unit}`);
+      const digests = await this.digestsOf(c.imageId);
+      if (!digests.includes(expected)) throw new Error(`${unit} runs ${digests[0] ?? c.imageId}, expected ${expected}`);
+      return { imageId: c.imageId };
+    });
+  }
+
+  private async diagnose(unit: string, containerId: string | null, journal: TaskJournal): Promise<void> {
+    const n = this.deps.settings.journalLines;
+    try {
+      const lines = await this.deps.systemd.journal(unit, n);
+      journal.log('info', 'diagnose', lines.length ? `journal of ${unit}:\n${lines.join('\n')}` : `journal of ${unit} is empty`, { unit });
+      return;
+    } catch (e) {
+      journal.log('warn', 'diagnose', `journal of ${unit} unavailable: ${errorMessage(e)}`, { unit });
+    }
+    const c = (await this.containerOf(unit).catch(() => undefined))?.id ?? containerId;
+    if (!c) return;
+    const lines = await this.deps.runtime.containerLogs(c, n).catch(() => []);
+    if (lines.length) journal.log('info', 'diagnose', `container log of ${unit}:\n${lines.join('\n')}`, { unit });
+  }
+
+  private async rollback(u: UnitPlan, journal: TaskJournal): Promise<boolean> {
+    if (!u.imageId || !u.image) {
+      journal.log('error', 'rollback', 'no previous image recorded: cannot roll back', { unit: u.unit });
+      return false;
+    }
+    try {
+      await this.timed(journal, 'rollback', u.unit, `tagged previous image ${u.imageId.slice(0, 12)} as ${u.image}`, () =>
+        this.deps.runtime.tag(u.imageId as string, u.image as string),
+      );
+      await this.restartAndGate(u.unit, journal);
+      const c = await this.containerOf(u.unit);
+      if (c?.imageId !== u.imageId) throw new Error(`after rollback ${u.unit} runs ${c?.imageId ?? 'nothing'}`);
+      journal.log('warn', 'rollback', `${u.unit} is back on its previous image`, { unit: u.unit });
+      return true;
+    } catch (e) {
+      journal.log('error', 'rollback', `rollback of ${u.unit} failed: ${errorMessage(e)}`, { unit: u.unit });
+      return false;
+    }
+  }
+
+  private async updateUnit(u: UnitPlan, journal: TaskJournal): Promise<UnitOutcome> {
+    const target = u.targetDigest as string;
+    journal.unit(u.unit, { status: 'running', startedAt: this.deps.clock.now() });
+    try {
+      await this.restartAndGate(u.unit, journal);
+      const now = await this.verify(u.unit, target, journal);
+      journal.unit(u.unit, { status: 'succeeded', digestAfter: target, imageIdAfter: now.imageId, finishedAt: this.deps.clock.now() });
+      return 'succeeded';
+    } catch (e) {
+      const reason = errorMessage(e);
+      await this.diagnose(u.unit, u.containerId, journal);
+      const back = await this.rollback(u, journal);
+      journal.unit(u.unit, {
+        status: back ? 'rolled-back' : 'failed',
+        reason,
+        ...(back ? { digestAfter: u.currentDigests[0] ?? null, imageIdAfter: u.imageId } : {}),
+        finishedAt: this.deps.clock.now(),
+      });
+      return back ? 'rolled-back' : 'failed';
+    }
+  }
+
+  /** Remove images of the updated repositories that no container uses, keeping the rollback images. */
+  private async prune(repos: Set<string>, keep: Set<string>, journal: TaskJournal): Promise<void> {
+    try {
+      const inUse = new Set((await this.deps.runtime.listContainers()).map((c) => c.imageId));
+      const images = await this.deps.runtime.listImages();
+      const repoOf = (ref: string) => ref.replace(/@.*$/, '').replace(/:[^/:]*$/, '');
+      for (const img of images) {
+        const names = [...img.repoTags, ...img.repoDigests].map(repoOf);
+        if (!names.some((n) => repos.has(n)) || inUse.has(img.id) || keep.has(img.id)) continue;
+        const r = await this.deps.runtime.removeImage(img.id);
+        if (r === 'removed') journal.log('info', 'prune', `removed superseded image ${img.id.slice(0, 12)}`);
+      }
+    } catch (e) {
+      journal.log('warn', 'prune', `prune skipped: ${errorMessage(e)}`);
+    }
+  }
+
+  async execute(plan: Plan, journal: TaskJournal, control: TaskControl): Promise<RunResult> {
+    for (const u of plan.units) {
+      journal.unit(u.unit, {
+        status: u.action === 'update' ? 'pending' : u.action === 'error' ? 'failed' : 'skipped',
+        image: u.image,
+        digestBefore: u.currentDigests[0] ?? null,
+        imageIdBefore: u.imageId,
+        reason: u.reason,
+      });
+      if (u.action !== 'update') journal.log(u.action === 'error' ? 'error' : 'info', 'plan', `${u.unit}: ${u.reason ?? ''}`, { unit: u.unit });
+    }
+    const failedToPlan = plan.units.filter((u) => u.action === 'error');
+    const todo = plan.units.filter((u) => u.action === 'update');
+    if (failedToPlan.length > 0 && todo.length === 0) {
+      return { status: 'failed', summary: failedToPlan.map((u) => `${u.unit}: ${u.reason ?? ''}`).join('; ') };
+    }
+    if (todo.length === 0) {
+      const why = plan.units.length === 0 ? 'no unit runs this image' : [...new Set(plan.units.map((u) => u.reason))].join('; ');
+      return { status: 'skipped', summary: why };
+    }
+
+    const outcomes = new Map<string, UnitOutcome>();
+    const pulled = new Map<string, string>();
+    for (const image of new Set(todo.map((u) => u.image as string))) {
+      try {
+        pulled.set(image, await this.pull(image, journal));
+      } catch (e) {
+        for (const u of todo.filter((t) => t.image === image)) {
+          outcomes.set(u.unit, 'failed');
+          journal.unit(u.unit, { status: 'failed', reason: `pull failed: ${errorMessage(e)}`, finishedAt: this.deps.clock.now() });
+        }
+      }
+    }
+    for (const u of todo) {
+      if (outcomes.has(u.unit)) continue;
+      if (control.stopRequested()) {
+        outcomes.set(u.unit, 'cancelled');
+        journal.unit(u.unit, { status: 'cancelled', reason: 'task stopped before this unit' });
+        continue;
+      }
+      const pulledId = pulled.get(u.image as string) as string;
+      const pulledDigests = await this.digestsOf(pulledId).catch((): string[] => []);
+      if (u.targetDigest && pulledDigests.length > 0 && !pulledDigests.includes(u.targetDigest)) {
+        journal.log('warn', 'pull', `${u.image} moved after the check; updating to the pulled ${pulledDigests[0] ?? ''}`, { unit: u.unit });
+        u.targetDigest = pulledDigests[0] ?? u.targetDigest;
+      }
+      outcomes.set(u.unit, await this.updateUnit(u, journal));
+    }
+
+    const keep = new Set([...todo.map((u) => u.imageId).filter((x): x is string => x !== null), ...pulled.values()]);
+    await this.prune(new Set([...pulled.keys()].map((i) => i.replace(/:[^/:]*$/, ''))), keep, journal);
+    return summarise(outcomes, failedToPlan.length);
+  }
+}
+
+function summarise(outcomes: Map<string, UnitOutcome>, unplanned: number): RunResult {
+  const count = (o: UnitOutcome) => [...outcomes.values()].filter((v) => v === o).length;
+  const parts: string[] = (['succeeded', 'rolled-back', 'failed', 'cancelled'] as const)
+    .filter((o) => count(o) > 0)
+    .map((o) => `${count(o)} ${o}`);
+  if (unplanned > 0) parts.push(`${unplanned} not planned`);
+  const summary = parts.join(', ');
+  if (count('failed') > 0 || unplanned > 0) return { status: 'failed', summary };
+  if (count('rolled-back') > 0) return { status: 'rolled-back', summary };
+  if (count('cancelled') > 0) return { status: 'cancelled', summary };
+  return { status: 'succeeded', summary };
+}

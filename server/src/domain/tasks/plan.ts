@@ -1,0 +1,117 @@
+/**
+ * Which units a trigger moves, and to which digest: resolved against the registry, compared with what each
+ * unit runs now. A plan has no side effect, so it is also the answer to every dry run.
+ * Used by: the task runner, POST /api/tasks {dryRun}, podup trigger --dry-run
+ */
+import { AppError, errorMessage } from '../../errors.js';
+import { parseImageRef, taggedRef } from '../images/image-ref.js';
+import type { ContainerRuntime, DigestResolver } from '../ports.js';
+import type { KnownUnit } from '../units/known-unit.js';
+
+export interface UnitPlan {
+  unit: string;
+  /** registry/repository:tag the unit follows (null when unknown or pinned). */
+  image: string | null;
+  /** error: the unit should move but cannot be planned (registry unreachable): the task fails. */
+  action: 'update' | 'skip' | 'error';
+  reason: string | null;
+  /** Digests the unit's current image is known by (manifest list and platform manifest). */
+  currentDigests: string[];
+  targetDigest: string | null;
+  imageId: string | null;
+  containerId: string | null;
+}
+
+export interface ImageTarget {
+  image: string;
+  digest: string | null;
+  endpoint: string | null;
+  error: string | null;
+}
+
+export interface Plan {
+  images: ImageTarget[];
+  units: UnitPlan[];
+}
+
+export interface PlanRequest {
+  /** registry/repository:tag from an image event; the units that follow it are updated. */
+  image?: string | null | undefined;
+  /** Named units (API, CLI, legacy webhook route). */
+  units?: readonly string[] | null | undefined;
+}
+
+/** Picks the known units a request names or implies; throws UNKNOWN_UNIT for names not in the allow-list. */
+export function selectUnits(request: PlanRequest, known: readonly KnownUnit[]): KnownUnit[] {
+  const byName = new Map(known.map((u) => [u.unit, u]));
+  if (request.units && request.units.length > 0) {
+    const unknown = request.units.filter((u) => !byName.has(u));
+    if (unknown.length > 0) {
+      throw new AppError('UNKNOWN_UNIT', `not a unit podup manages: ${unknown.join(', ')}`, {
+        hint: 'podup only restarts units it discovered (PODMAN_SYSTEMD_UNIT label, Quadlet files) or PODUP_UNITS lists; see podup units',
+      });
+    }
+    return request.units.map((u) => byName.get(u) as KnownUnit);
+  }
+  const image = request.image;
+  if (image) return known.filter((u) => u.imageKey === image || (u.pinned && u.image !== null && sameRepoTag(u.image, image)));
+  return [];
+}
+
+const sameRepoTag = (pinnedImage: string, key: string): boolean => {
+  const ref = parseImageRef(pinnedImage);
+  return ref.tag !== undefined && taggedRef(ref) === key;
+};
+
+function skip(u: KnownUnit, reason: string, image: string | null = u.imageKey): UnitPlan {
+  return { unit: u.unit, image, action: 'skip', reason, currentDigests: [], targetDigest: null, imageId: u.imageId, containerId: u.containerId };
+}
+
+async function digestsOf(runtime: ContainerRuntime, imageId: string | null): Promise<string[]> {
+  if (!imageId) return [];
+  const info = await runtime.inspectImage(imageId);
+  if (!info) return [];
+  const digests = info.repoDigests.map((d) => d.slice(d.indexOf('@') + 1));
+  return [...new Set([...(info.digest ? [info.digest] : []), ...digests])];
+}
+
+export async function planUpdate(
+  request: PlanRequest,
+  known: readonly KnownUnit[],
+  deps: { runtime: ContainerRuntime; registry: DigestResolver },
+  signal?: AbortSignal,
+): Promise<Plan> {
+  const selected = selectUnits(request, known);
+  const images = new Map<string, ImageTarget>();
+  const units: UnitPlan[] = [];
+  for (const u of selected) {
+    if (u.pinned) {
+      units.push(skip(u, `pinned to a digest (${u.image ?? ''}); podup never moves it`, null));
+      continue;
+    }
+    if (!u.imageKey) {
+      units.push(skip(u, u.problems[0] ?? 'no image known for this unit'));
+      continue;
+    }
+    if (request.image && request.units?.length && u.imageKey !== request.image) {
+      units.push(skip(u, `runs ${u.imageKey}, not ${request.image}`));
+      continue;
+    }
+    let target = images.get(u.imageKey);
+    if (!target) {
+      try {
+        const found = await deps.registry.digest(u.imageKey, signal);
+        target = { image: u.imageKey, digest: found.digest, endpoint: found.endpoint, error: null };
+      } catch (e) {
+        target = { image: u.imageKey, digest: null, endpoint: null, error: errorMessage(e) };
+      }
+      images.set(u.imageKey, target);
+    }
+    const current = await digestsOf(deps.runtime, u.imageId);
+    const base = { unit: u.unit, image: u.imageKey, currentDigests: current, targetDigest: target.digest, imageId: u.imageId, containerId: u.containerId };
+    if (!target.digest) units.push({ ...base, action: 'error', reason: `registry: ${target.error ?? 'no digest'}` });
+    else if (current.includes(target.digest)) units.push({ ...base, action: 'skip', reason: 'already up to date' });
+    else units.push({ ...base, action: 'update', reason: null });
+  }
+  return { images: [...images.values()], units };
+}
