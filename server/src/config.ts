@@ -55,6 +55,19 @@ export interface Config {
   readonly quadletDirs: string[];
   /** Tasks that may run at once (on disjoint units). */
   readonly taskConcurrency: number;
+  /** Where Podman's own configuration lives for the user podup runs as (registries.conf, auth.json). */
+  readonly containers: ContainersPaths;
+}
+
+export interface ContainersPaths {
+  /** CONTAINERS_REGISTRIES_CONF: when set, the only registries.conf (as for Podman). */
+  registriesConf: string | undefined;
+  /** REGISTRY_AUTH_FILE */
+  authFile: string | undefined;
+  home: string;
+  configHome: string;
+  runtimeDir: string;
+  uid: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -299,6 +312,14 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     units: c.PODUP_UNITS,
     quadletDirs: c.PODUP_QUADLET_DIRS,
     taskConcurrency: c.PODUP_TASK_CONCURRENCY,
+    containers: {
+      registriesConf: env.CONTAINERS_REGISTRIES_CONF?.trim() || undefined,
+      authFile: env.REGISTRY_AUTH_FILE?.trim() || undefined,
+      home: env.HOME?.trim() || '/root',
+      configHome: env.XDG_CONFIG_HOME?.trim() || join(env.HOME?.trim() || '/root', '.config'),
+      runtimeDir: runtimeDir(env, uid),
+      uid,
+    },
   });
 }
 

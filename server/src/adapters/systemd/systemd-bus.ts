@@ -1,15 +1,18 @@
 /**
- * The systemd manager over D-Bus (dbus-next). One connection, opened on first use and dropped when it
- * breaks, so that a restarted bus is picked up by the next call.
+ * The systemd manager over D-Bus (dbus-next), as the UnitManager port. One connection, opened on first use
+ * and dropped when it breaks, so that a restarted bus is picked up by the next call. Every call is bounded.
  * @see https://www.freedesktop.org/software/systemd/man/org.freedesktop.systemd1.html
  */
-import type { MessageBus, Variant } from 'dbus-next';
-import { AppError, errorMessage } from '../../errors.js';
+import { execFile } from 'node:child_process';
+import type { ClientInterface, MessageBus, Variant } from 'dbus-next';
 import type { SystemdScope } from '../../config.js';
+import type { UnitManager, UnitState } from '../../domain/ports.js';
+import { AppError, errorMessage } from '../../errors.js';
 
 const SYSTEMD = 'org.freedesktop.systemd1';
 const MANAGER_PATH = '/org/freedesktop/systemd1';
 const MANAGER_IFACE = 'org.freedesktop.systemd1.Manager';
+const CALL_TIMEOUT_MS = 30_000;
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -19,71 +22,181 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () =>
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export class SystemdBus {
-  private bus: MessageBus | undefined;
+interface JobResult {
+  job: string;
+  result: string;
+}
+
+/** One bus connection with its Manager proxy and the JobRemoved results not yet claimed. */
+interface Connection {
+  bus: MessageBus;
+  manager: ClientInterface;
+  /** JobRemoved can arrive before RestartUnit's reply is processed, so results are kept by job path. */
+  finished: Map<string, JobResult>;
+  waiters: Map<string, (r: JobResult) => void>;
+}
+
+const bytesToHex = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString('hex') : Array.isArray(v) ? Buffer.from(v as number[]).toString('hex') : '');
+
+export class SystemdBus implements UnitManager {
+  private conn: Promise<Connection> | undefined;
+  private currentBus: MessageBus | undefined;
 
   constructor(
     readonly scope: SystemdScope,
     readonly address: string,
   ) {}
 
-  /** dbus-next loads on first use, like undici: not needed to answer the first request. */
-  private async connect(): Promise<MessageBus> {
-    if (this.bus) return this.bus;
-    const dbus = (await import('dbus-next')).default;
-    if (this.bus) return this.bus;
-    // sessionBus() connects to whatever address it is given: the system bus address for system scope too.
-    const bus = dbus.sessionBus({ busAddress: this.address });
-    // Without a listener a broken connection would crash the process.
-    bus.on('error', () => {
-      if (this.bus === bus) this.bus = undefined;
-      bus.disconnect();
-    });
-    this.bus = bus;
-    return bus;
-  }
-
   private unavailable(e: unknown): AppError {
+    if (e instanceof AppError) return e;
     const hint =
       this.scope === 'user'
         ? 'podup talks to the user manager on the session bus: set DBUS_SESSION_BUS_ADDRESS (or XDG_RUNTIME_DIR) ' +
           'for the user running podup, e.g. run it as a user unit, or enable lingering (loginctl enable-linger)'
         : 'podup talks to the system manager on the system bus: check that dbus is running and that podup runs as ' +
           'root (or set PODUP_SYSTEMD_SCOPE=user)';
-    return new AppError(
-      'DBUS_UNAVAILABLE',
-      `systemd ${this.scope} manager on ${this.address}: ${errorMessage(e)}`,
-      {
-        cause: e,
-        hint,
-      },
-    );
+    return new AppError('DBUS_UNAVAILABLE', `systemd ${this.scope} manager on ${this.address}: ${errorMessage(e)}`, {
+      cause: e,
+      hint,
+    });
   }
 
-  /** Reads Manager.Version; resolves with "systemd <version>". */
-  async ping(timeoutMs: number): Promise<string> {
+  /** dbus-next loads on first use, like undici: not needed to answer the first request. */
+  private async open(): Promise<Connection> {
+    const dbus = (await import('dbus-next')).default;
+    // sessionBus() connects to whatever address it is given: the system bus address for system scope too.
+    const bus = dbus.sessionBus({ busAddress: this.address });
+    const conn: Partial<Connection> = { bus, finished: new Map(), waiters: new Map() };
+    this.currentBus = bus;
+    // Without a listener a broken connection would crash the process.
+    bus.on('error', () => {
+      if (this.currentBus === bus) {
+        this.currentBus = undefined;
+        this.conn = undefined;
+      }
+      bus.disconnect();
+    });
+    const obj = await bus.getProxyObject(SYSTEMD, MANAGER_PATH);
+    const manager = obj.getInterface(MANAGER_IFACE);
+    manager.on('JobRemoved', (_id: number, job: string, _unit: string, result: string) => {
+      const r = { job, result };
+      const waiter = conn.waiters?.get(job);
+      if (waiter) waiter(r);
+      else {
+        conn.finished?.set(job, r);
+        // Results nobody waits for (other clients' jobs) must not pile up.
+        if ((conn.finished?.size ?? 0) > 1000) conn.finished?.clear();
+      }
+    });
+    // Without Subscribe() systemd does not send JobRemoved to this client.
+    await (manager.Subscribe as () => Promise<void>)();
+    conn.manager = manager;
+    return conn as Connection;
+  }
+
+  private async connection(timeoutMs = CALL_TIMEOUT_MS): Promise<Connection> {
+    if (!this.conn) {
+      const p = this.open();
+      this.conn = p;
+      p.catch(() => {
+        if (this.conn === p) this.conn = undefined;
+      });
+    }
     try {
-      const bus = await this.connect();
-      const version = await withTimeout(
-        (async () => {
-          const obj = await bus.getProxyObject(SYSTEMD, MANAGER_PATH);
-          const props = obj.getInterface('org.freedesktop.DBus.Properties');
-          const v = (await props.Get?.(MANAGER_IFACE, 'Version')) as Variant<string>;
-          return v.value;
-        })(),
-        timeoutMs,
-        () => new Error(`no answer within ${timeoutMs} ms`),
-      );
-      return `systemd ${version} (${this.scope} manager)`;
+      return await withTimeout(this.conn, timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
     } catch (e) {
       this.close();
       throw this.unavailable(e);
     }
   }
 
+  private async call<T>(what: string, fn: (c: Connection) => Promise<T>, timeoutMs = CALL_TIMEOUT_MS): Promise<T> {
+    const c = await this.connection(timeoutMs);
+    try {
+      return await withTimeout(fn(c), timeoutMs, () => new Error(`${what}: no answer within ${timeoutMs} ms`));
+    } catch (e) {
+      const type = (e as { type?: string }).type;
+      if (type?.startsWith('org.freedesktop.systemd1.') || type?.startsWith('org.freedesktop.DBus.Error.')) {
+        if (type === 'org.freedesktop.DBus.Error.NoReply' || type === 'org.freedesktop.DBus.Error.Disconnected') {
+          this.close();
+          throw this.unavailable(e);
+        }
+        throw new AppError('SYSTEMD_ERROR', `${what}: ${(e as { text?: string }).text ?? errorMessage(e)}`, { cause: e });
+      }
+      this.close();
+      throw this.unavailable(e);
+    }
+  }
+
+  /** Reads Manager.Version; resolves with "systemd <version>". */
+  async ping(timeoutMs: number): Promise<string> {
+    const version = await this.call(
+      'Version',
+      async (c) => {
+        const props = (await c.bus.getProxyObject(SYSTEMD, MANAGER_PATH)).getInterface('org.freedesktop.DBus.Properties');
+        return ((await props.Get?.(MANAGER_IFACE, 'Version')) as Variant<string>).value;
+      },
+      timeoutMs,
+    );
+    return `systemd ${version} (${this.scope} manager)`;
+  }
+
+  async restart(unit: string, timeoutMs: number): Promise<{ job: string; result: string }> {
+    const c = await this.connection();
+    const job = await this.call(`RestartUnit ${unit}`, async () => (await c.manager.RestartUnit?.(unit, 'replace')) as string);
+    const early = c.finished.get(job);
+    if (early) {
+      c.finished.delete(job);
+      return early;
+    }
+    try {
+      return await withTimeout(
+        new Promise<JobResult>((resolve) => c.waiters.set(job, resolve)),
+        timeoutMs,
+        () => new AppError('SYSTEMD_ERROR', `restart of ${unit}: job ${job} did not finish within ${timeoutMs} ms`),
+      );
+    } finally {
+      c.waiters.delete(job);
+    }
+  }
+
+  async state(unit: string): Promise<UnitState> {
+    return this.call(`properties of ${unit}`, async (c) => {
+      const path = (await c.manager.LoadUnit?.(unit)) as string;
+      const props = (await c.bus.getProxyObject(SYSTEMD, path)).getInterface('org.freedesktop.DBus.Properties');
+      const getAll = props.GetAll as (iface: string) => Promise<Record<string, Variant>>;
+      const u = await getAll('org.freedesktop.systemd1.Unit');
+      const s = unit.endsWith('.service') ? await getAll('org.freedesktop.systemd1.Service') : {};
+      const v = (r: Record<string, Variant>, k: string): unknown => r[k]?.value;
+      return {
+        activeState: String(v(u, 'ActiveState') ?? ''),
+        subState: String(v(u, 'SubState') ?? ''),
+        result: String(v(s, 'Result') ?? ''),
+        nRestarts: typeof v(s, 'NRestarts') === 'number' ? (v(s, 'NRestarts') as number) : null,
+        mainPid: Number(v(s, 'MainPID') ?? 0),
+        invocationId: bytesToHex(v(u, 'InvocationID')),
+      };
+    });
+  }
+
+  /** journalctl for the unit, in the manager's scope. */
+  journal(unit: string, lines: number): Promise<string[]> {
+    const args = [...(this.scope === 'user' ? ['--user'] : []), '-u', unit, '-n', String(lines), '--no-pager', '-o', 'short-iso'];
+    return new Promise((resolve, reject) => {
+      execFile('journalctl', args, { timeout: 5000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+        if (err) {
+          reject(new Error(stderr.trim() || err.message));
+          return;
+        }
+        resolve(stdout.split('\n').filter((l) => l.trim() && !l.startsWith('-- No entries --')));
+      });
+    });
+  }
+
   close(): void {
-    const bus = this.bus;
-    this.bus = undefined;
+    const bus = this.currentBus;
+    this.conn = undefined;
+    this.currentBus = undefined;
     bus?.disconnect();
   }
 }

@@ -153,19 +153,22 @@ export class UpdateEngine {
     });
   }
 
+  /** The unit's journal; when it is empty or unreadable, the container's own log. */
   private async diagnose(unit: string, containerId: string | null, journal: TaskJournal): Promise<void> {
     const n = this.deps.settings.journalLines;
     try {
       const lines = await this.deps.systemd.journal(unit, n);
-      journal.log('info', 'diagnose', lines.length ? `journal of ${unit}:\n${lines.join('\n')}` : `journal of ${unit} is empty`, { unit });
-      return;
+      if (lines.length > 0) {
+        journal.log('info', 'diagnose', `journal of ${unit}:\n${lines.join('\n')}`, { unit });
+        return;
+      }
+      journal.log('warn', 'diagnose', `journal of ${unit} has no entries`, { unit });
     } catch (e) {
       journal.log('warn', 'diagnose', `journal of ${unit} unavailable: ${errorMessage(e)}`, { unit });
     }
     const c = (await this.containerOf(unit).catch(() => undefined))?.id ?? containerId;
-    if (!c) return;
-    const lines = await this.deps.runtime.containerLogs(c, n).catch(() => []);
-    if (lines.length) journal.log('info', 'diagnose', `container log of ${unit}:\n${lines.join('\n')}`, { unit });
+    const lines = c ? await this.deps.runtime.containerLogs(c, n).catch((): string[] => []) : [];
+    journal.log('info', 'diagnose', lines.length ? `container log of ${unit}:\n${lines.join('\n')}` : `no container log of ${unit} left`, { unit });
   }
 
   private async rollback(u: UnitPlan, journal: TaskJournal): Promise<boolean> {

@@ -1,0 +1,188 @@
+/**
+ * Manifest digests from OCI registries (DigestResolver): HEAD /v2/<repo>/manifests/<tag> accepting OCI indexes,
+ * Docker manifest lists and single manifests, through the endpoints registries.conf gives (mirrors first).
+ * 401 challenges are answered with the anonymous bearer-token flow, or with auth.json credentials when the
+ * host has some. Results are cached briefly: a burst of events asks the registry once.
+ * @see https://github.com/opencontainers/distribution-spec/blob/main/spec.md
+ * @see https://distribution.github.io/distribution/spec/auth/token/
+ */
+import { createHash } from 'node:crypto';
+import type { Agent, Dispatcher } from 'undici';
+import type { ContainersPaths } from '../../config.js';
+import { parseImageRef } from '../../domain/images/image-ref.js';
+import type { DigestResolver } from '../../domain/ports.js';
+import { BlockedRegistry, endpointsFor, type Endpoint, type RegistriesConf } from '../../domain/registries/registries-conf.js';
+import { AppError, errorMessage } from '../../errors.js';
+import { credentialsFor, loadRegistriesConf, type Credentials } from './containers-config.js';
+
+export const MANIFEST_ACCEPT = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ');
+
+const REQUEST_TIMEOUT_MS = 10_000;
+const CACHE_MS = 10_000;
+
+/** Parses `Bearer realm="...",service="...",scope="..."` (and Basic). */
+export function parseChallenge(header: string): { scheme: string; params: Record<string, string> } | undefined {
+  const m = /^\s*(\w+)\s*(.*)$/.exec(header);
+  if (!m?.[1]) return undefined;
+  const params: Record<string, string> = {};
+  for (const p of (m[2] ?? '').matchAll(/(\w+)\s*=\s*(?:"([^"]*)"|([^,\s]*))/g)) {
+    if (p[1]) params[p[1].toLowerCase()] = p[2] ?? p[3] ?? '';
+  }
+  return { scheme: m[1].toLowerCase(), params };
+}
+
+/** "ECONNREFUSED", "ENOTFOUND", ... for transport failures; the message for HTTP answers. */
+function describeFailure(e: unknown): string {
+  if (e instanceof AppError) return e.message;
+  const code = (e as NodeJS.ErrnoException).code ?? (e as { cause?: { code?: string } }).cause?.code;
+  return code && /^E[A-Z]+$/.test(code) ? code : errorMessage(e);
+}
+
+interface Token {
+  value: string;
+  expires: number;
+}
+
+export class RegistryClient implements DigestResolver {
+  private conf: { value: RegistriesConf; at: number } | undefined;
+  private readonly cache = new Map<string, { digest: string; endpoint: string; at: number }>();
+  private readonly tokens = new Map<string, Token>();
+  private insecureAgent: Agent | undefined;
+
+  constructor(
+    private readonly paths: ContainersPaths,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** registries.conf is re-read at most every 30 s, so edits apply without a restart. */
+  private registries(): RegistriesConf {
+    if (!this.conf || this.now() - this.conf.at > 30_000) this.conf = { value: loadRegistriesConf(this.paths), at: this.now() };
+    return this.conf.value;
+  }
+
+  private async dispatcher(insecure: boolean): Promise<Dispatcher | undefined> {
+    if (!insecure) return undefined;
+    if (!this.insecureAgent) {
+      const { Agent } = await import('undici');
+      this.insecureAgent = new Agent({ connect: { rejectUnauthorized: false } });
+    }
+    return this.insecureAgent;
+  }
+
+  private async fetch(url: string, init: { method: 'HEAD' | 'GET'; headers: Record<string, string>; insecure: boolean; signal?: AbortSignal | undefined }) {
+    const { request } = await import('undici');
+    const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    const dispatcher = await this.dispatcher(init.insecure);
+    return request(url, {
+      method: init.method,
+      headers: init.headers,
+      headersTimeout: REQUEST_TIMEOUT_MS,
+      bodyTimeout: REQUEST_TIMEOUT_MS,
+      signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout,
+      ...(dispatcher ? { dispatcher } : {}),
+    });
+  }
+
+  private async token(challenge: Record<string, string>, ep: Endpoint, creds: Credentials | undefined, signal?: AbortSignal): Promise<string> {
+    const realm = challenge.realm;
+    if (!realm) throw new Error('bearer challenge without realm');
+    const scope = challenge.scope ?? `repository:${ep.repository}:pull`;
+    const key = `${realm}|${challenge.service ?? ''}|${scope}|${creds?.username ?? ''}`;
+    const cached = this.tokens.get(key);
+    if (cached && cached.expires > this.now()) return cached.value;
+    const url = new URL(realm);
+    if (challenge.service) url.searchParams.set('service', challenge.service);
+    url.searchParams.set('scope', scope);
+    const headers: Record<string, string> = {};
+    if (creds) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+    const res = await this.fetch(url.toString(), { method: 'GET', headers, insecure: ep.insecure, signal });
+    const text = await res.body.text();
+    if (res.statusCode !== 200) throw new Error(`token service ${url.host} answered ${res.statusCode}`);
+    const body = JSON.parse(text) as { token?: string; access_token?: string; expires_in?: number };
+    const value = body.token ?? body.access_token;
+    if (!value) throw new Error(`token service ${url.host} sent no token`);
+    this.tokens.set(key, { value, expires: this.now() + Math.max(30, (body.expires_in ?? 60) - 10) * 1000 });
+    return value;
+  }
+
+  /** One endpoint: https (or http when insecure and https is not spoken), answering auth challenges. */
+  private async headManifest(ep: Endpoint, tag: string, signal?: AbortSignal): Promise<string> {
+    const schemes = ep.insecure ? ['https', 'http'] : ['https'];
+    let lastError: unknown;
+    for (const scheme of schemes) {
+      const url = `${scheme}://${ep.host}/v2/${ep.repository}/manifests/${encodeURIComponent(tag)}`;
+      try {
+        return await this.headWithAuth(url, ep, signal);
+      } catch (e) {
+        lastError = e;
+        // Only a transport failure (no TLS spoken, refused) moves on to plain http; an HTTP answer is final.
+        if (e instanceof AppError) throw e;
+      }
+    }
+    throw lastError;
+  }
+
+  private async headWithAuth(url: string, ep: Endpoint, signal?: AbortSignal): Promise<string> {
+    const headers: Record<string, string> = { accept: MANIFEST_ACCEPT };
+    let res = await this.fetch(url, { method: 'HEAD', headers, insecure: ep.insecure, signal });
+    await res.body.dump();
+    if (res.statusCode === 401) {
+      const challenge = parseChallenge(String(res.headers['www-authenticate'] ?? ''));
+      const creds = credentialsFor(this.paths, ep.host, ep.repository);
+      if (challenge?.scheme === 'bearer') headers.authorization = `Bearer ${await this.token(challenge.params, ep, creds, signal)}`;
+      else if (challenge?.scheme === 'basic' && creds) {
+        headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+      } else throw new AppError('REGISTRY_ERROR', `${ep.host} requires credentials; add them with podman login ${ep.host}`);
+      res = await this.fetch(url, { method: 'HEAD', headers, insecure: ep.insecure, signal });
+      await res.body.dump();
+    }
+    if (res.statusCode === 401 || res.statusCode === 403) {
+      throw new AppError('REGISTRY_ERROR', `${ep.host} refused access to ${ep.repository} (${res.statusCode}); check podman login ${ep.host}`);
+    }
+    if (res.statusCode === 404) throw new AppError('REGISTRY_ERROR', `${ep.host}/${ep.repository}: manifest unknown (404)`);
+    if (res.statusCode !== 200) throw new AppError('REGISTRY_ERROR', `${ep.host} answered ${res.statusCode}`);
+    const digest = res.headers['docker-content-digest'];
+    if (typeof digest === 'string' && digest.startsWith('sha256:')) return digest;
+    // Some registries omit the header on HEAD: the digest is the hash of the manifest bytes.
+    const get = await this.fetch(url, { method: 'GET', headers, insecure: ep.insecure, signal });
+    const bytes = Buffer.from(await get.body.arrayBuffer());
+    return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  }
+
+  async digest(reference: string, signal?: AbortSignal): Promise<{ digest: string; endpoint: string }> {
+    const cached = this.cache.get(reference);
+    if (cached && this.now() - cached.at < CACHE_MS) return { digest: cached.digest, endpoint: cached.endpoint };
+    const ref = parseImageRef(reference);
+    if (!ref.tag) throw new AppError('REGISTRY_ERROR', `${reference} has no tag to look up`);
+    let endpoints: Endpoint[];
+    try {
+      endpoints = endpointsFor(ref, this.registries());
+    } catch (e) {
+      if (e instanceof BlockedRegistry) throw new AppError('REGISTRY_ERROR', e.message);
+      throw e;
+    }
+    const failures: string[] = [];
+    for (const ep of endpoints) {
+      try {
+        const digest = await this.headManifest(ep, ref.tag, signal);
+        const endpoint = `${ep.host}/${ep.repository}`;
+        this.cache.set(reference, { digest, endpoint, at: this.now() });
+        return { digest, endpoint };
+      } catch (e) {
+        failures.push(`${ep.host}${ep.mirror ? ' (mirror)' : ''}: ${describeFailure(e)}`);
+      }
+    }
+    throw new AppError('REGISTRY_UNAVAILABLE', `no digest for ${reference}: ${failures.join('; ')}`, {
+      hint: 'check that the registry (or the mirror in registries.conf) is reachable from this host, and podman login for private images',
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.insecureAgent?.close().catch(() => undefined);
+  }
+}
