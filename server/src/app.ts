@@ -11,6 +11,8 @@ import { installErrorHandling } from './http/error-handler.js';
 import { FailureLimiter } from './http/failure-limiter.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
+import { taskRoutes } from './http/routes/tasks.js';
+import { unitRoutes } from './http/routes/units.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
 import './http/fastify-types.js';
 
@@ -67,5 +69,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(healthRoutes(deps));
   await app.register(webhookRoutes(deps));
   await app.register(eventRoutes(deps, admin));
+  await app.register(taskRoutes(deps, admin));
+  await app.register(unitRoutes(deps, admin));
   return app;
 }

@@ -186,7 +186,10 @@ const schema = z.object({
     .transform((v, ctx) => {
       const parsed = v.trim() === '0' ? 0 : ms(v.trim() as ms.StringValue);
       if (typeof parsed !== 'number' || !(parsed >= 0) || parsed > 60_000) {
-        ctx.addIssue({ code: 'custom', message: `must be a duration up to 60s such as 2s, or 0 (got "${v}")` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a duration up to 60s such as 2s, or 0 (got "${v}")`,
+        });
         return z.NEVER;
       }
       return parsed;
@@ -198,12 +201,18 @@ const schema = z.object({
     .string()
     .transform((v, ctx) => {
       const map = new Map<string, string>();
-      for (const entry of v.split(/[,\n]/).map((e) => e.trim()).filter(Boolean)) {
+      for (const entry of v
+        .split(/[,\n]/)
+        .map((e) => e.trim())
+        .filter(Boolean)) {
         const eq = entry.indexOf('=');
         const unit = toServiceUnit(eq > 0 ? entry.slice(0, eq).trim() : '');
         const image = eq > 0 ? entry.slice(eq + 1).trim() : '';
         if (!unit || !tryParseImageRef(image)) {
-          ctx.addIssue({ code: 'custom', message: `"${entry}" must be unit=image, e.g. app.service=ghcr.io/acme/app:stable` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${entry}" must be unit=image, e.g. app.service=ghcr.io/acme/app:stable`,
+          });
           continue;
         }
         map.set(unit, image);

@@ -2,6 +2,9 @@
 import type { Config } from './config.js';
 import type { Stores } from './db/stores.js';
 import type { Clock, IdSource, Probe } from './domain/ports.js';
+import type { Plan, PlanRequest } from './domain/tasks/plan.js';
+import type { KnownUnit } from './domain/units/known-unit.js';
+import type { UnitStatus } from './domain/units/unit-status.js';
 import type { Logger } from './logger.js';
 
 export interface Probes {
@@ -26,4 +29,12 @@ export interface Deps {
   stores: Stores;
   probes: Probes;
   lifecycle: Lifecycle;
+  /** Told when a task is queued, so it starts as soon as its window allows. */
+  runner: { poke(delayMs?: number): void };
+  units: {
+    /** Discovers now and records the allow-list. */
+    discover(): Promise<KnownUnit[]>;
+    statuses(units: readonly KnownUnit[]): Promise<UnitStatus[]>;
+    plan(request: PlanRequest, known: readonly KnownUnit[]): Promise<Plan>;
+  };
 }

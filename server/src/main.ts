@@ -2,18 +2,12 @@
  * Service composition root: config -> logger -> database -> adapters -> app -> listen, and the process
  * lifecycle (socket activation, idle exit, SIGTERM). With cli.ts, the only file that may exit the process.
  */
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyListenOptions } from 'fastify';
-import { PodmanApi } from './adapters/podman/podman-api.js';
-import { SystemdBus } from './adapters/systemd/systemd-bus.js';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
-import { openDatabase, type Database } from './db/database.js';
-import { dbProbe } from './db/db-probe.js';
-import { createStores, type Stores } from './db/stores.js';
-import type { Deps, Lifecycle } from './deps.js';
-import { formatTaskId } from './domain/tasks/task.js';
+import type { Lifecycle } from './deps.js';
 import { createLogger, type Logger } from './logger.js';
+import { closeRuntime, createDeps, openRuntime } from './runtime.js';
 import { VERSION } from './version.js';
 
 /** sd_listen_fds(3): the first passed socket is fd 3, and only when LISTEN_PID is us. */
@@ -27,52 +21,6 @@ export interface ActivationEnv {
 export function passedSocketFd(env: ActivationEnv, pid: number): number | undefined {
   const fds = Number(env.LISTEN_FDS ?? 0);
   return fds >= 1 && Number(env.LISTEN_PID) === pid ? SD_LISTEN_FDS_START : undefined;
-}
-
-export interface Runtime {
-  config: Config;
-  logger: Logger;
-  db: Database;
-  stores: Stores;
-  podman: PodmanApi;
-  systemd: SystemdBus;
-}
-
-/** Open the state and the adapters; shared by `serve` and the in-process CLI commands. */
-export function openRuntime(config: Config, logger: Logger): Runtime {
-  const db = openDatabase({ stateDir: config.stateDir, dbPath: config.dbPath, sync: config.dbSync });
-  return {
-    config,
-    logger,
-    db,
-    stores: createStores(db),
-    podman: new PodmanApi(config.podmanSocket),
-    systemd: new SystemdBus(config.systemdScope, config.dbusAddress),
-  };
-}
-
-export function closeRuntime(rt: Runtime): Promise<void> {
-  rt.stores.writes.flush();
-  rt.systemd.close();
-  rt.db.close();
-  return rt.podman.close();
-}
-
-/** The real dependencies of the HTTP app over an open runtime. */
-export function createDeps(rt: Runtime, lifecycle: Lifecycle): Deps {
-  return {
-    config: rt.config,
-    logger: rt.logger,
-    clock: { now: () => Date.now() },
-    ids: { taskId: () => formatTaskId(randomBytes(16)) },
-    stores: rt.stores,
-    probes: {
-      db: dbProbe(rt.db, rt.config.stateDir),
-      dbus: { check: (t) => rt.systemd.ping(t) },
-      podman: { check: (t) => rt.podman.ping(t) },
-    },
-    lifecycle,
-  };
 }
 
 function startupWarnings(config: Config, logger: Logger, socketActivated: boolean): void {
@@ -99,6 +47,7 @@ interface IdleTracker extends Lifecycle {
 function idleTracker(
   listener: Lifecycle['listener'],
   idleMs: number | undefined,
+  busy: () => boolean,
   onIdle: () => void,
 ): IdleTracker {
   let active = 0;
@@ -108,7 +57,8 @@ function idleTracker(
       ? undefined
       : setInterval(
           () => {
-            if (active === 0 && performance.now() - last >= idleMs) onIdle();
+            if (active > 0 || busy()) last = performance.now();
+            else if (performance.now() - last >= idleMs) onIdle();
           },
           Math.max(50, Math.min(idleMs / 4, 30_000)),
         );
@@ -149,6 +99,8 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
   const lifecycle = idleTracker(
     socketActivated ? 'socket-activation' : 'address',
     socketActivated ? config.idleExitMs : undefined,
+    // Never idle while a task runs or waits in the queue.
+    () => rt.runner.running > 0 || rt.stores.tasks.hasPending(),
     () => void shutdown('idle'),
   );
   const app = await buildApp(createDeps(rt, lifecycle));
@@ -165,6 +117,8 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
     try {
       lifecycle.stop();
       await app.close();
+      // A task still running after this is left "running" and resumed (as interrupted) by the next start.
+      await rt.runner.stop(8000);
       await closeRuntime(rt);
     } catch (err) {
       logger.error({ err }, 'error during shutdown');
@@ -200,5 +154,6 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
     },
     'podup serving',
   );
+  rt.runner.start();
   return app;
 }

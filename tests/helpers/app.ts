@@ -10,7 +10,7 @@ import { inject } from 'vitest';
 import { buildApp } from '../../server/src/app.js';
 import { loadConfig, type Config } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
-import { closeRuntime, createDeps, openRuntime, type Runtime } from '../../server/src/main.js';
+import { closeRuntime, createDeps, openRuntime, type Runtime } from '../../server/src/runtime.js';
 import { ADMIN_TOKEN, SECRET } from './github.js';
 
 export interface TestApp {

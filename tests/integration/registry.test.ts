@@ -17,9 +17,18 @@ let paths: ContainersPaths;
 let registry: string;
 
 function headDigest(repo: string, tag: string): string {
-  const out = execFileSync('curl', ['-sI', '-H', 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json', `http://${registry}/v2/${repo}/manifests/${tag}`], {
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    'curl',
+    [
+      '-sI',
+      '-H',
+      'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json',
+      `http://${registry}/v2/${repo}/manifests/${tag}`,
+    ],
+    {
+      encoding: 'utf8',
+    },
+  );
   return /docker-content-digest:\s*(\S+)/i.exec(out)?.[1] ?? '';
 }
 
@@ -29,7 +38,9 @@ beforeAll(() => {
   registry = env.PODUP_TEST_REGISTRY ?? '';
   paths = loadConfig({ ...env, PODUP_STATE_DIR: dir }).containers;
   // an image under the ghcr.io namespace, stored in the local registry (the mirror)
-  execFileSync('podman', ['tag', `${registry}/podup/busybox:1`, `${registry}/acme-corp/reg-test:stable`], { env: childEnv(env) });
+  execFileSync('podman', ['tag', `${registry}/podup/busybox:1`, `${registry}/acme-corp/reg-test:stable`], {
+    env: childEnv(env),
+  });
   execFileSync('podman', ['push', '-q', `${registry}/acme-corp/reg-test:stable`], { env: childEnv(env) });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,9 +77,14 @@ describe('RegistryClient on the real registry', () => {
 
   it('honours blocked = true', async () => {
     const conf = join(dir, 'blocked.conf');
-    writeFileSync(conf, `[[registry]]\nprefix = "ghcr.io/acme-corp"\nlocation = "ghcr.io/acme-corp"\nblocked = true\n`);
+    writeFileSync(
+      conf,
+      `[[registry]]\nprefix = "ghcr.io/acme-corp"\nlocation = "ghcr.io/acme-corp"\nblocked = true\n`,
+    );
     const client = new RegistryClient({ ...paths, registriesConf: conf });
-    await expect(client.digest('ghcr.io/acme-corp/reg-test:stable')).rejects.toThrow(/blocks ghcr\.io\/acme-corp\/reg-test/);
+    await expect(client.digest('ghcr.io/acme-corp/reg-test:stable')).rejects.toThrow(
+      /blocks ghcr\.io\/acme-corp\/reg-test/,
+    );
     await client.close();
   });
 });

@@ -189,7 +189,7 @@ describe('dedupe by X-GitHub-Delivery', () => {
     expect((await post(body, headers)).statusCode).toBe(202);
     const dir = t.stateDir;
     await t.app.close();
-    await import('../../server/src/main.js').then((m) => m.closeRuntime(t.rt));
+    await import('../../server/src/runtime.js').then((m) => m.closeRuntime(t.rt));
     t = await buildTestApp({}, dir);
     const again = await post(body, headers);
     expect(again.json()).toMatchObject({ status: 'duplicate' });

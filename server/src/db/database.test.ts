@@ -47,7 +47,16 @@ describe('migrate', () => {
     expect(userVersion(db)).toBe(0);
     expect(migrate(db)).toBe(MIGRATIONS.length);
     expect(userVersion(db)).toBe(MIGRATIONS.length);
-    expect(tables(db)).toEqual(['deliveries', 'events', 'rate_limits', 'task_logs', 'task_units', 'tasks', 'unit_leases', 'units']);
+    expect(tables(db)).toEqual([
+      'deliveries',
+      'events',
+      'rate_limits',
+      'task_logs',
+      'task_units',
+      'tasks',
+      'unit_leases',
+      'units',
+    ]);
   });
 
   it('is idempotent: a second run changes nothing and keeps the data', () => {
@@ -103,7 +112,16 @@ describe('openDatabase', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(userVersion(db)).toBe(MIGRATIONS.length);
-    expect(tables(db)).toEqual(['deliveries', 'events', 'rate_limits', 'task_logs', 'task_units', 'tasks', 'unit_leases', 'units']);
+    expect(tables(db)).toEqual([
+      'deliveries',
+      'events',
+      'rate_limits',
+      'task_logs',
+      'task_units',
+      'tasks',
+      'unit_leases',
+      'units',
+    ]);
   });
 
   it('honours sync: normal', () => {

@@ -29,23 +29,29 @@ export class LeaseStore {
     expiresAt: number,
     isStale: (holder: LeaseHolder) => boolean,
   ): AcquireResult {
-    return this.db.transaction((): AcquireResult => {
-      const get = this.db.prepare('SELECT unit, task_id AS taskId, owner, expires_at AS expiresAt FROM unit_leases WHERE unit = ?');
-      for (const unit of units) {
-        const h = get.get(unit) as LeaseHolder | undefined;
-        if (h && h.taskId !== taskId && h.expiresAt > now && !isStale(h)) return { ok: false, heldBy: h };
-      }
-      const put = this.db.prepare(
-        `INSERT INTO unit_leases (unit, task_id, owner, expires_at) VALUES (?, ?, ?, ?)
+    return this.db
+      .transaction((): AcquireResult => {
+        const get = this.db.prepare(
+          'SELECT unit, task_id AS taskId, owner, expires_at AS expiresAt FROM unit_leases WHERE unit = ?',
+        );
+        for (const unit of units) {
+          const h = get.get(unit) as LeaseHolder | undefined;
+          if (h && h.taskId !== taskId && h.expiresAt > now && !isStale(h)) return { ok: false, heldBy: h };
+        }
+        const put = this.db.prepare(
+          `INSERT INTO unit_leases (unit, task_id, owner, expires_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (unit) DO UPDATE SET task_id = excluded.task_id, owner = excluded.owner, expires_at = excluded.expires_at`,
-      );
-      for (const unit of units) put.run(unit, taskId, owner, expiresAt);
-      return { ok: true };
-    }).immediate();
+        );
+        for (const unit of units) put.run(unit, taskId, owner, expiresAt);
+        return { ok: true };
+      })
+      .immediate();
   }
 
   renew(taskId: string, owner: string, expiresAt: number): void {
-    this.db.prepare('UPDATE unit_leases SET expires_at = ? WHERE task_id = ? AND owner = ?').run(expiresAt, taskId, owner);
+    this.db
+      .prepare('UPDATE unit_leases SET expires_at = ? WHERE task_id = ? AND owner = ?')
+      .run(expiresAt, taskId, owner);
   }
 
   release(taskId: string): void {
@@ -64,6 +70,8 @@ export class LeaseStore {
   }
 
   list(): LeaseHolder[] {
-    return this.db.prepare('SELECT unit, task_id AS taskId, owner, expires_at AS expiresAt FROM unit_leases').all() as LeaseHolder[];
+    return this.db
+      .prepare('SELECT unit, task_id AS taskId, owner, expires_at AS expiresAt FROM unit_leases')
+      .all() as LeaseHolder[];
   }
 }

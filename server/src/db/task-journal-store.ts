@@ -55,11 +55,16 @@ export class TaskJournalStore {
 
   log(taskId: string, level: Level, step: Step, message: string, unit?: string, durationMs?: number): number {
     const text = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}… (truncated)` : message;
-    return Number(this.logStmt.run(taskId, this.clock.now(), level, step, unit ?? null, text, durationMs ?? null).lastInsertRowid);
+    return Number(
+      this.logStmt.run(taskId, this.clock.now(), level, step, unit ?? null, text, durationMs ?? null)
+        .lastInsertRowid,
+    );
   }
 
   upsertUnit(taskId: string, unit: string, patch: UnitResultPatch): void {
-    const entries = Object.entries(patch).filter(([, v]) => v !== undefined) as Array<[keyof UnitResultPatch, unknown]>;
+    const entries = Object.entries(patch).filter(([, v]) => v !== undefined) as Array<
+      [keyof UnitResultPatch, unknown]
+    >;
     const sets = entries.map(([k]) => `${COLUMNS[k]} = excluded.${COLUMNS[k]}`);
     const cols = entries.map(([k]) => COLUMNS[k]);
     const status = patch.status ?? 'pending';
@@ -77,7 +82,15 @@ export class TaskJournalStore {
     return {
       log: (level, step, message, extra) => {
         const id = this.log(taskId, level, step, message, extra?.unit, extra?.durationMs);
-        onLine?.({ id, ts: this.clock.now(), level, step, unit: extra?.unit ?? null, message, durationMs: extra?.durationMs ?? null });
+        onLine?.({
+          id,
+          ts: this.clock.now(),
+          level,
+          step,
+          unit: extra?.unit ?? null,
+          message,
+          durationMs: extra?.durationMs ?? null,
+        });
       },
       unit: (unit, patch) => this.upsertUnit(taskId, unit, patch),
     };
@@ -85,7 +98,9 @@ export class TaskJournalStore {
 
   units(taskId: string): TaskUnitRow[] {
     return (
-      this.db.prepare('SELECT * FROM task_units WHERE task_id = ? ORDER BY unit').all(taskId) as Array<Record<string, unknown>>
+      this.db.prepare('SELECT * FROM task_units WHERE task_id = ? ORDER BY unit').all(taskId) as Array<
+        Record<string, unknown>
+      >
     ).map((r) => ({
       unit: r.unit as string,
       status: r.status as string,

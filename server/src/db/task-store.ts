@@ -60,6 +60,7 @@ export interface TaskListQuery {
 export interface RunningTask {
   task: TaskRecord;
   leaseOwner: string | null;
+  leaseExpires: number | null;
 }
 
 export class TaskStore {
@@ -88,7 +89,9 @@ export class TaskStore {
   }
 
   findQueued(image: string, units: readonly string[] | null): TaskRecord | undefined {
-    return (this.queuedForImage.all(image) as TaskDbRow[]).map(taskFromDb).find((t) => sameUnits(t.units, units));
+    return (this.queuedForImage.all(image) as TaskDbRow[])
+      .map(taskFromDb)
+      .find((t) => sameUnits(t.units, units));
   }
 
   /** Newest first; the cursor is the (createdAt, id) of the last task of the previous page. */
@@ -133,7 +136,9 @@ export class TaskStore {
   renew(id: string, owner: string, leaseUntil: number, now: number): boolean {
     return (
       this.db
-        .prepare(`UPDATE tasks SET lease_expires = ?, updated_at = ? WHERE id = ? AND status = 'running' AND lease_owner = ?`)
+        .prepare(
+          `UPDATE tasks SET lease_expires = ?, updated_at = ? WHERE id = ? AND status = 'running' AND lease_owner = ?`,
+        )
         .run(leaseUntil, now, id, owner).changes === 1
     );
   }
@@ -147,11 +152,21 @@ export class TaskStore {
       .run(status, summary.slice(0, 2000), now, now, id);
   }
 
+  /** Queued or running tasks exist (podup must not idle out). */
+  hasPending(): boolean {
+    return (
+      this.db.prepare(`SELECT 1 FROM tasks WHERE status IN ('queued', 'running') LIMIT 1`).get() !== undefined
+    );
+  }
+
   running(): RunningTask[] {
-    return (this.db.prepare(`SELECT * FROM tasks WHERE status = 'running'`).all() as TaskDbRow[]).map((r) => ({
-      task: taskFromDb(r),
-      leaseOwner: r.lease_owner,
-    }));
+    return (this.db.prepare(`SELECT * FROM tasks WHERE status = 'running'`).all() as TaskDbRow[]).map(
+      (r) => ({
+        task: taskFromDb(r),
+        leaseOwner: r.lease_owner,
+        leaseExpires: r.lease_expires,
+      }),
+    );
   }
 
   /** Marks a running task interrupted; re-queues it when it has runs left. */
@@ -174,7 +189,9 @@ export class TaskStore {
   cancelQueued(id: string, summary: string, now: number): boolean {
     return (
       this.db
-        .prepare(`UPDATE tasks SET status = 'cancelled', summary = ?, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'queued'`)
+        .prepare(
+          `UPDATE tasks SET status = 'cancelled', summary = ?, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'queued'`,
+        )
         .run(summary, now, now, id).changes === 1
     );
   }

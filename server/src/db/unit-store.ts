@@ -60,13 +60,21 @@ export class UnitStore {
       );
       this.db.prepare('UPDATE units SET present = 0').run();
       for (const u of units) {
-        upsert.run({ ...u, pinned: u.pinned ? 1 : 0, sources: JSON.stringify(u.sources), problems: JSON.stringify(u.problems), now });
+        upsert.run({
+          ...u,
+          pinned: u.pinned ? 1 : 0,
+          sources: JSON.stringify(u.sources),
+          problems: JSON.stringify(u.problems),
+          now,
+        });
       }
     })();
   }
 
   present(): StoredUnit[] {
-    return (this.db.prepare('SELECT * FROM units WHERE present = 1 ORDER BY unit').all() as UnitDbRow[]).map(fromDb);
+    return (this.db.prepare('SELECT * FROM units WHERE present = 1 ORDER BY unit').all() as UnitDbRow[]).map(
+      fromDb,
+    );
   }
 
   all(): StoredUnit[] {

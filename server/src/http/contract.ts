@@ -122,3 +122,142 @@ export const EventsQuery = z
   })
   .strict();
 export type EventsQuery = z.infer<typeof EventsQuery>;
+
+const nullableTime = z.string().nullable();
+
+export const ApiTask = z.object({
+  id: z.string(),
+  kind: z.string(),
+  status: z.string(),
+  image: z.string().nullable(),
+  units: z.array(z.string()).nullable(),
+  trigger: z.string(),
+  delivery: z.string().nullable(),
+  caller: z.string().nullable(),
+  reason: z.string().nullable(),
+  summary: z.string().nullable(),
+  attempts: z.number(),
+  retryOf: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: nullableTime,
+  finishedAt: nullableTime,
+});
+export type ApiTask = z.infer<typeof ApiTask>;
+
+export const ApiTaskUnit = z.object({
+  unit: z.string(),
+  status: z.string(),
+  image: z.string().nullable(),
+  digestBefore: z.string().nullable(),
+  digestAfter: z.string().nullable(),
+  imageIdBefore: z.string().nullable(),
+  imageIdAfter: z.string().nullable(),
+  reason: z.string().nullable(),
+  startedAt: nullableTime,
+  finishedAt: nullableTime,
+});
+
+export const ApiTaskLog = z.object({
+  id: z.number(),
+  time: z.string(),
+  level: z.enum(['info', 'warn', 'error']),
+  step: z.string(),
+  unit: z.string().nullable(),
+  message: z.string(),
+  durationMs: z.number().nullable(),
+});
+export type ApiTaskLog = z.infer<typeof ApiTaskLog>;
+
+export const ApiTaskDetail = ApiTask.extend({
+  unitResults: z.array(ApiTaskUnit),
+  log: z.array(ApiTaskLog),
+});
+export type ApiTaskDetail = z.infer<typeof ApiTaskDetail>;
+
+export const TasksPage = z.object({ tasks: z.array(ApiTask), nextCursor: z.string().nullable() });
+export type TasksPage = z.infer<typeof TasksPage>;
+
+export const TasksQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z
+      .string()
+      .regex(/^\d{1,16}\.[A-Za-z0-9_]{1,64}$/, 'must be a cursor returned as nextCursor')
+      .optional(),
+    status: z
+      .enum([
+        'queued',
+        'running',
+        'succeeded',
+        'failed',
+        'rolled-back',
+        'cancelled',
+        'interrupted',
+        'skipped',
+      ])
+      .optional(),
+    kind: z.string().max(40).optional(),
+    unit: z.string().max(256).optional(),
+    image: z.string().max(512).optional(),
+  })
+  .strict();
+
+export const TriggerBody = z
+  .object({
+    units: z.array(z.string().min(1).max(256)).max(500).optional(),
+    all: z.boolean().optional(),
+    dryRun: z.boolean().optional(),
+    caller: z.string().max(200).optional(),
+    reason: z.string().max(1000).optional(),
+  })
+  .strict();
+export type TriggerBody = z.infer<typeof TriggerBody>;
+
+export const ApiUnitPlan = z.object({
+  unit: z.string(),
+  image: z.string().nullable(),
+  action: z.enum(['update', 'skip', 'error']),
+  reason: z.string().nullable(),
+  currentDigests: z.array(z.string()),
+  targetDigest: z.string().nullable(),
+});
+
+export const ApiPlan = z.object({
+  images: z.array(
+    z.object({
+      image: z.string(),
+      digest: z.string().nullable(),
+      endpoint: z.string().nullable(),
+      error: z.string().nullable(),
+    }),
+  ),
+  units: z.array(ApiUnitPlan),
+});
+export type ApiPlan = z.infer<typeof ApiPlan>;
+
+export const TriggerReply = z.union([
+  z.object({ status: z.literal('queued'), taskId: z.string(), units: z.array(z.string()) }),
+  z.object({ status: z.literal('dry-run'), plan: ApiPlan }),
+]);
+export type TriggerReply = z.infer<typeof TriggerReply>;
+
+export const ApiUnit = z.object({
+  unit: z.string(),
+  image: z.string().nullable(),
+  imageKey: z.string().nullable(),
+  pinned: z.boolean(),
+  sources: z.array(z.string()),
+  policy: z.string().nullable(),
+  containerState: z.string().nullable(),
+  runningDigest: z.string().nullable(),
+  registryDigest: z.string().nullable(),
+  updateAvailable: z.boolean().nullable(),
+  registryError: z.string().nullable(),
+  problems: z.array(z.string()),
+  firstSeen: z.string().nullable(),
+  lastSeen: z.string().nullable(),
+});
+export type ApiUnit = z.infer<typeof ApiUnit>;
+
+export const UnitsReply = z.object({ units: z.array(ApiUnit) });
+export type UnitsReply = z.infer<typeof UnitsReply>;

@@ -1,5 +1,7 @@
 /** Newline-delimited JSON from a byte stream; a line that is not JSON is reported as { stream: line }. */
-export async function* readNdjson(body: AsyncIterable<Buffer | string>): AsyncGenerator<Record<string, unknown>> {
+export async function* readNdjson(
+  body: AsyncIterable<Buffer | string>,
+): AsyncGenerator<Record<string, unknown>> {
   let buf = '';
   const parse = (line: string): Record<string, unknown> | undefined => {
     const t = line.trim();

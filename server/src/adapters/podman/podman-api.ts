@@ -20,6 +20,7 @@ interface LibpodError {
 }
 
 const enc = encodeURIComponent;
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 function epochMs(v: unknown): number {
   if (typeof v === 'number') return v < 1e12 ? v * 1000 : v;
@@ -46,7 +47,8 @@ export class PodmanApi implements ContainerRuntime {
 
   private unavailable(e: unknown): AppError {
     const code = (e as NodeJS.ErrnoException).code;
-    const what = code === 'ENOENT' ? 'no socket' : code === 'ECONNREFUSED' ? 'connection refused' : errorMessage(e);
+    const what =
+      code === 'ENOENT' ? 'no socket' : code === 'ECONNREFUSED' ? 'connection refused' : errorMessage(e);
     return new AppError('PODMAN_UNAVAILABLE', `Podman API at ${this.socketPath}: ${what}`, {
       cause: e,
       hint:
@@ -63,7 +65,9 @@ export class PodmanApi implements ContainerRuntime {
   ): Promise<Dispatcher.ResponseData> {
     try {
       const timeout = AbortSignal.timeout(timeoutMs);
-      return await (await this.http()).request({
+      return await (
+        await this.http()
+      ).request({
         path: `${LIBPOD}${path}`,
         method,
         headersTimeout: timeoutMs,
@@ -77,7 +81,11 @@ export class PodmanApi implements ContainerRuntime {
     }
   }
 
-  private async json<T>(method: Dispatcher.HttpMethod, path: string, okStatuses = [200]): Promise<{ status: number; body: T }> {
+  private async json<T>(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    okStatuses = [200],
+  ): Promise<{ status: number; body: T }> {
     const res = await this.request(method, path);
     const text = await res.body.text();
     if (!okStatuses.includes(res.statusCode)) {
@@ -88,7 +96,10 @@ export class PodmanApi implements ContainerRuntime {
       } catch {
         /* not JSON */
       }
-      throw new AppError('PODMAN_ERROR', `Podman ${method} ${path.split('?')[0] ?? ''}: ${res.statusCode} ${detail}`);
+      throw new AppError(
+        'PODMAN_ERROR',
+        `Podman ${method} ${path.split('?')[0] ?? ''}: ${res.statusCode} ${detail}`,
+      );
     }
     return { status: res.statusCode, body: (text ? JSON.parse(text) : undefined) as T };
   }
@@ -98,7 +109,10 @@ export class PodmanApi implements ContainerRuntime {
     const res = await this.request('GET', '/_ping', timeoutMs);
     const body = await res.body.text();
     if (res.statusCode !== 200) {
-      throw new AppError('PODMAN_UNAVAILABLE', `Podman API answered ${res.statusCode}: ${body.slice(0, 200)}`);
+      throw new AppError(
+        'PODMAN_UNAVAILABLE',
+        `Podman API answered ${res.statusCode}: ${body.slice(0, 200)}`,
+      );
     }
     const version = res.headers['libpod-api-version'];
     return `libpod API ${typeof version === 'string' ? version : 'unknown version'}`;
@@ -107,11 +121,11 @@ export class PodmanApi implements ContainerRuntime {
   async listContainers(): Promise<ContainerInfo[]> {
     const { body } = await this.json<Array<Record<string, unknown>>>('GET', '/containers/json?all=true');
     return body.map((c) => ({
-      id: String(c.Id),
+      id: text(c.Id),
       names: (c.Names as string[] | undefined) ?? [],
-      image: String(c.Image ?? ''),
-      imageId: String(c.ImageID ?? ''),
-      state: String(c.State ?? ''),
+      image: text(c.Image),
+      imageId: text(c.ImageID),
+      state: text(c.State),
       labels: (c.Labels as Record<string, string> | null) ?? {},
       startedAt: epochMs(c.StartedAt),
     }));
@@ -119,7 +133,7 @@ export class PodmanApi implements ContainerRuntime {
 
   private static image(i: Record<string, unknown>): ImageInfo {
     return {
-      id: String(i.Id),
+      id: text(i.Id),
       digest: typeof i.Digest === 'string' && i.Digest ? i.Digest : null,
       repoDigests: (i.RepoDigests as string[] | null) ?? [],
       repoTags: (i.RepoTags as string[] | null) ?? [],
@@ -128,7 +142,11 @@ export class PodmanApi implements ContainerRuntime {
   }
 
   async inspectImage(ref: string): Promise<ImageInfo | undefined> {
-    const { status, body } = await this.json<Record<string, unknown>>('GET', `/images/${enc(ref)}/json`, [200, 404]);
+    const { status, body } = await this.json<Record<string, unknown>>(
+      'GET',
+      `/images/${enc(ref)}/json`,
+      [200, 404],
+    );
     return status === 404 ? undefined : PodmanApi.image(body);
   }
 
@@ -165,7 +183,11 @@ export class PodmanApi implements ContainerRuntime {
     const colon = ref.lastIndexOf(':');
     const slash = ref.lastIndexOf('/');
     const [repo, tag] = colon > slash ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
-    await this.json('POST', `/images/${enc(imageId)}/tag?${new URLSearchParams({ repo, tag }).toString()}`, [200, 201]);
+    await this.json(
+      'POST',
+      `/images/${enc(imageId)}/tag?${new URLSearchParams({ repo, tag }).toString()}`,
+      [200, 201],
+    );
   }
 
   async removeImage(id: string): Promise<'removed' | 'in-use' | 'missing'> {

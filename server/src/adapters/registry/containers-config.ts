@@ -13,7 +13,7 @@ import { AppError, errorMessage } from '../../errors.js';
 
 function readToml(path: string): Record<string, unknown> {
   try {
-    return parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    return parse(readFileSync(path, 'utf8'));
   } catch (e) {
     throw new AppError('CONFIG_INVALID', `cannot read ${path}: ${errorMessage(e)}`, {
       hint: 'fix the file (podman info shows the same error) or point CONTAINERS_REGISTRIES_CONF elsewhere',
@@ -62,7 +62,11 @@ export function authFiles(paths: ContainersPaths): string[] {
 }
 
 /** Credentials for host/repository: the most specific key wins (host/namespace/repo, ..., host). */
-export function credentialsFor(paths: ContainersPaths, host: string, repository: string): Credentials | undefined {
+export function credentialsFor(
+  paths: ContainersPaths,
+  host: string,
+  repository: string,
+): Credentials | undefined {
   const keys: string[] = [];
   const parts = repository.split('/');
   for (let i = parts.length; i >= 1; i--) keys.push(`${host}/${parts.slice(0, i).join('/')}`);

@@ -11,7 +11,12 @@ import type { Agent, Dispatcher } from 'undici';
 import type { ContainersPaths } from '../../config.js';
 import { parseImageRef } from '../../domain/images/image-ref.js';
 import type { DigestResolver } from '../../domain/ports.js';
-import { BlockedRegistry, endpointsFor, type Endpoint, type RegistriesConf } from '../../domain/registries/registries-conf.js';
+import {
+  BlockedRegistry,
+  endpointsFor,
+  type Endpoint,
+  type RegistriesConf,
+} from '../../domain/registries/registries-conf.js';
 import { AppError, errorMessage } from '../../errors.js';
 import { credentialsFor, loadRegistriesConf, type Credentials } from './containers-config.js';
 
@@ -26,7 +31,9 @@ const REQUEST_TIMEOUT_MS = 10_000;
 const CACHE_MS = 10_000;
 
 /** Parses `Bearer realm="...",service="...",scope="..."` (and Basic). */
-export function parseChallenge(header: string): { scheme: string; params: Record<string, string> } | undefined {
+export function parseChallenge(
+  header: string,
+): { scheme: string; params: Record<string, string> } | undefined {
   const m = /^\s*(\w+)\s*(.*)$/.exec(header);
   if (!m?.[1]) return undefined;
   const params: Record<string, string> = {};
@@ -61,7 +68,8 @@ export class RegistryClient implements DigestResolver {
 
   /** registries.conf is re-read at most every 30 s, so edits apply without a restart. */
   private registries(): RegistriesConf {
-    if (!this.conf || this.now() - this.conf.at > 30_000) this.conf = { value: loadRegistriesConf(this.paths), at: this.now() };
+    if (!this.conf || this.now() - this.conf.at > 30_000)
+      this.conf = { value: loadRegistriesConf(this.paths), at: this.now() };
     return this.conf.value;
   }
 
@@ -74,7 +82,15 @@ export class RegistryClient implements DigestResolver {
     return this.insecureAgent;
   }
 
-  private async fetch(url: string, init: { method: 'HEAD' | 'GET'; headers: Record<string, string>; insecure: boolean; signal?: AbortSignal | undefined }) {
+  private async fetch(
+    url: string,
+    init: {
+      method: 'HEAD' | 'GET';
+      headers: Record<string, string>;
+      insecure: boolean;
+      signal?: AbortSignal | undefined;
+    },
+  ) {
     const { request } = await import('undici');
     const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
     const dispatcher = await this.dispatcher(init.insecure);
@@ -88,7 +104,12 @@ export class RegistryClient implements DigestResolver {
     });
   }
 
-  private async token(challenge: Record<string, string>, ep: Endpoint, creds: Credentials | undefined, signal?: AbortSignal): Promise<string> {
+  private async token(
+    challenge: Record<string, string>,
+    ep: Endpoint,
+    creds: Credentials | undefined,
+    signal?: AbortSignal,
+  ): Promise<string> {
     const realm = challenge.realm;
     if (!realm) throw new Error('bearer challenge without realm');
     const scope = challenge.scope ?? `repository:${ep.repository}:pull`;
@@ -99,7 +120,8 @@ export class RegistryClient implements DigestResolver {
     if (challenge.service) url.searchParams.set('service', challenge.service);
     url.searchParams.set('scope', scope);
     const headers: Record<string, string> = {};
-    if (creds) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+    if (creds)
+      headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
     const res = await this.fetch(url.toString(), { method: 'GET', headers, insecure: ep.insecure, signal });
     const text = await res.body.text();
     if (res.statusCode !== 200) throw new Error(`token service ${url.host} answered ${res.statusCode}`);
@@ -134,17 +156,26 @@ export class RegistryClient implements DigestResolver {
     if (res.statusCode === 401) {
       const challenge = parseChallenge(String(res.headers['www-authenticate'] ?? ''));
       const creds = credentialsFor(this.paths, ep.host, ep.repository);
-      if (challenge?.scheme === 'bearer') headers.authorization = `Bearer ${await this.token(challenge.params, ep, creds, signal)}`;
+      if (challenge?.scheme === 'bearer')
+        headers.authorization = `Bearer ${await this.token(challenge.params, ep, creds, signal)}`;
       else if (challenge?.scheme === 'basic' && creds) {
         headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
-      } else throw new AppError('REGISTRY_ERROR', `${ep.host} requires credentials; add them with podman login ${ep.host}`);
+      } else
+        throw new AppError(
+          'REGISTRY_ERROR',
+          `${ep.host} requires credentials; add them with podman login ${ep.host}`,
+        );
       res = await this.fetch(url, { method: 'HEAD', headers, insecure: ep.insecure, signal });
       await res.body.dump();
     }
     if (res.statusCode === 401 || res.statusCode === 403) {
-      throw new AppError('REGISTRY_ERROR', `${ep.host} refused access to ${ep.repository} (${res.statusCode}); check podman login ${ep.host}`);
+      throw new AppError(
+        'REGISTRY_ERROR',
+        `${ep.host} refused access to ${ep.repository} (${res.statusCode}); check podman login ${ep.host}`,
+      );
     }
-    if (res.statusCode === 404) throw new AppError('REGISTRY_ERROR', `${ep.host}/${ep.repository}: manifest unknown (404)`);
+    if (res.statusCode === 404)
+      throw new AppError('REGISTRY_ERROR', `${ep.host}/${ep.repository}: manifest unknown (404)`);
     if (res.statusCode !== 200) throw new AppError('REGISTRY_ERROR', `${ep.host} answered ${res.statusCode}`);
     const digest = res.headers['docker-content-digest'];
     if (typeof digest === 'string' && digest.startsWith('sha256:')) return digest;
@@ -156,7 +187,8 @@ export class RegistryClient implements DigestResolver {
 
   async digest(reference: string, signal?: AbortSignal): Promise<{ digest: string; endpoint: string }> {
     const cached = this.cache.get(reference);
-    if (cached && this.now() - cached.at < CACHE_MS) return { digest: cached.digest, endpoint: cached.endpoint };
+    if (cached && this.now() - cached.at < CACHE_MS)
+      return { digest: cached.digest, endpoint: cached.endpoint };
     const ref = parseImageRef(reference);
     if (!ref.tag) throw new AppError('REGISTRY_ERROR', `${reference} has no tag to look up`);
     let endpoints: Endpoint[];

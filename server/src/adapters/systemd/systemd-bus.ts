@@ -36,7 +36,8 @@ interface Connection {
   waiters: Map<string, (r: JobResult) => void>;
 }
 
-const bytesToHex = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString('hex') : Array.isArray(v) ? Buffer.from(v as number[]).toString('hex') : '');
+const bytesToHex = (v: unknown): string =>
+  Buffer.isBuffer(v) ? v.toString('hex') : Array.isArray(v) ? Buffer.from(v as number[]).toString('hex') : '';
 
 export class SystemdBus implements UnitManager {
   private conn: Promise<Connection> | undefined;
@@ -55,10 +56,14 @@ export class SystemdBus implements UnitManager {
           'for the user running podup, e.g. run it as a user unit, or enable lingering (loginctl enable-linger)'
         : 'podup talks to the system manager on the system bus: check that dbus is running and that podup runs as ' +
           'root (or set PODUP_SYSTEMD_SCOPE=user)';
-    return new AppError('DBUS_UNAVAILABLE', `systemd ${this.scope} manager on ${this.address}: ${errorMessage(e)}`, {
-      cause: e,
-      hint,
-    });
+    return new AppError(
+      'DBUS_UNAVAILABLE',
+      `systemd ${this.scope} manager on ${this.address}: ${errorMessage(e)}`,
+      {
+        cause: e,
+        hint,
+      },
+    );
   }
 
   /** dbus-next loads on first use, like undici: not needed to answer the first request. */
@@ -110,18 +115,31 @@ export class SystemdBus implements UnitManager {
     }
   }
 
-  private async call<T>(what: string, fn: (c: Connection) => Promise<T>, timeoutMs = CALL_TIMEOUT_MS): Promise<T> {
+  private async call<T>(
+    what: string,
+    fn: (c: Connection) => Promise<T>,
+    timeoutMs = CALL_TIMEOUT_MS,
+  ): Promise<T> {
     const c = await this.connection(timeoutMs);
     try {
-      return await withTimeout(fn(c), timeoutMs, () => new Error(`${what}: no answer within ${timeoutMs} ms`));
+      return await withTimeout(
+        fn(c),
+        timeoutMs,
+        () => new Error(`${what}: no answer within ${timeoutMs} ms`),
+      );
     } catch (e) {
       const type = (e as { type?: string }).type;
       if (type?.startsWith('org.freedesktop.systemd1.') || type?.startsWith('org.freedesktop.DBus.Error.')) {
-        if (type === 'org.freedesktop.DBus.Error.NoReply' || type === 'org.freedesktop.DBus.Error.Disconnected') {
+        if (
+          type === 'org.freedesktop.DBus.Error.NoReply' ||
+          type === 'org.freedesktop.DBus.Error.Disconnected'
+        ) {
           this.close();
           throw this.unavailable(e);
         }
-        throw new AppError('SYSTEMD_ERROR', `${what}: ${(e as { text?: string }).text ?? errorMessage(e)}`, { cause: e });
+        throw new AppError('SYSTEMD_ERROR', `${what}: ${(e as { text?: string }).text ?? errorMessage(e)}`, {
+          cause: e,
+        });
       }
       this.close();
       throw this.unavailable(e);
@@ -133,7 +151,9 @@ export class SystemdBus implements UnitManager {
     const version = await this.call(
       'Version',
       async (c) => {
-        const props = (await c.bus.getProxyObject(SYSTEMD, MANAGER_PATH)).getInterface('org.freedesktop.DBus.Properties');
+        const props = (await c.bus.getProxyObject(SYSTEMD, MANAGER_PATH)).getInterface(
+          'org.freedesktop.DBus.Properties',
+        );
         return ((await props.Get?.(MANAGER_IFACE, 'Version')) as Variant<string>).value;
       },
       timeoutMs,
@@ -143,7 +163,10 @@ export class SystemdBus implements UnitManager {
 
   async restart(unit: string, timeoutMs: number): Promise<{ job: string; result: string }> {
     const c = await this.connection();
-    const job = await this.call(`RestartUnit ${unit}`, async () => (await c.manager.RestartUnit?.(unit, 'replace')) as string);
+    const job = await this.call(
+      `RestartUnit ${unit}`,
+      async () => (await c.manager.RestartUnit?.(unit, 'replace')) as string,
+    );
     const early = c.finished.get(job);
     if (early) {
       c.finished.delete(job);
@@ -153,7 +176,11 @@ export class SystemdBus implements UnitManager {
       return await withTimeout(
         new Promise<JobResult>((resolve) => c.waiters.set(job, resolve)),
         timeoutMs,
-        () => new AppError('SYSTEMD_ERROR', `restart of ${unit}: job ${job} did not finish within ${timeoutMs} ms`),
+        () =>
+          new AppError(
+            'SYSTEMD_ERROR',
+            `restart of ${unit}: job ${job} did not finish within ${timeoutMs} ms`,
+          ),
       );
     } finally {
       c.waiters.delete(job);
@@ -163,15 +190,18 @@ export class SystemdBus implements UnitManager {
   async state(unit: string): Promise<UnitState> {
     return this.call(`properties of ${unit}`, async (c) => {
       const path = (await c.manager.LoadUnit?.(unit)) as string;
-      const props = (await c.bus.getProxyObject(SYSTEMD, path)).getInterface('org.freedesktop.DBus.Properties');
+      const props = (await c.bus.getProxyObject(SYSTEMD, path)).getInterface(
+        'org.freedesktop.DBus.Properties',
+      );
       const getAll = props.GetAll as (iface: string) => Promise<Record<string, Variant>>;
       const u = await getAll('org.freedesktop.systemd1.Unit');
       const s = unit.endsWith('.service') ? await getAll('org.freedesktop.systemd1.Service') : {};
       const v = (r: Record<string, Variant>, k: string): unknown => r[k]?.value;
+      const str = (x: unknown): string => (typeof x === 'string' ? x : '');
       return {
-        activeState: String(v(u, 'ActiveState') ?? ''),
-        subState: String(v(u, 'SubState') ?? ''),
-        result: String(v(s, 'Result') ?? ''),
+        activeState: str(v(u, 'ActiveState')),
+        subState: str(v(u, 'SubState')),
+        result: str(v(s, 'Result')),
         nRestarts: typeof v(s, 'NRestarts') === 'number' ? (v(s, 'NRestarts') as number) : null,
         mainPid: Number(v(s, 'MainPID') ?? 0),
         invocationId: bytesToHex(v(u, 'InvocationID')),
@@ -181,7 +211,16 @@ export class SystemdBus implements UnitManager {
 
   /** journalctl for the unit, in the manager's scope. */
   journal(unit: string, lines: number): Promise<string[]> {
-    const args = [...(this.scope === 'user' ? ['--user'] : []), '-u', unit, '-n', String(lines), '--no-pager', '-o', 'short-iso'];
+    const args = [
+      ...(this.scope === 'user' ? ['--user'] : []),
+      '-u',
+      unit,
+      '-n',
+      String(lines),
+      '--no-pager',
+      '-o',
+      'short-iso',
+    ];
     return new Promise((resolve, reject) => {
       execFile('journalctl', args, { timeout: 5000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
         if (err) {

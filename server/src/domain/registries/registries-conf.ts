@@ -87,7 +87,9 @@ function prefixMatches(prefix: string, name: string): boolean {
 
 function split(location: string): { host: string; path: string } {
   const slash = location.indexOf('/');
-  return slash < 0 ? { host: location, path: '' } : { host: location.slice(0, slash), path: location.slice(slash + 1) };
+  return slash < 0
+    ? { host: location, path: '' }
+    : { host: location.slice(0, slash), path: location.slice(slash + 1) };
 }
 
 function rewrite(location: string, rest: string): { host: string; repository: string } {
@@ -106,18 +108,33 @@ export function endpointsFor(ref: ImageRef, conf: RegistriesConf, byDigest = fal
   for (const r of conf.registries) {
     if (prefixMatches(r.prefix, name) && (!best || r.prefix.length > best.prefix.length)) best = r;
   }
-  if (!best) return [{ host: apiHost(ref.registry), repository: ref.repository, insecure: false, mirror: false }];
+  if (!best)
+    return [{ host: apiHost(ref.registry), repository: ref.repository, insecure: false, mirror: false }];
   if (best.blocked) throw new BlockedRegistry(name);
 
-  const rest = best.prefix.startsWith('*.') ? ref.repository : name.slice(best.prefix.length).replace(/^\//, '');
+  const rest = best.prefix.startsWith('*.')
+    ? ref.repository
+    : name.slice(best.prefix.length).replace(/^\//, '');
   const endpoints: Endpoint[] = [];
   for (const m of best.mirrors) {
     if (!byDigest && m.pullFromMirror === 'digest-only') continue;
     if (byDigest && m.pullFromMirror === 'tag-only') continue;
     const target = rewrite(m.location, rest);
-    endpoints.push({ host: apiHost(target.host), repository: target.repository, insecure: m.insecure, mirror: true });
+    endpoints.push({
+      host: apiHost(target.host),
+      repository: target.repository,
+      insecure: m.insecure,
+      mirror: true,
+    });
   }
-  const primary = best.prefix.startsWith('*.') ? { host: ref.registry, repository: ref.repository } : rewrite(best.location, rest);
-  endpoints.push({ host: apiHost(primary.host), repository: primary.repository, insecure: best.insecure, mirror: false });
+  const primary = best.prefix.startsWith('*.')
+    ? { host: ref.registry, repository: ref.repository }
+    : rewrite(best.location, rest);
+  endpoints.push({
+    host: apiHost(primary.host),
+    repository: primary.repository,
+    insecure: best.insecure,
+    mirror: false,
+  });
   return endpoints;
 }

@@ -9,7 +9,8 @@ import type { Clock, ContainerRuntime, UnitManager } from '../ports.js';
 import type { Plan, UnitPlan } from './plan.js';
 import type { TaskStatus } from './task.js';
 
-export type Step = 'task' | 'plan' | 'pull' | 'restart' | 'health' | 'verify' | 'rollback' | 'diagnose' | 'prune';
+export type Step =
+  'task' | 'plan' | 'pull' | 'restart' | 'health' | 'verify' | 'rollback' | 'diagnose' | 'prune';
 export type Level = 'info' | 'warn' | 'error';
 export type UnitOutcome = 'succeeded' | 'failed' | 'rolled-back' | 'skipped' | 'cancelled';
 
@@ -73,15 +74,27 @@ class StepFailure extends Error {
 export class UpdateEngine {
   constructor(private readonly deps: EngineDeps) {}
 
-  private async timed<T>(journal: TaskJournal, step: Step, unit: string | undefined, what: string, fn: () => Promise<T>): Promise<T> {
+  private async timed<T>(
+    journal: TaskJournal,
+    step: Step,
+    unit: string | undefined,
+    what: string,
+    fn: () => Promise<T>,
+  ): Promise<T> {
     const started = performance.now();
     try {
       const value = await fn();
-      journal.log('info', step, what, { ...(unit ? { unit } : {}), durationMs: Math.round(performance.now() - started) });
+      journal.log('info', step, what, {
+        ...(unit ? { unit } : {}),
+        durationMs: Math.round(performance.now() - started),
+      });
       return value;
     } catch (e) {
       const durationMs = Math.round(performance.now() - started);
-      journal.log('error', step, `${what} failed: ${errorMessage(e)}`, { ...(unit ? { unit } : {}), durationMs });
+      journal.log('error', step, `${what} failed: ${errorMessage(e)}`, {
+        ...(unit ? { unit } : {}),
+        durationMs,
+      });
       throw e instanceof StepFailure ? e : new StepFailure(step, errorMessage(e));
     }
   }
@@ -107,7 +120,12 @@ export class UpdateEngine {
   private async digestsOf(imageId: string): Promise<string[]> {
     const info = await this.deps.runtime.inspectImage(imageId);
     if (!info) return [];
-    return [...new Set([...(info.digest ? [info.digest] : []), ...info.repoDigests.map((d) => d.slice(d.indexOf('@') + 1))])];
+    return [
+      ...new Set([
+        ...(info.digest ? [info.digest] : []),
+        ...info.repoDigests.map((d) => d.slice(d.indexOf('@') + 1)),
+      ]),
+    ];
   }
 
   /** The unit's running container (by the PODMAN_SYSTEMD_UNIT label). */
@@ -123,14 +141,18 @@ export class UpdateEngine {
   private async restartAndGate(unit: string, journal: TaskJournal): Promise<void> {
     const { restartTimeoutMs, healthWindowMs, healthPollMs } = this.deps.settings;
     const before = await this.deps.systemd.state(unit).catch(() => undefined);
-    const job = await this.timed(journal, 'restart', unit, `restarted ${unit}`, () => this.deps.systemd.restart(unit, restartTimeoutMs));
-    if (job.result !== 'done') throw new StepFailure('restart', `restart job of ${unit} ended "${job.result}"`);
+    const job = await this.timed(journal, 'restart', unit, `restarted ${unit}`, () =>
+      this.deps.systemd.restart(unit, restartTimeoutMs),
+    );
+    if (job.result !== 'done')
+      throw new StepFailure('restart', `restart job of ${unit} ended "${job.result}"`);
     await this.timed(journal, 'health', unit, `${unit} stayed active for ${healthWindowMs} ms`, async () => {
       const first = await this.deps.systemd.state(unit);
       const deadline = this.deps.clock.now() + healthWindowMs;
       for (;;) {
         const s = await this.deps.systemd.state(unit);
-        if (s.activeState !== 'active') throw new Error(`${unit} is ${s.activeState}/${s.subState} (result ${s.result})`);
+        if (s.activeState !== 'active')
+          throw new Error(`${unit} is ${s.activeState}/${s.subState} (result ${s.result})`);
         if (s.nRestarts !== null && first.nRestarts !== null && s.nRestarts > first.nRestarts) {
           throw new Error(`${unit} restarted by itself (NRestarts ${first.nRestarts} -> ${s.nRestarts})`);
         }
@@ -148,7 +170,8 @@ export class UpdateEngine {
       const c = await this.containerOf(unit);
       if (!c) throw new Error(`no running container carries ${UNIT_LABEL}=${unit}`);
       const digests = await this.digestsOf(c.imageId);
-      if (!digests.includes(expected)) throw new Error(`${unit} runs ${digests[0] ?? c.imageId}, expected ${expected}`);
+      if (!digests.includes(expected))
+        throw new Error(`${unit} runs ${digests[0] ?? c.imageId}, expected ${expected}`);
       return { imageId: c.imageId };
     });
   }
@@ -168,7 +191,12 @@ export class UpdateEngine {
     }
     const c = (await this.containerOf(unit).catch(() => undefined))?.id ?? containerId;
     const lines = c ? await this.deps.runtime.containerLogs(c, n).catch((): string[] => []) : [];
-    journal.log('info', 'diagnose', lines.length ? `container log of ${unit}:\n${lines.join('\n')}` : `no container log of ${unit} left`, { unit });
+    journal.log(
+      'info',
+      'diagnose',
+      lines.length ? `container log of ${unit}:\n${lines.join('\n')}` : `no container log of ${unit} left`,
+      { unit },
+    );
   }
 
   private async rollback(u: UnitPlan, journal: TaskJournal): Promise<boolean> {
@@ -177,12 +205,17 @@ export class UpdateEngine {
       return false;
     }
     try {
-      await this.timed(journal, 'rollback', u.unit, `tagged previous image ${u.imageId.slice(0, 12)} as ${u.image}`, () =>
-        this.deps.runtime.tag(u.imageId as string, u.image as string),
+      await this.timed(
+        journal,
+        'rollback',
+        u.unit,
+        `tagged previous image ${u.imageId.slice(0, 12)} as ${u.image}`,
+        () => this.deps.runtime.tag(u.imageId as string, u.image as string),
       );
       await this.restartAndGate(u.unit, journal);
       const c = await this.containerOf(u.unit);
-      if (c?.imageId !== u.imageId) throw new Error(`after rollback ${u.unit} runs ${c?.imageId ?? 'nothing'}`);
+      if (c?.imageId !== u.imageId)
+        throw new Error(`after rollback ${u.unit} runs ${c?.imageId ?? 'nothing'}`);
       journal.log('warn', 'rollback', `${u.unit} is back on its previous image`, { unit: u.unit });
       return true;
     } catch (e) {
@@ -197,7 +230,12 @@ export class UpdateEngine {
     try {
       await this.restartAndGate(u.unit, journal);
       const now = await this.verify(u.unit, target, journal);
-      journal.unit(u.unit, { status: 'succeeded', digestAfter: target, imageIdAfter: now.imageId, finishedAt: this.deps.clock.now() });
+      journal.unit(u.unit, {
+        status: 'succeeded',
+        digestAfter: target,
+        imageIdAfter: now.imageId,
+        finishedAt: this.deps.clock.now(),
+      });
       return 'succeeded';
     } catch (e) {
       const reason = errorMessage(e);
@@ -239,15 +277,24 @@ export class UpdateEngine {
         imageIdBefore: u.imageId,
         reason: u.reason,
       });
-      if (u.action !== 'update') journal.log(u.action === 'error' ? 'error' : 'info', 'plan', `${u.unit}: ${u.reason ?? ''}`, { unit: u.unit });
+      if (u.action !== 'update')
+        journal.log(u.action === 'error' ? 'error' : 'info', 'plan', `${u.unit}: ${u.reason ?? ''}`, {
+          unit: u.unit,
+        });
     }
     const failedToPlan = plan.units.filter((u) => u.action === 'error');
     const todo = plan.units.filter((u) => u.action === 'update');
     if (failedToPlan.length > 0 && todo.length === 0) {
-      return { status: 'failed', summary: failedToPlan.map((u) => `${u.unit}: ${u.reason ?? ''}`).join('; ') };
+      return {
+        status: 'failed',
+        summary: failedToPlan.map((u) => `${u.unit}: ${u.reason ?? ''}`).join('; '),
+      };
     }
     if (todo.length === 0) {
-      const why = plan.units.length === 0 ? 'no unit runs this image' : [...new Set(plan.units.map((u) => u.reason))].join('; ');
+      const why =
+        plan.units.length === 0
+          ? 'no unit runs this image'
+          : [...new Set(plan.units.map((u) => u.reason))].join('; ');
       return { status: 'skipped', summary: why };
     }
 
@@ -259,7 +306,11 @@ export class UpdateEngine {
       } catch (e) {
         for (const u of todo.filter((t) => t.image === image)) {
           outcomes.set(u.unit, 'failed');
-          journal.unit(u.unit, { status: 'failed', reason: `pull failed: ${errorMessage(e)}`, finishedAt: this.deps.clock.now() });
+          journal.unit(u.unit, {
+            status: 'failed',
+            reason: `pull failed: ${errorMessage(e)}`,
+            finishedAt: this.deps.clock.now(),
+          });
         }
       }
     }
@@ -273,13 +324,21 @@ export class UpdateEngine {
       const pulledId = pulled.get(u.image as string) as string;
       const pulledDigests = await this.digestsOf(pulledId).catch((): string[] => []);
       if (u.targetDigest && pulledDigests.length > 0 && !pulledDigests.includes(u.targetDigest)) {
-        journal.log('warn', 'pull', `${u.image} moved after the check; updating to the pulled ${pulledDigests[0] ?? ''}`, { unit: u.unit });
+        journal.log(
+          'warn',
+          'pull',
+          `${u.image} moved after the check; updating to the pulled ${pulledDigests[0] ?? ''}`,
+          { unit: u.unit },
+        );
         u.targetDigest = pulledDigests[0] ?? u.targetDigest;
       }
       outcomes.set(u.unit, await this.updateUnit(u, journal));
     }
 
-    const keep = new Set([...todo.map((u) => u.imageId).filter((x): x is string => x !== null), ...pulled.values()]);
+    const keep = new Set([
+      ...todo.map((u) => u.imageId).filter((x): x is string => x !== null),
+      ...pulled.values(),
+    ]);
     await this.prune(new Set([...pulled.keys()].map((i) => i.replace(/:[^/:]*$/, ''))), keep, journal);
     return summarise(outcomes, failedToPlan.length);
   }

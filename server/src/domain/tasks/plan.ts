@@ -54,7 +54,10 @@ export function selectUnits(request: PlanRequest, known: readonly KnownUnit[]): 
     return request.units.map((u) => byName.get(u) as KnownUnit);
   }
   const image = request.image;
-  if (image) return known.filter((u) => u.imageKey === image || (u.pinned && u.image !== null && sameRepoTag(u.image, image)));
+  if (image)
+    return known.filter(
+      (u) => u.imageKey === image || (u.pinned && u.image !== null && sameRepoTag(u.image, image)),
+    );
   return [];
 }
 
@@ -64,7 +67,16 @@ const sameRepoTag = (pinnedImage: string, key: string): boolean => {
 };
 
 function skip(u: KnownUnit, reason: string, image: string | null = u.imageKey): UnitPlan {
-  return { unit: u.unit, image, action: 'skip', reason, currentDigests: [], targetDigest: null, imageId: u.imageId, containerId: u.containerId };
+  return {
+    unit: u.unit,
+    image,
+    action: 'skip',
+    reason,
+    currentDigests: [],
+    targetDigest: null,
+    imageId: u.imageId,
+    containerId: u.containerId,
+  };
 }
 
 async function digestsOf(runtime: ContainerRuntime, imageId: string | null): Promise<string[]> {
@@ -108,9 +120,18 @@ export async function planUpdate(
       images.set(u.imageKey, target);
     }
     const current = await digestsOf(deps.runtime, u.imageId);
-    const base = { unit: u.unit, image: u.imageKey, currentDigests: current, targetDigest: target.digest, imageId: u.imageId, containerId: u.containerId };
-    if (!target.digest) units.push({ ...base, action: 'error', reason: `registry: ${target.error ?? 'no digest'}` });
-    else if (current.includes(target.digest)) units.push({ ...base, action: 'skip', reason: 'already up to date' });
+    const base = {
+      unit: u.unit,
+      image: u.imageKey,
+      currentDigests: current,
+      targetDigest: target.digest,
+      imageId: u.imageId,
+      containerId: u.containerId,
+    };
+    if (!target.digest)
+      units.push({ ...base, action: 'error', reason: `registry: ${target.error ?? 'no digest'}` });
+    else if (current.includes(target.digest))
+      units.push({ ...base, action: 'skip', reason: 'already up to date' });
     else units.push({ ...base, action: 'update', reason: null });
   }
   return { images: [...images.values()], units };

@@ -41,8 +41,15 @@ function normalise(image: string): { image: string; key: string | null; pinned: 
   try {
     const ref = parseImageRef(image);
     const short = !image.includes('/') || !/[.:]|^localhost\//.test(image.split('/')[0] ?? '');
-    const problem = short ? `short image name "${image}": podup assumes ${ref.registry}; write the full name` : undefined;
-    return { image: formatImageRef(ref), key: ref.digest ? null : taggedRef(ref), pinned: ref.digest !== undefined, problem };
+    const problem = short
+      ? `short image name "${image}": podup assumes ${ref.registry}; write the full name`
+      : undefined;
+    return {
+      image: formatImageRef(ref),
+      key: ref.digest ? null : taggedRef(ref),
+      pinned: ref.digest !== undefined,
+      problem,
+    };
   } catch (e) {
     return { image, key: null, pinned: false, problem: (e as Error).message };
   }
@@ -55,7 +62,8 @@ export function mergeSightings(sightings: readonly UnitSighting[]): KnownUnit[] 
   const units: KnownUnit[] = [];
   for (const [unit, list] of byUnit) {
     list.sort((a, b) => SOURCE_ORDER.indexOf(a.source) - SOURCE_ORDER.indexOf(b.source));
-    const first = <K extends keyof UnitSighting>(k: K): UnitSighting[K] | undefined => list.find((s) => s[k] !== undefined)?.[k];
+    const first = <K extends keyof UnitSighting>(k: K): UnitSighting[K] | undefined =>
+      list.find((s) => s[k] !== undefined)?.[k];
     const rawImage = first('image');
     const n = rawImage ? normalise(rawImage) : undefined;
     const problems: string[] = n?.problem ? [n.problem] : [];

@@ -47,9 +47,14 @@ export function parseQuadletContainer(fileName: string, text: string): QuadletCo
   const sections = parseUnitFile(text);
   const container = sections.get('Container');
   const stem = fileName.slice(0, -'.container'.length);
-  const serviceName = last(container?.get('ServiceName')) ?? last(sections.get('Service')?.get('ServiceName'));
+  const serviceName =
+    last(container?.get('ServiceName')) ?? last(sections.get('Service')?.get('ServiceName'));
   return {
-    unit: serviceName ? (serviceName.endsWith('.service') ? serviceName : `${serviceName}.service`) : `${stem}.service`,
+    unit: serviceName
+      ? serviceName.endsWith('.service')
+        ? serviceName
+        : `${serviceName}.service`
+      : `${stem}.service`,
     image: last(container?.get('Image')),
     autoUpdate: last(container?.get('AutoUpdate'))?.toLowerCase(),
     containerName: last(container?.get('ContainerName')),

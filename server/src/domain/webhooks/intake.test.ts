@@ -67,7 +67,12 @@ function setup(imageRateLimit: RatePolicy = { limit: 60, windowMs: HOUR }) {
   const tx = new MemoryTx();
   const clock = new FakeClock(1_700_000_000_000);
   let n = 0;
-  const deps: IntakeDeps = { clock, ids: { taskId: () => `tsk_${++n}` }, imageRateLimit, coalesceWindowMs: 2000 };
+  const deps: IntakeDeps = {
+    clock,
+    ids: { taskId: () => `tsk_${++n}` },
+    imageRateLimit,
+    coalesceWindowMs: 2000,
+  };
   const intake = (input: IntakeInput): IntakeResult => intakeDelivery(tx, input, deps);
   return { tx, clock, deps, intake };
 }

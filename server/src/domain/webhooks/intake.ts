@@ -90,21 +90,21 @@ export function intakeDelivery(tx: IntakeTx, input: IntakeInput, deps: IntakeDep
   const task: TaskRecord =
     queued ??
     queuedTask({
-    id: deps.ids.taskId(),
-    kind: 'image-update',
-    status: 'queued',
-    image,
-    units,
-    trigger: 'webhook',
-    delivery: input.delivery,
-    caller: input.caller ?? null,
-    reason: `${input.event} published ${meaning.image.tag ?? ''}@${meaning.image.digest ?? ''}`,
-    createdAt: now,
-    updatedAt: now,
-    startedAt: null,
-    finishedAt: null,
-    notBefore: now + deps.coalesceWindowMs,
-  });
+      id: deps.ids.taskId(),
+      kind: 'image-update',
+      status: 'queued',
+      image,
+      units,
+      trigger: 'webhook',
+      delivery: input.delivery,
+      caller: input.caller ?? null,
+      reason: `${input.event} published ${meaning.image.tag ?? ''}@${meaning.image.digest ?? ''}`,
+      createdAt: now,
+      updatedAt: now,
+      startedAt: null,
+      finishedAt: null,
+      notBefore: now + deps.coalesceWindowMs,
+    });
   if (!queued) tx.createTask(task);
   remember('accepted', { image, taskId: task.id });
   return { outcome: 'accepted', task, coalesced: queued !== undefined, image };

@@ -100,7 +100,12 @@ function replyFor(
 export function webhookRoutes(deps: Deps) {
   const { config, stores, clock, ids } = deps;
   const badSignatures = new FailureLimiter('bad-signature', config.badSignatureRateLimit, deps);
-  const intakeDeps = { clock, ids, imageRateLimit: config.imageRateLimit, coalesceWindowMs: config.coalesceWindowMs };
+  const intakeDeps = {
+    clock,
+    ids,
+    imageRateLimit: config.imageRateLimit,
+    coalesceWindowMs: config.coalesceWindowMs,
+  };
 
   return async function plugin(app: FastifyInstance): Promise<void> {
     // Raw bytes for the HMAC; only GitHub's two media types are accepted (anything else: 415).
@@ -200,6 +205,7 @@ export function webhookRoutes(deps: Deps) {
           retryAfterSec: result.retryAfterMs / 1000,
         });
       }
+      if (result.outcome === 'accepted' && !result.coalesced) deps.runner.poke(config.coalesceWindowMs);
       const { status, body } = replyFor(result, delivery, unit);
       return reply.code(status).send(body);
     };

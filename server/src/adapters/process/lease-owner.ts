@@ -1,0 +1,26 @@
+/**
+ * Who holds a task or unit lease: host:pid:nonce. A lease of a process on this host that no longer exists
+ * is stale at once; anything else is trusted until its expiry (a reused pid cannot be told apart).
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+
+export function leaseOwner(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}
+
+export function ownerAlive(owner: string, self: string): boolean {
+  if (owner === self) return true;
+  const [host, pidText] = owner.split(':');
+  const [selfHost, selfPid] = self.split(':');
+  if (host !== selfHost) return true;
+  const pid = Number(pidText);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  if (String(pid) === selfPid) return false; // our pid, another nonce: an earlier life of this pid
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

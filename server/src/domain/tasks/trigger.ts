@@ -1,0 +1,59 @@
+/**
+ * Manual triggers (API, CLI, bots): named units or all units, as a queued task or as a plan only.
+ * Used by: POST /api/tasks, podup trigger, podup trigger-all
+ */
+import { AppError } from '../../errors.js';
+import type { Clock, IdSource } from '../ports.js';
+import type { KnownUnit } from '../units/known-unit.js';
+import { selectUnits } from './plan.js';
+import { queuedTask, type TaskRecord, type Trigger } from './task.js';
+
+export interface TriggerRequest {
+  units?: readonly string[] | undefined;
+  /** Every unit podup knows that follows a tag (pinned units are never moved). */
+  all?: boolean | undefined;
+  caller?: string | undefined;
+  reason?: string | undefined;
+  trigger: Trigger;
+  retryOf?: string | undefined;
+}
+
+/** The units a trigger names, checked against the allow-list (throws UNKNOWN_UNIT / BAD_REQUEST). */
+export function triggerUnits(request: TriggerRequest, known: readonly KnownUnit[]): string[] {
+  if (request.all) {
+    const units = known.filter((u) => u.imageKey !== null).map((u) => u.unit);
+    if (units.length === 0)
+      throw new AppError('UNKNOWN_UNIT', 'podup knows no unit that follows an image tag', {
+        hint: 'see podup units',
+      });
+    return units;
+  }
+  const named = [...new Set(request.units ?? [])];
+  if (named.length === 0) throw new AppError('BAD_REQUEST', 'name at least one unit, or ask for all units');
+  return selectUnits({ units: named }, known).map((u) => u.unit);
+}
+
+export function newTriggerTask(
+  request: TriggerRequest,
+  units: string[],
+  deps: { clock: Clock; ids: IdSource },
+): TaskRecord {
+  const now = deps.clock.now();
+  return queuedTask({
+    id: deps.ids.taskId(),
+    kind: 'unit-update',
+    status: 'queued',
+    image: null,
+    units,
+    trigger: request.trigger,
+    delivery: null,
+    caller: request.caller ?? null,
+    reason: request.reason ?? null,
+    createdAt: now,
+    updatedAt: now,
+    startedAt: null,
+    finishedAt: null,
+    notBefore: null,
+    retryOf: request.retryOf,
+  });
+}
