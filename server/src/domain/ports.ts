@@ -98,7 +98,13 @@ export interface UnitManager {
   journal(unit: string, lines: number): Promise<string[]>;
 }
 
+export interface DigestLookup {
+  signal?: AbortSignal | undefined;
+  /** Accept a cached answer at most this old; 0 asks the registry. */
+  maxAgeMs?: number | undefined;
+}
+
 export interface DigestResolver {
-  /** The manifest digest a tag points at now, and where it was read. */
-  digest(reference: string, signal?: AbortSignal): Promise<{ digest: string; endpoint: string }>;
+  /** The manifest digest a tag points at, and where it was read. */
+  digest(reference: string, options?: DigestLookup): Promise<{ digest: string; endpoint: string }>;
 }

@@ -101,7 +101,12 @@ export class PodmanApi implements ContainerRuntime {
         `Podman ${method} ${path.split('?')[0] ?? ''}: ${res.statusCode} ${detail}`,
       );
     }
-    return { status: res.statusCode, body: (text ? JSON.parse(text) : undefined) as T };
+    // Some answers (tag: 201 with a lone newline) carry no JSON at all.
+    const trimmed = text.trim();
+    return {
+      status: res.statusCode,
+      body: (trimmed.startsWith('{') || trimmed.startsWith('[') ? JSON.parse(trimmed) : undefined) as T,
+    };
   }
 
   /** GET /_ping; resolves with the libpod API version. */

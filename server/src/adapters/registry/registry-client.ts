@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { Agent, Dispatcher } from 'undici';
 import type { ContainersPaths } from '../../config.js';
 import { parseImageRef } from '../../domain/images/image-ref.js';
-import type { DigestResolver } from '../../domain/ports.js';
+import type { DigestLookup, DigestResolver } from '../../domain/ports.js';
 import {
   BlockedRegistry,
   endpointsFor,
@@ -185,10 +185,12 @@ export class RegistryClient implements DigestResolver {
     return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
   }
 
-  async digest(reference: string, signal?: AbortSignal): Promise<{ digest: string; endpoint: string }> {
+  async digest(reference: string, options: DigestLookup = {}): Promise<{ digest: string; endpoint: string }> {
+    const { signal } = options;
     const cached = this.cache.get(reference);
-    if (cached && this.now() - cached.at < CACHE_MS)
+    if (cached && this.now() - cached.at < (options.maxAgeMs ?? CACHE_MS)) {
       return { digest: cached.digest, endpoint: cached.endpoint };
+    }
     const ref = parseImageRef(reference);
     if (!ref.tag) throw new AppError('REGISTRY_ERROR', `${reference} has no tag to look up`);
     let endpoints: Endpoint[];

@@ -112,7 +112,8 @@ export async function planUpdate(
     let target = images.get(u.imageKey);
     if (!target) {
       try {
-        const found = await deps.registry.digest(u.imageKey, signal);
+        // Fresh: a tag can move seconds after the previous lookup (the push that triggered this task).
+        const found = await deps.registry.digest(u.imageKey, { signal, maxAgeMs: 0 });
         target = { image: u.imageKey, digest: found.digest, endpoint: found.endpoint, error: null };
       } catch (e) {
         target = { image: u.imageKey, digest: null, endpoint: null, error: errorMessage(e) };

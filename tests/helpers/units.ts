@@ -1,0 +1,157 @@
+/**
+ * Real images and real units on the test host: images built offline from busybox and pushed to the local
+ * registry under the ghcr.io namespace (served through the registries.conf mirror), and `podman run`
+ * services in the test host's user manager written the way `podman generate systemd --new` writes them.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hostEnv } from './app.js';
+import { childEnv } from './server-process.js';
+
+const env = () => childEnv(hostEnv());
+const registry = () => hostEnv().PODUP_TEST_REGISTRY ?? '';
+
+export function sh(cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { env: env(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export function systemctl(...args: string[]): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync('systemctl', ['--user', ...args], { env: env(), encoding: 'utf8' });
+  return { status: r.status ?? -1, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
+}
+
+/** The registry digest of repo:tag (what a pull yields). */
+export function registryDigest(repo: string, tag: string): string {
+  const out = sh('curl', [
+    '-sI',
+    '-H',
+    'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json',
+    `http://${registry()}/v2/${repo}/manifests/${tag}`,
+  ]);
+  const digest = /docker-content-digest:\s*(\S+)/i.exec(out)?.[1];
+  if (!digest) throw new Error(`no digest for ${repo}:${tag}: ${out}`);
+  return digest;
+}
+
+/**
+ * Builds a busybox image whose /version holds `version` and pushes it as <registry>/<repo>:<tag>, i.e.
+ * ghcr.io/<repo>:<tag> through the mirror. `healthy: false` leaves out /ok, so the units' command exits
+ * at once. Returns the registry digest.
+ */
+export function pushImage(
+  repo: string,
+  tag: string,
+  version: string,
+  opts: { healthy?: boolean } = {},
+): string {
+  const dir = mkdtempSync(join(tmpdir(), 'podup-img-'));
+  try {
+    const root = join(dir, 'rootfs');
+    mkdirSync(join(root, 'bin'), { recursive: true });
+    mkdirSync(join(root, 'tmp'));
+    cpSync('/bin/busybox', join(root, 'bin', 'busybox'));
+    for (const c of ['sh', 'sleep', 'cat', 'test', 'true']) symlinkSync('busybox', join(root, 'bin', c));
+    writeFileSync(join(root, 'version'), `${version}\n`);
+    if (opts.healthy !== false) writeFileSync(join(root, 'ok'), 'ok\n');
+    sh('tar', ['-C', root, '-cf', join(dir, 'image.tar'), '.']);
+    const ref = `${registry()}/${repo}:${tag}`;
+    sh('podman', [
+      'import',
+      '-q',
+      '--change',
+      'CMD ["/bin/sh"]',
+      '--change',
+      'ENV PATH=/bin',
+      join(dir, 'image.tar'),
+      ref,
+    ]);
+    sh('podman', ['push', '-q', ref]);
+    // Leave only the registry copy: units must pull it through Podman like in production.
+    spawnSync('podman', ['rmi', '-f', ref], { env: env() });
+    return registryDigest(repo, tag);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const unitDir = () => hostEnv().PODUP_TEST_UNIT_DIR ?? '';
+
+/** A `podman run` service for `image` (as `podman generate systemd --new` writes it). */
+export function writeUnit(name: string, image: string): string {
+  const unit = `${name}.service`;
+  writeFileSync(
+    join(unitDir(), unit),
+    `[Unit]
+Description=podup test unit ${name}
+
+[Service]
+Environment=PODMAN_SYSTEMD_UNIT=%n
+Restart=no
+TimeoutStopSec=10
+ExecStartPre=/bin/rm -f %t/%n.ctr-id
+ExecStart=/usr/bin/podman run --cidfile=%t/%n.ctr-id --cgroups=no-conmon --rm --sdnotify=conmon -d --replace --network none --name ${name} --label io.containers.autoupdate=registry ${image} sh -c 'test -e /ok || exit 3; exec sleep 100000'
+ExecStop=/usr/bin/podman stop --ignore -t 1 --cidfile=%t/%n.ctr-id
+ExecStopPost=/usr/bin/podman rm -f --ignore -t 1 --cidfile=%t/%n.ctr-id
+Type=notify
+NotifyAccess=all
+`,
+  );
+  return unit;
+}
+
+export function startUnits(...units: string[]): void {
+  systemctl('daemon-reload');
+  const r = systemctl('start', ...units);
+  if (r.status !== 0) throw new Error(`start ${units.join(' ')}: ${r.stderr}`);
+}
+
+export function removeUnits(...units: string[]): void {
+  systemctl('stop', ...units);
+  for (const u of units) {
+    try {
+      unlinkSync(join(unitDir(), u));
+    } catch {
+      /* not written */
+    }
+  }
+  systemctl('daemon-reload');
+  systemctl('reset-failed', ...units);
+}
+
+export function unitProperty(unit: string, property: string): string {
+  return systemctl('show', '-p', property, '--value', unit).stdout;
+}
+
+export interface RunningContainer {
+  id: string;
+  imageDigests: string[];
+  startedAt: string;
+  version: string;
+}
+
+/** The container a unit runs now, with the digests its image is known by. */
+export function containerOf(unit: string): RunningContainer | undefined {
+  const ids = sh('podman', ['ps', '-q', '--no-trunc', '--filter', `label=PODMAN_SYSTEMD_UNIT=${unit}`])
+    .trim()
+    .split('\n')
+    .filter(Boolean);
+  const id = ids[0];
+  if (!id) return undefined;
+  const info = JSON.parse(sh('podman', ['inspect', id]))[0] as {
+    Image: string;
+    State: { StartedAt: string };
+  };
+  const image = JSON.parse(sh('podman', ['image', 'inspect', info.Image]))[0] as {
+    Digest: string;
+    RepoDigests: string[];
+  };
+  const version = sh('podman', ['exec', id, 'cat', '/version']).trim();
+  return {
+    id,
+    imageDigests: [image.Digest, ...image.RepoDigests.map((d) => d.slice(d.indexOf('@') + 1))],
+    startedAt: info.State.StartedAt,
+    version,
+  };
+}
