@@ -34,7 +34,12 @@ waitfor() { # waitfor <what> <tries of 10 ms> <cmd...>
   return 1
 }
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+alive() { # the PID in pidfile $1 runs (a zombie waiting to be reaped does not count)
+  local p
+  [ -f "$1" ] || return 1
+  p=$(cat "$1")
+  kill -0 "$p" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" != Z ]
+}
 
 cg_hierarchies() { # every mounted cgroup hierarchy except v1 cpuset (needs cpus/mems; systemd does not use it)
   local h
@@ -224,6 +229,7 @@ up() {
   seed_image
   start_user_manager
   assert_pid1_unchanged "starting systemd --user"
+  export XDG_RUNTIME_DIR="$TH/xdg" DBUS_SESSION_BUS_ADDRESS="unix:path=$TH/xdg/bus"
   start_podman_api
   assert_pid1_unchanged "up"
   log "ready in $(($(ms) - t0)) ms; source $TH/env"

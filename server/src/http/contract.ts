@@ -216,7 +216,7 @@ export type TriggerBody = z.infer<typeof TriggerBody>;
 export const ApiUnitPlan = z.object({
   unit: z.string(),
   image: z.string().nullable(),
-  action: z.enum(['update', 'skip', 'error']),
+  action: z.enum(['update', 'verify', 'skip', 'error']),
   reason: z.string().nullable(),
   currentDigests: z.array(z.string()),
   targetDigest: z.string().nullable(),

@@ -81,7 +81,10 @@ export class SystemdBus implements UnitManager {
       }
       bus.disconnect();
     });
-    const obj = await bus.getProxyObject(SYSTEMD, MANAGER_PATH);
+    // A refused or broken connection surfaces only as an 'error' event: fail the open at once on it.
+    const failed = new Promise<never>((_, reject) => bus.once('error', reject));
+    failed.catch(() => undefined);
+    const obj = await Promise.race([bus.getProxyObject(SYSTEMD, MANAGER_PATH), failed]);
     const manager = obj.getInterface(MANAGER_IFACE);
     manager.on('JobRemoved', (_id: number, job: string, _unit: string, result: string) => {
       const r = { job, result };

@@ -139,13 +139,18 @@ export class UpdateEngine {
 
   /** Restart, then require the job to be "done" and the unit to stay active through the health window. */
   private async restartAndGate(unit: string, journal: TaskJournal): Promise<void> {
-    const { restartTimeoutMs, healthWindowMs, healthPollMs } = this.deps.settings;
     const before = await this.deps.systemd.state(unit).catch(() => undefined);
     const job = await this.timed(journal, 'restart', unit, `restarted ${unit}`, () =>
-      this.deps.systemd.restart(unit, restartTimeoutMs),
+      this.deps.systemd.restart(unit, this.deps.settings.restartTimeoutMs),
     );
     if (job.result !== 'done')
       throw new StepFailure('restart', `restart job of ${unit} ended "${job.result}"`);
+    await this.healthGate(unit, journal, before?.activeState === 'active' ? before.invocationId : undefined);
+  }
+
+  /** The unit stays active, without restarting by itself, for the whole health window. */
+  private async healthGate(unit: string, journal: TaskJournal, previousInvocation?: string): Promise<void> {
+    const { healthWindowMs, healthPollMs } = this.deps.settings;
     await this.timed(journal, 'health', unit, `${unit} stayed active for ${healthWindowMs} ms`, async () => {
       const first = await this.deps.systemd.state(unit);
       const deadline = this.deps.clock.now() + healthWindowMs;
@@ -156,7 +161,7 @@ export class UpdateEngine {
         if (s.nRestarts !== null && first.nRestarts !== null && s.nRestarts > first.nRestarts) {
           throw new Error(`${unit} restarted by itself (NRestarts ${first.nRestarts} -> ${s.nRestarts})`);
         }
-        if (before && s.invocationId === before.invocationId && before.activeState === 'active') {
+        if (previousInvocation !== undefined && s.invocationId === previousInvocation) {
           throw new Error(`${unit} was not restarted (same invocation)`);
         }
         if (this.deps.clock.now() >= deadline) return;
@@ -228,7 +233,9 @@ export class UpdateEngine {
     const target = u.targetDigest as string;
     journal.unit(u.unit, { status: 'running', startedAt: this.deps.clock.now() });
     try {
-      await this.restartAndGate(u.unit, journal);
+      // A resumed task whose unit already restarted onto the target only finishes the checks.
+      if (u.action === 'verify') await this.healthGate(u.unit, journal);
+      else await this.restartAndGate(u.unit, journal);
       const now = await this.verify(u.unit, target, journal);
       journal.unit(u.unit, {
         status: 'succeeded',
@@ -269,9 +276,10 @@ export class UpdateEngine {
   }
 
   async execute(plan: Plan, journal: TaskJournal, control: TaskControl): Promise<RunResult> {
+    const moving = (u: UnitPlan) => u.action === 'update' || u.action === 'verify';
     for (const u of plan.units) {
       journal.unit(u.unit, {
-        status: u.action === 'update' ? 'pending' : u.action === 'error' ? 'failed' : 'skipped',
+        status: moving(u) ? 'pending' : u.action === 'error' ? 'failed' : 'skipped',
         image: u.image,
         digestBefore: u.currentDigests[0] ?? null,
         imageIdBefore: u.imageId,
@@ -283,7 +291,7 @@ export class UpdateEngine {
         });
     }
     const failedToPlan = plan.units.filter((u) => u.action === 'error');
-    const todo = plan.units.filter((u) => u.action === 'update');
+    const todo = plan.units.filter(moving);
     if (failedToPlan.length > 0 && todo.length === 0) {
       return {
         status: 'failed',

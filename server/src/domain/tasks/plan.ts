@@ -12,8 +12,11 @@ export interface UnitPlan {
   unit: string;
   /** registry/repository:tag the unit follows (null when unknown or pinned). */
   image: string | null;
-  /** error: the unit should move but cannot be planned (registry unreachable): the task fails. */
-  action: 'update' | 'skip' | 'error';
+  /**
+   * update: restart onto the target; verify: a resumed task's unit is already on the target, only the checks
+   * remain; error: the unit should move but cannot be planned (registry unreachable): the task fails.
+   */
+  action: 'update' | 'verify' | 'skip' | 'error';
   reason: string | null;
   /** Digests the unit's current image is known by (manifest list and platform manifest). */
   currentDigests: string[];
@@ -34,7 +37,16 @@ export interface Plan {
   units: UnitPlan[];
 }
 
+/** What an interrupted earlier run of the same task recorded per unit. */
+export interface ResumedUnit {
+  status: string;
+  digestBefore: string | null;
+  imageIdBefore: string | null;
+}
+
 export interface PlanRequest {
+  /** Per-unit results of an interrupted earlier attempt of this task. */
+  resume?: ReadonlyMap<string, ResumedUnit> | undefined;
   /** registry/repository:tag from an image event; the units that follow it are updated. */
   image?: string | null | undefined;
   /** Named units (API, CLI, legacy webhook route). */
@@ -129,11 +141,27 @@ export async function planUpdate(
       imageId: u.imageId,
       containerId: u.containerId,
     };
-    if (!target.digest)
+    const earlier = request.resume?.get(u.unit);
+    const interruptedAfterRestart =
+      earlier !== undefined &&
+      ['running', 'pending'].includes(earlier.status) &&
+      earlier.digestBefore !== target.digest;
+    if (!target.digest) {
       units.push({ ...base, action: 'error', reason: `registry: ${target.error ?? 'no digest'}` });
-    else if (current.includes(target.digest))
+    } else if (current.includes(target.digest) && interruptedAfterRestart) {
+      // Check it, and keep the image it ran before for a rollback.
+      units.push({
+        ...base,
+        action: 'verify',
+        reason: 'restarted before an interruption; checking it',
+        currentDigests: earlier.digestBefore ? [earlier.digestBefore] : [],
+        imageId: earlier.imageIdBefore,
+      });
+    } else if (current.includes(target.digest)) {
       units.push({ ...base, action: 'skip', reason: 'already up to date' });
-    else units.push({ ...base, action: 'update', reason: null });
+    } else {
+      units.push({ ...base, action: 'update', reason: null });
+    }
   }
   return { images: [...images.values()], units };
 }

@@ -43,7 +43,12 @@ export interface RunnerStores {
     release(taskId: string): void;
     sweep(now: number, isStale: (h: LeaseHolderInfo) => boolean): LeaseHolderInfo[];
   };
-  journals: { journalFor(taskId: string): TaskJournal };
+  journals: {
+    journalFor(taskId: string): TaskJournal;
+    units(
+      taskId: string,
+    ): Array<{ unit: string; status: string; digestBefore: string | null; imageIdBefore: string | null }>;
+  };
 }
 
 export interface RunnerDeps {
@@ -205,7 +210,9 @@ export class TaskRunner {
       );
       const started = performance.now();
       const known = await this.deps.discover();
-      const plan = await planUpdate({ image: task.image, units: task.units }, known, this.deps);
+      const resume =
+        task.attempts > 1 ? new Map(stores.journals.units(task.id).map((u) => [u.unit, u])) : undefined;
+      const plan = await planUpdate({ image: task.image, units: task.units, resume }, known, this.deps);
       const planned = plan.units
         .map((u) => `${u.unit}: ${u.action}${u.reason ? ` (${u.reason})` : ''}`)
         .join('; ');

@@ -56,7 +56,12 @@ export function taskRoutes(deps: Deps, adminGuard: (request: FastifyRequest) => 
 
     app.post('/api/tasks', async (request, reply): Promise<TriggerReply> => {
       const body = parseBody(TriggerBody, request.body ?? {}, 'BAD_REQUEST');
-      const known = await deps.units.discover();
+      // With Podman unreachable, the last discovery still decides what may be named; the task then fails
+      // with Podman's error instead of the request.
+      const known = await deps.units.discover().catch((err: unknown) => {
+        request.log.warn({ err }, 'discovery failed; using the last known units');
+        return deps.stores.units.present();
+      });
       const req = {
         units: body.units,
         all: body.all,
