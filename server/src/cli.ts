@@ -8,6 +8,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { doctorCommand } from './cli/commands/doctor.js';
 import { eventsCommand } from './cli/commands/events.js';
 import { pruneCommand } from './cli/commands/prune.js';
+import { taskShowCommand, tasksCommand } from './cli/commands/tasks.js';
+import { triggerCommand, type TriggerOptions } from './cli/commands/trigger.js';
+import { unitsCommand } from './cli/commands/units.js';
+import { toServiceUnit } from './domain/units/unit-name.js';
 import { loadConfig, type Config } from './config.js';
 import { OUTCOMES } from './domain/events/event.js';
 import { AppError, ConfigError, EXIT_CONFIG, errorMessage } from './errors.js';
@@ -107,6 +111,42 @@ program
   .action(
     run((opts: { olderThan: string; dryRun?: boolean; json?: boolean }) => pruneCommand(config(), opts)),
   );
+
+program
+  .command('units')
+  .description('discovered units: image, running digest, registry digest, update available')
+  .option('--json', 'machine-readable output')
+  .action(run((opts: { json?: boolean }) => unitsCommand(config(), opts)));
+
+const triggerOptions = (cmd: Command): Command =>
+  cmd
+    .option('--dry-run', 'only show the plan (which units, current vs target digest)')
+    .option('--caller <name>', 'who asks (recorded on the task)')
+    .option('--reason <text>', 'why (recorded on the task)')
+    .option('--no-wait', 'queue the task and return (with a running server)')
+    .option('--json', 'machine-readable output');
+
+triggerOptions(program.command('trigger <unit...>').description('update the named units now (pull, restart, health gate, verify)')).action(
+  run((units: string[], opts: TriggerOptions) => triggerCommand(config(), units.map((u) => toServiceUnit(u) ?? u), opts)),
+);
+
+triggerOptions(program.command('trigger-all').description('update every unit podup manages that follows a tag')).action(
+  run((opts: TriggerOptions) => triggerCommand(config(), [], { ...opts, all: true })),
+);
+
+const tasks = program
+  .command('tasks')
+  .description('recent tasks (newest first)')
+  .option('--status <status>', 'queued, running, succeeded, failed, rolled-back, cancelled, interrupted, skipped')
+  .option('-n, --limit <n>', 'how many', '20')
+  .option('--json', 'machine-readable output')
+  .action(run((opts: { status?: string; limit?: string; json?: boolean }) => tasksCommand(config(), opts)));
+
+tasks
+  .command('show <id>')
+  .description('one task with its units and log')
+  .option('--json', 'machine-readable output')
+  .action(run((id: string, opts: { json?: boolean }) => taskShowCommand(config(), id, opts)));
 
 program
   .command('version')

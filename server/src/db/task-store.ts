@@ -132,6 +132,18 @@ export class TaskStore {
     return row && taskFromDb(row);
   }
 
+  /** Claims one named queued task (podup trigger in-process runs exactly the task it created). */
+  claim(id: string, owner: string, now: number, leaseUntil: number): TaskRecord | undefined {
+    const row = this.db
+      .prepare(
+        `UPDATE tasks SET status = 'running', lease_owner = ?, lease_expires = ?, started_at = ?, updated_at = ?,
+           attempts = attempts + 1
+         WHERE id = ? AND status = 'queued' RETURNING *`,
+      )
+      .get(owner, leaseUntil, now, now, id) as TaskDbRow | undefined;
+    return row && taskFromDb(row);
+  }
+
   /** Extends the lease of a running task; false when the task is no longer ours. */
   renew(id: string, owner: string, leaseUntil: number, now: number): boolean {
     return (

@@ -6,7 +6,8 @@
  */
 import { errorMessage } from '../../errors.js';
 import type { Clock, ContainerRuntime, UnitManager } from '../ports.js';
-import type { Plan, UnitPlan } from './plan.js';
+import { imageDigests } from '../images/image-digests.js';
+import { repositoryOf, type Plan, type UnitPlan } from './plan.js';
 import type { TaskStatus } from './task.js';
 
 export type Step =
@@ -117,15 +118,9 @@ export class UpdateEngine {
     }
   }
 
-  private async digestsOf(imageId: string): Promise<string[]> {
+  private async digestsOf(imageId: string, imageKey?: string | null): Promise<string[]> {
     const info = await this.deps.runtime.inspectImage(imageId);
-    if (!info) return [];
-    return [
-      ...new Set([
-        ...(info.digest ? [info.digest] : []),
-        ...info.repoDigests.map((d) => d.slice(d.indexOf('@') + 1)),
-      ]),
-    ];
+    return info ? imageDigests(info, imageKey ? repositoryOf(imageKey) : null) : [];
   }
 
   /** The unit's running container (by the PODMAN_SYSTEMD_UNIT label). */
@@ -285,10 +280,9 @@ export class UpdateEngine {
         imageIdBefore: u.imageId,
         reason: u.reason,
       });
-      if (u.action !== 'update')
-        journal.log(u.action === 'error' ? 'error' : 'info', 'plan', `${u.unit}: ${u.reason ?? ''}`, {
-          unit: u.unit,
-        });
+      // The runner logs the whole plan; only what needs attention is repeated per unit.
+      if (u.action === 'error') journal.log('error', 'plan', u.reason ?? 'cannot plan this unit', { unit: u.unit });
+      if (u.action === 'verify') journal.log('info', 'plan', u.reason ?? 'checking', { unit: u.unit });
     }
     const failedToPlan = plan.units.filter((u) => u.action === 'error');
     const todo = plan.units.filter(moving);
@@ -330,7 +324,7 @@ export class UpdateEngine {
         continue;
       }
       const pulledId = pulled.get(u.image as string) as string;
-      const pulledDigests = await this.digestsOf(pulledId).catch((): string[] => []);
+      const pulledDigests = await this.digestsOf(pulledId, u.image).catch((): string[] => []);
       if (u.targetDigest && pulledDigests.length > 0 && !pulledDigests.includes(u.targetDigest)) {
         journal.log(
           'warn',

@@ -4,6 +4,7 @@
  * Used by: the task runner, POST /api/tasks {dryRun}, podup trigger --dry-run
  */
 import { AppError, errorMessage } from '../../errors.js';
+import { imageDigests } from '../images/image-digests.js';
 import { parseImageRef, taggedRef } from '../images/image-ref.js';
 import type { ContainerRuntime, DigestResolver } from '../ports.js';
 import type { KnownUnit } from '../units/known-unit.js';
@@ -91,13 +92,14 @@ function skip(u: KnownUnit, reason: string, image: string | null = u.imageKey): 
   };
 }
 
-async function digestsOf(runtime: ContainerRuntime, imageId: string | null): Promise<string[]> {
+async function digestsOf(runtime: ContainerRuntime, imageId: string | null, imageKey: string): Promise<string[]> {
   if (!imageId) return [];
   const info = await runtime.inspectImage(imageId);
-  if (!info) return [];
-  const digests = info.repoDigests.map((d) => d.slice(d.indexOf('@') + 1));
-  return [...new Set([...(info.digest ? [info.digest] : []), ...digests])];
+  return info ? imageDigests(info, repositoryOf(imageKey)) : [];
 }
+
+/** registry/repository of a registry/repository:tag key. */
+export const repositoryOf = (imageKey: string): string => imageKey.replace(/:[^/:]*$/, '');
 
 export async function planUpdate(
   request: PlanRequest,
@@ -132,7 +134,7 @@ export async function planUpdate(
       }
       images.set(u.imageKey, target);
     }
-    const current = await digestsOf(deps.runtime, u.imageId);
+    const current = await digestsOf(deps.runtime, u.imageId, u.imageKey);
     const base = {
       unit: u.unit,
       image: u.imageKey,

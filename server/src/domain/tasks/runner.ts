@@ -24,6 +24,7 @@ export interface LeaseHolderInfo {
 export interface RunnerStores {
   tasks: {
     claimNext(owner: string, now: number, leaseUntil: number): TaskRecord | undefined;
+    claim(id: string, owner: string, now: number, leaseUntil: number): TaskRecord | undefined;
     renew(id: string, owner: string, leaseUntil: number, now: number): boolean;
     finish(id: string, status: TaskStatus, summary: string, now: number): void;
     running(): Array<{ task: TaskRecord; leaseOwner: string | null; leaseExpires: number | null }>;
@@ -185,6 +186,15 @@ export class TaskRunner {
       if (now >= deadline) throw new Error(`${who} for longer than ${settings.lockWaitMs} ms`);
       await this.deps.sleep(Math.min(1000, settings.leaseMs / 3));
     }
+  }
+
+  /** Claims and runs one named queued task (the CLI's in-process trigger). */
+  async runNow(taskId: string): Promise<boolean> {
+    const now = this.deps.clock.now();
+    const task = this.deps.stores.tasks.claim(taskId, this.deps.owner, now, now + this.deps.settings.leaseMs);
+    if (!task) return false;
+    await this.run(task);
+    return true;
   }
 
   /** Runs one claimed task to its end; never throws. */

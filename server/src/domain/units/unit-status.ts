@@ -5,6 +5,8 @@
  */
 import { errorMessage } from '../../errors.js';
 import type { ContainerRuntime, DigestResolver } from '../ports.js';
+import { imageDigests } from '../images/image-digests.js';
+import { repositoryOf } from '../tasks/plan.js';
 import type { KnownUnit } from './known-unit.js';
 
 export interface UnitStatus extends KnownUnit {
@@ -35,12 +37,11 @@ export async function unitStatuses(
         return { ...u, registryDigest: null, updateAvailable: u.pinned ? false : null, registryError: null };
       const remote = await lookup(u.imageKey);
       const info = u.imageId ? await deps.runtime.inspectImage(u.imageId).catch(() => undefined) : undefined;
-      const running = new Set([
-        ...(info?.digest ? [info.digest] : []),
-        ...(info?.repoDigests ?? []).map((d) => d.slice(d.indexOf('@') + 1)),
-      ]);
+      const digests = info ? imageDigests(info, repositoryOf(u.imageKey)) : [];
+      const running = new Set(digests);
       return {
         ...u,
+        runningDigest: digests[0] ?? u.runningDigest,
         registryDigest: remote.digest,
         registryError: remote.error,
         updateAvailable: remote.digest === null || running.size === 0 ? null : !running.has(remote.digest),
