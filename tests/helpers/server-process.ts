@@ -64,10 +64,11 @@ export function spawnPodup(args: string[], env: Record<string, string | undefine
   return { proc, stdout: () => out, stderr: () => err, exited };
 }
 
+/** Starts `podup serve` on env.PODUP_HTTP_ADDR, or on a free port when the test does not choose one. */
 export async function startServer(env: Record<string, string | undefined>): Promise<ServerProc> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const p = spawnPodup(['serve'], { PODUP_HTTP_ADDR: `127.0.0.1:${port}`, ...env });
+  const addr = env.PODUP_HTTP_ADDR ?? `127.0.0.1:${await freePort()}`;
+  const url = `http://${addr}`;
+  const p = spawnPodup(['serve'], { ...env, PODUP_HTTP_ADDR: addr });
   await Promise.race([
     waitForHttp(`${url}/healthz`),
     p.exited.then((code) => {

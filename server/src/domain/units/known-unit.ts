@@ -40,7 +40,8 @@ const SOURCE_ORDER: UnitSource[] = ['podman', 'quadlet', 'config'];
 function normalise(image: string): { image: string; key: string | null; pinned: boolean; problem?: string } {
   try {
     const ref = parseImageRef(image);
-    const short = !image.includes('/') || !/[.:]|^localhost\//.test(image.split('/')[0] ?? '');
+    const host = image.split('/')[0] ?? '';
+    const short = !image.includes('/') || !(/[.:]/.test(host) || host === 'localhost');
     const problem = short
       ? `short image name "${image}": podup assumes ${ref.registry}; write the full name`
       : undefined;
