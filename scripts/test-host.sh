@@ -74,6 +74,8 @@ export PODUP_SYSTEMD_SCOPE=user
 export XDG_RUNTIME_DIR=$TH/xdg
 export DBUS_SESSION_BUS_ADDRESS=unix:path=$TH/xdg/bus
 export PODUP_TEST_UNIT_DIR=$TH/home/.config/systemd/user
+# the user manager's HOME: systemctl --user enable/disable write links under it
+export PODUP_TEST_HOME=$TH/home
 export PODUP_TEST_QUADLET_DIR=$TH/home/.config/containers/systemd
 EOF
 }

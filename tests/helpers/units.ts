@@ -17,8 +17,13 @@ export function sh(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { env: env(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** systemctl --user of the test host's manager, with its HOME (enable/disable write links there, not in ours). */
 export function systemctl(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync('systemctl', ['--user', ...args], { env: env(), encoding: 'utf8' });
+  const home = hostEnv().PODUP_TEST_HOME ?? '';
+  const r = spawnSync('systemctl', ['--user', ...args], {
+    env: { ...env(), HOME: home, XDG_CONFIG_HOME: join(home, '.config') },
+    encoding: 'utf8',
+  });
   return { status: r.status ?? -1, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
 }
 

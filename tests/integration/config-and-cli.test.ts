@@ -11,6 +11,7 @@ import { hostEnv } from '../helpers/app.js';
 import { ADMIN_TOKEN, SECRET, githubHeaders, packagePublished, rawFixture } from '../helpers/github.js';
 import { repoRoot } from '../helpers/paths.js';
 import { runPodup, startServer } from '../helpers/server-process.js';
+import { systemctl } from '../helpers/units.js';
 
 let dir: string;
 beforeEach(() => {
@@ -135,8 +136,24 @@ describe('podup doctor', () => {
     expect(r.stdout).toMatch(/ok +systemd \(user\) +systemd \d+/);
     expect(r.stdout).toMatch(/ok +podman API +.*libpod API 4\./);
     expect(r.stdout).toMatch(/ok +registry http:\/\/127\.0\.0\.1:\d+ +.*answered 200/);
-    expect(r.stdout).toMatch(/ok +database +.*schema 1/);
+    expect(r.stdout).toMatch(/ok +database +.*schema 2/);
     expect(r.stdout).not.toContain('FAIL');
+  });
+
+  it('warns when podman-auto-update.timer is enabled too (two update paths racing)', async () => {
+    expect(systemctl('enable', 'podman-auto-update.timer').status).toBe(0);
+    try {
+      const r = await runPodup(['doctor', '--json'], env());
+      const line = (JSON.parse(r.stdout) as { checks: Array<{ check: string; level: string; fix?: string }> }).checks.find(
+        (c) => c.check === 'podman-auto-update.timer',
+      );
+      expect(line).toMatchObject({ level: 'warn' });
+      expect(line?.fix).toMatch(/systemctl --user disable --now podman-auto-update\.timer/);
+    } finally {
+      systemctl('disable', 'podman-auto-update.timer');
+    }
+    const after = JSON.parse((await runPodup(['doctor', '--json'], env())).stdout) as { checks: Array<{ check: string; level: string }> };
+    expect(after.checks.find((c) => c.check === 'podman-auto-update.timer')?.level).toBe('ok');
   });
 
   it('marks each broken part FAIL with its fix and exits 1', async () => {

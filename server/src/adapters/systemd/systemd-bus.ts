@@ -212,6 +212,20 @@ export class SystemdBus implements UnitManager {
     });
   }
 
+  /** UnitFileState (enabled, disabled, static, ...) and ActiveState of any unit, loaded or not. */
+  async unitFile(unit: string): Promise<{ unitFileState: string; activeState: string }> {
+    return this.call(`unit file of ${unit}`, async (c) => {
+      const path = (await c.manager.LoadUnit?.(unit)) as string;
+      const props = (await c.bus.getProxyObject(SYSTEMD, path)).getInterface('org.freedesktop.DBus.Properties');
+      const get = props.Get as (iface: string, name: string) => Promise<Variant<string>>;
+      const unitIface = 'org.freedesktop.systemd1.Unit';
+      return {
+        unitFileState: (await get(unitIface, 'UnitFileState')).value,
+        activeState: (await get(unitIface, 'ActiveState')).value,
+      };
+    });
+  }
+
   /** journalctl for the unit, in the manager's scope. */
   journal(unit: string, lines: number): Promise<string[]> {
     const args = [

@@ -31,6 +31,26 @@ async function probe(check: string, run: () => Promise<string> | string): Promis
   }
 }
 
+/** podman-auto-update.timer enabled next to podup means two update paths racing on the same units. */
+async function autoUpdateTimer(systemd: SystemdBus, config: Config): Promise<DoctorLine> {
+  const check = 'podman-auto-update.timer';
+  try {
+    const t = await systemd.unitFile(check);
+    if (t.unitFileState === 'enabled' || t.activeState === 'active') {
+      const user = config.systemdScope === 'user' ? ' --user' : '';
+      return {
+        check,
+        level: 'warn',
+        detail: `${t.unitFileState}, ${t.activeState}: it updates the same units on its own schedule, racing podup`,
+        fix: `systemctl${user} disable --now podman-auto-update.timer (podup's scheduler covers images without webhooks)`,
+      };
+    }
+    return { check, level: 'ok', detail: `${t.unitFileState || 'not installed'}, ${t.activeState}` };
+  } catch (e) {
+    return { check, level: 'warn', detail: `could not read its state: ${errorMessage(e)}` };
+  }
+}
+
 export async function doctorLines(config: Config): Promise<DoctorLine[]> {
   const lines: DoctorLine[] = [
     {
@@ -96,6 +116,7 @@ export async function doctorLines(config: Config): Promise<DoctorLine[]> {
     lines.push(
       ...(await Promise.all([
         probe(`systemd (${config.systemdScope})`, () => systemd.ping(TIMEOUT_MS)),
+        autoUpdateTimer(systemd, config),
         probe('podman API', async () => `${config.podmanSocket}: ${await podman.ping(TIMEOUT_MS)}`),
         ...config.registryCheck.map((r) => probe(`registry ${r}`, () => pingRegistry(r, TIMEOUT_MS))),
       ])),
