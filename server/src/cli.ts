@@ -126,18 +126,31 @@ const triggerOptions = (cmd: Command): Command =>
     .option('--no-wait', 'queue the task and return (with a running server)')
     .option('--json', 'machine-readable output');
 
-triggerOptions(program.command('trigger <unit...>').description('update the named units now (pull, restart, health gate, verify)')).action(
-  run((units: string[], opts: TriggerOptions) => triggerCommand(config(), units.map((u) => toServiceUnit(u) ?? u), opts)),
+triggerOptions(
+  program
+    .command('trigger <unit...>')
+    .description('update the named units now (pull, restart, health gate, verify)'),
+).action(
+  run((units: string[], opts: TriggerOptions) =>
+    triggerCommand(
+      config(),
+      units.map((u) => toServiceUnit(u) ?? u),
+      opts,
+    ),
+  ),
 );
 
-triggerOptions(program.command('trigger-all').description('update every unit podup manages that follows a tag')).action(
-  run((opts: TriggerOptions) => triggerCommand(config(), [], { ...opts, all: true })),
-);
+triggerOptions(
+  program.command('trigger-all').description('update every unit podup manages that follows a tag'),
+).action(run((opts: TriggerOptions) => triggerCommand(config(), [], { ...opts, all: true })));
 
 const tasks = program
   .command('tasks')
   .description('recent tasks (newest first)')
-  .option('--status <status>', 'queued, running, succeeded, failed, rolled-back, cancelled, interrupted, skipped')
+  .option(
+    '--status <status>',
+    'queued, running, succeeded, failed, rolled-back, cancelled, interrupted, skipped',
+  )
   .option('-n, --limit <n>', 'how many', '20')
   .option('--json', 'machine-readable output')
   .action(run((opts: { status?: string; limit?: string; json?: boolean }) => tasksCommand(config(), opts)));

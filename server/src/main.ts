@@ -155,5 +155,10 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
     'podup serving',
   );
   rt.runner.start();
+  // Connect to D-Bus and Podman once the first requests are served, so the first task does not pay for it.
+  setTimeout(() => {
+    void rt.systemd.ping(5000).catch(() => undefined);
+    void rt.podman.ping(5000).catch(() => undefined);
+  }, 1000).unref();
   return app;
 }

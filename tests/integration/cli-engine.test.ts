@@ -12,7 +12,14 @@ import type { ApiPlan, ApiUnit } from '../../server/src/http/contract.js';
 import { hostEnv } from '../helpers/app.js';
 import { ADMIN_TOKEN } from '../helpers/github.js';
 import { freePort, runPodup, startServer } from '../helpers/server-process.js';
-import { containerOf, pushImage, removeUnits, startUnits, unitProperty, writeUnit } from '../helpers/units.js';
+import {
+  containerOf,
+  pushImage,
+  removeUnits,
+  startUnits,
+  unitProperty,
+  writeUnit,
+} from '../helpers/units.js';
 
 const run = randomBytes(3).toString('hex');
 const repo = `acme-corp/cli-${run}`;
@@ -35,7 +42,10 @@ beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'podup-cli-engine-'));
   quadlets = join(stateDir, 'quadlets');
   mkdirSync(join(quadlets, 'nested'), { recursive: true });
-  writeFileSync(join(quadlets, `idle-${run}.container`), `[Unit]\nDescription=not running\n\n[Container]\nImage=ghcr.io/${repo}:stable\nAutoUpdate=registry\n`);
+  writeFileSync(
+    join(quadlets, `idle-${run}.container`),
+    `[Unit]\nDescription=not running\n\n[Container]\nImage=ghcr.io/${repo}:stable\nAutoUpdate=registry\n`,
+  );
   writeFileSync(
     join(quadlets, 'nested', `pinned-${run}.container`),
     `[Container]\nImage=ghcr.io/${repo}@sha256:${'a'.repeat(64)}\n`,
@@ -56,13 +66,29 @@ describe('podup units', () => {
     expect(r.code, r.stderr).toBe(0);
     const units = (JSON.parse(r.stdout) as { units: ApiUnit[] }).units;
     const running = units.find((u) => u.unit === unit);
-    expect(running).toMatchObject({ sources: ['podman'], imageKey: `ghcr.io/${repo}:stable`, containerState: 'running', updateAvailable: false });
-    expect(units.find((u) => u.unit === `idle-${run}.service`)).toMatchObject({ sources: ['quadlet'], policy: 'registry', containerState: null });
-    expect(units.find((u) => u.unit === `pinned-${run}.service`)).toMatchObject({ pinned: true, imageKey: null });
+    expect(running).toMatchObject({
+      sources: ['podman'],
+      imageKey: `ghcr.io/${repo}:stable`,
+      containerState: 'running',
+      updateAvailable: false,
+    });
+    expect(units.find((u) => u.unit === `idle-${run}.service`)).toMatchObject({
+      sources: ['quadlet'],
+      policy: 'registry',
+      containerState: null,
+    });
+    expect(units.find((u) => u.unit === `pinned-${run}.service`)).toMatchObject({
+      pinned: true,
+      imageKey: null,
+    });
 
     pushImage(repo, 'stable', 'cli-2');
     const table = await runPodup(['units'], env());
-    expect(table.stdout).toMatch(new RegExp(`${unit}\\s+ghcr\\.io/${repo}:stable\\s+podman\\s+running\\s+\\w{12}\\s+\\w{12}\\s+available`));
+    expect(table.stdout).toMatch(
+      new RegExp(
+        `${unit}\\s+ghcr\\.io/${repo}:stable\\s+podman\\s+running\\s+\\w{12}\\s+\\w{12}\\s+available`,
+      ),
+    );
   });
 });
 
@@ -80,7 +106,8 @@ describe('podup trigger without a server', () => {
     const r = await runPodup(['trigger', unit.replace(/\.service$/, ''), '--reason', 'cli test'], env());
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/in-process: no server answers/);
-    for (const step of ['plan', 'pull', 'restart', 'health', 'verify']) expect(r.stdout).toMatch(new RegExp(`\\s${step}\\s`));
+    for (const step of ['plan', 'pull', 'restart', 'health', 'verify'])
+      expect(r.stdout).toMatch(new RegExp(`\\s${step}\\s`));
     expect(r.stdout).toMatch(/task tsk_\w+ succeeded: 1 succeeded/);
     expect(containerOf(unit)?.version).toBe('cli-2');
   });
@@ -114,7 +141,9 @@ describe('podup trigger with a server running', () => {
       expect(noToken.stderr).toMatch(/needs its admin token/);
 
       const list = await runPodup(['tasks', '--json'], env());
-      const tasks = (JSON.parse(list.stdout) as { tasks: Array<{ id: string; caller: string; status: string }> }).tasks;
+      const tasks = (
+        JSON.parse(list.stdout) as { tasks: Array<{ id: string; caller: string; status: string }> }
+      ).tasks;
       const mine = tasks.find((t) => t.caller === 'ci-bot');
       expect(mine?.status).toBe('succeeded');
       const show = await runPodup(['tasks', 'show', mine?.id ?? ''], env());

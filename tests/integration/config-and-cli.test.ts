@@ -144,15 +144,17 @@ describe('podup doctor', () => {
     expect(systemctl('enable', 'podman-auto-update.timer').status).toBe(0);
     try {
       const r = await runPodup(['doctor', '--json'], env());
-      const line = (JSON.parse(r.stdout) as { checks: Array<{ check: string; level: string; fix?: string }> }).checks.find(
-        (c) => c.check === 'podman-auto-update.timer',
-      );
+      const line = (
+        JSON.parse(r.stdout) as { checks: Array<{ check: string; level: string; fix?: string }> }
+      ).checks.find((c) => c.check === 'podman-auto-update.timer');
       expect(line).toMatchObject({ level: 'warn' });
       expect(line?.fix).toMatch(/systemctl --user disable --now podman-auto-update\.timer/);
     } finally {
       systemctl('disable', 'podman-auto-update.timer');
     }
-    const after = JSON.parse((await runPodup(['doctor', '--json'], env())).stdout) as { checks: Array<{ check: string; level: string }> };
+    const after = JSON.parse((await runPodup(['doctor', '--json'], env())).stdout) as {
+      checks: Array<{ check: string; level: string }>;
+    };
     expect(after.checks.find((c) => c.check === 'podman-auto-update.timer')?.level).toBe('ok');
   });
 

@@ -1,7 +1,8 @@
 /** Short, stable renderings for the CLI tables. */
 import type { ApiTaskLog } from '../http/contract.js';
 
-export const shortDigest = (d: string | null | undefined): string => (d ? d.replace(/^sha256:/, '').slice(0, 12) : '-');
+export const shortDigest = (d: string | null | undefined): string =>
+  d ? d.replace(/^sha256:/, '').slice(0, 12) : '-';
 
 export const shortTime = (iso: string | null | undefined): string =>
   iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-';

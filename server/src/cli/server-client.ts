@@ -11,7 +11,12 @@ export interface ServerClient {
 }
 
 const baseUrl = (config: Config): string => {
-  const host = config.httpAddr.host === '0.0.0.0' ? '127.0.0.1' : config.httpAddr.host === '::' ? '[::1]' : config.httpAddr.host;
+  const host =
+    config.httpAddr.host === '0.0.0.0'
+      ? '127.0.0.1'
+      : config.httpAddr.host === '::'
+        ? '[::1]'
+        : config.httpAddr.host;
   return `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${config.httpAddr.port}`;
 };
 
@@ -26,11 +31,17 @@ export async function connectToServer(config: Config): Promise<ServerClient | un
     return undefined;
   }
   if (!config.adminToken && !config.devOpenAdmin) {
-    throw new AppError('ADMIN_AUTH_NOT_CONFIGURED', `podup is serving on ${base}; the CLI needs its admin token to change things`, {
-      hint: 'set PODUP_ADMIN_TOKEN (or PODUP_ADMIN_TOKEN_FILE) to the token the server uses',
-    });
+    throw new AppError(
+      'ADMIN_AUTH_NOT_CONFIGURED',
+      `podup is serving on ${base}; the CLI needs its admin token to change things`,
+      {
+        hint: 'set PODUP_ADMIN_TOKEN (or PODUP_ADMIN_TOKEN_FILE) to the token the server uses',
+      },
+    );
   }
-  const headers: Record<string, string> = config.adminToken ? { authorization: `Bearer ${config.adminToken}` } : {};
+  const headers: Record<string, string> = config.adminToken
+    ? { authorization: `Bearer ${config.adminToken}` }
+    : {};
   const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${base}${path}`, {
       method,
@@ -41,9 +52,13 @@ export async function connectToServer(config: Config): Promise<ServerClient | un
     const json = (await res.json()) as T & { error?: { code: string; message: string; hint?: string } };
     if (!res.ok) {
       const e = json.error;
-      throw new AppError('BAD_REQUEST', `server answered ${res.status}: ${e?.code ?? ''} ${e?.message ?? ''}`.trim(), {
-        ...(e?.hint ? { hint: e.hint } : {}),
-      });
+      throw new AppError(
+        'BAD_REQUEST',
+        `server answered ${res.status}: ${e?.code ?? ''} ${e?.message ?? ''}`.trim(),
+        {
+          ...(e?.hint ? { hint: e.hint } : {}),
+        },
+      );
     }
     return json;
   };

@@ -3,6 +3,8 @@ export async function* readNdjson(
   body: AsyncIterable<Buffer | string>,
 ): AsyncGenerator<Record<string, unknown>> {
   let buf = '';
+  // One decoder for the whole stream: a multi-byte character may be split across chunks.
+  const decoder = new TextDecoder();
   const parse = (line: string): Record<string, unknown> | undefined => {
     const t = line.trim();
     if (!t) return undefined;
@@ -14,7 +16,7 @@ export async function* readNdjson(
     }
   };
   for await (const chunk of body) {
-    buf += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    buf += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
     let nl: number;
     while ((nl = buf.indexOf('\n')) >= 0) {
       const msg = parse(buf.slice(0, nl));
@@ -22,6 +24,6 @@ export async function* readNdjson(
       if (msg) yield msg;
     }
   }
-  const last = parse(buf);
+  const last = parse(buf + decoder.decode());
   if (last) yield last;
 }

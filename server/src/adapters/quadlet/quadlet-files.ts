@@ -2,7 +2,7 @@
  * Quadlet `.container` files from the directories Podman's generator reads for the scope.
  * @see https://docs.podman.io/en/latest/markdown/podman-systemd.unit.5.html (search paths)
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainersPaths, SystemdScope } from '../../config.js';
 
@@ -40,8 +40,11 @@ export async function readQuadletFiles(dirs: readonly string[]): Promise<Quadlet
     }
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, e.name);
-      if (e.isDirectory() && depth === 0) await scan(path, 1);
-      else if (e.isFile() && e.name.endsWith('.container') && !seen.has(e.name)) {
+      // Links are followed, as the generator does (e.g. a .container linked from a git checkout).
+      const kind = e.isSymbolicLink() ? await stat(path).catch(() => undefined) : e;
+      if (!kind) continue;
+      if (kind.isDirectory() && depth === 0) await scan(path, 1);
+      else if (kind.isFile() && e.name.endsWith('.container') && !seen.has(e.name)) {
         // The first directory in search order wins for a name, as for the generator.
         seen.add(e.name);
         files.push({ path, fileName: e.name, text: await readFile(path, 'utf8') });

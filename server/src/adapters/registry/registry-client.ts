@@ -182,6 +182,8 @@ export class RegistryClient implements DigestResolver {
     // Some registries omit the header on HEAD: the digest is the hash of the manifest bytes.
     const get = await this.fetch(url, { method: 'GET', headers, insecure: ep.insecure, signal });
     const bytes = Buffer.from(await get.body.arrayBuffer());
+    if (get.statusCode !== 200)
+      throw new AppError('REGISTRY_ERROR', `${ep.host} answered ${get.statusCode} to GET of the manifest`);
     return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
   }
 

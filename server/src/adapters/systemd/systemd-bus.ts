@@ -216,7 +216,9 @@ export class SystemdBus implements UnitManager {
   async unitFile(unit: string): Promise<{ unitFileState: string; activeState: string }> {
     return this.call(`unit file of ${unit}`, async (c) => {
       const path = (await c.manager.LoadUnit?.(unit)) as string;
-      const props = (await c.bus.getProxyObject(SYSTEMD, path)).getInterface('org.freedesktop.DBus.Properties');
+      const props = (await c.bus.getProxyObject(SYSTEMD, path)).getInterface(
+        'org.freedesktop.DBus.Properties',
+      );
       const get = props.Get as (iface: string, name: string) => Promise<Variant<string>>;
       const unitIface = 'org.freedesktop.systemd1.Unit';
       return {

@@ -18,13 +18,19 @@ function readStores<T>(config: Config, fn: (stores: ReturnType<typeof createStor
   }
 }
 
-export function tasksCommand(config: Config, opts: { status?: string; limit?: string; json?: boolean }): number {
+export function tasksCommand(
+  config: Config,
+  opts: { status?: string; limit?: string; json?: boolean },
+): number {
   if (opts.status && !TASK_STATUSES.includes(opts.status as TaskStatus)) {
     throw new AppError('BAD_REQUEST', `--status must be one of ${TASK_STATUSES.join(', ')}`);
   }
   const limit = Number(opts.limit ?? 20);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new AppError('BAD_REQUEST', '--limit must be 1-1000');
-  const tasks = readStores(config, (s) => s.tasks.list({ status: opts.status as TaskStatus | undefined, limit })).map(toApiTask);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new AppError('BAD_REQUEST', '--limit must be 1-1000');
+  const tasks = readStores(config, (s) =>
+    s.tasks.list({ status: opts.status as TaskStatus | undefined, limit }),
+  ).map(toApiTask);
   if (opts.json) {
     printJson({ tasks });
     return 0;
@@ -45,13 +51,23 @@ export function tasksCommand(config: Config, opts: { status?: string; limit?: st
 
 export function printTaskDetail(t: ApiTaskDetail): void {
   process.stdout.write(`task ${t.id}  ${t.status}${t.summary ? `: ${t.summary}` : ''}\n`);
-  process.stdout.write(`  ${t.kind} by ${t.trigger}${t.caller ? ` (${t.caller})` : ''}${t.reason ? `: ${t.reason}` : ''}\n`);
-  process.stdout.write(`  created ${shortTime(t.createdAt)}, started ${shortTime(t.startedAt)}, finished ${shortTime(t.finishedAt)}, attempts ${t.attempts}\n`);
+  process.stdout.write(
+    `  ${t.kind} by ${t.trigger}${t.caller ? ` (${t.caller})` : ''}${t.reason ? `: ${t.reason}` : ''}\n`,
+  );
+  process.stdout.write(
+    `  created ${shortTime(t.createdAt)}, started ${shortTime(t.startedAt)}, finished ${shortTime(t.finishedAt)}, attempts ${t.attempts}\n`,
+  );
   if (t.unitResults.length) {
     process.stdout.write('\n');
     printTable(
       ['UNIT', 'RESULT', 'BEFORE', 'AFTER', 'REASON'],
-      t.unitResults.map((u) => [u.unit, u.status, shortDigest(u.digestBefore), shortDigest(u.digestAfter), truncate(u.reason ?? '', 70)]),
+      t.unitResults.map((u) => [
+        u.unit,
+        u.status,
+        shortDigest(u.digestBefore),
+        shortDigest(u.digestAfter),
+        truncate(u.reason ?? '', 70),
+      ]),
     );
   }
   if (t.log.length) {

@@ -29,12 +29,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function printPlan(plan: ApiPlan): void {
   printTable(
     ['UNIT', 'ACTION', 'CURRENT', 'TARGET', 'REASON'],
-    plan.units.map((u) => [u.unit, u.action, shortDigest(u.currentDigests[0]), shortDigest(u.targetDigest), truncate(u.reason ?? '', 70)]),
+    plan.units.map((u) => [
+      u.unit,
+      u.action,
+      shortDigest(u.currentDigests[0]),
+      shortDigest(u.targetDigest),
+      truncate(u.reason ?? '', 70),
+    ]),
   );
 }
 
 /** Polls a task until it ends, printing log lines as they come. */
-async function follow(read: (afterId: number) => Promise<ApiTaskDetail>, quiet: boolean): Promise<ApiTaskDetail> {
+async function follow(
+  read: (afterId: number) => Promise<ApiTaskDetail>,
+  quiet: boolean,
+): Promise<ApiTaskDetail> {
   let after = 0;
   for (;;) {
     const t = await read(after);
@@ -56,7 +65,12 @@ function finish(t: ApiTaskDetail, opts: TriggerOptions, printedLog: boolean): nu
 }
 
 export async function triggerCommand(config: Config, units: string[], opts: TriggerOptions): Promise<number> {
-  const request = { units, all: opts.all, caller: opts.caller ?? `cli:${process.env.USER ?? 'unknown'}`, reason: opts.reason };
+  const request = {
+    units,
+    all: opts.all,
+    caller: opts.caller ?? `cli:${process.env.USER ?? 'unknown'}`,
+    reason: opts.reason,
+  };
   const wait = opts.wait !== false;
   const server = await connectToServer(config);
 
@@ -67,9 +81,15 @@ export async function triggerCommand(config: Config, units: string[], opts: Trig
       else printPlan(reply.plan);
       return 0;
     }
-    if (!opts.json) process.stdout.write(`queued task ${reply.taskId} for ${reply.units.join(', ')} (via the running server)\n`);
+    if (!opts.json)
+      process.stdout.write(
+        `queued task ${reply.taskId} for ${reply.units.join(', ')} (via the running server)\n`,
+      );
     if (!wait) return 0;
-    const t = await follow((after) => server.get<ApiTaskDetail>(`/api/tasks/${reply.taskId}?after=${after}`), opts.json ?? false);
+    const t = await follow(
+      (after) => server.get<ApiTaskDetail>(`/api/tasks/${reply.taskId}?after=${after}`),
+      opts.json ?? false,
+    );
     return finish(t, opts, !opts.json);
   }
 
@@ -77,14 +97,22 @@ export async function triggerCommand(config: Config, units: string[], opts: Trig
     const known = await rt.discover();
     const names = triggerUnits({ ...request, trigger: 'cli' }, known);
     if (opts.dryRun) {
-      const plan = toApiPlan(await planUpdate({ units: names }, known, { registry: rt.registry, runtime: rt.podman }));
+      const plan = toApiPlan(
+        await planUpdate({ units: names }, known, { registry: rt.registry, runtime: rt.podman }),
+      );
       if (opts.json) printJson(plan);
       else printPlan(plan);
       return 0;
     }
-    const task = newTriggerTask({ ...request, trigger: 'cli' }, names, { clock: rt.clock, ids: { taskId: () => formatTaskId(randomBytes(16)) } });
+    const task = newTriggerTask({ ...request, trigger: 'cli' }, names, {
+      clock: rt.clock,
+      ids: { taskId: () => formatTaskId(randomBytes(16)) },
+    });
     rt.stores.tasks.create(task);
-    if (!opts.json) process.stdout.write(`task ${task.id} for ${names.join(', ')} (in-process: no server answers on ${config.httpAddr.host}:${config.httpAddr.port})\n`);
+    if (!opts.json)
+      process.stdout.write(
+        `task ${task.id} for ${names.join(', ')} (in-process: no server answers on ${config.httpAddr.host}:${config.httpAddr.port})\n`,
+      );
     const running = rt.runner.runNow(task.id);
     const read = async (after: number): Promise<ApiTaskDetail> => {
       const t = rt.stores.tasks.get(task.id);

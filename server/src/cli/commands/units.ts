@@ -14,7 +14,9 @@ async function fetchUnits(config: Config): Promise<ApiUnit[]> {
   return withRuntime(config, async (rt) => {
     const known = await rt.discover();
     const stored = new Map(rt.stores.units.all().map((u) => [u.unit, u]));
-    return (await unitStatuses(known, { registry: rt.registry, runtime: rt.podman })).map((s) => toApiUnit(s, stored.get(s.unit)));
+    return (await unitStatuses(known, { registry: rt.registry, runtime: rt.podman })).map((s) =>
+      toApiUnit(s, stored.get(s.unit)),
+    );
   });
 }
 
@@ -25,7 +27,9 @@ export async function unitsCommand(config: Config, opts: { json?: boolean }): Pr
     return 0;
   }
   if (units.length === 0) {
-    process.stdout.write('no units found: podup looks for containers labelled PODMAN_SYSTEMD_UNIT, Quadlet .container files and PODUP_UNITS\n');
+    process.stdout.write(
+      'no units found: podup looks for containers labelled PODMAN_SYSTEMD_UNIT, Quadlet .container files and PODUP_UNITS\n',
+    );
     return 0;
   }
   printTable(
@@ -37,11 +41,18 @@ export async function unitsCommand(config: Config, opts: { json?: boolean }): Pr
       u.containerState ?? '-',
       shortDigest(u.runningDigest),
       u.registryError ? 'error' : shortDigest(u.registryDigest),
-      u.pinned ? 'pinned' : u.updateAvailable === null ? 'unknown' : u.updateAvailable ? 'available' : 'up to date',
+      u.pinned
+        ? 'pinned'
+        : u.updateAvailable === null
+          ? 'unknown'
+          : u.updateAvailable
+            ? 'available'
+            : 'up to date',
     ]),
   );
   for (const u of units) {
-    for (const p of [...u.problems, ...(u.registryError ? [`registry: ${u.registryError}`] : [])]) process.stdout.write(`  ${u.unit}: ${p}\n`);
+    for (const p of [...u.problems, ...(u.registryError ? [`registry: ${u.registryError}`] : [])])
+      process.stdout.write(`  ${u.unit}: ${p}\n`);
   }
   return 0;
 }

@@ -65,7 +65,13 @@ describe('mergeRegistriesConf', () => {
       { registry: [{ location: 'registry.local:5000' }, { prefix: 'quay.io', blocked: true }] },
     ]);
     expect(merged.registries).toEqual([
-      { prefix: 'registry.local:5000', location: 'registry.local:5000', insecure: false, blocked: false, mirrors: [] },
+      {
+        prefix: 'registry.local:5000',
+        location: 'registry.local:5000',
+        insecure: false,
+        blocked: false,
+        mirrors: [],
+      },
       { prefix: 'quay.io', location: 'quay.io', insecure: false, blocked: true, mirrors: [] },
     ]);
   });
@@ -125,24 +131,28 @@ describe('endpointsFor', () => {
     expect(endpointsFor(parseImageRef('ghcr.io/acme/web:stable'), conf())).toEqual([
       direct('ghcr.io', 'acme/web'),
     ]);
-    expect(
-      endpointsFor(parseImageRef('ghcr.io/acme/web:stable'), conf(reg({ prefix: 'quay.io' }))),
-    ).toEqual([direct('ghcr.io', 'acme/web')]);
+    expect(endpointsFor(parseImageRef('ghcr.io/acme/web:stable'), conf(reg({ prefix: 'quay.io' })))).toEqual([
+      direct('ghcr.io', 'acme/web'),
+    ]);
   });
 
   it('sends Docker Hub lookups to registry-1.docker.io', () => {
     expect(endpointsFor(parseImageRef('nginx'), conf())).toEqual([
       direct('registry-1.docker.io', 'library/nginx'),
     ]);
-    expect(endpointsFor(parseImageRef('docker.io/library/nginx:1'), conf(reg({ prefix: 'docker.io' })))).toEqual([
-      direct('registry-1.docker.io', 'library/nginx'),
-    ]);
+    expect(
+      endpointsFor(parseImageRef('docker.io/library/nginx:1'), conf(reg({ prefix: 'docker.io' }))),
+    ).toEqual([direct('registry-1.docker.io', 'library/nginx')]);
   });
 
   it('matches a prefix only at a path boundary', () => {
     const c = conf(reg({ prefix: 'ghcr.io/acme', location: 'mirror.local/acme' }));
-    expect(endpointsFor(parseImageRef('ghcr.io/acme-corp/web:1'), c)).toEqual([direct('ghcr.io', 'acme-corp/web')]);
-    expect(endpointsFor(parseImageRef('ghcr.io/acme/web:1'), c)).toEqual([direct('mirror.local', 'acme/web')]);
+    expect(endpointsFor(parseImageRef('ghcr.io/acme-corp/web:1'), c)).toEqual([
+      direct('ghcr.io', 'acme-corp/web'),
+    ]);
+    expect(endpointsFor(parseImageRef('ghcr.io/acme/web:1'), c)).toEqual([
+      direct('mirror.local', 'acme/web'),
+    ]);
   });
 
   it('rewrites the rest of the path onto the location', () => {
@@ -165,8 +175,12 @@ describe('endpointsFor', () => {
       reg({ prefix: 'ghcr.io/acme', location: 'long.local/acme' }),
     ];
     for (const c of [conf(...tables), conf(...[...tables].reverse())]) {
-      expect(endpointsFor(parseImageRef('ghcr.io/acme/web:1'), c)).toEqual([direct('long.local', 'acme/web')]);
-      expect(endpointsFor(parseImageRef('ghcr.io/other/web:1'), c)).toEqual([direct('short.local', 'other/web')]);
+      expect(endpointsFor(parseImageRef('ghcr.io/acme/web:1'), c)).toEqual([
+        direct('long.local', 'acme/web'),
+      ]);
+      expect(endpointsFor(parseImageRef('ghcr.io/other/web:1'), c)).toEqual([
+        direct('short.local', 'other/web'),
+      ]);
     }
   });
 
@@ -208,7 +222,11 @@ describe('endpointsFor', () => {
       }),
     );
     const ref = parseImageRef('docker.io/library/nginx:1.25');
-    expect(endpointsFor(ref, c).map((e) => e.host)).toEqual(['tag-only.local', 'all.local', 'registry-1.docker.io']);
+    expect(endpointsFor(ref, c).map((e) => e.host)).toEqual([
+      'tag-only.local',
+      'all.local',
+      'registry-1.docker.io',
+    ]);
     expect(endpointsFor(ref, c, true).map((e) => e.host)).toEqual([
       'digest-only.local',
       'all.local',
@@ -253,7 +271,9 @@ describe('endpointsFor', () => {
 
   it('a more specific unblocked prefix wins over a blocked registry', () => {
     const c = conf(reg({ prefix: 'quay.io', blocked: true }), reg({ prefix: 'quay.io/allowed' }));
-    expect(endpointsFor(parseImageRef('quay.io/allowed/app:1'), c)).toEqual([direct('quay.io', 'allowed/app')]);
+    expect(endpointsFor(parseImageRef('quay.io/allowed/app:1'), c)).toEqual([
+      direct('quay.io', 'allowed/app'),
+    ]);
     expect(() => endpointsFor(parseImageRef('quay.io/other/app:1'), c)).toThrow(BlockedRegistry);
   });
 });

@@ -59,6 +59,8 @@ export interface TaskControl {
 export interface RunResult {
   status: TaskStatus;
   summary: string;
+  /** Housekeeping that need not delay the result (pruning superseded images); logs into the task. */
+  cleanup?: () => Promise<void>;
 }
 
 const UNIT_LABEL = 'PODMAN_SYSTEMD_UNIT';
@@ -147,10 +149,11 @@ export class UpdateEngine {
   private async healthGate(unit: string, journal: TaskJournal, previousInvocation?: string): Promise<void> {
     const { healthWindowMs, healthPollMs } = this.deps.settings;
     await this.timed(journal, 'health', unit, `${unit} stayed active for ${healthWindowMs} ms`, async () => {
-      const first = await this.deps.systemd.state(unit);
       const deadline = this.deps.clock.now() + healthWindowMs;
+      let first: Awaited<ReturnType<UnitManager['state']>> | undefined;
       for (;;) {
         const s = await this.deps.systemd.state(unit);
+        first ??= s;
         if (s.activeState !== 'active')
           throw new Error(`${unit} is ${s.activeState}/${s.subState} (result ${s.result})`);
         if (s.nRestarts !== null && first.nRestarts !== null && s.nRestarts > first.nRestarts) {
@@ -224,13 +227,17 @@ export class UpdateEngine {
     }
   }
 
-  private async updateUnit(u: UnitPlan, journal: TaskJournal): Promise<UnitOutcome> {
+  private async updateUnit(u: UnitPlan, pulledId: string, journal: TaskJournal): Promise<UnitOutcome> {
     const target = u.targetDigest as string;
     journal.unit(u.unit, { status: 'running', startedAt: this.deps.clock.now() });
     try {
       // A resumed task whose unit already restarted onto the target only finishes the checks.
       if (u.action === 'verify') await this.healthGate(u.unit, journal);
-      else await this.restartAndGate(u.unit, journal);
+      else {
+        // The tag may point back at the old image: a rollback of an earlier unit of this image re-tags it.
+        await this.deps.runtime.tag(pulledId, u.image as string);
+        await this.restartAndGate(u.unit, journal);
+      }
       const now = await this.verify(u.unit, target, journal);
       journal.unit(u.unit, {
         status: 'succeeded',
@@ -281,7 +288,8 @@ export class UpdateEngine {
         reason: u.reason,
       });
       // The runner logs the whole plan; only what needs attention is repeated per unit.
-      if (u.action === 'error') journal.log('error', 'plan', u.reason ?? 'cannot plan this unit', { unit: u.unit });
+      if (u.action === 'error')
+        journal.log('error', 'plan', u.reason ?? 'cannot plan this unit', { unit: u.unit });
       if (u.action === 'verify') journal.log('info', 'plan', u.reason ?? 'checking', { unit: u.unit });
     }
     const failedToPlan = plan.units.filter((u) => u.action === 'error');
@@ -334,15 +342,15 @@ export class UpdateEngine {
         );
         u.targetDigest = pulledDigests[0] ?? u.targetDigest;
       }
-      outcomes.set(u.unit, await this.updateUnit(u, journal));
+      outcomes.set(u.unit, await this.updateUnit(u, pulledId, journal));
     }
 
     const keep = new Set([
       ...todo.map((u) => u.imageId).filter((x): x is string => x !== null),
       ...pulled.values(),
     ]);
-    await this.prune(new Set([...pulled.keys()].map((i) => i.replace(/:[^/:]*$/, ''))), keep, journal);
-    return summarise(outcomes, failedToPlan.length);
+    const repos = new Set([...pulled.keys()].map(repositoryOf));
+    return { ...summarise(outcomes, failedToPlan.length), cleanup: () => this.prune(repos, keep, journal) };
   }
 }
 

@@ -155,7 +155,11 @@ describe('planUpdate', () => {
   it('skips a unit already on the target as already up to date', async () => {
     const { deps } = setup();
     const plan = await planUpdate({ image: WEB }, units(running('b.service', WEB, 'img-new')), deps);
-    expect(plan.units[0]).toMatchObject({ action: 'skip', reason: 'already up to date', targetDigest: D_NEW });
+    expect(plan.units[0]).toMatchObject({
+      action: 'skip',
+      reason: 'already up to date',
+      targetDigest: D_NEW,
+    });
   });
 
   it('also recognises the target among the repo digests (platform manifest)', async () => {
@@ -169,7 +173,12 @@ describe('planUpdate', () => {
     const known = units({ unit: 'pinned.service', source: 'quadlet', image: `${WEB}@${D_PIN}` });
     const plan = await planUpdate({ image: WEB }, known, deps);
     expect(plan.units).toHaveLength(1);
-    expect(plan.units[0]).toMatchObject({ unit: 'pinned.service', action: 'skip', image: null, targetDigest: null });
+    expect(plan.units[0]).toMatchObject({
+      unit: 'pinned.service',
+      action: 'skip',
+      image: null,
+      targetDigest: null,
+    });
     expect(plan.units[0]?.reason).toContain('pinned');
     expect(plan.units[0]?.reason).toContain(D_PIN);
     expect(registry.calls).toEqual([]);
@@ -262,7 +271,12 @@ describe('planUpdate', () => {
     const { deps, runtime } = setup();
     const known = units({ unit: 'cfg.service', source: 'config', image: WEB });
     const plan = await planUpdate({ image: WEB }, known, deps);
-    expect(plan.units[0]).toMatchObject({ action: 'update', currentDigests: [], imageId: null, containerId: null });
+    expect(plan.units[0]).toMatchObject({
+      action: 'update',
+      currentDigests: [],
+      imageId: null,
+      containerId: null,
+    });
     expect(runtime.inspected).toEqual([]);
   });
 
@@ -300,7 +314,11 @@ describe('planUpdate', () => {
         units(running('a.service', WEB, 'img-new')),
         deps,
       );
-      expect(plan.units[0]).toMatchObject({ action: 'skip', reason: 'already up to date', imageId: 'img-new' });
+      expect(plan.units[0]).toMatchObject({
+        action: 'skip',
+        reason: 'already up to date',
+        imageId: 'img-new',
+      });
     });
 
     it('a unit that was already on the target before the earlier attempt is up to date', async () => {
@@ -320,7 +338,11 @@ describe('planUpdate', () => {
         units(running('a.service', WEB, 'img-old')),
         deps,
       );
-      expect(plan.units[0]).toMatchObject({ action: 'update', imageId: 'img-old', currentDigests: [D_OLD, D_OLD_PLATFORM] });
+      expect(plan.units[0]).toMatchObject({
+        action: 'update',
+        imageId: 'img-old',
+        currentDigests: [D_OLD, D_OLD_PLATFORM],
+      });
     });
   });
 });

@@ -92,7 +92,11 @@ function skip(u: KnownUnit, reason: string, image: string | null = u.imageKey): 
   };
 }
 
-async function digestsOf(runtime: ContainerRuntime, imageId: string | null, imageKey: string): Promise<string[]> {
+async function digestsOf(
+  runtime: ContainerRuntime,
+  imageId: string | null,
+  imageKey: string,
+): Promise<string[]> {
   if (!imageId) return [];
   const info = await runtime.inspectImage(imageId);
   return info ? imageDigests(info, repositoryOf(imageKey)) : [];

@@ -212,6 +212,7 @@ export class TaskRunner {
     heartbeat.unref();
     let status: TaskStatus = 'failed';
     let summary: string;
+    let cleanup: (() => Promise<void>) | undefined;
     try {
       journal.log(
         'info',
@@ -231,7 +232,7 @@ export class TaskRunner {
       });
       await this.acquireUnits(
         task,
-        plan.units.filter((u) => u.action === 'update').map((u) => u.unit),
+        plan.units.filter((u) => u.action === 'update' || u.action === 'verify').map((u) => u.unit),
         journal,
       );
       const result = await this.deps.engine.execute(plan, journal, {
@@ -239,6 +240,7 @@ export class TaskRunner {
       });
       status = result.status;
       summary = result.summary;
+      cleanup = result.cleanup;
     } catch (e) {
       summary = errorMessage(e);
       journal.log('error', 'task', `failed: ${summary}`);
@@ -252,5 +254,7 @@ export class TaskRunner {
       'task',
       `${status}: ${summary}`,
     );
+    // After the result: the units are verified (or rolled back); pruning only reclaims disk.
+    await cleanup?.().catch((e: unknown) => journal.log('warn', 'prune', `prune failed: ${errorMessage(e)}`));
   }
 }

@@ -54,6 +54,6 @@ export function newTriggerTask(
     startedAt: null,
     finishedAt: null,
     notBefore: null,
-    retryOf: request.retryOf,
+    retryOf: request.retryOf ?? null,
   });
 }

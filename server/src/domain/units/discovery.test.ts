@@ -153,7 +153,10 @@ describe('discoverUnits', () => {
       [image('img-new', D_NEW)],
     );
     const quadlets = [
-      { fileName: 'web.container', text: '[Container]\nImage=ghcr.io/acme/web:stable\nAutoUpdate=registry\n' },
+      {
+        fileName: 'web.container',
+        text: '[Container]\nImage=ghcr.io/acme/web:stable\nAutoUpdate=registry\n',
+      },
       { fileName: 'api.container', text: '[Container]\nImage=ghcr.io/acme/api:v2\nServiceName=acme-api\n' },
       { fileName: 'data.volume', text: '[Volume]\n' },
     ];
@@ -189,7 +192,12 @@ describe('discoverUnits', () => {
       container({ id: 'c', labels: { [UNIT_LABEL]: 'web.service', [AUTOUPDATE_LABEL]: 'local' } }),
     ]);
     const [u] = await discoverUnits(
-      deps(runtime, [{ fileName: 'web.container', text: '[Container]\nImage=ghcr.io/acme/web:stable\nAutoUpdate=registry\n' }]),
+      deps(runtime, [
+        {
+          fileName: 'web.container',
+          text: '[Container]\nImage=ghcr.io/acme/web:stable\nAutoUpdate=registry\n',
+        },
+      ]),
     );
     expect(u?.policy).toBe('local');
   });

@@ -33,8 +33,12 @@ function containerPerUnit(containers: readonly ContainerInfo[]): Map<string, Con
 
 export async function discoverUnits(deps: DiscoveryDeps): Promise<KnownUnit[]> {
   const sightings: UnitSighting[] = [];
-  for (const [unit, c] of containerPerUnit(await deps.runtime.listContainers())) {
-    const image = await deps.runtime.inspectImage(c.imageId).catch(() => undefined);
+  const perUnit = [...containerPerUnit(await deps.runtime.listContainers())];
+  const images = await Promise.all(
+    perUnit.map(([, c]) => deps.runtime.inspectImage(c.imageId).catch(() => undefined)),
+  );
+  for (const [i, [unit, c]] of perUnit.entries()) {
+    const image = images[i];
     sightings.push({
       unit,
       source: 'podman',

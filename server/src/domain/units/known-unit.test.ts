@@ -77,7 +77,9 @@ describe('mergeSightings', () => {
   });
 
   it('detects a digest-pinned image: no imageKey, pinned', () => {
-    const u = one([{ unit: 'p.service', source: 'quadlet', image: `ghcr.io/acme/reports:2024.06@${DIGEST}` }]);
+    const u = one([
+      { unit: 'p.service', source: 'quadlet', image: `ghcr.io/acme/reports:2024.06@${DIGEST}` },
+    ]);
     expect(u.pinned).toBe(true);
     expect(u.imageKey).toBeNull();
     expect(u.image).toBe(`ghcr.io/acme/reports:2024.06@${DIGEST}`);

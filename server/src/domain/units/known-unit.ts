@@ -38,6 +38,14 @@ export interface KnownUnit {
 const SOURCE_ORDER: UnitSource[] = ['podman', 'quadlet', 'config'];
 
 function normalise(image: string): { image: string; key: string | null; pinned: boolean; problem?: string } {
+  if (/^[^/]+\.image$/.test(image)) {
+    return {
+      image,
+      key: null,
+      pinned: false,
+      problem: `Image=${image} names a Quadlet .image unit; podup cannot follow it: write the image reference`,
+    };
+  }
   try {
     const ref = parseImageRef(image);
     const host = image.split('/')[0] ?? '';

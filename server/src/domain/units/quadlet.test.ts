@@ -18,7 +18,9 @@ describe('parseUnitFile', () => {
   });
 
   it('skips # and ; comments, including indented ones', () => {
-    const s = parseUnitFile(['[Container]', '# Image=commented', '; Image=also', '   # Image=indented', 'Image=real'].join('\n'));
+    const s = parseUnitFile(
+      ['[Container]', '# Image=commented', '; Image=also', '   # Image=indented', 'Image=real'].join('\n'),
+    );
     expect(s.get('Container')?.get('Image')).toEqual(['real']);
   });
 
@@ -75,7 +77,10 @@ describe('parseQuadletContainer', () => {
   });
 
   it('takes the last Image= when repeated', () => {
-    const q = parseQuadletContainer('a.container', '[Container]\nImage=ghcr.io/a/old:1\nImage=ghcr.io/a/new:2\n');
+    const q = parseQuadletContainer(
+      'a.container',
+      '[Container]\nImage=ghcr.io/a/old:1\nImage=ghcr.io/a/new:2\n',
+    );
     expect(q?.image).toBe('ghcr.io/a/new:2');
   });
 
@@ -108,17 +113,27 @@ describe('parseQuadletContainer', () => {
   });
 
   it('ignores keys of other sections when reading [Container]', () => {
-    const q = parseQuadletContainer('a.container', '[Unit]\nImage=ghcr.io/wrong/x:1\n[Container]\nImage=ghcr.io/right/x:1\n');
+    const q = parseQuadletContainer(
+      'a.container',
+      '[Unit]\nImage=ghcr.io/wrong/x:1\n[Container]\nImage=ghcr.io/right/x:1\n',
+    );
     expect(q?.image).toBe('ghcr.io/right/x:1');
   });
 
   it('without a [Container] section still names the unit, with nothing else known', () => {
     const q = parseQuadletContainer('lonely.container', '[Unit]\nDescription=no container section\n');
-    expect(q).toEqual({ unit: 'lonely.service', image: undefined, autoUpdate: undefined, containerName: undefined });
+    expect(q).toEqual({
+      unit: 'lonely.service',
+      image: undefined,
+      autoUpdate: undefined,
+      containerName: undefined,
+    });
   });
 
   it('keeps a template file name', () => {
-    expect(parseQuadletContainer('worker@.container', '[Container]\nImage=a/b:1\n')?.unit).toBe('worker@.service');
+    expect(parseQuadletContainer('worker@.container', '[Container]\nImage=a/b:1\n')?.unit).toBe(
+      'worker@.service',
+    );
   });
 });
 
@@ -137,7 +152,9 @@ describe('parseQuadletContainer on fixture files', () => {
     const env = s.get('Container')?.get('Environment')?.[0];
     expect(env?.split(/\s+/)).toEqual(['NODE_ENV=production', 'LOG_LEVEL=info']);
     expect(s.get('Container')?.has('; health check of the app itself')).toBe(false);
-    expect(s.get('Container')?.get('HealthCmd')).toEqual(['/usr/bin/curl -fsS http://127.0.0.1:8080/healthz']);
+    expect(s.get('Container')?.get('HealthCmd')).toEqual([
+      '/usr/bin/curl -fsS http://127.0.0.1:8080/healthz',
+    ]);
     expect(s.get('Install')?.get('WantedBy')).toEqual(['default.target']);
   });
 

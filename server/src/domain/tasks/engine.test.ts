@@ -1,0 +1,810 @@
+import { describe, expect, it } from 'vitest';
+import type { ContainerInfo, ContainerRuntime, ImageInfo, UnitManager, UnitState } from '../ports.js';
+import {
+  UpdateEngine,
+  type EngineSettings,
+  type Level,
+  type RunResult,
+  type Step,
+  type TaskControl,
+  type TaskJournal,
+  type UnitResultPatch,
+} from './engine.js';
+import type { Plan, UnitPlan } from './plan.js';
+
+const WEB = 'ghcr.io/acme/web:stable';
+const DB = 'ghcr.io/acme/db:1';
+const DEBUG = 'ghcr.io/acme/web:debug';
+const D_OLDER = `sha256:${'0'.repeat(64)}`;
+const D_OLD = `sha256:${'1'.repeat(64)}`;
+const D_NEW = `sha256:${'2'.repeat(64)}`;
+const D_NEWER = `sha256:${'3'.repeat(64)}`;
+const D_OTHER = `sha256:${'4'.repeat(64)}`;
+const D_DB = `sha256:${'5'.repeat(64)}`;
+const D_DEBUG = `sha256:${'6'.repeat(64)}`;
+const UNIT_LABEL = 'PODMAN_SYSTEMD_UNIT';
+const T0 = 1_700_000_000_000;
+
+const SETTINGS: EngineSettings = {
+  healthWindowMs: 3000,
+  healthPollMs: 1000,
+  restartTimeoutMs: 10_000,
+  pullAttempts: 3,
+  pullBackoffMs: 500,
+  journalLines: 50,
+};
+
+interface UnitSim {
+  image: string;
+  state: UnitState;
+  restarts: number;
+  restartedAt: number;
+}
+
+/**
+ * A host in memory: local tags point at image ids, a pull moves a tag to what the registry serves, a restart
+ * replaces the unit's container with one created from the unit's tag (as Quadlet's --rm --replace does).
+ * Every side effect is recorded in `calls`, in order.
+ */
+class World {
+  now = T0;
+  readonly calls: string[] = [];
+  readonly sleeps: Array<{ at: number; ms: number }> = [];
+  readonly statePolls: Array<{ unit: string; at: number }> = [];
+  readonly restartsAt: Array<{ unit: string; at: number }> = [];
+  readonly tags = new Map<string, string>();
+  readonly images = new Map<string, Omit<ImageInfo, 'repoTags'>>();
+  containers: ContainerInfo[] = [];
+  readonly units = new Map<string, UnitSim>();
+  /** What the registry serves per reference (image id, which must be in `images`). */
+  readonly remote = new Map<string, string>();
+  /** Errors a pull of the reference throws, one per attempt, before it succeeds. */
+  readonly pullErrors = new Map<string, Error[]>();
+  /** Job results of the next restarts per unit; "done" when empty. */
+  readonly restartResults = new Map<string, string[]>();
+  /** Overrides the image id a restart starts (a unit that does not run its tag). */
+  startsImage: ((unit: string, restartNo: number) => string | undefined) | undefined;
+  /** Changes what state() reports after a restart. */
+  health:
+    ((unit: string, restartNo: number, sinceRestartMs: number) => Partial<UnitState> | undefined) | undefined;
+  journalOf: (unit: string) => string[] = (unit) => [`${unit}: started`, `${unit}: listening on :8080`];
+  listImagesFails = false;
+
+  constructor() {
+    this.addImage('img-older', D_OLDER, ['ghcr.io/acme/web'], 1);
+    this.addImage('img-old', D_OLD, ['ghcr.io/acme/web'], 2);
+    this.addImage('img-new', D_NEW, ['ghcr.io/acme/web'], 3);
+    this.addImage('img-db', D_DB, ['ghcr.io/acme/db'], 1);
+    this.addImage('img-debug', D_DEBUG, ['ghcr.io/acme/web'], 1);
+    this.tags.set(WEB, 'img-old');
+    this.tags.set(DB, 'img-db');
+    this.tags.set(DEBUG, 'img-debug');
+    this.remote.set(WEB, 'img-new');
+    // A container without a unit label that uses an image of the same repository.
+    this.containers.push({
+      id: 'ctr-debug',
+      names: ['debug'],
+      image: DEBUG,
+      imageId: 'img-debug',
+      state: 'running',
+      labels: {},
+      startedAt: T0 - 5000,
+    });
+  }
+
+  addImage(id: string, digest: string, repos: string[], created: number): void {
+    this.images.set(id, { id, digest, repoDigests: repos.map((r) => `${r}@${digest}`), created });
+  }
+
+  addUnit(unit: string, image = WEB): void {
+    const imageId = this.tags.get(image) ?? 'missing';
+    this.units.set(unit, {
+      image,
+      restarts: 0,
+      restartedAt: T0 - 60_000,
+      state: {
+        activeState: 'active',
+        subState: 'running',
+        result: 'success',
+        nRestarts: 0,
+        mainPid: 100,
+        invocationId: `inv-${unit}-0`,
+      },
+    });
+    this.containers.push({
+      id: `ctr-${unit}-0`,
+      names: [unit],
+      image,
+      imageId,
+      state: 'running',
+      labels: { [UNIT_LABEL]: unit },
+      startedAt: T0 - 60_000,
+    });
+  }
+
+  private info(id: string): ImageInfo | undefined {
+    const i = this.images.get(id);
+    if (!i) return undefined;
+    return { ...i, repoTags: [...this.tags].filter(([, v]) => v === id).map(([k]) => k) };
+  }
+
+  sleep = async (ms: number): Promise<void> => {
+    this.sleeps.push({ at: this.now, ms });
+    this.now += ms;
+  };
+
+  clock = { now: () => this.now };
+
+  runtime: ContainerRuntime = {
+    listContainers: async () => this.containers.map((c) => ({ ...c, labels: { ...c.labels } })),
+    inspectImage: async (ref) => this.info(this.tags.get(ref) ?? ref),
+    listImages: async () => {
+      if (this.listImagesFails) throw new Error('podman: images endpoint unavailable');
+      return [...this.images.keys()].map((id) => this.info(id) as ImageInfo);
+    },
+    pull: async (ref, onProgress) => {
+      this.calls.push(`pull ${ref}`);
+      const err = this.pullErrors.get(ref)?.shift();
+      if (err) throw err;
+      const id = this.remote.get(ref);
+      if (!id) throw new Error(`manifest unknown: ${ref}`);
+      onProgress(`Copying blob ${id}`);
+      onProgress('Writing manifest to image destination');
+      this.tags.set(ref, id);
+      return id;
+    },
+    tag: async (imageId, ref) => {
+      this.calls.push(`tag ${imageId} ${ref}`);
+      this.tags.set(ref, imageId);
+    },
+    removeImage: async (id) => {
+      this.calls.push(`remove ${id}`);
+      if (this.containers.some((c) => c.imageId === id)) return 'in-use';
+      if (!this.images.delete(id)) return 'missing';
+      for (const [ref, v] of this.tags) if (v === id) this.tags.delete(ref);
+      return 'removed';
+    },
+    containerLogs: async (id, tail) => {
+      this.calls.push(`logs ${id}`);
+      return [`${id}: panic: config missing`].slice(-tail);
+    },
+  };
+
+  systemd: UnitManager = {
+    restart: async (unit) => {
+      this.calls.push(`restart ${unit}`);
+      this.restartsAt.push({ unit, at: this.now });
+      const sim = this.units.get(unit);
+      if (!sim) throw new Error(`Unit ${unit} not found.`);
+      sim.restarts += 1;
+      sim.restartedAt = this.now;
+      const result = this.restartResults.get(unit)?.shift() ?? 'done';
+      this.containers = this.containers.filter((c) => c.labels[UNIT_LABEL] !== unit);
+      if (result === 'done') {
+        const imageId = this.startsImage?.(unit, sim.restarts) ?? this.tags.get(sim.image) ?? 'missing';
+        this.containers.push({
+          id: `ctr-${unit}-${sim.restarts}`,
+          names: [unit],
+          image: sim.image,
+          imageId,
+          state: 'running',
+          labels: { [UNIT_LABEL]: unit },
+          startedAt: this.now,
+        });
+        sim.state = {
+          ...sim.state,
+          activeState: 'active',
+          subState: 'running',
+          result: 'success',
+          mainPid: 100 + sim.restarts,
+          invocationId: `inv-${unit}-${sim.restarts}`,
+        };
+      } else {
+        sim.state = {
+          ...sim.state,
+          activeState: 'failed',
+          subState: 'failed',
+          result: 'exit-code',
+          mainPid: 0,
+        };
+      }
+      return { job: `/org/freedesktop/systemd1/job/${this.calls.length}`, result };
+    },
+    state: async (unit) => {
+      this.statePolls.push({ unit, at: this.now });
+      const sim = this.units.get(unit);
+      if (!sim) throw new Error(`Unit ${unit} not found.`);
+      return { ...sim.state, ...this.health?.(unit, sim.restarts, this.now - sim.restartedAt) };
+    },
+    journal: async (unit, lines) => {
+      this.calls.push(`journal ${unit}`);
+      return this.journalOf(unit).slice(-lines);
+    },
+  };
+
+  engine(settings: Partial<EngineSettings> = {}): UpdateEngine {
+    return new UpdateEngine({
+      runtime: this.runtime,
+      systemd: this.systemd,
+      clock: this.clock,
+      sleep: this.sleep,
+      settings: { ...SETTINGS, ...settings },
+    });
+  }
+
+  runningImageOf(unit: string): string | undefined {
+    return this.containers.find((c) => c.labels[UNIT_LABEL] === unit && c.state === 'running')?.imageId;
+  }
+}
+
+interface LogLine {
+  level: Level;
+  step: Step;
+  message: string;
+  extra: { unit?: string; durationMs?: number } | undefined;
+}
+
+class MemoryJournal implements TaskJournal {
+  readonly lines: LogLine[] = [];
+  readonly patches: Array<{ unit: string; patch: UnitResultPatch }> = [];
+  log(level: Level, step: Step, message: string, extra?: { unit?: string; durationMs?: number }): void {
+    this.lines.push({ level, step, message, extra });
+  }
+  unit(unit: string, patch: UnitResultPatch): void {
+    this.patches.push({ unit, patch: { ...patch } });
+  }
+  /** The unit's record as a store would hold it: the patches merged in order. */
+  record(unit: string): UnitResultPatch {
+    return Object.assign(
+      {},
+      ...this.patches.filter((p) => p.unit === unit).map((p) => p.patch),
+    ) as UnitResultPatch;
+  }
+  messages(step?: Step): string[] {
+    return this.lines.filter((l) => step === undefined || l.step === step).map((l) => l.message);
+  }
+}
+
+const go: TaskControl = { stopRequested: () => false };
+
+const updatePlan = (unit: string, p: Partial<UnitPlan> = {}): UnitPlan => ({
+  unit,
+  image: WEB,
+  action: 'update',
+  reason: null,
+  currentDigests: [D_OLD],
+  targetDigest: D_NEW,
+  imageId: 'img-old',
+  containerId: `ctr-${unit}-0`,
+  ...p,
+});
+
+const planOf = (...units: UnitPlan[]): Plan => ({
+  images: [...new Set(units.map((u) => u.image))].map((image) => ({
+    image: image ?? '',
+    digest: D_NEW,
+    endpoint: 'ghcr.io/acme/web',
+    error: null,
+  })),
+  units,
+});
+
+/** No journal line or unit record may carry "undefined" or "NaN", and every duration is a real number. */
+function expectCleanJournal(journal: MemoryJournal): void {
+  for (const l of journal.lines) {
+    expect(l.message, l.message).not.toMatch(/undefined|NaN/);
+    if (l.extra?.durationMs !== undefined) expect(Number.isFinite(l.extra.durationMs)).toBe(true);
+    if (l.extra && 'unit' in l.extra) expect(typeof l.extra.unit).toBe('string');
+  }
+  for (const p of journal.patches) {
+    for (const [k, v] of Object.entries(p.patch)) {
+      expect(v, `${p.unit}.${k}`).not.toBeUndefined();
+      if (typeof v === 'number') expect(Number.isFinite(v), `${p.unit}.${k}`).toBe(true);
+      if (typeof v === 'string') expect(v, `${p.unit}.${k}`).not.toMatch(/undefined|NaN/);
+    }
+  }
+}
+
+/**
+ * Executes the plan, then the housekeeping the engine hands back (as the runner does after finishing the
+ * task); `result` is the status and summary only.
+ */
+async function run(
+  world: World,
+  plan: Plan,
+  control: TaskControl = go,
+  settings: Partial<EngineSettings> = {},
+) {
+  const journal = new MemoryJournal();
+  const out = await world.engine(settings).execute(plan, journal, control);
+  const { cleanup, ...result } = out as RunResult & { cleanup?: () => Promise<void> };
+  await cleanup?.();
+  expectCleanJournal(journal);
+  return { result, journal };
+}
+
+describe('UpdateEngine.execute: success', () => {
+  it('pulls once, restarts each unit, gates, verifies, records the results and prunes', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.addUnit('b.service');
+    const { result, journal } = await run(w, planOf(updatePlan('a.service'), updatePlan('b.service')));
+
+    expect(result).toEqual({ status: 'succeeded', summary: '2 succeeded' });
+    expect(w.calls).toEqual([
+      `pull ${WEB}`,
+      `tag img-new ${WEB}`,
+      'restart a.service',
+      `tag img-new ${WEB}`,
+      'restart b.service',
+      'remove img-older',
+    ]);
+    expect(w.runningImageOf('a.service')).toBe('img-new');
+    expect(w.runningImageOf('b.service')).toBe('img-new');
+
+    for (const unit of ['a.service', 'b.service']) {
+      const r = journal.record(unit);
+      expect(r).toMatchObject({
+        status: 'succeeded',
+        image: WEB,
+        digestBefore: D_OLD,
+        imageIdBefore: 'img-old',
+        digestAfter: D_NEW,
+        imageIdAfter: 'img-new',
+        reason: null,
+      });
+      expect(r.finishedAt).toBeGreaterThanOrEqual((r.startedAt ?? Infinity) + SETTINGS.healthWindowMs);
+      // Reported pending before it ran.
+      expect(journal.patches.find((p) => p.unit === unit)?.patch.status).toBe('pending');
+    }
+    expect(journal.messages('verify')).toEqual([`a.service runs ${D_NEW}`, `b.service runs ${D_NEW}`]);
+    expect(journal.messages('pull')).toContain('Copying blob img-new');
+    expect(journal.messages('pull')).toContain(`pulled ${WEB}`);
+    expect(journal.messages('prune')).toEqual(['removed superseded image img-older']);
+  });
+
+  it('polls the unit through the whole health window, never sleeping longer than the poll interval', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.addUnit('b.service');
+    await run(w, planOf(updatePlan('a.service'), updatePlan('b.service')));
+
+    const [ra, rb] = w.restartsAt;
+    expect(ra?.unit).toBe('a.service');
+    expect(rb?.unit).toBe('b.service');
+    // b restarts only after a stayed up for the whole window.
+    expect(rb!.at - ra!.at).toBeGreaterThanOrEqual(SETTINGS.healthWindowMs);
+    const pollsA = w.statePolls.filter((p) => p.unit === 'a.service' && p.at >= ra!.at).map((p) => p.at);
+    expect(pollsA.at(-1)).toBeGreaterThanOrEqual(ra!.at + SETTINGS.healthWindowMs);
+    expect(pollsA.length).toBeGreaterThanOrEqual(SETTINGS.healthWindowMs / SETTINGS.healthPollMs + 1);
+    for (let i = 1; i < pollsA.length; i++) {
+      expect(pollsA[i]! - pollsA[i - 1]!).toBeLessThanOrEqual(SETTINGS.healthPollMs);
+    }
+    for (const s of w.sleeps) {
+      expect(s.ms).toBeGreaterThan(0);
+      expect(s.ms).toBeLessThanOrEqual(SETTINGS.healthPollMs);
+    }
+  });
+
+  it('fails a unit whose restart did not start a new invocation', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    // The restart "succeeds" but the unit keeps reporting its old invocation id on the first restart.
+    w.health = (_unit, n) => (n === 1 ? { invocationId: 'inv-a.service-0' } : undefined);
+    const { result, journal } = await run(w, planOf(updatePlan('a.service')));
+    expect(result.status).toBe('rolled-back');
+    expect(journal.record('a.service').reason).toContain('same invocation');
+  });
+
+  it('a resumed unit (verify) is not restarted: health gate and digest check only', async () => {
+    const w = new World();
+    w.tags.set(WEB, 'img-new');
+    w.addUnit('a.service');
+    const { result, journal } = await run(
+      w,
+      planOf(
+        updatePlan('a.service', {
+          action: 'verify',
+          reason: 'restarted before an interruption; checking it',
+        }),
+      ),
+    );
+    expect(result).toEqual({ status: 'succeeded', summary: '1 succeeded' });
+    expect(w.calls.filter((c) => c.startsWith('restart'))).toEqual([]);
+    expect(w.calls[0]).toBe(`pull ${WEB}`);
+    expect(journal.record('a.service')).toMatchObject({ status: 'succeeded', digestAfter: D_NEW });
+    expect(w.statePolls.filter((p) => p.unit === 'a.service').length).toBeGreaterThanOrEqual(
+      SETTINGS.healthWindowMs / SETTINGS.healthPollMs + 1,
+    );
+  });
+
+  it('updates to the pulled digest when the tag moved after the plan', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.addImage('img-newer', D_NEWER, ['ghcr.io/acme/web'], 4);
+    w.remote.set(WEB, 'img-newer');
+    const { result, journal } = await run(w, planOf(updatePlan('a.service')));
+    expect(result.status).toBe('succeeded');
+    expect(journal.record('a.service')).toMatchObject({ digestAfter: D_NEWER, imageIdAfter: 'img-newer' });
+    expect(journal.lines.some((l) => l.level === 'warn' && l.message.includes('moved after the check'))).toBe(
+      true,
+    );
+  });
+});
+
+describe('UpdateEngine.execute: failures and rollback', () => {
+  it('restart job "failed": diagnoses, tags the previous image back and restarts -> rolled-back', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.restartResults.set('a.service', ['failed']);
+    const { result, journal } = await run(w, planOf(updatePlan('a.service')));
+
+    expect(result).toEqual({ status: 'rolled-back', summary: '1 rolled-back' });
+    expect(w.calls).toEqual([
+      `pull ${WEB}`,
+      `tag img-new ${WEB}`,
+      'restart a.service',
+      'journal a.service',
+      `tag img-old ${WEB}`,
+      'restart a.service',
+      'remove img-older',
+    ]);
+    expect(w.runningImageOf('a.service')).toBe('img-old');
+    expect(journal.record('a.service')).toMatchObject({
+      status: 'rolled-back',
+      digestBefore: D_OLD,
+      digestAfter: D_OLD,
+      imageIdAfter: 'img-old',
+    });
+    expect(journal.record('a.service').reason).toBe('restart job of a.service ended "failed"');
+    expect(journal.messages('diagnose')[0]).toContain('a.service: listening on :8080');
+    expect(journal.messages('rollback')).toContain('a.service is back on its previous image');
+  });
+
+  it('unit going inactive during the health window -> rollback', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.health = (_unit, n, since) =>
+      n === 1 && since >= 2000
+        ? { activeState: 'inactive', subState: 'dead', result: 'exit-code' }
+        : undefined;
+    const { result, journal } = await run(w, planOf(updatePlan('a.service')));
+    expect(result.status).toBe('rolled-back');
+    expect(journal.record('a.service').reason).toBe('a.service is inactive/dead (result exit-code)');
+    expect(w.calls).toEqual([
+      `pull ${WEB}`,
+      `tag img-new ${WEB}`,
+      'restart a.service',
+      'journal a.service',
+      `tag img-old ${WEB}`,
+      'restart a.service',
+      'remove img-older',
+    ]);
+    expect(w.runningImageOf('a.service')).toBe('img-old');
+  });
+
+  it('NRestarts increasing during the window fails the unit', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.health = (_unit, n, since) => (n === 1 && since >= 1000 ? { nRestarts: 1 } : undefined);
+    const { result, journal } = await run(w, planOf(updatePlan('a.service')));
+    expect(result.status).toBe('rolled-back');
+    expect(journal.record('a.service').reason).toBe('a.service restarted by itself (NRestarts 0 -> 1)');
+  });
+
+  it('NRestarts increasing with no previous image to go back to -> failed, nothing tagged', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.health = (_unit, n, since) => (n === 1 && since >= 1000 ? { nRestarts: 3 } : undefined);
+    const { result, journal } = await run(
+      w,
+      planOf(updatePlan('a.service', { imageId: null, currentDigests: [] })),
+    );
+    expect(result).toEqual({ status: 'failed', summary: '1 failed' });
+    // only the tag that points the reference at the new image before the restart; no rollback tag
+    expect(w.calls.filter((c) => c.startsWith('tag'))).toEqual([`tag img-new ${WEB}`]);
+    expect(journal.record('a.service')).toMatchObject({ status: 'failed' });
+    expect(journal.record('a.service').reason).toContain('NRestarts 0 -> 3');
+    expect(journal.messages('rollback')).toEqual(['no previous image recorded: cannot roll back']);
+  });
+
+  it('a unit that does not run the target digest after the restart is rolled back', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.addImage('img-other', D_OTHER, ['ghcr.io/acme/web'], 5);
+    w.startsImage = (_unit, n) => (n === 1 ? 'img-other' : undefined);
+    const { result, journal } = await run(w, planOf(updatePlan('a.service')));
+    expect(result.status).toBe('rolled-back');
+    expect(journal.record('a.service').reason).toBe(`a.service runs ${D_OTHER}, expected ${D_NEW}`);
+    expect(w.calls).toContain(`tag img-old ${WEB}`);
+    expect(w.runningImageOf('a.service')).toBe('img-old');
+  });
+
+  it('a rollback of one unit does not drag the next unit of the same image back to the old image', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.addUnit('b.service');
+    w.restartResults.set('a.service', ['failed']);
+    const { result, journal } = await run(w, planOf(updatePlan('a.service'), updatePlan('b.service')));
+    expect(result).toEqual({ status: 'rolled-back', summary: '1 succeeded, 1 rolled-back' });
+    expect(journal.record('a.service').status).toBe('rolled-back');
+    expect(journal.record('b.service')).toMatchObject({ status: 'succeeded', digestAfter: D_NEW });
+    expect(w.runningImageOf('a.service')).toBe('img-old');
+    expect(w.runningImageOf('b.service')).toBe('img-new');
+    // b was restarted once: straight onto the new image, no second rollback
+    expect(w.calls.filter((c) => c === 'restart b.service')).toHaveLength(1);
+  });
+
+  it('rollback failing too -> failed', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.restartResults.set('a.service', ['failed', 'failed']);
+    const { result, journal } = await run(w, planOf(updatePlan('a.service')));
+    expect(result).toEqual({ status: 'failed', summary: '1 failed' });
+    expect(w.calls.slice(0, 6)).toEqual([
+      `pull ${WEB}`,
+      `tag img-new ${WEB}`,
+      'restart a.service',
+      'journal a.service',
+      `tag img-old ${WEB}`,
+      'restart a.service',
+    ]);
+    const r = journal.record('a.service');
+    expect(r.status).toBe('failed');
+    expect(r.reason).toBe('restart job of a.service ended "failed"');
+    expect(r.digestAfter).toBeUndefined();
+    expect(journal.messages('rollback').some((m) => m.startsWith('rollback of a.service failed'))).toBe(true);
+  });
+
+  it('rollback that restarts but runs something else -> failed', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.addImage('img-other', D_OTHER, ['ghcr.io/acme/web'], 5);
+    w.startsImage = () => 'img-other';
+    const { result, journal } = await run(w, planOf(updatePlan('a.service')));
+    expect(result.status).toBe('failed');
+    expect(journal.messages('rollback').join('\n')).toContain('after rollback a.service runs img-other');
+  });
+
+  it('falls back to the container log when the journal has nothing', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.journalOf = () => [];
+    w.restartResults.set('a.service', ['failed']);
+    const { journal } = await run(w, planOf(updatePlan('a.service')));
+    // The failed restart left no running container: the plan's container id is used.
+    expect(w.calls).toContain('logs ctr-a.service-0');
+    expect(journal.messages('diagnose')).toEqual([
+      'journal of a.service has no entries',
+      'container log of a.service:\nctr-a.service-0: panic: config missing',
+    ]);
+  });
+
+  it('falls back to the container log when the journal is unreadable', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.systemd.journal = async () => {
+      throw new Error('sd_journal_open: permission denied');
+    };
+    w.addImage('img-other', D_OTHER, ['ghcr.io/acme/web'], 5);
+    w.startsImage = (_u, n) => (n === 1 ? 'img-other' : undefined);
+    const { journal } = await run(w, planOf(updatePlan('a.service')));
+    // The unit still runs (wrong image): its current container is read.
+    expect(w.calls).toContain('logs ctr-a.service-1');
+    expect(journal.messages('diagnose')[0]).toBe(
+      'journal of a.service unavailable: sd_journal_open: permission denied',
+    );
+  });
+});
+
+describe('UpdateEngine.execute: pull', () => {
+  it('retries a transient pull failure with exponential backoff', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.pullErrors.set(WEB, [new Error('read tcp: connection reset by peer'), new Error('502 Bad Gateway')]);
+    const { result, journal } = await run(w, planOf(updatePlan('a.service')));
+    expect(result.status).toBe('succeeded');
+    expect(w.calls.slice(0, 5)).toEqual([
+      `pull ${WEB}`,
+      `pull ${WEB}`,
+      `pull ${WEB}`,
+      `tag img-new ${WEB}`,
+      'restart a.service',
+    ]);
+    expect(w.sleeps.slice(0, 2).map((s) => s.ms)).toEqual([
+      SETTINGS.pullBackoffMs,
+      SETTINGS.pullBackoffMs * 2,
+    ]);
+    expect(
+      journal.lines.filter((l) => l.step === 'pull' && l.level === 'warn').map((l) => l.message),
+    ).toEqual([
+      `attempt 1 of 3 failed; retrying in ${SETTINGS.pullBackoffMs} ms`,
+      `attempt 2 of 3 failed; retrying in ${SETTINGS.pullBackoffMs * 2} ms`,
+    ]);
+  });
+
+  it('gives up after pullAttempts and fails the units of the image without restarting them', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.addUnit('b.service');
+    w.pullErrors.set(WEB, [new Error('EOF'), new Error('EOF'), new Error('EOF again')]);
+    const { result, journal } = await run(w, planOf(updatePlan('a.service'), updatePlan('b.service')), go, {
+      pullAttempts: 3,
+    });
+    expect(result).toEqual({ status: 'failed', summary: '2 failed' });
+    expect(w.calls.filter((c) => c.startsWith('pull'))).toHaveLength(3);
+    expect(w.calls.some((c) => c.startsWith('restart'))).toBe(false);
+    expect(w.sleeps.map((s) => s.ms)).toEqual([500, 1000]);
+    for (const u of ['a.service', 'b.service']) {
+      expect(journal.record(u)).toMatchObject({ status: 'failed', reason: 'pull failed: EOF again' });
+    }
+  });
+
+  it('does not retry "manifest unknown"', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.pullErrors.set(WEB, [new Error('initializing source: reading manifest stable: manifest unknown')]);
+    const { result, journal } = await run(w, planOf(updatePlan('a.service')));
+    expect(result.status).toBe('failed');
+    expect(w.calls).toEqual([`pull ${WEB}`]);
+    expect(w.sleeps).toEqual([]);
+    expect(journal.record('a.service').reason).toContain('manifest unknown');
+  });
+
+  it('does not retry "unauthorized"', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.pullErrors.set(WEB, [new Error('unauthorized: authentication required')]);
+    await run(w, planOf(updatePlan('a.service')));
+    expect(w.calls).toEqual([`pull ${WEB}`]);
+  });
+
+  it('pulls each image once and only fails the units of the image that failed', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.addUnit('b.service');
+    w.addUnit('db.service', DB);
+    w.pullErrors.set(DB, [new Error('manifest unknown')]);
+    w.remote.set(DB, 'img-db');
+    const plan = planOf(
+      updatePlan('a.service'),
+      updatePlan('db.service', {
+        image: DB,
+        imageId: 'img-db',
+        currentDigests: [D_DB],
+        targetDigest: D_OTHER,
+      }),
+      updatePlan('b.service'),
+    );
+    const { result, journal } = await run(w, plan);
+    expect(w.calls.filter((c) => c.startsWith('pull'))).toEqual([`pull ${WEB}`, `pull ${DB}`]);
+    expect(w.calls.filter((c) => c.startsWith('restart'))).toEqual([
+      'restart a.service',
+      'restart b.service',
+    ]);
+    expect(result).toEqual({ status: 'failed', summary: '2 succeeded, 1 failed' });
+    expect(journal.record('db.service').status).toBe('failed');
+  });
+});
+
+describe('UpdateEngine.execute: control and planning outcomes', () => {
+  it('stop requested between units: the rest are cancelled, the task is cancelled', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.addUnit('b.service');
+    w.addUnit('c.service');
+    const control = { stopRequested: () => w.calls.includes('restart a.service') };
+    const { result, journal } = await run(
+      w,
+      planOf(updatePlan('a.service'), updatePlan('b.service'), updatePlan('c.service')),
+      control,
+    );
+    expect(result).toEqual({ status: 'cancelled', summary: '1 succeeded, 2 cancelled' });
+    expect(w.calls.filter((c) => c.startsWith('restart'))).toEqual(['restart a.service']);
+    expect(journal.record('a.service').status).toBe('succeeded');
+    for (const u of ['b.service', 'c.service']) {
+      expect(journal.record(u)).toMatchObject({
+        status: 'cancelled',
+        reason: 'task stopped before this unit',
+      });
+    }
+    expect(w.runningImageOf('b.service')).toBe('img-old');
+  });
+
+  it('no units -> skipped, nothing touched', async () => {
+    const w = new World();
+    const { result } = await run(w, { images: [], units: [] });
+    expect(result).toEqual({ status: 'skipped', summary: 'no unit runs this image' });
+    expect(w.calls).toEqual([]);
+  });
+
+  it('only skipped units -> skipped with their reasons, nothing touched', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    const { result, journal } = await run(w, {
+      images: [],
+      units: [
+        updatePlan('a.service', { action: 'skip', reason: 'already up to date' }),
+        updatePlan('p.service', { action: 'skip', reason: 'pinned to a digest', image: null }),
+        updatePlan('b.service', { action: 'skip', reason: 'already up to date' }),
+      ],
+    });
+    expect(result).toEqual({ status: 'skipped', summary: 'already up to date; pinned to a digest' });
+    expect(w.calls).toEqual([]);
+    expect(journal.record('p.service')).toMatchObject({ status: 'skipped', reason: 'pinned to a digest' });
+  });
+
+  it('all units planned "error" -> failed, no pull', async () => {
+    const w = new World();
+    const { result, journal } = await run(w, {
+      images: [],
+      units: [
+        updatePlan('a.service', { action: 'error', reason: 'registry: ECONNREFUSED', targetDigest: null }),
+        updatePlan('b.service', { action: 'error', reason: 'registry: ECONNREFUSED', targetDigest: null }),
+      ],
+    });
+    expect(result).toEqual({
+      status: 'failed',
+      summary: 'a.service: registry: ECONNREFUSED; b.service: registry: ECONNREFUSED',
+    });
+    expect(w.calls).toEqual([]);
+    expect(journal.record('a.service').status).toBe('failed');
+    expect(journal.lines.filter((l) => l.level === 'error' && l.step === 'plan')).toHaveLength(2);
+  });
+
+  it('an error next to updated units still fails the task', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    const { result } = await run(w, {
+      images: [],
+      units: [
+        updatePlan('a.service'),
+        updatePlan('x.service', { action: 'error', reason: 'registry: timeout', targetDigest: null }),
+      ],
+    });
+    expect(result).toEqual({ status: 'failed', summary: '1 succeeded, 1 not planned' });
+    expect(w.runningImageOf('a.service')).toBe('img-new');
+  });
+});
+
+describe('UpdateEngine.execute: prune', () => {
+  it('removes unused images of the updated repository only, keeping the rollback image and images in use', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    await run(w, planOf(updatePlan('a.service')));
+    const removed = w.calls.filter((c) => c.startsWith('remove'));
+    // img-older: same repository, unused -> removed. img-old: the rollback image. img-new: running.
+    // img-debug: same repository but used by a container. img-db: another repository.
+    expect(removed).not.toContain('remove img-old');
+    expect(removed).not.toContain('remove img-new');
+    expect(removed).not.toContain('remove img-debug');
+    expect(removed).not.toContain('remove img-db');
+    expect(removed).toContain('remove img-older');
+    expect(w.images.has('img-old')).toBe(true);
+    expect(w.images.has('img-older')).toBe(false);
+  });
+
+  it('a failing image listing only skips the prune', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.listImagesFails = true;
+    const { result, journal } = await run(w, planOf(updatePlan('a.service')));
+    expect(result.status).toBe('succeeded');
+    expect(journal.lines.filter((l) => l.step === 'prune')).toEqual([
+      {
+        level: 'warn',
+        step: 'prune',
+        message: 'prune skipped: podman: images endpoint unavailable',
+        extra: undefined,
+      },
+    ]);
+  });
+
+  it('does not prune when nothing was pulled', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.pullErrors.set(WEB, [new Error('manifest unknown')]);
+    await run(w, planOf(updatePlan('a.service')));
+    expect(w.calls.filter((c) => c.startsWith('remove'))).toEqual([]);
+  });
+});
