@@ -93,11 +93,15 @@ NotifyAccess=all
 function removeUnits(units) {
   try {
     sh('systemctl', ['--user', 'stop', ...units]);
-  } catch {}
+  } catch {
+    // already stopped
+  }
   for (const u of units) {
     try {
       unlinkSync(join(env.PODUP_TEST_UNIT_DIR, u));
-    } catch {}
+    } catch {
+      // not written
+    }
   }
   sh('systemctl', ['--user', 'daemon-reload']);
 }
