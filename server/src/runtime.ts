@@ -62,6 +62,7 @@ export function openRuntime(config: Config, logger: Logger): Runtime {
     systemd,
     clock,
     sleep,
+    superseded: (image) => stores.journals.supersededImages(image),
     settings: {
       healthWindowMs: config.healthWindowMs,
       healthPollMs: 250,

@@ -160,3 +160,7 @@ export function containerOf(unit: string): RunningContainer | undefined {
     version,
   };
 }
+
+export function imageExists(id: string): boolean {
+  return spawnSync('podman', ['image', 'exists', id], { env: env() }).status === 0;
+}

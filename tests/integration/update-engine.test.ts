@@ -13,6 +13,7 @@ import { hostEnv } from '../helpers/app.js';
 import { ADMIN_TOKEN, SECRET, githubHeaders, packagePublished } from '../helpers/github.js';
 import { startServer, type ServerProc } from '../helpers/server-process.js';
 import {
+  imageExists,
   containerOf,
   pushImage,
   removeUnits,
@@ -103,6 +104,7 @@ describe('a package event moves the units of that image', () => {
   let b: string;
   let c: string;
   let v1: string;
+  let firstTask: ApiTaskDetail | undefined;
 
   beforeAll(() => {
     v1 = pushImage(web, 'stable', 'web-1');
@@ -123,6 +125,7 @@ describe('a package event moves the units of that image', () => {
     expect(status).toBe(202);
     const task = await waitForTask(taskId);
     expect(task.status, task.log.map((l) => l.message).join('\n')).toBe('succeeded');
+    firstTask = task;
 
     for (const u of [a, b]) {
       const now = containerOf(u);
@@ -169,6 +172,17 @@ describe('a package event moves the units of that image', () => {
     ).toEqual([a, b].sort());
     expect(unitProperty(a, 'InvocationID')).not.toBe(invocations[0]);
     expect(containerOf(b)?.version).toBe('web-3');
+
+    // After the result, podup prunes what it superseded before (v1) but keeps this task's rollback image (v2).
+    const v1Id = firstTask?.unitResults[0]?.imageIdBefore ?? '';
+    const v2Id = task.unitResults[0]?.imageIdBefore ?? '';
+    expect(v1Id).not.toBe(v2Id);
+    const deadline = Date.now() + 10_000;
+    while (imageExists(v1Id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(imageExists(v1Id)).toBe(false);
+    expect(imageExists(v2Id)).toBe(true);
+    const log = (await api<ApiTaskDetail>(`/api/tasks/${task.id}`)).body.log;
+    expect(log.some((l) => l.step === 'prune' && l.message.includes(v1Id.slice(0, 12)))).toBe(true);
   });
 
   it('a dry run returns the plan and changes nothing', async () => {

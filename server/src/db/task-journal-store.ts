@@ -96,6 +96,17 @@ export class TaskJournalStore {
     };
   }
 
+  /** Image ids units of `image` ran before a task moved them on successfully. */
+  supersededImages(image: string): string[] {
+    return this.db
+      .prepare(
+        `SELECT DISTINCT image_id_before FROM task_units
+         WHERE image = ? AND status = 'succeeded' AND image_id_before IS NOT NULL AND image_id_before != image_id_after`,
+      )
+      .pluck()
+      .all(image) as string[];
+  }
+
   units(taskId: string): TaskUnitRow[] {
     return (
       this.db.prepare('SELECT * FROM task_units WHERE task_id = ? ORDER BY unit').all(taskId) as Array<

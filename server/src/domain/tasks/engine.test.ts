@@ -222,6 +222,10 @@ class World {
     },
   };
 
+  /** What podup's history says units of an image ran before (the prune candidates). */
+  superseded: (image: string) => string[] = (image) =>
+    image === WEB ? ['img-older', 'img-old', 'img-debug'] : [];
+
   engine(settings: Partial<EngineSettings> = {}): UpdateEngine {
     return new UpdateEngine({
       runtime: this.runtime,
@@ -229,6 +233,7 @@ class World {
       clock: this.clock,
       sleep: this.sleep,
       settings: { ...SETTINGS, ...settings },
+      superseded: (image) => this.superseded(image),
     });
   }
 
@@ -768,13 +773,13 @@ describe('UpdateEngine.execute: control and planning outcomes', () => {
 });
 
 describe('UpdateEngine.execute: prune', () => {
-  it('removes unused images of the updated repository only, keeping the rollback image and images in use', async () => {
+  it('removes only images podup superseded that nothing uses, keeping the rollback image and images in use', async () => {
     const w = new World();
     w.addUnit('a.service');
     await run(w, planOf(updatePlan('a.service')));
     const removed = w.calls.filter((c) => c.startsWith('remove'));
-    // img-older: same repository, unused -> removed. img-old: the rollback image. img-new: running.
-    // img-debug: same repository but used by a container. img-db: another repository.
+    // Superseded by podup earlier: img-older (unused -> removed), img-old (the rollback image -> kept),
+    // img-debug (used by a container -> kept). img-new is running; img-db belongs to another image.
     expect(removed).not.toContain('remove img-old');
     expect(removed).not.toContain('remove img-new');
     expect(removed).not.toContain('remove img-debug');
@@ -784,19 +789,25 @@ describe('UpdateEngine.execute: prune', () => {
     expect(w.images.has('img-older')).toBe(false);
   });
 
-  it('a failing image listing only skips the prune', async () => {
+  it('never removes an image podup did not supersede (another pull may have just fetched it)', async () => {
     const w = new World();
     w.addUnit('a.service');
-    w.listImagesFails = true;
+    w.superseded = () => [];
+    await run(w, planOf(updatePlan('a.service')));
+    expect(w.calls.filter((c) => c.startsWith('remove'))).toEqual([]);
+    expect(w.images.has('img-older')).toBe(true);
+  });
+
+  it('a failure while pruning only skips the prune', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.superseded = () => {
+      throw new Error('history unavailable');
+    };
     const { result, journal } = await run(w, planOf(updatePlan('a.service')));
     expect(result.status).toBe('succeeded');
     expect(journal.lines.filter((l) => l.step === 'prune')).toEqual([
-      {
-        level: 'warn',
-        step: 'prune',
-        message: 'prune skipped: podman: images endpoint unavailable',
-        extra: undefined,
-      },
+      { level: 'warn', step: 'prune', message: 'prune skipped: history unavailable', extra: undefined },
     ]);
   });
 

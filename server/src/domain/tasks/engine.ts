@@ -49,6 +49,8 @@ export interface EngineDeps {
   clock: Clock;
   sleep(ms: number): Promise<void>;
   settings: EngineSettings;
+  /** Image ids that units following `image` ran before podup moved them on (candidates for pruning). */
+  superseded?(image: string): string[];
 }
 
 /** Asked between units: "stop" lets the current unit finish and skips the rest. */
@@ -260,17 +262,21 @@ export class UpdateEngine {
     }
   }
 
-  /** Remove images of the updated repositories that no container uses, keeping the rollback images. */
-  private async prune(repos: Set<string>, keep: Set<string>, journal: TaskJournal): Promise<void> {
+  /**
+   * Remove the images podup itself moved units of these images off in earlier tasks, when no container uses
+   * them any more; never the rollback images of this task, never an image podup did not supersede (another
+   * pull may have just fetched it).
+   */
+  private async prune(images: string[], keep: Set<string>, journal: TaskJournal): Promise<void> {
     try {
+      const candidates = new Set(images.flatMap((image) => this.deps.superseded?.(image) ?? []));
+      for (const id of keep) candidates.delete(id);
+      if (candidates.size === 0) return;
       const inUse = new Set((await this.deps.runtime.listContainers()).map((c) => c.imageId));
-      const images = await this.deps.runtime.listImages();
-      const repoOf = (ref: string) => ref.replace(/@.*$/, '').replace(/:[^/:]*$/, '');
-      for (const img of images) {
-        const names = [...img.repoTags, ...img.repoDigests].map(repoOf);
-        if (!names.some((n) => repos.has(n)) || inUse.has(img.id) || keep.has(img.id)) continue;
-        const r = await this.deps.runtime.removeImage(img.id);
-        if (r === 'removed') journal.log('info', 'prune', `removed superseded image ${img.id.slice(0, 12)}`);
+      for (const id of candidates) {
+        if (inUse.has(id)) continue;
+        const r = await this.deps.runtime.removeImage(id);
+        if (r === 'removed') journal.log('info', 'prune', `removed superseded image ${id.slice(0, 12)}`);
       }
     } catch (e) {
       journal.log('warn', 'prune', `prune skipped: ${errorMessage(e)}`);
@@ -349,8 +355,10 @@ export class UpdateEngine {
       ...todo.map((u) => u.imageId).filter((x): x is string => x !== null),
       ...pulled.values(),
     ]);
-    const repos = new Set([...pulled.keys()].map(repositoryOf));
-    return { ...summarise(outcomes, failedToPlan.length), cleanup: () => this.prune(repos, keep, journal) };
+    return {
+      ...summarise(outcomes, failedToPlan.length),
+      cleanup: () => this.prune([...pulled.keys()], keep, journal),
+    };
   }
 }
 
