@@ -73,7 +73,12 @@ function writeUnits(repo, n) {
     const name = `bench-${run}-${n}-${i}`;
     writeFileSync(
       join(env.PODUP_TEST_UNIT_DIR, `${name}.service`),
-      `[Service]
+      // Back-to-back restarts (raw then podup, every round) would trip systemd's default start rate limit
+      // (5 starts in 10 s), which has nothing to do with what is measured.
+      `[Unit]
+StartLimitIntervalSec=0
+
+[Service]
 Environment=PODMAN_SYSTEMD_UNIT=%n
 ExecStartPre=/bin/rm -f %t/%n.ctr-id
 ExecStart=/usr/bin/podman run --cidfile=%t/%n.ctr-id --cgroups=no-conmon --rm --sdnotify=conmon -d --replace --network none --name ${name} ghcr.io/${repo}:stable sh -c 'test -e /ok || exit 3; exec sleep 100000'

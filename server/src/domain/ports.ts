@@ -94,6 +94,8 @@ export interface UnitManager {
   /** RestartUnit(unit, "replace") and the result of its job (done, failed, timeout, ...). */
   restart(unit: string, timeoutMs: number): Promise<{ job: string; result: string }>;
   state(unit: string): Promise<UnitState>;
+  /** ResetFailedUnit: clears the failed state and the start rate-limit counter. */
+  resetFailed(unit: string): Promise<void>;
   /** Recent journal lines of the unit; rejects when the journal cannot be read. */
   journal(unit: string, lines: number): Promise<string[]>;
 }

@@ -190,6 +190,12 @@ export class SystemdBus implements UnitManager {
     }
   }
 
+  async resetFailed(unit: string): Promise<void> {
+    await this.call(`ResetFailedUnit ${unit}`, async (c) => {
+      await c.manager.ResetFailedUnit?.(unit);
+    });
+  }
+
   async state(unit: string): Promise<UnitState> {
     return this.call(`properties of ${unit}`, async (c) => {
       const path = (await c.manager.LoadUnit?.(unit)) as string;

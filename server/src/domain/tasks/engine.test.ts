@@ -220,6 +220,12 @@ class World {
       this.calls.push(`journal ${unit}`);
       return this.journalOf(unit).slice(-lines);
     },
+    resetFailed: async (unit) => {
+      this.calls.push(`reset ${unit}`);
+      const sim = this.units.get(unit);
+      if (sim && sim.state.activeState === 'failed')
+        sim.state = { ...sim.state, activeState: 'inactive', subState: 'dead', result: 'success' };
+    },
   };
 
   /** What podup's history says units of an image ran before (the prune candidates). */
@@ -451,6 +457,7 @@ describe('UpdateEngine.execute: failures and rollback', () => {
       'restart a.service',
       'journal a.service',
       `tag img-old ${WEB}`,
+      'reset a.service',
       'restart a.service',
       'remove img-older',
     ]);
@@ -540,18 +547,36 @@ describe('UpdateEngine.execute: failures and rollback', () => {
     expect(w.calls.filter((c) => c === 'restart b.service')).toHaveLength(1);
   });
 
+  it('a start rate limit hit by the failed update is reset so the rollback can bring the unit back', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.restartResults.set('a.service', ['failed']);
+    const sim = w.units.get('a.service');
+    const restart = w.systemd.restart;
+    w.systemd.restart = async (unit, t) => {
+      const r = await restart(unit, t);
+      if (r.result === 'failed' && sim) sim.state = { ...sim.state, result: 'start-limit-hit' };
+      return r;
+    };
+    const { result, journal } = await run(w, planOf(updatePlan('a.service')));
+    expect(result.status).toBe('rolled-back');
+    expect(w.calls.indexOf('reset a.service')).toBeGreaterThan(w.calls.indexOf(`tag img-old ${WEB}`));
+    expect(journal.messages('rollback').some((m) => m.includes('start-limit-hit'))).toBe(true);
+  });
+
   it('rollback failing too -> failed', async () => {
     const w = new World();
     w.addUnit('a.service');
     w.restartResults.set('a.service', ['failed', 'failed']);
     const { result, journal } = await run(w, planOf(updatePlan('a.service')));
     expect(result).toEqual({ status: 'failed', summary: '1 failed' });
-    expect(w.calls.slice(0, 6)).toEqual([
+    expect(w.calls.slice(0, 7)).toEqual([
       `pull ${WEB}`,
       `tag img-new ${WEB}`,
       'restart a.service',
       'journal a.service',
       `tag img-old ${WEB}`,
+      'reset a.service',
       'restart a.service',
     ]);
     const r = journal.record('a.service');

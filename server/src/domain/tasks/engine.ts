@@ -217,6 +217,17 @@ export class UpdateEngine {
         `tagged previous image ${u.imageId.slice(0, 12)} as ${u.image}`,
         () => this.deps.runtime.tag(u.imageId as string, u.image as string),
       );
+      // Bringing the service back beats systemd's start rate limit, which the failed update may have used up.
+      const state = await this.deps.systemd.state(u.unit).catch(() => undefined);
+      if (state?.result === 'start-limit-hit' || state?.activeState === 'failed') {
+        journal.log(
+          'warn',
+          'rollback',
+          `${u.unit} is ${state.activeState} (${state.result}): resetting its failed state`,
+          { unit: u.unit },
+        );
+        await this.deps.systemd.resetFailed(u.unit);
+      }
       await this.restartAndGate(u.unit, journal);
       const c = await this.containerOf(u.unit);
       if (c?.imageId !== u.imageId)
