@@ -552,7 +552,7 @@ describe('UpdateEngine.execute: failures and rollback', () => {
     w.addUnit('a.service');
     w.restartResults.set('a.service', ['failed']);
     const sim = w.units.get('a.service');
-    const restart = w.systemd.restart;
+    const restart = w.systemd.restart.bind(w.systemd);
     w.systemd.restart = async (unit, t) => {
       const r = await restart(unit, t);
       if (r.result === 'failed' && sim) sim.state = { ...sim.state, result: 'start-limit-hit' };
