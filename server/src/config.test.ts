@@ -364,3 +364,45 @@ describe('describeConfig', () => {
     expect(described).toMatchObject({ webhookSecret: 'unset', adminToken: 'unset' });
   });
 });
+
+describe('update engine settings', () => {
+  it('PODUP_UNITS maps units to images; "app" means app.service', () => {
+    const c = loadConfig(
+      {
+        PODUP_UNITS:
+          'app=ghcr.io/acme/app:stable, worker.service=docker.io/library/redis:7\nweb@1.service=ghcr.io/acme/web:1',
+      },
+      USER,
+    );
+    expect([...c.units]).toEqual([
+      ['app.service', 'ghcr.io/acme/app:stable'],
+      ['worker.service', 'docker.io/library/redis:7'],
+      ['web@1.service', 'ghcr.io/acme/web:1'],
+    ]);
+  });
+
+  it('reports every malformed PODUP_UNITS entry', () => {
+    const e = configError({
+      PODUP_UNITS: 'no-image, =ghcr.io/a/b:1, bad/name=ghcr.io/a/b:1, ok=ghcr.io/a/b:1, x=UPPER//bad',
+    });
+    const problems = e.problems.filter((p) => p.startsWith('PODUP_UNITS'));
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/"no-image" must be unit=image/);
+    expect(problems.join('\n')).toMatch(/"bad\/name=ghcr\.io\/a\/b:1"/);
+  });
+
+  it('defaults: 2 s coalescing, 10 s health window, 5 min restart bound, 2 tasks at once, standard Quadlet dirs', () => {
+    const c = loadConfig({}, USER);
+    expect(c.coalesceWindowMs).toBe(2000);
+    expect(c.healthWindowMs).toBe(10_000);
+    expect(c.restartTimeoutMs).toBe(300_000);
+    expect(c.taskConcurrency).toBe(2);
+    expect(c.quadletDirs).toEqual([]);
+    expect(c.units.size).toBe(0);
+  });
+
+  it('PODUP_COALESCE_WINDOW accepts 0 and refuses more than a minute', () => {
+    expect(loadConfig({ PODUP_COALESCE_WINDOW: '0' }, USER).coalesceWindowMs).toBe(0);
+    expect(configError({ PODUP_COALESCE_WINDOW: '5m' }).problems.join()).toMatch(/PODUP_COALESCE_WINDOW/);
+  });
+});

@@ -156,9 +156,14 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
   );
   rt.runner.start();
   // Connect to D-Bus and Podman once the first requests are served, so the first task does not pay for it.
+  // Discovery at start too, so the allow-list and GET /api/units are fresh before the first event.
   setTimeout(() => {
     void rt.systemd.ping(5000).catch(() => undefined);
-    void rt.podman.ping(5000).catch(() => undefined);
+    void rt
+      .discover()
+      .catch((err: unknown) =>
+        logger.warn({ err }, 'discovery at start failed; it runs again before every task'),
+      );
   }, 1000).unref();
   return app;
 }

@@ -54,7 +54,11 @@ export function openRuntime(config: Config, logger: Logger): Runtime {
       quadletFiles: () => readQuadletFiles(dirs),
       configured: config.units,
     });
-    stores.units.replace(units, clock.now());
+    try {
+      stores.units.replace(units, clock.now());
+    } catch (err) {
+      logger.warn({ err }, 'discovered units not recorded (database busy); the next discovery records them');
+    }
     return units;
   };
   const engine = new UpdateEngine({

@@ -120,6 +120,13 @@ export class TaskStore {
    * One UPDATE ... RETURNING, so two processes can never claim the same task.
    */
   claimNext(owner: string, now: number, leaseUntil: number): TaskRecord | undefined {
+    // A read first: polling must not take the write lock (and wait behind another writer) when idle.
+    const runnable = this.db
+      .prepare(
+        `SELECT 1 FROM tasks WHERE status = 'queued' AND (not_before IS NULL OR not_before <= ?) LIMIT 1`,
+      )
+      .get(now);
+    if (runnable === undefined) return undefined;
     const row = this.db
       .prepare(
         `UPDATE tasks SET status = 'running', lease_owner = ?, lease_expires = ?, started_at = ?, updated_at = ?,

@@ -45,8 +45,22 @@ const fromDb = (r: UnitDbRow): StoredUnit => ({
 export class UnitStore {
   constructor(private readonly db: Database) {}
 
-  /** Records one discovery: the units seen now are present, the others are kept but marked absent. */
-  replace(units: readonly KnownUnit[], now: number): void {
+  /**
+   * Records one discovery: the units seen now are present, the others are kept but marked absent.
+   * Best effort: it waits at most `busyTimeoutMs` for another writer (a running `podup prune`) instead of
+   * stalling the server, and throws SQLITE_BUSY then; the next discovery records it.
+   */
+  replace(units: readonly KnownUnit[], now: number, busyTimeoutMs = 250): void {
+    const previous = this.db.pragma('busy_timeout', { simple: true }) as number;
+    this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    try {
+      this.write(units, now);
+    } finally {
+      this.db.pragma(`busy_timeout = ${previous}`);
+    }
+  }
+
+  private write(units: readonly KnownUnit[], now: number): void {
     this.db.transaction(() => {
       const upsert = this.db.prepare(
         `INSERT INTO units (unit, image, image_key, pinned, sources, policy, container_id, image_id, running_digest,

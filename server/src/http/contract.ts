@@ -261,3 +261,71 @@ export type ApiUnit = z.infer<typeof ApiUnit>;
 
 export const UnitsReply = z.object({ units: z.array(ApiUnit) });
 export type UnitsReply = z.infer<typeof UnitsReply>;
+
+/* ---- Task panel (sessions, task control, overview, settings) ---- */
+
+export const SignInBody = z.object({ token: z.string().min(1).max(512) }).strict();
+
+export const Session = z.object({
+  authenticated: z.boolean(),
+  /** How this request was authenticated. */
+  method: z.enum(['cookie', 'bearer', 'forward-auth', 'open', 'none']),
+  user: z.string().nullable(),
+  /** Send as X-CSRF-Token with every state-changing request made with the session cookie. */
+  csrfToken: z.string().nullable(),
+});
+export type Session = z.infer<typeof Session>;
+
+export const UpdateUnitBody = z
+  .object({ dryRun: z.boolean().optional(), reason: z.string().max(1000).optional() })
+  .strict();
+
+export const TaskActionReply = z.object({
+  task: ApiTask,
+  /** For retry: the new task. */
+  retryTaskId: z.string().optional(),
+  message: z.string(),
+});
+export type TaskActionReply = z.infer<typeof TaskActionReply>;
+
+export const PartHealth = z.object({ ok: z.boolean(), detail: z.string(), hint: z.string().optional() });
+
+export const Overview = z.object({
+  health: z.object({ db: PartHealth, dbus: PartHealth, podman: PartHealth }),
+  counts: z.object({
+    queued: z.number(),
+    running: z.number(),
+    succeeded24h: z.number(),
+    failed24h: z.number(),
+    rolledBack24h: z.number(),
+    events24h: z.number(),
+  }),
+  units: z.array(
+    z.object({
+      unit: z.string(),
+      image: z.string().nullable(),
+      lastStatus: z.string().nullable(),
+      lastTaskId: z.string().nullable(),
+      lastFinishedAt: z.string().nullable(),
+    }),
+  ),
+  recentTasks: z.array(ApiTask),
+});
+export type Overview = z.infer<typeof Overview>;
+
+export const Settings = z.object({
+  version: z.string(),
+  webhookUrl: z.string(),
+  legacyWebhookUrl: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  units: z.object({
+    discovered: z.array(
+      z.object({ unit: z.string(), image: z.string().nullable(), sources: z.array(z.string()) }),
+    ),
+    configured: z.array(z.object({ unit: z.string(), image: z.string() })),
+  }),
+});
+export type Settings = z.infer<typeof Settings>;
+
+/** One Server-Sent Event of GET /api/tasks/:id/log: `event: log` (data ApiTaskLog) or `event: end` (data ApiTask). */
+export const TaskLogEnd = z.object({ status: z.string(), summary: z.string().nullable() });

@@ -217,3 +217,41 @@ describe('discoverUnits', () => {
     expect(await discoverUnits(deps(new FakeRuntime([])))).toEqual([]);
   });
 });
+
+describe('discoverUnits: names', () => {
+  it('drops sightings whose unit name is not a systemd service name (a label can carry anything)', async () => {
+    const units = await discoverUnits({
+      runtime: {
+        listContainers: async () => [
+          {
+            id: 'c1',
+            names: ['x'],
+            image: 'ghcr.io/a/b:1',
+            imageId: 'i1',
+            state: 'running',
+            labels: { PODMAN_SYSTEMD_UNIT: 'evil; rm -rf /' },
+            startedAt: 1,
+          },
+          {
+            id: 'c2',
+            names: ['y'],
+            image: 'ghcr.io/a/b:1',
+            imageId: 'i1',
+            state: 'running',
+            labels: { PODMAN_SYSTEMD_UNIT: 'good.service' },
+            startedAt: 1,
+          },
+        ],
+        inspectImage: async () => undefined,
+        listImages: async () => [],
+        pull: async () => 'x',
+        tag: async () => undefined,
+        removeImage: async () => 'missing',
+        containerLogs: async () => [],
+      },
+      quadletFiles: async () => [],
+      configured: new Map([['also-good.service', 'ghcr.io/a/c:1']]),
+    });
+    expect(units.map((u) => u.unit)).toEqual(['also-good.service', 'good.service']);
+  });
+});

@@ -7,6 +7,7 @@
 import type { ContainerInfo, ContainerRuntime } from '../ports.js';
 import { mergeSightings, type KnownUnit, type UnitSighting } from './known-unit.js';
 import { parseQuadletContainer } from './quadlet.js';
+import { toServiceUnit } from './unit-name.js';
 
 export const UNIT_LABEL = 'PODMAN_SYSTEMD_UNIT';
 export const AUTOUPDATE_LABEL = 'io.containers.autoupdate';
@@ -55,5 +56,6 @@ export async function discoverUnits(deps: DiscoveryDeps): Promise<KnownUnit[]> {
     if (q) sightings.push({ unit: q.unit, source: 'quadlet', image: q.image, policy: q.autoUpdate });
   }
   for (const [unit, image] of deps.configured) sightings.push({ unit, source: 'config', image });
-  return mergeSightings(sightings);
+  // A label or a file can carry any text; only systemd service names can ever reach D-Bus.
+  return mergeSightings(sightings.filter((s) => toServiceUnit(s.unit) === s.unit));
 }
