@@ -5,12 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Deps } from './deps.js';
-import { adminGuard } from './http/admin-auth.js';
+import cookie from '@fastify/cookie';
+import { AdminAuth } from './http/admin-auth.js';
 import { installAudit } from './http/audit.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { FailureLimiter } from './http/failure-limiter.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
+import { sessionRoutes } from './http/routes/session.js';
 import { taskRoutes } from './http/routes/tasks.js';
 import { unitRoutes } from './http/routes/units.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
@@ -63,13 +65,19 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   installErrorHandling(app);
   installAudit(app, deps);
 
-  const adminFailures = new FailureLimiter('bad-admin-token', deps.config.badSignatureRateLimit, deps);
-  const admin = adminGuard(deps, adminFailures);
+  await app.register(cookie);
+  app.decorateRequest('auth', null as never);
+  const auth = new AdminAuth(
+    deps,
+    new FailureLimiter('bad-admin-token', deps.config.badSignatureRateLimit, deps),
+  );
+  const admin = auth.guard;
 
   await app.register(healthRoutes(deps));
   await app.register(webhookRoutes(deps));
   await app.register(eventRoutes(deps, admin));
   await app.register(taskRoutes(deps, admin));
   await app.register(unitRoutes(deps, admin));
+  await app.register(sessionRoutes(deps, auth));
   return app;
 }

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ms from 'ms';
 import { z } from 'zod';
 import { tryParseImageRef } from './domain/images/image-ref.js';
@@ -55,6 +56,14 @@ export interface Config {
   readonly quadletDirs: string[];
   /** Tasks that may run at once (on disjoint units). */
   readonly taskConcurrency: number;
+  /** ForwardAuth: a reverse proxy (Authelia, oauth2-proxy) proves the admin with this header and value. */
+  readonly forwardAuth: { header: string; value: string; userHeader: string | undefined } | undefined;
+  /** How GitHub reaches podup (shown as the webhook URL to paste); undefined = derived from the request. */
+  readonly publicUrl: string | undefined;
+  /** Lifetime of a task-panel session. */
+  readonly sessionTtlMs: number;
+  /** Where podup serves the task panel from (built web/dist). */
+  readonly webDist: string;
   /** Where Podman's own configuration lives for the user podup runs as (registries.conf, auth.json). */
   readonly containers: ContainersPaths;
 }
@@ -222,6 +231,22 @@ const schema = z.object({
     .prefault(''),
   PODUP_QUADLET_DIRS: list.prefault(''),
   PODUP_TASK_CONCURRENCY: z.coerce.number().int().min(1).max(16).prefault('2'),
+  PODUP_FORWARD_AUTH_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,100}$/, 'must be an HTTP header name such as Remote-Groups')
+    .optional(),
+  PODUP_FORWARD_AUTH_VALUE_SECRET: z.string().min(1).optional(),
+  PODUP_FORWARD_AUTH_USER_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,100}$/, 'must be an HTTP header name such as Remote-User')
+    .optional(),
+  PODUP_PUBLIC_URL: z
+    .string()
+    .url('must be a URL such as https://podup.example.com')
+    .refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://')
+    .optional(),
+  PODUP_SESSION_TTL: duration('PODUP_SESSION_TTL').prefault('7d'),
+  PODUP_WEB_DIST: z.string().min(1).optional(),
 });
 
 /** A secret given inline, as a *_FILE path, or as a systemd credential; more than one source is an error. */
@@ -278,12 +303,25 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
   const webhookSecret = readSecret(env, 'PODUP_GITHUB_WEBHOOK_SECRET', 'github-webhook-secret', problems);
   const adminToken = readSecret(env, 'PODUP_ADMIN_TOKEN', 'admin-token', problems);
 
-  const parsed = schema.safeParse({ ...env, PODUP_ADMIN_TOKEN_VALUE: adminToken });
+  const forwardValue = readSecret(env, 'PODUP_FORWARD_AUTH_VALUE', 'forward-auth-value', problems);
+  const parsed = schema.safeParse({
+    ...env,
+    PODUP_ADMIN_TOKEN_VALUE: adminToken,
+    PODUP_FORWARD_AUTH_VALUE_SECRET: forwardValue,
+  });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const key = String(issue.path[0] ?? '?').replace('PODUP_ADMIN_TOKEN_VALUE', 'PODUP_ADMIN_TOKEN');
+      const key = String(issue.path[0] ?? '?')
+        .replace('PODUP_ADMIN_TOKEN_VALUE', 'PODUP_ADMIN_TOKEN')
+        .replace('PODUP_FORWARD_AUTH_VALUE_SECRET', 'PODUP_FORWARD_AUTH_VALUE');
       problems.push(`${key}: ${issue.message}`);
     }
+  }
+  if (
+    parsed.success &&
+    Boolean(parsed.data.PODUP_FORWARD_AUTH_HEADER) !== Boolean(parsed.data.PODUP_FORWARD_AUTH_VALUE_SECRET)
+  ) {
+    problems.push('PODUP_FORWARD_AUTH_HEADER and PODUP_FORWARD_AUTH_VALUE go together: set both or neither');
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const c = parsed.data;
@@ -321,6 +359,19 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     units: c.PODUP_UNITS,
     quadletDirs: c.PODUP_QUADLET_DIRS,
     taskConcurrency: c.PODUP_TASK_CONCURRENCY,
+    forwardAuth:
+      c.PODUP_FORWARD_AUTH_HEADER && c.PODUP_FORWARD_AUTH_VALUE_SECRET
+        ? {
+            header: c.PODUP_FORWARD_AUTH_HEADER.toLowerCase(),
+            value: c.PODUP_FORWARD_AUTH_VALUE_SECRET,
+            userHeader: c.PODUP_FORWARD_AUTH_USER_HEADER?.toLowerCase(),
+          }
+        : undefined,
+    publicUrl: c.PODUP_PUBLIC_URL?.replace(/\/+$/, ''),
+    sessionTtlMs: c.PODUP_SESSION_TTL,
+    webDist: c.PODUP_WEB_DIST
+      ? resolve(cwd, c.PODUP_WEB_DIST)
+      : fileURLToPath(new URL('../../web/dist', import.meta.url)),
     containers: {
       registriesConf: env.CONTAINERS_REGISTRIES_CONF?.trim() || undefined,
       authFile: env.REGISTRY_AUTH_FILE?.trim() || undefined,
@@ -334,10 +385,13 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
 
 /** What is safe to show about the configuration: secrets only as set/unset. */
 export function describeConfig(config: Config): Record<string, unknown> {
-  const { webhookSecret, adminToken, units, ...rest } = config;
+  const { webhookSecret, adminToken, units, forwardAuth, ...rest } = config;
   return {
     ...rest,
     units: Object.fromEntries(units),
+    forwardAuth: forwardAuth
+      ? { header: forwardAuth.header, value: 'set', userHeader: forwardAuth.userHeader ?? null }
+      : 'unset',
     webhookSecret: webhookSecret ? 'set' : 'unset',
     adminToken: adminToken ? 'set' : 'unset',
   };

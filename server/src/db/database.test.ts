@@ -50,7 +50,9 @@ describe('migrate', () => {
     expect(tables(db)).toEqual([
       'deliveries',
       'events',
+      'meta',
       'rate_limits',
+      'sessions',
       'task_logs',
       'task_units',
       'tasks',
@@ -115,7 +117,9 @@ describe('openDatabase', () => {
     expect(tables(db)).toEqual([
       'deliveries',
       'events',
+      'meta',
       'rate_limits',
+      'sessions',
       'task_logs',
       'task_units',
       'tasks',

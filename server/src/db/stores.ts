@@ -5,6 +5,7 @@ import { DeliveryStore } from './delivery-store.js';
 import { EventStore } from './event-store.js';
 import { LeaseStore } from './lease-store.js';
 import { RateLimitStore } from './rate-limit-store.js';
+import { SessionStore } from './session-store.js';
 import { TaskJournalStore } from './task-journal-store.js';
 import { TaskStore } from './task-store.js';
 import { UnitStore } from './unit-store.js';
@@ -19,6 +20,7 @@ export interface Stores {
   journals: TaskJournalStore;
   leases: LeaseStore;
   units: UnitStore;
+  sessions: SessionStore;
   /** Group-committed writes; the only way request handlers write. */
   writes: WriteBatcher<IntakeTx>;
 }
@@ -46,6 +48,7 @@ export function createStores(db: Database, clock: Clock = { now: () => Date.now(
     journals: new TaskJournalStore(db, clock),
     leases: new LeaseStore(db),
     units: new UnitStore(db),
+    sessions: new SessionStore(db),
     writes: new WriteBatcher(db, tx),
   };
 }

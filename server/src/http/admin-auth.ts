@@ -1,12 +1,27 @@
 /**
- * Admin routes fail closed: without PODUP_ADMIN_TOKEN they answer 503 (unless PODUP_DEV_OPEN_ADMIN=1), and a
- * wrong token is 401. Failed attempts count against the caller's address like bad webhook signatures.
+ * Who may use the admin API, fail-closed. In order: `Authorization: Bearer <PODUP_ADMIN_TOKEN>` (bots, CLI),
+ * the task panel's session cookie (opened by signing in with that token), a ForwardAuth header set by a
+ * reverse proxy, or PODUP_DEV_OPEN_ADMIN=1 for development. Nothing configured: 503 with a hint. Wrong
+ * credentials: 401, and they count against the caller's address. Browser-borne requests (cookie,
+ * ForwardAuth, open) that change something must carry X-CSRF-Token.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { AppError } from '../errors.js';
 import type { Deps } from '../deps.js';
+import { AppError } from '../errors.js';
 import type { FailureLimiter } from './failure-limiter.js';
+
+export const SESSION_COOKIE = 'podup_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+export type AuthMethod = 'cookie' | 'bearer' | 'forward-auth' | 'open' | 'none';
+
+export interface AuthContext {
+  method: AuthMethod;
+  user: string | null;
+  /** Expected X-CSRF-Token for state-changing requests; null when none is needed (bearer) or possible. */
+  csrfToken: string | null;
+}
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
@@ -15,27 +30,104 @@ export function tokenMatches(expected: string, given: string): boolean {
   return timingSafeEqual(digest(expected), digest(given));
 }
 
-export function adminGuard(deps: Pick<Deps, 'config'>, failures: FailureLimiter) {
-  const { adminToken, devOpenAdmin } = deps.config;
-  return async (request: FastifyRequest): Promise<void> => {
-    if (!adminToken) {
-      if (devOpenAdmin) return;
-      throw new AppError('ADMIN_AUTH_NOT_CONFIGURED', 'admin API is disabled: no admin token is configured', {
-        hint: 'set PODUP_ADMIN_TOKEN (or PODUP_ADMIN_TOKEN_FILE / the systemd credential admin-token); for local development only, PODUP_DEV_OPEN_ADMIN=1',
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const v = request.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export class AdminAuth {
+  constructor(
+    private readonly deps: Pick<Deps, 'config' | 'stores' | 'clock'>,
+    private readonly failures: FailureLimiter,
+  ) {}
+
+  /** CSRF token for modes without a session row: stable across restarts, different per mode. */
+  private serverCsrf(method: AuthMethod): string {
+    return createHmac('sha256', this.deps.stores.sessions.secret('csrf-key'))
+      .update(`csrf:${method}`)
+      .digest('base64url');
+  }
+
+  private get configured(): boolean {
+    const { adminToken, forwardAuth, devOpenAdmin } = this.deps.config;
+    return Boolean(adminToken || forwardAuth || devOpenAdmin);
+  }
+
+  /** Who the request is, without refusing anything (GET /api/session uses it as is). */
+  identify(request: FastifyRequest): AuthContext {
+    const { adminToken, forwardAuth, devOpenAdmin } = this.deps.config;
+    const cookie = request.cookies[SESSION_COOKIE];
+    if (cookie && adminToken) {
+      const s = this.deps.stores.sessions.find(cookie, adminToken, this.deps.clock.now());
+      if (s) return { method: 'cookie', user: s.user, csrfToken: s.csrfToken };
+    }
+    if (forwardAuth) {
+      const given = header(request, forwardAuth.header);
+      if (given !== undefined && tokenMatches(forwardAuth.value, given)) {
+        const user = forwardAuth.userHeader ? (header(request, forwardAuth.userHeader) ?? null) : null;
+        return {
+          method: 'forward-auth',
+          user: user?.slice(0, 200) ?? null,
+          csrfToken: this.serverCsrf('forward-auth'),
+        };
+      }
+    }
+    if (devOpenAdmin && !adminToken)
+      return { method: 'open', user: null, csrfToken: this.serverCsrf('open') };
+    return { method: 'none', user: null, csrfToken: null };
+  }
+
+  private notConfigured(): AppError {
+    return new AppError('ADMIN_AUTH_NOT_CONFIGURED', 'admin API is disabled: no admin token is configured', {
+      hint:
+        'set PODUP_ADMIN_TOKEN (or PODUP_ADMIN_TOKEN_FILE / the systemd credential admin-token), or ForwardAuth with ' +
+        'PODUP_FORWARD_AUTH_HEADER and PODUP_FORWARD_AUTH_VALUE; for local development only, PODUP_DEV_OPEN_ADMIN=1',
+    });
+  }
+
+  /** Checks a presented admin token (bearer or sign-in); a wrong one counts as a failure of the address. */
+  async checkToken(request: FastifyRequest, given: string): Promise<void> {
+    const { adminToken } = this.deps.config;
+    if (!adminToken) throw this.notConfigured();
+    this.failures.assertNotBlocked(request.ip);
+    if (!tokenMatches(adminToken, given)) {
+      await this.failures.recordFailure(request.ip);
+      throw new AppError('UNAUTHORIZED', 'wrong admin token', {
+        headers: { 'www-authenticate': 'Bearer realm="podup"' },
       });
     }
-    failures.assertNotBlocked(request.ip);
-    const header = request.headers.authorization ?? '';
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!m?.[1] || !tokenMatches(adminToken, m[1])) {
-      await failures.recordFailure(request.ip);
-      throw new AppError(
-        'UNAUTHORIZED',
-        m ? 'wrong admin token' : 'admin token required (Authorization: Bearer <token>)',
-        {
-          headers: { 'www-authenticate': 'Bearer realm="podup"' },
-        },
-      );
+  }
+
+  /** preHandler of every admin route. */
+  guard = async (request: FastifyRequest): Promise<void> => {
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header(request, 'authorization') ?? '');
+    if (bearer?.[1]) {
+      if (!this.deps.config.adminToken && this.deps.config.devOpenAdmin) {
+        request.auth = { method: 'open', user: null, csrfToken: null };
+        return;
+      }
+      await this.checkToken(request, bearer[1]);
+      request.auth = { method: 'bearer', user: null, csrfToken: null };
+      return;
     }
+    if (!this.configured) throw this.notConfigured();
+    const ctx = this.identify(request);
+    if (ctx.method === 'none') {
+      throw new AppError('UNAUTHORIZED', 'sign in, or send Authorization: Bearer <admin token>', {
+        headers: { 'www-authenticate': 'Bearer realm="podup"' },
+      });
+    }
+    if (UNSAFE.has(request.method)) {
+      const given = header(request, CSRF_HEADER);
+      if (!given || !ctx.csrfToken || !tokenMatches(ctx.csrfToken, given)) {
+        throw new AppError(
+          'CSRF_FAILED',
+          `state-changing requests from the browser need the ${CSRF_HEADER} header of GET /api/session`,
+        );
+      }
+    }
+    request.auth = ctx;
   };
 }

@@ -1,4 +1,5 @@
 import type { Outcome } from '../domain/events/event.js';
+import type { AuthContext } from './admin-auth.js';
 
 /** What the event log row of a request says beyond method, route and status. */
 export interface AuditFields {
@@ -22,5 +23,7 @@ declare module 'fastify' {
     /** True once the handler wrote the event row itself (inside its own transaction). */
     audited: boolean;
     startedAt: number;
+    /** Set by the admin guard on admin routes. */
+    auth: AuthContext;
   }
 }

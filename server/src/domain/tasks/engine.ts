@@ -53,9 +53,22 @@ export interface EngineDeps {
   superseded?(image: string): string[];
 }
 
-/** Asked between units: "stop" lets the current unit finish and skips the rest. */
+/**
+ * Asked between units: "stop" lets the current unit finish and skips the rest. "force" is also asked inside
+ * steps; `signal` aborts a pull in flight.
+ */
 export interface TaskControl {
   stopRequested(): boolean;
+  forceRequested?(): boolean;
+  signal?: AbortSignal | undefined;
+}
+
+const NEVER_STOP: TaskControl = { stopRequested: () => false };
+
+class ForceStopped extends Error {
+  constructor(where: string) {
+    super(`force-stopped ${where}`);
+  }
 }
 
 export interface RunResult {
@@ -100,19 +113,28 @@ export class UpdateEngine {
         ...(unit ? { unit } : {}),
         durationMs,
       });
-      throw e instanceof StepFailure ? e : new StepFailure(step, errorMessage(e));
+      throw e instanceof StepFailure || e instanceof ForceStopped
+        ? e
+        : new StepFailure(step, errorMessage(e));
     }
   }
 
+  private checkForce(control: TaskControl, where: string): void {
+    if (control.forceRequested?.()) throw new ForceStopped(where);
+  }
+
   /** Pull once per image, retrying transient failures with backoff. Resolves with the pulled image id. */
-  private async pull(image: string, journal: TaskJournal): Promise<string> {
+  private async pull(image: string, journal: TaskJournal, control: TaskControl): Promise<string> {
     const { pullAttempts, pullBackoffMs } = this.deps.settings;
     for (let attempt = 1; ; attempt++) {
+      this.checkForce(control, 'before the pull');
       try {
         return await this.timed(journal, 'pull', undefined, `pulled ${image}`, () =>
-          this.deps.runtime.pull(image, (line) => journal.log('info', 'pull', line)),
+          this.deps.runtime.pull(image, (line) => journal.log('info', 'pull', line), control.signal),
         );
       } catch (e) {
+        if (e instanceof ForceStopped || control.forceRequested?.())
+          throw new ForceStopped('during the pull');
         const transient = !/manifest unknown|not found|unauthorized|denied|blocked/i.test(errorMessage(e));
         if (!transient || attempt >= pullAttempts) throw e;
         const wait = pullBackoffMs * 2 ** (attempt - 1);
@@ -137,23 +159,37 @@ export class UpdateEngine {
   }
 
   /** Restart, then require the job to be "done" and the unit to stay active through the health window. */
-  private async restartAndGate(unit: string, journal: TaskJournal): Promise<void> {
+  private async restartAndGate(unit: string, journal: TaskJournal, control: TaskControl): Promise<void> {
     const before = await this.deps.systemd.state(unit).catch(() => undefined);
     const job = await this.timed(journal, 'restart', unit, `restarted ${unit}`, () =>
       this.deps.systemd.restart(unit, this.deps.settings.restartTimeoutMs),
     );
-    if (job.result !== 'done')
-      throw new StepFailure('restart', `restart job of ${unit} ended "${job.result}"`);
-    await this.healthGate(unit, journal, before?.activeState === 'active' ? before.invocationId : undefined);
+    if (job.result !== 'done') {
+      const message = `restart job of ${unit} ended "${job.result}"`;
+      journal.log('error', 'restart', message, { unit });
+      throw new StepFailure('restart', message);
+    }
+    await this.healthGate(
+      unit,
+      journal,
+      control,
+      before?.activeState === 'active' ? before.invocationId : undefined,
+    );
   }
 
   /** The unit stays active, without restarting by itself, for the whole health window. */
-  private async healthGate(unit: string, journal: TaskJournal, previousInvocation?: string): Promise<void> {
+  private async healthGate(
+    unit: string,
+    journal: TaskJournal,
+    control: TaskControl,
+    previousInvocation?: string,
+  ): Promise<void> {
     const { healthWindowMs, healthPollMs } = this.deps.settings;
     await this.timed(journal, 'health', unit, `${unit} stayed active for ${healthWindowMs} ms`, async () => {
       const deadline = this.deps.clock.now() + healthWindowMs;
       let first: Awaited<ReturnType<UnitManager['state']>> | undefined;
       for (;;) {
+        this.checkForce(control, 'during the health gate');
         const s = await this.deps.systemd.state(unit);
         first ??= s;
         if (s.activeState !== 'active')
@@ -228,7 +264,8 @@ export class UpdateEngine {
         );
         await this.deps.systemd.resetFailed(u.unit);
       }
-      await this.restartAndGate(u.unit, journal);
+      // A rollback is never interrupted: it is what leaves the unit consistent.
+      await this.restartAndGate(u.unit, journal, NEVER_STOP);
       const c = await this.containerOf(u.unit);
       if (c?.imageId !== u.imageId)
         throw new Error(`after rollback ${u.unit} runs ${c?.imageId ?? 'nothing'}`);
@@ -240,16 +277,21 @@ export class UpdateEngine {
     }
   }
 
-  private async updateUnit(u: UnitPlan, pulledId: string, journal: TaskJournal): Promise<UnitOutcome> {
+  private async updateUnit(
+    u: UnitPlan,
+    pulledId: string,
+    journal: TaskJournal,
+    control: TaskControl,
+  ): Promise<UnitOutcome> {
     const target = u.targetDigest as string;
     journal.unit(u.unit, { status: 'running', startedAt: this.deps.clock.now() });
     try {
       // A resumed task whose unit already restarted onto the target only finishes the checks.
-      if (u.action === 'verify') await this.healthGate(u.unit, journal);
+      if (u.action === 'verify') await this.healthGate(u.unit, journal, control);
       else {
         // The tag may point back at the old image: a rollback of an earlier unit of this image re-tags it.
         await this.deps.runtime.tag(pulledId, u.image as string);
-        await this.restartAndGate(u.unit, journal);
+        await this.restartAndGate(u.unit, journal, control);
       }
       const now = await this.verify(u.unit, target, journal);
       journal.unit(u.unit, {
@@ -260,16 +302,22 @@ export class UpdateEngine {
       });
       return 'succeeded';
     } catch (e) {
+      const forced = e instanceof ForceStopped;
       const reason = errorMessage(e);
-      await this.diagnose(u.unit, u.containerId, journal);
+      if (forced)
+        journal.log('warn', 'task', `${reason}: rolling ${u.unit} back, it was restarted but not verified`, {
+          unit: u.unit,
+        });
+      else await this.diagnose(u.unit, u.containerId, journal);
       const back = await this.rollback(u, journal);
+      const status: UnitOutcome = forced ? (back ? 'cancelled' : 'failed') : back ? 'rolled-back' : 'failed';
       journal.unit(u.unit, {
-        status: back ? 'rolled-back' : 'failed',
-        reason,
+        status,
+        reason: forced && back ? `${reason}; rolled back to its previous image` : reason,
         ...(back ? { digestAfter: u.currentDigests[0] ?? null, imageIdAfter: u.imageId } : {}),
         finishedAt: this.deps.clock.now(),
       });
-      return back ? 'rolled-back' : 'failed';
+      return status;
     }
   }
 
@@ -329,8 +377,9 @@ export class UpdateEngine {
     const pulled = new Map<string, string>();
     for (const image of new Set(todo.map((u) => u.image as string))) {
       try {
-        pulled.set(image, await this.pull(image, journal));
+        pulled.set(image, await this.pull(image, journal, control));
       } catch (e) {
+        if (e instanceof ForceStopped) break;
         for (const u of todo.filter((t) => t.image === image)) {
           outcomes.set(u.unit, 'failed');
           journal.unit(u.unit, {
@@ -343,12 +392,16 @@ export class UpdateEngine {
     }
     for (const u of todo) {
       if (outcomes.has(u.unit)) continue;
-      if (control.stopRequested()) {
+      const pulledId = pulled.get(u.image as string);
+      if (control.stopRequested() || control.forceRequested?.() || pulledId === undefined) {
         outcomes.set(u.unit, 'cancelled');
-        journal.unit(u.unit, { status: 'cancelled', reason: 'task stopped before this unit' });
+        journal.unit(u.unit, {
+          status: 'cancelled',
+          reason: 'task stopped before this unit',
+          finishedAt: this.deps.clock.now(),
+        });
         continue;
       }
-      const pulledId = pulled.get(u.image as string) as string;
       const pulledDigests = await this.digestsOf(pulledId, u.image).catch((): string[] => []);
       if (u.targetDigest && pulledDigests.length > 0 && !pulledDigests.includes(u.targetDigest)) {
         journal.log(
@@ -359,7 +412,7 @@ export class UpdateEngine {
         );
         u.targetDigest = pulledDigests[0] ?? u.targetDigest;
       }
-      outcomes.set(u.unit, await this.updateUnit(u, pulledId, journal));
+      outcomes.set(u.unit, await this.updateUnit(u, pulledId, journal, control));
     }
 
     const keep = new Set([

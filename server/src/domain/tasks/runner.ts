@@ -201,13 +201,17 @@ export class TaskRunner {
   async run(task: TaskRecord): Promise<void> {
     const { stores, clock, settings } = this.deps;
     const journal = stores.journals.journalFor(task.id);
+    const abort = new AbortController();
+    const stopKind = () => stores.tasks.get(task.id)?.stopRequested ?? null;
     const heartbeat = setInterval(
       () => {
         const now = clock.now();
         stores.tasks.renew(task.id, this.deps.owner, now + settings.leaseMs, now);
         stores.leases.renew(task.id, this.deps.owner, now + settings.leaseMs);
+        // A force-stop aborts the pull in flight; the engine also checks between and inside steps.
+        if (stopKind() === 'force') abort.abort(new Error('force-stopped'));
       },
-      Math.max(50, settings.leaseMs / 3),
+      Math.max(50, Math.min(1000, settings.leaseMs / 3)),
     );
     heartbeat.unref();
     let status: TaskStatus = 'failed';
@@ -236,7 +240,9 @@ export class TaskRunner {
         journal,
       );
       const result = await this.deps.engine.execute(plan, journal, {
-        stopRequested: () => stores.tasks.get(task.id)?.stopRequested != null,
+        stopRequested: () => stopKind() !== null,
+        forceRequested: () => stopKind() === 'force',
+        signal: abort.signal,
       });
       status = result.status;
       summary = result.summary;

@@ -1,0 +1,52 @@
+/**
+ * GET /api/session (who am I, and the CSRF token), POST /api/session {token} (sign in: sets the HttpOnly,
+ * SameSite=Strict session cookie), DELETE /api/session (sign out).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../../deps.js';
+import { SESSION_COOKIE, type AdminAuth, type AuthContext } from '../admin-auth.js';
+import { SignInBody, type Session } from '../contract.js';
+import { parseBody } from '../parse.js';
+
+const toSession = (ctx: AuthContext): Session => ({
+  authenticated: ctx.method !== 'none',
+  method: ctx.method,
+  user: ctx.user,
+  csrfToken: ctx.csrfToken,
+});
+
+export function sessionRoutes(deps: Deps, auth: AdminAuth) {
+  const cookieOptions = (request: FastifyRequest) => ({
+    path: '/',
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    // Behind a TLS proxy (trusted via PODUP_TRUST_PROXY) the cookie is Secure.
+    secure: request.protocol === 'https',
+  });
+
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    app.get('/api/session', async (request): Promise<Session> => toSession(auth.identify(request)));
+
+    app.post('/api/session', async (request, reply: FastifyReply): Promise<Session> => {
+      const { token } = parseBody(SignInBody, request.body ?? {}, 'BAD_REQUEST');
+      await auth.checkToken(request, token);
+      const user = 'admin';
+      const s = deps.stores.sessions.create(token, user, deps.clock.now(), deps.config.sessionTtlMs);
+      deps.stores.sessions.deleteExpired(deps.clock.now());
+      reply.setCookie(SESSION_COOKIE, s.id, {
+        ...cookieOptions(request),
+        maxAge: Math.floor(deps.config.sessionTtlMs / 1000),
+      });
+      request.audit.outcome = 'ok';
+      request.audit.reason = 'signed in';
+      return { authenticated: true, method: 'cookie', user, csrfToken: s.csrfToken };
+    });
+
+    app.delete('/api/session', async (request, reply) => {
+      const id = request.cookies[SESSION_COOKIE];
+      if (id) deps.stores.sessions.delete(id);
+      reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
+      return reply.code(204).send();
+    });
+  };
+}
