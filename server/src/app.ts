@@ -12,7 +12,10 @@ import { installErrorHandling } from './http/error-handler.js';
 import { FailureLimiter } from './http/failure-limiter.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
+import { overviewRoutes } from './http/routes/overview.js';
 import { sessionRoutes } from './http/routes/session.js';
+import { appFallback, staticRoutes } from './http/routes/static.js';
+import { taskControlRoutes } from './http/routes/task-control.js';
 import { taskRoutes } from './http/routes/tasks.js';
 import { unitRoutes } from './http/routes/units.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
@@ -62,7 +65,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     schemaController: NO_ROUTE_SCHEMAS,
   });
 
-  installErrorHandling(app);
+  // Unknown non-API paths of the browser get the task panel (client-side routes), the rest a JSON 404.
+  installErrorHandling(app, appFallback(deps));
   installAudit(app, deps);
 
   await app.register(cookie);
@@ -79,5 +83,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(taskRoutes(deps, admin));
   await app.register(unitRoutes(deps, admin));
   await app.register(sessionRoutes(deps, auth));
+  await app.register(taskControlRoutes(deps, admin));
+  await app.register(overviewRoutes(deps, admin));
+  await app.register(staticRoutes(deps));
   return app;
 }

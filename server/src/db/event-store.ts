@@ -82,6 +82,10 @@ export class EventStore {
     return (this.db.prepare(sql).all(...params, query.limit) as EventDbRow[]).map(fromDb);
   }
 
+  countSince(since: number): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM events WHERE ts >= ?').get(since) as { n: number }).n;
+  }
+
   countOlderThan(cutoff: number): number {
     return (this.db.prepare('SELECT count(*) AS n FROM events WHERE ts < ?').get(cutoff) as { n: number }).n;
   }

@@ -96,6 +96,16 @@ export class TaskJournalStore {
     };
   }
 
+  /** The newest result of every unit that any task touched. */
+  lastResults(): Array<{ unit: string; status: string; taskId: string; finishedAt: number | null }> {
+    return this.db
+      .prepare(
+        `SELECT unit, status, task_id AS taskId, finished_at AS finishedAt FROM task_units tu
+         WHERE finished_at = (SELECT max(finished_at) FROM task_units WHERE unit = tu.unit AND finished_at IS NOT NULL)`,
+      )
+      .all() as Array<{ unit: string; status: string; taskId: string; finishedAt: number | null }>;
+  }
+
   /** Image ids units of `image` ran before a task moved them on successfully. */
   supersededImages(image: string): string[] {
     return this.db

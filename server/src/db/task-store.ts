@@ -49,6 +49,8 @@ export const taskFromDb = (r: TaskDbRow): TaskRecord => ({
 export const QUEUED_FOR_IMAGE_SQL = `SELECT * FROM tasks WHERE status = 'queued' AND image = ? ORDER BY created_at`;
 
 export interface TaskListQuery {
+  /** Substring of id, image, units, caller, reason or summary. */
+  text?: string | undefined;
   status?: TaskStatus | undefined;
   kind?: string | undefined;
   unit?: string | undefined;
@@ -107,6 +109,13 @@ export class TaskStore {
     filter('kind = ?', q.kind);
     filter('image = ?', q.image);
     filter('id IN (SELECT task_id FROM task_units WHERE unit = ?)', q.unit);
+    if (q.text) {
+      const like = `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push(
+        `(id LIKE ? ESCAPE '\\' OR image LIKE ? ESCAPE '\\' OR units LIKE ? ESCAPE '\\' OR caller LIKE ? ESCAPE '\\' OR reason LIKE ? ESCAPE '\\' OR summary LIKE ? ESCAPE '\\')`,
+      );
+      params.push(like, like, like, like, like, like);
+    }
     if (q.beforeCreated) {
       where.push('(created_at < ? OR (created_at = ? AND id < ?))');
       params.push(q.beforeCreated.createdAt, q.beforeCreated.createdAt, q.beforeCreated.id);
@@ -169,6 +178,33 @@ export class TaskStore {
          WHERE id = ?`,
       )
       .run(status, summary.slice(0, 2000), now, now, id);
+  }
+
+  /** Queued and running now; ended since `since` by outcome. */
+  counts(since: number): {
+    queued: number;
+    running: number;
+    succeeded24h: number;
+    failed24h: number;
+    rolledBack24h: number;
+  } {
+    const r = this.db
+      .prepare(
+        `SELECT
+           sum(status = 'queued') AS queued, sum(status = 'running') AS running,
+           sum(status = 'succeeded' AND finished_at >= @since) AS succeeded,
+           sum(status = 'failed' AND finished_at >= @since) AS failed,
+           sum(status = 'rolled-back' AND finished_at >= @since) AS rolledBack
+         FROM tasks WHERE status IN ('queued', 'running') OR finished_at >= @since`,
+      )
+      .get({ since }) as Record<string, number | null>;
+    return {
+      queued: r.queued ?? 0,
+      running: r.running ?? 0,
+      succeeded24h: r.succeeded ?? 0,
+      failed24h: r.failed ?? 0,
+      rolledBack24h: r.rolledBack ?? 0,
+    };
   }
 
   /** Queued or running tasks exist (podup must not idle out). */

@@ -44,10 +44,12 @@ export function installAudit(
   app.decorateRequest('audit', null as never);
   app.decorateRequest('audited', false);
   app.decorateRequest('startedAt', 0);
+  app.decorateRequest('finishLifecycle', null as never);
 
   app.addHook('onRequest', async (request, reply) => {
     request.audit = {};
     request.startedAt = performance.now();
+    request.finishLifecycle = () => finish(request);
     deps.lifecycle.requestStarted();
     reply.header('x-request-id', request.id);
   });

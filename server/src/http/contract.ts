@@ -199,6 +199,7 @@ export const TasksQuery = z
     kind: z.string().max(40).optional(),
     unit: z.string().max(256).optional(),
     image: z.string().max(512).optional(),
+    q: z.string().max(200).optional(),
   })
   .strict();
 

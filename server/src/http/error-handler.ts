@@ -63,7 +63,10 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
     });
 }
 
-export function installErrorHandling(app: FastifyInstance): void {
+export function installErrorHandling(
+  app: FastifyInstance,
+  fallback: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined = () => undefined,
+): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const error = toAppError(err, request);
     if (error.code === 'INTERNAL') {
@@ -76,14 +79,16 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     return sendError(request, reply, error);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendError(
-      request,
-      reply,
-      new AppError(
-        'NOT_FOUND',
-        `no route for ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}`,
+  app.setNotFoundHandler(
+    (request, reply) =>
+      fallback(request, reply) ??
+      sendError(
+        request,
+        reply,
+        new AppError(
+          'NOT_FOUND',
+          `no route for ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}`,
+        ),
       ),
-    ),
   );
 }

@@ -23,6 +23,8 @@ declare module 'fastify' {
     /** True once the handler wrote the event row itself (inside its own transaction). */
     audited: boolean;
     startedAt: number;
+    /** Ends this request for the idle-exit count (hijacked streams call it when they close). */
+    finishLifecycle: () => void;
     /** Set by the admin guard on admin routes. */
     auth: AuthContext;
   }

@@ -70,7 +70,9 @@ export class SystemdBus implements UnitManager {
   private async open(): Promise<Connection> {
     const dbus = (await import('dbus-next')).default;
     // sessionBus() connects to whatever address it is given: the system bus address for system scope too.
-    const bus = dbus.sessionBus({ busAddress: this.address });
+    // "unix:socket=" makes dbus-next use node's own net socket: for "unix:path=" it prefers the optional
+    // native usocket module, which trips a libuv assertion (uv__finish_close) when connections close.
+    const bus = dbus.sessionBus({ busAddress: this.address.replace(/(^|;)unix:path=/g, '$1unix:socket=') });
     const conn: Partial<Connection> = { bus, finished: new Map(), waiters: new Map() };
     this.currentBus = bus;
     // Without a listener a broken connection would crash the process.

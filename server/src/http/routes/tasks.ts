@@ -29,6 +29,7 @@ export function taskRoutes(deps: Deps, adminGuard: (request: FastifyRequest) => 
         kind: q.kind,
         unit: q.unit,
         image: q.image,
+        text: q.q,
         beforeCreated: created && id ? { createdAt: Number(created), id } : undefined,
         limit: q.limit + 1,
       });
