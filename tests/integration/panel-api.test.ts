@@ -4,7 +4,7 @@
  * SSE with Last-Event-ID, overview and settings, and the static app with SPA fallback and no way out of
  * web/dist.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -286,8 +286,8 @@ describe('live task log (SSE)', () => {
     j.log(running.id, 'info', 'plan', 'a.service: update');
 
     await a.listen({ host: '127.0.0.1', port: 0 });
-    const address = a.addresses()[0];
-    const url = `http://127.0.0.1:${address?.port}/api/tasks/${running.id}/log`;
+    const port = a.addresses()[0]?.port ?? 0;
+    const url = `http://127.0.0.1:${port}/api/tasks/${running.id}/log`;
     const res = await fetch(url, { headers: adminHeaders });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = res.body!.getReader();
