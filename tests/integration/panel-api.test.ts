@@ -286,7 +286,8 @@ describe('live task log (SSE)', () => {
     j.log(running.id, 'info', 'plan', 'a.service: update');
 
     await a.listen({ host: '127.0.0.1', port: 0 });
-    const port = a.addresses()[0]?.port ?? 0;
+    const address = a.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
     const url = `http://127.0.0.1:${port}/api/tasks/${running.id}/log`;
     const res = await fetch(url, { headers: adminHeaders });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
