@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
  * unit: pure code beside its source, no I/O beyond temp files and in-memory SQLite.
  * integration: the real test host (systemd --user over D-Bus, Podman API, registry), brought up by
  * tests/helpers/global-setup.ts; files run one at a time because some stop parts of the host.
+ * web: the task panel in jsdom (React Testing Library, MSW); see web/README.md.
  */
 export default defineConfig({
   test: {
@@ -26,6 +27,19 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 30_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // The task panel: route-level tests in jsdom against the MSW handlers (web/src/testing).
+        extends: './web/vite.config.ts',
+        test: {
+          name: 'web',
+          root: 'web',
+          environment: 'jsdom',
+          include: ['src/**/*.test.{ts,tsx}'],
+          setupFiles: ['src/testing/setup-tests.ts'],
+          // Whole-app renders with user-event typing: seconds, not milliseconds, on a loaded machine.
+          testTimeout: 20_000,
         },
       },
     ],

@@ -1,0 +1,135 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ApiEvent } from '@contract';
+import { EVENT_COLUMNS } from '@/features/events/components/export';
+import { getDb } from '@/testing/mocks/db';
+import { currentUrl, renderApp } from '@/testing/test-utils';
+
+const bodyRows = () => within(screen.getByRole('table')).getAllByRole('row').slice(1);
+const outcomes = () => bodyRows().map((r) => within(r).getAllByRole('cell')[1]?.textContent);
+
+/** Files the page saves, captured at URL.createObjectURL. */
+let saved: Blob[] = [];
+beforeEach(() => {
+  saved = [];
+  Object.assign(URL, {
+    createObjectURL: vi.fn((b: Blob) => {
+      saved.push(b);
+      return `blob:mock/${saved.length}`;
+    }),
+    revokeObjectURL: vi.fn(),
+  });
+  vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+});
+afterEach(() => vi.restoreAllMocks());
+
+const readBlob = (b: Blob) =>
+  new Promise<string>((resolve) => {
+    const r = new FileReader();
+    r.onload = () => resolve(r.result as string);
+    r.readAsText(b);
+  });
+
+describe('Events', () => {
+  it('lists the newest 100 events and pages on', async () => {
+    const { user } = renderApp('/events');
+    await screen.findByRole('table');
+    expect(bodyRows()).toHaveLength(100);
+    await user.click(screen.getByRole('button', { name: 'Load more' }));
+    await waitFor(() => expect(bodyRows()).toHaveLength(200));
+  });
+
+  it('filters by outcome', async () => {
+    const { user, router } = renderApp('/events');
+    await screen.findByRole('table');
+    await user.selectOptions(screen.getByLabelText('Outcome'), 'rejected');
+    await waitFor(() => expect(new Set(outcomes())).toEqual(new Set(['rejected'])));
+    expect(bodyRows()).toHaveLength(getDb().events.filter((e) => e.outcome === 'rejected').length);
+    expect(currentUrl(router)).toBe('/events?outcome=rejected');
+  });
+
+  it('filters by event type, route and time range', async () => {
+    const { user, router } = renderApp('/events');
+    await screen.findByRole('table');
+    await user.type(screen.getByLabelText('Event type'), 'ping');
+    await waitFor(() => expect(currentUrl(router)).toBe('/events?event=ping'));
+    await waitFor(() => expect(new Set(outcomes())).toEqual(new Set(['pong'])));
+
+    await user.clear(screen.getByLabelText('Event type'));
+    await user.type(screen.getByLabelText('Route'), '/github-package-update');
+    await waitFor(() =>
+      expect(
+        bodyRows().every((r) => r.textContent?.includes('POST /github-package-update/web.service')),
+      ).toBe(true),
+    );
+
+    await user.clear(screen.getByLabelText('Route'));
+    await user.selectOptions(screen.getByLabelText('Time'), '1h');
+    await waitFor(() => expect(currentUrl(router)).toBe('/events?since=1h'));
+    const lastHour = getDb().events.filter((e) => Date.parse(e.time) >= Date.now() - 3_600_000);
+    await waitFor(() => expect(bodyRows()).toHaveLength(lastHour.length));
+
+    await user.selectOptions(screen.getByLabelText('Time'), 'custom');
+    expect(screen.getByLabelText('From')).toHaveAttribute('type', 'datetime-local');
+    expect(screen.getByLabelText('To')).toBeInTheDocument();
+  });
+
+  it('exports exactly the loaded rows as CSV and as JSON', async () => {
+    const { user } = renderApp('/events?outcome=rejected');
+    await screen.findByRole('table');
+    const loaded = getDb().events.filter((e) => e.outcome === 'rejected');
+    await waitFor(() => expect(bodyRows()).toHaveLength(loaded.length));
+
+    await user.click(screen.getByRole('button', { name: 'Export CSV' }));
+    expect(saved).toHaveLength(1);
+    expect(saved[0]!.type).toBe('text/csv');
+    const csv = await readBlob(saved[0]!);
+    const lines = csv.split('\r\n');
+    expect(lines.at(-1)).toBe('');
+    expect(lines[0]).toBe(EVENT_COLUMNS.join(','));
+    expect(lines).toHaveLength(loaded.length + 2);
+    const e = loaded[0]!;
+    expect(lines[1]).toBe(
+      [
+        e.id,
+        e.time,
+        e.requestId,
+        e.route,
+        e.method,
+        e.status,
+        e.outcome,
+        e.event ?? '',
+        e.action ?? '',
+        e.image ?? '',
+        e.delivery ?? '',
+        e.taskId ?? '',
+        e.source ?? '',
+        e.durationMs ?? '',
+        e.reason ?? '',
+      ].join(','),
+    );
+
+    await user.click(screen.getByRole('button', { name: 'Export JSON' }));
+    const json = JSON.parse(await readBlob(saved[1]!)) as ApiEvent[];
+    expect(json).toEqual(loaded);
+  });
+
+  it('opens an event to show every field it has', async () => {
+    const { user } = renderApp('/events');
+    await screen.findByRole('table');
+    const e = getDb().events[0]!;
+    await user.click(screen.getByRole('button', { name: `Details of event ${e.id}` }));
+    expect(screen.getByRole('button', { name: `Details of event ${e.id}` })).toHaveAttribute(
+      'aria-expanded',
+      'true',
+    );
+    expect(screen.getByText(e.requestId)).toBeInTheDocument();
+  });
+
+  it('empty: says nothing was recorded yet and offers no export', async () => {
+    renderApp('/events', { profile: 'empty' });
+    expect(await screen.findByText('No events yet')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Export CSV' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Export JSON' })).toBeDisabled();
+  });
+});

@@ -1,0 +1,127 @@
+import { screen, within } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { getDb } from '@/testing/mocks/db';
+import { server } from '@/testing/mocks/server';
+import { renderApp } from '@/testing/test-utils';
+
+const unitsCard = () => screen.getByRole('heading', { name: 'Units' }).closest('section') as HTMLElement;
+
+describe('Overview', () => {
+  it('happy-path: no health banner, counts, a dot per unit coloured by its last result, recent tasks', async () => {
+    renderApp('/');
+    expect(await screen.findByRole('heading', { name: 'Recent tasks' })).toBeInTheDocument();
+    expect(screen.queryByRole('alert', { name: 'Service health' })).not.toBeInTheDocument();
+
+    // Each unit's dot names its last result; the colour class follows it.
+    const card = unitsCard();
+    const rows = within(card).getAllByRole('listitem');
+    expect(rows).toHaveLength(getDb().units.length);
+    const web = rows.find((r) => within(r).queryByText('web.service'))!;
+    const dot = within(web).getByRole('img');
+    const status = dot.getAttribute('aria-label')!.replace('last update ', '');
+    const tone = { succeeded: 'tone-ok', failed: 'tone-bad' }[status] ?? 'tone-warn';
+    expect(dot).toHaveClass(tone);
+
+    // The ten newest tasks, each linking to its drawer.
+    const recent = screen.getByRole('heading', { name: 'Recent tasks' }).closest('section') as HTMLElement;
+    const newest = getDb().tasks[0]!.task;
+    const links = within(recent)
+      .getAllByRole('link')
+      .filter((a) => a.getAttribute('href')?.includes('task='));
+    expect(links).toHaveLength(10);
+    expect(links[0]).toHaveAttribute('href', `/tasks?task=${newest.id}`);
+    expect(screen.getByText('Running').nextElementSibling).toHaveTextContent('0');
+    expect(screen.getByRole('link', { name: 'Ready' })).toBeInTheDocument();
+  });
+
+  it('degraded: a banner names D-Bus as down with its detail and the fix', async () => {
+    renderApp('/', { profile: 'degraded' });
+    const banner = await screen.findByRole('alert', { name: 'Service health' });
+    expect(banner).toHaveTextContent('D-Bus (systemd manager) is down: updates cannot run.');
+    expect(banner).toHaveTextContent('connect ENOENT /run/user/1000/bus');
+    expect(banner).toHaveTextContent(
+      'Fix: start the user manager and keep it running without a login: loginctl enable-linger podup',
+    );
+    expect(banner).not.toHaveTextContent('Podman API');
+    expect(screen.getByRole('link', { name: 'Not ready' })).toBeInTheDocument();
+    // The failed tasks of the outage are the newest ones.
+    const recent = screen.getByRole('heading', { name: 'Recent tasks' }).closest('section') as HTMLElement;
+    expect(within(recent).getAllByText(/D-Bus unavailable/).length).toBe(3);
+  });
+
+  it('names every part that is down (as /readyz reports it), each with its own fix', async () => {
+    server.use(
+      http.get('/readyz', () =>
+        HttpResponse.json(
+          {
+            status: 'not-ready',
+            checks: {
+              db: { ok: true, detail: 'SQLite writable', ms: 1 },
+              dbus: {
+                ok: false,
+                detail: 'connect ENOENT /run/dbus/system_bus_socket',
+                hint: 'start dbus',
+                ms: 2,
+              },
+              podman: { ok: false, detail: 'no socket', hint: 'enable podman.socket', ms: 2 },
+            },
+          },
+          { status: 503 },
+        ),
+      ),
+    );
+    renderApp('/');
+    const banner = await screen.findByRole('alert', { name: 'Service health' });
+    expect(banner).toHaveTextContent('D-Bus (systemd manager) and Podman API are down: updates cannot run.');
+    const items = within(banner)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent);
+    expect(items).toEqual([
+      'D-Bus (systemd manager): connect ENOENT /run/dbus/system_bus_socketFix: start dbus',
+      'Podman API: no socketFix: enable podman.socket',
+    ]);
+  });
+
+  it('empty: explains that there are no units and no tasks yet', async () => {
+    renderApp('/', { profile: 'empty' });
+    expect(await screen.findByText('No units yet')).toBeInTheDocument();
+    expect(screen.getByText('No tasks yet')).toBeInTheDocument();
+    expect(screen.getByText('Succeeded (24 h)').nextElementSibling).toHaveTextContent('0');
+  });
+
+  it('says so when podup cannot be reached at all', async () => {
+    server.use(
+      http.get('/readyz', () => HttpResponse.error()),
+      http.get('/api/overview', () => HttpResponse.error()),
+    );
+    renderApp('/');
+    const banner = await screen.findByRole('alert', { name: 'Service health' });
+    expect(banner).toHaveTextContent('Cannot tell whether podup is ready: podup is not reachable');
+    expect(await screen.findByText(/Could not load the overview/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeInTheDocument();
+  });
+
+  it('shows the error and its hint when the admin API is not configured', async () => {
+    server.use(
+      http.get('/api/overview', () =>
+        HttpResponse.json(
+          {
+            error: {
+              code: 'ADMIN_AUTH_NOT_CONFIGURED',
+              message: 'admin API is disabled: no admin token is configured',
+              requestId: 'req-42',
+              hint: 'set PODUP_ADMIN_TOKEN',
+            },
+          },
+          { status: 503 },
+        ),
+      ),
+    );
+    renderApp('/');
+    const alert = await screen.findByText(/Could not load the overview: admin API is disabled/);
+    const box = alert.closest('[role="alert"]') as HTMLElement;
+    expect(box).toHaveTextContent('set PODUP_ADMIN_TOKEN');
+    expect(box).toHaveTextContent('Request id: req-42');
+  });
+});

@@ -1,0 +1,254 @@
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { getDb, getTask } from '@/testing/mocks/db';
+import { currentUrl, renderApp } from '@/testing/test-utils';
+
+/** The status and id of each row of the tasks table, in order. */
+function tableRows(): Array<{ status: string; id: string }> {
+  const table = screen.getByRole('table');
+  return within(table)
+    .getAllByRole('row')
+    .slice(1)
+    .map((row) => {
+      const cells = within(row).getAllByRole('cell');
+      return {
+        status: cells[0]?.textContent ?? '',
+        id: within(cells[1] as HTMLElement).getByRole('link').textContent ?? '',
+      };
+    });
+}
+
+const firstWith = (status: string) => getDb().tasks.find((t) => t.task.status === status)!.task;
+
+describe('Tasks list', () => {
+  it('shows the newest 50 tasks and loads 50 more on request, never everything', async () => {
+    const { user } = renderApp('/tasks');
+    await screen.findByRole('table');
+    const all = getDb().tasks.map((t) => t.task.id);
+    expect(tableRows().map((r) => r.id)).toEqual(all.slice(0, 50));
+    expect(screen.getByText('Showing 50 tasks (newest first; more on the server)')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Load more' }));
+    await waitFor(() => expect(tableRows()).toHaveLength(100));
+    expect(tableRows().map((r) => r.id)).toEqual(all.slice(0, 100));
+  });
+
+  it('filters by status and kind through the URL', async () => {
+    const { user, router } = renderApp('/tasks');
+    await screen.findByRole('table');
+    await user.selectOptions(screen.getByLabelText('Status'), 'rolled-back');
+    await waitFor(() => expect(currentUrl(router)).toBe('/tasks?status=rolled-back'));
+    await waitFor(() => expect(new Set(tableRows().map((r) => r.status))).toEqual(new Set(['Rolled back'])));
+    const expected = getDb().tasks.filter((t) => t.task.status === 'rolled-back').length;
+    expect(tableRows()).toHaveLength(Math.min(expected, 50));
+
+    await user.selectOptions(screen.getByLabelText('Kind'), 'unit-update');
+    await waitFor(() => expect(currentUrl(router)).toBe('/tasks?status=rolled-back&kind=unit-update'));
+    const both = getDb().tasks.filter(
+      (t) => t.task.status === 'rolled-back' && t.task.kind === 'unit-update',
+    );
+    await waitFor(() =>
+      expect(tableRows().map((r) => r.id)).toEqual(both.slice(0, 50).map((t) => t.task.id)),
+    );
+  });
+
+  it('searches text (id, image, units, caller, reason, summary) after typing stops', async () => {
+    const { user, router } = renderApp('/tasks');
+    await screen.findByRole('table');
+    const target = getDb().tasks[120]!.task;
+    await user.type(screen.getByLabelText('Search'), target.id.slice(4));
+    await waitFor(() => expect(tableRows().map((r) => r.id)).toEqual([target.id]));
+    expect(currentUrl(router)).toBe(`/tasks?q=${target.id.slice(4)}`);
+  });
+
+  it('says when no task matches and clears the filters', async () => {
+    const { user } = renderApp('/tasks?q=no-such-thing-anywhere');
+    expect(await screen.findByText('No task matches these filters')).toBeInTheDocument();
+    expect(screen.getByLabelText('Search')).toHaveValue('no-such-thing-anywhere');
+    await user.click(screen.getByRole('button', { name: 'Clear filters' }));
+    await waitFor(() => expect(tableRows()).toHaveLength(50));
+    expect(screen.getByLabelText('Search')).toHaveValue('');
+  });
+
+  it('empty: explains where tasks come from', async () => {
+    renderApp('/tasks', { profile: 'empty' });
+    expect(await screen.findByText('No tasks yet')).toBeInTheDocument();
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+  });
+});
+
+describe('Task drawer', () => {
+  it('opens from the list with the per-unit steps, digests before and after, and the log; Esc closes it', async () => {
+    const { user, router } = renderApp('/tasks');
+    await screen.findByRole('table');
+    const task = firstWith('rolled-back');
+    const rec = getTask(task.id)!;
+    const unit = rec.units.find((u) => u.status === 'rolled-back')!;
+
+    await user.click(screen.getByRole('link', { name: `Open task ${task.id}` }));
+    const drawer = await screen.findByRole('dialog', { name: `Task ${task.id}` });
+    expect(currentUrl(router)).toBe(`/tasks?task=${task.id}`);
+    await within(drawer).findByText(task.summary!);
+
+    const steps = within(drawer).getByRole('region', { name: 'Steps' });
+    const unitBox = within(steps).getByText(unit.unit).closest('.timeline-unit') as HTMLElement;
+    expect(within(unitBox).getByText('Rolled back')).toBeInTheDocument();
+    // Rolled back: the digest after is the one before.
+    expect(within(unitBox).getAllByTitle(unit.digestBefore!)).toHaveLength(2);
+    expect(within(unitBox).getAllByText(unit.digestBefore!.slice(7, 19), { selector: 'code' })).toHaveLength(
+      2,
+    );
+    expect(within(unitBox).getByText('Health check')).toBeInTheDocument();
+    expect(within(unitBox).getByText('Roll back')).toBeInTheDocument();
+
+    const log = within(drawer).getByRole('list', { name: 'Log lines' });
+    expect(within(log).getAllByRole('listitem')).toHaveLength(rec.log.length);
+    expect(within(log).getByText(`${unit.unit} is back on its previous image`)).toBeInTheDocument();
+
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(currentUrl(router)).toBe('/tasks');
+  });
+
+  it('is reachable by keyboard: Tab to a task, Enter opens it, focus moves into the drawer', async () => {
+    const { user } = renderApp('/tasks');
+    await screen.findByRole('table');
+    const first = getDb().tasks[0]!.task;
+    const link = screen.getByRole('link', { name: `Open task ${first.id}` });
+    link.focus();
+    await user.keyboard('{Enter}');
+    const drawer = await screen.findByRole('dialog', { name: `Task ${first.id}` });
+    await waitFor(() => expect(drawer.contains(document.activeElement)).toBe(true));
+  });
+
+  it('retry: confirm, toast, and the drawer moves to the new task', async () => {
+    const { user, router } = renderApp('/tasks');
+    await screen.findByRole('table');
+    const failed = firstWith('failed');
+    await user.click(screen.getByRole('link', { name: `Open task ${failed.id}` }));
+    const drawer = await screen.findByRole('dialog', { name: `Task ${failed.id}` });
+    await user.click(await within(drawer).findByRole('button', { name: 'Retry' }));
+
+    const confirm = screen.getByRole('dialog', { name: 'Retry this task?' });
+    expect(confirm).toHaveTextContent('A new task with the same units and image is queued.');
+    await user.click(within(confirm).getByRole('button', { name: 'Retry' }));
+
+    const retried = getDb().tasks[0]!.task;
+    expect(retried.retryOf).toBe(failed.id);
+    expect(await screen.findByText(`queued ${retried.id} as a retry of ${failed.id}`)).toBeInTheDocument();
+    expect(await screen.findByRole('dialog', { name: `Task ${retried.id}` })).toBeInTheDocument();
+    expect(currentUrl(router)).toBe(`/tasks?task=${retried.id}`);
+    // The new task heads the list, queued, and is marked as the open one.
+    await waitFor(() => expect(tableRows()[0]).toEqual({ status: 'Queued', id: retried.id }));
+    expect(screen.getByRole('link', { name: `Open task ${retried.id}` }).closest('tr')).toHaveClass(
+      'selected',
+    );
+    const drawerNow = screen.getByRole('dialog', { name: `Task ${retried.id}` });
+    expect(within(drawerNow).getByRole('link', { name: failed.id })).toBeInTheDocument();
+  });
+
+  it('busy: stop asks first, then the running task is told to stop after its current unit', async () => {
+    resetBusy();
+    const running = firstWith('running');
+    const { user } = renderApp(`/tasks?task=${running.id}`);
+    const drawer = await screen.findByRole('dialog', { name: `Task ${running.id}` });
+    await user.click(await within(drawer).findByRole('button', { name: 'Stop' }));
+    const confirm = screen.getByRole('dialog', { name: 'Stop this task?' });
+    expect(confirm).toHaveTextContent('the units after it are skipped');
+
+    // Cancel changes nothing.
+    await user.click(within(confirm).getByRole('button', { name: 'Cancel' }));
+    expect(getTask(running.id)!.stopRequested).toBeNull();
+
+    await user.click(within(drawer).getByRole('button', { name: 'Stop' }));
+    await user.click(
+      within(screen.getByRole('dialog', { name: 'Stop this task?' })).getByRole('button', { name: 'Stop' }),
+    );
+    expect(
+      await screen.findByText('stopping after the current unit; the remaining units are skipped'),
+    ).toBeInTheDocument();
+    expect(getTask(running.id)!.stopRequested).toBe('stop');
+  });
+
+  it('busy: force stop cancels the task at once', async () => {
+    resetBusy();
+    const running = firstWith('running');
+    const { user } = renderApp(`/tasks?task=${running.id}`);
+    const drawer = await screen.findByRole('dialog', { name: `Task ${running.id}` });
+    await user.click(await within(drawer).findByRole('button', { name: 'Force stop' }));
+    const confirm = screen.getByRole('dialog', { name: 'Force-stop this task?' });
+    await user.click(within(confirm).getByRole('button', { name: 'Force stop' }));
+    expect(
+      await screen.findByText(
+        'stopping now: a unit restarted but not yet verified is rolled back to its previous image',
+      ),
+    ).toBeInTheDocument();
+    await waitFor(() => expect(within(drawer).getAllByText('Cancelled').length).toBeGreaterThan(0));
+    expect(within(drawer).getByRole('button', { name: 'Retry' })).toBeInTheDocument();
+  });
+
+  it('a stop that comes too late (409: the task already ended) says so in an error toast', async () => {
+    resetBusy();
+    const running = firstWith('running');
+    const { user } = renderApp(`/tasks?task=${running.id}`);
+    const drawer = await screen.findByRole('dialog', { name: `Task ${running.id}` });
+    await within(drawer).findByRole('button', { name: 'Stop' });
+    // The task ends on the server before the click arrives.
+    act(() => {
+      const rec = getTask(running.id)!;
+      rec.task.status = 'succeeded';
+      rec.task.finishedAt = new Date().toISOString();
+    });
+    await user.click(within(drawer).getByRole('button', { name: 'Stop' }));
+    await user.click(
+      within(screen.getByRole('dialog', { name: 'Stop this task?' })).getByRole('button', { name: 'Stop' }),
+    );
+    expect(
+      await screen.findByText(`Stop failed: task ${running.id} already ended (succeeded)`),
+    ).toBeInTheDocument();
+  });
+
+  it('rate-limited: the 429 shows as a toast with how long to wait', async () => {
+    const { user } = renderApp('/tasks', { profile: 'rate-limited' });
+    await screen.findByRole('table');
+    const failed = firstWith('failed');
+    await user.click(screen.getByRole('link', { name: `Open task ${failed.id}` }));
+    const drawer = await screen.findByRole('dialog', { name: `Task ${failed.id}` });
+    await user.click(await within(drawer).findByRole('button', { name: 'Retry' }));
+    await user.click(
+      within(screen.getByRole('dialog', { name: 'Retry this task?' })).getByRole('button', { name: 'Retry' }),
+    );
+    expect(
+      await screen.findByText('Retry failed: too many requests from this address. Retry in 30 s.'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('wait 30 s before trying again')).toBeInTheDocument();
+    expect(getDb().tasks.some((t) => t.task.retryOf === failed.id)).toBe(false);
+  });
+
+  it('Esc closes the confirmation first, then the drawer', async () => {
+    const { user } = renderApp('/tasks');
+    await screen.findByRole('table');
+    const failed = firstWith('failed');
+    await user.click(screen.getByRole('link', { name: `Open task ${failed.id}` }));
+    const drawer = await screen.findByRole('dialog', { name: `Task ${failed.id}` });
+    const retry = await within(drawer).findByRole('button', { name: 'Retry' });
+    await user.click(retry);
+    expect(screen.getByRole('dialog', { name: 'Retry this task?' })).toBeInTheDocument();
+    // Cancel has the focus, so Enter would not confirm by accident.
+    expect(screen.getByRole('button', { name: 'Cancel' })).toHaveFocus();
+
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog', { name: 'Retry this task?' })).not.toBeInTheDocument();
+    expect(screen.getByRole('dialog', { name: `Task ${failed.id}` })).toBeInTheDocument();
+    await waitFor(() => expect(retry).toHaveFocus());
+
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+  });
+});
+
+function resetBusy() {
+  // Imported lazily so the busy profile's 10,000 tasks are only built where needed.
+  resetDbTo('busy');
+}
+import { resetDb as resetDbTo } from '@/testing/mocks/db';

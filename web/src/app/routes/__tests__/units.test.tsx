@@ -1,0 +1,114 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { findUnit, getDb } from '@/testing/mocks/db';
+import { currentUrl, renderApp } from '@/testing/test-utils';
+
+const rowOf = (unit: string) => screen.getByText(unit, { selector: 'strong' }).closest('tr') as HTMLElement;
+
+describe('Units', () => {
+  it('happy-path: image, running vs registry digest (shortened), and whether an update is available', async () => {
+    renderApp('/units');
+    await screen.findByRole('table');
+    expect(screen.getByText('6 units, 2 with an update available.')).toBeInTheDocument();
+
+    const web = findUnit('web.service')!;
+    const webRow = rowOf('web.service');
+    expect(within(webRow).getByText('update available')).toBeInTheDocument();
+    expect(within(webRow).getByText('ghcr.io/acme/web:main')).toBeInTheDocument();
+    expect(within(webRow).getByTitle(web.runningDigest!)).toHaveTextContent(web.runningDigest!.slice(7, 19));
+    expect(within(webRow).getByTitle(web.registryDigest!)).toHaveTextContent(
+      web.registryDigest!.slice(7, 19),
+    );
+
+    expect(within(rowOf('worker.service')).getByText('up to date')).toBeInTheDocument();
+    const proxy = within(rowOf('proxy.service')).getByText('registry unreachable');
+    expect(proxy).toHaveAttribute('title', 'ghcr.io answered 401: the pull token has expired');
+    expect(
+      within(rowOf('backup.service')).getByText(/no io.containers.autoupdate label/),
+    ).toBeInTheDocument();
+  });
+
+  it('dry run shows the plan without queueing anything', async () => {
+    const { user } = renderApp('/units');
+    await screen.findByRole('table');
+    const before = getDb().tasks.length;
+    await user.click(screen.getByRole('button', { name: 'Dry run web.service' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Dry run: web.service' });
+    expect(within(dialog).getByText('would update')).toBeInTheDocument();
+    expect(within(dialog).getByText('the registry has a newer digest')).toBeInTheDocument();
+    expect(getDb().tasks.length).toBe(before);
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+
+  it('update now: confirm with a reason, a toast with a link, and the task opens', async () => {
+    const { user, router } = renderApp('/units');
+    await screen.findByRole('table');
+    await user.click(screen.getByRole('button', { name: 'Update web.service now' }));
+    const confirm = screen.getByRole('dialog', { name: 'Update web.service?' });
+    expect(confirm).toHaveTextContent('rolls back to the current image if it does not');
+    await user.type(within(confirm).getByLabelText('Reason (optional)'), 'ship the fix');
+    await user.click(within(confirm).getByRole('button', { name: 'Update now' }));
+
+    const task = getDb().tasks[0]!.task;
+    expect(task).toMatchObject({ units: ['web.service'], reason: 'ship the fix', status: 'queued' });
+    expect(await screen.findByText(`Update of web.service queued as ${task.id}`)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'View task' }));
+    expect(await screen.findByRole('dialog', { name: `Task ${task.id}` })).toBeInTheDocument();
+    expect(currentUrl(router)).toBe(`/tasks?task=${task.id}`);
+  });
+
+  it('update all: dry run of every unit names the registry error; confirming queues one task', async () => {
+    const { user } = renderApp('/units');
+    await screen.findByRole('table');
+    await user.click(screen.getByRole('button', { name: 'Dry run all' }));
+    const plan = await screen.findByRole('dialog', { name: 'Dry run: every unit' });
+    expect(within(plan).getAllByRole('row')).toHaveLength(1 + 6);
+    expect(within(plan).getByRole('alert')).toHaveTextContent(
+      'ghcr.io/acme/proxy:latest: ghcr.io answered 401',
+    );
+    expect(within(plan).getByText('cannot plan')).toBeInTheDocument();
+    await user.keyboard('{Escape}');
+
+    await user.click(screen.getByRole('button', { name: 'Update all…' }));
+    await user.click(
+      within(screen.getByRole('dialog', { name: 'Update every unit?' })).getByRole('button', {
+        name: 'Update all',
+      }),
+    );
+    const task = getDb().tasks[0]!.task;
+    expect(await screen.findByText(`Queued ${task.id} for 6 units`)).toBeInTheDocument();
+    expect(task.units).toHaveLength(6);
+    expect(task.caller).toBe('web');
+  });
+
+  it('empty: says no unit was found and offers nothing to update', async () => {
+    renderApp('/units', { profile: 'empty' });
+    expect(await screen.findByText('No units found')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Update all…' })).toBeDisabled();
+  });
+
+  it('rate-limited: update and dry run both fail with a toast saying when to retry', async () => {
+    const { user } = renderApp('/units', { profile: 'rate-limited' });
+    await screen.findByRole('table');
+    await user.click(screen.getByRole('button', { name: 'Dry run api.service' }));
+    expect(
+      await screen.findByText(
+        'Dry run of api.service failed: too many requests from this address. Retry in 30 s.',
+      ),
+    ).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Update api.service now' }));
+    await user.click(
+      within(screen.getByRole('dialog', { name: 'Update api.service?' })).getByRole('button', {
+        name: 'Update now',
+      }),
+    );
+    expect(
+      await screen.findByText(
+        'Update of api.service failed: too many requests from this address. Retry in 30 s.',
+      ),
+    ).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(getDb().tasks.some((t) => t.task.status === 'queued')).toBe(false);
+  });
+});

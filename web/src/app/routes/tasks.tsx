@@ -1,0 +1,116 @@
+import { useCallback, useMemo } from 'react';
+import { useSearchParams } from 'react-router';
+import { Button } from '@/components/button';
+import { EmptyState } from '@/components/empty-state';
+import { ErrorMessage } from '@/components/error-message';
+import { Loading } from '@/components/spinner';
+import { useTasks, type TaskFilters } from '@/features/tasks/api/get-tasks';
+import { TaskDrawer } from '@/features/tasks/components/task-drawer';
+import { TaskFiltersBar } from '@/features/tasks/components/task-filters';
+import { TasksTable } from '@/features/tasks/components/tasks-table';
+import { useNow } from '@/lib/use-now';
+
+const FILTER_KEYS = ['status', 'kind', 'unit', 'q'] as const;
+
+/** Filters and the open task live in the URL, so a view can be bookmarked or shared. */
+export function TasksRoute() {
+  const [params, setParams] = useSearchParams();
+  const filters = useMemo<TaskFilters>(
+    () => Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? undefined])),
+    [params],
+  );
+  const taskId = params.get('task');
+  const tasks = useTasks(filters);
+  const now = useNow();
+
+  const hrefFor = useCallback(
+    (id: string) => {
+      const next = new URLSearchParams(params);
+      next.set('task', id);
+      return `?${next.toString()}`;
+    },
+    [params],
+  );
+  const openTask = useCallback(
+    (id: string) =>
+      setParams((p) => {
+        const next = new URLSearchParams(p);
+        next.set('task', id);
+        return next;
+      }),
+    [setParams],
+  );
+  const closeTask = useCallback(
+    () =>
+      setParams((p) => {
+        const next = new URLSearchParams(p);
+        next.delete('task');
+        return next;
+      }),
+    [setParams],
+  );
+  const setFilters = (f: TaskFilters) =>
+    setParams(
+      (p) => {
+        const next = new URLSearchParams(p);
+        for (const k of FILTER_KEYS) {
+          const v = f[k]?.trim();
+          if (v) next.set(k, v);
+          else next.delete(k);
+        }
+        return next;
+      },
+      { replace: true },
+    );
+
+  const rows = useMemo(() => tasks.data?.pages.flatMap((p) => p.tasks) ?? [], [tasks.data]);
+  const filtered = FILTER_KEYS.some((k) => filters[k]);
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Tasks</h1>
+        {tasks.isFetching && !tasks.isPending && (
+          <span className="muted small" role="status">
+            Refreshing…
+          </span>
+        )}
+      </div>
+      <TaskFiltersBar value={filters} onChange={setFilters} />
+      {tasks.isPending && <Loading label="Loading tasks…" />}
+      {tasks.isError && (
+        <ErrorMessage error={tasks.error} title="Could not load tasks" onRetry={() => void tasks.refetch()} />
+      )}
+      {tasks.isSuccess &&
+        rows.length === 0 &&
+        (filtered ? (
+          <EmptyState title="No task matches these filters">
+            <Button size="sm" onClick={() => setFilters({})}>
+              Clear filters
+            </Button>
+          </EmptyState>
+        ) : (
+          <EmptyState title="No tasks yet">
+            Tasks appear here when GitHub reports a new image or when you update a unit from the Units page.
+          </EmptyState>
+        ))}
+      {rows.length > 0 && (
+        <>
+          <TasksTable tasks={rows} selectedId={taskId} hrefFor={hrefFor} onOpen={openTask} now={now} />
+          <div className="list-foot">
+            <span className="muted small" role="status">
+              Showing {rows.length} task{rows.length === 1 ? '' : 's'}
+              {tasks.hasNextPage ? ' (newest first; more on the server)' : ''}
+            </span>
+            {tasks.hasNextPage && (
+              <Button busy={tasks.isFetchingNextPage} onClick={() => void tasks.fetchNextPage()}>
+                Load more
+              </Button>
+            )}
+          </div>
+        </>
+      )}
+      <TaskDrawer taskId={taskId} onClose={closeTask} onOpenTask={openTask} hrefFor={hrefFor} />
+    </>
+  );
+}

@@ -1,0 +1,48 @@
+import { useNavigate } from 'react-router';
+import { Button } from '@/components/button';
+import { EmptyState } from '@/components/empty-state';
+import { ErrorMessage } from '@/components/error-message';
+import { Loading } from '@/components/spinner';
+import { paths } from '@/config/paths';
+import { TriggerAll } from '@/features/tasks/components/trigger-all';
+import { useUnits } from '@/features/units/api/get-units';
+import { UnitsTable } from '@/features/units/components/units-table';
+
+export function UnitsRoute() {
+  const units = useUnits();
+  const navigate = useNavigate();
+  const openTask = (id: string) => void navigate(paths.task(id));
+  const list = units.data?.units ?? [];
+  const available = list.filter((u) => u.updateAvailable).length;
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Units</h1>
+        <span className="spacer" />
+        <Button size="sm" variant="ghost" busy={units.isFetching} onClick={() => void units.refetch()}>
+          Check again
+        </Button>
+        <TriggerAll onQueued={openTask} disabled={list.length === 0} />
+      </div>
+      {units.isPending && <Loading label="Asking the registries…" />}
+      {units.isError && (
+        <ErrorMessage error={units.error} title="Could not list units" onRetry={() => void units.refetch()} />
+      )}
+      {units.isSuccess && list.length === 0 && (
+        <EmptyState title="No units found">
+          podup updates systemd units that run containers: Quadlet <code>.container</code> files and{' '}
+          <code>podman run</code> units with <code>io.containers.autoupdate=registry</code>. None were found.
+        </EmptyState>
+      )}
+      {list.length > 0 && (
+        <>
+          <p className="muted small" role="status">
+            {list.length} unit{list.length === 1 ? '' : 's'}, {available} with an update available.
+          </p>
+          <UnitsTable units={list} onQueued={openTask} />
+        </>
+      )}
+    </>
+  );
+}

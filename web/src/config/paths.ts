@@ -1,0 +1,23 @@
+/** Every route of the panel, named once. */
+export const paths = {
+  overview: '/',
+  tasks: '/tasks',
+  /** The tasks page with one task's drawer open. */
+  task: (id: string) => `/tasks?task=${encodeURIComponent(id)}`,
+  units: '/units',
+  events: '/events',
+  eventsOfTask: (id: string) => `/events?task=${encodeURIComponent(id)}`,
+  settings: '/settings',
+  signIn: '/sign-in',
+  /** The sign-in page, coming back to `next` afterwards. */
+  signInThenBack: (next: string) =>
+    next && next !== '/' && next.startsWith('/') && !next.startsWith('/sign-in')
+      ? `/sign-in?next=${encodeURIComponent(next)}`
+      : '/sign-in',
+} as const;
+
+/** Only same-site paths: `next=https://evil.example` or `//evil.example` fall back to the overview. */
+export function safeNext(next: string | null): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  return next;
+}

@@ -1,0 +1,97 @@
+import { Fragment, useState } from 'react';
+import { Link } from 'react-router';
+import type { ApiEvent } from '@contract';
+import { StatusBadge } from '@/components/status-badge';
+import { formatDuration, formatTime } from '@/lib/format';
+
+/** The event log; a row opens to every field it has (request id, delivery, reason). */
+export function EventsTable({ events, taskHref }: { events: ApiEvent[]; taskHref: (id: string) => string }) {
+  const [open, setOpen] = useState<number | null>(null);
+  return (
+    <div className="table-wrap">
+      <table className="table events-table">
+        <thead>
+          <tr>
+            <th scope="col">Time</th>
+            <th scope="col">Outcome</th>
+            <th scope="col">Request</th>
+            <th scope="col" className="hide-sm">
+              Event
+            </th>
+            <th scope="col" className="hide-md">
+              Image
+            </th>
+            <th scope="col" className="hide-sm">
+              Task
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {events.map((e) => (
+            <Fragment key={e.id}>
+              <tr className={open === e.id ? 'selected' : undefined}>
+                <td>
+                  <button
+                    type="button"
+                    className="link-button"
+                    aria-expanded={open === e.id}
+                    aria-label={`Details of event ${e.id}`}
+                    onClick={() => setOpen(open === e.id ? null : e.id)}
+                  >
+                    <time dateTime={e.time}>{formatTime(e.time)}</time>
+                  </button>
+                </td>
+                <td>
+                  <StatusBadge status={e.outcome} />
+                </td>
+                <td className="wrap">
+                  <span className="mono small">
+                    {e.method} {e.route}
+                  </span>{' '}
+                  <span className="muted small">{e.status}</span>
+                </td>
+                <td className="hide-sm">
+                  {e.event ?? '—'}
+                  {e.action && <span className="muted small"> · {e.action}</span>}
+                </td>
+                <td className="hide-md wrap small">{e.image ?? '—'}</td>
+                <td className="hide-sm">
+                  {e.taskId ? (
+                    <Link to={taskHref(e.taskId)} className="mono small">
+                      {e.taskId}
+                    </Link>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+              </tr>
+              {open === e.id && (
+                <tr className="details-row">
+                  <td colSpan={6}>
+                    <dl className="meta">
+                      {(
+                        [
+                          ['Request id', e.requestId],
+                          ['Delivery', e.delivery],
+                          ['Source', e.source],
+                          ['Duration', formatDuration(e.durationMs)],
+                          ['Reason', e.reason],
+                          ['Image', e.image],
+                        ] as const
+                      ).map(([k, v]) => (
+                        <div key={k}>
+                          <dt>{k}</dt>
+                          <dd className="wrap">{v || '—'}</dd>
+                        </div>
+                      ))}
+                    </dl>
+                  </td>
+                </tr>
+              )}
+            </Fragment>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import type { TasksPage } from '@contract';
+import { apiRequest } from '@/lib/api-client';
+import { isActive } from '@/lib/format';
+
+export interface TaskFilters {
+  status?: string | undefined;
+  kind?: string | undefined;
+  unit?: string | undefined;
+  image?: string | undefined;
+  /** Substring over id, image, units, caller, reason and summary. */
+  q?: string | undefined;
+}
+
+/** Tasks per request: the list grows by this much per "Load more", never all 10,000 at once. */
+export const TASKS_PAGE_SIZE = 50;
+
+/** GET /api/tasks: newest first, one page per call; nextCursor leads to the next. */
+export const getTasks = (
+  params: TaskFilters & { cursor?: string | undefined; limit?: number },
+  signal?: AbortSignal,
+): Promise<TasksPage> =>
+  apiRequest<TasksPage>('/api/tasks', {
+    signal,
+    query: {
+      status: params.status,
+      kind: params.kind,
+      unit: params.unit,
+      image: params.image,
+      q: params.q?.trim(),
+      limit: params.limit ?? TASKS_PAGE_SIZE,
+      cursor: params.cursor,
+    },
+  });
+
+export const tasksListKey = ['tasks', 'list'] as const;
+
+export const getTasksQueryOptions = (filters: TaskFilters) =>
+  infiniteQueryOptions({
+    queryKey: [...tasksListKey, filters],
+    queryFn: ({ pageParam, signal }) => getTasks({ ...filters, cursor: pageParam }, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // While another filter loads, the old rows stay (no flash of an empty table at every key stroke).
+    placeholderData: keepPreviousData,
+    // Follow running work closely; a refetch re-reads every loaded page, so slow down once many are loaded.
+    refetchInterval: (q) => {
+      const pages = q.state.data?.pages ?? [];
+      if (pages.length > 4) return 30_000;
+      return pages.some((p) => p.tasks.some((t) => isActive(t.status))) ? 3_000 : 20_000;
+    },
+  });
+
+export const useTasks = (filters: TaskFilters) => useInfiniteQuery(getTasksQueryOptions(filters));

@@ -1,0 +1,61 @@
+/**
+ * GET /api/tasks/:id/log as Server-Sent Events: `log` events (ApiTaskLog, id = log id) while the task runs,
+ * then one `end` ({status, summary}) and the stream closes. Lines go straight into the task's cached detail,
+ * so the drawer shows one log whether a line came by stream or by poll.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import type { ApiTaskDetail, ApiTaskLog } from '@contract';
+import { openEventStream, type StreamState } from '@/lib/sse';
+import { mergeLogs, taskDetailKey } from './get-task';
+import { tasksListKey } from './get-tasks';
+
+export const taskLogUrl = (id: string) => `/api/tasks/${encodeURIComponent(id)}/log`;
+
+interface LogEnd {
+  status: string;
+  summary: string | null;
+}
+
+const isLog = (v: unknown): v is ApiTaskLog =>
+  typeof v === 'object' && v !== null && typeof (v as ApiTaskLog).id === 'number' && 'message' in v;
+const isEnd = (v: unknown): v is LogEnd =>
+  typeof v === 'object' && v !== null && typeof (v as LogEnd).status === 'string';
+
+/** Follows the log of `id` while `live`; returns the stream's state for the "live" indicator. */
+export function useTaskLogStream(id: string | null, live: boolean): StreamState | 'idle' {
+  const queryClient = useQueryClient();
+  const [state, setState] = useState<StreamState | 'idle'>('idle');
+
+  useEffect(() => {
+    if (!id || !live) return;
+    const key = taskDetailKey(id);
+    const stream = openEventStream(taskLogUrl(id), {
+      onState: setState,
+      events: {
+        log: (data) => {
+          if (!isLog(data)) return;
+          queryClient.setQueryData<ApiTaskDetail>(key, (d) =>
+            d ? { ...d, log: mergeLogs(d.log, [data]) } : d,
+          );
+        },
+        end: (data) => {
+          stream.close();
+          if (isEnd(data))
+            queryClient.setQueryData<ApiTaskDetail>(key, (d) =>
+              d ? { ...d, status: data.status, summary: data.summary } : d,
+            );
+          void queryClient.invalidateQueries({ queryKey: key });
+          void queryClient.invalidateQueries({ queryKey: tasksListKey });
+          void queryClient.invalidateQueries({ queryKey: ['overview'] });
+        },
+      },
+    });
+    return () => {
+      stream.close();
+      setState('idle');
+    };
+  }, [id, live, queryClient]);
+
+  return live ? state : 'idle';
+}

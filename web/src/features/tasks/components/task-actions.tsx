@@ -1,0 +1,89 @@
+import { useState } from 'react';
+import type { ApiTask } from '@contract';
+import { Button } from '@/components/button';
+import { ConfirmDialog } from '@/components/dialog';
+import { useToast } from '@/components/toast';
+import { isActive } from '@/lib/format';
+import { useForceStopTask } from '../api/force-stop-task';
+import { useRetryTask } from '../api/retry-task';
+import { useStopTask } from '../api/stop-task';
+
+type Action = 'stop' | 'force-stop' | 'retry';
+
+const CONFIRM: Record<Action, { title: string; label: string; body: string }> = {
+  stop: {
+    title: 'Stop this task?',
+    label: 'Stop',
+    body: 'The unit being updated now finishes (or rolls back) normally; the units after it are skipped.',
+  },
+  'force-stop': {
+    title: 'Force-stop this task?',
+    label: 'Force stop',
+    body: 'The task is aborted at once, even in the middle of a pull or restart. The unit may be left on either image; check it afterwards.',
+  },
+  retry: {
+    title: 'Retry this task?',
+    label: 'Retry',
+    body: 'A new task with the same units and image is queued. This one stays as it is.',
+  },
+};
+
+/** Stop, force-stop (while queued or running) and retry (once over), each confirmed first. */
+export function TaskActions({ task, onRetried }: { task: ApiTask; onRetried: (newId: string) => void }) {
+  const [pending, setPending] = useState<Action | null>(null);
+  const toast = useToast();
+  const stop = useStopTask();
+  const forceStop = useForceStopTask();
+  const retry = useRetryTask();
+  const mutation = pending === 'stop' ? stop : pending === 'force-stop' ? forceStop : retry;
+  const active = isActive(task.status);
+
+  const confirm = () => {
+    if (!pending) return;
+    const action = pending;
+    mutation.mutate(task.id, {
+      onSuccess: (reply) => {
+        setPending(null);
+        toast.success(reply.message);
+        if (action === 'retry' && reply.retryTaskId) onRetried(reply.retryTaskId);
+      },
+      onError: (error) => {
+        setPending(null);
+        toast.error(error, `${CONFIRM[action].label} failed`);
+      },
+    });
+  };
+
+  return (
+    <>
+      {active ? (
+        <>
+          <Button onClick={() => setPending('stop')}>Stop</Button>
+          {task.status === 'running' && (
+            <Button variant="danger" onClick={() => setPending('force-stop')}>
+              Force stop
+            </Button>
+          )}
+        </>
+      ) : (
+        <Button variant="primary" onClick={() => setPending('retry')}>
+          Retry
+        </Button>
+      )}
+      {pending && (
+        <ConfirmDialog
+          open
+          title={CONFIRM[pending].title}
+          confirmLabel={CONFIRM[pending].label}
+          variant={pending === 'force-stop' ? 'danger' : 'primary'}
+          busy={mutation.isPending}
+          onConfirm={confirm}
+          onCancel={() => setPending(null)}
+        >
+          <p>{CONFIRM[pending].body}</p>
+          <p className="muted small mono">{task.id}</p>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,107 @@
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import type { ApiTaskDetail } from '@contract';
+import { Button } from '@/components/button';
+import { Drawer } from '@/components/drawer';
+import { ErrorMessage } from '@/components/error-message';
+import { Loading } from '@/components/spinner';
+import { paths } from '@/config/paths';
+import { downloadText } from '@/lib/download';
+import { between, formatDuration, formatTime, isActive } from '@/lib/format';
+import { useTask } from '../api/get-task';
+import { useTaskLogStream } from '../api/stream-task-log';
+import { TaskActions } from './task-actions';
+import { TaskLog } from './task-log';
+import { TaskStatusBadge } from './task-status-badge';
+import { TaskTimeline } from './task-timeline';
+
+function Meta({ task, hrefFor }: { task: ApiTaskDetail; hrefFor: (id: string) => string }) {
+  const rows: Array<[string, ReactNode]> = [
+    ['Kind', task.kind],
+    ['Trigger', task.trigger],
+    ['Image', task.image ?? '—'],
+    ['Units', task.units?.join(', ') ?? 'every unit of the image'],
+    ['Caller', task.caller ?? '—'],
+    ['Reason', task.reason ?? '—'],
+    ['Delivery', task.delivery ?? '—'],
+    ['Attempts', String(task.attempts)],
+    ['Created', formatTime(task.createdAt)],
+    ['Started', formatTime(task.startedAt)],
+    ['Finished', formatTime(task.finishedAt)],
+    ['Duration', formatDuration(between(task.startedAt, task.finishedAt)) || '—'],
+  ];
+  if (task.retryOf) rows.push(['Retry of', <Link to={hrefFor(task.retryOf)}>{task.retryOf}</Link>]);
+  return (
+    <dl className="meta">
+      {rows.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd className="wrap">{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** One task: summary, actions, per-unit steps with digests, and the log (live while it runs). */
+export function TaskDrawer({
+  taskId,
+  onClose,
+  onOpenTask,
+  hrefFor,
+}: {
+  taskId: string | null;
+  onClose: () => void;
+  onOpenTask: (id: string) => void;
+  hrefFor: (id: string) => string;
+}) {
+  const query = useTask(taskId);
+  const task = query.data;
+  const live = Boolean(task && isActive(task.status));
+  const stream = useTaskLogStream(taskId, live);
+
+  return (
+    <Drawer
+      open={taskId !== null}
+      onClose={onClose}
+      title={
+        <>
+          Task <span className="mono">{taskId}</span>
+        </>
+      }
+      actions={
+        task && (
+          <>
+            <TaskActions task={task} onRetried={onOpenTask} />
+            <Button
+              size="sm"
+              variant="ghost"
+              onClick={() =>
+                downloadText(`${task.id}.json`, JSON.stringify(task, null, 2), 'application/json')
+              }
+            >
+              Export JSON
+            </Button>
+            <Link className="btn btn-ghost btn-sm" to={paths.eventsOfTask(task.id)}>
+              Related events
+            </Link>
+          </>
+        )
+      }
+    >
+      {query.isPending && taskId && <Loading label="Loading task…" />}
+      {query.isError && <ErrorMessage error={query.error} title="Could not load the task" />}
+      {task && (
+        <>
+          <div className="task-summary">
+            <TaskStatusBadge status={task.status} />
+            <p className="summary-text">{task.summary ?? (live ? 'In progress…' : 'No summary.')}</p>
+          </div>
+          <Meta task={task} hrefFor={hrefFor} />
+          <TaskTimeline task={task} />
+          <TaskLog key={task.id} lines={task.log} live={live} stream={stream} />
+        </>
+      )}
+    </Drawer>
+  );
+}

@@ -1,0 +1,108 @@
+/** Small display helpers shared by every page. Pure. */
+
+/** `sha256:0123456789abcdef...` -> `0123456789ab` (what `podman images` shows). */
+export function shortDigest(digest: string | null | undefined): string {
+  if (!digest) return '—';
+  const hex = digest.includes(':') ? digest.slice(digest.indexOf(':') + 1) : digest;
+  return hex.slice(0, 12);
+}
+
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+}
+
+export function formatClock(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleTimeString(undefined, {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  });
+}
+
+/** "3 min ago" relative to `now` (passed in so rendering stays pure). */
+export function formatAgo(iso: string | null | undefined, now: number): string {
+  if (!iso) return '—';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const s = Math.round((now - t) / 1000);
+  if (s < 0) return 'just now';
+  if (s < 45) return `${s} s ago`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.round(m / 60);
+  if (h < 48) return `${h} h ago`;
+  return `${Math.round(h / 24)} d ago`;
+}
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
+  const m = Math.floor(s / 60);
+  return `${m} min ${Math.round(s - m * 60)} s`;
+}
+
+/** Milliseconds between two ISO times, or null when either is missing. */
+export function between(from: string | null, to: string | null): number | null {
+  if (!from || !to) return null;
+  const d = Date.parse(to) - Date.parse(from);
+  return Number.isNaN(d) ? null : d;
+}
+
+export const TASK_STATUSES = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'rolled-back',
+  'cancelled',
+  'interrupted',
+  'skipped',
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const ACTIVE_STATUSES: ReadonlySet<string> = new Set(['queued', 'running']);
+export const isActive = (status: string): boolean => ACTIVE_STATUSES.has(status);
+
+export type Tone = 'ok' | 'bad' | 'warn' | 'busy' | 'idle';
+
+/** succeeded green, failed red, anything that did not finish cleanly amber, in flight blue. */
+export function toneOf(status: string | null | undefined): Tone {
+  switch (status) {
+    case 'succeeded':
+    case 'ok':
+    case 'accepted':
+    case 'pong':
+      return 'ok';
+    case 'failed':
+    case 'error':
+    case 'rejected':
+      return 'bad';
+    case 'rolled-back':
+    case 'cancelled':
+    case 'interrupted':
+    case 'skipped':
+    case 'rate-limited':
+    case 'duplicate':
+      return 'warn';
+    case 'queued':
+    case 'running':
+      return 'busy';
+    default:
+      return 'idle';
+  }
+}

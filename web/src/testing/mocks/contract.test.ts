@@ -1,0 +1,428 @@
+/**
+ * The mock half of the API contract test: every MSW handler, in every fixture profile, answers with bodies
+ * that the server's own zod schemas (server/src/http/contract.ts) accept, with the status the real server
+ * would use. The server half (the real routes against the same schemas) lives with the server's tests.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import {
+  ApiTaskDetail,
+  ApiTaskLog,
+  ErrorBody,
+  EventsPage,
+  Health,
+  Overview,
+  Readiness,
+  Session,
+  Settings,
+  TaskActionReply,
+  TaskLogEnd,
+  TasksPage,
+  TriggerReply,
+  UnitsReply,
+} from '@contract';
+import { MOCK_TOKEN, PROFILES, getDb, resetDb, tick, type Profile } from './db';
+import { handlers } from './handlers';
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  text: string;
+}
+
+/** Handler headers ("GET /api/tasks/:id") that some call below went through. */
+const covered = new Set<string>();
+
+async function call(
+  route: string,
+  path: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Reply> {
+  covered.add(route);
+  const method = init.method ?? 'GET';
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET') headers['x-csrf-token'] = getDb().csrfToken;
+  const res = await fetch(new URL(path, location.origin), {
+    method,
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return { status: res.status, headers: res.headers, body, text };
+}
+
+function conforms(schema: z.ZodType, body: unknown, what: string): void {
+  const r = schema.safeParse(body);
+  expect(r.success, `${what}: ${r.success ? '' : JSON.stringify(r.error.issues, null, 1)}`).toBe(true);
+}
+
+/**
+ * The status podup would answer and, on success, the body's schema: 401 for everything while signed out,
+ * 429 with Retry-After for state-changing calls when rate limited.
+ */
+function check(
+  reply: Reply,
+  what: string,
+  ok: { status: number; schema?: z.ZodType },
+  mutating: boolean,
+): boolean {
+  const db = getDb();
+  const expected = !db.signedIn ? 401 : mutating && db.profile === 'rate-limited' ? 429 : ok.status;
+  expect(reply.status, what).toBe(expected);
+  if (expected >= 400) {
+    conforms(ErrorBody, reply.body, what);
+    if (expected === 429) expect(Number(reply.headers.get('retry-after')), what).toBeGreaterThan(0);
+    return false;
+  }
+  if (ok.schema) conforms(ok.schema, reply.body, what);
+  else expect(reply.text, what).toBe('');
+  return true;
+}
+
+interface Frame {
+  id?: string;
+  event?: string;
+  data?: string;
+}
+
+function frames(text: string): Frame[] {
+  return text
+    .split('\n\n')
+    .filter((f) => f.trim())
+    .map((f) => {
+      const frame: Frame = {};
+      for (const line of f.split('\n')) {
+        const i = line.indexOf(': ');
+        const [k, v] = i < 0 ? [line, ''] : [line.slice(0, i), line.slice(i + 2)];
+        if (k === 'id' || k === 'event' || k === 'data') frame[k] = v;
+      }
+      return frame;
+    })
+    .filter((f) => f.event);
+}
+
+/** Every `log` frame is an ApiTaskLog whose id is the event id; the last frame is `end` with TaskLogEnd. */
+function checkStream(text: string, what: string): Frame[] {
+  const all = frames(text);
+  expect(all.length, what).toBeGreaterThan(0);
+  for (const f of all.slice(0, -1)) {
+    expect(f.event, what).toBe('log');
+    const data = JSON.parse(f.data ?? 'null') as { id: number };
+    conforms(ApiTaskLog, data, `${what} log`);
+    expect(f.id, what).toBe(String(data.id));
+  }
+  const end = all.at(-1)!;
+  expect(end.event, what).toBe('end');
+  conforms(TaskLogEnd, JSON.parse(end.data ?? 'null'), `${what} end`);
+  return all;
+}
+
+async function exerciseReads(p: string): Promise<void> {
+  const signedIn = getDb().signedIn;
+  const session = await call('GET /api/session', '/api/session');
+  if (getDb().profile === 'auth-error' && !signedIn)
+    check(session, `${p} GET /api/session`, { status: 200 }, false);
+  else {
+    expect(session.status).toBe(200);
+    conforms(Session, session.body, `${p} GET /api/session`);
+  }
+
+  const health = await call('GET /healthz', '/healthz');
+  expect(health.status).toBe(200);
+  conforms(Health, health.body, `${p} /healthz`);
+  const ready = await call('GET /readyz', '/readyz');
+  expect(ready.status).toBe(getDb().profile === 'degraded' ? 503 : 200);
+  conforms(Readiness, ready.body, `${p} /readyz`);
+
+  check(
+    await call('GET /api/overview', '/api/overview'),
+    `${p} overview`,
+    { status: 200, schema: Overview },
+    false,
+  );
+  check(await call('GET /api/units', '/api/units'), `${p} units`, { status: 200, schema: UnitsReply }, false);
+  check(
+    await call('GET /api/settings', '/api/settings'),
+    `${p} settings`,
+    { status: 200, schema: Settings },
+    false,
+  );
+
+  const tasks = await call('GET /api/tasks', '/api/tasks?limit=20');
+  if (check(tasks, `${p} tasks`, { status: 200, schema: TasksPage }, false)) {
+    const page = tasks.body as TasksPage;
+    if (page.nextCursor) {
+      const next = await call(
+        'GET /api/tasks',
+        `/api/tasks?limit=20&cursor=${encodeURIComponent(page.nextCursor)}`,
+      );
+      check(next, `${p} tasks page 2`, { status: 200, schema: TasksPage }, false);
+      const ids = new Set(page.tasks.map((t) => t.id));
+      expect((next.body as TasksPage).tasks.some((t) => ids.has(t.id))).toBe(false);
+    }
+    for (const q of [
+      'status=failed',
+      'kind=unit-update',
+      'unit=web.service',
+      'q=acme',
+      'image=ghcr.io%2Facme%2Fweb%3Amain',
+    ])
+      check(
+        await call('GET /api/tasks', `/api/tasks?${q}`),
+        `${p} tasks ${q}`,
+        { status: 200, schema: TasksPage },
+        false,
+      );
+    check(await call('GET /api/tasks', '/api/tasks?limit=5000'), `${p} bad limit`, { status: 400 }, false);
+
+    const first = page.tasks[0];
+    if (first) {
+      const detail = await call('GET /api/tasks/:id', `/api/tasks/${first.id}`);
+      check(detail, `${p} task`, { status: 200, schema: ApiTaskDetail }, false);
+      const log = (detail.body as ApiTaskDetail).log;
+      const mid = log[Math.floor(log.length / 2)];
+      if (mid) {
+        const after = await call('GET /api/tasks/:id', `/api/tasks/${first.id}?after=${mid.id}`);
+        check(after, `${p} task after`, { status: 200, schema: ApiTaskDetail }, false);
+        expect((after.body as ApiTaskDetail).log.every((l) => l.id > mid.id)).toBe(true);
+      }
+    }
+  }
+  check(await call('GET /api/tasks/:id', '/api/tasks/tsk_NOPE'), `${p} unknown task`, { status: 404 }, false);
+
+  const events = await call('GET /api/events', '/api/events?limit=50');
+  if (check(events, `${p} events`, { status: 200, schema: EventsPage }, false)) {
+    const page = events.body as EventsPage;
+    if (page.nextCursor)
+      check(
+        await call('GET /api/events', `/api/events?cursor=${page.nextCursor}`),
+        `${p} events 2`,
+        { status: 200, schema: EventsPage },
+        false,
+      );
+    for (const q of [
+      'outcome=accepted',
+      'route=%2Fwebhooks',
+      'event=package',
+      'since=24h',
+      `until=${Date.now()}`,
+      'status=401',
+    ])
+      check(
+        await call('GET /api/events', `/api/events?${q}`),
+        `${p} events ${q}`,
+        { status: 200, schema: EventsPage },
+        false,
+      );
+    check(
+      await call('GET /api/events', '/api/events?outcome=maybe'),
+      `${p} bad outcome`,
+      { status: 400 },
+      false,
+    );
+  }
+}
+
+async function exerciseStream(p: string): Promise<void> {
+  const db = getDb();
+  const finished = db.tasks.find((t) => t.task.status === 'succeeded');
+  if (!db.signedIn) {
+    const r = await call('GET /api/tasks/:id/log', '/api/tasks/tsk_ANY/log', {
+      headers: { accept: 'text/event-stream' },
+    });
+    check(r, `${p} log stream`, { status: 200 }, false);
+    return;
+  }
+  if (finished) {
+    const r = await call('GET /api/tasks/:id/log', `/api/tasks/${finished.task.id}/log`);
+    expect(r.headers.get('content-type')).toMatch(/^text\/event-stream\b/);
+    const all = checkStream(r.text, `${p} finished stream`);
+    expect(all.length).toBe(finished.log.length + 1);
+    // Resumed with Last-Event-ID: only what came after.
+    const from = finished.log[1]!.id;
+    const resumed = await call('GET /api/tasks/:id/log', `/api/tasks/${finished.task.id}/log`, {
+      headers: { 'last-event-id': String(from) },
+    });
+    expect(checkStream(resumed.text, `${p} resumed`).length).toBe(finished.log.length - 2 + 1);
+  }
+  const running = db.tasks.find((t) => t.task.status === 'running');
+  if (running) {
+    // Live: lines logged while the stream is open arrive, then `end`.
+    const pending = call('GET /api/tasks/:id/log', `/api/tasks/${running.task.id}/log`);
+    await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 200 && running.task.status === 'running'; i++) tick();
+    const r = await pending;
+    const all = checkStream(r.text, `${p} live stream`);
+    expect(all.length).toBe(running.log.length + 1);
+  }
+  check(
+    await call('GET /api/tasks/:id/log', '/api/tasks/tsk_NOPE/log'),
+    `${p} unknown stream`,
+    { status: 404 },
+    false,
+  );
+}
+
+async function exerciseWrites(p: string): Promise<void> {
+  const db = getDb();
+  const unit = db.units[0]?.unit;
+  const post = (route: string, path: string, body?: unknown) => call(route, path, { method: 'POST', body });
+
+  if (unit) {
+    const dry = await post('POST /api/units/:unit/update', `/api/units/${unit}/update`, { dryRun: true });
+    if (check(dry, `${p} unit dry run`, { status: 200, schema: TriggerReply }, true))
+      expect((dry.body as TriggerReply).status).toBe('dry-run');
+    const queued = await post('POST /api/units/:unit/update', `/api/units/${unit}/update`, {
+      reason: 'contract',
+    });
+    if (check(queued, `${p} unit update`, { status: 202, schema: TriggerReply }, true))
+      expect((queued.body as TriggerReply).status).toBe('queued');
+    check(
+      await post('POST /api/units/:unit/update', `/api/units/${unit}/update`, { force: true }),
+      `${p} strict body`,
+      { status: 400 },
+      true,
+    );
+  }
+  check(
+    await post('POST /api/units/:unit/update', '/api/units/nope.service/update', {}),
+    `${p} unknown unit`,
+    { status: 404 },
+    true,
+  );
+
+  const all = await post('POST /api/tasks', '/api/tasks', { all: true, dryRun: true, caller: 'contract' });
+  check(all, `${p} trigger dry run`, unit ? { status: 200, schema: TriggerReply } : { status: 404 }, true);
+  if (unit)
+    check(
+      await post('POST /api/tasks', '/api/tasks', { units: [unit] }),
+      `${p} trigger`,
+      { status: 202, schema: TriggerReply },
+      true,
+    );
+  check(
+    await post('POST /api/tasks', '/api/tasks', { units: ['nope.service'] }),
+    `${p} trigger unknown`,
+    { status: 404 },
+    true,
+  );
+
+  const finished =
+    db.tasks.find((t) => t.task.status === 'failed') ?? db.tasks.find((t) => t.task.status !== 'queued');
+  check(await post('POST /api/tasks', '/api/tasks', {}), `${p} trigger nothing`, { status: 400 }, true);
+  const active = db.tasks.find((t) => t.task.status === 'queued' || t.task.status === 'running');
+  if (finished) {
+    const id = finished.task.id;
+    check(
+      await post('POST /api/tasks/:id/stop', `/api/tasks/${id}/stop`),
+      `${p} stop finished`,
+      { status: 409 },
+      true,
+    );
+    check(
+      await post('POST /api/tasks/:id/force-stop', `/api/tasks/${id}/force-stop`),
+      `${p} force finished`,
+      { status: 409 },
+      true,
+    );
+    const retry = await post('POST /api/tasks/:id/retry', `/api/tasks/${id}/retry`);
+    if (check(retry, `${p} retry`, { status: 202, schema: TaskActionReply }, true)) {
+      const newId = (retry.body as TaskActionReply).retryTaskId!;
+      // Like podup: the reply's task is the new one.
+      expect((retry.body as TaskActionReply).task.id).toBe(newId);
+      expect(getDb().byId.get(newId)?.task.retryOf).toBe(id);
+      check(
+        await post('POST /api/tasks/:id/retry', `/api/tasks/${newId}/retry`),
+        `${p} retry queued`,
+        { status: 409 },
+        true,
+      );
+      check(
+        await post('POST /api/tasks/:id/stop', `/api/tasks/${newId}/stop`),
+        `${p} stop queued`,
+        { status: 200, schema: TaskActionReply },
+        true,
+      );
+    }
+  }
+  if (active) {
+    check(
+      await post('POST /api/tasks/:id/force-stop', `/api/tasks/${active.task.id}/force-stop`),
+      `${p} force`,
+      { status: 200, schema: TaskActionReply },
+      true,
+    );
+  }
+  check(
+    await post('POST /api/tasks/:id/stop', '/api/tasks/tsk_NOPE/stop'),
+    `${p} stop unknown`,
+    { status: 404 },
+    true,
+  );
+}
+
+async function exerciseSession(p: string): Promise<void> {
+  const wrong = await call('POST /api/session', '/api/session', { method: 'POST', body: { token: 'wrong' } });
+  expect(wrong.status, p).toBe(401);
+  conforms(ErrorBody, wrong.body, `${p} wrong token`);
+  const bad = await call('POST /api/session', '/api/session', { method: 'POST', body: { token: '' } });
+  expect(bad.status, p).toBe(400);
+  conforms(ErrorBody, bad.body, `${p} empty token`);
+  const ok = await call('POST /api/session', '/api/session', { method: 'POST', body: { token: MOCK_TOKEN } });
+  expect(ok.status, p).toBe(200);
+  conforms(Session, ok.body, `${p} sign in`);
+  expect((ok.body as { authenticated: boolean }).authenticated).toBe(true);
+
+  const out = await call('DELETE /api/session', '/api/session', { method: 'DELETE' });
+  if (getDb().profile === 'rate-limited') {
+    expect(out.status).toBe(429);
+    conforms(ErrorBody, out.body, `${p} sign out`);
+  } else {
+    expect(out.status, `${p} sign out`).toBe(204);
+    expect(out.text).toBe('');
+    const after = await call('GET /api/session', '/api/session');
+    if (getDb().profile === 'auth-error') {
+      // auth-error: every /api call is 401 while signed out, the session included.
+      expect(after.status).toBe(401);
+      conforms(ErrorBody, after.body, `${p} signed out`);
+    } else {
+      conforms(Session, after.body, `${p} signed out`);
+      expect((after.body as { authenticated: boolean }).authenticated).toBe(false);
+    }
+    check(await call('GET /api/overview', '/api/overview'), `${p} after sign out`, { status: 200 }, false);
+  }
+}
+
+describe('mock API conforms to the contract', () => {
+  it.each(PROFILES)('%s', async (profile: Profile) => {
+    resetDb(profile);
+    await exerciseReads(profile);
+    await exerciseStream(profile);
+    await exerciseWrites(profile);
+    if (profile === 'auth-error') {
+      // Signed in, the same calls answer for real.
+      const ok = await call('POST /api/session', '/api/session', {
+        method: 'POST',
+        body: { token: MOCK_TOKEN },
+      });
+      expect(ok.status).toBe(200);
+      await exerciseReads(`${profile} (signed in)`);
+      await exerciseStream(`${profile} (signed in)`);
+      await exerciseWrites(`${profile} (signed in)`);
+    }
+    await exerciseSession(profile);
+  });
+
+  afterAll(() => {
+    // Every handler was called by some case above: a new endpoint without a contract check fails here.
+    expect([...covered].sort()).toEqual(handlers.map((h) => h.info.header).sort());
+  });
+});
