@@ -19,7 +19,7 @@ const CONFIRM: Record<Action, { title: string; label: string; body: string }> = 
   'force-stop': {
     title: 'Force-stop this task?',
     label: 'Force stop',
-    body: 'The task is aborted at once, even in the middle of a pull or restart. The unit may be left on either image; check it afterwards.',
+    body: 'The task is aborted at once: a pull in flight is cancelled, and a unit that was restarted but not yet verified is rolled back to its previous image.',
   },
   retry: {
     title: 'Retry this task?',
