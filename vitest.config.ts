@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -19,6 +20,13 @@ export default defineConfig({
         },
       },
       {
+        // The API contract test imports the web app's MSW handlers (web/src), which use these aliases.
+        resolve: {
+          alias: {
+            '@contract': fileURLToPath(new URL('./server/src/http/contract.ts', import.meta.url)),
+            '@': fileURLToPath(new URL('./web/src', import.meta.url)),
+          },
+        },
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],

@@ -3,7 +3,7 @@
  * once here, and every bad variable is reported together. Nothing else in the server reads process.env.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ms from 'ms';
 import { z } from 'zod';
@@ -371,7 +371,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     sessionTtlMs: c.PODUP_SESSION_TTL,
     webDist: c.PODUP_WEB_DIST
       ? resolve(cwd, c.PODUP_WEB_DIST)
-      : fileURLToPath(new URL('../../web/dist', import.meta.url)),
+      : join(dirname(fileURLToPath(import.meta.url)), '../../web/dist'),
     containers: {
       registriesConf: env.CONTAINERS_REGISTRIES_CONF?.trim() || undefined,
       authFile: env.REGISTRY_AUTH_FILE?.trim() || undefined,

@@ -1,6 +1,8 @@
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+// Path arithmetic instead of new URL(): under jsdom, URL is jsdom's and node:fs refuses it.
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../');
 
 export const testHostDir = (): string => process.env.PODUP_TEST_HOST_DIR ?? '/tmp/podup-test-host';
 
