@@ -71,11 +71,9 @@ function side(name: Side['name'], base: () => string, headers: () => Record<stri
   };
 }
 
-const mock = side(
-  'mock',
-  () => location.origin,
-  () => ({ 'x-csrf-token': getDb().csrfToken }),
-);
+/** jsdom's origin: where the handlers' relative paths resolve. */
+const jsdomOrigin = (): string => (globalThis as unknown as { location: { origin: string } }).location.origin;
+const mock = side('mock', jsdomOrigin, () => ({ 'x-csrf-token': getDb().csrfToken }));
 const real = side(
   'real',
   () => server.url,
@@ -94,7 +92,7 @@ async function agree(
   path: (s: Side) => Promise<string> | string,
   status: number,
   schema: z.ZodType,
-  body?: (s: Side) => Promise<unknown> | unknown,
+  body?: (s: Side) => unknown,
 ) {
   for (const s of both) {
     const r = await s.call(method, await path(s), body ? await body(s) : undefined);
