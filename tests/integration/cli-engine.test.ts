@@ -154,3 +154,24 @@ describe('podup trigger with a server running', () => {
     }
   });
 });
+
+describe('system scope', () => {
+  it('drives the manager on the system bus address: same D-Bus API, journalctl without --user', async () => {
+    // The test host has no system manager to spare; pointing the system bus address at the test host's
+    // manager exercises podup's system-scope path (bus choice, config defaults) against a real systemd.
+    pushImage(repo, 'stable', 'cli-sys');
+    const sys = env({
+      PODUP_SYSTEMD_SCOPE: 'system',
+      DBUS_SYSTEM_BUS_ADDRESS: hostEnv().DBUS_SESSION_BUS_ADDRESS ?? '',
+    });
+    const doctor = await runPodup(['doctor', '--json'], sys);
+    const checks = (
+      JSON.parse(doctor.stdout) as { checks: Array<{ check: string; level: string; detail: string }> }
+    ).checks;
+    expect(checks.find((c) => c.check === 'systemd (system)')).toMatchObject({ level: 'ok' });
+    expect(checks.find((c) => c.check === 'systemd (system)')?.detail).toMatch(/\(system manager\)/);
+    const r = await runPodup(['trigger', unit], sys);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(containerOf(unit)?.version).toBe('cli-sys');
+  });
+});

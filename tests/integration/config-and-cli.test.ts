@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../server/src/db/migrations/index.js';
 import { hostEnv } from '../helpers/app.js';
 import { ADMIN_TOKEN, SECRET, githubHeaders, packagePublished, rawFixture } from '../helpers/github.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -136,7 +137,7 @@ describe('podup doctor', () => {
     expect(r.stdout).toMatch(/ok +systemd \(user\) +systemd \d+/);
     expect(r.stdout).toMatch(/ok +podman API +.*libpod API 4\./);
     expect(r.stdout).toMatch(/ok +registry http:\/\/127\.0\.0\.1:\d+ +.*answered 200/);
-    expect(r.stdout).toMatch(/ok +database +.*schema 2/);
+    expect(r.stdout).toMatch(new RegExp(`ok +database +.*schema ${MIGRATIONS.length}\\)`));
     expect(r.stdout).not.toContain('FAIL');
   });
 

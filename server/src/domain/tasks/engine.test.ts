@@ -844,3 +844,59 @@ describe('UpdateEngine.execute: prune', () => {
     expect(w.calls.filter((c) => c.startsWith('remove'))).toEqual([]);
   });
 });
+
+describe('UpdateEngine.execute: force-stop', () => {
+  it('during the health gate: rolls the restarted, unverified unit back and cancels the rest', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    w.addUnit('b.service');
+    let polls = 0;
+    const control: TaskControl = {
+      stopRequested: () => polls > 2,
+      // asked inside the health gate: force after the first unit's gate has started
+      forceRequested: () => w.calls.includes('restart a.service') && ++polls > 2,
+    };
+    const { result, journal } = await run(w, planOf(updatePlan('a.service'), updatePlan('b.service')), control);
+    expect(result.status).toBe('cancelled');
+    expect(journal.record('a.service')).toMatchObject({ status: 'cancelled', digestAfter: D_OLD, imageIdAfter: 'img-old' });
+    expect(journal.record('a.service').reason).toMatch(/^force-stopped during the health gate; rolled back/);
+    expect(journal.record('b.service').status).toBe('cancelled');
+    expect(w.runningImageOf('a.service')).toBe('img-old');
+    expect(w.calls.filter((c) => c === 'restart b.service')).toHaveLength(0);
+    // no diagnosis for a deliberate stop, but the rollback is logged
+    expect(w.calls).not.toContain('journal a.service');
+  });
+
+  it('before any unit was touched: nothing restarts, every unit is cancelled', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    const control: TaskControl = { stopRequested: () => true, forceRequested: () => true };
+    const { result, journal } = await run(w, planOf(updatePlan('a.service')), control);
+    expect(result.status).toBe('cancelled');
+    expect(journal.record('a.service').status).toBe('cancelled');
+    expect(w.calls.filter((c) => c.startsWith('restart'))).toEqual([]);
+    expect(w.calls.filter((c) => c.startsWith('pull'))).toEqual([]);
+  });
+
+  it('aborts a pull in flight through the signal', async () => {
+    const w = new World();
+    w.addUnit('a.service');
+    const abort = new AbortController();
+    let forced = false;
+    const pull = w.runtime.pull.bind(w.runtime);
+    w.runtime.pull = async (ref, onProgress, signal) => {
+      forced = true;
+      abort.abort();
+      expect(signal).toBe(abort.signal);
+      if (signal?.aborted) throw new Error('pull aborted');
+      return pull(ref, onProgress, signal);
+    };
+    const { result } = await run(w, planOf(updatePlan('a.service')), {
+      stopRequested: () => forced,
+      forceRequested: () => forced,
+      signal: abort.signal,
+    });
+    expect(result.status).toBe('cancelled');
+    expect(w.calls.filter((c) => c.startsWith('restart'))).toEqual([]);
+  });
+});
