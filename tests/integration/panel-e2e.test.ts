@@ -171,4 +171,16 @@ describe('task panel in Chromium', { timeout: 90_000 }, () => {
     expect(detail.unitResults.map((u) => u.status).sort()).toEqual(['cancelled', 'succeeded']);
     expect(pageErrors).toEqual([]);
   });
+
+  it('is usable 375 px wide: no sideways scrolling, the navigation reachable', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    for (const path of ['/', '/tasks', '/units', '/events', '/settings']) {
+      await page.goto(`${server.url}${path}`);
+      await page.getByRole('navigation').waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, path).toBeLessThanOrEqual(0);
+    }
+    await shot('07-narrow-settings');
+    expect(pageErrors).toEqual([]);
+  });
 });
