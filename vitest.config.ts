@@ -24,6 +24,7 @@ export default defineConfig({
         resolve: {
           alias: {
             '@contract': fileURLToPath(new URL('./server/src/http/contract.ts', import.meta.url)),
+            '@vocabulary': fileURLToPath(new URL('./server/src/http/vocabulary.ts', import.meta.url)),
             '@': fileURLToPath(new URL('./web/src', import.meta.url)),
           },
         },

@@ -22,6 +22,7 @@ export default defineConfig(({ mode }) => ({
   resolve: {
     alias: {
       '@contract': here('../server/src/http/contract.ts'),
+      '@vocabulary': here('../server/src/http/vocabulary.ts'),
       '@': here('./src'),
     },
   },

@@ -177,7 +177,8 @@ describe('task panel in Chromium', { timeout: 90_000 }, () => {
     for (const path of ['/', '/tasks', '/units', '/events', '/settings']) {
       await page.goto(`${server.url}${path}`);
       await page.getByRole('navigation').waitFor();
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      // runs in the page: the browser's globals, not this file's
+      const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
       expect(overflow, path).toBeLessThanOrEqual(0);
     }
     await shot('07-narrow-settings');

@@ -5,12 +5,9 @@
  */
 import type { Database } from 'better-sqlite3';
 
-export interface LeaseHolder {
-  unit: string;
-  taskId: string;
-  owner: string;
-  expiresAt: number;
-}
+import type { LeaseHolderInfo } from '../domain/tasks/runner.js';
+
+export type LeaseHolder = LeaseHolderInfo;
 
 export type AcquireResult = { ok: true } | { ok: false; heldBy: LeaseHolder };
 

@@ -3,7 +3,7 @@
  * and contract tests validate both the real server and the UI's mocks against them.
  */
 import { z } from 'zod';
-import { OUTCOMES } from '../domain/events/event.js';
+import { OUTCOMES, TASK_STATUSES } from './vocabulary.js';
 
 export const ErrorBody = z.object({
   error: z.object({
@@ -184,18 +184,7 @@ export const TasksQuery = z
       .string()
       .regex(/^\d{1,16}\.[A-Za-z0-9_]{1,64}$/, 'must be a cursor returned as nextCursor')
       .optional(),
-    status: z
-      .enum([
-        'queued',
-        'running',
-        'succeeded',
-        'failed',
-        'rolled-back',
-        'cancelled',
-        'interrupted',
-        'skipped',
-      ])
-      .optional(),
+    status: z.enum(TASK_STATUSES).optional(),
     kind: z.string().max(40).optional(),
     unit: z.string().max(256).optional(),
     image: z.string().max(512).optional(),

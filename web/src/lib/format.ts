@@ -63,17 +63,7 @@ export function between(from: string | null, to: string | null): number | null {
   return Number.isNaN(d) ? null : d;
 }
 
-export const TASK_STATUSES = [
-  'queued',
-  'running',
-  'succeeded',
-  'failed',
-  'rolled-back',
-  'cancelled',
-  'interrupted',
-  'skipped',
-] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+export { TASK_STATUSES, type TaskStatus } from '@vocabulary';
 
 export const ACTIVE_STATUSES: ReadonlySet<string> = new Set(['queued', 'running']);
 export const isActive = (status: string): boolean => ACTIVE_STATUSES.has(status);

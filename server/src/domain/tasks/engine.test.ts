@@ -856,9 +856,17 @@ describe('UpdateEngine.execute: force-stop', () => {
       // asked inside the health gate: force after the first unit's gate has started
       forceRequested: () => w.calls.includes('restart a.service') && ++polls > 2,
     };
-    const { result, journal } = await run(w, planOf(updatePlan('a.service'), updatePlan('b.service')), control);
+    const { result, journal } = await run(
+      w,
+      planOf(updatePlan('a.service'), updatePlan('b.service')),
+      control,
+    );
     expect(result.status).toBe('cancelled');
-    expect(journal.record('a.service')).toMatchObject({ status: 'cancelled', digestAfter: D_OLD, imageIdAfter: 'img-old' });
+    expect(journal.record('a.service')).toMatchObject({
+      status: 'cancelled',
+      digestAfter: D_OLD,
+      imageIdAfter: 'img-old',
+    });
     expect(journal.record('a.service').reason).toMatch(/^force-stopped during the health gate; rolled back/);
     expect(journal.record('b.service').status).toBe('cancelled');
     expect(w.runningImageOf('a.service')).toBe('img-old');

@@ -1,21 +1,12 @@
 import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import type { EventsPage, EventsQuery } from '@contract';
+import { OUTCOMES } from '@vocabulary';
 import { apiRequest } from '@/lib/api-client';
 
 export type EventOutcome = NonNullable<EventsQuery['outcome']>;
 
-/** The outcomes GET /api/events filters on (the server's list; checked against the contract's type). */
-export const EVENT_OUTCOMES = [
-  'ok',
-  'accepted',
-  'duplicate',
-  'ignored',
-  'recorded',
-  'pong',
-  'rejected',
-  'rate-limited',
-  'error',
-] as const satisfies readonly EventOutcome[];
+/** The outcomes GET /api/events filters on (the server's own list). */
+export const EVENT_OUTCOMES: readonly EventOutcome[] = OUTCOMES;
 
 export interface EventFilters {
   route?: string | undefined;
