@@ -14,7 +14,7 @@ import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
 import { overviewRoutes } from './http/routes/overview.js';
 import { sessionRoutes } from './http/routes/session.js';
-import { appFallback, staticRoutes } from './http/routes/static.js';
+import { appFallback, staticRoutes, WebDist } from './http/routes/static.js';
 import { taskControlRoutes } from './http/routes/task-control.js';
 import { taskRoutes } from './http/routes/tasks.js';
 import { unitRoutes } from './http/routes/units.js';
@@ -66,7 +66,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   });
 
   // Unknown non-API paths of the browser get the task panel (client-side routes), the rest a JSON 404.
-  installErrorHandling(app, appFallback(deps));
+  const dist = new WebDist(deps.config.webDist);
+  installErrorHandling(app, appFallback(dist));
   installAudit(app, deps);
 
   await app.register(cookie);
@@ -85,6 +86,6 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(sessionRoutes(deps, auth));
   await app.register(taskControlRoutes(deps, admin));
   await app.register(overviewRoutes(deps, admin));
-  await app.register(staticRoutes(deps));
+  await app.register(staticRoutes(deps, dist));
   return app;
 }

@@ -21,8 +21,11 @@ const post = (body: Buffer | string, headers: Record<string, string>, url = '/we
   t.app.inject({ method: 'POST', url, headers, payload: body });
 
 const taskCount = (): number => t.rt.db.prepare('SELECT count(*) FROM tasks').pluck().get() as number;
-const eventRows = () =>
-  t.rt.db.prepare('SELECT * FROM events ORDER BY id').all() as Array<Record<string, unknown>>;
+/** Rows of reads are committed with the next batch, not before the reply: commit what is queued first. */
+const eventRows = () => {
+  t.rt.stores.writes.flush();
+  return t.rt.db.prepare('SELECT * FROM events ORDER BY id').all() as Array<Record<string, unknown>>;
+};
 
 describe('signature', () => {
   const body = rawFixture('package-published');

@@ -1,6 +1,7 @@
 /**
- * The event log: one row per request on every route. The row is committed before the reply leaves
- * (onSend awaits the write batcher), so an answered request is never missing from the log. Only chosen
+ * The event log: one row per request on every route. For a request that may change something the row is
+ * committed before the reply leaves (onSend awaits the write batcher), so an answered webhook or action is
+ * never missing from the log; reads are logged in the next batch without holding the reply. Only chosen
  * fields are stored: never headers, bodies, secrets or signatures.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -8,6 +9,7 @@ import type { EventRow } from '../domain/events/event.js';
 import type { Deps } from '../deps.js';
 
 const MAX_ROUTE = 200;
+const READ_ONLY = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function routeOf(request: FastifyRequest): string {
   const pattern = request.routeOptions.url;
@@ -57,14 +59,13 @@ export function installAudit(
   app.addHook('onSend', async (request, reply, payload) => {
     if (!request.audited) {
       request.audited = true;
-      try {
-        await deps.stores.writes.run((tx) =>
-          tx.recordEvent(eventRowFor(request, reply.statusCode, deps.clock.now())),
-        );
-      } catch (err) {
+      const write = deps.stores.writes
+        .run((tx) => tx.recordEvent(eventRowFor(request, reply.statusCode, deps.clock.now())))
         // The reply still goes out; the failure is loud in the log and /readyz shows the database problem.
-        request.log.error({ err }, 'event log write failed');
-      }
+        .catch((err: unknown) => request.log.error({ err }, 'event log write failed'));
+      // A request that may change something is answered only once its row is committed; a read (probes,
+      // the panel's polling) does not wait for the fsync: its row commits with the next batch.
+      if (!READ_ONLY.has(request.method)) await write;
     }
     return payload;
   });
