@@ -123,7 +123,7 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ['server/src/cli.ts', 'bin/*.js', 'bench/**', 'scripts/**', '.ci/**'],
+    files: ['server/src/cli.ts', 'server/src/entry.ts', 'bin/*.js', 'bench/**', 'scripts/**', '.ci/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 /**
  * CLI composition root (commander): parses arguments, loads the configuration once, runs one command.
- * With main.ts, the only file that may exit the process. Exit codes: 0 ok, 1 failure, 2 usage, 78 bad config.
+ * With entry.ts, the only code that may exit the process. Exit codes: 0 ok, 1 failure, 2 usage, 78 bad config.
  */
-import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { doctorCommand } from './cli/commands/doctor.js';
 import { eventsCommand } from './cli/commands/events.js';
@@ -12,36 +11,12 @@ import { taskShowCommand, tasksCommand } from './cli/commands/tasks.js';
 import { triggerCommand, type TriggerOptions } from './cli/commands/trigger.js';
 import { unitsCommand } from './cli/commands/units.js';
 import { toServiceUnit } from './domain/units/unit-name.js';
-import { loadConfig, type Config } from './config.js';
 import { OUTCOMES } from './domain/events/event.js';
-import { AppError, ConfigError, EXIT_CONFIG, errorMessage } from './errors.js';
-import { serve } from './main.js';
+import { exitWith, readConfig, runServe } from './entry.js';
 import { VERSION } from './version.js';
 
-function config(): Config {
-  // A .env in the working directory fills in variables the environment does not set.
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  return loadConfig(process.env);
-}
-
-function fail(e: unknown): never {
-  if (e instanceof ConfigError) {
-    process.stderr.write(`podup: ${e.message}\n`);
-    process.exit(EXIT_CONFIG);
-  }
-  if (e instanceof AppError) {
-    process.stderr.write(`podup: ${e.message}\n${e.hint ? `  fix: ${e.hint}\n` : ''}`);
-    process.exit(
-      e.code === 'STATE_DIR_UNUSABLE'
-        ? EXIT_CONFIG
-        : e.code === 'INVALID_QUERY' || e.code === 'BAD_REQUEST'
-          ? 2
-          : 1,
-    );
-  }
-  process.stderr.write(`podup: ${errorMessage(e)}\n`);
-  process.exit(1);
-}
+const config = readConfig;
+const fail = exitWith;
 
 const run =
   <A extends unknown[]>(fn: (...args: A) => number | Promise<number>) =>
@@ -62,21 +37,7 @@ const program = new Command('podup')
 program
   .command('serve')
   .description('run the HTTP server (also under systemd socket activation)')
-  .action(async () => {
-    try {
-      await serve(config(), {
-        env: { LISTEN_FDS: process.env.LISTEN_FDS, LISTEN_PID: process.env.LISTEN_PID },
-        pid: process.pid,
-        exit: (code) => process.exit(code),
-      });
-      // Children (podman, systemctl) must not think the socket was passed to them.
-      delete process.env.LISTEN_FDS;
-      delete process.env.LISTEN_PID;
-      delete process.env.LISTEN_FDNAMES;
-    } catch (e) {
-      fail(e);
-    }
-  });
+  .action(runServe);
 
 program
   .command('doctor')
