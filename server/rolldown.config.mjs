@@ -1,3 +1,5 @@
+import http from 'node:http';
+
 // One ES module per entry point: loading one file instead of ~350 cuts the cold start under socket
 // activation (docs/benchmarks.md). serve.mjs is `podup serve` alone (what systemd starts on each activation);
 // podup.mjs is the whole CLI. The native addon and the adapters' lazily imported clients stay external.
@@ -18,6 +20,45 @@ const stubUnused = {
   },
 };
 
+// node:http (and what builds on it) cannot be in a V8 startup snapshot: its parser binding holds handles the
+// snapshot cannot keep. In the snapshot bundle these modules load on first use at run time instead; while the
+// snapshot is built, only the plain data Fastify reads when it loads is there (node's own values, same node).
+const LAZY_BUILTINS = {
+  http: { STATUS_CODES: http.STATUS_CODES, METHODS: http.METHODS },
+  https: {},
+  http2: {},
+};
+
+const lazyBuiltins = {
+  name: 'podup-lazy-builtins',
+  resolveId(id) {
+    const name = id.replace(/^node:/, '');
+    return Object.hasOwn(LAZY_BUILTINS, name) ? `\0lazy-builtin:${name}` : null;
+  },
+  load(id) {
+    if (!id.startsWith('\0lazy-builtin:')) return null;
+    const name = id.slice('\0lazy-builtin:'.length);
+    return `const { startupSnapshot } = process.getBuiltinModule('node:v8');
+const whileBuilding = ${JSON.stringify(LAZY_BUILTINS[name])};
+let loaded;
+const real = () => (loaded ??= process.getBuiltinModule('node:${name}'));
+module.exports = new Proxy({}, {
+  get(_, key) {
+    if (!startupSnapshot.isBuildingSnapshot()) return real()[key];
+    if (Object.hasOwn(whileBuilding, key)) return whileBuilding[key];
+    throw new Error('node:${name}.' + String(key) + ' was used while building the startup snapshot');
+  },
+  has: (_, key) => key in real(),
+  ownKeys: () => Reflect.ownKeys(real()),
+  getOwnPropertyDescriptor: (_, key) => {
+    const d = Object.getOwnPropertyDescriptor(real(), key);
+    return d && { ...d, configurable: true };
+  },
+});
+`;
+  },
+};
+
 const common = {
   platform: 'node',
   external: ['better-sqlite3', 'dbus-next', 'undici'],
@@ -34,5 +75,22 @@ export default [
     ...common,
     input: 'dist/serve.js',
     output: { file: 'dist/serve.mjs', format: 'esm', codeSplitting: false, sourcemap: true },
+  },
+  {
+    // The startup snapshot's script (build-snapshot.mjs turns it into dist/serve.blob). One CommonJS file,
+    // as node --build-snapshot requires, holding every dependency (undici and dbus-next are evaluated on first
+    // use); better-sqlite3's addon is loaded by path when the database opens (db/database.ts). Minified with
+    // function and class names kept: the source text is part of the snapshot (9 instead of 11 MB, which
+    // deserialises faster), and stack traces keep their names.
+    ...common,
+    external: ['usocket'],
+    plugins: [stubUnused, lazyBuiltins],
+    input: 'dist/serve-snapshot.js',
+    output: {
+      file: 'dist/serve-snapshot.cjs',
+      format: 'cjs',
+      codeSplitting: false,
+      minify: { compress: { keepNames: { function: true, class: true } }, mangle: { keepNames: true } },
+    },
   },
 ];

@@ -3,7 +3,12 @@
  * main.ts does that, tests call inject().
  */
 import { randomBytes } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerFactory,
+} from 'fastify';
 import type { Deps } from './deps.js';
 import cookie from '@fastify/cookie';
 import { AdminAuth } from './http/admin-auth.js';
@@ -42,7 +47,12 @@ const NO_ROUTE_SCHEMAS = {
   },
 };
 
-export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+export interface BuildOptions {
+  /** Only for the startup snapshot's warm-up (snapshot-warm-up.ts): node:http cannot be in a snapshot. */
+  serverFactory?: FastifyServerFactory;
+}
+
+export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<FastifyInstance> {
   const nextRequestId = requestIds();
   // Typed as Fastify's logger so the instance keeps Fastify's default generic parameters.
   const logger: FastifyBaseLogger = deps.logger;
@@ -63,6 +73,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     },
     routerOptions: { ignoreTrailingSlash: true },
     schemaController: NO_ROUTE_SCHEMAS,
+    ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   });
 
   // Unknown non-API paths of the browser get the task panel (client-side routes), the rest a JSON 404.

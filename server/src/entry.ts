@@ -28,9 +28,10 @@ export function exitWith(e: unknown): never {
   process.exit(1);
 }
 
-export async function runServe(): Promise<void> {
+export async function runServe(fromSnapshot = false): Promise<void> {
   try {
     await serve(readConfig(), {
+      fromSnapshot,
       env: { LISTEN_FDS: process.env.LISTEN_FDS, LISTEN_PID: process.env.LISTEN_PID },
       pid: process.pid,
       exit: (code) => process.exit(code),

@@ -84,6 +84,8 @@ export interface ServeOptions {
   pid: number;
   /** Called once the process should end (exit code). */
   exit: (code: number) => void;
+  /** Whether this process was started from the startup snapshot (serve-snapshot.ts), for the start log line. */
+  fromSnapshot?: boolean;
 }
 
 export async function serve(config: Config, options: ServeOptions): Promise<FastifyInstance> {
@@ -151,6 +153,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
       address: app.addresses(),
       stateDir: config.stateDir,
       scope: config.systemdScope,
+      startup: options.fromSnapshot ? 'snapshot' : 'modules',
     },
     'podup serving',
   );

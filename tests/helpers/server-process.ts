@@ -1,10 +1,14 @@
-/** podup as operators run it: `node bin/podup.js serve` in a child process, stopped by its PID. */
+/**
+ * podup as operators run it, in a child process stopped by its PID: the server as the systemd units start it
+ * (bin/podup-serve, from the startup snapshot), every other command through `node bin/podup.js`.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { repoRoot } from './paths.js';
 
 export const PODUP_BIN = join(repoRoot, 'bin/podup.js');
+export const PODUP_SERVE = join(repoRoot, 'bin/podup-serve');
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -49,11 +53,21 @@ export async function waitForHttp(url: string, timeoutMs = 10_000): Promise<void
 }
 
 export function spawnPodup(args: string[], env: Record<string, string | undefined>, cwd = repoRoot) {
-  const proc = spawn(process.execPath, [PODUP_BIN, ...args], {
-    env: childEnv(env),
-    cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return watch(
+    spawn(process.execPath, [PODUP_BIN, ...args], {
+      env: childEnv(env),
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+}
+
+/** `podup serve` the way systemd/*.service runs it. */
+export function spawnServe(env: Record<string, string | undefined>, cwd = repoRoot, launcher = PODUP_SERVE) {
+  return watch(spawn(launcher, [], { env: childEnv(env), cwd, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+function watch(proc: ChildProcess) {
   let out = '';
   let err = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -65,10 +79,13 @@ export function spawnPodup(args: string[], env: Record<string, string | undefine
 }
 
 /** Starts `podup serve` on env.PODUP_HTTP_ADDR, or on a free port when the test does not choose one. */
-export async function startServer(env: Record<string, string | undefined>): Promise<ServerProc> {
+export async function startServer(
+  env: Record<string, string | undefined>,
+  launcher = PODUP_SERVE,
+): Promise<ServerProc> {
   const addr = env.PODUP_HTTP_ADDR ?? `127.0.0.1:${await freePort()}`;
   const url = `http://${addr}`;
-  const p = spawnPodup(['serve'], { ...env, PODUP_HTTP_ADDR: addr });
+  const p = spawnServe({ ...env, PODUP_HTTP_ADDR: addr }, repoRoot, launcher);
   await Promise.race([
     waitForHttp(`${url}/healthz`),
     p.exited.then((code) => {

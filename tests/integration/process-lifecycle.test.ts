@@ -4,16 +4,26 @@
  * journald priority prefixes.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hostEnv } from '../helpers/app.js';
+import { repoRoot } from '../helpers/paths.js';
 import { ADMIN_TOKEN, SECRET, githubHeaders, packagePublished } from '../helpers/github.js';
 import {
-  PODUP_BIN,
+  PODUP_SERVE,
   childEnv,
   freePort,
   spawnPodup,
@@ -50,9 +60,8 @@ describe('socket activation with systemd-socket-activate', () => {
       `127.0.0.1:${port}`,
       '--fdname=http',
       ...passEnv,
-      process.execPath,
-      PODUP_BIN,
-      'serve',
+      // As systemd/*.service starts it: from the startup snapshot.
+      PODUP_SERVE,
     ];
     const proc = spawn('systemd-socket-activate', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -76,6 +85,7 @@ describe('socket activation with systemd-socket-activate', () => {
       expect(await exited).toBe(0);
       expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
       expect(out).toContain('"reason":"idle"');
+      expect(out).toContain('"startup":"snapshot"');
     } finally {
       proc.kill('SIGKILL');
     }
@@ -118,7 +128,7 @@ describe('socket activation by a real .socket unit of the user manager', () => {
     );
     writeFileSync(
       join(unitDir(), 'podup-it.service'),
-      `[Service]\nType=exec\n${environment}\nExecStart=${process.execPath} ${PODUP_BIN} serve\nStandardOutput=append:${log}\nStandardError=append:${log}\n`,
+      `[Service]\nType=exec\n${environment}\nExecStart=${PODUP_SERVE}\nStandardOutput=append:${log}\nStandardError=append:${log}\n`,
     );
     systemctl('daemon-reload');
     systemctl('start', 'podup-it.socket');
@@ -162,6 +172,8 @@ describe('socket activation by a real .socket unit of the user manager', () => {
     const secondPid = systemctl('show', '-p', 'MainPID', '--value', 'podup-it.service').trim();
     expect(secondPid).not.toBe(firstPid);
     expect(readFileSync(log, 'utf8')).toContain('"listener":"socket-activation"');
+    // Both starts came from the startup snapshot.
+    expect(readFileSync(log, 'utf8').match(/"startup":"snapshot"/g)).toHaveLength(2);
   });
 });
 
@@ -241,6 +253,53 @@ describe('shutdown', () => {
       expect(stored.has(d)).toBe(true);
       expect(withTask.has(d)).toBe(true);
       expect(withEvent.has(d)).toBe(true);
+    }
+  });
+});
+
+describe('startup snapshot (bin/podup-serve)', () => {
+  const startupOf = (out: string) => /"startup":"(\w+)"/.exec(out)?.[1];
+
+  it('starts from the snapshot, and every start draws its own randomness and clock', async () => {
+    const prefixes: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const server = await startServer(baseEnv());
+      const res = await fetch(`${server.url}/no-such-route`, { headers: { accept: 'application/json' } });
+      expect(res.status).toBe(404);
+      prefixes.push((res.headers.get('x-request-id') ?? '').split('-')[0] ?? '');
+      const health = (await (await fetch(`${server.url}/healthz`)).json()) as { uptimeSec: number };
+      expect(health.uptimeSec).toBeGreaterThanOrEqual(0);
+      expect(health.uptimeSec).toBeLessThan(30);
+      expect(await server.stop()).toBe(0);
+      expect(startupOf(server.stdout())).toBe('snapshot');
+    }
+    expect(prefixes[0]).toMatch(/^[0-9a-f]{8}$/);
+    expect(prefixes[1]).not.toBe(prefixes[0]);
+  });
+
+  it('starts from the bundle when NODE_OPTIONS is set (V8 flags would not match the snapshot)', async () => {
+    const server = await startServer(baseEnv({ NODE_OPTIONS: '--max-old-space-size=256' }));
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect(await server.stop()).toBe(0);
+    expect(startupOf(server.stdout())).toBe('modules');
+  });
+
+  it('starts from the bundle when the checkout moved after the snapshot was built', async () => {
+    const moved = mkdtempSync(join(tmpdir(), 'podup-moved-'));
+    try {
+      mkdirSync(join(moved, 'bin'));
+      mkdirSync(join(moved, 'server/dist'), { recursive: true });
+      copyFileSync(PODUP_SERVE, join(moved, 'bin/podup-serve'));
+      for (const f of ['serve.mjs', 'serve.blob', 'serve.blob.stamp'])
+        copyFileSync(join(repoRoot, 'server/dist', f), join(moved, 'server/dist', f));
+      copyFileSync(join(repoRoot, 'package.json'), join(moved, 'package.json'));
+      symlinkSync(join(repoRoot, 'node_modules'), join(moved, 'node_modules'));
+      const server = await startServer(baseEnv(), join(moved, 'bin/podup-serve'));
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      expect(await server.stop()).toBe(0);
+      expect(startupOf(server.stdout())).toBe('modules');
+    } finally {
+      rmSync(moved, { recursive: true, force: true });
     }
   });
 });

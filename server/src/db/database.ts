@@ -4,11 +4,19 @@
  * survive power loss, and the write batcher keeps that affordable by sharing one commit among requests.
  */
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { AppError, errorMessage } from '../errors.js';
 import { migrate } from './migrate.js';
 
 export type { Database } from 'better-sqlite3';
+
+// The native addon, loaded from its known place when the first database opens (not when this module loads:
+// the server's startup snapshot, serve-snapshot.ts, cannot hold one). Passing it skips the `bindings`
+// package's search, which needs a module loader the snapshot does not have.
+let addon: object | undefined;
+const sqliteAddon = (): object =>
+  (addon ??= createRequire(import.meta.url)('better-sqlite3/build/Release/better_sqlite3.node') as object);
 
 export interface OpenOptions {
   stateDir: string;
@@ -71,7 +79,12 @@ export function openDatabase(options: OpenOptions): Database {
   ensureStateDir(options.stateDir, !readonly);
   let db: Database;
   try {
-    db = new BetterSqlite3(options.dbPath, { readonly, fileMustExist: readonly });
+    db = new BetterSqlite3(options.dbPath, {
+      readonly,
+      fileMustExist: readonly,
+      // @types/better-sqlite3 knows only the path form; the addon object is accepted too (lib/database.js).
+      nativeBinding: sqliteAddon() as unknown as string,
+    });
   } catch (e) {
     throw new AppError('STATE_DIR_UNUSABLE', `cannot open database ${options.dbPath}: ${errorMessage(e)}`, {
       cause: e,

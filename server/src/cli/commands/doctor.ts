@@ -9,6 +9,7 @@ import type { Config } from '../../config.js';
 import { openDatabase } from '../../db/database.js';
 import { dbProbe } from '../../db/db-probe.js';
 import { AppError, errorMessage } from '../../errors.js';
+import { snapshotState } from '../../snapshot-stamp.js';
 import { VERSION } from '../../version.js';
 import { printJson } from '../output.js';
 
@@ -77,6 +78,17 @@ export async function doctorLines(config: Config): Promise<DoctorLine[]> {
           fix: 'set PODUP_ADMIN_TOKEN to a random string of 16+ characters (openssl rand -hex 32)',
         },
   ];
+  const snapshot = snapshotState();
+  lines.push(
+    snapshot.usable
+      ? { check: 'startup snapshot', level: 'ok', detail: snapshot.detail }
+      : {
+          check: 'startup snapshot',
+          level: 'warn',
+          detail: snapshot.detail,
+          fix: 'run "npm run build" in the podup checkout (with the node that runs podup) for fast cold starts',
+        },
+  );
 
   let dbLine: DoctorLine;
   try {

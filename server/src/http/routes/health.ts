@@ -10,14 +10,14 @@ import { VERSION } from '../../version.js';
 import type { Readiness } from '../contract.js';
 
 const PROBE_TIMEOUT_MS = 2000;
-const startedAt = performance.now();
 
 export function healthRoutes(deps: Deps) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.get('/healthz', { config: { quietLog: true } }, async () => ({
       status: 'ok' as const,
       version: VERSION,
-      uptimeSec: Math.round((performance.now() - startedAt) / 1000),
+      // process.uptime(), not a time taken when this module loads: that may be when the snapshot was built.
+      uptimeSec: Math.round(process.uptime()),
       listener: deps.lifecycle.listener,
     }));
 

@@ -1,0 +1,60 @@
+/**
+ * Runs while the startup snapshot is built: V8 keeps the bytecode of every function that ran, so what each
+ * cold start runs anyway (config validation, the logger, Fastify with every route registered) is compiled
+ * once at build time. Nothing here may open a file, socket or database: none of those can be in a snapshot,
+ * and every value built here is thrown away.
+ */
+import { EventEmitter } from 'node:events';
+import type { FastifyServerFactory } from 'fastify';
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import type { Deps } from './deps.js';
+import { createLogger } from './logger.js';
+
+/** Fails loudly if building the app starts to use a part it should only use per request. */
+function unavailable<T extends object>(what: string): T {
+  return new Proxy({} as T, {
+    get(_, key) {
+      throw new Error(`${what}.${String(key)} was used while building the startup snapshot`);
+    },
+  });
+}
+
+/** Fastify's HTTP server stands in for node:http's, which cannot be in a snapshot. */
+const detachedServer: FastifyServerFactory = () => {
+  const server = Object.assign(new EventEmitter(), {
+    listening: false,
+    address: () => null,
+    close: (done?: () => void) => done?.(),
+    setTimeout: () => server,
+    closeIdleConnections: () => undefined,
+  });
+  return server as unknown as ReturnType<FastifyServerFactory>;
+};
+
+export async function warmUp(): Promise<void> {
+  const config = loadConfig({
+    PODUP_GITHUB_WEBHOOK_SECRET: 'snapshot-warm-up-secret-not-used',
+    PODUP_ADMIN_TOKEN: 'snapshot-warm-up-token-not-used',
+    PODUP_STATE_DIR: '/nonexistent/podup-snapshot',
+  });
+  const logger = createLogger({
+    level: 'silent',
+    format: 'json',
+    destination: { write: () => true },
+  });
+  const deps: Deps = {
+    config,
+    logger,
+    clock: { now: () => 0 },
+    ids: unavailable('ids'),
+    stores: unavailable('stores'),
+    probes: unavailable('probes'),
+    lifecycle: { listener: 'none', requestStarted: () => undefined, requestFinished: () => undefined },
+    runner: unavailable('runner'),
+    units: unavailable('units'),
+  };
+  const app = await buildApp(deps, { serverFactory: detachedServer });
+  await app.ready();
+  await app.close();
+}
