@@ -12,7 +12,7 @@
 #   BENCH_THREADS [2]      wrk -t                       BENCH_CONNECTIONS [50] wrk -c
 #   BENCH_BODIES [200]     different signed bodies (one image each)
 #   BENCH_SYNC_MODES ["full normal"]   PODUP_DB_SYNC values measured; targets are judged on the first
-#   BENCH_LOG_LEVEL [warn] PODUP_LOG_LEVEL for podup    BENCH_COLD_RUNS [5]   cold starts per server
+#   BENCH_LOG_LEVEL [warn] PODUP_LOG_LEVEL for podup    BENCH_COLD_RUNS [9]   cold starts per server
 #   BENCH_STRICT_STATUS [1] count every non-2xx in wrk's Lua response() (0: only wrk's status>=400 counter)
 #   BENCH_ONLY ["bare webhook podup cold"]  subset of the measurements
 #   BENCH_IDLE_PCT [90], BENCH_IDLE_WAIT [180]  before each measured run, wait up to BENCH_IDLE_WAIT s for a
@@ -48,7 +48,7 @@ THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNECTIONS:-50}
 BODIES=${BENCH_BODIES:-200}
 RUNS=${BENCH_RUNS:-3}
-COLD_RUNS=${BENCH_COLD_RUNS:-5}
+COLD_RUNS=${BENCH_COLD_RUNS:-9}
 LOG_LEVEL=${BENCH_LOG_LEVEL:-warn}
 read -r -a SYNC_MODES <<<"${BENCH_SYNC_MODES:-full normal}"
 export BENCH_STRICT_STATUS=${BENCH_STRICT_STATUS:-1}
@@ -354,7 +354,8 @@ bench_podup() {
   state=$WORK/podup-$sync-$run-state
   local -a envv
   mapfile -t envv < <(podup_env "$sync" "$state" "$port")
-  start_bg "$log" env "${envv[@]}" node "$ROOT/bin/podup.js" serve
+  start_bg "$log" env "${envv[@]}" "$ROOT/bin/podup-serve"
+
   local pid=$LAST_PID
   wait_http "http://127.0.0.1:$port/healthz" "$pid" "$log"
   preflight "podup-$sync" "http://127.0.0.1:$port/webhooks/github" 202 "$log" check-bad-signature
@@ -421,11 +422,18 @@ if wants cold; then
   mapfile -t cold_env < <(podup_env full "$COLD_STATE" @PORT@)
   cold_e=()
   for kv in "${cold_env[@]}"; do cold_e+=(-E "$kv"); done
+  # bin/podup-serve is what systemd/*.service starts; it takes the startup snapshot only when it matches.
+  node --input-type=module -e '
+    const { snapshotState } = await import(process.argv[1] + "/server/dist/snapshot-stamp.js");
+    const s = snapshotState();
+    if (!s.usable) { console.error(s.detail + " (run: npm run build)"); process.exit(1); }' "$ROOT" ||
+    die "bin/podup-serve would not use the startup snapshot"
   for ((run = 0; run <= COLD_RUNS; run++)); do
     wait_idle
     note "cold start run $run (0 = warm-up)"
     cold_once bare-node "$run" node "$ROOT/bench/bare-node-server.mjs"
-    cold_once podup "$run" "${cold_e[@]}" node "$ROOT/bin/podup.js" serve
+    cold_once podup "$run" "${cold_e[@]}" -E PATH "$ROOT/bin/podup-serve"
+    cold_once podup-cli "$run" "${cold_e[@]}" node "$ROOT/bin/podup.js" serve
   done
 fi
 
@@ -522,11 +530,13 @@ HOOK_RPS=$(med_rps adnanh-webhook)
     echo "Time from launching \`systemd-socket-activate -l 127.0.0.1:PORT --fdname=http <server>\` to the first HTTP" \
       "response of GET /healthz, polled with curl every ~2 ms (each poll is a curl process, so the resolution is a few ms)." \
       "One untimed warm-up each, then $COLD_RUNS timed runs; podup keeps its state dir between runs (an existing" \
-      "database, as after a restart) with PODUP_DB_SYNC=full and PODUP_LOG_LEVEL=$LOG_LEVEL."
+      "database, as after a restart) with PODUP_DB_SYNC=full and PODUP_LOG_LEVEL=$LOG_LEVEL. podup is" \
+      "\`bin/podup-serve\` as the systemd units start it (from the startup snapshot); podup-cli is" \
+      "\`node bin/podup.js serve\` (the CLI entry, no snapshot), for comparison only."
     echo
     echo "| server | runs (ms) | median ms |"
     echo "|---|---|---:|"
-    for t in bare-node podup; do
+    for t in bare-node podup podup-cli; do
       echo "| $t | $(awk -F'\t' -v t="$t" '$1==t{printf "%s%s", sep, $3; sep=", "}' "$COLD") | $(med_cold "$t") |"
     done
   fi
@@ -538,11 +548,11 @@ HOOK_RPS=$(med_rps adnanh-webhook)
   echo "node bench/gen-wrk-script.mjs tests/fixtures/github/package-published.json \$SECRET $BODIES \$WORK"
   echo "env BARE_PORT=\$PORT node bench/bare-node-server.mjs"
   echo "webhook -hooks \$WORK/hooks.json -ip 127.0.0.1 -port \$PORT        # payload-hmac-sha256 rule, /bin/true"
-  echo "env $(podup_env SYNC '$WORK/state' '$PORT' | sed 's/PODUP_GITHUB_WEBHOOK_SECRET=.*/PODUP_GITHUB_WEBHOOK_SECRET=$SECRET/; s/PODUP_DB_SYNC=SYNC/PODUP_DB_SYNC={full,normal}/' | paste -sd' ' -) node bin/podup.js serve"
+  echo "env $(podup_env SYNC '$WORK/state' '$PORT' | sed 's/PODUP_GITHUB_WEBHOOK_SECRET=.*/PODUP_GITHUB_WEBHOOK_SECRET=$SECRET/; s/PODUP_DB_SYNC=SYNC/PODUP_DB_SYNC={full,normal}/' | paste -sd' ' -) bin/podup-serve"
   echo "BENCH_STRICT_STATUS=$BENCH_STRICT_STATUS wrk -t$THREADS -c$CONNS -d$DURATION --latency -s \$WORK/signed-package.lua http://127.0.0.1:\$PORT/webhooks/github   # /hooks/$HOOK_ID for webhook"
   echo "# cold start"
   echo "systemd-socket-activate -l 127.0.0.1:\$PORT --fdname=http node bench/bare-node-server.mjs"
-  echo "systemd-socket-activate -l 127.0.0.1:\$PORT --fdname=http -E PODUP_STATE_DIR=... -E PODUP_GITHUB_WEBHOOK_SECRET=... -E PODUP_LOG_LEVEL=$LOG_LEVEL -E PODUP_DB_SYNC=full node bin/podup.js serve"
+  echo "systemd-socket-activate -l 127.0.0.1:\$PORT --fdname=http -E PODUP_STATE_DIR=... -E PODUP_GITHUB_WEBHOOK_SECRET=... -E PODUP_LOG_LEVEL=$LOG_LEVEL -E PODUP_DB_SYNC=full -E PATH bin/podup-serve   # and: node bin/podup.js serve"
   echo '```'
 } >"$WORK/section.md"
 
