@@ -14,7 +14,8 @@
 #   BENCH_SYNC_MODES ["full normal"]   PODUP_DB_SYNC values measured; targets are judged on the first
 #   BENCH_LOG_LEVEL [warn] PODUP_LOG_LEVEL for podup    BENCH_COLD_RUNS [9]   cold starts per server
 #   BENCH_STRICT_STATUS [1] count every non-2xx in wrk's Lua response() (0: only wrk's status>=400 counter)
-#   BENCH_ONLY ["bare webhook podup cold"]  subset of the measurements
+#   BENCH_ONLY ["bare verify webhook podup cold"]  subset of the measurements (verify: the bare server plus
+#                          HMAC check and JSON.parse, the ceiling for any server that must do both)
 #   BENCH_IDLE_PCT [90], BENCH_IDLE_WAIT [180]  before each measured run, wait up to BENCH_IDLE_WAIT s for a
 #                          second with >= BENCH_IDLE_PCT % idle CPU (the VM is shared); runs that started busy
 #                          or where other processes used > BENCH_MAX_OTHER_CPU [0.15] cores are flagged BUSY-HOST
@@ -52,7 +53,7 @@ COLD_RUNS=${BENCH_COLD_RUNS:-9}
 LOG_LEVEL=${BENCH_LOG_LEVEL:-warn}
 read -r -a SYNC_MODES <<<"${BENCH_SYNC_MODES:-full normal}"
 export BENCH_STRICT_STATUS=${BENCH_STRICT_STATUS:-1}
-ONLY=" ${BENCH_ONLY:-bare webhook podup cold} "
+ONLY=" ${BENCH_ONLY:-bare verify webhook podup cold} "
 DOC=${BENCH_DOC:-$ROOT/docs/benchmarks.md}
 HOOK_ID=podup-bench
 
@@ -317,6 +318,18 @@ bench_bare() {
   stop_pid "$pid"
 }
 
+bench_verify() {
+  local run=$1 port log
+  port=$(free_port)
+  log=$WORK/bare-verify-$run.log
+  start_bg "$log" env BARE_PORT="$port" BARE_VERIFY_SECRET="$SECRET" node "$ROOT/bench/bare-node-server.mjs"
+  local pid=$LAST_PID
+  wait_http "http://127.0.0.1:$port/healthz" "$pid" "$log"
+  preflight bare-verify "http://127.0.0.1:$port/webhooks/github" 202 "$log" check-bad-signature
+  run_wrk bare-verify "$run" "http://127.0.0.1:$port/webhooks/github" "$pid"
+  stop_pid "$pid"
+}
+
 bench_webhook() {
   local run=$1 port log
   port=$(free_port)
@@ -378,6 +391,7 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
 for ((run = 1; run <= RUNS; run++)); do
   if wants bare; then bench_bare "$run"; fi
+  if wants verify; then bench_verify "$run"; fi
   if wants webhook; then bench_webhook "$run"; fi
   if wants podup; then
     for sync in "${SYNC_MODES[@]}"; do bench_podup "$sync" "$run"; done
@@ -485,7 +499,7 @@ HOOK_RPS=$(med_rps adnanh-webhook)
   if [[ -s $RESULTS ]]; then
     echo "| target | req/s (median) | p99 ms (median) | runs | flags (non-2xx, socket errors, busy host) |"
     echo "|---|---:|---:|---:|---|"
-    for t in bare-node adnanh-webhook $(for s in "${SYNC_MODES[@]}"; do echo "podup-$s"; done); do
+    for t in bare-node bare-verify adnanh-webhook $(for s in "${SYNC_MODES[@]}"; do echo "podup-$s"; done); do
       [[ -n $(col "$t" 3) ]] || continue
       printf '| %s | %s | %s | %s | %s |\n' "$t" "$(printf '%.0f' "$(med_rps "$t")")" "$(med_p99 "$t")" \
         "$(col "$t" 3 | wc -l)" "$(flags "$t")"
@@ -509,6 +523,11 @@ HOOK_RPS=$(med_rps adnanh-webhook)
   echo
   echo "| target | measured | limit | verdict |"
   echo "|---|---:|---:|---|"
+  VERIFY_RPS=$(med_rps bare-verify)
+  if [[ -n $VERIFY_RPS ]]; then
+    r=$(ratio "$VERIFY_RPS" "$BARE_RPS")
+    echo "| bare node:http + HMAC + JSON.parse / bare node:http, req/s: the ceiling for any verifying server (informational) | $r | | |"
+  fi
   for s in "${SYNC_MODES[@]}"; do
     P=$(med_rps "podup-$s")
     [[ -n $P ]] || continue
@@ -516,6 +535,10 @@ HOOK_RPS=$(med_rps adnanh-webhook)
     if [[ $s != "$MAIN_SYNC" ]]; then tag=" (informational)"; fi
     r=$(ratio "$P" "$BARE_RPS")
     echo "| podup (PODUP_DB_SYNC=$s) / bare node:http, req/s$tag | $r | >= 0.6 | $(verdict "$r" '>=' 0.6 "$(bad_flags "podup-$s" bare-node)") |"
+    if [[ -n $VERIFY_RPS ]]; then
+      r=$(ratio "$P" "$VERIFY_RPS")
+      echo "| podup (PODUP_DB_SYNC=$s) / bare node:http + HMAC + JSON.parse, req/s (informational) | $r | | |"
+    fi
     r=$(ratio "$P" "$HOOK_RPS")
     echo "| podup (PODUP_DB_SYNC=$s) / adnanh/webhook, req/s$tag | $r | >= 1.5 | $(verdict "$r" '>=' 1.5 "$(bad_flags "podup-$s" adnanh-webhook)") |"
   done
