@@ -11,12 +11,19 @@ import { migrate } from './migrate.js';
 
 export type { Database } from 'better-sqlite3';
 
-// The native addon, loaded from its known place when the first database opens (not when this module loads:
-// the server's startup snapshot, serve-snapshot.ts, cannot hold one). Passing it skips the `bindings`
-// package's search, which needs a module loader the snapshot does not have.
+// The native addon, found when this module loads (for the startup snapshot: when it is built, so a cold start
+// does not search node_modules) and loaded when the first database opens (a snapshot cannot hold an addon).
+// Passing it to better-sqlite3 also skips the `bindings` package, which needs a module loader the snapshot lacks.
+const ADDON_PATH = createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
 let addon: object | undefined;
-const sqliteAddon = (): object =>
-  (addon ??= createRequire(import.meta.url)('better-sqlite3/build/Release/better_sqlite3.node') as object);
+function sqliteAddon(): object {
+  if (!addon) {
+    const module = { exports: {} };
+    process.dlopen(module, ADDON_PATH);
+    addon = module.exports;
+  }
+  return addon;
+}
 
 export interface OpenOptions {
   stateDir: string;
