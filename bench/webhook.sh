@@ -19,6 +19,7 @@
 #   BENCH_IDLE_PCT [90], BENCH_IDLE_WAIT [180]  before each measured run, wait up to BENCH_IDLE_WAIT s for a
 #                          second with >= BENCH_IDLE_PCT % idle CPU (the VM is shared); runs that started busy
 #                          or where other processes used > BENCH_MAX_OTHER_CPU [0.15] cores are flagged BUSY-HOST
+#   BENCH_PODUP_BUNDLE=1   also measure podup started from server/dist/serve.mjs (no startup snapshot)
 #   BENCH_WRITE=1 same as --write; BENCH_DOC [docs/benchmarks.md]; BENCH_KEEP=1 keeps the temp dir
 #
 # Needs wrk, webhook (adnanh), openssl, curl, systemd-socket-activate and a built server (npm run build -w server).
@@ -360,28 +361,35 @@ podup_db_summary() {
   ' "$ROOT" "$1"
 }
 
+# bench_podup SYNC RUN [bundle]: podup as the systemd units start it (bin/podup-serve, startup snapshot), or with
+# "bundle" from server/dist/serve.mjs without the snapshot (target podup-bundle-SYNC, BENCH_PODUP_BUNDLE=1).
 bench_podup() {
-  local sync=$1 run=$2 port log state
+  local sync=$1 run=$2 how=${3:-} port log state target
+  target=podup${how:+-$how}-$sync
   port=$(free_port)
-  log=$WORK/podup-$sync-$run.log
-  state=$WORK/podup-$sync-$run-state
+  log=$WORK/$target-$run.log
+  state=$WORK/$target-$run-state
   local -a envv
   mapfile -t envv < <(podup_env "$sync" "$state" "$port")
-  start_bg "$log" env "${envv[@]}" "$ROOT/bin/podup-serve"
+  if [[ $how == bundle ]]; then
+    start_bg "$log" env "${envv[@]}" node "$ROOT/server/dist/serve.mjs"
+  else
+    start_bg "$log" env "${envv[@]}" "$ROOT/bin/podup-serve"
+  fi
 
   local pid=$LAST_PID
   wait_http "http://127.0.0.1:$port/healthz" "$pid" "$log"
-  preflight "podup-$sync" "http://127.0.0.1:$port/webhooks/github" 202 "$log" check-bad-signature
-  run_wrk "podup-$sync" "$run" "http://127.0.0.1:$port/webhooks/github" "$pid"
+  preflight "$target" "http://127.0.0.1:$port/webhooks/github" 202 "$log" check-bad-signature
+  run_wrk "$target" "$run" "http://127.0.0.1:$port/webhooks/github" "$pid"
   stop_pid "$pid"
   local summary
   summary=$(podup_db_summary "$state/podup.db")
-  echo "podup-$sync run $run: $summary" >>"$WORK/podup-db.txt"
+  echo "$target run $run: $summary" >>"$WORK/podup-db.txt"
   # Every webhook event must be a 202 except the one bad-signature preflight (401).
   if [[ $summary =~ events\ (.*)\ deliveries ]]; then
     local s
     for s in ${BASH_REMATCH[1]//,/ }; do
-      [[ $s == 202=* || $s == 401=1 ]] || note "podup-$sync run $run recorded unexpected statuses: $summary"
+      [[ $s == 202=* || $s == 401=1 ]] || note "$target run $run recorded unexpected statuses: $summary"
     done
   fi
   rm -rf "$state"
@@ -394,7 +402,10 @@ for ((run = 1; run <= RUNS; run++)); do
   if wants verify; then bench_verify "$run"; fi
   if wants webhook; then bench_webhook "$run"; fi
   if wants podup; then
-    for sync in "${SYNC_MODES[@]}"; do bench_podup "$sync" "$run"; done
+    for sync in "${SYNC_MODES[@]}"; do
+      bench_podup "$sync" "$run"
+      if [[ ${BENCH_PODUP_BUNDLE:-0} == 1 ]]; then bench_podup "$sync" "$run" bundle; fi
+    done
   fi
 done
 
@@ -499,7 +510,7 @@ HOOK_RPS=$(med_rps adnanh-webhook)
   if [[ -s $RESULTS ]]; then
     echo "| target | req/s (median) | p99 ms (median) | runs | flags (non-2xx, socket errors, busy host) |"
     echo "|---|---:|---:|---:|---|"
-    for t in bare-node bare-verify adnanh-webhook $(for s in "${SYNC_MODES[@]}"; do echo "podup-$s"; done); do
+    for t in bare-node bare-verify adnanh-webhook $(for s in "${SYNC_MODES[@]}"; do echo "podup-$s podup-bundle-$s"; done); do
       [[ -n $(col "$t" 3) ]] || continue
       printf '| %s | %s | %s | %s | %s |\n' "$t" "$(printf '%.0f' "$(med_rps "$t")")" "$(med_p99 "$t")" \
         "$(col "$t" 3 | wc -l)" "$(flags "$t")"
