@@ -20,8 +20,9 @@ const node = realpathSync(process.execPath);
 const run = spawnSync(node, ['--snapshot-blob', blob, '--build-snapshot', join(dist, 'serve-snapshot.cjs')], {
   cwd: dist,
   encoding: 'utf8',
-  // Not the caller's NODE_OPTIONS: V8 flags in them would make the snapshot unusable without them.
-  env: { ...process.env, NODE_OPTIONS: '' },
+  // Not the caller's environment: nothing from it (a token someone exported, NODE_OPTIONS with V8 flags that
+  // every start would then need) may end up in the snapshot.
+  env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
 });
 // Node warns for every built-in module it has not verified in snapshots; podup's tests cover those it uses.
 const problems = run.stderr
