@@ -27,6 +27,7 @@ import {
   childEnv,
   freePort,
   spawnPodup,
+  spawnServe,
   startServer,
   waitForHttp,
 } from '../helpers/server-process.js';
@@ -275,6 +276,23 @@ describe('startup snapshot (bin/podup-serve)', () => {
     }
     expect(prefixes[0]).toMatch(/^[0-9a-f]{8}$/);
     expect(prefixes[1]).not.toBe(prefixes[0]);
+  });
+
+  it('finds node through PODUP_NODE when it is not on PATH', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'podup-path-'));
+    try {
+      // A PATH with stat (which the launcher needs) but without node.
+      symlinkSync('/usr/bin/stat', join(bin, 'stat'));
+      const server = await startServer(baseEnv({ PATH: bin, PODUP_NODE: process.execPath }));
+      expect(await server.stop()).toBe(0);
+      expect(startupOf(server.stdout())).toBe('snapshot');
+
+      const p = spawnServe(baseEnv({ PATH: bin }));
+      expect(await p.exited).toBe(1);
+      expect(p.stderr()).toContain('set PODUP_NODE');
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   it('starts from the bundle when NODE_OPTIONS is set (V8 flags would not match the snapshot)', async () => {
