@@ -138,6 +138,7 @@ describe('podup doctor', () => {
     expect(r.stdout).toMatch(/ok +podman API +.*libpod API 4\./);
     expect(r.stdout).toMatch(/ok +registry http:\/\/127\.0\.0\.1:\d+ +.*answered 200/);
     expect(r.stdout).toMatch(new RegExp(`ok +database +.*schema ${MIGRATIONS.length}\\)`));
+    expect(r.stdout).toMatch(/ok +startup snapshot +.*serve\.blob \([\d.]+ MB\), used by bin\/podup-serve/);
     expect(r.stdout).not.toContain('FAIL');
   });
 
