@@ -1,8 +1,9 @@
 /**
  * Runs while the startup snapshot is built: V8 keeps the bytecode of every function that ran, so what each
  * cold start runs anyway (config validation, the logger, Fastify with every route registered) is compiled
- * once at build time. Nothing here may open a file, socket or database: none of those can be in a snapshot,
- * and every value built here is thrown away.
+ * once at build time. Nothing here may leave a file, socket or database open (none of those can be in a
+ * snapshot) or draw from crypto.randomUUID / randomInt (their pools would be shared by every start); every
+ * value built here is thrown away.
  */
 import { EventEmitter } from 'node:events';
 import type { FastifyServerFactory } from 'fastify';
