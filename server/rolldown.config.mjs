@@ -41,17 +41,19 @@ const lazyBuiltins = {
     return `const { startupSnapshot } = process.getBuiltinModule('node:v8');
 const whileBuilding = ${JSON.stringify(LAZY_BUILTINS[name])};
 let loaded;
-const real = () => (loaded ??= process.getBuiltinModule('node:${name}'));
+function real(use) {
+  if (startupSnapshot.isBuildingSnapshot()) {
+    throw new Error('node:${name} (' + use + ') was used while building the startup snapshot');
+  }
+  return (loaded ??= process.getBuiltinModule('node:${name}'));
+}
 module.exports = new Proxy({}, {
-  get(_, key) {
-    if (!startupSnapshot.isBuildingSnapshot()) return real()[key];
-    if (Object.hasOwn(whileBuilding, key)) return whileBuilding[key];
-    throw new Error('node:${name}.' + String(key) + ' was used while building the startup snapshot');
-  },
-  has: (_, key) => key in real(),
-  ownKeys: () => Reflect.ownKeys(real()),
+  get: (_, key) =>
+    startupSnapshot.isBuildingSnapshot() && Object.hasOwn(whileBuilding, key) ? whileBuilding[key] : real(String(key))[key],
+  has: (_, key) => key in real('in'),
+  ownKeys: () => Reflect.ownKeys(real('keys')),
   getOwnPropertyDescriptor: (_, key) => {
-    const d = Object.getOwnPropertyDescriptor(real(), key);
+    const d = Object.getOwnPropertyDescriptor(real(String(key)), key);
     return d && { ...d, configurable: true };
   },
 });
