@@ -23,8 +23,8 @@ export default defineConfig({
         // The API contract test imports the web app's MSW handlers (web/src), which use these aliases.
         resolve: {
           alias: {
-            '@contract': fileURLToPath(new URL('./server/src/http/contract.ts', import.meta.url)),
-            '@vocabulary': fileURLToPath(new URL('./server/src/http/vocabulary.ts', import.meta.url)),
+            '@contract': fileURLToPath(new URL('./server/src/contract/api.ts', import.meta.url)),
+            '@vocabulary': fileURLToPath(new URL('./server/src/contract/vocabulary.ts', import.meta.url)),
             '@': fileURLToPath(new URL('./web/src', import.meta.url)),
           },
         },

@@ -21,8 +21,8 @@ export default defineConfig(({ mode }) => ({
   plugins: [react(), dropMockWorker(mode)],
   resolve: {
     alias: {
-      '@contract': here('../server/src/http/contract.ts'),
-      '@vocabulary': here('../server/src/http/vocabulary.ts'),
+      '@contract': here('../server/src/contract/api.ts'),
+      '@vocabulary': here('../server/src/contract/vocabulary.ts'),
       '@': here('./src'),
     },
   },

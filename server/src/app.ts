@@ -9,14 +9,14 @@ import Fastify, {
   type FastifyInstance,
   type FastifyServerFactory,
 } from 'fastify';
-import type { Deps } from './deps.js';
 import cookie from '@fastify/cookie';
 import { AdminAuth } from './http/admin-auth.js';
 import { installAudit } from './http/audit.js';
+import type { Deps } from './http/deps.js';
 import { installErrorHandling } from './http/error-handler.js';
-import { FailureLimiter } from './http/failure-limiter.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
+import { maintenanceRoutes } from './http/routes/maintenance.js';
 import { overviewRoutes } from './http/routes/overview.js';
 import { sessionRoutes } from './http/routes/session.js';
 import { appFallback, staticRoutes, WebDist } from './http/routes/static.js';
@@ -83,10 +83,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
 
   await app.register(cookie);
   app.decorateRequest('auth', null as never);
-  const auth = new AdminAuth(
-    deps,
-    new FailureLimiter('bad-admin-token', deps.config.badSignatureRateLimit, deps),
-  );
+  const auth = new AdminAuth(deps);
   const admin = auth.guard;
 
   await app.register(healthRoutes(deps));
@@ -97,6 +94,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   await app.register(sessionRoutes(deps, auth));
   await app.register(taskControlRoutes(deps, admin));
   await app.register(overviewRoutes(deps, admin));
+  await app.register(maintenanceRoutes(deps, admin));
   await app.register(staticRoutes(deps, dist));
   return app;
 }

@@ -1,21 +1,20 @@
 #!/usr/bin/env node
 /**
  * CLI composition root (commander): parses arguments, loads the configuration once, runs one command.
- * With entry.ts, the only code that may exit the process. Exit codes: 0 ok, 1 failure, 2 usage, 78 bad config.
+ * With entry.ts, the only code that may exit the process. Exit statuses: the table in errors.ts.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { doctorCommand } from './cli/commands/doctor.js';
 import { eventsCommand } from './cli/commands/events.js';
-import { pruneCommand } from './cli/commands/prune.js';
-import { taskShowCommand, tasksCommand } from './cli/commands/tasks.js';
+import { pruneCommand, type PruneOptions } from './cli/commands/prune.js';
+import { taskActionCommand, taskShowCommand, tasksCommand, type TasksOptions } from './cli/commands/tasks.js';
 import { triggerCommand, type TriggerOptions } from './cli/commands/trigger.js';
 import { unitsCommand } from './cli/commands/units.js';
 import { toServiceUnit } from './domain/units/unit-name.js';
-import { OUTCOMES } from './domain/events/event.js';
+import { OUTCOMES, TASK_STATUSES, TRIGGERS } from './contract/vocabulary.js';
 import { exitWith, readConfig, runServe } from './entry.js';
 import { VERSION } from './version.js';
 
-const config = readConfig;
 const fail = exitWith;
 
 const run =
@@ -31,8 +30,15 @@ const run =
 const program = new Command('podup')
   .description('Webhook-driven Podman auto-update dispatcher')
   .version(VERSION, '-V, --version')
+  .option(
+    '--state-dir <dir>',
+    'state directory of the podup to use (default: PODUP_STATE_DIR, the installed one, ./state)',
+  )
   .showHelpAfterError()
   .exitOverride();
+
+/** The configuration, read once per command: environment, .env, the installed instance, --state-dir. */
+const config = () => readConfig({ cli: true, stateDir: program.opts<{ stateDir?: string }>().stateDir });
 
 program
   .command('serve')
@@ -65,13 +71,19 @@ program
 
 program
   .command('prune')
-  .description('delete events and delivery ids older than a cutoff, expired rate-limit rows; then VACUUM')
-  .option('--older-than <duration>', 'age cutoff, e.g. 30d', '30d')
+  .description(
+    'retention: old events and delivery ids, finished tasks and their logs, units gone for long, expired sessions and rate-limit rows; then VACUUM',
+  )
+  .option('--older-than <duration>', 'events and delivery ids older than this, e.g. 30d', '30d')
+  .option(
+    '--tasks-older-than <duration>',
+    'finished tasks older than this (never the newest task of a unit)',
+    '90d',
+  )
+  .option('--units-older-than <duration>', 'units discovery has not seen for this long', '30d')
   .option('--dry-run', 'only count what would be removed')
   .option('--json', 'machine-readable output')
-  .action(
-    run((opts: { olderThan: string; dryRun?: boolean; json?: boolean }) => pruneCommand(config(), opts)),
-  );
+  .action(run((opts: PruneOptions) => pruneCommand(config(), opts)));
 
 program
   .command('units')
@@ -108,19 +120,30 @@ triggerOptions(
 const tasks = program
   .command('tasks')
   .description('recent tasks (newest first)')
-  .option(
-    '--status <status>',
-    'queued, running, succeeded, failed, rolled-back, cancelled, interrupted, skipped',
-  )
+  .addOption(new Option('--status <status>', 'only tasks in this state').choices(TASK_STATUSES))
+  .addOption(new Option('--trigger <trigger>', 'only tasks started this way').choices(TRIGGERS))
+  .option('--unit <unit>', 'only tasks that touched this unit')
   .option('-n, --limit <n>', 'how many', '20')
   .option('--json', 'machine-readable output')
-  .action(run((opts: { status?: string; limit?: string; json?: boolean }) => tasksCommand(config(), opts)));
+  .action(run((opts: TasksOptions) => tasksCommand(config(), opts)));
 
 tasks
   .command('show <id>')
   .description('one task with its units and log')
   .option('--json', 'machine-readable output')
   .action(run((id: string, opts: { json?: boolean }) => taskShowCommand(config(), id, opts)));
+
+for (const [action, description] of [
+  ['stop', 'stop a task: the current unit finishes, the rest are skipped'],
+  ['force-stop', 'stop a task now: a restarted unit not yet verified is rolled back'],
+  ['retry', 'queue a finished task again as a new task'],
+] as const) {
+  tasks
+    .command(`${action} <id>`)
+    .description(description)
+    .option('--json', 'machine-readable output')
+    .action(run((id: string, opts: { json?: boolean }) => taskActionCommand(config(), action, id, opts)));
+}
 
 program
   .command('version')

@@ -1,17 +1,28 @@
 /**
  * What both entry points (cli.ts for every command, serve.ts for a bare `podup serve`) share: reading the
- * configuration, starting the server, and turning an error into a message and an exit status
- * (0 ok, 1 failure, 2 usage, 78 bad configuration).
+ * configuration, starting the server, and turning an error into a message and an exit status (the table in
+ * errors.ts: 0 ok, 1 failure, 2 usage, 69 unavailable, 75 try later, 77 not allowed, 78 bad configuration).
  */
 import { existsSync } from 'node:fs';
 import { loadConfig, type Config } from './config.js';
-import { AppError, ConfigError, EXIT_CONFIG, errorMessage } from './errors.js';
+import { withInstalledInstance } from './cli/installed.js';
+import { AppError, ConfigError, EXIT_CONFIG, errorMessage, exitStatusFor } from './errors.js';
 import { serve } from './main.js';
 
-export function readConfig(): Config {
+export interface ReadConfigOptions {
+  /** The CLI also finds the installed instance (its env file, credentials and state directory). */
+  cli?: boolean;
+  /** --state-dir */
+  stateDir?: string | undefined;
+}
+
+export function readConfig(options: ReadConfigOptions = {}): Config {
   // A .env in the working directory fills in variables the environment does not set.
   if (existsSync('.env')) process.loadEnvFile('.env');
-  return loadConfig(process.env);
+  let env: Record<string, string | undefined> = { ...process.env };
+  if (options.stateDir !== undefined) env.PODUP_STATE_DIR = options.stateDir;
+  if (options.cli) env = withInstalledInstance(env, process.getuid?.() ?? 1000);
+  return loadConfig(env);
 }
 
 export function exitWith(e: unknown): never {
@@ -21,8 +32,7 @@ export function exitWith(e: unknown): never {
   }
   if (e instanceof AppError) {
     process.stderr.write(`podup: ${e.message}\n${e.hint ? `  fix: ${e.hint}\n` : ''}`);
-    const usage = e.code === 'INVALID_QUERY' || e.code === 'BAD_REQUEST';
-    process.exit(e.code === 'STATE_DIR_UNUSABLE' ? EXIT_CONFIG : usage ? 2 : 1);
+    process.exit(exitStatusFor(e.code));
   }
   process.stderr.write(`podup: ${errorMessage(e)}\n`);
   process.exit(1);

@@ -1,43 +1,58 @@
 /**
- * One error type for the whole server. Domain and adapters throw AppError with a stable code; the HTTP layer
- * maps the code to a status through STATUS_BY_CODE, which is the only place that knows about HTTP statuses.
+ * One error type for the whole server. Domain, use cases and adapters throw AppError with a stable code; this
+ * table is the only place that knows which HTTP status and which CLI exit status each code means.
+ * Exit statuses follow sysexits(3): 2 usage, 69 unavailable, 75 try again later, 77 not allowed, 78 config.
  */
-export const STATUS_BY_CODE = {
-  BAD_REQUEST: 400,
-  INVALID_JSON: 400,
-  INVALID_PAYLOAD: 400,
-  MISSING_HEADER: 400,
-  INVALID_UNIT: 400,
-  INVALID_QUERY: 400,
-  UNAUTHORIZED: 401,
-  CSRF_FAILED: 403,
-  SIGNATURE_MISSING: 401,
-  SIGNATURE_INVALID: 401,
-  NOT_FOUND: 404,
-  UNKNOWN_UNIT: 404,
-  TASK_FAILED: 500,
-  CONFLICT: 409,
-  METHOD_NOT_ALLOWED: 405,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  RATE_LIMITED: 429,
-  INTERNAL: 500,
-  WEBHOOK_SECRET_MISSING: 503,
-  ADMIN_AUTH_NOT_CONFIGURED: 503,
-  NOT_READY: 503,
-  SHUTTING_DOWN: 503,
-  CONFIG_INVALID: 500,
-  STATE_DIR_UNUSABLE: 500,
-  DATABASE_ERROR: 500,
-  PODMAN_UNAVAILABLE: 503,
-  PODMAN_ERROR: 502,
-  SYSTEMD_ERROR: 502,
-  REGISTRY_ERROR: 502,
-  DBUS_UNAVAILABLE: 503,
-  REGISTRY_UNAVAILABLE: 503,
-} as const;
+const EX_USAGE = 2;
+const EX_FAILURE = 1;
+const EX_UNAVAILABLE = 69;
+const EX_TEMPFAIL = 75;
+const EX_NOPERM = 77;
+/** Exit status for configuration problems (sysexits EX_CONFIG); the unit file stops restarting on it. */
+export const EXIT_CONFIG = 78;
 
-export type ErrorCode = keyof typeof STATUS_BY_CODE;
+export const ERROR_TABLE = {
+  BAD_REQUEST: { status: 400, exit: EX_USAGE },
+  INVALID_JSON: { status: 400, exit: EX_USAGE },
+  INVALID_PAYLOAD: { status: 400, exit: EX_USAGE },
+  MISSING_HEADER: { status: 400, exit: EX_USAGE },
+  INVALID_UNIT: { status: 400, exit: EX_USAGE },
+  INVALID_QUERY: { status: 400, exit: EX_USAGE },
+  UNAUTHORIZED: { status: 401, exit: EX_NOPERM },
+  SIGNATURE_MISSING: { status: 401, exit: EX_NOPERM },
+  SIGNATURE_INVALID: { status: 401, exit: EX_NOPERM },
+  CSRF_FAILED: { status: 403, exit: EX_NOPERM },
+  NOT_OPTED_IN: { status: 403, exit: EX_FAILURE },
+  NOT_FOUND: { status: 404, exit: EX_FAILURE },
+  UNKNOWN_UNIT: { status: 404, exit: EX_FAILURE },
+  METHOD_NOT_ALLOWED: { status: 405, exit: EX_USAGE },
+  CONFLICT: { status: 409, exit: EX_FAILURE },
+  PAYLOAD_TOO_LARGE: { status: 413, exit: EX_USAGE },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, exit: EX_USAGE },
+  RATE_LIMITED: { status: 429, exit: EX_TEMPFAIL },
+  INTERNAL: { status: 500, exit: EX_FAILURE },
+  TASK_FAILED: { status: 500, exit: EX_FAILURE },
+  DATABASE_ERROR: { status: 500, exit: EX_FAILURE },
+  CONFIG_INVALID: { status: 500, exit: EXIT_CONFIG },
+  STATE_DIR_UNUSABLE: { status: 500, exit: EXIT_CONFIG },
+  PODMAN_ERROR: { status: 502, exit: EX_FAILURE },
+  SYSTEMD_ERROR: { status: 502, exit: EX_FAILURE },
+  REGISTRY_ERROR: { status: 502, exit: EX_FAILURE },
+  IMAGE_NOT_FOUND: { status: 502, exit: EX_FAILURE },
+  REGISTRY_DENIED: { status: 502, exit: EX_FAILURE },
+  WEBHOOK_SECRET_MISSING: { status: 503, exit: EXIT_CONFIG },
+  ADMIN_AUTH_NOT_CONFIGURED: { status: 503, exit: EXIT_CONFIG },
+  NOT_READY: { status: 503, exit: EX_UNAVAILABLE },
+  SHUTTING_DOWN: { status: 503, exit: EX_UNAVAILABLE },
+  PODMAN_UNAVAILABLE: { status: 503, exit: EX_UNAVAILABLE },
+  DBUS_UNAVAILABLE: { status: 503, exit: EX_UNAVAILABLE },
+  REGISTRY_UNAVAILABLE: { status: 503, exit: EX_UNAVAILABLE },
+} as const satisfies Record<string, { status: number; exit: number }>;
+
+export type ErrorCode = keyof typeof ERROR_TABLE;
+
+export const isErrorCode = (code: unknown): code is ErrorCode =>
+  typeof code === 'string' && Object.hasOwn(ERROR_TABLE, code);
 
 export interface AppErrorOptions {
   cause?: unknown;
@@ -78,12 +93,21 @@ export class ConfigError extends AppError {
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
 
-export const statusFor = (code: ErrorCode): number => STATUS_BY_CODE[code];
+export const statusFor = (code: ErrorCode): number => ERROR_TABLE[code].status;
 
-/** Exit status for configuration problems (sysexits EX_CONFIG); the unit file stops restarting on it. */
-export const EXIT_CONFIG = 78;
+export const exitStatusFor = (code: ErrorCode): number => ERROR_TABLE[code].exit;
 
 export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
+}
+
+/** The errno code of a system error ("ENOENT", "ECONNREFUSED"), also when it is the cause of another error. */
+export function errnoCode(e: unknown): string | undefined {
+  for (let cur: unknown = e, depth = 0; cur && depth < 4; depth++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z0-9]+$/.test(code)) return code;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
 }

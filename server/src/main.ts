@@ -5,9 +5,9 @@
 import type { FastifyInstance, FastifyListenOptions } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
-import type { Lifecycle } from './deps.js';
+import { openPodup } from './compose.js';
+import type { Lifecycle } from './http/deps.js';
 import { createLogger, type Logger } from './logger.js';
-import { closeRuntime, createDeps, openRuntime } from './runtime.js';
 import { VERSION } from './version.js';
 
 /** sd_listen_fds(3): the first passed socket is fd 3, and only when LISTEN_PID is us. */
@@ -92,7 +92,8 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   const fd = passedSocketFd(options.env, options.pid);
   const socketActivated = fd !== undefined;
-  const rt = openRuntime(config, logger);
+  const podup = openPodup(config, logger);
+  const { runner } = podup.services;
   startupWarnings(config, logger, socketActivated);
 
   let closing = false;
@@ -102,10 +103,10 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
     socketActivated ? 'socket-activation' : 'address',
     socketActivated ? config.idleExitMs : undefined,
     // Never idle while a task runs or waits in the queue.
-    () => rt.runner.running > 0 || rt.stores.tasks.hasPending(),
+    () => runner.running > 0 || podup.services.queries.hasPendingTasks(),
     () => void shutdown('idle'),
   );
-  const app = await buildApp(createDeps(rt, lifecycle));
+  const app = await buildApp({ config, logger, services: podup.services, lifecycle });
 
   shutdown = async (reason: string, code = 0): Promise<void> => {
     if (closing) return;
@@ -120,8 +121,8 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
       lifecycle.stop();
       await app.close();
       // A task still running after this is left "running" and resumed (as interrupted) by the next start.
-      await rt.runner.stop(8000);
-      await closeRuntime(rt);
+      await runner.stop(8000);
+      await podup.close();
     } catch (err) {
       logger.error({ err }, 'error during shutdown');
       code = code || 1;
@@ -157,12 +158,12 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
     },
     'podup serving',
   );
-  rt.runner.start();
+  runner.start();
   // Connect to D-Bus and Podman once the first requests are served, so the first task does not pay for it.
   // Discovery at start too, so the allow-list and GET /api/units are fresh before the first event.
   setTimeout(() => {
-    void rt.systemd.ping(5000).catch(() => undefined);
-    void rt
+    void podup.adapters.probes.dbus.check(5000).catch(() => undefined);
+    void podup.services.units
       .discover()
       .catch((err: unknown) =>
         logger.warn({ err }, 'discovery at start failed; it runs again before every task'),

@@ -9,16 +9,20 @@ import { EventEmitter } from 'node:events';
 import type { FastifyServerFactory } from 'fastify';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
-import type { Deps } from './deps.js';
+import type { Deps } from './http/deps.js';
 import { createLogger } from './logger.js';
 
-/** Fails loudly if building the app starts to use a part it should only use per request. */
-function unavailable<T extends object>(what: string): T {
-  return new Proxy({} as T, {
-    get(_, key) {
-      throw new Error(`${what}.${String(key)} was used while building the startup snapshot`);
+/**
+ * Stands in for the use cases: routes may keep references to them while they register, but calling one
+ * while the snapshot is built fails loudly (that would be per-request work, or I/O).
+ */
+function unavailable<T>(what: string): T {
+  return new Proxy(() => undefined, {
+    get: (_, key): unknown => (key === 'then' ? undefined : unavailable<unknown>(`${what}.${String(key)}`)),
+    apply() {
+      throw new Error(`${what}() was called while building the startup snapshot`);
     },
-  });
+  }) as T;
 }
 
 /** Fastify's HTTP server stands in for node:http's, which cannot be in a snapshot. */
@@ -47,13 +51,8 @@ export async function warmUp(): Promise<void> {
   const deps: Deps = {
     config,
     logger,
-    clock: { now: () => 0 },
-    ids: unavailable('ids'),
-    stores: unavailable('stores'),
-    probes: unavailable('probes'),
+    services: unavailable('services'),
     lifecycle: { listener: 'none', requestStarted: () => undefined, requestFinished: () => undefined },
-    runner: unavailable('runner'),
-    units: unavailable('units'),
   };
   const app = await buildApp(deps, { serverFactory: detachedServer });
   await app.ready();

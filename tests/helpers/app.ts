@@ -10,12 +10,12 @@ import { inject } from 'vitest';
 import { buildApp } from '../../server/src/app.js';
 import { loadConfig, type Config } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
-import { closeRuntime, createDeps, openRuntime, type Runtime } from '../../server/src/runtime.js';
+import { openPodup, type Adapters, type Podup } from '../../server/src/compose.js';
 import { ADMIN_TOKEN, SECRET } from './github.js';
 
 export interface TestApp {
   app: FastifyInstance;
-  rt: Runtime;
+  podup: Podup;
   config: Config;
   stateDir: string;
   logs: string[];
@@ -29,6 +29,7 @@ export function hostEnv(): Record<string, string> {
 export async function buildTestApp(
   overrides: Record<string, string | undefined> = {},
   stateDir?: string,
+  adapters?: Adapters,
 ): Promise<TestApp> {
   const dir = stateDir ?? mkdtempSync(join(tmpdir(), 'podup-it-'));
   const env = {
@@ -45,17 +46,22 @@ export async function buildTestApp(
     format: 'json',
     destination: { write: (l: string) => logs.push(l) },
   });
-  const rt = openRuntime(config, logger);
-  const app = await buildApp(createDeps(rt, { listener: 'none', requestStarted() {}, requestFinished() {} }));
+  const podup = openPodup(config, logger, adapters);
+  const app = await buildApp({
+    config,
+    logger,
+    services: podup.services,
+    lifecycle: { listener: 'none', requestStarted() {}, requestFinished() {} },
+  });
   return {
     app,
-    rt,
+    podup,
     config,
     stateDir: dir,
     logs,
     async close() {
       await app.close();
-      await closeRuntime(rt);
+      await podup.close();
       if (!stateDir) rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -2,7 +2,7 @@
 /**
  * The API contract, both halves at once: the same requests go to the task panel's MSW handlers (what
  * `npm run dev:mock` and the web tests run on) and to the real `podup serve` on the real test host, and both
- * answers must satisfy the zod schemas of server/src/http/contract.ts with the same status. The mocks cannot
+ * answers must satisfy the zod schemas of server/src/contract/api.ts with the same status. The mocks cannot
  * drift from the server without this test failing.
  */
 import { randomBytes } from 'node:crypto';
@@ -27,7 +27,7 @@ import {
   TasksPage,
   TriggerReply,
   UnitsReply,
-} from '../../server/src/http/contract.js';
+} from '../../server/src/contract/api.js';
 import { getDb, resetDb } from '../../web/src/testing/mocks/db.js';
 import { handlers } from '../../web/src/testing/mocks/handlers/index.js';
 import { hostEnv } from '../helpers/app.js';

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiPlan, ApiUnit } from '../../server/src/http/contract.js';
+import type { ApiPlan, ApiUnit } from '../../server/src/contract/api.js';
 import { hostEnv } from '../helpers/app.js';
 import { ADMIN_TOKEN } from '../helpers/github.js';
 import { freePort, runPodup, startServer } from '../helpers/server-process.js';
@@ -137,7 +137,7 @@ describe('podup trigger with a server running', () => {
       expect(containerOf(unit)?.version).toBe('cli-3');
 
       const noToken = await runPodup(['trigger', unit], env({ PODUP_ADMIN_TOKEN: '' }));
-      expect(noToken.code).toBe(1);
+      expect(noToken.code).toBe(78);
       expect(noToken.stderr).toMatch(/needs its admin token/);
 
       const list = await runPodup(['tasks', '--json'], env());

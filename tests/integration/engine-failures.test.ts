@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiTaskDetail } from '../../server/src/http/contract.js';
+import type { ApiTaskDetail } from '../../server/src/contract/api.js';
 import { hostEnv } from '../helpers/app.js';
 import { ADMIN_TOKEN, SECRET, githubHeaders, packagePublished } from '../helpers/github.js';
 import { repoRoot, testHostDir } from '../helpers/paths.js';

@@ -1,6 +1,6 @@
 /** GET /api/events: admin auth (fail closed), filters, cursor pagination, query validation. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventsPage } from '../../server/src/http/contract.js';
+import { EventsPage } from '../../server/src/contract/api.js';
 import { adminHeaders, buildTestApp, type TestApp } from '../helpers/app.js';
 import { githubHeaders, packagePublished, rawFixture } from '../helpers/github.js';
 

@@ -78,32 +78,33 @@ describe('per-image rate limit', () => {
 });
 
 describe('failed signatures per source address', () => {
-  it('blocks the address after repeated failures, across a restart, without blocking good requests first', async () => {
+  it('slows an address that keeps failing, across a restart, but never refuses a correctly signed delivery', async () => {
+    // Behind a reverse proxy without PODUP_TRUST_PROXY every request has the proxy's address: forged requests
+    // must not lock GitHub out (GitHub does not redeliver by itself).
     server = await startServer(env({ PODUP_RATE_LIMIT_BAD_SIGNATURE: '3/10m' }));
     const body = packagePublished({ tag: 'x', digest: digest(7) });
-    for (let i = 0; i < 3; i++) {
-      const res = await send(
-        body,
-        githubHeaders('package', body, { 'x-hub-signature-256': sign(body, 'guess') }),
-      );
-      expect(res.status).toBe(401);
-    }
-    // Now even a correctly signed request from this address waits.
-    const blocked = await send(body, githubHeaders('package', body));
-    expect(blocked.status).toBe(429);
-    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    const forged = () =>
+      send(body, githubHeaders('package', body, { 'x-hub-signature-256': sign(body, 'guess') }));
+    for (let i = 0; i < 3; i++) expect((await forged()).status).toBe(401);
+    const slowed = await forged();
+    expect(slowed.status).toBe(429);
+    expect(Number(slowed.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await send(body, githubHeaders('package', body))).status).toBe(202);
 
     expect(await server.stop()).toBe(0);
     server = await startServer(env({ PODUP_RATE_LIMIT_BAD_SIGNATURE: '3/10m' }));
-    expect((await send(body, githubHeaders('package', body))).status).toBe(429);
+    expect((await forged()).status).toBe(429);
+    const again = packagePublished({ tag: 'y', digest: digest(8) });
+    expect((await send(again, githubHeaders('package', again))).status).toBe(202);
   });
 
-  it('wrong admin tokens count against the address too', async () => {
+  it('wrong admin tokens count against the address too; the right token still passes', async () => {
     server = await startServer(env({ PODUP_RATE_LIMIT_BAD_SIGNATURE: '2/10m' }));
     const get = (token: string) =>
       fetch(`${server?.url}/api/events`, { headers: { authorization: `Bearer ${token}` } });
     expect((await get('wrong-token-wrong-token')).status).toBe(401);
     expect((await get('wrong-token-wrong-token')).status).toBe(401);
-    expect((await get(ADMIN_TOKEN)).status).toBe(429);
+    expect((await get('wrong-token-wrong-token')).status).toBe(429);
+    expect((await get(ADMIN_TOKEN)).status).toBe(200);
   });
 });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Readiness } from '../../server/src/http/contract.js';
+import { Readiness } from '../../server/src/contract/api.js';
 import { hostEnv } from '../helpers/app.js';
 import { ADMIN_TOKEN, SECRET } from '../helpers/github.js';
 import { childEnv, startServer, type ServerProc } from '../helpers/server-process.js';

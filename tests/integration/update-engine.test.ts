@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiTaskDetail, TriggerReply } from '../../server/src/http/contract.js';
+import { ApiTaskDetail, TriggerReply } from '../../server/src/contract/api.js';
 import { hostEnv } from '../helpers/app.js';
 import { ADMIN_TOKEN, SECRET, githubHeaders, packagePublished } from '../helpers/github.js';
 import { startServer, type ServerProc } from '../helpers/server-process.js';

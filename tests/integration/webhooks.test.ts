@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WebhookReply } from '../../server/src/http/contract.js';
+import { WebhookReply } from '../../server/src/contract/api.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { SECRET, githubHeaders, newDelivery, packagePublished, rawFixture, sign } from '../helpers/github.js';
 
@@ -20,11 +20,11 @@ afterEach(async () => {
 const post = (body: Buffer | string, headers: Record<string, string>, url = '/webhooks/github') =>
   t.app.inject({ method: 'POST', url, headers, payload: body });
 
-const taskCount = (): number => t.rt.db.prepare('SELECT count(*) FROM tasks').pluck().get() as number;
+const taskCount = (): number => t.podup.db.prepare('SELECT count(*) FROM tasks').pluck().get() as number;
 /** Rows of reads are committed with the next batch, not before the reply: commit what is queued first. */
 const eventRows = () => {
-  t.rt.stores.writes.flush();
-  return t.rt.db.prepare('SELECT * FROM events ORDER BY id').all() as Array<Record<string, unknown>>;
+  t.podup.state.writes.flush();
+  return t.podup.db.prepare('SELECT * FROM events ORDER BY id').all() as Array<Record<string, unknown>>;
 };
 
 describe('signature', () => {
@@ -94,7 +94,7 @@ describe('real payload shapes', () => {
       image: 'ghcr.io/acme-corp/web-app:stable',
       delivery: headers['x-github-delivery'],
     });
-    const task = t.rt.stores.tasks.get(reply.status === 'accepted' ? reply.taskId : '');
+    const task = t.podup.state.stores.tasks.get(reply.status === 'accepted' ? reply.taskId : '');
     expect(task).toMatchObject({
       status: 'queued',
       kind: 'image-update',
@@ -183,7 +183,7 @@ describe('dedupe by X-GitHub-Delivery', () => {
       firstOutcome: 'accepted',
     });
     expect(taskCount()).toBe(1);
-    expect(t.rt.db.prepare('SELECT count(*) FROM deliveries').pluck().get()).toBe(1);
+    expect(t.podup.db.prepare('SELECT count(*) FROM deliveries').pluck().get()).toBe(1);
   });
 
   it('survives a restart of the app on the same state directory', async () => {
@@ -192,7 +192,7 @@ describe('dedupe by X-GitHub-Delivery', () => {
     expect((await post(body, headers)).statusCode).toBe(202);
     const dir = t.stateDir;
     await t.app.close();
-    await import('../../server/src/runtime.js').then((m) => m.closeRuntime(t.rt));
+    await t.podup.close();
     t = await buildTestApp({}, dir);
     const again = await post(body, headers);
     expect(again.json()).toMatchObject({ status: 'duplicate' });
@@ -269,7 +269,7 @@ describe('legacy per-unit route', () => {
       const res = await post(body, githubHeaders('package', body), url);
       expect(res.statusCode).toBe(202);
       expect(res.json()).toMatchObject({ unit: 'web-app.service' });
-      expect(t.rt.stores.tasks.get(res.json().taskId)?.units).toEqual(['web-app.service']);
+      expect(t.podup.state.stores.tasks.get(res.json().taskId)?.units).toEqual(['web-app.service']);
     },
   );
 
@@ -316,7 +316,7 @@ describe('event log', () => {
     expect(rows[2]).toMatchObject({ route: '/healthz', status: 200, outcome: 'ok' });
 
     // Nothing secret anywhere on disk: database, WAL, logs.
-    t.rt.stores.writes.flush();
+    t.podup.state.writes.flush();
     const disk = readdirSync(t.stateDir)
       .map((f) => readFileSync(join(t.stateDir, f)).toString('latin1'))
       .join('\n');

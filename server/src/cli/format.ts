@@ -1,5 +1,5 @@
 /** Short, stable renderings for the CLI tables. */
-import type { ApiTaskLog } from '../http/contract.js';
+import type { ApiTaskLog } from '../contract/api.js';
 
 export const shortDigest = (d: string | null | undefined): string =>
   d ? d.replace(/^sha256:/, '').slice(0, 12) : '-';

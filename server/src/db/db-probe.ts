@@ -1,6 +1,6 @@
 import { accessSync, constants, statfsSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
-import type { Probe } from '../domain/ports.js';
+import type { Probe } from '../domain/ports/index.js';
 import { AppError, errorMessage } from '../errors.js';
 
 const MIN_FREE_BYTES = 16 << 20;

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { DeliveryRecord } from '../domain/ports.js';
+import type { DeliveryRecord, DeliveryStore } from '../domain/ports/index.js';
 
 interface DeliveryDbRow {
   delivery: string;
@@ -13,7 +13,7 @@ interface DeliveryDbRow {
 }
 
 /** X-GitHub-Delivery ids seen, kept for dedupe until pruned. */
-export class DeliveryStore {
+export class SqliteDeliveryStore implements DeliveryStore {
   private readonly findStmt: Statement;
   private readonly insertStmt: Statement;
 
@@ -43,17 +43,5 @@ export class DeliveryStore {
 
   save(record: DeliveryRecord): void {
     this.insertStmt.run(record);
-  }
-
-  countOlderThan(cutoff: number): number {
-    return (
-      this.db.prepare('SELECT count(*) AS n FROM deliveries WHERE received_at < ?').get(cutoff) as {
-        n: number;
-      }
-    ).n;
-  }
-
-  deleteOlderThan(cutoff: number): number {
-    return this.db.prepare('DELETE FROM deliveries WHERE received_at < ?').run(cutoff).changes;
   }
 }

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { EventQuery, EventRow, Outcome, StoredEvent } from '../domain/events/event.js';
+import type { EventStore } from '../domain/ports/index.js';
 
 interface EventDbRow {
   id: number;
@@ -51,7 +52,7 @@ const FILTERS: ReadonlyArray<[keyof EventQuery, string]> = [
   ['beforeId', 'id < ?'],
 ];
 
-export class EventStore {
+export class SqliteEventStore implements EventStore {
   private readonly insertStmt: Statement;
 
   constructor(private readonly db: Database) {
@@ -84,13 +85,5 @@ export class EventStore {
 
   countSince(since: number): number {
     return (this.db.prepare('SELECT count(*) AS n FROM events WHERE ts >= ?').get(since) as { n: number }).n;
-  }
-
-  countOlderThan(cutoff: number): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM events WHERE ts < ?').get(cutoff) as { n: number }).n;
-  }
-
-  deleteOlderThan(cutoff: number): number {
-    return this.db.prepare('DELETE FROM events WHERE ts < ?').run(cutoff).changes;
   }
 }

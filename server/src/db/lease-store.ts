@@ -4,14 +4,9 @@
  * unit for longer than the lease.
  */
 import type { Database } from 'better-sqlite3';
+import type { AcquireResult, LeaseHolder, LeaseStore } from '../domain/ports/index.js';
 
-import type { LeaseHolderInfo } from '../domain/tasks/runner.js';
-
-export type LeaseHolder = LeaseHolderInfo;
-
-export type AcquireResult = { ok: true } | { ok: false; heldBy: LeaseHolder };
-
-export class LeaseStore {
+export class SqliteLeaseStore implements LeaseStore {
   constructor(private readonly db: Database) {}
 
   /**

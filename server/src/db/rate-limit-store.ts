@@ -1,7 +1,8 @@
+import type { RateLimitStore } from '../domain/ports/index.js';
 import type { Database, Statement } from 'better-sqlite3';
 
 /** GCRA state (theoretical arrival time, unix ms) per scope and key; see domain/rate-limits/gcra.ts. */
-export class RateLimitStore {
+export class SqliteRateLimitStore implements RateLimitStore {
   private readonly getStmt: Statement;
   private readonly setStmt: Statement;
 
@@ -18,15 +19,5 @@ export class RateLimitStore {
 
   setTat(scope: string, key: string, tat: number): void {
     this.setStmt.run(scope, key, tat);
-  }
-
-  /** A TAT in the past means the key is back to a full allowance: the row carries no information. */
-  countExpired(now: number): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM rate_limits WHERE tat <= ?').get(now) as { n: number })
-      .n;
-  }
-
-  deleteExpired(now: number): number {
-    return this.db.prepare('DELETE FROM rate_limits WHERE tat <= ?').run(now).changes;
   }
 }

@@ -4,18 +4,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-
-export interface SessionRow {
-  csrfToken: string;
-  user: string | null;
-  expiresAt: number;
-}
+import type { SessionRow, SessionStore } from '../domain/ports/index.js';
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 export const tokenPrint = (adminToken: string): string => sha256(`podup-admin:${adminToken}`).slice(0, 16);
 
-export class SessionStore {
+export class SqliteSessionStore implements SessionStore {
   constructor(private readonly db: Database) {}
 
   /** Opens a session; returns the id for the cookie (only its hash is stored). */
@@ -48,19 +43,5 @@ export class SessionStore {
 
   delete(id: string): void {
     this.db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(sha256(id));
-  }
-
-  deleteExpired(now: number): number {
-    return this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes;
-  }
-
-  /** A random value kept in the database (stable across restarts), created on first use. */
-  secret(key: string): string {
-    const existing = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key) as
-      string | undefined;
-    if (existing) return existing;
-    const value = randomBytes(32).toString('base64url');
-    this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(key, value);
-    return this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string;
   }
 }

@@ -4,24 +4,26 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventRow } from '../domain/events/event.js';
 import { parseImageRef } from '../domain/images/image-ref.js';
-import type { DeliveryRecord } from '../domain/ports.js';
+import type { DeliveryRecord } from '../domain/ports/index.js';
 import type { TaskRecord } from '../domain/tasks/task.js';
 import { IMAGE_RATE_SCOPE, intakeDelivery, type IntakeDeps } from '../domain/webhooks/intake.js';
 import { openDatabase, type Database } from './database.js';
 import { QUEUED_FOR_IMAGE_SQL } from './task-store.js';
-import { createStores, type Stores } from './stores.js';
+import type { Stores, UnitOfWork } from '../domain/ports/index.js';
+import { createStores } from './stores.js';
 
 let dir: string;
 let db: Database;
 let reader: Database;
 let stores: Stores;
+let writes: UnitOfWork;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'podup-stores-test-'));
   const dbPath = join(dir, 'podup.db');
   db = openDatabase({ stateDir: dir, dbPath });
   reader = openDatabase({ stateDir: dir, dbPath, readonly: true });
-  stores = createStores(db);
+  ({ stores, writes } = createStores(db));
 });
 
 afterEach(() => {
@@ -105,25 +107,6 @@ describe('DeliveryStore', () => {
     expect(() => stores.deliveries.save({ ...record, outcome: 'ignored' })).toThrow(/UNIQUE|PRIMARY KEY/);
     expect(stores.deliveries.find('d-1')?.outcome).toBe('pong');
   });
-
-  it('counts and deletes deliveries older than a cutoff', () => {
-    for (const [i, at] of [T0 - 2000, T0 - 1000, T0].entries()) {
-      stores.deliveries.save({
-        delivery: `d-${i}`,
-        receivedAt: at,
-        event: 'ping',
-        action: null,
-        image: null,
-        outcome: 'pong',
-        reason: null,
-        taskId: null,
-      });
-    }
-    expect(stores.deliveries.countOlderThan(T0 - 1000)).toBe(1);
-    expect(stores.deliveries.deleteOlderThan(T0)).toBe(2);
-    expect(stores.deliveries.find('d-2')).toBeDefined();
-    expect(stores.deliveries.find('d-0')).toBeUndefined();
-  });
 });
 
 describe('TaskStore', () => {
@@ -182,16 +165,6 @@ describe('RateLimitStore', () => {
     stores.rateLimits.setTat('image', 'k', tat);
     expect(stores.rateLimits.tat('image', 'k')).toBe(tat);
   });
-
-  it('counts and deletes only expired rows (TAT at or before now)', () => {
-    stores.rateLimits.setTat('image', 'past', T0 - 1);
-    stores.rateLimits.setTat('image', 'now', T0);
-    stores.rateLimits.setTat('image', 'future', T0 + 1);
-    expect(stores.rateLimits.countExpired(T0)).toBe(2);
-    expect(stores.rateLimits.deleteExpired(T0)).toBe(2);
-    expect(stores.rateLimits.tat('image', 'future')).toBe(T0 + 1);
-    expect(stores.rateLimits.tat('image', 'now')).toBeUndefined();
-  });
 });
 
 describe('EventStore', () => {
@@ -234,14 +207,6 @@ describe('EventStore', () => {
     const cursor = stores.events.list({ limit: 2 }).at(-1)?.id;
     expect(ids({ limit: 2, beforeId: cursor })).toEqual(['b', 'a']);
   });
-
-  it('counts and deletes events older than a cutoff', () => {
-    stores.events.insert(event({ ts: T0 - 1 }));
-    stores.events.insert(event({ ts: T0 }));
-    expect(stores.events.countOlderThan(T0)).toBe(1);
-    expect(stores.events.deleteOlderThan(T0)).toBe(1);
-    expect(stores.events.list({ limit: 10 }).map((r) => r.ts)).toEqual([T0]);
-  });
 });
 
 describe('intake through the write batcher on SQLite', () => {
@@ -267,9 +232,9 @@ describe('intake through the write batcher on SQLite', () => {
   it('commits delivery, rate state and task together; duplicates and coalescing work against the DB', async () => {
     const d = deps(T0);
     const [first, second, dup] = await Promise.all([
-      stores.writes.run((tx) => intakeDelivery(tx, input('d-1'), d)),
-      stores.writes.run((tx) => intakeDelivery(tx, input('d-2'), d)),
-      stores.writes.run((tx) => intakeDelivery(tx, input('d-1'), d)),
+      writes.run((tx) => intakeDelivery(tx, input('d-1'), d)),
+      writes.run((tx) => intakeDelivery(tx, input('d-2'), d)),
+      writes.run((tx) => intakeDelivery(tx, input('d-1'), d)),
     ]);
     expect(first).toMatchObject({ outcome: 'accepted', coalesced: false });
     expect(second).toMatchObject({ outcome: 'accepted', coalesced: true });
@@ -292,8 +257,8 @@ describe('intake through the write batcher on SQLite', () => {
 
   it('a rate-limited delivery leaves no delivery row behind', async () => {
     const d = deps(T0, 1);
-    await stores.writes.run((tx) => intakeDelivery(tx, input('d-1'), d));
-    const refused = await stores.writes.run((tx) => intakeDelivery(tx, input('d-2'), d));
+    await writes.run((tx) => intakeDelivery(tx, input('d-1'), d));
+    const refused = await writes.run((tx) => intakeDelivery(tx, input('d-2'), d));
     expect(refused.outcome).toBe('rate-limited');
     expect(reader.prepare("SELECT count(*) FROM deliveries WHERE delivery = 'd-2'").pluck().get()).toBe(0);
   });

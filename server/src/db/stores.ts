@@ -1,54 +1,37 @@
-/** All stores over one connection, and the IntakeTx view the webhook intake runs against. */
+/** The SQLite stores over one connection, and the write batcher that is the request path's one writer. */
 import type { Database } from 'better-sqlite3';
-import type { Clock, IntakeTx } from '../domain/ports.js';
-import { DeliveryStore } from './delivery-store.js';
-import { EventStore } from './event-store.js';
-import { LeaseStore } from './lease-store.js';
-import { RateLimitStore } from './rate-limit-store.js';
-import { SessionStore } from './session-store.js';
-import { TaskJournalStore } from './task-journal-store.js';
-import { TaskStore } from './task-store.js';
-import { UnitStore } from './unit-store.js';
+import type { Clock, Stores } from '../domain/ports/index.js';
+import { SqliteDeliveryStore } from './delivery-store.js';
+import { SqliteEventStore } from './event-store.js';
+import { SqliteLeaseStore } from './lease-store.js';
+import { SqliteMetaStore } from './meta-store.js';
+import { SqliteRateLimitStore } from './rate-limit-store.js';
+import { SqliteRetentionStore } from './retention-store.js';
+import { SqliteSessionStore } from './session-store.js';
+import { SqliteTaskJournalStore } from './task-journal-store.js';
+import { SqliteTaskStore } from './task-store.js';
+import { SqliteUnitStore } from './unit-store.js';
 import { WriteBatcher } from './write-batcher.js';
 
-export interface Stores {
+export interface SqliteState {
   db: Database;
-  events: EventStore;
-  deliveries: DeliveryStore;
-  tasks: TaskStore;
-  rateLimits: RateLimitStore;
-  journals: TaskJournalStore;
-  leases: LeaseStore;
-  units: UnitStore;
-  sessions: SessionStore;
-  /** Group-committed writes; the only way request handlers write. */
-  writes: WriteBatcher<IntakeTx>;
+  stores: Stores;
+  /** Group-committed writes (UnitOfWork). */
+  writes: WriteBatcher<Stores>;
 }
 
-export function createStores(db: Database, clock: Clock = { now: () => Date.now() }): Stores {
-  const events = new EventStore(db);
-  const deliveries = new DeliveryStore(db);
-  const tasks = new TaskStore(db);
-  const rateLimits = new RateLimitStore(db);
-  const tx: IntakeTx = {
-    findDelivery: (d) => deliveries.find(d),
-    saveDelivery: (r) => deliveries.save(r),
-    rateTat: (s, k) => rateLimits.tat(s, k),
-    setRateTat: (s, k, t) => rateLimits.setTat(s, k, t),
-    findQueuedTask: (image, units) => tasks.findQueued(image, units),
-    createTask: (t) => tasks.create(t),
-    recordEvent: (row) => events.insert(row),
+export function createStores(db: Database, clock: Clock = { now: () => Date.now() }): SqliteState {
+  const stores: Stores = {
+    tasks: new SqliteTaskStore(db),
+    leases: new SqliteLeaseStore(db),
+    journals: new SqliteTaskJournalStore(db, clock),
+    events: new SqliteEventStore(db),
+    deliveries: new SqliteDeliveryStore(db),
+    rateLimits: new SqliteRateLimitStore(db),
+    units: new SqliteUnitStore(db),
+    sessions: new SqliteSessionStore(db),
+    meta: new SqliteMetaStore(db),
+    retention: new SqliteRetentionStore(db),
   };
-  return {
-    db,
-    events,
-    deliveries,
-    tasks,
-    rateLimits,
-    journals: new TaskJournalStore(db, clock),
-    leases: new LeaseStore(db),
-    units: new UnitStore(db),
-    sessions: new SessionStore(db),
-    writes: new WriteBatcher(db, tx),
-  };
+  return { db, stores, writes: new WriteBatcher(db, stores) };
 }

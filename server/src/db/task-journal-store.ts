@@ -1,30 +1,15 @@
 /** Per-unit results and the timestamped log of each task (what the engine reports through TaskJournal). */
 import type { Database, Statement } from 'better-sqlite3';
-import type { Clock } from '../domain/ports.js';
-import type { Level, Step, TaskJournal, UnitResultPatch } from '../domain/tasks/engine.js';
-
-export interface TaskUnitRow {
-  unit: string;
-  status: string;
-  image: string | null;
-  digestBefore: string | null;
-  digestAfter: string | null;
-  imageIdBefore: string | null;
-  imageIdAfter: string | null;
-  reason: string | null;
-  startedAt: number | null;
-  finishedAt: number | null;
-}
-
-export interface TaskLogRow {
-  id: number;
-  ts: number;
-  level: Level;
-  step: Step;
-  unit: string | null;
-  message: string;
-  durationMs: number | null;
-}
+import type {
+  Clock,
+  TaskJournal,
+  TaskJournalStore,
+  TaskLogRow,
+  TaskUnitRow,
+  UnitLastResult,
+  UnitResultPatch,
+} from '../domain/ports/index.js';
+import type { LogLevel, Step, UnitResultStatus } from '../domain/tasks/task.js';
 
 const COLUMNS: Record<keyof UnitResultPatch, string> = {
   status: 'status',
@@ -41,7 +26,7 @@ const COLUMNS: Record<keyof UnitResultPatch, string> = {
 /** Log messages are bounded: a runaway pull or journal must not fill the disk. */
 const MAX_MESSAGE = 16 * 1024;
 
-export class TaskJournalStore {
+export class SqliteTaskJournalStore implements TaskJournalStore {
   private readonly logStmt: Statement;
 
   constructor(
@@ -53,7 +38,14 @@ export class TaskJournalStore {
     );
   }
 
-  log(taskId: string, level: Level, step: Step, message: string, unit?: string, durationMs?: number): number {
+  log(
+    taskId: string,
+    level: LogLevel,
+    step: Step,
+    message: string,
+    unit?: string,
+    durationMs?: number,
+  ): number {
     const text = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}… (truncated)` : message;
     return Number(
       this.logStmt.run(taskId, this.clock.now(), level, step, unit ?? null, text, durationMs ?? null)
@@ -78,32 +70,23 @@ export class TaskJournalStore {
   }
 
   /** The TaskJournal the engine writes to for one task. */
-  journalFor(taskId: string, onLine?: (line: TaskLogRow) => void): TaskJournal {
+  journalFor(taskId: string): TaskJournal {
     return {
       log: (level, step, message, extra) => {
-        const id = this.log(taskId, level, step, message, extra?.unit, extra?.durationMs);
-        onLine?.({
-          id,
-          ts: this.clock.now(),
-          level,
-          step,
-          unit: extra?.unit ?? null,
-          message,
-          durationMs: extra?.durationMs ?? null,
-        });
+        this.log(taskId, level, step, message, extra?.unit, extra?.durationMs);
       },
       unit: (unit, patch) => this.upsertUnit(taskId, unit, patch),
     };
   }
 
   /** The newest result of every unit that any task touched. */
-  lastResults(): Array<{ unit: string; status: string; taskId: string; finishedAt: number | null }> {
+  lastResults(): UnitLastResult[] {
     return this.db
       .prepare(
         `SELECT unit, status, task_id AS taskId, finished_at AS finishedAt FROM task_units tu
          WHERE finished_at = (SELECT max(finished_at) FROM task_units WHERE unit = tu.unit AND finished_at IS NOT NULL)`,
       )
-      .all() as Array<{ unit: string; status: string; taskId: string; finishedAt: number | null }>;
+      .all() as UnitLastResult[];
   }
 
   /** Image ids units of `image` ran before a task moved them on successfully. */
@@ -124,7 +107,7 @@ export class TaskJournalStore {
       >
     ).map((r) => ({
       unit: r.unit as string,
-      status: r.status as string,
+      status: r.status as UnitResultStatus,
       image: r.image as string | null,
       digestBefore: r.digest_before as string | null,
       digestAfter: r.digest_after as string | null,
@@ -145,7 +128,7 @@ export class TaskJournalStore {
     ).map((r) => ({
       id: r.id as number,
       ts: r.ts as number,
-      level: r.level as Level,
+      level: r.level as LogLevel,
       step: r.step as Step,
       unit: r.unit as string | null,
       message: r.message as string,

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { RunningTask, TaskCounts, TaskListQuery, TaskStore } from '../domain/ports/index.js';
 import { sameUnits, type TaskRecord, type TaskStatus } from '../domain/tasks/task.js';
 
 interface TaskDbRow {
@@ -48,24 +49,7 @@ export const taskFromDb = (r: TaskDbRow): TaskRecord => ({
 /** Queued tasks of one image, oldest first; must be answered from tasks_image_queued (see its migration). */
 export const QUEUED_FOR_IMAGE_SQL = `SELECT * FROM tasks WHERE status = 'queued' AND image = ? ORDER BY created_at`;
 
-export interface TaskListQuery {
-  /** Substring of id, image, units, caller, reason or summary. */
-  text?: string | undefined;
-  status?: TaskStatus | undefined;
-  kind?: string | undefined;
-  unit?: string | undefined;
-  image?: string | undefined;
-  beforeCreated?: { createdAt: number; id: string } | undefined;
-  limit: number;
-}
-
-export interface RunningTask {
-  task: TaskRecord;
-  leaseOwner: string | null;
-  leaseExpires: number | null;
-}
-
-export class TaskStore {
+export class SqliteTaskStore implements TaskStore {
   private readonly insertStmt: Statement;
   private readonly queuedForImage: Statement;
   private readonly byId: Statement;
@@ -107,6 +91,7 @@ export class TaskStore {
     };
     filter('status = ?', q.status);
     filter('kind = ?', q.kind);
+    filter('trigger = ?', q.trigger);
     filter('image = ?', q.image);
     filter('id IN (SELECT task_id FROM task_units WHERE unit = ?)', q.unit);
     if (q.text) {
@@ -181,13 +166,7 @@ export class TaskStore {
   }
 
   /** Queued and running now; ended since `since` by outcome. */
-  counts(since: number): {
-    queued: number;
-    running: number;
-    succeeded24h: number;
-    failed24h: number;
-    rolledBack24h: number;
-  } {
+  counts(since: number): TaskCounts {
     const r = this.db
       .prepare(
         `SELECT

@@ -1,12 +1,7 @@
 /** The discovered units (the allow-list), with first and last sighting. */
 import type { Database } from 'better-sqlite3';
+import type { StoredUnit, UnitStore } from '../domain/ports/index.js';
 import type { KnownUnit, UnitSource } from '../domain/units/known-unit.js';
-
-export interface StoredUnit extends KnownUnit {
-  present: boolean;
-  firstSeen: number;
-  lastSeen: number;
-}
 
 interface UnitDbRow {
   unit: string;
@@ -42,7 +37,7 @@ const fromDb = (r: UnitDbRow): StoredUnit => ({
   lastSeen: r.last_seen,
 });
 
-export class UnitStore {
+export class SqliteUnitStore implements UnitStore {
   constructor(private readonly db: Database) {}
 
   /**

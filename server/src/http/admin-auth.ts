@@ -7,9 +7,8 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import type { FailureLimiter } from './failure-limiter.js';
+import type { Deps } from './deps.js';
 
 export const SESSION_COOKIE = 'podup_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -38,14 +37,11 @@ function header(request: FastifyRequest, name: string): string | undefined {
 }
 
 export class AdminAuth {
-  constructor(
-    private readonly deps: Pick<Deps, 'config' | 'stores' | 'clock'>,
-    private readonly failures: FailureLimiter,
-  ) {}
+  constructor(private readonly deps: Pick<Deps, 'config' | 'services'>) {}
 
   /** CSRF token for modes without a session row: stable across restarts, different per mode. */
   private serverCsrf(method: AuthMethod): string {
-    return createHmac('sha256', this.deps.stores.sessions.secret('csrf-key'))
+    return createHmac('sha256', this.deps.services.sessions.csrfKey())
       .update(`csrf:${method}`)
       .digest('base64url');
   }
@@ -60,7 +56,7 @@ export class AdminAuth {
     const { adminToken, forwardAuth, devOpenAdmin } = this.deps.config;
     const cookie = request.cookies[SESSION_COOKIE];
     if (cookie && adminToken) {
-      const s = this.deps.stores.sessions.find(cookie, adminToken, this.deps.clock.now());
+      const s = this.deps.services.sessions.find(cookie, adminToken);
       if (s) return { method: 'cookie', user: s.user, csrfToken: s.csrfToken };
     }
     if (forwardAuth) {
@@ -87,17 +83,21 @@ export class AdminAuth {
     });
   }
 
-  /** Checks a presented admin token (bearer or sign-in); a wrong one counts as a failure of the address. */
+  /**
+   * Checks a presented admin token (bearer or sign-in). A right one always passes; a wrong one counts as a
+   * failure of the address, which is answered 429 once it has failed too often.
+   */
   async checkToken(request: FastifyRequest, given: string): Promise<void> {
     const { adminToken } = this.deps.config;
     if (!adminToken) throw this.notConfigured();
-    this.failures.assertNotBlocked(request.ip);
-    if (!tokenMatches(adminToken, given)) {
-      await this.failures.recordFailure(request.ip);
-      throw new AppError('UNAUTHORIZED', 'wrong admin token', {
+    if (tokenMatches(adminToken, given)) return;
+    throw await this.deps.services.failures.fail(
+      'bad-admin-token',
+      request.ip,
+      new AppError('UNAUTHORIZED', 'wrong admin token', {
         headers: { 'www-authenticate': 'Bearer realm="podup"' },
-      });
-    }
+      }),
+    );
   }
 
   /** preHandler of every admin route. */

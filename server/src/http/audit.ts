@@ -1,72 +1,57 @@
 /**
- * The event log: one row per request on every route. For a request that may change something the row is
- * committed before the reply leaves (onSend awaits the write batcher), so an answered webhook or action is
- * never missing from the log; reads are logged in the next batch without holding the reply. Only chosen
- * fields are stored: never headers, bodies, secrets or signatures.
+ * Every request leaves one event-log row. A use case that changes something writes its row in its own unit of
+ * work; every other request gets its row here once the reply is chosen (a request that may change something is
+ * answered only once the row is committed; reads do not wait). Only chosen fields are stored: never headers,
+ * bodies, secrets or signatures.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { EventRow } from '../domain/events/event.js';
-import type { Deps } from '../deps.js';
+import type { Origin, RequestTrace } from '../use-cases/origin.js';
+import type { Deps } from './deps.js';
 
-const MAX_ROUTE = 200;
 const READ_ONLY = new Set(['GET', 'HEAD', 'OPTIONS']);
+const MAX_ROUTE = 200;
 
 function routeOf(request: FastifyRequest): string {
-  const pattern = request.routeOptions.url;
-  if (pattern) return pattern;
-  return (request.url.split('?')[0] ?? '').slice(0, MAX_ROUTE);
+  return request.routeOptions.url ?? (request.url.split('?')[0] ?? '').slice(0, MAX_ROUTE);
 }
 
-export function eventRowFor(request: FastifyRequest, status: number, now: number): EventRow {
-  const a = request.audit;
+/** The use-case origin of a request: who acts (set by the admin guard or the caller) and its trace. */
+export function originOf(request: FastifyRequest, actor?: string): Origin {
   return {
-    ts: now,
-    requestId: request.id,
-    route: routeOf(request),
-    method: request.method,
-    status,
-    delivery: a.delivery ?? null,
-    event: a.event ?? null,
-    action: a.action ?? null,
-    image: a.image ?? null,
-    outcome:
-      a.outcome ??
-      (status >= 500 ? 'error' : status === 429 ? 'rate-limited' : status >= 400 ? 'rejected' : 'ok'),
-    reason: a.reason ?? null,
-    taskId: a.taskId ?? null,
-    source: request.ip ?? null,
-    durationMs: Math.round((performance.now() - request.startedAt) * 100) / 100,
+    actor: actor ?? request.auth?.user ?? request.auth?.method ?? 'anonymous',
+    request: request.trace,
   };
 }
 
-export function installAudit(
-  app: FastifyInstance,
-  deps: Pick<Deps, 'stores' | 'clock' | 'lifecycle' | 'logger'>,
-): void {
+export function installAudit(app: FastifyInstance, deps: Pick<Deps, 'services' | 'lifecycle'>): void {
+  app.decorateRequest('trace', null as never);
   app.decorateRequest('audit', null as never);
-  app.decorateRequest('audited', false);
   app.decorateRequest('startedAt', 0);
   app.decorateRequest('finishLifecycle', null as never);
 
   app.addHook('onRequest', async (request, reply) => {
-    request.audit = {};
     request.startedAt = performance.now();
+    const trace: RequestTrace = {
+      id: request.id,
+      // The route pattern is known once routing ran, which is before this hook.
+      route: routeOf(request),
+      method: request.method,
+      source: request.ip ?? null,
+      elapsedMs: () => performance.now() - request.startedAt,
+      fields: {},
+      recorded: false,
+    };
+    request.trace = trace;
+    request.audit = trace.fields;
     request.finishLifecycle = () => finish(request);
     deps.lifecycle.requestStarted();
     reply.header('x-request-id', request.id);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
-    if (!request.audited) {
-      request.audited = true;
-      const write = deps.stores.writes
-        .run((tx) => tx.recordEvent(eventRowFor(request, reply.statusCode, deps.clock.now())))
-        // The reply still goes out; the failure is loud in the log and /readyz shows the database problem.
-        .catch((err: unknown) => request.log.error({ err }, 'event log write failed'));
-      // A request that may change something is answered only once its row is committed; a read (probes,
-      // the panel's polling) does not wait for the fsync: its row commits with the next batch.
-      if (!READ_ONLY.has(request.method)) await write;
-    }
+    if (!request.trace) return payload;
+    const write = deps.services.audit.record(request.trace, reply.statusCode);
+    if (!READ_ONLY.has(request.method)) await write;
     return payload;
   });
 
@@ -85,7 +70,7 @@ export function installAudit(
     request.log[quiet ? 'debug' : 'info'](
       {
         method: request.method,
-        route: routeOf(request),
+        route: request.trace.route,
         status: reply.statusCode,
         ms: Math.round((performance.now() - request.startedAt) * 100) / 100,
         delivery: request.audit.delivery,

@@ -1,5 +1,5 @@
 /**
- * Every error leaves as { error: { code, message, requestId, hint? } } with the status from STATUS_BY_CODE.
+ * Every error leaves as { error: { code, message, requestId, hint? } } with the status from ERROR_TABLE (errors.ts).
  * Fastify's own errors (body too large, bad media type, ...) are mapped onto our codes; anything unknown is
  * INTERNAL with a generic message, and its details go to the log only.
  */

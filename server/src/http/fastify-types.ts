@@ -1,16 +1,7 @@
-import type { Outcome } from '../domain/events/event.js';
+import type { AuditFields, RequestTrace } from '../use-cases/origin.js';
 import type { AuthContext } from './admin-auth.js';
 
-/** What the event log row of a request says beyond method, route and status. */
-export interface AuditFields {
-  delivery?: string | undefined;
-  event?: string | undefined;
-  action?: string | undefined;
-  image?: string | undefined;
-  outcome?: Outcome | undefined;
-  reason?: string | undefined;
-  taskId?: string | undefined;
-}
+export type { AuditFields };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -19,9 +10,9 @@ declare module 'fastify' {
   }
 
   interface FastifyRequest {
+    /** The event-log trace of this request (its fields are `audit`). */
+    trace: RequestTrace;
     audit: AuditFields;
-    /** True once the handler wrote the event row itself (inside its own transaction). */
-    audited: boolean;
     startedAt: number;
     /** Ends this request for the idle-exit count (hijacked streams call it when they close). */
     finishLifecycle: () => void;

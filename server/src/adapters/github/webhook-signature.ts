@@ -4,6 +4,7 @@
  * @see https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { WebhookSignatures } from '../../domain/ports/index.js';
 
 export type SignatureVerdict = 'ok' | 'missing' | 'malformed' | 'mismatch';
 
@@ -20,4 +21,20 @@ export function verifySignature(secret: string, body: Buffer, header: string | u
   const given = Buffer.from(m[1], 'hex');
   const expected = createHmac('sha256', secret).update(body).digest();
   return timingSafeEqual(given, expected) ? 'ok' : 'mismatch';
+}
+
+/** The WebhookSignatures port over the configured secret (undefined: webhooks are refused). */
+export function githubSignatures(secret: string | undefined): WebhookSignatures {
+  return {
+    configured: secret !== undefined,
+    verify(raw, header) {
+      if (secret === undefined) return 'invalid';
+      const verdict = verifySignature(
+        secret,
+        Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength),
+        header,
+      );
+      return verdict === 'ok' || verdict === 'missing' ? verdict : 'invalid';
+    },
+  };
 }

@@ -4,7 +4,7 @@
  * @see https://docs.podman.io/en/latest/_static/api.html
  */
 import type { Client, Dispatcher } from 'undici';
-import type { ContainerInfo, ContainerRuntime, ImageInfo } from '../../domain/ports.js';
+import type { ContainerInfo, ContainerRuntime, ImageInfo } from '../../domain/ports/index.js';
 import { AppError, errorMessage } from '../../errors.js';
 import { readNdjson } from './ndjson.js';
 

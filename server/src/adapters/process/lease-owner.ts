@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { LeaseOwnership } from '../../domain/ports/index.js';
 
 export function leaseOwner(): string {
   return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -23,4 +24,10 @@ export function ownerAlive(owner: string, self: string): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** The LeaseOwnership port of this process. */
+export function processOwnership(): LeaseOwnership {
+  const self = leaseOwner();
+  return { self, alive: (owner) => ownerAlive(owner, self) };
 }

@@ -5,12 +5,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainersPaths, SystemdScope } from '../../config.js';
-
-export interface QuadletFile {
-  path: string;
-  fileName: string;
-  text: string;
-}
+import type { QuadletFile, QuadletSource } from '../../domain/ports/index.js';
 
 export function quadletDirs(
   scope: SystemdScope,
@@ -53,4 +48,9 @@ export async function readQuadletFiles(dirs: readonly string[]): Promise<Quadlet
   };
   for (const dir of dirs) await scan(dir, 0);
   return files;
+}
+
+/** The QuadletSource port over the directories of the scope (or PODUP_QUADLET_DIRS). */
+export function quadletSource(dirs: readonly string[]): QuadletSource {
+  return { read: () => readQuadletFiles(dirs) };
 }

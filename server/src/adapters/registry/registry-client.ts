@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { Agent, Dispatcher } from 'undici';
 import type { ContainersPaths } from '../../config.js';
 import { parseImageRef } from '../../domain/images/image-ref.js';
-import type { DigestLookup, DigestResolver } from '../../domain/ports.js';
+import type { DigestLookup, DigestResolver } from '../../domain/ports/index.js';
 import {
   BlockedRegistry,
   endpointsFor,

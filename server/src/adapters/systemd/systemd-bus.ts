@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import type { ClientInterface, MessageBus, Variant } from 'dbus-next';
 import type { SystemdScope } from '../../config.js';
-import type { UnitManager, UnitState } from '../../domain/ports.js';
+import type { LoadState, UnitManager, UnitState } from '../../domain/ports/index.js';
 import { AppError, errorMessage } from '../../errors.js';
 
 const SYSTEMD = 'org.freedesktop.systemd1';
@@ -190,6 +190,15 @@ export class SystemdBus implements UnitManager {
     } finally {
       c.waiters.delete(job);
     }
+  }
+
+  /** ListUnitsByNames: one call for all names; it reports units without a file as "not-found". */
+  async loadStates(units: readonly string[]): Promise<Map<string, LoadState>> {
+    if (units.length === 0) return new Map();
+    return this.call(`ListUnitsByNames (${units.length} units)`, async (c) => {
+      const rows = (await c.manager.ListUnitsByNames?.([...units])) as unknown[][];
+      return new Map(rows.map((r) => [String(r[0]), String(r[2])]));
+    });
   }
 
   async resetFailed(unit: string): Promise<void> {

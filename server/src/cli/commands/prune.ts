@@ -1,43 +1,37 @@
-/** podup prune: retention for the event log, delivery ids and rate-limit rows, then VACUUM. */
-import ms from 'ms';
+/** podup prune: retention for events, delivery ids, finished tasks, vanished units, sessions; then VACUUM. */
 import type { Config } from '../../config.js';
-import { openDatabase } from '../../db/database.js';
-import { prune } from '../../db/prune.js';
-import { createStores } from '../../db/stores.js';
-import { AppError } from '../../errors.js';
+import { withBackend } from '../backend.js';
 import { printJson } from '../output.js';
 
-export function pruneCommand(
-  config: Config,
-  opts: { olderThan: string; dryRun?: boolean; json?: boolean },
-): number {
-  const olderThanMs = ms(opts.olderThan as ms.StringValue);
-  if (typeof olderThanMs !== 'number' || !(olderThanMs > 0)) {
-    throw new AppError(
-      'BAD_REQUEST',
-      `--older-than must be a duration such as 30d or 12h (got "${opts.olderThan}")`,
-    );
-  }
-  const db = openDatabase({ stateDir: config.stateDir, dbPath: config.dbPath, sync: config.dbSync });
-  try {
-    const result = prune(createStores(db), Date.now(), olderThanMs, opts.dryRun ?? false);
-    if (opts.json) {
-      printJson(result);
-    } else {
-      const verb = result.dryRun ? 'would remove' : 'removed';
-      const { events, deliveries, rateLimits } = result.removed;
-      process.stdout.write(
-        `${verb} ${events} events and ${deliveries} delivery ids older than ${result.cutoff}, ` +
-          `${rateLimits} expired rate-limit rows\n`,
-      );
-      if (result.vacuumed) {
-        process.stdout.write(
-          `database ${result.dbBytesBefore} -> ${result.dbBytesAfter} bytes after VACUUM\n`,
-        );
-      }
-    }
+export interface PruneOptions {
+  olderThan: string;
+  tasksOlderThan: string;
+  unitsOlderThan: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+export async function pruneCommand(config: Config, opts: PruneOptions): Promise<number> {
+  const r = await withBackend(config, {}, (b) =>
+    b.prune({
+      olderThan: opts.olderThan,
+      tasksOlderThan: opts.tasksOlderThan,
+      unitsOlderThan: opts.unitsOlderThan,
+      dryRun: opts.dryRun ?? false,
+    }),
+  );
+  if (opts.json) {
+    printJson(r);
     return 0;
-  } finally {
-    db.close();
   }
+  const verb = r.dryRun ? 'would remove' : 'removed';
+  const n = r.removed;
+  process.stdout.write(
+    `${verb} ${n.events} events and ${n.deliveries} delivery ids older than ${r.cutoffs.events}, ` +
+      `${n.tasks} finished tasks (${n.taskLogs} log lines) older than ${r.cutoffs.tasks}, ` +
+      `${n.units} units gone since ${r.cutoffs.units}, ${n.sessions} expired sessions, ` +
+      `${n.rateLimits} expired rate-limit rows\n`,
+  );
+  if (r.compacted) process.stdout.write(`database ${r.bytesBefore} -> ${r.bytesAfter} bytes after VACUUM\n`);
+  return 0;
 }

@@ -1,36 +1,24 @@
-/** podup tasks [--status s] and podup tasks show <id>: read from the state database (safe while serving). */
+/** podup tasks [--status s] [--trigger t] [--unit u], podup tasks show <id>, podup tasks stop|force-stop|retry <id>. */
 import type { Config } from '../../config.js';
-import { openDatabase } from '../../db/database.js';
-import { createStores } from '../../db/stores.js';
-import { TASK_STATUSES, type TaskStatus } from '../../domain/tasks/task.js';
-import { AppError } from '../../errors.js';
-import type { ApiTaskDetail } from '../../http/contract.js';
-import { toApiTask, toApiTaskDetail } from '../../http/views.js';
+import type { ApiTaskDetail } from '../../contract/api.js';
+import { withBackend } from '../backend.js';
 import { logLine, shortDigest, shortTime } from '../format.js';
 import { printJson, printTable, truncate } from '../output.js';
 
-function readStores<T>(config: Config, fn: (stores: ReturnType<typeof createStores>) => T): T {
-  const db = openDatabase({ stateDir: config.stateDir, dbPath: config.dbPath, readonly: true });
-  try {
-    return fn(createStores(db));
-  } finally {
-    db.close();
-  }
+export interface TasksOptions {
+  status?: string;
+  trigger?: string;
+  unit?: string;
+  limit?: string;
+  json?: boolean;
 }
 
-export function tasksCommand(
-  config: Config,
-  opts: { status?: string; limit?: string; json?: boolean },
-): number {
-  if (opts.status && !TASK_STATUSES.includes(opts.status as TaskStatus)) {
-    throw new AppError('BAD_REQUEST', `--status must be one of ${TASK_STATUSES.join(', ')}`);
-  }
-  const limit = Number(opts.limit ?? 20);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-    throw new AppError('BAD_REQUEST', '--limit must be 1-1000');
-  const tasks = readStores(config, (s) =>
-    s.tasks.list({ status: opts.status as TaskStatus | undefined, limit }),
-  ).map(toApiTask);
+export async function tasksCommand(config: Config, opts: TasksOptions): Promise<number> {
+  const query: Record<string, string> = { limit: opts.limit ?? '20' };
+  if (opts.status) query.status = opts.status;
+  if (opts.trigger) query.trigger = opts.trigger;
+  if (opts.unit) query.unit = opts.unit;
+  const { tasks } = await withBackend(config, { readOnly: true }, (b) => b.tasks(query));
   if (opts.json) {
     printJson({ tasks });
     return 0;
@@ -76,13 +64,23 @@ export function printTaskDetail(t: ApiTaskDetail): void {
   }
 }
 
-export function taskShowCommand(config: Config, id: string, opts: { json?: boolean }): number {
-  const detail = readStores(config, (s) => {
-    const task = s.tasks.get(id);
-    return task && toApiTaskDetail(task, s.journals.units(id), s.journals.logs(id));
-  });
-  if (!detail) throw new AppError('NOT_FOUND', `no task ${id}`);
+export async function taskShowCommand(config: Config, id: string, opts: { json?: boolean }): Promise<number> {
+  const detail = await withBackend(config, { readOnly: true }, (b) => b.task(id));
   if (opts.json) printJson(detail);
   else printTaskDetail(detail);
+  return 0;
+}
+
+export async function taskActionCommand(
+  config: Config,
+  action: 'stop' | 'force-stop' | 'retry',
+  id: string,
+  opts: { json?: boolean },
+): Promise<number> {
+  const reply = await withBackend(config, {}, (b) =>
+    action === 'retry' ? b.retry(id) : b.stop(id, action === 'force-stop' ? 'force' : 'stop'),
+  );
+  if (opts.json) printJson(reply);
+  else process.stdout.write(`${reply.message}\n`);
   return 0;
 }

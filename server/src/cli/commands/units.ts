@@ -1,27 +1,11 @@
 /** podup units: the discovered units, what they run, and whether the registry has something newer. */
 import type { Config } from '../../config.js';
-import type { ApiUnit, UnitsReply } from '../../http/contract.js';
-import { toApiUnit } from '../../http/views.js';
-import { unitStatuses } from '../../domain/units/unit-status.js';
+import { withBackend } from '../backend.js';
 import { shortDigest } from '../format.js';
-import { withRuntime } from '../in-process.js';
 import { printJson, printTable, truncate } from '../output.js';
-import { connectToServer } from '../server-client.js';
-
-async function fetchUnits(config: Config): Promise<ApiUnit[]> {
-  const server = await connectToServer(config);
-  if (server) return (await server.get<UnitsReply>('/api/units')).units;
-  return withRuntime(config, async (rt) => {
-    const known = await rt.discover();
-    const stored = new Map(rt.stores.units.all().map((u) => [u.unit, u]));
-    return (await unitStatuses(known, { registry: rt.registry, runtime: rt.podman })).map((s) =>
-      toApiUnit(s, stored.get(s.unit)),
-    );
-  });
-}
 
 export async function unitsCommand(config: Config, opts: { json?: boolean }): Promise<number> {
-  const units = await fetchUnits(config);
+  const { units } = await withBackend(config, {}, (b) => b.units());
   if (opts.json) {
     printJson({ units });
     return 0;

@@ -3,7 +3,7 @@
  * Used by: GET /readyz, podup doctor
  */
 import { AppError, errorMessage } from '../../errors.js';
-import type { Probe } from '../ports.js';
+import type { Probe } from '../ports/index.js';
 
 export interface CheckResult {
   ok: boolean;

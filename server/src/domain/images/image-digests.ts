@@ -1,4 +1,4 @@
-import type { ImageInfo } from '../ports.js';
+import type { ImageInfo } from '../ports/index.js';
 
 /**
  * Every digest a local image is known by, those recorded for `repository` (registry/repository) first:

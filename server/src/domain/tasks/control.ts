@@ -1,17 +1,12 @@
 /**
- * Stop, force-stop and retry, for every kind of task.
- * Used by: POST /api/tasks/:id/stop, /force-stop, /retry
+ * The rules of stop, force-stop and retry, for every kind of task (run inside the caller's unit of work).
+ * Used by: use-cases/control-task.ts
  */
 import { AppError } from '../../errors.js';
-import type { Clock, IdSource } from '../ports.js';
-import { queuedTask, TERMINAL_STATUSES, type TaskRecord } from './task.js';
+import type { Clock, IdSource, TaskStore } from '../ports/index.js';
+import { isFinished, queuedTask, type TaskRecord } from './task.js';
 
-export interface ControlStores {
-  get(id: string): TaskRecord | undefined;
-  cancelQueued(id: string, summary: string, now: number): boolean;
-  requestStop(id: string, kind: 'stop' | 'force', now: number): void;
-  create(task: TaskRecord): void;
-}
+export type ControlStores = Pick<TaskStore, 'get' | 'cancelQueued' | 'requestStop' | 'create'>;
 
 export function findTask(tasks: ControlStores, id: string): TaskRecord {
   const task = tasks.get(id);
@@ -27,7 +22,7 @@ export function stopTask(
   clock: Clock,
 ): { task: TaskRecord; message: string } {
   const task = findTask(tasks, id);
-  if (TERMINAL_STATUSES.has(task.status) || task.status === 'interrupted') {
+  if (isFinished(task.status)) {
     throw new AppError('CONFLICT', `task ${id} already ended (${task.status})`);
   }
   const now = clock.now();
@@ -59,7 +54,7 @@ export function retryTask(
   deps: { clock: Clock; ids: IdSource },
 ): { task: TaskRecord; retry: TaskRecord; message: string } {
   const task = findTask(tasks, id);
-  if (!TERMINAL_STATUSES.has(task.status) && task.status !== 'interrupted') {
+  if (!isFinished(task.status)) {
     throw new AppError('CONFLICT', `task ${id} is still ${task.status}; stop it first or wait for it to end`);
   }
   const now = deps.clock.now();

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerInfo, ContainerRuntime, ImageInfo, UnitManager, UnitState } from '../ports.js';
-import {
-  UpdateEngine,
-  type EngineSettings,
-  type Level,
-  type RunResult,
-  type Step,
-  type TaskControl,
-  type TaskJournal,
-  type UnitResultPatch,
-} from './engine.js';
+import type {
+  ContainerInfo,
+  ContainerRuntime,
+  ImageInfo,
+  TaskJournal,
+  UnitManager,
+  UnitResultPatch,
+  UnitState,
+} from '../ports/index.js';
+import { UpdateEngine, type EngineSettings, type RunResult, type TaskControl } from './engine.js';
+import type { LogLevel as Level, Step } from './task.js';
 import type { Plan, UnitPlan } from './plan.js';
 
 const WEB = 'ghcr.io/acme/web:stable';
@@ -171,6 +171,7 @@ class World {
   };
 
   systemd: UnitManager = {
+    loadStates: async (units) => new Map(units.map((u) => [u, this.units.has(u) ? 'loaded' : 'not-found'])),
     restart: async (unit) => {
       this.calls.push(`restart ${unit}`);
       this.restartsAt.push({ unit, at: this.now });
@@ -239,7 +240,7 @@ class World {
       clock: this.clock,
       sleep: this.sleep,
       settings: { ...SETTINGS, ...settings },
-      superseded: (image) => this.superseded(image),
+      journals: { supersededImages: (image) => this.superseded(image) },
     });
   }
 

@@ -5,33 +5,17 @@
  * Used by: the task runner (podup serve, and podup trigger when no server runs)
  */
 import { errorMessage } from '../../errors.js';
-import type { Clock, ContainerRuntime, UnitManager } from '../ports.js';
+import type {
+  Clock,
+  ContainerRuntime,
+  TaskJournal,
+  TaskJournalStore,
+  UnitManager,
+  UnitState,
+} from '../ports/index.js';
 import { imageDigests } from '../images/image-digests.js';
 import { repositoryOf, type Plan, type UnitPlan } from './plan.js';
-import type { TaskStatus } from './task.js';
-
-export type Step =
-  'task' | 'plan' | 'pull' | 'restart' | 'health' | 'verify' | 'rollback' | 'diagnose' | 'prune';
-export type Level = 'info' | 'warn' | 'error';
-export type UnitOutcome = 'succeeded' | 'failed' | 'rolled-back' | 'skipped' | 'cancelled';
-
-/** Where the engine reports: the task's log lines and per-unit results. */
-export interface TaskJournal {
-  log(level: Level, step: Step, message: string, extra?: { unit?: string; durationMs?: number }): void;
-  unit(unit: string, patch: UnitResultPatch): void;
-}
-
-export interface UnitResultPatch {
-  status?: UnitOutcome | 'running' | 'pending';
-  image?: string | null;
-  digestBefore?: string | null;
-  digestAfter?: string | null;
-  imageIdBefore?: string | null;
-  imageIdAfter?: string | null;
-  reason?: string | null;
-  startedAt?: number;
-  finishedAt?: number;
-}
+import type { Step, TaskStatus, UnitOutcome } from './task.js';
 
 export interface EngineSettings {
   /** How long a restarted unit must stay active. */
@@ -49,8 +33,8 @@ export interface EngineDeps {
   clock: Clock;
   sleep(ms: number): Promise<void>;
   settings: EngineSettings;
-  /** Image ids that units following `image` ran before podup moved them on (candidates for pruning). */
-  superseded?(image: string): string[];
+  /** Image ids units ran before podup moved them on: the candidates for pruning. */
+  journals: Pick<TaskJournalStore, 'supersededImages'>;
 }
 
 /**
@@ -187,7 +171,7 @@ export class UpdateEngine {
     const { healthWindowMs, healthPollMs } = this.deps.settings;
     await this.timed(journal, 'health', unit, `${unit} stayed active for ${healthWindowMs} ms`, async () => {
       const deadline = this.deps.clock.now() + healthWindowMs;
-      let first: Awaited<ReturnType<UnitManager['state']>> | undefined;
+      let first: UnitState | undefined;
       for (;;) {
         this.checkForce(control, 'during the health gate');
         const s = await this.deps.systemd.state(unit);
@@ -328,7 +312,7 @@ export class UpdateEngine {
    */
   private async prune(images: string[], keep: Set<string>, journal: TaskJournal): Promise<void> {
     try {
-      const candidates = new Set(images.flatMap((image) => this.deps.superseded?.(image) ?? []));
+      const candidates = new Set(images.flatMap((image) => this.deps.journals.supersededImages(image)));
       for (const id of keep) candidates.delete(id);
       if (candidates.size === 0) return;
       const inUse = new Set((await this.deps.runtime.listContainers()).map((c) => c.imageId));

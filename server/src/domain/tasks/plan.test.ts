@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../errors.js';
-import type { ContainerInfo, ContainerRuntime, DigestLookup, DigestResolver, ImageInfo } from '../ports.js';
+import type {
+  ContainerInfo,
+  ContainerRuntime,
+  DigestLookup,
+  DigestResolver,
+  ImageInfo,
+} from '../ports/index.js';
 import { mergeSightings, type KnownUnit, type UnitSighting } from '../units/known-unit.js';
 import { planUpdate, selectUnits, type ResumedUnit } from './plan.js';
 

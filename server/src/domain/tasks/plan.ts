@@ -6,7 +6,7 @@
 import { AppError, errorMessage } from '../../errors.js';
 import { imageDigests } from '../images/image-digests.js';
 import { parseImageRef, taggedRef } from '../images/image-ref.js';
-import type { ContainerRuntime, DigestResolver } from '../ports.js';
+import type { ContainerRuntime, DigestResolver } from '../ports/index.js';
 import type { KnownUnit } from '../units/known-unit.js';
 
 export interface UnitPlan {

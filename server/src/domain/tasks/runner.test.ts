@@ -1,18 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerInfo, ContainerRuntime, DigestResolver, ImageInfo } from '../ports.js';
+import type { ContainerInfo, ContainerRuntime, DigestResolver, ImageInfo } from '../ports/index.js';
 import { mergeSightings, type KnownUnit } from '../units/known-unit.js';
 import type {
-  Level,
-  RunResult,
-  Step,
-  TaskControl,
+  LeaseHolder as LeaseHolderInfo,
   TaskJournal,
+  TaskUnitRow,
   UnitResultPatch,
-  UpdateEngine,
-} from './engine.js';
+} from '../ports/index.js';
+import type { RunResult, TaskControl, UpdateEngine } from './engine.js';
 import type { Plan } from './plan.js';
-import { TaskRunner, type LeaseHolderInfo, type RunnerDeps, type RunnerStores } from './runner.js';
-import { queuedTask, type TaskRecord, type TaskStatus } from './task.js';
+import { TaskRunner, type RunnerDeps, type RunnerStores } from './runner.js';
+import { queuedTask, type LogLevel as Level, type Step, type TaskRecord, type TaskStatus } from './task.js';
 
 const T0 = 1_700_000_000_000;
 const WEB = 'ghcr.io/acme/web:stable';
@@ -40,10 +38,7 @@ class MemoryStores implements RunnerStores {
   readonly leaseMap = new Map<string, LeaseHolderInfo>();
   readonly logs = new Map<string, Logged[]>();
   readonly unitPatches = new Map<string, Map<string, UnitResultPatch>>();
-  readonly earlierUnits = new Map<
-    string,
-    Array<{ unit: string; status: string; digestBefore: string | null; imageIdBefore: string | null }>
-  >();
+  readonly earlierUnits = new Map<string, TaskUnitRow[]>();
   readonly finished: Array<{ id: string; status: TaskStatus; summary: string; now: number }> = [];
   readonly interrupted: Array<{ id: string; requeue: boolean; now: number }> = [];
   readonly released: string[] = [];
@@ -148,6 +143,18 @@ class MemoryStores implements RunnerStores {
   };
 }
 
+const unitRow = (
+  r: Pick<TaskUnitRow, 'unit' | 'status' | 'digestBefore' | 'imageIdBefore'>,
+): TaskUnitRow => ({
+  image: null,
+  digestAfter: null,
+  imageIdAfter: null,
+  reason: null,
+  startedAt: null,
+  finishedAt: null,
+  ...r,
+});
+
 /** An engine that records what it was given and what the leases were while it ran. */
 class FakeEngine {
   readonly plans: Plan[] = [];
@@ -250,8 +257,7 @@ function setup(
       clock.ms += ms;
       opts.onSleep?.(sleeps.length, s);
     },
-    owner: SELF,
-    ownerAlive: (owner) => owner === SELF || owner === ALIVE,
+    owners: { self: SELF, alive: (owner) => owner === SELF || owner === ALIVE },
     settings: { concurrency: 1, leaseMs: 30_000, pollMs: 1000, lockWaitMs: opts.lockWaitMs ?? 5000 },
   };
   s.runner = new TaskRunner(deps);
@@ -374,7 +380,7 @@ describe('TaskRunner.run', () => {
     const t = task({ attempts: 2 });
     s2.stores.add(t, SELF, T0 + 30_000);
     s2.stores.earlierUnits.set('tsk_1', [
-      { unit: 'a.service', status: 'running', digestBefore: D_OLD, imageIdBefore: 'img-old' },
+      unitRow({ unit: 'a.service', status: 'running', digestBefore: D_OLD, imageIdBefore: 'img-old' }),
     ]);
     await s2.runner.run(t);
     expect(s2.engine.plans[0]?.units.map((u) => [u.unit, u.action, u.imageId])).toEqual([
@@ -392,7 +398,7 @@ describe('TaskRunner.run', () => {
     const t = task({ attempts: 1 });
     s.stores.add(t, SELF, T0 + 30_000);
     s.stores.earlierUnits.set('tsk_1', [
-      { unit: 'a.service', status: 'running', digestBefore: D_OLD, imageIdBefore: 'img-old' },
+      unitRow({ unit: 'a.service', status: 'running', digestBefore: D_OLD, imageIdBefore: 'img-old' }),
     ]);
     await s.runner.run(t);
     expect(s.engine.plans[0]?.units.map((u) => u.action)).toEqual(['skip']);

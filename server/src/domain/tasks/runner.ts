@@ -7,49 +7,27 @@
  * Used by: podup serve (in the background), podup trigger (in-process when no server runs)
  */
 import { errorMessage } from '../../errors.js';
-import type { Clock, ContainerRuntime, DigestResolver } from '../ports.js';
+import type {
+  Clock,
+  ContainerRuntime,
+  DigestResolver,
+  LeaseHolder,
+  LeaseOwnership,
+  LeaseStore,
+  TaskJournal,
+  TaskJournalStore,
+  TaskStore,
+} from '../ports/index.js';
 import type { KnownUnit } from '../units/known-unit.js';
-import type { TaskJournal, UpdateEngine } from './engine.js';
+import type { UpdateEngine } from './engine.js';
 import { planUpdate } from './plan.js';
 import type { TaskRecord, TaskStatus } from './task.js';
 
-export interface LeaseHolderInfo {
-  unit: string;
-  taskId: string;
-  owner: string;
-  expiresAt: number;
-}
-
-/** The stores the runner works with (implemented in db/). */
+/** What the runner needs of the stores. */
 export interface RunnerStores {
-  tasks: {
-    claimNext(owner: string, now: number, leaseUntil: number): TaskRecord | undefined;
-    claim(id: string, owner: string, now: number, leaseUntil: number): TaskRecord | undefined;
-    renew(id: string, owner: string, leaseUntil: number, now: number): boolean;
-    finish(id: string, status: TaskStatus, summary: string, now: number): void;
-    running(): Array<{ task: TaskRecord; leaseOwner: string | null; leaseExpires: number | null }>;
-    interrupt(id: string, requeue: boolean, now: number): void;
-    get(id: string): TaskRecord | undefined;
-  };
-  leases: {
-    acquire(
-      taskId: string,
-      owner: string,
-      units: readonly string[],
-      now: number,
-      expiresAt: number,
-      isStale: (h: LeaseHolderInfo) => boolean,
-    ): { ok: true } | { ok: false; heldBy: LeaseHolderInfo };
-    renew(taskId: string, owner: string, expiresAt: number): void;
-    release(taskId: string): void;
-    sweep(now: number, isStale: (h: LeaseHolderInfo) => boolean): LeaseHolderInfo[];
-  };
-  journals: {
-    journalFor(taskId: string): TaskJournal;
-    units(
-      taskId: string,
-    ): Array<{ unit: string; status: string; digestBefore: string | null; imageIdBefore: string | null }>;
-  };
+  tasks: Pick<TaskStore, 'claimNext' | 'claim' | 'renew' | 'finish' | 'running' | 'interrupt' | 'get'>;
+  leases: Pick<LeaseStore, 'acquire' | 'renew' | 'release' | 'sweep'>;
+  journals: Pick<TaskJournalStore, 'journalFor' | 'units'>;
 }
 
 export interface RunnerDeps {
@@ -61,10 +39,8 @@ export interface RunnerDeps {
   discover(): Promise<KnownUnit[]>;
   clock: Clock;
   sleep(ms: number): Promise<void>;
-  /** This process, as written into leases: host:pid:nonce. */
-  owner: string;
-  /** Whether a lease owner still runs (false = crashed; its leases are stale). */
-  ownerAlive(owner: string): boolean;
+  /** This process as written into leases, and whether another owner still runs. */
+  owners: LeaseOwnership;
   settings: {
     concurrency: number;
     leaseMs: number;
@@ -86,8 +62,8 @@ export class TaskRunner {
 
   constructor(private readonly deps: RunnerDeps) {}
 
-  private isStale = (h: LeaseHolderInfo): boolean =>
-    h.owner !== this.deps.owner && !this.deps.ownerAlive(h.owner);
+  private isStale = (h: LeaseHolder): boolean =>
+    h.owner !== this.deps.owners.self && !this.deps.owners.alive(h.owner);
 
   /**
    * Tasks whose runner is gone (crashed process, or a claim not renewed in time): log it, re-queue once.
@@ -98,9 +74,9 @@ export class TaskRunner {
     const now = clock.now();
     const recovered: string[] = [];
     for (const { task, leaseOwner, leaseExpires } of stores.tasks.running()) {
-      if (leaseOwner === this.deps.owner) continue;
+      if (leaseOwner === this.deps.owners.self) continue;
       const expired = leaseExpires !== null && leaseExpires < now;
-      if (leaseOwner && this.deps.ownerAlive(leaseOwner) && !expired) continue;
+      if (leaseOwner && this.deps.owners.alive(leaseOwner) && !expired) continue;
       const requeue = task.attempts < MAX_ATTEMPTS;
       const journal = stores.journals.journalFor(task.id);
       journal.log(
@@ -140,7 +116,11 @@ export class TaskRunner {
       this.recoverInterrupted();
       while (this.active.size < this.deps.settings.concurrency) {
         const now = this.deps.clock.now();
-        const task = this.deps.stores.tasks.claimNext(this.deps.owner, now, now + this.deps.settings.leaseMs);
+        const task = this.deps.stores.tasks.claimNext(
+          this.deps.owners.self,
+          now,
+          now + this.deps.settings.leaseMs,
+        );
         if (!task) break;
         const run = this.run(task).finally(() => {
           this.active.delete(task.id);
@@ -173,7 +153,7 @@ export class TaskRunner {
       const now = clock.now();
       const r = stores.leases.acquire(
         task.id,
-        this.deps.owner,
+        this.deps.owners.self,
         units,
         now,
         now + settings.leaseMs,
@@ -191,7 +171,12 @@ export class TaskRunner {
   /** Claims and runs one named queued task (the CLI's in-process trigger). */
   async runNow(taskId: string): Promise<boolean> {
     const now = this.deps.clock.now();
-    const task = this.deps.stores.tasks.claim(taskId, this.deps.owner, now, now + this.deps.settings.leaseMs);
+    const task = this.deps.stores.tasks.claim(
+      taskId,
+      this.deps.owners.self,
+      now,
+      now + this.deps.settings.leaseMs,
+    );
     if (!task) return false;
     await this.run(task);
     return true;
@@ -206,8 +191,8 @@ export class TaskRunner {
     const heartbeat = setInterval(
       () => {
         const now = clock.now();
-        stores.tasks.renew(task.id, this.deps.owner, now + settings.leaseMs, now);
-        stores.leases.renew(task.id, this.deps.owner, now + settings.leaseMs);
+        stores.tasks.renew(task.id, this.deps.owners.self, now + settings.leaseMs, now);
+        stores.leases.renew(task.id, this.deps.owners.self, now + settings.leaseMs);
         // A force-stop aborts the pull in flight; the engine also checks between and inside steps.
         if (stopKind() === 'force') abort.abort(new Error('force-stopped'));
       },

@@ -20,12 +20,46 @@ export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set([
   'skipped',
 ]);
 
+/** A task that will not run again by itself: ended, or interrupted twice (it waits for a retry). */
+export const isFinished = (status: TaskStatus): boolean =>
+  TERMINAL_STATUSES.has(status) || status === 'interrupted';
+
 /** image-update: move the units of one image to its newest digest; unit-update: named units. */
 export const TASK_KINDS = ['image-update', 'unit-update', 'maintenance'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 export const TRIGGERS = ['webhook', 'api', 'cli', 'scheduler', 'retry'] as const;
-export type Trigger = (typeof TRIGGERS)[number];
+export type TaskTrigger = (typeof TRIGGERS)[number];
+
+/** The steps a task log line belongs to. */
+export const STEPS = [
+  'task',
+  'plan',
+  'pull',
+  'restart',
+  'health',
+  'verify',
+  'rollback',
+  'diagnose',
+  'prune',
+] as const;
+export type Step = (typeof STEPS)[number];
+
+export const LOG_LEVELS = ['info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** What happened to one unit in a task (pending and running while it goes). */
+export const UNIT_RESULT_STATUSES = [
+  'pending',
+  'running',
+  'succeeded',
+  'failed',
+  'rolled-back',
+  'skipped',
+  'cancelled',
+] as const;
+export type UnitResultStatus = (typeof UNIT_RESULT_STATUSES)[number];
+export type UnitOutcome = Exclude<UnitResultStatus, 'pending' | 'running'>;
 
 export interface TaskRecord {
   id: string;
@@ -35,7 +69,7 @@ export interface TaskRecord {
   image: string | null;
   /** Units named by the trigger; null means "every unit of the image". */
   units: string[] | null;
-  trigger: Trigger;
+  trigger: TaskTrigger;
   delivery: string | null;
   caller: string | null;
   reason: string | null;

@@ -3,10 +3,10 @@
  * Used by: POST /api/tasks, podup trigger, podup trigger-all
  */
 import { AppError } from '../../errors.js';
-import type { Clock, IdSource } from '../ports.js';
+import type { Clock, IdSource } from '../ports/index.js';
 import type { KnownUnit } from '../units/known-unit.js';
 import { selectUnits } from './plan.js';
-import { queuedTask, type TaskRecord, type Trigger } from './task.js';
+import { queuedTask, type TaskRecord, type TaskTrigger } from './task.js';
 
 export interface TriggerRequest {
   units?: readonly string[] | undefined;
@@ -14,7 +14,7 @@ export interface TriggerRequest {
   all?: boolean | undefined;
   caller?: string | undefined;
   reason?: string | undefined;
-  trigger: Trigger;
+  trigger: TaskTrigger;
   retryOf?: string | undefined;
 }
 

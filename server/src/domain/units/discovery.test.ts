@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerInfo, ContainerRuntime, ImageInfo } from '../ports.js';
+import type { ContainerInfo, ContainerRuntime, ImageInfo, UnitManager } from '../ports/index.js';
 import { AUTOUPDATE_LABEL, discoverUnits, UNIT_LABEL, type DiscoveryDeps } from './discovery.js';
 
 const D_OLD = `sha256:${'a'.repeat(64)}`;
@@ -60,8 +60,18 @@ function deps(
   quadlets: Array<{ fileName: string; text: string }> = [],
   configured: Array<[string, string]> = [],
 ): DiscoveryDeps {
-  return { runtime, quadletFiles: async () => quadlets, configured: new Map(configured) };
+  return {
+    runtime,
+    unitManager: everyUnitLoaded,
+    quadletFiles: async () => quadlets,
+    configured: new Map(configured),
+  };
 }
+
+/** A manager that knows every unit it is asked about. */
+const everyUnitLoaded = {
+  loadStates: async (units: readonly string[]) => new Map(units.map((u) => [u, 'loaded'])),
+} as unknown as UnitManager;
 
 describe('discoverUnits', () => {
   it('reads the unit and auto-update labels of the running container, and its image digest', async () => {
@@ -221,6 +231,7 @@ describe('discoverUnits', () => {
 describe('discoverUnits: names', () => {
   it('drops sightings whose unit name is not a systemd service name (a label can carry anything)', async () => {
     const units = await discoverUnits({
+      unitManager: everyUnitLoaded,
       runtime: {
         listContainers: async () => [
           {

@@ -4,7 +4,7 @@
  * PODUP_UNITS map, merged into the allow-list.
  * Used by: the task runner (before every plan), GET /api/units, podup units
  */
-import type { ContainerInfo, ContainerRuntime } from '../ports.js';
+import type { ContainerInfo, ContainerRuntime, UnitManager } from '../ports/index.js';
 import { mergeSightings, type KnownUnit, type UnitSighting } from './known-unit.js';
 import { parseQuadletContainer } from './quadlet.js';
 import { toServiceUnit } from './unit-name.js';
@@ -14,6 +14,7 @@ export const AUTOUPDATE_LABEL = 'io.containers.autoupdate';
 
 export interface DiscoveryDeps {
   runtime: ContainerRuntime;
+  unitManager: UnitManager;
   quadletFiles(): Promise<Array<{ fileName: string; text: string }>>;
   configured: ReadonlyMap<string, string>;
 }

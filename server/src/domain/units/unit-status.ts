@@ -4,7 +4,7 @@
  * Used by: GET /api/units, podup units
  */
 import { errorMessage } from '../../errors.js';
-import type { ContainerRuntime, DigestResolver } from '../ports.js';
+import type { ContainerRuntime, DigestResolver } from '../ports/index.js';
 import { imageDigests } from '../images/image-digests.js';
 import { repositoryOf } from '../tasks/plan.js';
 import type { KnownUnit } from './known-unit.js';

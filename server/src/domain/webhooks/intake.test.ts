@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRow } from '../events/event.js';
 import { parseImageRef } from '../images/image-ref.js';
-import type { DeliveryRecord, IntakeTx } from '../ports.js';
+import type { DeliveryRecord } from '../ports/index.js';
 import type { RatePolicy } from '../rate-limits/gcra.js';
 import { sameUnits, type TaskRecord } from '../tasks/task.js';
 import type { GitHubEventMeaning } from './github-event.js';
@@ -9,6 +9,7 @@ import {
   IMAGE_RATE_SCOPE,
   intakeDelivery,
   type IntakeDeps,
+  type IntakeStores,
   type IntakeInput,
   type IntakeResult,
 } from './intake.js';
@@ -18,8 +19,8 @@ const DIGEST_B = 'sha256:368e65ef86290da6c5b7a5647c834eb6551a175599c8f912f1675d8
 const IMAGE = 'ghcr.io/acme-corp/web-app:stable';
 const HOUR = 3_600_000;
 
-/** In-memory IntakeTx over Maps, with the same semantics as the SQLite stores. */
-class MemoryTx implements IntakeTx {
+/** The stores intake uses, in memory over Maps, with the same semantics as the SQLite stores. */
+class MemoryTx {
   readonly deliveries = new Map<string, DeliveryRecord>();
   readonly tats = new Map<string, number>();
   readonly tasks = new Map<string, TaskRecord>();
@@ -51,6 +52,16 @@ class MemoryTx implements IntakeTx {
   recordEvent(row: EventRow): void {
     this.events.push(row);
   }
+  view(): IntakeStores {
+    return {
+      deliveries: { find: (d) => this.findDelivery(d), save: (r) => this.saveDelivery(r) },
+      rateLimits: { tat: (s, k) => this.rateTat(s, k), setTat: (s, k, t) => this.setRateTat(s, k, t) },
+      tasks: {
+        findQueued: (i, u) => this.findQueuedTask(i, u),
+        create: (t) => this.createTask(t),
+      } as IntakeStores['tasks'],
+    };
+  }
 }
 
 class FakeClock {
@@ -73,7 +84,7 @@ function setup(imageRateLimit: RatePolicy = { limit: 60, windowMs: HOUR }) {
     imageRateLimit,
     coalesceWindowMs: 2000,
   };
-  const intake = (input: IntakeInput): IntakeResult => intakeDelivery(tx, input, deps);
+  const intake = (input: IntakeInput): IntakeResult => intakeDelivery(tx.view(), input, deps);
   return { tx, clock, deps, intake };
 }
 

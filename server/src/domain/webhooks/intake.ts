@@ -1,12 +1,12 @@
 /**
  * The decision for one verified delivery: duplicate, ping, ignored, recorded (untagged), rate-limited or
- * accepted into a queued task. Runs synchronously inside the caller's transaction so that the dedupe row,
+ * accepted into a queued task. Runs synchronously inside the caller's unit of work so that the dedupe row,
  * the rate-limit state, the task and the event row commit together before the reply is sent.
  *
- * Used by: POST /webhooks/github, POST /github-package-update/:unit
+ * Used by: use-cases/intake-delivery.ts
  */
 import { imageName, taggedRef } from '../images/image-ref.js';
-import type { Clock, DeliveryRecord, IdSource, IntakeTx } from '../ports.js';
+import type { Clock, DeliveryRecord, IdSource, Stores } from '../ports/index.js';
 import { gcraHit, rateLimitDisabled, type RatePolicy } from '../rate-limits/gcra.js';
 import { queuedTask, type TaskRecord } from '../tasks/task.js';
 import type { GitHubEventMeaning } from './github-event.js';
@@ -38,14 +38,17 @@ export type IntakeResult =
   | { outcome: 'rate-limited'; image: string; retryAfterMs: number }
   | { outcome: 'accepted'; task: TaskRecord; coalesced: boolean; image: string };
 
-export function intakeDelivery(tx: IntakeTx, input: IntakeInput, deps: IntakeDeps): IntakeResult {
+/** The stores one intake decision reads and writes, inside the caller's unit of work. */
+export type IntakeStores = Pick<Stores, 'deliveries' | 'rateLimits' | 'tasks'>;
+
+export function intakeDelivery(tx: IntakeStores, input: IntakeInput, deps: IntakeDeps): IntakeResult {
   const now = deps.clock.now();
-  const original = tx.findDelivery(input.delivery);
+  const original = tx.deliveries.find(input.delivery);
   if (original) return { outcome: 'duplicate', original };
 
   const { meaning } = input;
   const remember = (outcome: string, extra: Partial<DeliveryRecord> = {}): void =>
-    tx.saveDelivery({
+    tx.deliveries.save({
       delivery: input.delivery,
       receivedAt: now,
       event: input.event,
@@ -77,16 +80,16 @@ export function intakeDelivery(tx: IntakeTx, input: IntakeInput, deps: IntakeDep
   const image = taggedRef(meaning.image);
   if (!rateLimitDisabled(deps.imageRateLimit)) {
     const key = imageName(meaning.image);
-    const decision = gcraHit(deps.imageRateLimit, tx.rateTat(IMAGE_RATE_SCOPE, key), now);
+    const decision = gcraHit(deps.imageRateLimit, tx.rateLimits.tat(IMAGE_RATE_SCOPE, key), now);
     // A refused delivery is not remembered: GitHub's "redeliver" must be evaluated again later.
     if (!decision.allowed) return { outcome: 'rate-limited', image, retryAfterMs: decision.retryAfterMs };
-    tx.setRateTat(IMAGE_RATE_SCOPE, key, decision.tat);
+    tx.rateLimits.setTat(IMAGE_RATE_SCOPE, key, decision.tat);
   }
 
   const units = input.unit ? [input.unit] : null;
   // A second event for an image whose task has not started yet (the other event type of the same push, a
   // re-push, another tag of one digest) joins that task instead of queueing a second pull and restart.
-  const queued = tx.findQueuedTask(image, units);
+  const queued = tx.tasks.findQueued(image, units);
   const task: TaskRecord =
     queued ??
     queuedTask({
@@ -105,7 +108,7 @@ export function intakeDelivery(tx: IntakeTx, input: IntakeInput, deps: IntakeDep
       finishedAt: null,
       notBefore: now + deps.coalesceWindowMs,
     });
-  if (!queued) tx.createTask(task);
+  if (!queued) tx.tasks.create(task);
   remember('accepted', { image, taskId: task.id });
   return { outcome: 'accepted', task, coalesced: queued !== undefined, image };
 }

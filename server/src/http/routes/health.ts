@@ -4,10 +4,9 @@
  * each failure carries its fix.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Deps } from '../../deps.js';
-import { runChecks } from '../../domain/health/readiness.js';
+import type { Deps } from '../deps.js';
 import { VERSION } from '../../version.js';
-import type { Readiness } from '../contract.js';
+import type { Readiness } from '../../contract/api.js';
 
 const PROBE_TIMEOUT_MS = 2000;
 
@@ -22,7 +21,7 @@ export function healthRoutes(deps: Deps) {
     }));
 
     app.get('/readyz', { config: { quietLog: true } }, async (request, reply) => {
-      const checks = await runChecks(deps.probes, PROBE_TIMEOUT_MS);
+      const checks = await deps.services.health.readiness(PROBE_TIMEOUT_MS);
       const failed = Object.entries(checks).filter(([, c]) => !c.ok);
       if (failed.length === 0) return { status: 'ready', checks } satisfies Readiness;
       const message = failed.map(([name, c]) => `${name}: ${c.detail}`).join('; ');

@@ -3,9 +3,9 @@
  * SameSite=Strict session cookie), DELETE /api/session (sign out).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../deps.js';
 import { SESSION_COOKIE, type AdminAuth, type AuthContext } from '../admin-auth.js';
-import { SignInBody, type Session } from '../contract.js';
+import { SignInBody, type Session } from '../../contract/api.js';
 import { parseBody } from '../parse.js';
 
 const toSession = (ctx: AuthContext): Session => ({
@@ -31,8 +31,7 @@ export function sessionRoutes(deps: Deps, auth: AdminAuth) {
       const { token } = parseBody(SignInBody, request.body ?? {}, 'BAD_REQUEST');
       await auth.checkToken(request, token);
       const user = 'admin';
-      const s = deps.stores.sessions.create(token, user, deps.clock.now(), deps.config.sessionTtlMs);
-      deps.stores.sessions.deleteExpired(deps.clock.now());
+      const s = await deps.services.sessions.open(token, user);
       reply.setCookie(SESSION_COOKIE, s.id, {
         ...cookieOptions(request),
         maxAge: Math.floor(deps.config.sessionTtlMs / 1000),
@@ -44,7 +43,7 @@ export function sessionRoutes(deps: Deps, auth: AdminAuth) {
 
     app.delete('/api/session', async (request, reply) => {
       const id = request.cookies[SESSION_COOKIE];
-      if (id) deps.stores.sessions.delete(id);
+      if (id) await deps.services.sessions.close(id);
       reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
       return reply.code(204).send();
     });

@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Deps } from '../../deps.js';
+import type { Deps } from '../deps.js';
 
 /** Routes that never fall back to the app: unknown paths under them are JSON 404s. */
 const API_PREFIXES = ['/api/', '/webhooks/', '/github-package-update/', '/healthz', '/readyz'];

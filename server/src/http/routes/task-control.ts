@@ -4,12 +4,11 @@
  * Admin only.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Deps } from '../../deps.js';
-import { findTask, retryTask, stopTask } from '../../domain/tasks/control.js';
-import { TERMINAL_STATUSES } from '../../domain/tasks/task.js';
-import { eventRowFor } from '../audit.js';
-import type { TaskActionReply } from '../contract.js';
-import { toApiLog, toApiTask } from '../views.js';
+import type { TaskActionReply } from '../../contract/api.js';
+import { toApiLog, toApiTask } from '../../contract/views.js';
+import { isFinished } from '../../domain/tasks/task.js';
+import { originOf } from '../audit.js';
+import type { Deps } from '../deps.js';
 
 const POLL_MS = 250;
 const KEEPALIVE_MS = 15_000;
@@ -19,8 +18,7 @@ const MAX_STREAM_MS = 30 * 60_000;
 type IdParams = { Params: { id: string } };
 
 export function taskControlRoutes(deps: Deps, adminGuard: (request: FastifyRequest) => Promise<void>) {
-  const { stores, clock } = deps;
-  const who = (request: FastifyRequest) => request.auth.user ?? request.auth.method;
+  const { control, queries, audit } = deps.services;
 
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.addHook('preHandler', adminGuard);
@@ -30,39 +28,26 @@ export function taskControlRoutes(deps: Deps, adminGuard: (request: FastifyReque
       ['force-stop', 'force'],
     ] as const) {
       app.post<IdParams>(`/api/tasks/:id/${path}`, async (request): Promise<TaskActionReply> => {
-        const { task, message } = stopTask(stores.tasks, request.params.id, kind, clock);
-        stores.journals.log(
-          task.id,
-          'warn',
-          'task',
-          `${kind === 'force' ? 'force-stop' : 'stop'} requested by ${who(request)}: ${message}`,
-        );
-        request.audit.taskId = task.id;
+        const { task, message } = await control.stop(request.params.id, kind, originOf(request));
         return { task: toApiTask(task), message };
       });
     }
 
     app.post<IdParams>('/api/tasks/:id/retry', async (request, reply): Promise<TaskActionReply> => {
-      const { task, retry, message } = retryTask(stores.tasks, request.params.id, who(request), deps);
-      stores.journals.log(task.id, 'info', 'task', `retried as ${retry.id} by ${who(request)}`);
-      stores.journals.log(retry.id, 'info', 'task', `retry of ${task.id}, queued by ${who(request)}`);
-      request.audit.taskId = retry.id;
-      request.audit.outcome = 'accepted';
-      deps.runner.poke();
+      const { retry, message } = await control.retry(request.params.id, originOf(request));
       reply.code(202);
       return { task: toApiTask(retry), retryTaskId: retry.id, message };
     });
 
     app.get<IdParams & { Querystring: { after?: string } }>('/api/tasks/:id/log', async (request, reply) => {
       const id = request.params.id;
-      findTask(stores.tasks, id);
+      queries.task(id);
       const lastEventId = Number(request.headers['last-event-id'] ?? request.query.after ?? 0);
       let after = Number.isSafeInteger(lastEventId) && lastEventId > 0 ? lastEventId : 0;
 
       // The stream is long-lived: its event row is written now, not when it ends.
       request.audit.taskId = id;
-      await stores.writes.run((tx) => tx.recordEvent(eventRowFor(request, 200, clock.now())));
-      request.audited = true;
+      await audit.record(request.trace, 200);
 
       reply.hijack();
       const res = reply.raw;
@@ -76,13 +61,13 @@ export function taskControlRoutes(deps: Deps, adminGuard: (request: FastifyReque
       res.write('retry: 2000\n\n');
 
       let closed = false;
-      const started = clock.now();
+      const started = Date.now();
       let lastWrite = started;
       const send = (event: string, data: unknown, eventId?: number) => {
         res.write(
           `${eventId !== undefined ? `id: ${eventId}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`,
         );
-        lastWrite = clock.now();
+        lastWrite = Date.now();
       };
       const finish = () => {
         if (closed) return;
@@ -94,24 +79,24 @@ export function taskControlRoutes(deps: Deps, adminGuard: (request: FastifyReque
       const pump = () => {
         if (closed) return;
         try {
-          for (const line of stores.journals.logs(id, after, 500)) {
+          for (const line of queries.taskLog(id, after, 500)) {
             send('log', toApiLog(line), line.id);
             after = line.id;
           }
-          const task = stores.tasks.get(id);
+          const task = queries.findTask(id);
           // A task that ended has all its lines written already; a last read above delivered them.
-          if (!task || TERMINAL_STATUSES.has(task.status) || task.status === 'interrupted') {
-            if (stores.journals.logs(id, after, 1).length === 0) {
+          if (!task || isFinished(task.status)) {
+            if (queries.taskLog(id, after, 1).length === 0) {
               send('end', { status: task?.status ?? 'gone', summary: task?.summary ?? null });
               finish();
               return;
             }
           }
-          if (clock.now() - lastWrite >= KEEPALIVE_MS) {
+          if (Date.now() - lastWrite >= KEEPALIVE_MS) {
             res.write(': keep-alive\n\n');
-            lastWrite = clock.now();
+            lastWrite = Date.now();
           }
-          if (clock.now() - started >= MAX_STREAM_MS) finish();
+          if (Date.now() - started >= MAX_STREAM_MS) finish();
         } catch (err) {
           request.log.error({ err }, 'task log stream failed');
           finish();

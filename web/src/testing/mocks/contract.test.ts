@@ -1,6 +1,6 @@
 /**
  * The mock half of the API contract test: every MSW handler, in every fixture profile, answers with bodies
- * that the server's own zod schemas (server/src/http/contract.ts) accept, with the status the real server
+ * that the server's own zod schemas (server/src/contract/api.ts) accept, with the status the real server
  * would use. The server half (the real routes against the same schemas) lives with the server's tests.
  */
 import { afterAll, describe, expect, it } from 'vitest';

@@ -26,7 +26,7 @@ type TaskUnit = ApiTaskDetail['unitResults'][number];
 
 interface ScriptStep {
   level: ApiTaskLog['level'];
-  step: string;
+  step: ApiTaskLog['step'];
   unit: string | null;
   message: string;
   durationMs: number | null;
@@ -415,10 +415,10 @@ function apply(rec: TaskRecord, step: ScriptStep, at: number): ApiTaskLog {
 }
 
 interface NewTask {
-  kind: string;
+  kind: ApiTask['kind'];
   image: string | null;
   units: string[] | null;
-  trigger: string;
+  trigger: ApiTask['trigger'];
   caller?: string | null;
   reason?: string | null;
   delivery?: string | null;
@@ -961,7 +961,7 @@ export function queueTask(
 }
 
 function recordEvent(
-  e: { route: string; method: string; status: number; outcome: string; taskId: string | null },
+  e: { route: string; method: string; status: number; outcome: ApiEvent['outcome']; taskId: string | null },
   now: number,
 ): void {
   db.events.unshift({

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiTask, TasksPage } from '@contract';
 import { getTasksQueryOptions } from './get-tasks';
 
-const task = (status: string): ApiTask => ({
+const task = (status: ApiTask['status']): ApiTask => ({
   id: `tsk_${status}`,
   kind: 'unit-update',
   status,
@@ -33,7 +33,10 @@ function intervalWith(pages: TasksPage[]): number | false | undefined {
 
 describe('tasks list polling', () => {
   it('follows running or queued work every 3 s, idles at 20 s, and slows to 30 s with many pages loaded', () => {
-    const page = (...statuses: string[]): TasksPage => ({ tasks: statuses.map(task), nextCursor: 'x' });
+    const page = (...statuses: Array<ApiTask['status']>): TasksPage => ({
+      tasks: statuses.map(task),
+      nextCursor: 'x',
+    });
     expect(intervalWith([page('succeeded', 'running')])).toBe(3_000);
     expect(intervalWith([page('succeeded'), page('queued')])).toBe(3_000);
     expect(intervalWith([page('succeeded', 'failed')])).toBe(20_000);

@@ -6,21 +6,23 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { ApiTaskDetail, ApiTaskLog } from '@contract';
+import { TASK_STATUSES, type TaskStatus } from '@vocabulary';
 import { openEventStream, type StreamState } from '@/lib/sse';
 import { mergeLogs, taskDetailKey } from './get-task';
 import { tasksListKey } from './get-tasks';
 
 export const taskLogUrl = (id: string) => `/api/tasks/${encodeURIComponent(id)}/log`;
 
+/** The task's final status; a task that is gone (pruned) ends the stream without one. */
 interface LogEnd {
-  status: string;
+  status: TaskStatus;
   summary: string | null;
 }
 
 const isLog = (v: unknown): v is ApiTaskLog =>
   typeof v === 'object' && v !== null && typeof (v as ApiTaskLog).id === 'number' && 'message' in v;
 const isEnd = (v: unknown): v is LogEnd =>
-  typeof v === 'object' && v !== null && typeof (v as LogEnd).status === 'string';
+  typeof v === 'object' && v !== null && TASK_STATUSES.includes((v as LogEnd).status);
 
 /** Follows the log of `id` while `live`; returns the stream's state for the "live" indicator. */
 export function useTaskLogStream(id: string | null, live: boolean): StreamState | 'idle' {

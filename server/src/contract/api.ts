@@ -3,7 +3,21 @@
  * and contract tests validate both the real server and the UI's mocks against them.
  */
 import { z } from 'zod';
-import { OUTCOMES, TASK_STATUSES } from './vocabulary.js';
+import {
+  LOG_LEVELS,
+  OUTCOMES,
+  STEPS,
+  TASK_KINDS,
+  TASK_STATUSES,
+  TRIGGERS,
+  UNIT_RESULT_STATUSES,
+} from './vocabulary.js';
+
+const TaskStatus = z.enum(TASK_STATUSES);
+const TaskKind = z.enum(TASK_KINDS);
+const TaskTrigger = z.enum(TRIGGERS);
+const Outcome = z.enum(OUTCOMES);
+const UnitResultStatus = z.enum(UNIT_RESULT_STATUSES);
 
 export const ErrorBody = z.object({
   error: z.object({
@@ -87,7 +101,7 @@ export const ApiEvent = z.object({
   event: z.string().nullable(),
   action: z.string().nullable(),
   image: z.string().nullable(),
-  outcome: z.string(),
+  outcome: Outcome,
   reason: z.string().nullable(),
   taskId: z.string().nullable(),
   source: z.string().nullable(),
@@ -111,7 +125,7 @@ export const EventsQuery = z
       .transform(Number)
       .optional(),
     route: z.string().max(300).optional(),
-    outcome: z.enum(OUTCOMES).optional(),
+    outcome: Outcome.optional(),
     event: z.string().max(100).optional(),
     delivery: z.string().max(100).optional(),
     image: z.string().max(512).optional(),
@@ -127,11 +141,11 @@ const nullableTime = z.string().nullable();
 
 export const ApiTask = z.object({
   id: z.string(),
-  kind: z.string(),
-  status: z.string(),
+  kind: TaskKind,
+  status: TaskStatus,
   image: z.string().nullable(),
   units: z.array(z.string()).nullable(),
-  trigger: z.string(),
+  trigger: TaskTrigger,
   delivery: z.string().nullable(),
   caller: z.string().nullable(),
   reason: z.string().nullable(),
@@ -146,7 +160,7 @@ export type ApiTask = z.infer<typeof ApiTask>;
 
 export const ApiTaskUnit = z.object({
   unit: z.string(),
-  status: z.string(),
+  status: UnitResultStatus,
   image: z.string().nullable(),
   digestBefore: z.string().nullable(),
   digestAfter: z.string().nullable(),
@@ -160,8 +174,8 @@ export const ApiTaskUnit = z.object({
 export const ApiTaskLog = z.object({
   id: z.number(),
   time: z.string(),
-  level: z.enum(['info', 'warn', 'error']),
-  step: z.string(),
+  level: z.enum(LOG_LEVELS),
+  step: z.enum(STEPS),
   unit: z.string().nullable(),
   message: z.string(),
   durationMs: z.number().nullable(),
@@ -184,8 +198,9 @@ export const TasksQuery = z
       .string()
       .regex(/^\d{1,16}\.[A-Za-z0-9_]{1,64}$/, 'must be a cursor returned as nextCursor')
       .optional(),
-    status: z.enum(TASK_STATUSES).optional(),
-    kind: z.string().max(40).optional(),
+    status: TaskStatus.optional(),
+    kind: TaskKind.optional(),
+    trigger: TaskTrigger.optional(),
     unit: z.string().max(256).optional(),
     image: z.string().max(512).optional(),
     q: z.string().max(200).optional(),
@@ -294,7 +309,7 @@ export const Overview = z.object({
     z.object({
       unit: z.string(),
       image: z.string().nullable(),
-      lastStatus: z.string().nullable(),
+      lastStatus: UnitResultStatus.nullable(),
       lastTaskId: z.string().nullable(),
       lastFinishedAt: z.string().nullable(),
     }),
@@ -318,4 +333,44 @@ export const Settings = z.object({
 export type Settings = z.infer<typeof Settings>;
 
 /** One Server-Sent Event of GET /api/tasks/:id/log: `event: log` (data ApiTaskLog) or `event: end` (data ApiTask). */
-export const TaskLogEnd = z.object({ status: z.string(), summary: z.string().nullable() });
+export const TaskLogEnd = z.object({
+  status: z.union([TaskStatus, z.literal('gone')]),
+  summary: z.string().nullable(),
+});
+
+/* ---- Maintenance ---- */
+
+/** Durations such as 30d, 12h. */
+const Duration = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d|w|y)$/i, 'must be a duration such as 30d or 12h');
+
+export const PruneBody = z
+  .object({
+    olderThan: Duration.default('30d'),
+    tasksOlderThan: Duration.default('90d'),
+    unitsOlderThan: Duration.default('30d'),
+    dryRun: z.boolean().default(false),
+  })
+  .strict();
+export type PruneBody = z.input<typeof PruneBody>;
+
+const RetentionCounts = z.object({
+  events: z.number(),
+  deliveries: z.number(),
+  rateLimits: z.number(),
+  tasks: z.number(),
+  taskLogs: z.number(),
+  sessions: z.number(),
+  units: z.number(),
+});
+
+export const PruneReply = z.object({
+  dryRun: z.boolean(),
+  cutoffs: z.object({ events: z.string(), tasks: z.string(), units: z.string() }),
+  removed: RetentionCounts,
+  compacted: z.boolean(),
+  bytesBefore: z.number(),
+  bytesAfter: z.number(),
+});
+export type PruneReply = z.infer<typeof PruneReply>;

@@ -2,7 +2,7 @@
 import type { EventQuery } from '../domain/events/event.js';
 import { parseTimeFilter } from '../domain/events/time-filter.js';
 import { AppError } from '../errors.js';
-import { EventsQuery } from './contract.js';
+import { EventsQuery } from './api.js';
 
 /** `label` names a field the way the caller knows it: "limit" for the API, "--limit" for the CLI. */
 export function parseEventsQuery(

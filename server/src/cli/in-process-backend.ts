@@ -1,0 +1,66 @@
+/**
+ * The CLI without a server: the same composition `podup serve` uses (logging to stderr), the same use cases,
+ * answers mapped through the same views. A triggered task runs here, in this process, to its end.
+ */
+import { existsSync } from 'node:fs';
+import { openPodup } from '../compose.js';
+import type { Config } from '../config.js';
+import { parseEventsQuery } from '../contract/events-query.js';
+import { parsePruneBody, toPruneReply } from '../contract/prune-body.js';
+import { parseTasksQuery } from '../contract/tasks-query.js';
+import {
+  toApiTask,
+  toApiTaskDetail,
+  toApiUnit,
+  toEventsPage,
+  toTasksPage,
+  toTriggerReply,
+} from '../contract/views.js';
+import { AppError } from '../errors.js';
+import { createLogger } from '../logger.js';
+import type { Origin } from '../use-cases/origin.js';
+import type { Backend, BackendOptions } from './backend.js';
+import { serverUrl } from './server-backend.js';
+
+const flag = (field: string) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+export function inProcessBackend(config: Config, options: BackendOptions): Backend {
+  if (options.readOnly && !existsSync(config.dbPath)) {
+    throw new AppError('STATE_DIR_UNUSABLE', `no podup database at ${config.dbPath}`, {
+      hint: 'podup has not run with this state directory: pass --state-dir (or PODUP_STATE_DIR) of the installed podup, or start it once (podup serve)',
+    });
+  }
+  const logger = createLogger({ level: 'warn', format: 'json', destination: process.stderr });
+  const podup = openPodup(config, logger);
+  const { services } = podup;
+  const origin: Origin = { actor: `cli:${process.env.USER ?? 'unknown'}` };
+  const running: Array<Promise<unknown>> = [];
+
+  return {
+    via: `in-process: no server answers on ${serverUrl(config)}`,
+    kind: 'in-process',
+    units: async () => ({ units: (await services.units.list()).map(toApiUnit) }),
+    async trigger(body) {
+      const result = await services.trigger.trigger({ ...body, trigger: 'cli' }, origin);
+      if (result.status === 'queued') running.push(services.runner.runNow(result.task.id));
+      return toTriggerReply(result);
+    },
+    tasks: async (q) => toTasksPage(services.queries.tasks(parseTasksQuery(q, flag))),
+    task: async (id, after = 0) => toApiTaskDetail(services.queries.task(id, after)),
+    async stop(id, kind) {
+      const r = await services.control.stop(id, kind, origin);
+      return { task: toApiTask(r.task), message: r.message };
+    },
+    async retry(id) {
+      const r = await services.control.retry(id, origin);
+      running.push(services.runner.runNow(r.retry.id));
+      return { task: toApiTask(r.retry), retryTaskId: r.retry.id, message: r.message };
+    },
+    events: async (q) => toEventsPage(services.queries.events(parseEventsQuery(q, Date.now(), flag))),
+    prune: async (body) => toPruneReply(services.prune.prune(parsePruneBody(body, flag))),
+    async close() {
+      await Promise.allSettled(running);
+      await podup.close();
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * Composition root shared by `podup serve` and the CLI's in-process commands: the state database, the adapters
+ * (real ones by default; tests pass fakes from adapters/fakes), and the use cases over them. The only place
+ * that picks implementations for the ports.
+ */
+import { randomBytes } from 'node:crypto';
+import { githubSignatures } from './adapters/github/webhook-signature.js';
+import { processOwnership } from './adapters/process/lease-owner.js';
+import { PodmanApi } from './adapters/podman/podman-api.js';
+import { quadletDirs, quadletSource } from './adapters/quadlet/quadlet-files.js';
+import { RegistryClient } from './adapters/registry/registry-client.js';
+import { SystemdBus } from './adapters/systemd/systemd-bus.js';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { dbProbe } from './db/db-probe.js';
+import { createStores, type SqliteState } from './db/stores.js';
+import type {
+  ContainerRuntime,
+  DigestResolver,
+  LeaseOwnership,
+  Probe,
+  QuadletSource,
+  UnitManager,
+} from './domain/ports/index.js';
+import { formatTaskId } from './domain/tasks/task.js';
+import type { Logger } from './logger.js';
+import { createServices, type Services } from './use-cases/index.js';
+
+/** The systems podup drives, with how to probe and close them. */
+export interface Adapters {
+  runtime: ContainerRuntime;
+  unitManager: UnitManager;
+  registry: DigestResolver;
+  quadlets: QuadletSource;
+  owners: LeaseOwnership;
+  probes: { podman: Probe; dbus: Probe };
+  close(): Promise<void>;
+}
+
+export function realAdapters(config: Config): Adapters {
+  const podman = new PodmanApi(config.podmanSocket);
+  const systemd = new SystemdBus(config.systemdScope, config.dbusAddress);
+  const registry = new RegistryClient(config.containers);
+  return {
+    runtime: podman,
+    unitManager: systemd,
+    registry,
+    quadlets: quadletSource(quadletDirs(config.systemdScope, config.containers, config.quadletDirs)),
+    owners: processOwnership(),
+    probes: { podman: { check: (t) => podman.ping(t) }, dbus: { check: (t) => systemd.ping(t) } },
+    async close() {
+      systemd.close();
+      await podman.close();
+      await registry.close();
+    },
+  };
+}
+
+export interface Podup {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  state: SqliteState;
+  adapters: Adapters;
+  services: Services;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function openPodup(config: Config, logger: Logger, adapters: Adapters = realAdapters(config)): Podup {
+  const db = openDatabase({ stateDir: config.stateDir, dbPath: config.dbPath, sync: config.dbSync });
+  const clock = { now: () => Date.now() };
+  const state = createStores(db, clock);
+  const services = createServices(
+    {
+      stores: state.stores,
+      writes: state.writes,
+      runtime: adapters.runtime,
+      unitManager: adapters.unitManager,
+      registry: adapters.registry,
+      quadlets: adapters.quadlets,
+      signatures: githubSignatures(config.webhookSecret),
+      probes: { db: dbProbe(db, config.stateDir), ...adapters.probes },
+      owners: adapters.owners,
+      clock,
+      sleep,
+      ids: { taskId: () => formatTaskId(randomBytes(16)) },
+      log: logger,
+    },
+    {
+      configuredUnits: config.units,
+      imageRateLimit: config.imageRateLimit,
+      badSignatureRateLimit: config.badSignatureRateLimit,
+      coalesceWindowMs: config.coalesceWindowMs,
+      healthWindowMs: config.healthWindowMs,
+      restartTimeoutMs: config.restartTimeoutMs,
+      taskConcurrency: config.taskConcurrency,
+      sessionTtlMs: config.sessionTtlMs,
+    },
+  );
+  return {
+    config,
+    logger,
+    db,
+    state,
+    adapters,
+    services,
+    async close() {
+      state.writes.flush();
+      db.close();
+      await adapters.close();
+    },
+  };
+}

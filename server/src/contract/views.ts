@@ -1,0 +1,134 @@
+/** Records as the API shows them (ISO times, camelCase), shared by the routes and the CLI's in-process path. */
+import type { StoredEvent } from '../domain/events/event.js';
+import type { TaskLogRow } from '../domain/ports/index.js';
+import type { Plan } from '../domain/tasks/plan.js';
+import type { TaskRecord } from '../domain/tasks/task.js';
+import type { CheckResult } from '../domain/health/readiness.js';
+import type { OverviewData, Page, TaskDetail } from '../use-cases/queries.js';
+import type { TriggerResult } from '../use-cases/trigger-units.js';
+import type { UnitView } from '../use-cases/units.js';
+import type {
+  ApiEvent,
+  ApiPlan,
+  ApiTask,
+  ApiTaskDetail,
+  ApiTaskLog,
+  ApiUnit,
+  EventsPage,
+  Overview,
+  TasksPage,
+  TriggerReply,
+} from './api.js';
+
+const iso = (ms: number | null | undefined): string | null =>
+  ms === null || ms === undefined ? null : new Date(ms).toISOString();
+
+export const toApiTask = (t: TaskRecord): ApiTask => ({
+  id: t.id,
+  kind: t.kind,
+  status: t.status,
+  image: t.image,
+  units: t.units,
+  trigger: t.trigger,
+  delivery: t.delivery,
+  caller: t.caller,
+  reason: t.reason,
+  summary: t.summary,
+  attempts: t.attempts,
+  retryOf: t.retryOf,
+  createdAt: new Date(t.createdAt).toISOString(),
+  startedAt: iso(t.startedAt),
+  finishedAt: iso(t.finishedAt),
+});
+
+/** The cursor of a task page: the (createdAt, id) of its last task. */
+export const taskCursor = (t: TaskRecord): string => `${t.createdAt}.${t.id}`;
+
+export const toTasksPage = (page: Page<TaskRecord>): TasksPage => {
+  const last = page.items.at(-1);
+  return { tasks: page.items.map(toApiTask), nextCursor: page.more && last ? taskCursor(last) : null };
+};
+
+export const toApiLog = (l: TaskLogRow): ApiTaskLog => ({
+  id: l.id,
+  time: new Date(l.ts).toISOString(),
+  level: l.level,
+  step: l.step,
+  unit: l.unit,
+  message: l.message,
+  durationMs: l.durationMs,
+});
+
+export const toApiTaskDetail = ({ task, units, log }: TaskDetail): ApiTaskDetail => ({
+  ...toApiTask(task),
+  unitResults: units.map((u) => ({ ...u, startedAt: iso(u.startedAt), finishedAt: iso(u.finishedAt) })),
+  log: log.map(toApiLog),
+});
+
+export const toApiPlan = (p: Plan): ApiPlan => ({
+  images: p.images,
+  units: p.units.map((u) => ({
+    unit: u.unit,
+    image: u.image,
+    action: u.action,
+    reason: u.reason,
+    currentDigests: u.currentDigests,
+    targetDigest: u.targetDigest,
+  })),
+});
+
+/** The answer to a trigger: the queued task, or the plan of a dry run. */
+export const toTriggerReply = (r: TriggerResult): TriggerReply =>
+  r.status === 'dry-run'
+    ? { status: 'dry-run', plan: toApiPlan(r.plan) }
+    : { status: 'queued', taskId: r.task.id, units: r.units };
+
+export const toApiUnit = ({ status: u, stored }: UnitView): ApiUnit => ({
+  unit: u.unit,
+  image: u.image,
+  imageKey: u.imageKey,
+  pinned: u.pinned,
+  sources: u.sources,
+  policy: u.policy,
+  containerState: u.containerState,
+  runningDigest: u.runningDigest,
+  registryDigest: u.registryDigest,
+  updateAvailable: u.updateAvailable,
+  registryError: u.registryError,
+  problems: u.problems,
+  firstSeen: iso(stored?.firstSeen),
+  lastSeen: iso(stored?.lastSeen),
+});
+
+export const toApiEvent = ({ ts, ...rest }: StoredEvent): ApiEvent => ({
+  ...rest,
+  time: new Date(ts).toISOString(),
+});
+
+export const toEventsPage = (page: Page<StoredEvent>): EventsPage => {
+  const last = page.items.at(-1);
+  return { events: page.items.map(toApiEvent), nextCursor: page.more && last ? String(last.id) : null };
+};
+
+const toPartHealth = (c: CheckResult) => ({
+  ok: c.ok,
+  detail: c.detail,
+  ...(c.hint ? { hint: c.hint } : {}),
+});
+
+export const toApiOverview = (o: OverviewData): Overview => ({
+  health: {
+    db: toPartHealth(o.health.db),
+    dbus: toPartHealth(o.health.dbus),
+    podman: toPartHealth(o.health.podman),
+  },
+  counts: o.counts,
+  units: o.units.map(({ unit, last }) => ({
+    unit: unit.unit,
+    image: unit.image,
+    lastStatus: last?.status ?? null,
+    lastTaskId: last?.taskId ?? null,
+    lastFinishedAt: iso(last?.finishedAt),
+  })),
+  recentTasks: o.recentTasks.map(toApiTask),
+});

@@ -1,0 +1,20 @@
+/**
+ * The closed sets the API speaks, without zod: the web app imports this at runtime (its bundle stays free of
+ * the schemas), the contract builds its enums from it, the CLI offers them as choices.
+ */
+export { OUTCOMES, type Outcome } from '../domain/events/event.js';
+export {
+  isFinished,
+  LOG_LEVELS,
+  STEPS,
+  TASK_KINDS,
+  TASK_STATUSES,
+  TRIGGERS,
+  UNIT_RESULT_STATUSES,
+  type LogLevel,
+  type Step,
+  type TaskKind,
+  type TaskStatus,
+  type TaskTrigger,
+  type UnitResultStatus,
+} from '../domain/tasks/task.js';

@@ -1,0 +1,18 @@
+/**
+ * Registries: which manifest digest a tag points at now. Implemented by adapters/registry/registry-client.ts;
+ * the fake beside it passes the same contract suite (adapters/contracts/digest-resolver.contract.ts).
+ */
+
+export interface DigestLookup {
+  signal?: AbortSignal | undefined;
+  /** Accept a cached answer at most this old; 0 asks the registry. */
+  maxAgeMs?: number | undefined;
+}
+
+export interface DigestResolver {
+  /**
+   * The manifest digest a tag points at, and where it was read. Rejects with an AppError: IMAGE_NOT_FOUND
+   * (no such tag or repository), REGISTRY_DENIED (credentials refused), REGISTRY_UNAVAILABLE, REGISTRY_ERROR.
+   */
+  digest(reference: string, options?: DigestLookup): Promise<{ digest: string; endpoint: string }>;
+}

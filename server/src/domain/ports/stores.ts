@@ -1,0 +1,289 @@
+/**
+ * The state podup keeps (SQLite in db/, in memory in tests). Every method is synchronous: reads happen
+ * anywhere, and writes on the request path run inside UnitOfWork.run (one group commit shared by concurrent
+ * requests; db/write-batcher.ts). The task runner writes directly: see db/README.md for that named exception.
+ */
+import type { EventQuery, EventRow, StoredEvent } from '../events/event.js';
+import type { LogLevel, Step, TaskRecord, TaskStatus, TaskTrigger, UnitResultStatus } from '../tasks/task.js';
+import type { KnownUnit } from '../units/known-unit.js';
+
+/* ---- tasks ---- */
+
+export interface TaskListQuery {
+  /** Substring of id, image, units, caller, reason or summary. */
+  text?: string | undefined;
+  status?: TaskStatus | undefined;
+  kind?: string | undefined;
+  trigger?: TaskTrigger | undefined;
+  unit?: string | undefined;
+  image?: string | undefined;
+  beforeCreated?: { createdAt: number; id: string } | undefined;
+  limit: number;
+}
+
+export interface RunningTask {
+  task: TaskRecord;
+  leaseOwner: string | null;
+  leaseExpires: number | null;
+}
+
+export interface TaskCounts {
+  queued: number;
+  running: number;
+  succeeded24h: number;
+  failed24h: number;
+  rolledBack24h: number;
+}
+
+export interface TaskStore {
+  create(task: TaskRecord): void;
+  get(id: string): TaskRecord | undefined;
+  /** A queued task of `image` for exactly these units (null: every unit of the image), oldest first. */
+  findQueued(image: string, units: readonly string[] | null): TaskRecord | undefined;
+  /** Newest first; the cursor is the (createdAt, id) of the last task of the previous page. */
+  list(query: TaskListQuery): TaskRecord[];
+  /** Claims the oldest runnable queued task: status running, lease until `leaseUntil`; atomic across processes. */
+  claimNext(owner: string, now: number, leaseUntil: number): TaskRecord | undefined;
+  /** Claims one named queued task. */
+  claim(id: string, owner: string, now: number, leaseUntil: number): TaskRecord | undefined;
+  /** Extends the claim of a running task; false when the task is no longer ours. */
+  renew(id: string, owner: string, leaseUntil: number, now: number): boolean;
+  finish(id: string, status: TaskStatus, summary: string, now: number): void;
+  /** Queued and running now; ended since `since` by outcome. */
+  counts(since: number): TaskCounts;
+  /** Queued or running tasks exist (podup must not idle out). */
+  hasPending(): boolean;
+  running(): RunningTask[];
+  /** Marks a running task interrupted; re-queues it when `requeue`. */
+  interrupt(id: string, requeue: boolean, now: number): void;
+  requestStop(id: string, kind: 'stop' | 'force', now: number): void;
+  /** Cancels a task that has not started; false when it already runs or ended. */
+  cancelQueued(id: string, summary: string, now: number): boolean;
+}
+
+/* ---- unit leases ---- */
+
+export interface LeaseHolder {
+  unit: string;
+  taskId: string;
+  owner: string;
+  expiresAt: number;
+}
+
+export type AcquireResult = { ok: true } | { ok: false; heldBy: LeaseHolder };
+
+export interface LeaseStore {
+  /** Takes all `units` for `taskId` or none; a lease of another owner blocks unless expired or stale. */
+  acquire(
+    taskId: string,
+    owner: string,
+    units: readonly string[],
+    now: number,
+    expiresAt: number,
+    isStale: (holder: LeaseHolder) => boolean,
+  ): AcquireResult;
+  renew(taskId: string, owner: string, expiresAt: number): void;
+  release(taskId: string): void;
+  /** Drops leases whose owner is gone or that expired. */
+  sweep(now: number, isStale: (holder: LeaseHolder) => boolean): LeaseHolder[];
+  list(): LeaseHolder[];
+}
+
+/* ---- task journal: per-unit results and log lines ---- */
+
+export interface UnitResultPatch {
+  status?: UnitResultStatus;
+  image?: string | null;
+  digestBefore?: string | null;
+  digestAfter?: string | null;
+  imageIdBefore?: string | null;
+  imageIdAfter?: string | null;
+  reason?: string | null;
+  startedAt?: number;
+  finishedAt?: number;
+}
+
+export interface TaskUnitRow {
+  unit: string;
+  status: UnitResultStatus;
+  image: string | null;
+  digestBefore: string | null;
+  digestAfter: string | null;
+  imageIdBefore: string | null;
+  imageIdAfter: string | null;
+  reason: string | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+export interface TaskLogRow {
+  id: number;
+  ts: number;
+  level: LogLevel;
+  step: Step;
+  unit: string | null;
+  message: string;
+  durationMs: number | null;
+}
+
+/** Where the engine reports for one task: its log lines and per-unit results. */
+export interface TaskJournal {
+  log(level: LogLevel, step: Step, message: string, extra?: { unit?: string; durationMs?: number }): void;
+  unit(unit: string, patch: UnitResultPatch): void;
+}
+
+export interface UnitLastResult {
+  unit: string;
+  status: UnitResultStatus;
+  taskId: string;
+  finishedAt: number | null;
+}
+
+export interface TaskJournalStore {
+  log(
+    taskId: string,
+    level: LogLevel,
+    step: Step,
+    message: string,
+    unit?: string,
+    durationMs?: number,
+  ): number;
+  upsertUnit(taskId: string, unit: string, patch: UnitResultPatch): void;
+  journalFor(taskId: string): TaskJournal;
+  /** The newest result of every unit that any task touched. */
+  lastResults(): UnitLastResult[];
+  /** Image ids that units following `image` ran before a task moved them on successfully. */
+  supersededImages(image: string): string[];
+  units(taskId: string): TaskUnitRow[];
+  /** Log lines after `afterId`, oldest first. */
+  logs(taskId: string, afterId?: number, limit?: number): TaskLogRow[];
+}
+
+/* ---- event log, deliveries, rate limits ---- */
+
+export interface EventStore {
+  insert(row: EventRow): void;
+  /** Newest first. */
+  list(query: EventQuery): StoredEvent[];
+  countSince(since: number): number;
+}
+
+export interface DeliveryRecord {
+  delivery: string;
+  receivedAt: number;
+  event: string;
+  action: string | null;
+  image: string | null;
+  outcome: string;
+  reason: string | null;
+  taskId: string | null;
+}
+
+export interface DeliveryStore {
+  find(delivery: string): DeliveryRecord | undefined;
+  save(record: DeliveryRecord): void;
+}
+
+/** GCRA state (theoretical arrival time, unix ms) per scope and key; see domain/rate-limits/gcra.ts. */
+export interface RateLimitStore {
+  tat(scope: string, key: string): number | undefined;
+  setTat(scope: string, key: string, tat: number): void;
+}
+
+/* ---- discovered units ---- */
+
+export interface StoredUnit extends KnownUnit {
+  present: boolean;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface UnitStore {
+  /** Records one discovery: the units seen now are present, the others are kept but marked absent. */
+  replace(units: readonly KnownUnit[], now: number): void;
+  present(): StoredUnit[];
+  all(): StoredUnit[];
+}
+
+/* ---- sessions and server-wide values ---- */
+
+export interface SessionRow {
+  csrfToken: string;
+  user: string | null;
+  expiresAt: number;
+}
+
+export interface SessionStore {
+  /** Opens a session; returns the id for the cookie (only its hash is stored). */
+  create(
+    adminToken: string,
+    user: string | null,
+    now: number,
+    ttlMs: number,
+  ): { id: string; csrfToken: string };
+  /** The live session for a cookie value (unknown, expired, or opened with another token: undefined). */
+  find(id: string, adminToken: string, now: number): SessionRow | undefined;
+  delete(id: string): void;
+}
+
+export interface MetaStore {
+  /** A random value kept in the database (stable across restarts), created on first use. */
+  secret(key: string): string;
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+}
+
+/* ---- retention ---- */
+
+export interface RetentionCutoffs {
+  /** Events and delivery ids received before this (unix ms). */
+  events: number;
+  /** Finished tasks (with their units and log) that ended before this; never the newest task of a unit. */
+  tasks: number;
+  /** Units not seen by discovery since this. */
+  units: number;
+  /** Now: expired sessions and rate-limit rows that no longer limit anything. */
+  now: number;
+}
+
+export interface RetentionCounts {
+  events: number;
+  deliveries: number;
+  rateLimits: number;
+  tasks: number;
+  taskLogs: number;
+  sessions: number;
+  units: number;
+}
+
+export interface RetentionStore {
+  count(cutoffs: RetentionCutoffs): RetentionCounts;
+  /** Deletes in one transaction. */
+  remove(cutoffs: RetentionCutoffs): RetentionCounts;
+  /** Gives the freed pages back to the file system. */
+  compact(): void;
+  sizeBytes(): number;
+}
+
+/* ---- all of them, and the one writer ---- */
+
+export interface Stores {
+  tasks: TaskStore;
+  leases: LeaseStore;
+  journals: TaskJournalStore;
+  events: EventStore;
+  deliveries: DeliveryStore;
+  rateLimits: RateLimitStore;
+  units: UnitStore;
+  sessions: SessionStore;
+  meta: MetaStore;
+  retention: RetentionStore;
+}
+
+/** The one writer of the request path: writes queued in one turn of the event loop share one commit. */
+export interface UnitOfWork {
+  /** Runs `op` against the stores inside the next group commit; resolves once that commit is durable. */
+  run<T>(op: (stores: Stores) => T): Promise<T>;
+  /** Commits whatever is queued now (shutdown). */
+  flush(): void;
+}

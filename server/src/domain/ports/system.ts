@@ -1,0 +1,66 @@
+/** Time, identifiers, probes and files: the small ports every use case may need. */
+
+export interface Clock {
+  /** Unix ms. */
+  now(): number;
+}
+
+export interface Sleep {
+  (ms: number): Promise<void>;
+}
+
+export interface IdSource {
+  taskId(): string;
+}
+
+export interface Probe {
+  /** Resolves with a one-line detail when the part answers; rejects with an AppError carrying a hint otherwise. */
+  check(timeoutMs: number): Promise<string>;
+}
+
+/** The parts /readyz and the overview report on. */
+export interface Probes {
+  db: Probe;
+  dbus: Probe;
+  podman: Probe;
+}
+
+export interface QuadletFile {
+  path: string;
+  /** Base name, e.g. "web.container". */
+  fileName: string;
+  /** The file with its drop-ins (`web.container.d/*.conf`, `container.d/*.conf`) applied, in systemd's order. */
+  text: string;
+}
+
+/** The Quadlet `.container` files the generator reads for this scope. */
+export interface QuadletSource {
+  read(): Promise<QuadletFile[]>;
+}
+
+/** Who holds a lease, as written into it: this process, and whether another owner still runs. */
+export interface LeaseOwnership {
+  /** This process: host:pid:nonce. */
+  readonly self: string;
+  /** False when `owner` crashed or exited: its leases are stale. */
+  alive(owner: string): boolean;
+}
+
+/** The task queue's worker, told when a task was queued so it starts as soon as its window allows. */
+export interface TaskQueue {
+  poke(delayMs?: number): void;
+}
+
+/** GitHub's X-Hub-Signature-256 over the raw body, with the configured secret (adapters/github). */
+export interface WebhookSignatures {
+  /** False when no secret is configured: webhooks are refused. */
+  readonly configured: boolean;
+  verify(raw: Uint8Array, header: string | undefined): 'ok' | 'missing' | 'invalid';
+}
+
+/** Where use cases report what an operator should read (pino in production). */
+export interface Log {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}

@@ -1,0 +1,134 @@
+/**
+ * The use cases, each story once, over the ports. Routes, CLI commands (and later the scheduler) call these;
+ * they never open a transaction or reach a store themselves.
+ */
+import type {
+  Clock,
+  ContainerRuntime,
+  DigestResolver,
+  IdSource,
+  LeaseOwnership,
+  Log,
+  Probes,
+  QuadletSource,
+  Sleep,
+  Stores,
+  UnitManager,
+  UnitOfWork,
+  WebhookSignatures,
+} from '../domain/ports/index.js';
+import type { RatePolicy } from '../domain/rate-limits/gcra.js';
+import { UpdateEngine } from '../domain/tasks/engine.js';
+import { TaskRunner } from '../domain/tasks/runner.js';
+import { AuditService } from './audit.js';
+import { TaskControlService } from './control-task.js';
+import { FailureLimits } from './failure-limits.js';
+import { HealthService } from './health.js';
+import { IntakeService } from './intake-delivery.js';
+import { PruneService } from './prune.js';
+import { QueryService } from './queries.js';
+import { SessionService } from './sessions.js';
+import { TriggerService } from './trigger-units.js';
+import { UnitsService } from './units.js';
+
+export interface ServicePorts {
+  stores: Stores;
+  writes: UnitOfWork;
+  runtime: ContainerRuntime;
+  unitManager: UnitManager;
+  registry: DigestResolver;
+  quadlets: QuadletSource;
+  signatures: WebhookSignatures;
+  probes: Probes;
+  owners: LeaseOwnership;
+  clock: Clock;
+  sleep: Sleep;
+  ids: IdSource;
+  log: Log;
+}
+
+export interface ServiceSettings {
+  /** PODUP_UNITS: units named by the operator, unit -> image. */
+  configuredUnits: ReadonlyMap<string, string>;
+  imageRateLimit: RatePolicy;
+  badSignatureRateLimit: RatePolicy;
+  coalesceWindowMs: number;
+  healthWindowMs: number;
+  restartTimeoutMs: number;
+  taskConcurrency: number;
+  sessionTtlMs: number;
+}
+
+export interface Services {
+  intake: IntakeService;
+  trigger: TriggerService;
+  control: TaskControlService;
+  units: UnitsService;
+  queries: QueryService;
+  audit: AuditService;
+  prune: PruneService;
+  sessions: SessionService;
+  failures: FailureLimits;
+  health: HealthService;
+  /** The durable queue's worker: podup serve starts it; the CLI runs one task with it in-process. */
+  runner: TaskRunner;
+}
+
+export function createServices(ports: ServicePorts, settings: ServiceSettings): Services {
+  const { stores, writes, clock, ids, log } = ports;
+  const units = new UnitsService({ ...ports, configured: settings.configuredUnits });
+  const engine = new UpdateEngine({
+    runtime: ports.runtime,
+    systemd: ports.unitManager,
+    clock,
+    sleep: ports.sleep,
+    journals: stores.journals,
+    settings: {
+      healthWindowMs: settings.healthWindowMs,
+      healthPollMs: 250,
+      restartTimeoutMs: settings.restartTimeoutMs,
+      pullAttempts: 3,
+      pullBackoffMs: 1000,
+      journalLines: 50,
+    },
+  });
+  const runner = new TaskRunner({
+    stores,
+    engine,
+    runtime: ports.runtime,
+    registry: ports.registry,
+    discover: () => units.discover(),
+    clock,
+    sleep: ports.sleep,
+    owners: ports.owners,
+    settings: {
+      concurrency: settings.taskConcurrency,
+      leaseMs: 30_000,
+      pollMs: 500,
+      lockWaitMs: 10 * 60_000,
+    },
+    onError: (err) => log.error({ err }, 'task runner error'),
+  });
+  const failures = new FailureLimits(settings.badSignatureRateLimit, { stores, writes, clock });
+  return {
+    intake: new IntakeService({
+      signatures: ports.signatures,
+      failures,
+      writes,
+      queue: runner,
+      clock,
+      ids,
+      settings: { imageRateLimit: settings.imageRateLimit, coalesceWindowMs: settings.coalesceWindowMs },
+    }),
+    trigger: new TriggerService({ units, writes, queue: runner, clock, ids }),
+    control: new TaskControlService({ writes, queue: runner, clock, ids }),
+    units,
+    queries: new QueryService({ stores, clock, probes: ports.probes }),
+    audit: new AuditService({ writes, clock, log }),
+    prune: new PruneService({ stores, clock }),
+    sessions: new SessionService({ stores, writes, clock, ttlMs: settings.sessionTtlMs }),
+    failures,
+    health: new HealthService(ports.probes),
+    runner,
+  };
+}

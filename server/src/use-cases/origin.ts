@@ -1,0 +1,65 @@
+/**
+ * Who calls a use case and, for a call that arrived over HTTP, the event-log row it leaves. A use case that
+ * changes something writes that row inside its own unit of work (so an acknowledged change and its row commit
+ * together); any other request gets its row from the audit use case after the reply is chosen.
+ */
+import type { EventRow, Outcome } from '../domain/events/event.js';
+
+/** What the event-log row of a request says beyond method, route and status. */
+export interface AuditFields {
+  delivery?: string | undefined;
+  event?: string | undefined;
+  action?: string | undefined;
+  image?: string | undefined;
+  outcome?: Outcome | undefined;
+  reason?: string | undefined;
+  taskId?: string | undefined;
+}
+
+export interface RequestTrace {
+  id: string;
+  /** The route pattern (/api/tasks/:id), or the path when no route matched. */
+  route: string;
+  method: string;
+  /** The client address (the proxy's X-Forwarded-For only from PODUP_TRUST_PROXY peers). */
+  source: string | null;
+  elapsedMs(): number;
+  /** Filled in by the HTTP layer (errors) and by use cases (what they decided). */
+  fields: AuditFields;
+  /** Set once the row is committed: nothing writes a second one. */
+  recorded: boolean;
+}
+
+export interface Origin {
+  /** Who acts, as recorded on tasks and log lines: "admin", "github hook 42", "cli:alice". */
+  actor: string;
+  /** Present when the call arrived over HTTP. */
+  request?: RequestTrace | undefined;
+}
+
+const MAX_ROUTE = 200;
+
+/** The default outcome of a row whose use case chose none. */
+export function outcomeOfStatus(status: number): Outcome {
+  return status >= 500 ? 'error' : status === 429 ? 'rate-limited' : status >= 400 ? 'rejected' : 'ok';
+}
+
+export function eventRow(trace: RequestTrace, status: number, now: number): EventRow {
+  const a = trace.fields;
+  return {
+    ts: now,
+    requestId: trace.id,
+    route: trace.route.slice(0, MAX_ROUTE),
+    method: trace.method,
+    status,
+    delivery: a.delivery ?? null,
+    event: a.event ?? null,
+    action: a.action ?? null,
+    image: a.image ?? null,
+    outcome: a.outcome ?? outcomeOfStatus(status),
+    reason: a.reason ?? null,
+    taskId: a.taskId ?? null,
+    source: trace.source,
+    durationMs: Math.round(trace.elapsedMs() * 100) / 100,
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Trigger an update of named units or of all units, from any caller: queued as one task (with its event-log
+ * row in the same unit of work), or answered with the plan only (dry run).
+ * Used by: POST /api/tasks, POST /api/units/:unit/update, podup trigger, podup trigger-all
+ */
+import type { Clock, IdSource, TaskQueue, UnitOfWork } from '../domain/ports/index.js';
+import type { Plan } from '../domain/tasks/plan.js';
+import type { TaskRecord, TaskTrigger } from '../domain/tasks/task.js';
+import { newTriggerTask, triggerUnits } from '../domain/tasks/trigger.js';
+import { eventRow, type Origin } from './origin.js';
+import type { UnitsService } from './units.js';
+
+export interface TriggerInput {
+  units?: readonly string[] | undefined;
+  all?: boolean | undefined;
+  dryRun?: boolean | undefined;
+  /** The caller's own note of who asks (a bot's name); the acting credential is origin.actor. */
+  caller?: string | undefined;
+  reason?: string | undefined;
+  trigger: TaskTrigger;
+}
+
+export type TriggerResult =
+  { status: 'dry-run'; plan: Plan } | { status: 'queued'; task: TaskRecord; units: string[] };
+
+export class TriggerService {
+  constructor(
+    private readonly deps: {
+      units: UnitsService;
+      writes: UnitOfWork;
+      queue: TaskQueue;
+      clock: Clock;
+      ids: IdSource;
+    },
+  ) {}
+
+  async trigger(input: TriggerInput, origin: Origin): Promise<TriggerResult> {
+    const known = await this.deps.units.known();
+    const request = { ...input, caller: input.caller ?? origin.actor };
+    const units = triggerUnits(request, known);
+    if (input.dryRun) return { status: 'dry-run', plan: await this.deps.units.plan({ units }, known) };
+    const task = newTriggerTask(request, units, this.deps);
+    await this.deps.writes.run((s) => {
+      s.tasks.create(task);
+      const trace = origin.request;
+      if (trace) {
+        trace.fields.taskId = task.id;
+        trace.fields.outcome = 'accepted';
+        s.events.insert(eventRow(trace, 202, this.deps.clock.now()));
+      }
+    });
+    if (origin.request) origin.request.recorded = true;
+    this.deps.queue.poke();
+    return { status: 'queued', task, units };
+  }
+}

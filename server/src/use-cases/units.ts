@@ -1,0 +1,88 @@
+/**
+ * Discover units and record them (the allow-list), and show what they run against what the registry has.
+ * Used by: the task runner before every plan, GET /api/units, POST /api/tasks, podup units, podup trigger
+ */
+import type {
+  ContainerRuntime,
+  Clock,
+  DigestResolver,
+  Log,
+  QuadletSource,
+  StoredUnit,
+  Stores,
+  UnitManager,
+  UnitOfWork,
+} from '../domain/ports/index.js';
+import { planUpdate, type Plan, type PlanRequest } from '../domain/tasks/plan.js';
+import { discoverUnits } from '../domain/units/discovery.js';
+import type { KnownUnit } from '../domain/units/known-unit.js';
+import { unitStatuses, type UnitStatus } from '../domain/units/unit-status.js';
+
+export interface UnitView {
+  status: UnitStatus;
+  /** First and last sighting, from the recorded discoveries. */
+  stored: StoredUnit | undefined;
+}
+
+export class UnitsService {
+  constructor(
+    private readonly deps: {
+      runtime: ContainerRuntime;
+      unitManager: UnitManager;
+      registry: DigestResolver;
+      quadlets: QuadletSource;
+      /** PODUP_UNITS: unit -> image. */
+      configured: ReadonlyMap<string, string>;
+      stores: Pick<Stores, 'units'>;
+      writes: UnitOfWork;
+      clock: Clock;
+      log: Log;
+    },
+  ) {}
+
+  /** Discovers now and records the result; a failed recording is logged, the next discovery records it. */
+  async discover(): Promise<KnownUnit[]> {
+    const units = await discoverUnits({
+      runtime: this.deps.runtime,
+      unitManager: this.deps.unitManager,
+      quadletFiles: () => this.deps.quadlets.read(),
+      configured: this.deps.configured,
+    });
+    const now = this.deps.clock.now();
+    await this.deps.writes
+      .run((s) => s.units.replace(units, now))
+      .catch((err: unknown) =>
+        this.deps.log.warn({ err }, 'discovered units not recorded; the next discovery records them'),
+      );
+    return units;
+  }
+
+  /**
+   * A fresh discovery, or the last recorded one when discovery fails (Podman down): what may be named is
+   * still known, and a task then fails with the missing part's error instead of the request.
+   */
+  async known(): Promise<KnownUnit[]> {
+    try {
+      return await this.discover();
+    } catch (err) {
+      this.deps.log.warn({ err }, 'discovery failed; using the last known units');
+      return this.deps.stores.units.present();
+    }
+  }
+
+  /** The units recorded by the last discovery. */
+  present(): StoredUnit[] {
+    return this.deps.stores.units.present();
+  }
+
+  async list(): Promise<UnitView[]> {
+    const known = await this.discover();
+    const stored = new Map(this.deps.stores.units.all().map((u) => [u.unit, u]));
+    const statuses = await unitStatuses(known, this.deps);
+    return statuses.map((status) => ({ status, stored: stored.get(status.unit) }));
+  }
+
+  plan(request: PlanRequest, known: readonly KnownUnit[]): Promise<Plan> {
+    return planUpdate(request, known, this.deps);
+  }
+}
