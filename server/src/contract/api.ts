@@ -259,6 +259,10 @@ export const ApiUnit = z.object({
   updateAvailable: z.boolean().nullable(),
   registryError: z.string().nullable(),
   problems: z.array(z.string()),
+  /** podup may move it: it opts in (or PODUP_UNITS lists it) and systemd has it. */
+  managed: z.boolean(),
+  /** Why podup never moves it (not opted in, AutoUpdate=local, a leftover container, ...). */
+  unmanagedReason: z.string().nullable(),
   firstSeen: z.string().nullable(),
   lastSeen: z.string().nullable(),
 });

@@ -96,6 +96,8 @@ export const toApiUnit = ({ status: u, stored }: UnitView): ApiUnit => ({
   updateAvailable: u.updateAvailable,
   registryError: u.registryError,
   problems: u.problems,
+  managed: u.managed,
+  unmanagedReason: u.unmanagedReason,
   firstSeen: iso(stored?.firstSeen),
   lastSeen: iso(stored?.lastSeen),
 });

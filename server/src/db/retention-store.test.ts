@@ -151,6 +151,8 @@ describe('retention', () => {
       runningDigest: null,
       containerState: null,
       problems: [],
+      managed: true,
+      unmanagedReason: null,
     });
     stores.units.replace([unit('gone.service'), unit('recent.service'), unit('here.service')], OLD);
     stores.units.replace([unit('recent.service'), unit('here.service')], NOW - DAY);

@@ -15,6 +15,8 @@ interface UnitDbRow {
   running_digest: string | null;
   container_state: string | null;
   problems: string;
+  managed: number;
+  unmanaged_reason: string | null;
   present: number;
   first_seen: number;
   last_seen: number;
@@ -32,6 +34,8 @@ const fromDb = (r: UnitDbRow): StoredUnit => ({
   runningDigest: r.running_digest,
   containerState: r.container_state,
   problems: JSON.parse(r.problems) as string[],
+  managed: r.managed === 1,
+  unmanagedReason: r.unmanaged_reason,
   present: r.present === 1,
   firstSeen: r.first_seen,
   lastSeen: r.last_seen,
@@ -40,38 +44,30 @@ const fromDb = (r: UnitDbRow): StoredUnit => ({
 export class SqliteUnitStore implements UnitStore {
   constructor(private readonly db: Database) {}
 
-  /**
-   * Records one discovery: the units seen now are present, the others are kept but marked absent.
-   * Best effort: it waits at most `busyTimeoutMs` for another writer (a running `podup prune`) instead of
-   * stalling the server, and throws SQLITE_BUSY then; the next discovery records it.
-   */
-  replace(units: readonly KnownUnit[], now: number, busyTimeoutMs = 250): void {
-    const previous = this.db.pragma('busy_timeout', { simple: true }) as number;
-    this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    try {
-      this.write(units, now);
-    } finally {
-      this.db.pragma(`busy_timeout = ${previous}`);
-    }
+  /** Records one discovery: the units seen now are present, the others are kept but marked absent. */
+  replace(units: readonly KnownUnit[], now: number): void {
+    this.write(units, now);
   }
 
   private write(units: readonly KnownUnit[], now: number): void {
     this.db.transaction(() => {
       const upsert = this.db.prepare(
         `INSERT INTO units (unit, image, image_key, pinned, sources, policy, container_id, image_id, running_digest,
-           container_state, problems, present, first_seen, last_seen)
+           container_state, problems, managed, unmanaged_reason, present, first_seen, last_seen)
          VALUES (@unit, @image, @imageKey, @pinned, @sources, @policy, @containerId, @imageId, @runningDigest,
-           @containerState, @problems, 1, @now, @now)
+           @containerState, @problems, @managed, @unmanagedReason, 1, @now, @now)
          ON CONFLICT (unit) DO UPDATE SET image = excluded.image, image_key = excluded.image_key, pinned = excluded.pinned,
            sources = excluded.sources, policy = excluded.policy, container_id = excluded.container_id,
            image_id = excluded.image_id, running_digest = excluded.running_digest,
-           container_state = excluded.container_state, problems = excluded.problems, present = 1, last_seen = excluded.last_seen`,
+           container_state = excluded.container_state, problems = excluded.problems, managed = excluded.managed,
+           unmanaged_reason = excluded.unmanaged_reason, present = 1, last_seen = excluded.last_seen`,
       );
       this.db.prepare('UPDATE units SET present = 0').run();
       for (const u of units) {
         upsert.run({
           ...u,
           pinned: u.pinned ? 1 : 0,
+          managed: u.managed ? 1 : 0,
           sources: JSON.stringify(u.sources),
           problems: JSON.stringify(u.problems),
           now,

@@ -43,6 +43,10 @@ export function installAudit(app: FastifyInstance, deps: Pick<Deps, 'services' |
     };
     request.trace = trace;
     request.audit = trace.fields;
+    // X-Forwarded-For that did not decide request.ip: a proxy podup does not trust (PODUP_TRUST_PROXY).
+    const peer = request.socket.remoteAddress;
+    if (request.headers['x-forwarded-for'] !== undefined && peer !== undefined && request.ip === peer)
+      deps.services.notices.forwardedByUntrustedPeer(peer);
     request.finishLifecycle = () => finish(request);
     deps.lifecycle.requestStarted();
     reply.header('x-request-id', request.id);

@@ -25,6 +25,7 @@ import { TaskControlService } from './control-task.js';
 import { FailureLimits } from './failure-limits.js';
 import { HealthService } from './health.js';
 import { IntakeService } from './intake-delivery.js';
+import { NoticeService } from './notices.js';
 import { PruneService } from './prune.js';
 import { QueryService } from './queries.js';
 import { SessionService } from './sessions.js';
@@ -70,6 +71,7 @@ export interface Services {
   sessions: SessionService;
   failures: FailureLimits;
   health: HealthService;
+  notices: NoticeService;
   /** The durable queue's worker: podup serve starts it; the CLI runs one task with it in-process. */
   runner: TaskRunner;
 }
@@ -129,6 +131,7 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
     sessions: new SessionService({ stores, writes, clock, ttlMs: settings.sessionTtlMs }),
     failures,
     health: new HealthService(ports.probes),
+    notices: new NoticeService({ stores, writes, clock }),
     runner,
   };
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ContainersPaths } from '../../config.js';
 import { parseQuadletContainer } from '../../domain/units/quadlet.js';
-import { quadletDirs, readQuadletFiles } from './quadlet-files.js';
+import { dropInDirNames, quadletDirs, readQuadletFiles } from './quadlet-files.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../../tests/fixtures/quadlet/', import.meta.url));
 
@@ -19,16 +19,18 @@ const PATHS: ContainersPaths = {
 };
 
 describe('quadletDirs', () => {
-  it('user scope: the config home, then the admin directories for this uid and for all users', () => {
+  it('user scope: the runtime dir, the config home, then the admin directories for this uid and for all users', () => {
     expect(quadletDirs('user', PATHS, [])).toEqual([
+      '/run/user/1234/containers/systemd',
       '/home/alice/.config/containers/systemd',
       '/etc/containers/systemd/users/1234',
       '/etc/containers/systemd/users',
     ]);
   });
 
-  it('system scope: /etc before /usr/share', () => {
+  it('system scope: /run before /etc before /usr/share', () => {
     expect(quadletDirs('system', PATHS, [])).toEqual([
+      '/run/containers/systemd',
       '/etc/containers/systemd',
       '/usr/share/containers/systemd',
     ]);
@@ -118,5 +120,57 @@ describe('readQuadletFiles', () => {
     );
     const units = files.map((f) => parseQuadletContainer(f.fileName, f.text)?.unit).sort();
     expect(units).toEqual(['acme-api.service', 'pinned.service', 'web.service']);
+  });
+});
+
+describe('drop-ins', () => {
+  let root: string;
+  const write = (rel: string, text: string): void => {
+    const path = join(root, rel);
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, text);
+  };
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'podup-quadlet-dropins-'));
+  });
+  afterEach(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('names the top-level, hyphen-prefix and own drop-in directories, most general first', () => {
+    expect(dropInDirNames('web.container')).toEqual(['container.d', 'web.container.d']);
+    expect(dropInDirNames('foo-bar-baz.container')).toEqual([
+      'container.d',
+      'foo-.container.d',
+      'foo-bar-.container.d',
+      'foo-bar-baz.container.d',
+    ]);
+  });
+
+  it('applies drop-ins from every search directory in file-name order; a later Image= or AutoUpdate= wins', async () => {
+    write('a/web-app.container', '[Container]\nImage=ghcr.io/acme/web:1\n');
+    write('a/web-app.container.d/20-image.conf', '[Container]\nImage=ghcr.io/acme/web:2\n');
+    write('b/web-.container.d/10-autoupdate.conf', '[Container]\nAutoUpdate=registry\n');
+    write('b/container.d/05-label.conf', '[Container]\nLabel=x=y\n');
+    write('a/other.container', '[Container]\nImage=ghcr.io/acme/other:1\n');
+    const files = await readQuadletFiles([join(root, 'a'), join(root, 'b')]);
+    const web = files.find((f) => f.fileName === 'web-app.container');
+    const parsed = parseQuadletContainer('web-app.container', web?.text ?? '');
+    expect(parsed).toMatchObject({ image: 'ghcr.io/acme/web:2', autoUpdate: 'registry' });
+    const other = files.find((f) => f.fileName === 'other.container');
+    // The top-level container.d applies to every unit, a prefix drop-in only to matching names.
+    expect(parseQuadletContainer('other.container', other?.text ?? '')).toMatchObject({
+      image: 'ghcr.io/acme/other:1',
+      autoUpdate: undefined,
+    });
+    expect(other?.text).toContain('Label=x=y');
+  });
+
+  it('takes a drop-in file name from the directory with precedence only', async () => {
+    write('a/web.container', '[Container]\nImage=ghcr.io/acme/web:1\n');
+    write('a/web.container.d/image.conf', '[Container]\nImage=ghcr.io/acme/web:from-a\n');
+    write('b/web.container.d/image.conf', '[Container]\nImage=ghcr.io/acme/web:from-b\n');
+    const [web] = await readQuadletFiles([join(root, 'a'), join(root, 'b')]);
+    expect(parseQuadletContainer('web.container', web?.text ?? '')?.image).toBe('ghcr.io/acme/web:from-a');
   });
 });

@@ -6,10 +6,12 @@ import { PodmanApi } from '../../adapters/podman/podman-api.js';
 import { pingRegistry } from '../../adapters/registry/registry-ping.js';
 import { SystemdBus } from '../../adapters/systemd/systemd-bus.js';
 import type { Config } from '../../config.js';
-import { openDatabase } from '../../db/database.js';
+import { openDatabase, type Database } from '../../db/database.js';
+import { createStores } from '../../db/stores.js';
 import { dbProbe } from '../../db/db-probe.js';
 import { AppError, errorMessage } from '../../errors.js';
 import { snapshotState } from '../../snapshot-stamp.js';
+import { NoticeService } from '../../use-cases/notices.js';
 import { VERSION } from '../../version.js';
 import { printJson } from '../output.js';
 
@@ -52,6 +54,28 @@ async function autoUpdateTimer(systemd: SystemdBus, config: Config): Promise<Doc
   }
 }
 
+const NOTICE_MAX_AGE_MS = 7 * 86_400_000;
+
+/** A reverse proxy podup does not trust makes every client look like the proxy (limits, event log). */
+function reverseProxy(config: Config, db: Database): DoctorLine {
+  const check = 'reverse proxy';
+  const { stores, writes } = createStores(db);
+  const notice = new NoticeService({ stores, writes, clock: { now: Date.now } }).untrustedProxy();
+  if (notice && Date.now() - notice.at < NOTICE_MAX_AGE_MS) {
+    return {
+      check,
+      level: 'warn',
+      detail: `requests from ${notice.peer} carried X-Forwarded-For (last ${new Date(notice.at).toISOString()}), but PODUP_TRUST_PROXY does not trust that peer: every client looks like the proxy`,
+      fix: `set PODUP_TRUST_PROXY=${notice.peer} (the proxy's address or network)`,
+    };
+  }
+  return {
+    check,
+    level: 'ok',
+    detail: config.trustProxy ? `trusted: ${config.trustProxy.join(', ')}` : 'no forwarded requests seen',
+  };
+}
+
 export async function doctorLines(config: Config): Promise<DoctorLine[]> {
   const lines: DoctorLine[] = [
     {
@@ -91,9 +115,11 @@ export async function doctorLines(config: Config): Promise<DoctorLine[]> {
   );
 
   let dbLine: DoctorLine;
+  let proxyLine: DoctorLine | undefined;
   try {
     const db = openDatabase({ stateDir: config.stateDir, dbPath: config.dbPath, sync: config.dbSync });
     try {
+      proxyLine = reverseProxy(config, db);
       const version = db.pragma('user_version', { simple: true }) as number;
       const integrity = db.pragma('quick_check', { simple: true }) as string;
       const write = await dbProbe(db, config.stateDir).check(TIMEOUT_MS);
@@ -120,6 +146,7 @@ export async function doctorLines(config: Config): Promise<DoctorLine[]> {
   lines.push(
     { check: 'state dir', level: dbLine.level === 'ok' ? 'ok' : dbLine.level, detail: config.stateDir },
     dbLine,
+    ...(proxyLine ? [proxyLine] : []),
   );
 
   const systemd = new SystemdBus(config.systemdScope, config.dbusAddress);

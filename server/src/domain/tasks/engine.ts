@@ -25,7 +25,14 @@ export interface EngineSettings {
   pullAttempts: number;
   pullBackoffMs: number;
   journalLines: number;
+  /**
+   * How long the digest check waits for the unit's new container to appear: a unit whose start job is done
+   * may still be creating it (podman run), and a short health window must not turn that into a rollback.
+   */
+  containerWaitMs?: number;
 }
+
+const DEFAULT_CONTAINER_WAIT_MS = 15_000;
 
 export interface EngineDeps {
   runtime: ContainerRuntime;
@@ -190,10 +197,24 @@ export class UpdateEngine {
     });
   }
 
+  /** The unit's running container, waiting (bounded) for it to appear. */
+  private async runningContainer(unit: string): Promise<{ id: string; imageId: string } | undefined> {
+    const { clock, settings } = this.deps;
+    const deadline = clock.now() + (settings.containerWaitMs ?? DEFAULT_CONTAINER_WAIT_MS);
+    for (;;) {
+      const c = await this.containerOf(unit);
+      if (c || clock.now() >= deadline) return c;
+      await this.deps.sleep(Math.min(settings.healthPollMs, Math.max(1, deadline - clock.now())));
+    }
+  }
+
   private async verify(unit: string, expected: string, journal: TaskJournal): Promise<{ imageId: string }> {
     return this.timed(journal, 'verify', unit, `${unit} runs ${expected}`, async () => {
-      const c = await this.containerOf(unit);
-      if (!c) throw new Error(`no running container carries ${UNIT_LABEL}=${unit}`);
+      const c = await this.runningContainer(unit);
+      if (!c) {
+        const waited = (this.deps.settings.containerWaitMs ?? DEFAULT_CONTAINER_WAIT_MS) / 1000;
+        throw new Error(`no running container carries ${UNIT_LABEL}=${unit} (waited ${waited} s)`);
+      }
       const digests = await this.digestsOf(c.imageId);
       if (!digests.includes(expected))
         throw new Error(`${unit} runs ${digests[0] ?? c.imageId}, expected ${expected}`);

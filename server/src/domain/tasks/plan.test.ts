@@ -18,7 +18,9 @@ const D_PIN = `sha256:${'5'.repeat(64)}`;
 const WEB = 'ghcr.io/acme/web:stable';
 const API = 'ghcr.io/acme/api:v2';
 
-const units = (...sightings: UnitSighting[]): KnownUnit[] => mergeSightings(sightings);
+/** Units as discovered; each opts in to registry updates unless a sighting says otherwise. */
+const units = (...sightings: UnitSighting[]): KnownUnit[] =>
+  mergeSightings(sightings.map((s) => ({ policy: 'registry', ...s })));
 const running = (unit: string, image: string, imageId: string): UnitSighting => ({
   unit,
   source: 'podman',

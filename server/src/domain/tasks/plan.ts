@@ -115,6 +115,10 @@ export async function planUpdate(
   const images = new Map<string, ImageTarget>();
   const units: UnitPlan[] = [];
   for (const u of selected) {
+    if (!u.managed) {
+      units.push(skip(u, u.unmanagedReason ?? 'podup does not manage this unit'));
+      continue;
+    }
     if (u.pinned) {
       units.push(skip(u, `pinned to a digest (${u.image ?? ''}); podup never moves it`, null));
       continue;

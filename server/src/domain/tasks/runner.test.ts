@@ -191,8 +191,22 @@ const runtime: ContainerRuntime = {
 const registry: DigestResolver = { digest: async () => ({ digest: D_NEW, endpoint: 'ghcr.io/acme/web' }) };
 
 const KNOWN: KnownUnit[] = mergeSightings([
-  { unit: 'a.service', source: 'podman', image: WEB, imageId: 'img-old', containerId: 'ca' },
-  { unit: 'b.service', source: 'podman', image: WEB, imageId: 'img-new', containerId: 'cb' },
+  {
+    unit: 'a.service',
+    source: 'podman',
+    policy: 'registry',
+    image: WEB,
+    imageId: 'img-old',
+    containerId: 'ca',
+  },
+  {
+    unit: 'b.service',
+    source: 'podman',
+    policy: 'registry',
+    image: WEB,
+    imageId: 'img-new',
+    containerId: 'cb',
+  },
   { unit: 'p.service', source: 'quadlet', image: `${WEB}@${D_OLD}` },
 ]);
 
@@ -374,7 +388,14 @@ describe('TaskRunner.run', () => {
   it('a resumed task (second attempt) leases the unit it only verifies', async () => {
     // a.service runs the target now; the first attempt was interrupted while it ran.
     const known = mergeSightings([
-      { unit: 'a.service', source: 'podman', image: WEB, imageId: 'img-new', containerId: 'ca' },
+      {
+        unit: 'a.service',
+        source: 'podman',
+        policy: 'registry',
+        image: WEB,
+        imageId: 'img-new',
+        containerId: 'ca',
+      },
     ]);
     const s2 = setup({ known });
     const t = task({ attempts: 2 });
@@ -392,7 +413,14 @@ describe('TaskRunner.run', () => {
 
   it('a first attempt does not read earlier unit results', async () => {
     const known = mergeSightings([
-      { unit: 'a.service', source: 'podman', image: WEB, imageId: 'img-new', containerId: 'ca' },
+      {
+        unit: 'a.service',
+        source: 'podman',
+        policy: 'registry',
+        image: WEB,
+        imageId: 'img-new',
+        containerId: 'ca',
+      },
     ]);
     const s = setup({ known });
     const t = task({ attempts: 1 });

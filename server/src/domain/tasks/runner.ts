@@ -234,14 +234,14 @@ export class TaskRunner {
       cleanup = result.cleanup;
     } catch (e) {
       summary = errorMessage(e);
-      journal.log('error', 'task', `failed: ${summary}`);
     } finally {
       clearInterval(heartbeat);
       stores.leases.release(task.id);
     }
     stores.tasks.finish(task.id, status, summary, clock.now());
+    // The one line that says how the task ended (and why, for a failure).
     journal.log(
-      status === 'succeeded' || status === 'skipped' ? 'info' : 'warn',
+      status === 'succeeded' || status === 'skipped' ? 'info' : status === 'failed' ? 'error' : 'warn',
       'task',
       `${status}: ${summary}`,
     );

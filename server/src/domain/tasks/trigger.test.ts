@@ -6,10 +6,13 @@ import { newTriggerTask, triggerUnits, type TriggerRequest } from './trigger.js'
 const PIN = `sha256:${'9'.repeat(64)}`;
 
 const KNOWN = mergeSightings([
-  { unit: 'web.service', source: 'podman', image: 'ghcr.io/acme/web:stable' },
-  { unit: 'api.service', source: 'quadlet', image: 'ghcr.io/acme/api:v2' },
-  { unit: 'pinned.service', source: 'quadlet', image: `ghcr.io/acme/web:stable@${PIN}` },
-  { unit: 'noimage.service', source: 'podman', containerId: 'c1' },
+  { unit: 'web.service', source: 'podman', policy: 'registry', image: 'ghcr.io/acme/web:stable' },
+  { unit: 'api.service', source: 'quadlet', policy: 'registry', image: 'ghcr.io/acme/api:v2' },
+  { unit: 'pinned.service', source: 'quadlet', policy: 'registry', image: `ghcr.io/acme/web:stable@${PIN}` },
+  { unit: 'noimage.service', source: 'podman', policy: 'registry', containerId: 'c1' },
+  { unit: 'manual.service', source: 'podman', image: 'ghcr.io/acme/web:stable' },
+  { unit: 'local.service', source: 'quadlet', policy: 'local', image: 'ghcr.io/acme/web:stable' },
+  { unit: 'listed.service', source: 'config', image: 'ghcr.io/acme/listed:1' },
 ]);
 
 const codeOf = (fn: () => unknown): string | undefined => {
@@ -23,8 +26,26 @@ const codeOf = (fn: () => unknown): string | undefined => {
 };
 
 describe('triggerUnits', () => {
-  it('all: every unit that follows an image tag, not pinned or image-less ones', () => {
-    expect(triggerUnits({ all: true, trigger: 'api' }, KNOWN).sort()).toEqual(['api.service', 'web.service']);
+  it('all: every managed unit that follows an image tag, not pinned, image-less or opted-out ones', () => {
+    expect(triggerUnits({ all: true, trigger: 'api' }, KNOWN).sort()).toEqual([
+      'api.service',
+      'listed.service',
+      'web.service',
+    ]);
+  });
+
+  it('a named unit that does not opt in (no label, AutoUpdate=local) -> NOT_OPTED_IN naming why', () => {
+    expect(codeOf(() => triggerUnits({ units: ['manual.service'], trigger: 'api' }, KNOWN))).toBe(
+      'NOT_OPTED_IN',
+    );
+    expect(
+      codeOf(() => triggerUnits({ units: ['web.service', 'local.service'], trigger: 'cli' }, KNOWN)),
+    ).toBe('NOT_OPTED_IN');
+    expect(() => triggerUnits({ units: ['local.service'], trigger: 'api' }, KNOWN)).toThrow(
+      /AutoUpdate=local/,
+    );
+    // Listed in PODUP_UNITS: the operator opted it in explicitly.
+    expect(triggerUnits({ units: ['listed.service'], trigger: 'api' }, KNOWN)).toEqual(['listed.service']);
   });
 
   it('all with no tag-following unit -> UNKNOWN_UNIT', () => {
@@ -36,6 +57,7 @@ describe('triggerUnits', () => {
   it('all wins over a list of names', () => {
     expect(triggerUnits({ all: true, units: ['ghost.service'], trigger: 'cli' }, KNOWN).sort()).toEqual([
       'api.service',
+      'listed.service',
       'web.service',
     ]);
   });

@@ -21,16 +21,25 @@ export interface TriggerRequest {
 /** The units a trigger names, checked against the allow-list (throws UNKNOWN_UNIT / BAD_REQUEST). */
 export function triggerUnits(request: TriggerRequest, known: readonly KnownUnit[]): string[] {
   if (request.all) {
-    const units = known.filter((u) => u.imageKey !== null).map((u) => u.unit);
+    const units = known.filter((u) => u.managed && u.imageKey !== null).map((u) => u.unit);
     if (units.length === 0)
-      throw new AppError('UNKNOWN_UNIT', 'podup knows no unit that follows an image tag', {
-        hint: 'see podup units',
+      throw new AppError('UNKNOWN_UNIT', 'podup manages no unit that follows an image tag', {
+        hint: 'units opt in with AutoUpdate=registry (Quadlet) or --label io.containers.autoupdate=registry, or are listed in PODUP_UNITS; see podup units',
       });
     return units;
   }
   const named = [...new Set(request.units ?? [])];
   if (named.length === 0) throw new AppError('BAD_REQUEST', 'name at least one unit, or ask for all units');
-  return selectUnits({ units: named }, known).map((u) => u.unit);
+  const selected = selectUnits({ units: named }, known);
+  const refused = selected.filter((u) => !u.managed);
+  if (refused.length > 0) {
+    throw new AppError(
+      'NOT_OPTED_IN',
+      `podup does not update ${refused.map((u) => `${u.unit} (${u.unmanagedReason ?? 'not managed'})`).join('; ')}`,
+      { hint: 'see podup units' },
+    );
+  }
+  return selected.map((u) => u.unit);
 }
 
 export function newTriggerTask(

@@ -33,6 +33,26 @@ export interface KnownUnit {
   containerState: string | null;
   /** Why this unit may not update as expected (short name, unparseable image, ...). */
   problems: string[];
+  /**
+   * Whether podup may move this unit at all: it opts in (AutoUpdate=registry, io.containers.autoupdate=registry)
+   * or the operator lists it in PODUP_UNITS, and the systemd manager knows it. Otherwise it is never restarted.
+   */
+  managed: boolean;
+  /** Why podup never moves this unit; null when it is managed. */
+  unmanagedReason: string | null;
+}
+
+/** The auto-update policies that opt a unit in for registry updates ("image" is Podman's old name). */
+const REGISTRY_POLICIES = new Set(['registry', 'image']);
+
+/** Opt-in, as podman auto-update decides it, plus the operator's explicit list. */
+function optIn(sources: readonly UnitSource[], policy: string | null): string | null {
+  if (sources.includes('config')) return null;
+  const p = policy?.toLowerCase() ?? null;
+  if (p !== null && REGISTRY_POLICIES.has(p)) return null;
+  if (p === 'local')
+    return 'AutoUpdate=local: podman auto-update compares it with the local image; podup follows registries only and never pulls for it';
+  return `does not opt in to updates${p ? ` (auto-update policy "${p}")` : ''}: set AutoUpdate=registry in its Quadlet file (or --label io.containers.autoupdate=registry), or list it in PODUP_UNITS`;
 }
 
 const SOURCE_ORDER: UnitSource[] = ['podman', 'quadlet', 'config'];
@@ -79,18 +99,23 @@ export function mergeSightings(sightings: readonly UnitSighting[]): KnownUnit[] 
     if (!rawImage) problems.push('no image known for this unit');
     const images = new Set(list.map((s) => (s.image ? normalise(s.image).image : undefined)).filter(Boolean));
     if (images.size > 1) problems.push(`sources disagree on the image: ${[...images].join(' vs ')}`);
+    const sources = [...new Set(list.map((s) => s.source))];
+    const policy = first('policy') ?? null;
+    const unmanagedReason = optIn(sources, policy);
     units.push({
       unit,
       image: n?.image ?? null,
       imageKey: n?.key ?? null,
       pinned: n?.pinned ?? false,
-      sources: [...new Set(list.map((s) => s.source))],
-      policy: first('policy') ?? null,
+      sources,
+      policy,
       containerId: first('containerId') ?? null,
       imageId: first('imageId') ?? null,
       runningDigest: first('runningDigest') ?? null,
       containerState: first('containerState') ?? null,
       problems,
+      managed: unmanagedReason === null,
+      unmanagedReason,
     });
   }
   return units.sort((a, b) => a.unit.localeCompare(b.unit));
@@ -100,3 +125,10 @@ export function mergeSightings(sightings: readonly UnitSighting[]): KnownUnit[] 
 export function unitsFollowing(units: readonly KnownUnit[], imageKey: string): KnownUnit[] {
   return units.filter((u) => !u.pinned && u.imageKey === imageKey);
 }
+
+/** The unit, now known to be one podup must not move (a leftover container, a unit systemd does not have). */
+export const unmanaged = (u: KnownUnit, reason: string): KnownUnit => ({
+  ...u,
+  managed: false,
+  unmanagedReason: reason,
+});

@@ -57,6 +57,8 @@ interface MockUnitDef {
   problems?: string[];
   registryError?: string;
   upToDate?: boolean;
+  /** Why podup never moves it (absent: managed). */
+  unmanagedReason?: string;
 }
 
 const UNIT_DEFS: MockUnitDef[] = [
@@ -77,7 +79,7 @@ const UNIT_DEFS: MockUnitDef[] = [
   {
     unit: 'worker.service',
     image: 'ghcr.io/acme/api:main',
-    sources: ['label'],
+    sources: ['podman'],
     policy: 'registry',
     containerState: 'running',
     upToDate: true,
@@ -88,8 +90,17 @@ const UNIT_DEFS: MockUnitDef[] = [
     sources: ['config'],
     policy: null,
     containerState: 'exited',
-    problems: ['no io.containers.autoupdate label: only updated when named'],
     upToDate: true,
+  },
+  {
+    unit: 'adminer.service',
+    image: 'docker.io/library/adminer:4',
+    sources: ['podman'],
+    policy: null,
+    containerState: 'running',
+    upToDate: true,
+    unmanagedReason:
+      'does not opt in to updates: set AutoUpdate=registry in its Quadlet file (or --label io.containers.autoupdate=registry), or list it in PODUP_UNITS',
   },
   {
     unit: 'grafana.service',
@@ -102,7 +113,7 @@ const UNIT_DEFS: MockUnitDef[] = [
   {
     unit: 'proxy.service',
     image: 'ghcr.io/acme/proxy:latest',
-    sources: ['label', 'config'],
+    sources: ['podman', 'config'],
     policy: 'registry',
     containerState: 'running',
     registryError: 'ghcr.io answered 401: the pull token has expired',
@@ -216,6 +227,8 @@ function buildUnits(now: number): ApiUnit[] {
       updateAvailable: d.registryError ? null : digests.registry !== digests.running,
       registryError: d.registryError ?? null,
       problems: d.problems ?? [],
+      managed: d.unmanagedReason === undefined,
+      unmanagedReason: d.unmanagedReason ?? null,
       firstSeen: iso(now - 40 * 86_400_000),
       lastSeen: iso(now - 60_000),
     };

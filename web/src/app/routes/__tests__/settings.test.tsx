@@ -32,7 +32,7 @@ describe('Settings', () => {
   it('compares discovered and configured units, and shows secrets only as set/unset', async () => {
     renderApp('/settings');
     const units = (await screen.findByRole('heading', { name: 'Units' })).closest('section') as HTMLElement;
-    expect(within(units).getByText('6 discovered on the host, 3 configured by name.')).toBeInTheDocument();
+    expect(within(units).getByText('7 discovered on the host, 3 configured by name.')).toBeInTheDocument();
     // Configured but not found on the host: flagged.
     const legacy = within(units).getByText('legacy.service').closest('tr') as HTMLElement;
     expect(within(legacy).getByText('no')).toHaveClass('badge');
@@ -41,7 +41,7 @@ describe('Settings', () => {
       within(proxy)
         .getAllByRole('cell')
         .map((c) => c.textContent),
-    ).toEqual(['proxy.service', 'yes (label, config)', 'yes', 'ghcr.io/acme/proxy:latest']);
+    ).toEqual(['proxy.service', 'yes (podman, config)', 'yes', 'ghcr.io/acme/proxy:latest']);
 
     const config = screen
       .getByRole('heading', { name: 'Effective configuration' })

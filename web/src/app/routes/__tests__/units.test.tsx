@@ -9,7 +9,7 @@ describe('Units', () => {
   it('happy-path: image, running vs registry digest (shortened), and whether an update is available', async () => {
     renderApp('/units');
     await screen.findByRole('table');
-    expect(screen.getByText('6 units, 2 with an update available.')).toBeInTheDocument();
+    expect(screen.getByText('7 units, 2 with an update available.')).toBeInTheDocument();
 
     const web = findUnit('web.service')!;
     const webRow = rowOf('web.service');
@@ -23,8 +23,18 @@ describe('Units', () => {
     expect(within(rowOf('worker.service')).getByText('up to date')).toBeInTheDocument();
     const proxy = within(rowOf('proxy.service')).getByText('registry unreachable');
     expect(proxy).toHaveAttribute('title', 'ghcr.io answered 401: the pull token has expired');
+  });
+
+  it('a unit that does not opt in says why and offers no update (podup would refuse it)', async () => {
+    renderApp('/units');
+    await screen.findByRole('table');
+    const row = within(rowOf('adminer.service'));
+    expect(row.getByText(/does not opt in to updates: set AutoUpdate=registry/)).toBeInTheDocument();
+    expect(row.getByText('not updated by podup')).toBeInTheDocument();
+    expect(row.queryByRole('button', { name: /Update adminer.service now/ })).not.toBeInTheDocument();
+    // Listed in PODUP_UNITS: updated although it carries no label.
     expect(
-      within(rowOf('backup.service')).getByText(/no io.containers.autoupdate label/),
+      within(rowOf('backup.service')).getByRole('button', { name: 'Update backup.service now' }),
     ).toBeInTheDocument();
   });
 

@@ -58,6 +58,9 @@ function UnitRowActions({ unit, onQueued }: { unit: ApiUnit; onQueued: (taskId: 
       },
     );
 
+  // podup refuses to move a unit it does not manage: say why instead of offering buttons that fail.
+  if (!unit.managed) return <span className="muted small">not updated by podup</span>;
+
   return (
     <div className="row row-tight">
       <Button
@@ -142,6 +145,7 @@ export function UnitsTable({ units, onQueued }: { units: ApiUnit[]; onQueued: (t
                   {u.pinned && ' · pinned'}
                   {u.policy && ` · policy ${u.policy}`}
                 </div>
+                {u.unmanagedReason && <p className="small warn-text">{u.unmanagedReason}</p>}
                 {u.problems.length > 0 && (
                   <ul className="problems small">
                     {u.problems.map((p) => (

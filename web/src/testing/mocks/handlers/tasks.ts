@@ -118,7 +118,7 @@ export const taskHandlers = [
     const known = listUnits();
     let units: string[];
     if (body.all) {
-      units = known.filter((u) => u.imageKey !== null).map((u) => u.unit);
+      units = known.filter((u) => u.managed && u.imageKey !== null).map((u) => u.unit);
       if (units.length === 0)
         return errorResponse(404, 'UNKNOWN_UNIT', 'podup knows no unit that follows an image tag', {
           hint: 'see podup units',
@@ -132,6 +132,14 @@ export const taskHandlers = [
         return errorResponse(404, 'UNKNOWN_UNIT', `not a unit podup manages: ${unknown.join(', ')}`, {
           hint: 'podup only restarts units it discovered (PODMAN_SYSTEMD_UNIT label, Quadlet files) or PODUP_UNITS lists; see podup units',
         });
+      const refused = known.filter((k) => units.includes(k.unit) && !k.managed);
+      if (refused.length > 0)
+        return errorResponse(
+          403,
+          'NOT_OPTED_IN',
+          `podup does not update ${refused.map((u) => `${u.unit} (${u.unmanagedReason ?? ''})`).join('; ')}`,
+          { hint: 'see podup units' },
+        );
     }
     if (body.dryRun) return HttpResponse.json({ status: 'dry-run', plan: planFor(units) });
     const queued = queueTask(units, { caller: body.caller, reason: body.reason, route: '/api/tasks' });
