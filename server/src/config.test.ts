@@ -1,9 +1,23 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { describeConfig, loadConfig, type Config } from './config.js';
+import { parseEnv } from 'node:util';
+import type ms from 'ms';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { CONFIG_VARIABLES, describeConfig, loadConfig, type Config } from './config.js';
 import { ConfigError } from './errors.js';
+
+/** ms as it is, except that it throws for THROWS, to show how a parser that throws is reported. */
+const THROWS = '13 throws';
+vi.mock('ms', async (importOriginal) => {
+  const real = (await importOriginal<{ default: typeof ms }>()).default;
+  return {
+    default: (value: string) => {
+      if (value === THROWS) throw new Error('parser threw');
+      return real(value as ms.StringValue);
+    },
+  };
+});
 
 const CWD = '/srv/podup';
 const USER = { cwd: CWD, uid: 1000 };
@@ -141,7 +155,7 @@ describe('PODUP_HTTP_ADDR', () => {
     expect(loadConfig({ PODUP_HTTP_ADDR: value }, USER).httpAddr).toEqual(expected);
   });
 
-  it.each(['127.0.0.1', ':8080', '::1:8080', '127.0.0.1:65536', '127.0.0.1:http', '[::1]', ''])(
+  it.each(['127.0.0.1', ':8080', '::1:8080', '127.0.0.1:65536', '127.0.0.1:http', '[::1]'])(
     'rejects %j',
     (value) => {
       const err = configError({ PODUP_HTTP_ADDR: value });
@@ -166,7 +180,7 @@ describe('rate policies', () => {
     );
   });
 
-  it.each(['60', '60/', '/1h', '0/1h', '-1/1h', '1.5/1h', '60/forever', '60 per hour', ''])(
+  it.each(['60', '60/', '/1h', '0/1h', '-1/1h', '1.5/1h', '60/forever', '60 per hour'])(
     'rejects %j',
     (value) => {
       const err = configError({ PODUP_RATE_LIMIT_IMAGE: value });
@@ -228,9 +242,12 @@ describe('problems are reported together', () => {
     expect(err.problems).toHaveLength(10);
   });
 
-  it('reports an empty PODUP_STATE_DIR', () => {
-    expect(configError({ PODUP_STATE_DIR: '' }).problems).toEqual([
-      expect.stringMatching(/^PODUP_STATE_DIR: /),
+  it('turns a parser that throws into a problem naming its variable, next to the others', () => {
+    const err = configError({ PODUP_IDLE_EXIT: THROWS, PODUP_SESSION_TTL: THROWS, PODUP_LOG_LEVEL: 'loud' });
+    expect(err.problems).toEqual([
+      'PODUP_IDLE_EXIT: parser threw',
+      expect.stringMatching(/^PODUP_LOG_LEVEL: /),
+      'PODUP_SESSION_TTL: parser threw',
     ]);
   });
 
@@ -404,5 +421,50 @@ describe('update engine settings', () => {
   it('PODUP_COALESCE_WINDOW accepts 0 and refuses more than a minute', () => {
     expect(loadConfig({ PODUP_COALESCE_WINDOW: '0' }, USER).coalesceWindowMs).toBe(0);
     expect(configError({ PODUP_COALESCE_WINDOW: '5m' }).problems.join()).toMatch(/PODUP_COALESCE_WINDOW/);
+  });
+});
+
+const repoFile = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+
+/** What config.ts reads: its own variables, and the standard ones it reads as env.NAME. */
+const standardVariables = [...repoFile('server/src/config.ts').matchAll(/\benv\.([A-Z][A-Z0-9_]*)/g)]
+  .map((m) => m[1] ?? '')
+  .filter((name) => !name.startsWith('PODUP_'));
+
+describe('an empty variable means unset', () => {
+  it.each([...CONFIG_VARIABLES, ...standardVariables])('%s', (name) => {
+    for (const empty of ['', '  '])
+      expect(loadConfig({ [name]: empty }, USER), JSON.stringify(empty)).toEqual(loadConfig({}, USER));
+  });
+
+  it('all of them at once, as in a fresh copy of .env.example', () => {
+    const env = Object.fromEntries([...CONFIG_VARIABLES, ...standardVariables].map((name) => [name, '']));
+    expect(loadConfig(env, USER)).toEqual(loadConfig({}, USER));
+    expect(loadConfig(env, ROOT)).toEqual(loadConfig({}, ROOT));
+  });
+});
+
+describe('.env.example', () => {
+  const example = repoFile('.env.example');
+  const lines = new Set(example.split('\n').map((line) => /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1]));
+
+  it('has a line for every variable of podup config.ts reads, and for the launcher', () => {
+    const literals = (text: string) => [...text.matchAll(/\bPODUP_[A-Z0-9_]*[A-Z0-9]\b/g)].map((m) => m[0]);
+    const read = new Set([
+      ...CONFIG_VARIABLES,
+      ...literals(repoFile('server/src/config.ts')),
+      ...literals(repoFile('bin/podup-serve')),
+    ]);
+    expect([...read].filter((name) => !lines.has(name))).toEqual([]);
+  });
+
+  it('mentions the standard variables config.ts reads', () => {
+    expect(standardVariables.length).toBeGreaterThan(0);
+    expect(standardVariables.filter((name) => !new RegExp(`\\b${name}\\b`).test(example))).toEqual([]);
+  });
+
+  it('loads as it is, to the defaults', () => {
+    const env = parseEnv(example);
+    expect(loadConfig(env, USER)).toEqual(loadConfig({}, USER));
   });
 });

@@ -9,7 +9,7 @@ import ms from 'ms';
 import { z } from 'zod';
 import { tryParseImageRef } from './domain/images/image-ref.js';
 import { toServiceUnit } from './domain/units/unit-name.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, errorMessage } from './errors.js';
 
 export type SystemdScope = 'user' | 'system';
 export type LogFormat = 'json' | 'journal';
@@ -167,15 +167,24 @@ const list = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+/** Secrets, read by readSecret (inline, *_FILE or systemd credential), with their credential names. */
+const SECRETS = {
+  PODUP_GITHUB_WEBHOOK_SECRET: 'github-webhook-secret',
+  PODUP_ADMIN_TOKEN: 'admin-token',
+  PODUP_FORWARD_AUTH_VALUE: 'forward-auth-value',
+} as const;
+
+/** One entry per variable; secrets get the value readSecret found. */
 const schema = z.object({
   PODUP_HTTP_ADDR: httpAddr.prefault('127.0.0.1:25111'),
-  PODUP_STATE_DIR: z.string().min(1, 'must not be empty').default('./state'),
-  PODUP_ADMIN_TOKEN_VALUE: z
+  PODUP_STATE_DIR: z.string().default('./state'),
+  PODUP_GITHUB_WEBHOOK_SECRET: z.string().optional(),
+  PODUP_ADMIN_TOKEN: z
     .string()
     .min(16, 'must be at least 16 characters (use e.g. `openssl rand -hex 32`)')
     .optional(),
   PODUP_DEV_OPEN_ADMIN: bool,
-  PODUP_PODMAN_SOCKET: z.string().min(1).optional(),
+  PODUP_PODMAN_SOCKET: z.string().optional(),
   PODUP_SYSTEMD_SCOPE: z.enum(['user', 'system'], { message: 'must be "user" or "system"' }).optional(),
   PODUP_IDLE_EXIT: duration('PODUP_IDLE_EXIT').optional(),
   PODUP_LOG_LEVEL: z
@@ -235,7 +244,7 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9-]{1,100}$/, 'must be an HTTP header name such as Remote-Groups')
     .optional(),
-  PODUP_FORWARD_AUTH_VALUE_SECRET: z.string().min(1).optional(),
+  PODUP_FORWARD_AUTH_VALUE: z.string().optional(),
   PODUP_FORWARD_AUTH_USER_HEADER: z
     .string()
     .regex(/^[A-Za-z0-9-]{1,100}$/, 'must be an HTTP header name such as Remote-User')
@@ -246,14 +255,45 @@ const schema = z.object({
     .refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://')
     .optional(),
   PODUP_SESSION_TTL: duration('PODUP_SESSION_TTL').prefault('7d'),
-  PODUP_WEB_DIST: z.string().min(1).optional(),
+  PODUP_WEB_DIST: z.string().optional(),
 });
+
+/** Every variable of podup's own that loadConfig reads (.env.example lists them all). */
+export const CONFIG_VARIABLES: readonly string[] = [
+  ...Object.keys(schema.shape),
+  ...Object.keys(SECRETS).map((name) => `${name}_FILE`),
+];
+
+/** An empty (or blank) variable means unset, as if the line were not there. */
+const withoutEmpty = (env: Env): Env =>
+  Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+
+/**
+ * Each variable on its own, so that every bad one is reported and a parser that throws (as ms('') did) becomes a
+ * problem naming its variable instead of a crash. Returns undefined when any variable is bad.
+ */
+function parseVariables(input: Env, problems: string[]): z.output<typeof schema> | undefined {
+  const out: Record<string, unknown> = {};
+  let ok = true;
+  for (const [name, field] of Object.entries(schema.shape)) {
+    try {
+      const r = (field as z.ZodType).safeParse(input[name]);
+      if (r.success) out[name] = r.data;
+      else problems.push(...r.error.issues.map((issue) => `${name}: ${issue.message}`));
+      ok &&= r.success;
+    } catch (e) {
+      problems.push(`${name}: ${errorMessage(e)}`);
+      ok = false;
+    }
+  }
+  return ok ? (out as z.output<typeof schema>) : undefined;
+}
 
 /** A secret given inline, as a *_FILE path, or as a systemd credential; more than one source is an error. */
 function readSecret(env: Env, name: string, credentialName: string, problems: string[]): string | undefined {
-  const inline = env[name]?.trim() || undefined;
-  const filePath = env[`${name}_FILE`]?.trim() || undefined;
-  const credDir = env.CREDENTIALS_DIRECTORY?.trim() || undefined;
+  const inline = env[name]?.trim();
+  const filePath = env[`${name}_FILE`]?.trim();
+  const credDir = env.CREDENTIALS_DIRECTORY?.trim();
   if (inline && filePath) {
     problems.push(`${name} and ${name}_FILE are both set; keep one`);
     return undefined;
@@ -295,36 +335,20 @@ export interface LoadConfigOptions {
 }
 
 /** Pure over its inputs: reads only `env` and the secret files it names. Throws ConfigError listing every problem. */
-export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
+export function loadConfig(rawEnv: Env, options: LoadConfigOptions = {}): Config {
   const cwd = options.cwd ?? process.cwd();
   const uid = options.uid ?? process.getuid?.() ?? 1000;
+  const env = withoutEmpty(rawEnv);
   const problems: string[] = [];
 
-  const webhookSecret = readSecret(env, 'PODUP_GITHUB_WEBHOOK_SECRET', 'github-webhook-secret', problems);
-  const adminToken = readSecret(env, 'PODUP_ADMIN_TOKEN', 'admin-token', problems);
-
-  const forwardValue = readSecret(env, 'PODUP_FORWARD_AUTH_VALUE', 'forward-auth-value', problems);
-  const parsed = schema.safeParse({
-    ...env,
-    PODUP_ADMIN_TOKEN_VALUE: adminToken,
-    PODUP_FORWARD_AUTH_VALUE_SECRET: forwardValue,
-  });
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const key = String(issue.path[0] ?? '?')
-        .replace('PODUP_ADMIN_TOKEN_VALUE', 'PODUP_ADMIN_TOKEN')
-        .replace('PODUP_FORWARD_AUTH_VALUE_SECRET', 'PODUP_FORWARD_AUTH_VALUE');
-      problems.push(`${key}: ${issue.message}`);
-    }
-  }
-  if (
-    parsed.success &&
-    Boolean(parsed.data.PODUP_FORWARD_AUTH_HEADER) !== Boolean(parsed.data.PODUP_FORWARD_AUTH_VALUE_SECRET)
-  ) {
+  const input: Env = { ...env };
+  for (const [name, credential] of Object.entries(SECRETS))
+    input[name] = readSecret(env, name, credential, problems);
+  const c = parseVariables(input, problems);
+  if (c && Boolean(c.PODUP_FORWARD_AUTH_HEADER) !== Boolean(c.PODUP_FORWARD_AUTH_VALUE)) {
     problems.push('PODUP_FORWARD_AUTH_HEADER and PODUP_FORWARD_AUTH_VALUE go together: set both or neither');
   }
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
-  const c = parsed.data;
+  if (!c || problems.length > 0) throw new ConfigError(problems);
 
   const systemdScope: SystemdScope = c.PODUP_SYSTEMD_SCOPE ?? (uid === 0 ? 'system' : 'user');
   const podmanSocket = (c.PODUP_PODMAN_SOCKET ?? defaultPodmanSocket(systemdScope, env, uid)).replace(
@@ -338,8 +362,8 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     httpAddr: c.PODUP_HTTP_ADDR,
     stateDir,
     dbPath: join(stateDir, 'podup.db'),
-    webhookSecret,
-    adminToken,
+    webhookSecret: c.PODUP_GITHUB_WEBHOOK_SECRET,
+    adminToken: c.PODUP_ADMIN_TOKEN,
     devOpenAdmin: c.PODUP_DEV_OPEN_ADMIN,
     podmanSocket,
     systemdScope,
@@ -360,10 +384,10 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     quadletDirs: c.PODUP_QUADLET_DIRS,
     taskConcurrency: c.PODUP_TASK_CONCURRENCY,
     forwardAuth:
-      c.PODUP_FORWARD_AUTH_HEADER && c.PODUP_FORWARD_AUTH_VALUE_SECRET
+      c.PODUP_FORWARD_AUTH_HEADER && c.PODUP_FORWARD_AUTH_VALUE
         ? {
             header: c.PODUP_FORWARD_AUTH_HEADER.toLowerCase(),
-            value: c.PODUP_FORWARD_AUTH_VALUE_SECRET,
+            value: c.PODUP_FORWARD_AUTH_VALUE,
             userHeader: c.PODUP_FORWARD_AUTH_USER_HEADER?.toLowerCase(),
           }
         : undefined,

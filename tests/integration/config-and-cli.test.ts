@@ -2,7 +2,7 @@
  * The `podup` command as operators use it: configuration errors (exit 78, every problem at once), secrets
  * from files and systemd credentials, .env, and the CLI commands version, doctor, events, prune.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,7 +11,7 @@ import { MIGRATIONS } from '../../server/src/db/migrations/index.js';
 import { hostEnv } from '../helpers/app.js';
 import { ADMIN_TOKEN, SECRET, githubHeaders, packagePublished, rawFixture } from '../helpers/github.js';
 import { repoRoot } from '../helpers/paths.js';
-import { runPodup, startServer } from '../helpers/server-process.js';
+import { freePort, runPodup, spawnServe, startServer, waitForHttp } from '../helpers/server-process.js';
 import { systemctl } from '../helpers/units.js';
 
 let dir: string;
@@ -102,6 +102,35 @@ describe('configuration', () => {
     const fromEnv = JSON.parse((await runPodup(['doctor', '--json'], env, dir)).stdout) as Report;
     expect(fromEnv.checks.find((c) => c.check === 'state dir')?.detail).toBe(join(dir, 'from-env'));
   });
+
+  it('loads a fresh copy of .env.example, whose empty values mean unset', async () => {
+    copyFileSync(join(repoRoot, '.env.example'), join(dir, '.env'));
+    const env = { ...hostEnv(), PODUP_REGISTRY_CHECK: `http://${hostEnv().PODUP_TEST_REGISTRY}` };
+
+    const doctor = await runPodup(['doctor', '--json'], env, dir);
+    expect(doctor.stderr).toBe('');
+    const checks = (
+      JSON.parse(doctor.stdout) as { checks: Array<{ check: string; level: string; detail: string }> }
+    ).checks;
+    const check = (name: string) => checks.find((c) => c.check === name);
+    expect(check('config')?.level).toBe('ok');
+    expect(check('state dir')?.detail).toBe(join(dir, 'state'));
+    expect(check('webhook secret')?.detail).toMatch(/^not set/);
+
+    const addr = `127.0.0.1:${await freePort()}`;
+    const serve = spawnServe({ ...env, PODUP_HTTP_ADDR: addr }, dir);
+    try {
+      await Promise.race([
+        waitForHttp(`http://${addr}/healthz`),
+        serve.exited.then((code) => {
+          throw new Error(`podup serve exited (${code}):\n${serve.stderr()}`);
+        }),
+      ]);
+    } finally {
+      serve.proc.kill('SIGTERM');
+    }
+    expect(await serve.exited).toBe(0);
+  });
 });
 
 describe('podup version and help', () => {
@@ -147,10 +176,19 @@ describe('podup doctor', () => {
     try {
       const r = await runPodup(['doctor', '--json'], env());
       const line = (
-        JSON.parse(r.stdout) as { checks: Array<{ check: string; level: string; fix?: string }> }
+        JSON.parse(r.stdout) as {
+          checks: Array<{ check: string; level: string; detail: string; fix?: string }>;
+        }
       ).checks.find((c) => c.check === 'podman-auto-update.timer');
       expect(line).toMatchObject({ level: 'warn' });
-      expect(line?.fix).toMatch(/systemctl --user disable --now podman-auto-update\.timer/);
+      expect(line?.detail).toMatch(
+        /also updates every unit with AutoUpdate=registry on its own schedule, racing podup's webhook-driven updates \(podup's unit leases do not cover it\)/,
+      );
+      // Disabling is advice only when every image sends webhooks: the timer is all that updates the others.
+      expect(line?.fix).toMatch(
+        /^if every image podup follows sends webhooks: systemctl --user disable --now podman-auto-update\.timer; otherwise keep it for the images without webhooks \(podup has no scheduler yet\)$/,
+      );
+      expect(`${line?.detail} ${line?.fix}`).not.toMatch(/scheduler covers/);
     } finally {
       systemctl('disable', 'podman-auto-update.timer');
     }

@@ -34,7 +34,11 @@ async function probe(check: string, run: () => Promise<string> | string): Promis
   }
 }
 
-/** podman-auto-update.timer enabled next to podup means two update paths racing on the same units. */
+/**
+ * podman-auto-update.timer updates the same opted-in units as podup, outside podup's unit leases. It is still
+ * the only thing that updates images without webhooks (podup has no scheduler), so disabling it is advice only
+ * for operators whose images all send webhooks.
+ */
 async function autoUpdateTimer(systemd: SystemdBus, config: Config): Promise<DoctorLine> {
   const check = 'podman-auto-update.timer';
   try {
@@ -44,8 +48,12 @@ async function autoUpdateTimer(systemd: SystemdBus, config: Config): Promise<Doc
       return {
         check,
         level: 'warn',
-        detail: `${t.unitFileState}, ${t.activeState}: it updates the same units on its own schedule, racing podup`,
-        fix: `systemctl${user} disable --now podman-auto-update.timer (podup's scheduler covers images without webhooks)`,
+        detail:
+          `${t.unitFileState}, ${t.activeState}: it also updates every unit with AutoUpdate=registry on its own ` +
+          "schedule, racing podup's webhook-driven updates (podup's unit leases do not cover it)",
+        fix:
+          `if every image podup follows sends webhooks: systemctl${user} disable --now podman-auto-update.timer; ` +
+          'otherwise keep it for the images without webhooks (podup has no scheduler yet)',
       };
     }
     return { check, level: 'ok', detail: `${t.unitFileState || 'not installed'}, ${t.activeState}` };
