@@ -1,5 +1,6 @@
-// One flat config for server, tests and web. Import direction is enforced here (aesthetics.md §7.2):
-// http -> domain <- adapters/db; the domain imports nothing with I/O.
+// One flat config for server, tests and web. Import direction is enforced here (server/README.md draws it):
+// http, cli -> use-cases -> domain <- adapters, db; the domain and the use cases import nothing with I/O;
+// http reaches neither adapters nor db; web reaches the server only through the shared contract.
 import js from '@eslint/js';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
@@ -88,14 +89,52 @@ export default tseslint.config(
               message: 'the domain is pure: reach the outside world through domain/ports.ts',
             },
             {
+              target: './server/src/use-cases',
+              from: [
+                './server/src/adapters',
+                './server/src/db',
+                './server/src/http',
+                './server/src/cli',
+                './server/src/contract',
+                './server/src/compose.ts',
+                './server/src/main.ts',
+                './server/src/app.ts',
+                './server/src/logger.ts',
+              ],
+              message: 'a use case reaches the outside world only through domain/ports',
+            },
+            {
               target: ['./server/src/adapters', './server/src/db'],
-              from: ['./server/src/http', './server/src/cli', './server/src/main.ts', './server/src/app.ts'],
-              message: 'adapters and stores do not know about HTTP or the CLI',
+              from: [
+                './server/src/http',
+                './server/src/cli',
+                './server/src/use-cases',
+                './server/src/main.ts',
+                './server/src/app.ts',
+                './server/src/compose.ts',
+              ],
+              message: 'adapters and stores implement ports; they know nothing of use cases, HTTP or the CLI',
             },
             {
               target: './server/src/http',
-              from: ['./server/src/cli', './server/src/main.ts'],
-              message: 'routes do not reach the entry points',
+              from: [
+                './server/src/adapters',
+                './server/src/db',
+                './server/src/compose.ts',
+                './server/src/cli',
+                './server/src/main.ts',
+              ],
+              message: 'routes call use cases (deps.services): never adapters, stores or the entry points',
+            },
+            {
+              target: './server/src/cli',
+              from: ['./server/src/http'],
+              message: 'the CLI calls use cases or the server API, never the HTTP layer',
+            },
+            {
+              target: './server/src/contract',
+              from: ['./server/src/http', './server/src/cli', './server/src/adapters', './server/src/db'],
+              message: 'the contract is shared by http, cli and web: it depends on none of them',
             },
           ],
         },
@@ -103,15 +142,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/src/domain/**/*.ts'],
-    ignores: ['server/src/domain/**/*.test.ts'],
+    files: ['server/src/domain/**/*.ts', 'server/src/use-cases/**/*.ts'],
+    ignores: ['server/src/domain/**/*.test.ts', 'server/src/use-cases/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           paths: [...IO_PACKAGES, ...IO_LIBRARIES].map((name) => ({
             name,
-            message: 'no I/O in the domain: add a port',
+            message: 'no I/O in the domain or the use cases: add a port',
           })),
         },
       ],
@@ -157,6 +196,12 @@ export default tseslint.config(
               target: ['./web/src/components', './web/src/lib'],
               from: ['./web/src/features', './web/src/app'],
               message: 'shared code does not import features',
+            },
+            {
+              target: './web/src',
+              from: './server/src',
+              except: ['./contract/api.ts', './contract/vocabulary.ts'],
+              message: 'the panel knows the server only through the shared contract (@contract, @vocabulary)',
             },
           ],
         },

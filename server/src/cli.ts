@@ -35,6 +35,8 @@ const program = new Command('podup')
     'state directory of the podup to use (default: PODUP_STATE_DIR, the installed one, ./state)',
   )
   .showHelpAfterError()
+  // Options belong to the command they follow: `podup tasks show X --json` is show's --json, not tasks'.
+  .enablePositionalOptions()
   .exitOverride();
 
 /** The configuration, read once per command: environment, .env, the installed instance, --state-dir. */
@@ -120,6 +122,7 @@ triggerOptions(
 const tasks = program
   .command('tasks')
   .description('recent tasks (newest first)')
+  .enablePositionalOptions()
   .addOption(new Option('--status <status>', 'only tasks in this state').choices(TASK_STATUSES))
   .addOption(new Option('--trigger <trigger>', 'only tasks started this way').choices(TRIGGERS))
   .option('--unit <unit>', 'only tasks that touched this unit')

@@ -1,6 +1,8 @@
 /**
- * Configuration comes from the environment (plus an optional .env loaded by the entry points), is validated
- * once here, and every bad variable is reported together. Nothing else in the server reads process.env.
+ * Configuration comes from the environment (plus an optional .env, and for the CLI the installed instance's env
+ * file: entry.ts), is validated once here, and every bad variable is reported together. Beyond this file only
+ * the entry points read the environment: systemd's LISTEN_* (entry.ts, main.ts) and where the installed podup
+ * lives (cli/installed.ts).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

@@ -72,11 +72,17 @@ describe('podup units', () => {
       containerState: 'running',
       updateAvailable: false,
     });
-    expect(units.find((u) => u.unit === `idle-${run}.service`)).toMatchObject({
+    // Its Quadlet file opts in, but the generator never read it (a directory only podup was told about), so
+    // the manager has no such unit: listed with the reason, never restarted.
+    const idle = units.find((u) => u.unit === `idle-${run}.service`);
+    expect(idle).toMatchObject({
       sources: ['quadlet'],
       policy: 'registry',
       containerState: null,
+      managed: false,
     });
+    expect(idle?.unmanagedReason).toMatch(/daemon-reload/);
+    expect(running).toMatchObject({ managed: true, unmanagedReason: null });
     expect(units.find((u) => u.unit === `pinned-${run}.service`)).toMatchObject({
       pinned: true,
       imageKey: null,
@@ -118,10 +124,13 @@ describe('podup trigger without a server', () => {
     expect(r.stderr).toMatch(/not a unit podup manages: sshd\.service/);
   });
 
-  it('trigger-all --dry-run plans every unit that follows a tag', async () => {
+  it('trigger-all --dry-run plans every managed unit that follows a tag, not the one systemd lacks', async () => {
     const r = await runPodup(['trigger-all', '--dry-run', '--json'], env());
     const plan = JSON.parse(r.stdout) as ApiPlan;
-    expect(plan.units.map((u) => u.unit).sort()).toEqual([unit, `idle-${run}.service`].sort());
+    expect(plan.units.map((u) => u.unit)).toEqual([unit]);
+    const idle = await runPodup(['trigger', `idle-${run}`], env());
+    expect(idle.code).toBe(1);
+    expect(idle.stderr).toMatch(/does not update idle-.*daemon-reload/);
   });
 });
 

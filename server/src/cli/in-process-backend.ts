@@ -27,7 +27,7 @@ const flag = (field: string) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowe
 export function inProcessBackend(config: Config, options: BackendOptions): Backend {
   if (options.readOnly && !existsSync(config.dbPath)) {
     throw new AppError('STATE_DIR_UNUSABLE', `no podup database at ${config.dbPath}`, {
-      hint: 'podup has not run with this state directory: pass --state-dir (or PODUP_STATE_DIR) of the installed podup, or start it once (podup serve)',
+      hint: 'podup has not run with this state directory: name the installed one (podup --state-dir DIR ..., or PODUP_STATE_DIR), or start podup once (podup serve)',
     });
   }
   const logger = createLogger({ level: 'warn', format: 'json', destination: process.stderr });
