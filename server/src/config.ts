@@ -11,7 +11,7 @@ import ms from 'ms';
 import { z } from 'zod';
 import { tryParseImageRef } from './domain/images/image-ref.js';
 import { toServiceUnit } from './domain/units/unit-name.js';
-import { ConfigError, errorMessage } from './errors.js';
+import { ConfigError, errnoCode, errorMessage } from './errors.js';
 
 export type SystemdScope = 'user' | 'system';
 export type LogFormat = 'json' | 'journal';
@@ -307,7 +307,7 @@ function readSecret(env: Env, name: string, credentialName: string, problems: st
       if (value === '') problems.push(`${label} (${path}) is empty`);
       return value || undefined;
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
+      const code = errnoCode(e);
       if (optional && code === 'ENOENT') return undefined;
       problems.push(`${label} cannot be read (${path}: ${code ?? String(e)})`);
       return undefined;

@@ -6,7 +6,7 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { AppError, errorMessage } from '../errors.js';
+import { AppError, errnoCode, errorMessage } from '../errors.js';
 import { migrate } from './migrate.js';
 
 export type { Database } from 'better-sqlite3';
@@ -41,7 +41,7 @@ function ensureStateDir(dir: string, create: boolean): void {
   try {
     isDir = statSync(dir).isDirectory();
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = errnoCode(e);
     if (code !== 'ENOENT' || !create) {
       throw new AppError(
         'STATE_DIR_UNUSABLE',
@@ -58,7 +58,7 @@ function ensureStateDir(dir: string, create: boolean): void {
     } catch (e2) {
       throw new AppError(
         'STATE_DIR_UNUSABLE',
-        `state directory ${dir} does not exist and cannot be created (${(e2 as NodeJS.ErrnoException).code ?? errorMessage(e2)})`,
+        `state directory ${dir} does not exist and cannot be created (${errnoCode(e2) ?? errorMessage(e2)})`,
         {
           hint: hintFor(dir),
         },

@@ -5,7 +5,7 @@
  */
 import type { Client, Dispatcher } from 'undici';
 import type { ContainerInfo, ContainerRuntime, ImageInfo } from '../../domain/ports/index.js';
-import { AppError, errorMessage } from '../../errors.js';
+import { AppError, errnoCode, errorMessage } from '../../errors.js';
 import { readNdjson } from './ndjson.js';
 
 export const LIBPOD = '/v4.0.0/libpod';
@@ -46,7 +46,7 @@ export class PodmanApi implements ContainerRuntime {
   }
 
   private unavailable(e: unknown): AppError {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = errnoCode(e);
     const what =
       code === 'ENOENT' ? 'no socket' : code === 'ECONNREFUSED' ? 'connection refused' : errorMessage(e);
     return new AppError('PODMAN_UNAVAILABLE', `Podman API at ${this.socketPath}: ${what}`, {

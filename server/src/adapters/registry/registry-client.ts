@@ -17,7 +17,7 @@ import {
   type Endpoint,
   type RegistriesConf,
 } from '../../domain/registries/registries-conf.js';
-import { AppError, errorMessage } from '../../errors.js';
+import { AppError, errnoCode, errorMessage } from '../../errors.js';
 import { credentialsFor, loadRegistriesConf, type Credentials } from './containers-config.js';
 
 export const MANIFEST_ACCEPT = [
@@ -46,8 +46,7 @@ export function parseChallenge(
 /** "ECONNREFUSED", "ENOTFOUND", ... for transport failures; the message for HTTP answers. */
 function describeFailure(e: unknown): string {
   if (e instanceof AppError) return e.message;
-  const code = (e as NodeJS.ErrnoException).code ?? (e as { cause?: { code?: string } }).cause?.code;
-  return code && /^E[A-Z]+$/.test(code) ? code : errorMessage(e);
+  return errnoCode(e) ?? errorMessage(e);
 }
 
 interface Token {

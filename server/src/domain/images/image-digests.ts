@@ -1,4 +1,4 @@
-import type { ImageInfo } from '../ports/index.js';
+import type { ContainerRuntime, ImageInfo } from '../ports/index.js';
 
 /**
  * Every digest a local image is known by, those recorded for `repository` (registry/repository) first:
@@ -13,4 +13,21 @@ export function imageDigests(info: ImageInfo, repository?: string | null): strin
   const own = repository ? entries.filter((e) => e.repo === repository).map((e) => e.digest) : [];
   const rest = entries.map((e) => e.digest);
   return [...new Set([...own, ...(info.digest ? [info.digest] : []), ...rest])];
+}
+
+/** registry/repository of a registry/repository:tag key. */
+export const repositoryOf = (imageKey: string): string => imageKey.replace(/:[^/:]*$/, '');
+
+/**
+ * The digests a local image (by id) is known by, those of `imageKey`'s repository first; none when it is gone.
+ * The one lookup of "which digest does this unit run" for plans, the digest check and the units listing.
+ */
+export async function localImageDigests(
+  runtime: Pick<ContainerRuntime, 'inspectImage'>,
+  imageId: string | null,
+  imageKey?: string | null,
+): Promise<string[]> {
+  if (!imageId) return [];
+  const info = await runtime.inspectImage(imageId);
+  return info ? imageDigests(info, imageKey ? repositoryOf(imageKey) : null) : [];
 }

@@ -13,8 +13,8 @@ import type {
   UnitManager,
   UnitState,
 } from '../ports/index.js';
-import { imageDigests } from '../images/image-digests.js';
-import { repositoryOf, type Plan, type UnitPlan } from './plan.js';
+import { localImageDigests } from '../images/image-digests.js';
+import type { Plan, UnitPlan } from './plan.js';
 import type { Step, TaskStatus, UnitOutcome } from './task.js';
 
 export interface EngineSettings {
@@ -135,11 +135,6 @@ export class UpdateEngine {
     }
   }
 
-  private async digestsOf(imageId: string, imageKey?: string | null): Promise<string[]> {
-    const info = await this.deps.runtime.inspectImage(imageId);
-    return info ? imageDigests(info, imageKey ? repositoryOf(imageKey) : null) : [];
-  }
-
   /** The unit's running container (by the PODMAN_SYSTEMD_UNIT label). */
   private async containerOf(unit: string): Promise<{ id: string; imageId: string } | undefined> {
     const all = await this.deps.runtime.listContainers();
@@ -215,7 +210,7 @@ export class UpdateEngine {
         const waited = (this.deps.settings.containerWaitMs ?? DEFAULT_CONTAINER_WAIT_MS) / 1000;
         throw new Error(`no running container carries ${UNIT_LABEL}=${unit} (waited ${waited} s)`);
       }
-      const digests = await this.digestsOf(c.imageId);
+      const digests = await localImageDigests(this.deps.runtime, c.imageId);
       if (!digests.includes(expected))
         throw new Error(`${unit} runs ${digests[0] ?? c.imageId}, expected ${expected}`);
       return { imageId: c.imageId };
@@ -407,7 +402,9 @@ export class UpdateEngine {
         });
         continue;
       }
-      const pulledDigests = await this.digestsOf(pulledId, u.image).catch((): string[] => []);
+      const pulledDigests = await localImageDigests(this.deps.runtime, pulledId, u.image).catch(
+        (): string[] => [],
+      );
       if (u.targetDigest && pulledDigests.length > 0 && !pulledDigests.includes(u.targetDigest)) {
         journal.log(
           'warn',

@@ -4,7 +4,7 @@
  * Used by: the task runner, POST /api/tasks {dryRun}, podup trigger --dry-run
  */
 import { AppError, errorMessage } from '../../errors.js';
-import { imageDigests } from '../images/image-digests.js';
+import { localImageDigests } from '../images/image-digests.js';
 import { parseImageRef, taggedRef } from '../images/image-ref.js';
 import type { ContainerRuntime, DigestResolver } from '../ports/index.js';
 import type { KnownUnit } from '../units/known-unit.js';
@@ -92,19 +92,6 @@ function skip(u: KnownUnit, reason: string, image: string | null = u.imageKey): 
   };
 }
 
-async function digestsOf(
-  runtime: ContainerRuntime,
-  imageId: string | null,
-  imageKey: string,
-): Promise<string[]> {
-  if (!imageId) return [];
-  const info = await runtime.inspectImage(imageId);
-  return info ? imageDigests(info, repositoryOf(imageKey)) : [];
-}
-
-/** registry/repository of a registry/repository:tag key. */
-export const repositoryOf = (imageKey: string): string => imageKey.replace(/:[^/:]*$/, '');
-
 export async function planUpdate(
   request: PlanRequest,
   known: readonly KnownUnit[],
@@ -142,7 +129,7 @@ export async function planUpdate(
       }
       images.set(u.imageKey, target);
     }
-    const current = await digestsOf(deps.runtime, u.imageId, u.imageKey);
+    const current = await localImageDigests(deps.runtime, u.imageId, u.imageKey);
     const base = {
       unit: u.unit,
       image: u.imageKey,

@@ -5,8 +5,7 @@
  */
 import { errorMessage } from '../../errors.js';
 import type { ContainerRuntime, DigestResolver } from '../ports/index.js';
-import { imageDigests } from '../images/image-digests.js';
-import { repositoryOf } from '../tasks/plan.js';
+import { localImageDigests } from '../images/image-digests.js';
 import type { KnownUnit } from './known-unit.js';
 
 export interface UnitStatus extends KnownUnit {
@@ -36,8 +35,7 @@ export async function unitStatuses(
       if (!u.imageKey)
         return { ...u, registryDigest: null, updateAvailable: u.pinned ? false : null, registryError: null };
       const remote = await lookup(u.imageKey);
-      const info = u.imageId ? await deps.runtime.inspectImage(u.imageId).catch(() => undefined) : undefined;
-      const digests = info ? imageDigests(info, repositoryOf(u.imageKey)) : [];
+      const digests = await localImageDigests(deps.runtime, u.imageId, u.imageKey).catch((): string[] => []);
       const running = new Set(digests);
       return {
         ...u,
