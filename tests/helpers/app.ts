@@ -26,6 +26,15 @@ export function hostEnv(): Record<string, string> {
   return inject('testHostEnv');
 }
 
+/** A child podup on the test host: its state in `stateDir`, the tests' webhook secret and admin token. */
+export const podupEnv = (stateDir: string, extra: Record<string, string> = {}): Record<string, string> => ({
+  ...hostEnv(),
+  PODUP_STATE_DIR: stateDir,
+  PODUP_GITHUB_WEBHOOK_SECRET: SECRET,
+  PODUP_ADMIN_TOKEN: ADMIN_TOKEN,
+  ...extra,
+});
+
 export async function buildTestApp(
   overrides: Record<string, string | undefined> = {},
   stateDir?: string,

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hostEnv } from '../helpers/app.js';
-import { ADMIN_TOKEN, SECRET, githubHeaders, packagePublished } from '../helpers/github.js';
+import { hostEnv, podupEnv } from '../helpers/app.js';
+import { githubHeaders, packagePublished } from '../helpers/github.js';
 import { freePort, runPodup, startServer, type ServerProc } from '../helpers/server-process.js';
 
 let dir: string;
@@ -21,13 +21,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const env = (extra: Record<string, string> = {}) => ({
-  ...hostEnv(),
-  PODUP_STATE_DIR: dir,
-  PODUP_GITHUB_WEBHOOK_SECRET: SECRET,
-  PODUP_ADMIN_TOKEN: ADMIN_TOKEN,
-  ...extra,
-});
+const env = (extra: Record<string, string> = {}) => podupEnv(dir, extra);
 
 async function deliver(url: string, name: string): Promise<string> {
   const body = packagePublished({ name, tag: '1', digest: `sha256:${'7'.repeat(64)}` });

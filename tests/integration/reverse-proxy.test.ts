@@ -6,8 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hostEnv } from '../helpers/app.js';
-import { ADMIN_TOKEN, SECRET } from '../helpers/github.js';
+import { podupEnv } from '../helpers/app.js';
 import { runPodup, startServer } from '../helpers/server-process.js';
 
 let dir: string;
@@ -18,13 +17,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const env = (extra: Record<string, string> = {}) => ({
-  ...hostEnv(),
-  PODUP_STATE_DIR: dir,
-  PODUP_GITHUB_WEBHOOK_SECRET: SECRET,
-  PODUP_ADMIN_TOKEN: ADMIN_TOKEN,
-  ...extra,
-});
+const env = (extra: Record<string, string> = {}) => podupEnv(dir, extra);
 
 async function proxyLine(): Promise<{ level: string; detail: string; fix?: string } | undefined> {
   const r = await runPodup(['doctor', '--json'], env());

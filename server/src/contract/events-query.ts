@@ -2,6 +2,7 @@
 import type { EventQuery } from '../domain/events/event.js';
 import { parseTimeFilter } from '../domain/events/time-filter.js';
 import { AppError } from '../errors.js';
+import { parseInput } from './parse.js';
 import { EventsQuery } from './api.js';
 
 /** `label` names a field the way the caller knows it: "limit" for the API, "--limit" for the CLI. */
@@ -10,12 +11,7 @@ export function parseEventsQuery(
   now: number,
   label: (field: string) => string = (f) => f,
 ): EventQuery {
-  const parsed = EventsQuery.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${label(i.path.join('.') || 'query')}: ${i.message}`);
-    throw new AppError('INVALID_QUERY', problems.join('; '));
-  }
-  const q = parsed.data;
+  const q = parseInput(EventsQuery, raw, 'INVALID_QUERY', label);
   const time = (name: 'since' | 'until'): number | undefined => {
     const text = q[name];
     if (text === undefined) return undefined;

@@ -1,16 +1,11 @@
 /** The retention request from a JSON body (POST /api/maintenance/prune) or CLI flags (podup prune). */
 import ms from 'ms';
-import { AppError } from '../errors.js';
+import { parseInput } from './parse.js';
 import type { PruneInput, PruneResult } from '../use-cases/prune.js';
 import { PruneBody, type PruneReply } from './api.js';
 
 export function parsePruneBody(raw: unknown, label: (field: string) => string = (f) => f): PruneInput {
-  const parsed = PruneBody.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${label(i.path.join('.') || 'body')}: ${i.message}`);
-    throw new AppError('BAD_REQUEST', problems.join('; '));
-  }
-  const b = parsed.data;
+  const b = parseInput(PruneBody, raw, 'BAD_REQUEST', label);
   const duration = (v: string) => ms(v as ms.StringValue);
   return {
     eventsOlderThanMs: duration(b.olderThan),

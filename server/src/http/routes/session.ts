@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
 import { SESSION_COOKIE, type AdminAuth, type AuthContext } from '../admin-auth.js';
 import { SignInBody, type Session } from '../../contract/api.js';
-import { parseBody } from '../parse.js';
+import { parseInput } from '../../contract/parse.js';
 
 const toSession = (ctx: AuthContext): Session => ({
   authenticated: ctx.method !== 'none',
@@ -28,7 +28,7 @@ export function sessionRoutes(deps: Deps, auth: AdminAuth) {
     app.get('/api/session', async (request): Promise<Session> => toSession(auth.identify(request)));
 
     app.post('/api/session', async (request, reply: FastifyReply): Promise<Session> => {
-      const { token } = parseBody(SignInBody, request.body ?? {}, 'BAD_REQUEST');
+      const { token } = parseInput(SignInBody, request.body ?? {}, 'BAD_REQUEST');
       await auth.checkToken(request, token);
       const user = 'admin';
       const s = await deps.services.sessions.open(token, user);

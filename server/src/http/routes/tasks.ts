@@ -8,7 +8,7 @@ import { parseTasksQuery } from '../../contract/tasks-query.js';
 import { toApiTaskDetail, toTasksPage, toTriggerReply } from '../../contract/views.js';
 import { originOf } from '../audit.js';
 import type { Deps } from '../deps.js';
-import { parseBody } from '../parse.js';
+import { parseInput } from '../../contract/parse.js';
 
 export function taskRoutes(deps: Deps, adminGuard: (request: FastifyRequest) => Promise<void>) {
   const { queries, trigger } = deps.services;
@@ -28,7 +28,7 @@ export function taskRoutes(deps: Deps, adminGuard: (request: FastifyRequest) => 
     );
 
     app.post('/api/tasks', async (request, reply): Promise<TriggerReply> => {
-      const body = parseBody(TriggerBody, request.body ?? {}, 'BAD_REQUEST');
+      const body = parseInput(TriggerBody, request.body ?? {}, 'BAD_REQUEST');
       const result = await trigger.trigger({ ...body, trigger: 'api' }, originOf(request));
       if (result.status === 'queued') reply.code(202);
       return toTriggerReply(result);

@@ -7,7 +7,7 @@ import { UpdateUnitBody, type TriggerReply, type UnitsReply } from '../../contra
 import { toApiUnit, toTriggerReply } from '../../contract/views.js';
 import { originOf } from '../audit.js';
 import type { Deps } from '../deps.js';
-import { parseBody } from '../parse.js';
+import { parseInput } from '../../contract/parse.js';
 
 export function unitRoutes(deps: Deps, adminGuard: (request: FastifyRequest) => Promise<void>) {
   const { units, trigger } = deps.services;
@@ -19,7 +19,7 @@ export function unitRoutes(deps: Deps, adminGuard: (request: FastifyRequest) => 
     app.post<{ Params: { unit: string } }>(
       '/api/units/:unit/update',
       async (request, reply): Promise<TriggerReply> => {
-        const body = parseBody(UpdateUnitBody, request.body ?? {}, 'BAD_REQUEST');
+        const body = parseInput(UpdateUnitBody, request.body ?? {}, 'BAD_REQUEST');
         const result = await trigger.trigger(
           { units: [request.params.unit], dryRun: body.dryRun, reason: body.reason, trigger: 'api' },
           originOf(request),

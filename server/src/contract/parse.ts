@@ -1,0 +1,20 @@
+import type { z } from 'zod';
+import { AppError, type ErrorCode } from '../errors.js';
+
+/**
+ * zod parse that fails with one AppError listing every problem. `label` names a field the way the caller knows
+ * it: "limit" for the API, "--limit" for the CLI.
+ */
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  code: ErrorCode,
+  label: (field: string) => string = (f) => f,
+): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new AppError(
+    code,
+    parsed.error.issues.map((i) => `${label(i.path.join('.') || 'body')}: ${i.message}`).join('; '),
+  );
+}
