@@ -2,7 +2,7 @@
  * Is a registry reachable? GET /v2/ answers 200 or 401 (auth required) on every OCI distribution registry.
  * @see https://github.com/opencontainers/distribution-spec/blob/main/spec.md#determining-support
  */
-import { AppError, errorMessage } from '../../errors.js';
+import { AppError, errnoCode, errorMessage } from '../../errors.js';
 
 /** "ghcr.io" -> https://ghcr.io; a full URL ("http://127.0.0.1:5000") is used as given. */
 export function registryBaseUrl(entry: string): string {
@@ -24,7 +24,7 @@ export async function pingRegistry(entry: string, timeoutMs: number): Promise<st
     throw new AppError('REGISTRY_UNAVAILABLE', `${url} answered ${res.statusCode}`);
   } catch (e) {
     if (e instanceof AppError) throw e;
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as NodeJS.ErrnoException).code;
+    const cause = errnoCode(e);
     throw new AppError('REGISTRY_UNAVAILABLE', `${url} unreachable (${cause ?? errorMessage(e)})`, {
       cause: e,
       hint: 'check DNS, proxy and firewall for this host, or set PODUP_REGISTRY_CHECK to the registries (or mirrors) podup should reach',
