@@ -207,7 +207,7 @@ export class FakeHost {
   }
 
   /** Copies what the registry serves for `ref` into the local store and tags it; undefined when it has nothing. */
-  fetch(ref: string): string | undefined {
+  download(ref: string): string | undefined {
     const r = this.remote.get(ref);
     if (!r) return undefined;
     const repoDigest = `${repositoryOf(ref)}@${r.digest}`;
@@ -300,7 +300,7 @@ export class FakeHost {
       fail(typeof outcome === 'string' ? 'exit-code' : outcome.unitResult);
       return typeof outcome === 'string' ? outcome : outcome.job;
     }
-    const imageId = this.startsImage?.(unit, n) ?? this.resolveImage(sim.image) ?? this.fetch(sim.image);
+    const imageId = this.startsImage?.(unit, n) ?? this.resolveImage(sim.image) ?? this.download(sim.image);
     const image = imageId === undefined ? undefined : this.images.get(imageId);
     if (!imageId || !image) {
       this.journal(unit, `${unit}: Error: ${sim.image}: image not known`);
@@ -312,7 +312,8 @@ export class FakeHost {
     this.logs.set(id, output);
     this.journal(unit, `Starting ${unit}...`, ...output.map((l) => `${sim.containerName}: ${l}`));
     if (image.crashes) {
-      // The container is up (conmon reports ready), then its command exits 3 and --rm removes it.
+      // The container is up (conmon reports ready, the job is "done"), then its command exits 3 and --rm
+      // removes it. A real unit reports active for a moment first; here it has failed by the next look.
       this.journal(unit, `${unit}: Main process exited, code=exited, status=3/NOTIMPLEMENTED`);
       fail('exit-code');
       return 'done';

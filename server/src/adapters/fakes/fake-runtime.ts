@@ -37,7 +37,7 @@ export class FakeRuntime implements ContainerRuntime {
     onProgress(`Trying to pull ${ref}...`);
     onProgress(`Copying blob ${remote.id}`);
     onProgress('Writing manifest to image destination');
-    return this.host.fetch(ref) as string;
+    return this.host.download(ref) as string;
   }
 
   async tag(imageId: string, ref: string): Promise<void> {
