@@ -86,6 +86,8 @@ export default tseslint.config(
                 './server/src/app.ts',
                 './server/src/logger.ts',
               ],
+              // Its tests may run on the shared fakes; the zone below keeps them out of the product.
+              except: ['./fakes'],
               message: 'the domain is pure: reach the outside world through domain/ports.ts',
             },
             {
@@ -101,7 +103,18 @@ export default tseslint.config(
                 './server/src/app.ts',
                 './server/src/logger.ts',
               ],
+              except: ['./fakes'],
               message: 'a use case reaches the outside world only through domain/ports',
+            },
+            {
+              // Product code: every file of server/src except tests and the fakes and contract suites themselves.
+              target: [
+                './server/src/!(*.test).ts',
+                './server/src/!(adapters)/**/!(*.test).ts',
+                './server/src/adapters/!(fakes|contracts)/**/!(*.test).ts',
+              ],
+              from: ['./server/src/adapters/fakes', './server/src/adapters/contracts'],
+              message: 'fakes and contract suites are for tests (*.test.ts, tests/, web/) only',
             },
             {
               target: ['./server/src/adapters', './server/src/db'],

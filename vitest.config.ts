@@ -2,7 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
- * unit: pure code beside its source, no I/O beyond temp files and in-memory SQLite.
+ * unit: pure code beside its source, no I/O beyond temp files and in-memory SQLite; the port fakes and their
+ * contract suites (server/src/adapters/fakes).
+ * app: the whole app in-process (tests/app) on the fakes and a real SQLite state dir: no test host, no root.
  * integration: the real test host (systemd --user over D-Bus, Podman API, registry), brought up by
  * tests/helpers/global-setup.ts; files run one at a time because some stop parts of the host.
  * web: the task panel in jsdom (React Testing Library, MSW); see web/README.md.
@@ -16,6 +18,13 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['server/src/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'app',
+          include: ['tests/app/**/*.test.ts'],
           environment: 'node',
         },
       },

@@ -4,6 +4,7 @@
  * that picks implementations for the ports.
  */
 import { randomBytes } from 'node:crypto';
+import type { Adapters } from './adapters/adapter-set.js';
 import { githubSignatures } from './adapters/github/webhook-signature.js';
 import { processOwnership } from './adapters/process/lease-owner.js';
 import { PodmanApi } from './adapters/podman/podman-api.js';
@@ -14,28 +15,11 @@ import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { dbProbe } from './db/db-probe.js';
 import { createStores, type SqliteState } from './db/stores.js';
-import type {
-  ContainerRuntime,
-  DigestResolver,
-  LeaseOwnership,
-  Probe,
-  QuadletSource,
-  UnitManager,
-} from './domain/ports/index.js';
 import { formatTaskId } from './domain/tasks/task.js';
 import type { Logger } from './logger.js';
 import { createServices, type Services } from './use-cases/index.js';
 
-/** The systems podup drives, with how to probe and close them. */
-export interface Adapters {
-  runtime: ContainerRuntime;
-  unitManager: UnitManager;
-  registry: DigestResolver;
-  quadlets: QuadletSource;
-  owners: LeaseOwnership;
-  probes: { podman: Probe; dbus: Probe };
-  close(): Promise<void>;
-}
+export type { Adapters };
 
 export function realAdapters(config: Config): Adapters {
   const podman = new PodmanApi(config.podmanSocket);

@@ -1,12 +1,15 @@
 /**
- * The whole app in-process (Fastify inject), composed exactly as `podup serve` composes it: real SQLite in a
- * temp state dir, real adapters pointed at the test host.
+ * The whole app in-process (Fastify inject), composed exactly as `podup serve` composes it, on real SQLite in a
+ * temp state dir: with the real adapters pointed at the test host (`buildTestApp`, integration project), or on
+ * the shared fakes of server/src/adapters/fakes over one simulated host (`buildFakeApp`, app project: no test
+ * host, no root).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
+import { fakeAdapters, FakeHost, type FakeAdapters } from '../../server/src/adapters/fakes/index.js';
 import { buildApp } from '../../server/src/app.js';
 import { loadConfig, type Config } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
@@ -22,6 +25,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface FakeTestApp extends TestApp {
+  /** The simulated host behind every adapter: arrange it, take parts down, read what was done to it. */
+  host: FakeHost;
+  adapters: FakeAdapters;
+}
+
 export function hostEnv(): Record<string, string> {
   return inject('testHostEnv');
 }
@@ -35,20 +44,15 @@ export const podupEnv = (stateDir: string, extra: Record<string, string> = {}): 
   ...extra,
 });
 
-export async function buildTestApp(
-  overrides: Record<string, string | undefined> = {},
-  stateDir?: string,
-  adapters?: Adapters,
-): Promise<TestApp> {
-  const dir = stateDir ?? mkdtempSync(join(tmpdir(), 'podup-it-'));
-  const env = {
-    ...hostEnv(),
+type Env = Record<string, string | undefined>;
+
+async function compose(env: Env, dir: string, ownsDir: boolean, adapters?: Adapters): Promise<TestApp> {
+  const config = loadConfig({
     PODUP_STATE_DIR: dir,
     PODUP_GITHUB_WEBHOOK_SECRET: SECRET,
     PODUP_ADMIN_TOKEN: ADMIN_TOKEN,
-    ...overrides,
-  };
-  const config = loadConfig(env);
+    ...env,
+  });
   const logs: string[] = [];
   const logger = createLogger({
     level: 'debug',
@@ -71,9 +75,43 @@ export async function buildTestApp(
     async close() {
       await app.close();
       await podup.close();
-      if (!stateDir) rmSync(dir, { recursive: true, force: true });
+      if (ownsDir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** On the real test host (integration project): real adapters unless `adapters` is given. */
+export async function buildTestApp(
+  overrides: Env = {},
+  stateDir?: string,
+  adapters?: Adapters,
+): Promise<TestApp> {
+  const dir = stateDir ?? mkdtempSync(join(tmpdir(), 'podup-it-'));
+  return compose({ ...hostEnv(), ...overrides }, dir, !stateDir, adapters);
+}
+
+/**
+ * On the fakes: every adapter over `host` (a new, empty one unless given). The sockets and bus in the
+ * configuration exist nowhere, so a real adapter could not reach anything by mistake.
+ */
+export async function buildFakeApp(
+  overrides: Env = {},
+  options: { stateDir?: string; host?: FakeHost } = {},
+): Promise<FakeTestApp> {
+  const dir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'podup-app-'));
+  const host = options.host ?? new FakeHost({ now: Date.now() });
+  const adapters = fakeAdapters(host);
+  const nowhere = join(dir, 'nowhere');
+  const env: Env = {
+    PODUP_SYSTEMD_SCOPE: 'user',
+    PODUP_PODMAN_SOCKET: join(nowhere, 'podman.sock'),
+    DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(nowhere, 'bus')}`,
+    XDG_RUNTIME_DIR: nowhere,
+    HOME: nowhere,
+    PODUP_QUADLET_DIRS: nowhere,
+    ...overrides,
+  };
+  return { ...(await compose(env, dir, !options.stateDir, adapters)), host, adapters };
 }
 
 export const adminHeaders = { authorization: `Bearer ${ADMIN_TOKEN}` };

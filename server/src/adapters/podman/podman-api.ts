@@ -7,6 +7,7 @@ import type { Client, Dispatcher } from 'undici';
 import type { ContainerInfo, ContainerRuntime, ImageInfo } from '../../domain/ports/index.js';
 import { AppError, errnoCode, errorMessage } from '../../errors.js';
 import { readNdjson } from './ndjson.js';
+import { pullErrorCode } from './pull-errors.js';
 
 export const LIBPOD = '/v4.0.0/libpod';
 
@@ -165,8 +166,8 @@ export class PodmanApi implements ContainerRuntime {
     const q = new URLSearchParams({ reference: ref, policy: 'always' });
     const res = await this.request('POST', `/images/pull?${q.toString()}`, PULL_IDLE_TIMEOUT_MS, signal);
     if (res.statusCode !== 200) {
-      const text = await res.body.text();
-      throw new AppError('PODMAN_ERROR', `pull of ${ref}: ${res.statusCode} ${text.slice(0, 300)}`);
+      const text = (await res.body.text()).slice(0, 300);
+      throw new AppError(pullErrorCode(text), `pull of ${ref}: ${res.statusCode} ${text}`);
     }
     let id: string | undefined;
     let error: string | undefined;
@@ -179,7 +180,7 @@ export class PodmanApi implements ContainerRuntime {
     } catch (e) {
       throw new AppError('PODMAN_ERROR', `pull of ${ref} interrupted: ${errorMessage(e)}`, { cause: e });
     }
-    if (error) throw new AppError('PODMAN_ERROR', `pull of ${ref}: ${error}`);
+    if (error) throw new AppError(pullErrorCode(error), `pull of ${ref}: ${error}`);
     if (!id) throw new AppError('PODMAN_ERROR', `pull of ${ref} ended without an image id`);
     return id;
   }
@@ -188,11 +189,12 @@ export class PodmanApi implements ContainerRuntime {
     const colon = ref.lastIndexOf(':');
     const slash = ref.lastIndexOf('/');
     const [repo, tag] = colon > slash ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
-    await this.json(
+    const { status } = await this.json(
       'POST',
       `/images/${enc(imageId)}/tag?${new URLSearchParams({ repo, tag }).toString()}`,
-      [200, 201],
+      [200, 201, 404],
     );
+    if (status === 404) throw new AppError('IMAGE_NOT_FOUND', `tag of ${imageId} as ${ref}: image not known`);
   }
 
   async removeImage(id: string): Promise<'removed' | 'in-use' | 'missing'> {

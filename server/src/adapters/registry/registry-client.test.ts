@@ -285,7 +285,7 @@ describe('RegistryClient.digest against a loopback registry', () => {
     });
     insecureConf(host);
     const err = await failure(client().digest(`${host}/acme/web:stable`));
-    expect(err.code).toBe('REGISTRY_UNAVAILABLE');
+    expect(err.code).toBe('REGISTRY_DENIED');
     expect(err.message).toContain(`requires credentials; add them with podman login ${host}`);
     expect(seen).toHaveLength(1);
   });
@@ -299,6 +299,7 @@ describe('RegistryClient.digest against a loopback registry', () => {
     const authFile = join(dir, 'auth.json');
     writeFileSync(authFile, JSON.stringify({ auths: { [host]: { username: 'bob', password: 'wrong' } } }));
     const err = await failure(client(paths({ authFile })).digest(`${host}/acme/web:stable`));
+    expect(err.code).toBe('REGISTRY_DENIED');
     expect(err.message).toContain('refused access to acme/web (401)');
   });
 
@@ -366,14 +367,14 @@ describe('RegistryClient.digest against a loopback registry', () => {
     ]);
   });
 
-  it('404 -> an error saying manifest unknown', async () => {
+  it('404 -> IMAGE_NOT_FOUND, saying manifest unknown', async () => {
     const host = await startServer('registry', (_req, res) => {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end();
     });
     insecureConf(host);
     const err = await failure(client().digest(`${host}/acme/web:nope`));
-    expect(err.code).toBe('REGISTRY_UNAVAILABLE');
+    expect(err.code).toBe('IMAGE_NOT_FOUND');
     expect(err.message).toContain('manifest unknown');
     expect(err.message).toContain(`${host}/acme/web`);
     expect(err.hint).toBeTruthy();
@@ -446,6 +447,34 @@ describe('RegistryClient.digest against a loopback registry', () => {
     const err = await failure(client().digest(`${primary}/acme/web:stable`));
     expect(err.message).toContain(`${mirror} (mirror): ${mirror} answered 503`);
     expect(err.message).toContain(`${primary}: ${primary}/acme/web: manifest unknown (404)`);
+    // One endpoint said the tag does not exist: not found, not "unavailable".
+    expect(err.code).toBe('IMAGE_NOT_FOUND');
+  });
+
+  it('only endpoints that did not answer, or answered 5xx -> REGISTRY_UNAVAILABLE', async () => {
+    const mirror = await startServer('mirror', (_req, res) => {
+      res.writeHead(503);
+      res.end();
+    });
+    writeFileSync(
+      join(dir, 'registries.conf'),
+      `[[registry]]\nlocation = "127.0.0.1:9"\ninsecure = true\n[[registry.mirror]]\nlocation = "${mirror}"\ninsecure = true\n`,
+    );
+    const err = await failure(client().digest('127.0.0.1:9/acme/web:stable'));
+    expect(err.code).toBe('REGISTRY_UNAVAILABLE');
+    expect(err.message).toContain('127.0.0.1:9: ECONNREFUSED');
+    expect(err.hint).toBeTruthy();
+  });
+
+  it('another HTTP answer -> REGISTRY_ERROR', async () => {
+    const host = await startServer('registry', (_req, res) => {
+      res.writeHead(400);
+      res.end();
+    });
+    insecureConf(host);
+    const err = await failure(client().digest(`${host}/acme/web:stable`));
+    expect(err.code).toBe('REGISTRY_ERROR');
+    expect(err.message).toContain(`${host} answered 400`);
   });
 
   it('refuses a blocked registry without contacting it', async () => {

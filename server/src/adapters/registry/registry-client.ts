@@ -17,7 +17,7 @@ import {
   type Endpoint,
   type RegistriesConf,
 } from '../../domain/registries/registries-conf.js';
-import { AppError, errnoCode, errorMessage } from '../../errors.js';
+import { AppError, errnoCode, errorMessage, type ErrorCode } from '../../errors.js';
 import { credentialsFor, loadRegistriesConf, type Credentials } from './containers-config.js';
 
 export const MANIFEST_ACCEPT = [
@@ -48,6 +48,27 @@ function describeFailure(e: unknown): string {
   if (e instanceof AppError) return e.message;
   return errnoCode(e) ?? errorMessage(e);
 }
+
+/**
+ * The code of a lookup that no endpoint answered: a tag some endpoint does not have is not found (as for
+ * Podman, a mirror's 404 counts), then refused credentials, then any other HTTP answer; only when no endpoint
+ * answered at all is the registry unavailable.
+ */
+function lookupFailureCode(failures: readonly unknown[]): ErrorCode {
+  const codes = new Set(failures.map((e) => (e instanceof AppError ? e.code : undefined)));
+  for (const code of ['IMAGE_NOT_FOUND', 'REGISTRY_DENIED', 'REGISTRY_ERROR'] as const)
+    if (codes.has(code)) return code;
+  return 'REGISTRY_UNAVAILABLE';
+}
+
+const HINTS: Partial<Record<ErrorCode, string>> = {
+  IMAGE_NOT_FOUND:
+    'check the image reference: the registry (and every mirror in registries.conf) has no such tag',
+  REGISTRY_DENIED:
+    'log in with podman login as the user podup runs as (podup reads the same auth.json), or check the access rights to the package',
+  REGISTRY_UNAVAILABLE:
+    'check that the registry (or the mirror in registries.conf) is reachable from this host, and podman login for private images',
+};
 
 interface Token {
   value: string;
@@ -123,6 +144,11 @@ export class RegistryClient implements DigestResolver {
       headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
     const res = await this.fetch(url.toString(), { method: 'GET', headers, insecure: ep.insecure, signal });
     const text = await res.body.text();
+    if (res.statusCode === 401 || res.statusCode === 403)
+      throw new AppError(
+        'REGISTRY_DENIED',
+        `token service ${url.host} refused the credentials (${res.statusCode})`,
+      );
     if (res.statusCode !== 200) throw new Error(`token service ${url.host} answered ${res.statusCode}`);
     const body = JSON.parse(text) as { token?: string; access_token?: string; expires_in?: number };
     const value = body.token ?? body.access_token;
@@ -161,7 +187,7 @@ export class RegistryClient implements DigestResolver {
         headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
       } else
         throw new AppError(
-          'REGISTRY_ERROR',
+          'REGISTRY_DENIED',
           `${ep.host} requires credentials; add them with podman login ${ep.host}`,
         );
       res = await this.fetch(url, { method: 'HEAD', headers, insecure: ep.insecure, signal });
@@ -169,12 +195,14 @@ export class RegistryClient implements DigestResolver {
     }
     if (res.statusCode === 401 || res.statusCode === 403) {
       throw new AppError(
-        'REGISTRY_ERROR',
+        'REGISTRY_DENIED',
         `${ep.host} refused access to ${ep.repository} (${res.statusCode}); check podman login ${ep.host}`,
       );
     }
     if (res.statusCode === 404)
-      throw new AppError('REGISTRY_ERROR', `${ep.host}/${ep.repository}: manifest unknown (404)`);
+      throw new AppError('IMAGE_NOT_FOUND', `${ep.host}/${ep.repository}: manifest unknown (404)`);
+    if (res.statusCode >= 500)
+      throw new AppError('REGISTRY_UNAVAILABLE', `${ep.host} answered ${res.statusCode}`);
     if (res.statusCode !== 200) throw new AppError('REGISTRY_ERROR', `${ep.host} answered ${res.statusCode}`);
     const digest = res.headers['docker-content-digest'];
     if (typeof digest === 'string' && digest.startsWith('sha256:')) return digest;
@@ -202,6 +230,7 @@ export class RegistryClient implements DigestResolver {
       throw e;
     }
     const failures: string[] = [];
+    const errors: unknown[] = [];
     for (const ep of endpoints) {
       try {
         const digest = await this.headManifest(ep, ref.tag, signal);
@@ -209,12 +238,12 @@ export class RegistryClient implements DigestResolver {
         this.cache.set(reference, { digest, endpoint, at: this.now() });
         return { digest, endpoint };
       } catch (e) {
+        errors.push(e);
         failures.push(`${ep.host}${ep.mirror ? ' (mirror)' : ''}: ${describeFailure(e)}`);
       }
     }
-    throw new AppError('REGISTRY_UNAVAILABLE', `no digest for ${reference}: ${failures.join('; ')}`, {
-      hint: 'check that the registry (or the mirror in registries.conf) is reachable from this host, and podman login for private images',
-    });
+    const code = lookupFailureCode(errors);
+    throw new AppError(code, `no digest for ${reference}: ${failures.join('; ')}`, { hint: HINTS[code] });
   }
 
   async close(): Promise<void> {

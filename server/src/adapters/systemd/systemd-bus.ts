@@ -260,7 +260,7 @@ export class SystemdBus implements UnitManager {
     return new Promise((resolve, reject) => {
       execFile('journalctl', args, { timeout: 5000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
         if (err) {
-          reject(new Error(stderr.trim() || err.message));
+          reject(new AppError('SYSTEMD_ERROR', stderr.trim() || err.message, { cause: err }));
           return;
         }
         resolve(stdout.split('\n').filter((l) => l.trim() && !l.startsWith('-- No entries --')));

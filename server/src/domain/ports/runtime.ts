@@ -34,7 +34,7 @@ export interface ContainerRuntime {
    * code says whether trying again can help: IMAGE_NOT_FOUND and REGISTRY_DENIED cannot, the rest may.
    */
   pull(ref: string, onProgress: (line: string) => void, signal?: AbortSignal): Promise<string>;
-  /** Points `ref` (repository:tag) at `imageId`. */
+  /** Points `ref` (repository:tag) at `imageId`; rejects with IMAGE_NOT_FOUND when there is no such image. */
   tag(imageId: string, ref: string): Promise<void>;
   /** Removes an image that no container uses; "in-use" and "missing" are not errors. */
   removeImage(id: string): Promise<'removed' | 'in-use' | 'missing'>;

@@ -23,6 +23,6 @@ export interface UnitManager {
   loadStates(units: readonly string[]): Promise<Map<string, LoadState>>;
   /** ResetFailedUnit: clears the failed state and the start rate-limit counter. */
   resetFailed(unit: string): Promise<void>;
-  /** Recent journal lines of the unit; rejects when the journal cannot be read. */
+  /** Recent journal lines of the unit (none when it has no entries); rejects with SYSTEMD_ERROR when unreadable. */
   journal(unit: string, lines: number): Promise<string[]>;
 }

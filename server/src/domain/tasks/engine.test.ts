@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type {
-  ContainerInfo,
-  ContainerRuntime,
-  ImageInfo,
-  TaskJournal,
-  UnitManager,
-  UnitResultPatch,
-  UnitState,
-} from '../ports/index.js';
+import { fakePorts, FakeHost, type FakePorts } from '../../adapters/fakes/index.js';
+import { AppError } from '../../errors.js';
+import type { TaskJournal, UnitResultPatch } from '../ports/index.js';
 import { UpdateEngine, type EngineSettings, type RunResult, type TaskControl } from './engine.js';
 import type { LogLevel as Level, Step } from './task.js';
 import type { Plan, UnitPlan } from './plan.js';
@@ -22,7 +16,6 @@ const D_NEWER = `sha256:${'3'.repeat(64)}`;
 const D_OTHER = `sha256:${'4'.repeat(64)}`;
 const D_DB = `sha256:${'5'.repeat(64)}`;
 const D_DEBUG = `sha256:${'6'.repeat(64)}`;
-const UNIT_LABEL = 'PODMAN_SYSTEMD_UNIT';
 const T0 = 1_700_000_000_000;
 
 const SETTINGS: EngineSettings = {
@@ -34,218 +27,58 @@ const SETTINGS: EngineSettings = {
   journalLines: 50,
 };
 
-interface UnitSim {
-  image: string;
-  state: UnitState;
-  restarts: number;
-  restartedAt: number;
-}
-
 /**
- * A host in memory: local tags point at image ids, a pull moves a tag to what the registry serves, a restart
- * replaces the unit's container with one created from the unit's tag (as Quadlet's --rm --replace does).
- * Every side effect is recorded in `calls`, in order.
+ * The shared fake host (adapters/fakes) set up for these tests: web images old, older, new and debug, a db
+ * image, the registry serving the new web image, a container without a unit label on the debug image, and
+ * podup's history of what units of the web image ran before (the prune candidates).
  */
-class World {
-  now = T0;
-  readonly calls: string[] = [];
-  readonly sleeps: Array<{ at: number; ms: number }> = [];
-  readonly statePolls: Array<{ unit: string; at: number }> = [];
-  readonly restartsAt: Array<{ unit: string; at: number }> = [];
-  readonly tags = new Map<string, string>();
-  readonly images = new Map<string, Omit<ImageInfo, 'repoTags'>>();
-  containers: ContainerInfo[] = [];
-  readonly units = new Map<string, UnitSim>();
-  /** What the registry serves per reference (image id, which must be in `images`). */
-  readonly remote = new Map<string, string>();
-  /** Errors a pull of the reference throws, one per attempt, before it succeeds. */
-  readonly pullErrors = new Map<string, Error[]>();
-  /** Job results of the next restarts per unit; "done" when empty. */
-  readonly restartResults = new Map<string, string[]>();
-  /** Overrides the image id a restart starts (a unit that does not run its tag). */
-  startsImage: ((unit: string, restartNo: number) => string | undefined) | undefined;
-  /** Changes what state() reports after a restart. */
-  health:
-    ((unit: string, restartNo: number, sinceRestartMs: number) => Partial<UnitState> | undefined) | undefined;
-  journalOf: (unit: string) => string[] = (unit) => [`${unit}: started`, `${unit}: listening on :8080`];
-  listImagesFails = false;
+class EngineHost extends FakeHost {
+  readonly ports: FakePorts = fakePorts(this);
+  superseded: (image: string) => string[] = (image) =>
+    image === WEB ? ['img-older', 'img-old', 'img-debug'] : [];
 
   constructor() {
-    this.addImage('img-older', D_OLDER, ['ghcr.io/acme/web'], 1);
-    this.addImage('img-old', D_OLD, ['ghcr.io/acme/web'], 2);
-    this.addImage('img-new', D_NEW, ['ghcr.io/acme/web'], 3);
-    this.addImage('img-db', D_DB, ['ghcr.io/acme/db'], 1);
-    this.addImage('img-debug', D_DEBUG, ['ghcr.io/acme/web'], 1);
+    super({ now: T0 });
+    const web = (id: string, digest: string, created: number) =>
+      this.addImage(id, digest, { repos: ['ghcr.io/acme/web'], created });
+    web('img-older', D_OLDER, 1);
+    web('img-old', D_OLD, 2);
+    web('img-new', D_NEW, 3);
+    web('img-debug', D_DEBUG, 1);
+    this.addImage('img-db', D_DB, { repos: ['ghcr.io/acme/db'], created: 1 });
     this.tags.set(WEB, 'img-old');
     this.tags.set(DB, 'img-db');
     this.tags.set(DEBUG, 'img-debug');
-    this.remote.set(WEB, 'img-new');
-    // A container without a unit label that uses an image of the same repository.
-    this.containers.push({
+    this.publish(WEB, 'img-new');
+    this.addContainer({
       id: 'ctr-debug',
       names: ['debug'],
       image: DEBUG,
       imageId: 'img-debug',
-      state: 'running',
-      labels: {},
       startedAt: T0 - 5000,
     });
+    this.journalOf = (unit) => [`${unit}: started`, `${unit}: listening on :8080`];
+    this.containerOutput = (id) => [`${id}: panic: config missing`];
   }
 
-  addImage(id: string, digest: string, repos: string[], created: number): void {
-    this.images.set(id, { id, digest, repoDigests: repos.map((r) => `${r}@${digest}`), created });
+  /** Units follow the web image unless told otherwise. */
+  override addUnit(unit: string, image = WEB): ReturnType<FakeHost['addUnit']> {
+    return super.addUnit(unit, image);
   }
 
-  addUnit(unit: string, image = WEB): void {
-    const imageId = this.tags.get(image) ?? 'missing';
-    this.units.set(unit, {
-      image,
-      restarts: 0,
-      restartedAt: T0 - 60_000,
-      state: {
-        activeState: 'active',
-        subState: 'running',
-        result: 'success',
-        nRestarts: 0,
-        mainPid: 100,
-        invocationId: `inv-${unit}-0`,
-      },
-    });
-    this.containers.push({
-      id: `ctr-${unit}-0`,
-      names: [unit],
-      image,
-      imageId,
-      state: 'running',
-      labels: { [UNIT_LABEL]: unit },
-      startedAt: T0 - 60_000,
-    });
+  addWebImage(id: string, digest: string, created: number): void {
+    this.addImage(id, digest, { repos: ['ghcr.io/acme/web'], created });
   }
-
-  private info(id: string): ImageInfo | undefined {
-    const i = this.images.get(id);
-    if (!i) return undefined;
-    return { ...i, repoTags: [...this.tags].filter(([, v]) => v === id).map(([k]) => k) };
-  }
-
-  sleep = async (ms: number): Promise<void> => {
-    this.sleeps.push({ at: this.now, ms });
-    this.now += ms;
-  };
-
-  clock = { now: () => this.now };
-
-  runtime: ContainerRuntime = {
-    listContainers: async () => this.containers.map((c) => ({ ...c, labels: { ...c.labels } })),
-    inspectImage: async (ref) => this.info(this.tags.get(ref) ?? ref),
-    listImages: async () => {
-      if (this.listImagesFails) throw new Error('podman: images endpoint unavailable');
-      return [...this.images.keys()].map((id) => this.info(id) as ImageInfo);
-    },
-    pull: async (ref, onProgress) => {
-      this.calls.push(`pull ${ref}`);
-      const err = this.pullErrors.get(ref)?.shift();
-      if (err) throw err;
-      const id = this.remote.get(ref);
-      if (!id) throw new Error(`manifest unknown: ${ref}`);
-      onProgress(`Copying blob ${id}`);
-      onProgress('Writing manifest to image destination');
-      this.tags.set(ref, id);
-      return id;
-    },
-    tag: async (imageId, ref) => {
-      this.calls.push(`tag ${imageId} ${ref}`);
-      this.tags.set(ref, imageId);
-    },
-    removeImage: async (id) => {
-      this.calls.push(`remove ${id}`);
-      if (this.containers.some((c) => c.imageId === id)) return 'in-use';
-      if (!this.images.delete(id)) return 'missing';
-      for (const [ref, v] of this.tags) if (v === id) this.tags.delete(ref);
-      return 'removed';
-    },
-    containerLogs: async (id, tail) => {
-      this.calls.push(`logs ${id}`);
-      return [`${id}: panic: config missing`].slice(-tail);
-    },
-  };
-
-  systemd: UnitManager = {
-    loadStates: async (units) => new Map(units.map((u) => [u, this.units.has(u) ? 'loaded' : 'not-found'])),
-    restart: async (unit) => {
-      this.calls.push(`restart ${unit}`);
-      this.restartsAt.push({ unit, at: this.now });
-      const sim = this.units.get(unit);
-      if (!sim) throw new Error(`Unit ${unit} not found.`);
-      sim.restarts += 1;
-      sim.restartedAt = this.now;
-      const result = this.restartResults.get(unit)?.shift() ?? 'done';
-      this.containers = this.containers.filter((c) => c.labels[UNIT_LABEL] !== unit);
-      if (result === 'done') {
-        const imageId = this.startsImage?.(unit, sim.restarts) ?? this.tags.get(sim.image) ?? 'missing';
-        this.containers.push({
-          id: `ctr-${unit}-${sim.restarts}`,
-          names: [unit],
-          image: sim.image,
-          imageId,
-          state: 'running',
-          labels: { [UNIT_LABEL]: unit },
-          startedAt: this.now,
-        });
-        sim.state = {
-          ...sim.state,
-          activeState: 'active',
-          subState: 'running',
-          result: 'success',
-          mainPid: 100 + sim.restarts,
-          invocationId: `inv-${unit}-${sim.restarts}`,
-        };
-      } else {
-        sim.state = {
-          ...sim.state,
-          activeState: 'failed',
-          subState: 'failed',
-          result: 'exit-code',
-          mainPid: 0,
-        };
-      }
-      return { job: `/org/freedesktop/systemd1/job/${this.calls.length}`, result };
-    },
-    state: async (unit) => {
-      this.statePolls.push({ unit, at: this.now });
-      const sim = this.units.get(unit);
-      if (!sim) throw new Error(`Unit ${unit} not found.`);
-      return { ...sim.state, ...this.health?.(unit, sim.restarts, this.now - sim.restartedAt) };
-    },
-    journal: async (unit, lines) => {
-      this.calls.push(`journal ${unit}`);
-      return this.journalOf(unit).slice(-lines);
-    },
-    resetFailed: async (unit) => {
-      this.calls.push(`reset ${unit}`);
-      const sim = this.units.get(unit);
-      if (sim && sim.state.activeState === 'failed')
-        sim.state = { ...sim.state, activeState: 'inactive', subState: 'dead', result: 'success' };
-    },
-  };
-
-  /** What podup's history says units of an image ran before (the prune candidates). */
-  superseded: (image: string) => string[] = (image) =>
-    image === WEB ? ['img-older', 'img-old', 'img-debug'] : [];
 
   engine(settings: Partial<EngineSettings> = {}): UpdateEngine {
     return new UpdateEngine({
-      runtime: this.runtime,
-      systemd: this.systemd,
+      runtime: this.ports.runtime,
+      systemd: this.ports.unitManager,
       clock: this.clock,
       sleep: this.sleep,
       settings: { ...SETTINGS, ...settings },
       journals: { supersededImages: (image) => this.superseded(image) },
     });
-  }
-
-  runningImageOf(unit: string): string | undefined {
-    return this.containers.find((c) => c.labels[UNIT_LABEL] === unit && c.state === 'running')?.imageId;
   }
 }
 
@@ -322,7 +155,7 @@ function expectCleanJournal(journal: MemoryJournal): void {
  * task); `result` is the status and summary only.
  */
 async function run(
-  world: World,
+  world: EngineHost,
   plan: Plan,
   control: TaskControl = go,
   settings: Partial<EngineSettings> = {},
@@ -337,7 +170,7 @@ async function run(
 
 describe('UpdateEngine.execute: success', () => {
   it('pulls once, restarts each unit, gates, verifies, records the results and prunes', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     w.addUnit('b.service');
     const { result, journal } = await run(w, planOf(updatePlan('a.service'), updatePlan('b.service')));
@@ -376,7 +209,7 @@ describe('UpdateEngine.execute: success', () => {
   });
 
   it('polls the unit through the whole health window, never sleeping longer than the poll interval', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     w.addUnit('b.service');
     await run(w, planOf(updatePlan('a.service'), updatePlan('b.service')));
@@ -399,7 +232,7 @@ describe('UpdateEngine.execute: success', () => {
   });
 
   it('fails a unit whose restart did not start a new invocation', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     // The restart "succeeds" but the unit keeps reporting its old invocation id on the first restart.
     w.health = (_unit, n) => (n === 1 ? { invocationId: 'inv-a.service-0' } : undefined);
@@ -409,7 +242,7 @@ describe('UpdateEngine.execute: success', () => {
   });
 
   it('a resumed unit (verify) is not restarted: health gate and digest check only', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.tags.set(WEB, 'img-new');
     w.addUnit('a.service');
     const { result, journal } = await run(
@@ -431,10 +264,10 @@ describe('UpdateEngine.execute: success', () => {
   });
 
   it('updates to the pulled digest when the tag moved after the plan', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
-    w.addImage('img-newer', D_NEWER, ['ghcr.io/acme/web'], 4);
-    w.remote.set(WEB, 'img-newer');
+    w.addWebImage('img-newer', D_NEWER, 4);
+    w.publish(WEB, 'img-newer');
     const { result, journal } = await run(w, planOf(updatePlan('a.service')));
     expect(result.status).toBe('succeeded');
     expect(journal.record('a.service')).toMatchObject({ digestAfter: D_NEWER, imageIdAfter: 'img-newer' });
@@ -446,7 +279,7 @@ describe('UpdateEngine.execute: success', () => {
 
 describe('UpdateEngine.execute: failures and rollback', () => {
   it('restart job "failed": diagnoses, tags the previous image back and restarts -> rolled-back', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     w.restartResults.set('a.service', ['failed']);
     const { result, journal } = await run(w, planOf(updatePlan('a.service')));
@@ -475,7 +308,7 @@ describe('UpdateEngine.execute: failures and rollback', () => {
   });
 
   it('unit going inactive during the health window -> rollback', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     w.health = (_unit, n, since) =>
       n === 1 && since >= 2000
@@ -497,7 +330,7 @@ describe('UpdateEngine.execute: failures and rollback', () => {
   });
 
   it('NRestarts increasing during the window fails the unit', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     w.health = (_unit, n, since) => (n === 1 && since >= 1000 ? { nRestarts: 1 } : undefined);
     const { result, journal } = await run(w, planOf(updatePlan('a.service')));
@@ -506,7 +339,7 @@ describe('UpdateEngine.execute: failures and rollback', () => {
   });
 
   it('NRestarts increasing with no previous image to go back to -> failed, nothing tagged', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     w.health = (_unit, n, since) => (n === 1 && since >= 1000 ? { nRestarts: 3 } : undefined);
     const { result, journal } = await run(
@@ -522,9 +355,9 @@ describe('UpdateEngine.execute: failures and rollback', () => {
   });
 
   it('a unit that does not run the target digest after the restart is rolled back', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
-    w.addImage('img-other', D_OTHER, ['ghcr.io/acme/web'], 5);
+    w.addWebImage('img-other', D_OTHER, 5);
     w.startsImage = (_unit, n) => (n === 1 ? 'img-other' : undefined);
     const { result, journal } = await run(w, planOf(updatePlan('a.service')));
     expect(result.status).toBe('rolled-back');
@@ -533,8 +366,45 @@ describe('UpdateEngine.execute: failures and rollback', () => {
     expect(w.runningImageOf('a.service')).toBe('img-old');
   });
 
+  /** Hides the unit's new container until `afterMs` after its restart: `podman run` still creating it. */
+  const containerLate = (w: EngineHost, unit: string, afterMs: number) => {
+    const list = w.ports.runtime.listContainers.bind(w.ports.runtime);
+    w.ports.runtime.listContainers = async () => {
+      const sim = w.units.get(unit);
+      const hidden = sim !== undefined && sim.restarts > 0 && w.now - sim.restartedAt < afterMs;
+      return (await list()).filter((c) => !(hidden && c.labels.PODMAN_SYSTEMD_UNIT === unit));
+    };
+  };
+
+  it('the digest check waits for the container a short health window outran, and accepts the update', async () => {
+    const w = new EngineHost();
+    w.addUnit('a.service');
+    containerLate(w, 'a.service', 2000);
+    const { result, journal } = await run(w, planOf(updatePlan('a.service')), go, { healthWindowMs: 1 });
+    expect(result.status).toBe('succeeded');
+    expect(journal.record('a.service')).toMatchObject({ status: 'succeeded', digestAfter: D_NEW });
+    expect(w.calls.filter((c) => c.startsWith('restart'))).toEqual(['restart a.service']);
+  });
+
+  it('a container that never appears fails the check after a bounded wait, and the unit is rolled back', async () => {
+    const w = new EngineHost();
+    w.addUnit('a.service');
+    containerLate(w, 'a.service', Number.POSITIVE_INFINITY);
+    const t0 = w.now;
+    const { result, journal } = await run(w, planOf(updatePlan('a.service')), go, {
+      healthWindowMs: 1,
+      containerWaitMs: 5000,
+    });
+    expect(result.status).toBe('failed');
+    expect(journal.record('a.service').reason).toBe(
+      'no running container carries PODMAN_SYSTEMD_UNIT=a.service (waited 5 s)',
+    );
+    // Bounded: the wait, not a hang (the failed rollback waits once more for its own check).
+    expect(w.now - t0).toBeLessThan(3 * 5000);
+  });
+
   it('a rollback of one unit does not drag the next unit of the same image back to the old image', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     w.addUnit('b.service');
     w.restartResults.set('a.service', ['failed']);
@@ -549,16 +419,9 @@ describe('UpdateEngine.execute: failures and rollback', () => {
   });
 
   it('a start rate limit hit by the failed update is reset so the rollback can bring the unit back', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
-    w.restartResults.set('a.service', ['failed']);
-    const sim = w.units.get('a.service');
-    const restart = w.systemd.restart.bind(w.systemd);
-    w.systemd.restart = async (unit, t) => {
-      const r = await restart(unit, t);
-      if (r.result === 'failed' && sim) sim.state = { ...sim.state, result: 'start-limit-hit' };
-      return r;
-    };
+    w.restartResults.set('a.service', [{ job: 'failed', unitResult: 'start-limit-hit' }]);
     const { result, journal } = await run(w, planOf(updatePlan('a.service')));
     expect(result.status).toBe('rolled-back');
     expect(w.calls.indexOf('reset a.service')).toBeGreaterThan(w.calls.indexOf(`tag img-old ${WEB}`));
@@ -566,7 +429,7 @@ describe('UpdateEngine.execute: failures and rollback', () => {
   });
 
   it('rollback failing too -> failed', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     w.restartResults.set('a.service', ['failed', 'failed']);
     const { result, journal } = await run(w, planOf(updatePlan('a.service')));
@@ -588,9 +451,9 @@ describe('UpdateEngine.execute: failures and rollback', () => {
   });
 
   it('rollback that restarts but runs something else -> failed', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
-    w.addImage('img-other', D_OTHER, ['ghcr.io/acme/web'], 5);
+    w.addWebImage('img-other', D_OTHER, 5);
     w.startsImage = () => 'img-other';
     const { result, journal } = await run(w, planOf(updatePlan('a.service')));
     expect(result.status).toBe('failed');
@@ -598,7 +461,7 @@ describe('UpdateEngine.execute: failures and rollback', () => {
   });
 
   it('falls back to the container log when the journal has nothing', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     w.journalOf = () => [];
     w.restartResults.set('a.service', ['failed']);
@@ -612,12 +475,12 @@ describe('UpdateEngine.execute: failures and rollback', () => {
   });
 
   it('falls back to the container log when the journal is unreadable', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
-    w.systemd.journal = async () => {
-      throw new Error('sd_journal_open: permission denied');
+    w.journalOf = () => {
+      throw new AppError('SYSTEMD_ERROR', 'sd_journal_open: permission denied');
     };
-    w.addImage('img-other', D_OTHER, ['ghcr.io/acme/web'], 5);
+    w.addWebImage('img-other', D_OTHER, 5);
     w.startsImage = (_u, n) => (n === 1 ? 'img-other' : undefined);
     const { journal } = await run(w, planOf(updatePlan('a.service')));
     // The unit still runs (wrong image): its current container is read.
@@ -630,7 +493,7 @@ describe('UpdateEngine.execute: failures and rollback', () => {
 
 describe('UpdateEngine.execute: pull', () => {
   it('retries a transient pull failure with exponential backoff', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     w.pullErrors.set(WEB, [new Error('read tcp: connection reset by peer'), new Error('502 Bad Gateway')]);
     const { result, journal } = await run(w, planOf(updatePlan('a.service')));
@@ -655,7 +518,7 @@ describe('UpdateEngine.execute: pull', () => {
   });
 
   it('gives up after pullAttempts and fails the units of the image without restarting them', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     w.addUnit('b.service');
     w.pullErrors.set(WEB, [new Error('EOF'), new Error('EOF'), new Error('EOF again')]);
@@ -671,10 +534,10 @@ describe('UpdateEngine.execute: pull', () => {
     }
   });
 
-  it('does not retry "manifest unknown"', async () => {
-    const w = new World();
+  it('does not retry a tag the registry does not have (IMAGE_NOT_FOUND)', async () => {
+    const w = new EngineHost();
     w.addUnit('a.service');
-    w.pullErrors.set(WEB, [new Error('initializing source: reading manifest stable: manifest unknown')]);
+    w.remote.delete(WEB);
     const { result, journal } = await run(w, planOf(updatePlan('a.service')));
     expect(result.status).toBe('failed');
     expect(w.calls).toEqual([`pull ${WEB}`]);
@@ -682,21 +545,36 @@ describe('UpdateEngine.execute: pull', () => {
     expect(journal.record('a.service').reason).toContain('manifest unknown');
   });
 
-  it('does not retry "unauthorized"', async () => {
-    const w = new World();
+  it('does not retry refused credentials (REGISTRY_DENIED)', async () => {
+    const w = new EngineHost();
     w.addUnit('a.service');
-    w.pullErrors.set(WEB, [new Error('unauthorized: authentication required')]);
+    w.pullErrors.set(WEB, [new AppError('REGISTRY_DENIED', 'unauthorized: authentication required')]);
     await run(w, planOf(updatePlan('a.service')));
     expect(w.calls).toEqual([`pull ${WEB}`]);
   });
 
+  it('decides by the error code, not its wording: a transient code is retried whatever its text says', async () => {
+    const w = new EngineHost();
+    w.addUnit('a.service');
+    w.pullErrors.set(WEB, [
+      new AppError(
+        'REGISTRY_UNAVAILABLE',
+        'mirror answered 503: blob not found upstream yet, denied for now',
+      ),
+      new Error('manifest unknown (a plain error is no verdict)'),
+    ]);
+    const { result } = await run(w, planOf(updatePlan('a.service')));
+    expect(result.status).toBe('succeeded');
+    expect(w.calls.filter((c) => c.startsWith('pull'))).toHaveLength(3);
+  });
+
   it('pulls each image once and only fails the units of the image that failed', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     w.addUnit('b.service');
     w.addUnit('db.service', DB);
-    w.pullErrors.set(DB, [new Error('manifest unknown')]);
-    w.remote.set(DB, 'img-db');
+    w.pullErrors.set(DB, [new AppError('IMAGE_NOT_FOUND', `pull of ${DB}: manifest unknown`)]);
+    w.publish(DB, 'img-db');
     const plan = planOf(
       updatePlan('a.service'),
       updatePlan('db.service', {
@@ -720,7 +598,7 @@ describe('UpdateEngine.execute: pull', () => {
 
 describe('UpdateEngine.execute: control and planning outcomes', () => {
   it('stop requested between units: the rest are cancelled, the task is cancelled', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     w.addUnit('b.service');
     w.addUnit('c.service');
@@ -743,14 +621,14 @@ describe('UpdateEngine.execute: control and planning outcomes', () => {
   });
 
   it('no units -> skipped, nothing touched', async () => {
-    const w = new World();
+    const w = new EngineHost();
     const { result } = await run(w, { images: [], units: [] });
     expect(result).toEqual({ status: 'skipped', summary: 'no unit runs this image' });
     expect(w.calls).toEqual([]);
   });
 
   it('only skipped units -> skipped with their reasons, nothing touched', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     const { result, journal } = await run(w, {
       images: [],
@@ -766,7 +644,7 @@ describe('UpdateEngine.execute: control and planning outcomes', () => {
   });
 
   it('all units planned "error" -> failed, no pull', async () => {
-    const w = new World();
+    const w = new EngineHost();
     const { result, journal } = await run(w, {
       images: [],
       units: [
@@ -784,7 +662,7 @@ describe('UpdateEngine.execute: control and planning outcomes', () => {
   });
 
   it('an error next to updated units still fails the task', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     const { result } = await run(w, {
       images: [],
@@ -800,7 +678,7 @@ describe('UpdateEngine.execute: control and planning outcomes', () => {
 
 describe('UpdateEngine.execute: prune', () => {
   it('removes only images podup superseded that nothing uses, keeping the rollback image and images in use', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     await run(w, planOf(updatePlan('a.service')));
     const removed = w.calls.filter((c) => c.startsWith('remove'));
@@ -816,7 +694,7 @@ describe('UpdateEngine.execute: prune', () => {
   });
 
   it('never removes an image podup did not supersede (another pull may have just fetched it)', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     w.superseded = () => [];
     await run(w, planOf(updatePlan('a.service')));
@@ -825,7 +703,7 @@ describe('UpdateEngine.execute: prune', () => {
   });
 
   it('a failure while pruning only skips the prune', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     w.superseded = () => {
       throw new Error('history unavailable');
@@ -838,9 +716,9 @@ describe('UpdateEngine.execute: prune', () => {
   });
 
   it('does not prune when nothing was pulled', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
-    w.pullErrors.set(WEB, [new Error('manifest unknown')]);
+    w.remote.delete(WEB);
     await run(w, planOf(updatePlan('a.service')));
     expect(w.calls.filter((c) => c.startsWith('remove'))).toEqual([]);
   });
@@ -848,7 +726,7 @@ describe('UpdateEngine.execute: prune', () => {
 
 describe('UpdateEngine.execute: force-stop', () => {
   it('during the health gate: rolls the restarted, unverified unit back and cancels the rest', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     w.addUnit('b.service');
     let polls = 0;
@@ -877,7 +755,7 @@ describe('UpdateEngine.execute: force-stop', () => {
   });
 
   it('before any unit was touched: nothing restarts, every unit is cancelled', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     const control: TaskControl = { stopRequested: () => true, forceRequested: () => true };
     const { result, journal } = await run(w, planOf(updatePlan('a.service')), control);
@@ -888,16 +766,16 @@ describe('UpdateEngine.execute: force-stop', () => {
   });
 
   it('aborts a pull in flight through the signal', async () => {
-    const w = new World();
+    const w = new EngineHost();
     w.addUnit('a.service');
     const abort = new AbortController();
     let forced = false;
-    const pull = w.runtime.pull.bind(w.runtime);
-    w.runtime.pull = async (ref, onProgress, signal) => {
+    const runtime = w.ports.runtime;
+    const pull = runtime.pull.bind(runtime);
+    runtime.pull = async (ref, onProgress, signal) => {
       forced = true;
       abort.abort();
       expect(signal).toBe(abort.signal);
-      if (signal?.aborted) throw new Error('pull aborted');
       return pull(ref, onProgress, signal);
     };
     const { result } = await run(w, planOf(updatePlan('a.service')), {
@@ -907,5 +785,7 @@ describe('UpdateEngine.execute: force-stop', () => {
     });
     expect(result.status).toBe('cancelled');
     expect(w.calls.filter((c) => c.startsWith('restart'))).toEqual([]);
+    // The aborted pull moved nothing.
+    expect(w.tags.get(WEB)).toBe('img-old');
   });
 });

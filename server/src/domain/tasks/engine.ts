@@ -4,7 +4,7 @@
  * every call in time, so a missing part fails the task with its error instead of hanging it.
  * Used by: the task runner (podup serve, and podup trigger when no server runs)
  */
-import { errorMessage } from '../../errors.js';
+import { errorMessage, isAppError, type ErrorCode } from '../../errors.js';
 import type {
   Clock,
   ContainerRuntime,
@@ -71,12 +71,17 @@ export interface RunResult {
 
 const UNIT_LABEL = 'PODMAN_SYSTEMD_UNIT';
 
+/** Pull failures that another attempt cannot fix (ContainerRuntime.pull says which codes those are). */
+const PERMANENT_PULL_ERRORS: ReadonlySet<ErrorCode> = new Set(['IMAGE_NOT_FOUND', 'REGISTRY_DENIED']);
+
+/** A step that failed; `cause` is the port's error, whose code decides what happens next (pull retries). */
 class StepFailure extends Error {
   constructor(
     readonly step: Step,
     message: string,
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
   }
 }
 
@@ -106,7 +111,7 @@ export class UpdateEngine {
       });
       throw e instanceof StepFailure || e instanceof ForceStopped
         ? e
-        : new StepFailure(step, errorMessage(e));
+        : new StepFailure(step, errorMessage(e), e);
     }
   }
 
@@ -126,8 +131,9 @@ export class UpdateEngine {
       } catch (e) {
         if (e instanceof ForceStopped || control.forceRequested?.())
           throw new ForceStopped('during the pull');
-        const transient = !/manifest unknown|not found|unauthorized|denied|blocked/i.test(errorMessage(e));
-        if (!transient || attempt >= pullAttempts) throw e;
+        const cause = e instanceof StepFailure ? e.cause : e;
+        const permanent = isAppError(cause) && PERMANENT_PULL_ERRORS.has(cause.code);
+        if (permanent || attempt >= pullAttempts) throw e;
         const wait = pullBackoffMs * 2 ** (attempt - 1);
         journal.log('warn', 'pull', `attempt ${attempt} of ${pullAttempts} failed; retrying in ${wait} ms`);
         await this.deps.sleep(wait);

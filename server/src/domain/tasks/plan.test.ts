@@ -1,12 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakePorts, FakeHost } from '../../adapters/fakes/index.js';
 import { AppError } from '../../errors.js';
-import type {
-  ContainerInfo,
-  ContainerRuntime,
-  DigestLookup,
-  DigestResolver,
-  ImageInfo,
-} from '../ports/index.js';
 import { mergeSightings, type KnownUnit, type UnitSighting } from '../units/known-unit.js';
 import { planUpdate, selectUnits, type ResumedUnit } from './plan.js';
 
@@ -29,61 +23,33 @@ const running = (unit: string, image: string, imageId: string): UnitSighting => 
   containerId: `c-${unit}`,
 });
 
-class FakeRegistry implements DigestResolver {
-  calls: Array<{ reference: string; options: DigestLookup | undefined }> = [];
-  constructor(readonly answers: Record<string, string | Error>) {}
-  async digest(reference: string, options?: DigestLookup): Promise<{ digest: string; endpoint: string }> {
-    this.calls.push({ reference, options });
-    const a = this.answers[reference];
-    if (a === undefined) throw new Error(`no such tag ${reference}`);
-    if (a instanceof Error) throw a;
-    return { digest: a, endpoint: `endpoint-of/${reference}` };
-  }
-}
+const hosts: FakeHost[] = [];
+// A plan is also every dry run: it never pulls, tags, removes or restarts anything.
+afterEach(() => {
+  for (const host of hosts.splice(0)) expect(host.calls).toEqual([]);
+});
 
-class FakeRuntime implements ContainerRuntime {
-  inspected: string[] = [];
-  constructor(readonly images: ImageInfo[]) {}
-  async inspectImage(ref: string): Promise<ImageInfo | undefined> {
-    this.inspected.push(ref);
-    return this.images.find((i) => i.id === ref);
-  }
-  listContainers(): Promise<ContainerInfo[]> {
-    throw new Error('a plan does not list containers');
-  }
-  listImages(): Promise<ImageInfo[]> {
-    throw new Error('a plan does not list images');
-  }
-  pull(): Promise<string> {
-    throw new Error('a plan never pulls');
-  }
-  tag(): Promise<void> {
-    throw new Error('a plan never tags');
-  }
-  removeImage(): Promise<'removed' | 'in-use' | 'missing'> {
-    throw new Error('a plan never removes');
-  }
-  containerLogs(): Promise<string[]> {
-    throw new Error('a plan reads no logs');
-  }
-}
-
-const IMAGES: ImageInfo[] = [
-  {
-    id: 'img-old',
-    digest: D_OLD,
-    repoDigests: [`ghcr.io/acme/web@${D_OLD}`, `ghcr.io/acme/web@${D_OLD_PLATFORM}`],
-    repoTags: [],
-    created: 1,
-  },
-  { id: 'img-new', digest: D_NEW, repoDigests: [`ghcr.io/acme/web@${D_NEW}`], repoTags: [WEB], created: 2 },
-  { id: 'img-api', digest: D_API, repoDigests: [`ghcr.io/acme/api@${D_API}`], repoTags: [API], created: 2 },
-];
-
+/**
+ * The fake host with the old web image (index and platform digest), the new one and the api image; the
+ * registry answers with a digest per reference, or fails with the given error.
+ */
 const setup = (answers: Record<string, string | Error> = { [WEB]: D_NEW, [API]: D_API }) => {
-  const registry = new FakeRegistry(answers);
-  const runtime = new FakeRuntime(IMAGES);
-  return { registry, runtime, deps: { registry, runtime } };
+  const host = new FakeHost();
+  hosts.push(host);
+  host.addImage('img-old', D_OLD, {
+    repoDigests: [`ghcr.io/acme/web@${D_OLD}`, `ghcr.io/acme/web@${D_OLD_PLATFORM}`],
+    created: 1,
+  });
+  host.addImage('img-new', D_NEW, { repos: ['ghcr.io/acme/web'], created: 2 });
+  host.addImage('img-api', D_API, { repos: ['ghcr.io/acme/api'], created: 2 });
+  host.tags.set(WEB, 'img-new');
+  host.tags.set(API, 'img-api');
+  for (const [ref, answer] of Object.entries(answers)) {
+    if (answer instanceof Error) host.lookupErrors.set(ref, answer);
+    else host.publish(ref, { digest: answer });
+  }
+  const { runtime, registry } = fakePorts(host);
+  return { host, deps: { registry, runtime } };
 };
 
 describe('selectUnits', () => {
@@ -145,7 +111,7 @@ describe('planUpdate', () => {
     const { deps } = setup();
     const known = units(running('a.service', WEB, 'img-old'));
     const plan = await planUpdate({ image: WEB }, known, deps);
-    expect(plan.images).toEqual([{ image: WEB, digest: D_NEW, endpoint: `endpoint-of/${WEB}`, error: null }]);
+    expect(plan.images).toEqual([{ image: WEB, digest: D_NEW, endpoint: 'ghcr.io/acme/web', error: null }]);
     expect(plan.units).toEqual([
       {
         unit: 'a.service',
@@ -177,7 +143,7 @@ describe('planUpdate', () => {
   });
 
   it('skips pinned units with a reason, without asking the registry for them', async () => {
-    const { deps, registry } = setup();
+    const { deps, host } = setup();
     const known = units({ unit: 'pinned.service', source: 'quadlet', image: `${WEB}@${D_PIN}` });
     const plan = await planUpdate({ image: WEB }, known, deps);
     expect(plan.units).toHaveLength(1);
@@ -189,12 +155,12 @@ describe('planUpdate', () => {
     });
     expect(plan.units[0]?.reason).toContain('pinned');
     expect(plan.units[0]?.reason).toContain(D_PIN);
-    expect(registry.calls).toEqual([]);
+    expect(host.lookups).toEqual([]);
     expect(plan.images).toEqual([]);
   });
 
   it('skips a named unit without a usable image, with its problem as the reason', async () => {
-    const { deps, registry } = setup();
+    const { deps, host } = setup();
     const known = units(
       { unit: 'noimage.service', source: 'podman', containerId: 'c1' },
       { unit: 'bad.service', source: 'config', image: 'Bad Image' },
@@ -206,7 +172,7 @@ describe('planUpdate', () => {
     ]);
     expect(plan.units[0]?.reason).toBe('no image known for this unit');
     expect(plan.units[1]?.reason).toMatch(/invalid image reference/);
-    expect(registry.calls).toEqual([]);
+    expect(host.lookups).toEqual([]);
   });
 
   it('turns a registry error into action error with the message, for every unit of the image', async () => {
@@ -233,7 +199,7 @@ describe('planUpdate', () => {
   });
 
   it('looks each image up once, fresh (maxAgeMs 0), passing the abort signal', async () => {
-    const { deps, registry } = setup();
+    const { deps, host } = setup();
     const known = units(
       running('a.service', WEB, 'img-old'),
       running('b.service', WEB, 'img-new'),
@@ -247,24 +213,24 @@ describe('planUpdate', () => {
       deps,
       signal,
     );
-    expect(registry.calls.map((c) => c.reference)).toEqual([WEB, API]);
-    for (const c of registry.calls) {
-      expect(c.options?.maxAgeMs).toBe(0);
-      expect(c.options?.signal).toBe(signal);
+    expect(host.lookups.map((c) => c.reference)).toEqual([WEB, API]);
+    for (const c of host.lookups) {
+      expect(c.maxAgeMs).toBe(0);
+      expect(c.signal).toBe(signal);
     }
     expect(plan.images.map((i) => i.image)).toEqual([WEB, API]);
     expect(plan.units.map((u) => u.action)).toEqual(['update', 'skip', 'update', 'skip']);
   });
 
   it('looks up a failing image only once too', async () => {
-    const { deps, registry } = setup({ [WEB]: new Error('timeout') });
+    const { deps, host } = setup({ [WEB]: new Error('timeout') });
     const known = units(running('a.service', WEB, 'img-old'), running('b.service', WEB, 'img-old'));
     await planUpdate({ image: WEB }, known, deps);
-    expect(registry.calls).toHaveLength(1);
+    expect(host.lookups).toHaveLength(1);
   });
 
   it('legacy unit+image request: skips a named unit that runs another image', async () => {
-    const { deps, registry } = setup();
+    const { deps, host } = setup();
     const known = units(running('a.service', WEB, 'img-old'), running('api.service', API, 'img-api'));
     const plan = await planUpdate({ image: WEB, units: ['a.service', 'api.service'] }, known, deps);
     expect(plan.units.map((u) => [u.unit, u.action])).toEqual([
@@ -272,11 +238,11 @@ describe('planUpdate', () => {
       ['api.service', 'skip'],
     ]);
     expect(plan.units[1]?.reason).toBe(`runs ${API}, not ${WEB}`);
-    expect(registry.calls.map((c) => c.reference)).toEqual([WEB]);
+    expect(host.lookups.map((c) => c.reference)).toEqual([WEB]);
   });
 
   it('a unit with no image id has no current digests and is updated', async () => {
-    const { deps, runtime } = setup();
+    const { deps, host } = setup();
     const known = units({ unit: 'cfg.service', source: 'config', image: WEB });
     const plan = await planUpdate({ image: WEB }, known, deps);
     expect(plan.units[0]).toMatchObject({
@@ -285,7 +251,7 @@ describe('planUpdate', () => {
       imageId: null,
       containerId: null,
     });
-    expect(runtime.inspected).toEqual([]);
+    expect(host.inspected).toEqual([]);
   });
 
   describe('resuming an interrupted task', () => {

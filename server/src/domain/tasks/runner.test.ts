@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerInfo, ContainerRuntime, DigestResolver, ImageInfo } from '../ports/index.js';
+import { fakePorts, FakeHost } from '../../adapters/fakes/index.js';
 import { mergeSightings, type KnownUnit } from '../units/known-unit.js';
 import type {
   LeaseHolder as LeaseHolderInfo,
@@ -173,22 +173,15 @@ class FakeEngine {
   }
 }
 
-const IMAGES: ImageInfo[] = [
-  { id: 'img-old', digest: D_OLD, repoDigests: [`ghcr.io/acme/web@${D_OLD}`], repoTags: [], created: 1 },
-  { id: 'img-new', digest: D_NEW, repoDigests: [`ghcr.io/acme/web@${D_NEW}`], repoTags: [WEB], created: 2 },
-];
-
-const runtime: ContainerRuntime = {
-  inspectImage: async (ref) => IMAGES.find((i) => i.id === ref),
-  listContainers: async (): Promise<ContainerInfo[]> => [],
-  listImages: async () => IMAGES,
-  pull: () => Promise.reject(new Error('the runner does not pull')),
-  tag: () => Promise.reject(new Error('the runner does not tag')),
-  removeImage: () => Promise.reject(new Error('the runner does not remove')),
-  containerLogs: async () => [],
-};
-
-const registry: DigestResolver = { digest: async () => ({ digest: D_NEW, endpoint: 'ghcr.io/acme/web' }) };
+/** The fake host the runner plans against: the old and the new web image, the registry serving the new one. */
+function webHost(): FakeHost {
+  const host = new FakeHost({ now: T0 });
+  host.addImage('img-old', D_OLD, { repos: ['ghcr.io/acme/web'], created: 1 });
+  host.addImage('img-new', D_NEW, { repos: ['ghcr.io/acme/web'], created: 2 });
+  host.tags.set(WEB, 'img-new');
+  host.publish(WEB, 'img-new');
+  return host;
+}
 
 const KNOWN: KnownUnit[] = mergeSightings([
   {
@@ -231,6 +224,7 @@ const task = (p: Partial<TaskRecord> = {}): TaskRecord =>
   } as TaskRecord);
 
 interface Setup {
+  host: FakeHost;
   stores: MemoryStores;
   engine: FakeEngine;
   runner: TaskRunner;
@@ -255,7 +249,9 @@ function setup(
     },
   };
   const sleeps: number[] = [];
-  const s = { stores, engine, clock, sleeps } as unknown as Setup;
+  const host = webHost();
+  const { runtime, registry } = fakePorts(host);
+  const s = { host, stores, engine, clock, sleeps } as unknown as Setup;
   const deps: RunnerDeps = {
     stores,
     engine: engine as unknown as UpdateEngine,
@@ -369,6 +365,9 @@ describe('TaskRunner.run', () => {
     ).toBe(true);
     expect(messages.at(-1)).toBe('succeeded: 1 succeeded');
     expect(s.sleeps).toEqual([]);
+    // Planning only reads: what changes the host is the engine's.
+    expect(s.host.calls).toEqual([]);
+    expect(s.host.lookups.map((l) => [l.reference, l.maxAgeMs])).toEqual([[WEB, 0]]);
   });
 
   it('finishes with whatever status the engine reports', async () => {
@@ -509,11 +508,9 @@ describe('TaskRunner.run', () => {
     expect(s.stores.finished).toEqual([
       { id: 'tsk_1', status: 'failed', summary: 'D-Bus connection lost', now: T0 },
     ]);
-    expect(
-      s.stores
-        .logOf('tsk_1')
-        .some((l) => l.level === 'error' && l.message === 'failed: D-Bus connection lost'),
-    ).toBe(true);
+    // The failure is logged once, as the line that ends the task.
+    const failures = s.stores.logOf('tsk_1').filter((l) => l.message.includes('D-Bus connection lost'));
+    expect(failures).toEqual([{ level: 'error', step: 'task', message: 'failed: D-Bus connection lost' }]);
   });
 
   it('a failing discovery fails the task', async () => {

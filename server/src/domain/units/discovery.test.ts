@@ -1,43 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerInfo, ContainerRuntime, ImageInfo, UnitManager } from '../ports/index.js';
+import { fakePorts, FakeHost } from '../../adapters/fakes/index.js';
+import type { ContainerInfo } from '../ports/index.js';
 import { AUTOUPDATE_LABEL, discoverUnits, UNIT_LABEL, type DiscoveryDeps } from './discovery.js';
 
 const D_OLD = `sha256:${'a'.repeat(64)}`;
 const D_NEW = `sha256:${'b'.repeat(64)}`;
 
-/** Containers and images in memory; only what discovery reads is implemented. */
-class FakeRuntime implements ContainerRuntime {
-  inspected: string[] = [];
-  constructor(
-    readonly containers: ContainerInfo[],
-    readonly images: ImageInfo[] = [],
-  ) {}
-  async listContainers(): Promise<ContainerInfo[]> {
-    return this.containers.map((c) => ({ ...c, labels: { ...c.labels } }));
-  }
-  async inspectImage(ref: string): Promise<ImageInfo | undefined> {
-    this.inspected.push(ref);
-    if (ref === 'img-broken') throw new Error('podman: image store corrupt');
-    return this.images.find((i) => i.id === ref);
-  }
-  listImages(): Promise<ImageInfo[]> {
-    throw new Error('not used by discovery');
-  }
-  pull(): Promise<string> {
-    throw new Error('not used by discovery');
-  }
-  tag(): Promise<void> {
-    throw new Error('not used by discovery');
-  }
-  removeImage(): Promise<'removed' | 'in-use' | 'missing'> {
-    throw new Error('not used by discovery');
-  }
-  containerLogs(): Promise<string[]> {
-    throw new Error('not used by discovery');
-  }
-}
-
-const container = (p: Partial<ContainerInfo> & { id: string }): ContainerInfo => ({
+const container = (p: Partial<ContainerInfo> & { id: string }): Partial<ContainerInfo> & { id: string } => ({
   names: [p.id],
   image: 'ghcr.io/acme/web:stable',
   imageId: 'img-new',
@@ -47,35 +16,35 @@ const container = (p: Partial<ContainerInfo> & { id: string }): ContainerInfo =>
   ...p,
 });
 
-const image = (id: string, digest: string): ImageInfo => ({
-  id,
-  digest,
-  repoDigests: [`ghcr.io/acme/web@${digest}`],
-  repoTags: [],
-  created: 0,
-});
+/** A fake host running these containers, with these images (id and digest) in its store. */
+function hostWith(
+  containers: Array<Partial<ContainerInfo> & { id: string }>,
+  images: Array<[id: string, digest: string]> = [],
+): FakeHost {
+  const host = new FakeHost();
+  for (const c of containers) host.addContainer(c);
+  for (const [id, digest] of images) host.addImage(id, digest, { repos: ['ghcr.io/acme/web'], created: 0 });
+  return host;
+}
 
 function deps(
-  runtime: ContainerRuntime,
+  host: FakeHost,
   quadlets: Array<{ fileName: string; text: string }> = [],
   configured: Array<[string, string]> = [],
 ): DiscoveryDeps {
+  for (const q of quadlets) host.addQuadlet(q.fileName, q.text);
+  const ports = fakePorts(host);
   return {
-    runtime,
-    unitManager: everyUnitLoaded,
-    quadletFiles: async () => quadlets,
+    runtime: ports.runtime,
+    unitManager: ports.unitManager,
+    quadletFiles: () => ports.quadlets.read(),
     configured: new Map(configured),
   };
 }
 
-/** A manager that knows every unit it is asked about. */
-const everyUnitLoaded = {
-  loadStates: async (units: readonly string[]) => new Map(units.map((u) => [u, 'loaded'])),
-} as unknown as UnitManager;
-
 describe('discoverUnits', () => {
   it('reads the unit and auto-update labels of the running container, and its image digest', async () => {
-    const runtime = new FakeRuntime(
+    const host = hostWith(
       [
         container({
           id: 'c-web',
@@ -83,9 +52,9 @@ describe('discoverUnits', () => {
           labels: { [UNIT_LABEL]: 'web.service', [AUTOUPDATE_LABEL]: 'registry' },
         }),
       ],
-      [image('img-new', D_NEW)],
+      [['img-new', D_NEW]],
     );
-    const [u, ...rest] = await discoverUnits(deps(runtime));
+    const [u, ...rest] = await discoverUnits(deps(host));
     expect(rest).toEqual([]);
     expect(u).toMatchObject({
       unit: 'web.service',
@@ -101,26 +70,26 @@ describe('discoverUnits', () => {
   });
 
   it('ignores containers without PODMAN_SYSTEMD_UNIT', async () => {
-    const runtime = new FakeRuntime([
+    const host = hostWith([
       container({ id: 'adhoc', labels: { [AUTOUPDATE_LABEL]: 'registry' } }),
       container({ id: 'c-web', labels: { [UNIT_LABEL]: 'web.service' } }),
     ]);
-    const units = await discoverUnits(deps(runtime));
+    const units = await discoverUnits(deps(host));
     expect(units.map((u) => u.unit)).toEqual(['web.service']);
     expect(units[0]?.containerId).toBe('c-web');
   });
 
   it('prefers the running container of a unit over a newer exited one', async () => {
     const labels = { [UNIT_LABEL]: 'web.service' };
-    const runtime = new FakeRuntime(
+    const host = hostWith(
       [
         container({ id: 'exited-new', state: 'exited', startedAt: 9_000, imageId: 'img-x', labels }),
         container({ id: 'running-old', state: 'running', startedAt: 1_000, imageId: 'img-old', labels }),
         container({ id: 'exited-older', state: 'exited', startedAt: 500, imageId: 'img-y', labels }),
       ],
-      [image('img-old', D_OLD)],
+      [['img-old', D_OLD]],
     );
-    const [u] = await discoverUnits(deps(runtime));
+    const [u] = await discoverUnits(deps(host));
     expect(u?.containerId).toBe('running-old');
     expect(u?.imageId).toBe('img-old');
     expect(u?.runningDigest).toBe(D_OLD);
@@ -134,33 +103,34 @@ describe('discoverUnits', () => {
       ['c', 'b', 'a'],
     ]) {
       const started: Record<string, number> = { a: 1_000, b: 5_000, c: 3_000 };
-      const runtime = new FakeRuntime(
+      const host = hostWith(
         order.map((id) => container({ id, state: 'exited', startedAt: started[id] ?? 0, labels })),
       );
-      const [u] = await discoverUnits(deps(runtime));
+      const [u] = await discoverUnits(deps(host));
       expect(u?.containerId, order.join()).toBe('b');
       expect(u?.containerState).toBe('exited');
     }
   });
 
   it('inspects only the chosen container image, and survives an image that cannot be inspected', async () => {
-    const runtime = new FakeRuntime([
+    const host = hostWith([
       container({ id: 'c1', imageId: 'img-broken', labels: { [UNIT_LABEL]: 'a.service' } }),
       container({ id: 'c2', imageId: 'img-gone', labels: { [UNIT_LABEL]: 'b.service' } }),
       container({ id: 'c3', imageId: 'img-skip', state: 'exited', labels: { [UNIT_LABEL]: 'b.service' } }),
     ]);
-    const units = await discoverUnits(deps(runtime));
+    host.inspectErrors.set('img-broken', new Error('podman: image store corrupt'));
+    const units = await discoverUnits(deps(host));
     expect(units.map((u) => [u.unit, u.runningDigest, u.imageId])).toEqual([
       ['a.service', null, 'img-broken'],
       ['b.service', null, 'img-gone'],
     ]);
-    expect(runtime.inspected.sort()).toEqual(['img-broken', 'img-gone']);
+    expect(host.inspected.sort()).toEqual(['img-broken', 'img-gone']);
   });
 
   it('adds units from Quadlet files and the configured map, merged with what runs', async () => {
-    const runtime = new FakeRuntime(
+    const host = hostWith(
       [container({ id: 'c-web', imageId: 'img-new', labels: { [UNIT_LABEL]: 'web.service' } })],
-      [image('img-new', D_NEW)],
+      [['img-new', D_NEW]],
     );
     const quadlets = [
       {
@@ -171,7 +141,7 @@ describe('discoverUnits', () => {
       { fileName: 'data.volume', text: '[Volume]\n' },
     ];
     const units = await discoverUnits(
-      deps(runtime, quadlets, [
+      deps(host, quadlets, [
         ['web.service', 'ghcr.io/acme/web:stable'],
         ['legacy.service', 'ghcr.io/acme/legacy:1'],
       ]),
@@ -198,11 +168,11 @@ describe('discoverUnits', () => {
   });
 
   it('the container label wins over the Quadlet policy', async () => {
-    const runtime = new FakeRuntime([
+    const host = hostWith([
       container({ id: 'c', labels: { [UNIT_LABEL]: 'web.service', [AUTOUPDATE_LABEL]: 'local' } }),
     ]);
     const [u] = await discoverUnits(
-      deps(runtime, [
+      deps(host, [
         {
           fileName: 'web.container',
           text: '[Container]\nImage=ghcr.io/acme/web:stable\nAutoUpdate=registry\n',
@@ -213,56 +183,40 @@ describe('discoverUnits', () => {
   });
 
   it('reports a Quadlet file that disagrees with the running container', async () => {
-    const runtime = new FakeRuntime([
+    const host = hostWith([
       container({ id: 'c', image: 'ghcr.io/acme/web:canary', labels: { [UNIT_LABEL]: 'web.service' } }),
     ]);
     const [u] = await discoverUnits(
-      deps(runtime, [{ fileName: 'web.container', text: '[Container]\nImage=ghcr.io/acme/web:stable\n' }]),
+      deps(host, [{ fileName: 'web.container', text: '[Container]\nImage=ghcr.io/acme/web:stable\n' }]),
     );
     expect(u?.imageKey).toBe('ghcr.io/acme/web:canary');
     expect(u?.problems.join()).toContain('disagree');
   });
 
   it('returns nothing when nothing is known', async () => {
-    expect(await discoverUnits(deps(new FakeRuntime([])))).toEqual([]);
+    expect(await discoverUnits(deps(hostWith([])))).toEqual([]);
   });
 });
 
 describe('discoverUnits: names', () => {
   it('drops sightings whose unit name is not a systemd service name (a label can carry anything)', async () => {
-    const units = await discoverUnits({
-      unitManager: everyUnitLoaded,
-      runtime: {
-        listContainers: async () => [
-          {
-            id: 'c1',
-            names: ['x'],
-            image: 'ghcr.io/a/b:1',
-            imageId: 'i1',
-            state: 'running',
-            labels: { PODMAN_SYSTEMD_UNIT: 'evil; rm -rf /' },
-            startedAt: 1,
-          },
-          {
-            id: 'c2',
-            names: ['y'],
-            image: 'ghcr.io/a/b:1',
-            imageId: 'i1',
-            state: 'running',
-            labels: { PODMAN_SYSTEMD_UNIT: 'good.service' },
-            startedAt: 1,
-          },
-        ],
-        inspectImage: async () => undefined,
-        listImages: async () => [],
-        pull: async () => 'x',
-        tag: async () => undefined,
-        removeImage: async () => 'missing',
-        containerLogs: async () => [],
+    const host = hostWith([
+      {
+        id: 'c1',
+        names: ['x'],
+        image: 'ghcr.io/a/b:1',
+        imageId: 'i1',
+        labels: { [UNIT_LABEL]: 'evil; rm -rf /' },
       },
-      quadletFiles: async () => [],
-      configured: new Map([['also-good.service', 'ghcr.io/a/c:1']]),
-    });
+      {
+        id: 'c2',
+        names: ['y'],
+        image: 'ghcr.io/a/b:1',
+        imageId: 'i1',
+        labels: { [UNIT_LABEL]: 'good.service' },
+      },
+    ]);
+    const units = await discoverUnits(deps(host, [], [['also-good.service', 'ghcr.io/a/c:1']]));
     expect(units.map((u) => u.unit)).toEqual(['also-good.service', 'good.service']);
   });
 });

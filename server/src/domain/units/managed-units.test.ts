@@ -4,7 +4,7 @@
  * restarted.
  */
 import { describe, expect, it } from 'vitest';
-import type { ContainerInfo, ContainerRuntime, UnitManager } from '../ports/index.js';
+import { fakePorts, FakeHost } from '../../adapters/fakes/index.js';
 import { discoverUnits } from './discovery.js';
 import { mergeSightings } from './known-unit.js';
 
@@ -38,42 +38,38 @@ describe('opt-in, as podman auto-update decides it', () => {
   });
 });
 
-const container = (unit: string, state = 'running', labels: Record<string, string> = {}): ContainerInfo => ({
-  id: `ctr-${unit}`,
-  names: [unit],
-  image: IMAGE,
-  imageId: 'img-1',
-  state,
-  labels: { PODMAN_SYSTEMD_UNIT: unit, 'io.containers.autoupdate': 'registry', ...labels },
-  startedAt: 1,
-});
-
-function runtime(containers: ContainerInfo[] | Error): ContainerRuntime {
-  const list = async () => {
-    if (containers instanceof Error) throw containers;
-    return containers;
-  };
-  return { listContainers: list, inspectImage: async () => undefined } as unknown as ContainerRuntime;
+/** A fake host whose registry serves IMAGE (a unit added to it can start). */
+function hostServing(): FakeHost {
+  const host = new FakeHost();
+  host.push(IMAGE, 'web-1');
+  return host;
 }
 
-/** A manager that has exactly `loaded` (or cannot be reached). */
-function manager(loaded: string[] | Error): UnitManager {
-  return {
-    loadStates: async (units: readonly string[]) => {
-      if (loaded instanceof Error) throw loaded;
-      return new Map(units.map((u) => [u, loaded.includes(u) ? 'loaded' : 'not-found']));
-    },
-  } as unknown as UnitManager;
+/** Discovery over a fake host, with PODUP_UNITS entries. */
+function discover(host: FakeHost, configured: Array<[string, string]> = []) {
+  const ports = fakePorts(host);
+  return discoverUnits({
+    runtime: ports.runtime,
+    unitManager: ports.unitManager,
+    quadletFiles: () => ports.quadlets.read(),
+    configured: new Map(configured),
+  });
 }
+
+const QUADLET = `[Container]\nImage=${IMAGE}\nAutoUpdate=registry\n`;
 
 describe('discovery keeps leftovers and unknown units off', () => {
   it('a container whose unit the manager does not have is a leftover: listed, never managed', async () => {
-    const units = await discoverUnits({
-      runtime: runtime([container('web.service'), container('gone.service', 'stopping')]),
-      unitManager: manager(['web.service']),
-      quadletFiles: async () => [],
-      configured: new Map(),
+    const host = hostServing();
+    host.addUnit('web.service', IMAGE);
+    // A --rm container stuck in "Removing" after its unit file was deleted.
+    host.addContainer({
+      id: 'ctr-gone',
+      image: IMAGE,
+      state: 'stopping',
+      labels: { PODMAN_SYSTEMD_UNIT: 'gone.service', 'io.containers.autoupdate': 'registry' },
     });
+    const units = await discover(host);
     expect(units.map((u) => [u.unit, u.managed])).toEqual([
       ['gone.service', false],
       ['web.service', true],
@@ -81,17 +77,23 @@ describe('discovery keeps leftovers and unknown units off', () => {
     expect(units[0]?.unmanagedReason).toMatch(/leftover container/);
   });
 
+  it('a unit without the auto-update label is listed, not managed', async () => {
+    const host = hostServing();
+    host.addUnit('manual.service', IMAGE, { autoUpdate: null });
+    const [u] = await discover(host);
+    expect(u).toMatchObject({ unit: 'manual.service', managed: false });
+  });
+
   it('a Quadlet file systemd has not loaded yet asks for daemon-reload', async () => {
+    const host = hostServing();
+    // Read from a directory the generator does not know: the manager never got a unit for it.
+    host.addQuadlet('new.container', QUADLET);
+    const ports = fakePorts(host);
+    ports.unitManager.loadStates = async (units) => new Map(units.map((x) => [x, 'not-found']));
     const [u] = await discoverUnits({
-      runtime: runtime([]),
-      unitManager: manager([]),
-      quadletFiles: async () => [
-        {
-          path: '/q/new.container',
-          fileName: 'new.container',
-          text: `[Container]\nImage=${IMAGE}\nAutoUpdate=registry\n`,
-        },
-      ],
+      runtime: ports.runtime,
+      unitManager: ports.unitManager,
+      quadletFiles: () => ports.quadlets.read(),
       configured: new Map(),
     });
     expect(u).toMatchObject({ unit: 'new.service', managed: false });
@@ -99,43 +101,30 @@ describe('discovery keeps leftovers and unknown units off', () => {
   });
 
   it('with D-Bus unreachable, units stay as discovered (the restart then fails with the bus error)', async () => {
-    const [u] = await discoverUnits({
-      runtime: runtime([container('web.service')]),
-      unitManager: manager(new Error('no bus')),
-      quadletFiles: async () => [],
-      configured: new Map(),
-    });
+    const host = hostServing();
+    host.addUnit('web.service', IMAGE);
+    host.down.add('systemd');
+    const [u] = await discover(host);
     expect(u).toMatchObject({ unit: 'web.service', managed: true });
   });
 
   it('with Podman down, PODUP_UNITS and Quadlet units are still known, with the reason noted', async () => {
-    const units = await discoverUnits({
-      runtime: runtime(new Error('Podman API at /run/podman.sock: connection refused')),
-      unitManager: manager(['app.service', 'web.service']),
-      quadletFiles: async () => [
-        {
-          path: '/q/web.container',
-          fileName: 'web.container',
-          text: `[Container]\nImage=${IMAGE}\nAutoUpdate=registry\n`,
-        },
-      ],
-      configured: new Map([['app.service', 'ghcr.io/acme/app:1']]),
-    });
+    const host = hostServing();
+    host.addQuadlet('web.container', QUADLET);
+    host.addUnit('app.service', 'ghcr.io/acme/app:1');
+    host.down.add('podman');
+    const units = await discover(host, [['app.service', 'ghcr.io/acme/app:1']]);
     expect(units.map((u) => [u.unit, u.managed])).toEqual([
       ['app.service', true],
       ['web.service', true],
     ]);
-    expect(units[0]?.problems.join()).toMatch(/Podman did not answer.*connection refused/);
+    expect(units[0]?.problems.join()).toMatch(/Podman did not answer/);
   });
 
   it('with Podman down and nothing else naming a unit, the error reaches the caller (it falls back)', async () => {
-    await expect(
-      discoverUnits({
-        runtime: runtime(new Error('connection refused')),
-        unitManager: manager([]),
-        quadletFiles: async () => [],
-        configured: new Map(),
-      }),
-    ).rejects.toThrow(/connection refused/);
+    const host = hostServing();
+    host.addUnit('web.service', IMAGE);
+    host.down.add('podman');
+    await expect(discover(host)).rejects.toMatchObject({ code: 'PODMAN_UNAVAILABLE' });
   });
 });

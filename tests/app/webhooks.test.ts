@@ -1,17 +1,17 @@
 /**
  * POST /webhooks/github and the legacy POST /github-package-update/:unit, through the whole app (inject),
- * on a real SQLite state directory.
+ * on a real SQLite state directory and the fake adapters.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebhookReply } from '../../server/src/contract/api.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { buildFakeApp, type TestApp } from '../helpers/app.js';
 import { SECRET, githubHeaders, newDelivery, packagePublished, rawFixture, sign } from '../helpers/github.js';
 
 let t: TestApp;
 beforeEach(async () => {
-  t = await buildTestApp();
+  t = await buildFakeApp();
 });
 afterEach(async () => {
   await t.close();
@@ -70,7 +70,7 @@ describe('signature', () => {
 
   it('fails closed with 503 when no secret is configured', async () => {
     await t.close();
-    t = await buildTestApp({ PODUP_GITHUB_WEBHOOK_SECRET: undefined });
+    t = await buildFakeApp({ PODUP_GITHUB_WEBHOOK_SECRET: undefined });
     const res = await post(body, githubHeaders('package', body));
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ error: { code: 'WEBHOOK_SECRET_MISSING' } });
@@ -193,7 +193,7 @@ describe('dedupe by X-GitHub-Delivery', () => {
     const dir = t.stateDir;
     await t.app.close();
     await t.podup.close();
-    t = await buildTestApp({}, dir);
+    t = await buildFakeApp({}, { stateDir: dir });
     const again = await post(body, headers);
     expect(again.json()).toMatchObject({ status: 'duplicate' });
     expect(taskCount()).toBe(1);
@@ -205,7 +205,7 @@ describe('malformed requests', () => {
 
   it('413 beyond the body limit, before the signature is even looked at', async () => {
     await t.close();
-    t = await buildTestApp({ PODUP_WEBHOOK_BODY_LIMIT: '16KiB' });
+    t = await buildFakeApp({ PODUP_WEBHOOK_BODY_LIMIT: '16KiB' });
     const big = Buffer.alloc(20 * 1024, 'a');
     const res = await post(big, githubHeaders('package', big));
     expect(res.statusCode).toBe(413);
@@ -362,7 +362,7 @@ describe('behind a reverse proxy', () => {
     expect(eventRows().at(-1)?.source).toBe('127.0.0.1');
 
     await t.close();
-    t = await buildTestApp({ PODUP_TRUST_PROXY: '127.0.0.1' });
+    t = await buildFakeApp({ PODUP_TRUST_PROXY: '127.0.0.1' });
     await post(body, { ...headers, 'x-github-delivery': newDelivery() });
     expect(eventRows().at(-1)?.source).toBe('203.0.113.9');
   });

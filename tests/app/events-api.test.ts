@@ -1,7 +1,7 @@
-/** GET /api/events: admin auth (fail closed), filters, cursor pagination, query validation. */
+/** GET /api/events, through the whole app on the fakes: admin auth (fail closed), filters, pagination, validation. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventsPage } from '../../server/src/contract/api.js';
-import { adminHeaders, buildTestApp, type TestApp } from '../helpers/app.js';
+import { adminHeaders, buildFakeApp, type TestApp } from '../helpers/app.js';
 import { githubHeaders, packagePublished, rawFixture } from '../helpers/github.js';
 
 let t: TestApp | undefined;
@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 async function seeded(overrides: Record<string, string | undefined> = {}): Promise<TestApp> {
-  const app = await buildTestApp(overrides);
+  const app = await buildFakeApp(overrides);
   for (let i = 0; i < 5; i++) {
     const body = packagePublished({ name: `app-${i}`, tag: '1', digest: `sha256:${String(i).repeat(64)}` });
     await app.app.inject({
@@ -33,7 +33,7 @@ async function seeded(overrides: Record<string, string | undefined> = {}): Promi
 
 describe('admin auth', () => {
   it('refuses with 503 and a hint when no admin token is configured', async () => {
-    t = await buildTestApp({ PODUP_ADMIN_TOKEN: undefined });
+    t = await buildFakeApp({ PODUP_ADMIN_TOKEN: undefined });
     const res = await t.app.inject({ method: 'GET', url: '/api/events' });
     expect(res.statusCode).toBe(503);
     expect(res.json().error).toMatchObject({ code: 'ADMIN_AUTH_NOT_CONFIGURED' });
@@ -41,12 +41,12 @@ describe('admin auth', () => {
   });
 
   it('is open only with PODUP_DEV_OPEN_ADMIN=1 and no token', async () => {
-    t = await buildTestApp({ PODUP_ADMIN_TOKEN: undefined, PODUP_DEV_OPEN_ADMIN: '1' });
+    t = await buildFakeApp({ PODUP_ADMIN_TOKEN: undefined, PODUP_DEV_OPEN_ADMIN: '1' });
     expect((await t.app.inject({ method: 'GET', url: '/api/events' })).statusCode).toBe(200);
   });
 
   it('401 without or with a wrong bearer token, 200 with the right one', async () => {
-    t = await buildTestApp();
+    t = await buildFakeApp();
     const none = await t.app.inject({ method: 'GET', url: '/api/events' });
     expect(none.statusCode).toBe(401);
     expect(none.headers['www-authenticate']).toContain('Bearer');
@@ -116,7 +116,7 @@ describe('listing', () => {
     ['since=yesterday-ish', /since/],
     ['unknown=1', /unknown|Unrecognized/i],
   ])('400 for %s', async (q, message) => {
-    t = await buildTestApp();
+    t = await buildFakeApp();
     const res = await t.app.inject({ method: 'GET', url: `/api/events?${q}`, headers: adminHeaders });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('INVALID_QUERY');

@@ -1,5 +1,6 @@
 /**
- * The admin API behind the task panel, through the whole app on a real SQLite state dir: sign-in sessions
+ * The admin API behind the task panel, through the whole app on a real SQLite state dir
+ * and the fake adapters: sign-in sessions
  * (HttpOnly cookie + CSRF), ForwardAuth, task control (stop / force-stop / retry), the live task log over
  * SSE with Last-Event-ID, overview and settings, and the static app with SPA fallback and no way out of
  * web/dist.
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { queuedTask, type TaskRecord } from '../../server/src/domain/tasks/task.js';
 import { Overview, Session, Settings, TaskActionReply, TasksPage } from '../../server/src/contract/api.js';
-import { adminHeaders, buildTestApp, type TestApp } from '../helpers/app.js';
+import { adminHeaders, buildFakeApp, type TestApp } from '../helpers/app.js';
 import { ADMIN_TOKEN, SECRET } from '../helpers/github.js';
 
 let t: TestApp | undefined;
@@ -28,7 +29,7 @@ afterEach(async () => {
 });
 
 const app = async (env: Record<string, string | undefined> = {}) => {
-  t = await buildTestApp({ PODUP_WEB_DIST: dist, ...env });
+  t = await buildFakeApp({ PODUP_WEB_DIST: dist, ...env });
   return t;
 };
 
@@ -133,9 +134,9 @@ describe('sign-in sessions', () => {
     const dir = first.stateDir;
     await first.app.close();
     await first.podup.close();
-    t = await buildTestApp(
+    t = await buildFakeApp(
       { PODUP_WEB_DIST: dist, PODUP_ADMIN_TOKEN: 'a-brand-new-admin-token-123456' },
-      dir,
+      { stateDir: dir },
     );
     expect((await t.app.inject({ method: 'GET', url: '/api/tasks', headers: { cookie } })).statusCode).toBe(
       401,

@@ -1,0 +1,19 @@
+/** The set of systems podup drives, as compose.ts wires them: real ones (compose.ts) or fakes (adapters/fakes). */
+import type {
+  ContainerRuntime,
+  DigestResolver,
+  LeaseOwnership,
+  Probe,
+  QuadletSource,
+  UnitManager,
+} from '../domain/ports/index.js';
+
+export interface Adapters {
+  runtime: ContainerRuntime;
+  unitManager: UnitManager;
+  registry: DigestResolver;
+  quadlets: QuadletSource;
+  owners: LeaseOwnership;
+  probes: { podman: Probe; dbus: Probe };
+  close(): Promise<void>;
+}

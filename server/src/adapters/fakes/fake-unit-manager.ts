@@ -1,0 +1,37 @@
+/** The UnitManager port over a FakeHost: what systemd answers over D-Bus, held to the same contract suite. */
+import type { LoadState, UnitManager, UnitState } from '../../domain/ports/index.js';
+import type { FakeHost } from './fake-host.js';
+
+export class FakeUnitManager implements UnitManager {
+  constructor(private readonly host: FakeHost) {}
+
+  async restart(unit: string, _timeoutMs: number): Promise<{ job: string; result: string }> {
+    this.host.calls.push(`restart ${unit}`);
+    this.host.restartsAt.push({ unit, at: this.host.now });
+    this.host.ensureUp('systemd');
+    return this.host.restart(unit);
+  }
+
+  async state(unit: string): Promise<UnitState> {
+    this.host.statePolls.push({ unit, at: this.host.now });
+    this.host.ensureUp('systemd');
+    return this.host.stateOf(unit);
+  }
+
+  async loadStates(units: readonly string[]): Promise<Map<string, LoadState>> {
+    this.host.ensureUp('systemd');
+    return new Map(units.map((u) => [u, this.host.knowsUnit(u) ? 'loaded' : 'not-found']));
+  }
+
+  async resetFailed(unit: string): Promise<void> {
+    this.host.calls.push(`reset ${unit}`);
+    this.host.ensureUp('systemd');
+    this.host.resetFailed(unit);
+  }
+
+  /** Read by journalctl, not over the bus: it keeps working while D-Bus is down. */
+  async journal(unit: string, lines: number): Promise<string[]> {
+    this.host.calls.push(`journal ${unit}`);
+    return this.host.journalOf(unit).slice(-lines);
+  }
+}
