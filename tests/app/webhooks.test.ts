@@ -130,6 +130,9 @@ describe('real payload shapes', () => {
     ['package', 'package-updated', /action "updated"/],
     ['package', 'package-published-npm', /not a container/],
     ['push', 'package-published', /event "push" is not handled/],
+    // GitHub's event names carry digits too: every signed event gets a 2xx.
+    ['projects_v2_item', 'package-published', /event "projects_v2_item" is not handled/],
+    ['security_and_analysis', 'package-published', /not handled/],
   ] as const)('%s %s -> 200 ignored with a reason', async (event, name, reason) => {
     const body = rawFixture(name);
     const res = await post(body, githubHeaders(event, body));
@@ -231,11 +234,13 @@ describe('malformed requests', () => {
     expect(res.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
-  it('400 for malformed JSON with a valid signature', async () => {
-    const bad = Buffer.from('{"action": "published", ');
+  it('400 for malformed JSON with a valid signature; the reason quotes nothing of the body', async () => {
+    const bad = Buffer.from('{"action": "published", "secret-ish": "hunter2');
     const res = await post(bad, githubHeaders('package', bad));
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('INVALID_JSON');
+    expect(JSON.stringify(res.json())).not.toContain('hunter2');
+    expect(String(eventRows().at(-1)?.reason)).not.toContain('hunter2');
     expect(taskCount()).toBe(0);
   });
 
