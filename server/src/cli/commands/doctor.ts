@@ -9,8 +9,9 @@ import type { Config } from '../../config.js';
 import { openDatabase } from '../../db/database.js';
 import { dbProbe } from '../../db/db-probe.js';
 import { AppError, errorMessage } from '../../errors.js';
-import { snapshotState } from '../../snapshot-stamp.js';
+import { snapshotState } from '../../snapshot/stamp.js';
 import { VERSION } from '../../version.js';
+import { withInstalledInstance } from '../installed.js';
 import { printJson } from '../output.js';
 
 export type Level = 'ok' | 'warn' | 'fail';
@@ -78,16 +79,17 @@ export async function doctorLines(config: Config): Promise<DoctorLine[]> {
           fix: 'set PODUP_ADMIN_TOKEN to a random string of 16+ characters (openssl rand -hex 32)',
         },
   ];
-  const snapshot = snapshotState();
+  // PODUP_SNAPSHOT is the launcher's setting, not the server's: read it as the units pass it (env file too).
+  const snapshot = snapshotState({ env: withInstalledInstance(process.env, process.getuid?.() ?? 1000) });
   lines.push(
-    snapshot.usable
-      ? { check: 'startup snapshot', level: 'ok', detail: snapshot.detail }
-      : {
+    snapshot.status === 'unused'
+      ? {
           check: 'startup snapshot',
           level: 'warn',
           detail: snapshot.detail,
-          fix: 'run "npm run build" in the podup checkout (with the node that runs podup) for fast cold starts',
-        },
+          fix: 'run "npm run build" in the podup checkout (with the node that runs podup) for fast cold starts (or set PODUP_SNAPSHOT=off to start without it on purpose)',
+        }
+      : { check: 'startup snapshot', level: 'ok', detail: snapshot.detail },
   );
 
   let dbLine: DoctorLine;
