@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** PODUP_SNAPSHOT=off: read by the build (no blob) and by bin/podup-serve (start without it). */
-export const SWITCH = 'PODUP_SNAPSHOT';
+const SWITCH = 'PODUP_SNAPSHOT';
 export const OFF_STAMP = 'off';
 
 /**
@@ -31,7 +31,7 @@ export function stampLine(nodePath: string, distDir: string): string {
   return `${size} ${Math.floor(mtime.getTime() / 1000)} ${realpathSync(distDir)}`;
 }
 
-export function switchedOff(env: Record<string, string | undefined>): boolean {
+function switchedOff(env: Record<string, string | undefined>): boolean {
   return env[SWITCH] === 'off';
 }
 
@@ -58,12 +58,6 @@ export function snapshotState(options: SnapshotStateOptions = {}): SnapshotState
     return {
       status: 'off',
       detail: `off (built with ${SWITCH}=off): podup serve starts from ${distDir}/serve.mjs`,
-    };
-  }
-  if (env.NODE_OPTIONS) {
-    return {
-      status: 'unused',
-      detail: `NODE_OPTIONS is set (V8 flags must match the snapshot's): podup serve starts without it`,
     };
   }
   if (!existsSync(blob) || stamp === undefined) {
