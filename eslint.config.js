@@ -171,7 +171,7 @@ export default tseslint.config(
   },
   {
     // Plain JavaScript scripts (CI summary, benchmark helpers): no type information to check against.
-    files: ['**/*.mjs', '**/*.js'],
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
   },
   {

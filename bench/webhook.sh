@@ -449,9 +449,9 @@ if wants cold; then
   for kv in "${cold_env[@]}"; do cold_e+=(-E "$kv"); done
   # bin/podup-serve is what systemd/*.service starts; it takes the startup snapshot only when it matches.
   node --input-type=module -e '
-    const { snapshotState } = await import(process.argv[1] + "/server/dist/snapshot-stamp.js");
+    const { snapshotState } = await import(process.argv[1] + "/server/dist/snapshot/stamp.js");
     const s = snapshotState();
-    if (!s.usable) { console.error(s.detail + " (run: npm run build)"); process.exit(1); }' "$ROOT" ||
+    if (s.status !== "used") { console.error(s.detail + " (run: npm run build)"); process.exit(1); }' "$ROOT" ||
     die "bin/podup-serve would not use the startup snapshot"
   for ((run = 0; run <= COLD_RUNS; run++)); do
     wait_idle

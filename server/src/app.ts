@@ -3,12 +3,7 @@
  * main.ts does that, tests call inject().
  */
 import { randomBytes } from 'node:crypto';
-import Fastify, {
-  LogController,
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyServerFactory,
-} from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import { AdminAuth } from './http/admin-auth.js';
 import { installAudit } from './http/audit.js';
@@ -47,12 +42,7 @@ const NO_ROUTE_SCHEMAS = {
   },
 };
 
-export interface BuildOptions {
-  /** Only for the startup snapshot's warm-up (snapshot-warm-up.ts): node:http cannot be in a snapshot. */
-  serverFactory?: FastifyServerFactory;
-}
-
-export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const nextRequestId = requestIds();
   // Typed as Fastify's logger so the instance keeps Fastify's default generic parameters.
   const logger: FastifyBaseLogger = deps.logger;
@@ -73,7 +63,6 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
     },
     routerOptions: { ignoreTrailingSlash: true },
     schemaController: NO_ROUTE_SCHEMAS,
-    ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   });
 
   // Unknown non-API paths of the browser get the task panel (client-side routes), the rest a JSON 404.

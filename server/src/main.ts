@@ -84,7 +84,7 @@ export interface ServeOptions {
   pid: number;
   /** Called once the process should end (exit code). */
   exit: (code: number) => void;
-  /** Whether this process was started from the startup snapshot (serve-snapshot.ts), for the start log line. */
+  /** Whether this process was started from the startup snapshot (snapshot/entry.ts), for the start log line. */
   fromSnapshot?: boolean;
 }
 

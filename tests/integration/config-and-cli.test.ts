@@ -171,6 +171,14 @@ describe('podup doctor', () => {
     expect(r.stdout).not.toContain('FAIL');
   });
 
+  it('says the startup snapshot is off when PODUP_SNAPSHOT=off', async () => {
+    const r = await runPodup(['doctor'], { ...env(), PODUP_SNAPSHOT: 'off' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /ok +startup snapshot +off \(PODUP_SNAPSHOT=off\): podup serve starts from .*serve\.mjs/,
+    );
+  });
+
   it('warns when podman-auto-update.timer is enabled too (two update paths racing)', async () => {
     expect(systemctl('enable', 'podman-auto-update.timer').status).toBe(0);
     try {

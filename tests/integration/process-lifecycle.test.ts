@@ -295,6 +295,13 @@ describe('startup snapshot (bin/podup-serve)', () => {
     }
   });
 
+  it('starts from the bundle when PODUP_SNAPSHOT=off (the off switch)', async () => {
+    const server = await startServer(baseEnv({ PODUP_SNAPSHOT: 'off' }));
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect(await server.stop()).toBe(0);
+    expect(startupOf(server.stdout())).toBe('modules');
+  });
+
   it('starts from the bundle when NODE_OPTIONS is set (V8 flags would not match the snapshot)', async () => {
     const server = await startServer(baseEnv({ NODE_OPTIONS: '--max-old-space-size=256' }));
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);

@@ -4,26 +4,11 @@
  * survive power loss, and the write batcher keeps that affordable by sharing one commit among requests.
  */
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { AppError, errnoCode, errorMessage } from '../errors.js';
 import { migrate } from './migrate.js';
 
 export type { Database } from 'better-sqlite3';
-
-// The native addon, found when this module loads (for the startup snapshot: when it is built, so a cold start
-// does not search node_modules) and loaded when the first database opens (a snapshot cannot hold an addon).
-// Passing it to better-sqlite3 also skips the `bindings` package, which needs a module loader the snapshot lacks.
-const ADDON_PATH = createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
-let addon: object | undefined;
-function sqliteAddon(): object {
-  if (!addon) {
-    const module = { exports: {} };
-    process.dlopen(module, ADDON_PATH);
-    addon = module.exports;
-  }
-  return addon;
-}
 
 export interface OpenOptions {
   stateDir: string;
@@ -86,12 +71,7 @@ export function openDatabase(options: OpenOptions): Database {
   ensureStateDir(options.stateDir, !readonly);
   let db: Database;
   try {
-    db = new BetterSqlite3(options.dbPath, {
-      readonly,
-      fileMustExist: readonly,
-      // @types/better-sqlite3 knows only the path form; the addon object is accepted too (lib/database.js).
-      nativeBinding: sqliteAddon() as unknown as string,
-    });
+    db = new BetterSqlite3(options.dbPath, { readonly, fileMustExist: readonly });
   } catch (e) {
     throw new AppError('STATE_DIR_UNUSABLE', `cannot open database ${options.dbPath}: ${errorMessage(e)}`, {
       cause: e,

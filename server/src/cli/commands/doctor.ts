@@ -10,9 +10,10 @@ import { openDatabase, type Database } from '../../db/database.js';
 import { createStores } from '../../db/stores.js';
 import { dbProbe } from '../../db/db-probe.js';
 import { AppError, errorMessage } from '../../errors.js';
-import { snapshotState } from '../../snapshot-stamp.js';
+import { snapshotState } from '../../snapshot/stamp.js';
 import { NoticeService } from '../../use-cases/notices.js';
 import { VERSION } from '../../version.js';
+import { withInstalledInstance } from '../installed.js';
 import { printJson } from '../output.js';
 
 export type Level = 'ok' | 'warn' | 'fail';
@@ -110,16 +111,17 @@ export async function doctorLines(config: Config): Promise<DoctorLine[]> {
           fix: 'set PODUP_ADMIN_TOKEN to a random string of 16+ characters (openssl rand -hex 32)',
         },
   ];
-  const snapshot = snapshotState();
+  // PODUP_SNAPSHOT is the launcher's setting, not the server's: read it as the units pass it (env file too).
+  const snapshot = snapshotState({ env: withInstalledInstance(process.env, process.getuid?.() ?? 1000) });
   lines.push(
-    snapshot.usable
-      ? { check: 'startup snapshot', level: 'ok', detail: snapshot.detail }
-      : {
+    snapshot.status === 'unused'
+      ? {
           check: 'startup snapshot',
           level: 'warn',
           detail: snapshot.detail,
-          fix: 'run "npm run build" in the podup checkout (with the node that runs podup) for fast cold starts',
-        },
+          fix: 'run "npm run build" in the podup checkout (with the node that runs podup) for fast cold starts (or set PODUP_SNAPSHOT=off to start without it on purpose)',
+        }
+      : { check: 'startup snapshot', level: 'ok', detail: snapshot.detail },
   );
 
   let dbLine: DoctorLine;

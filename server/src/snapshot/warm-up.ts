@@ -1,16 +1,18 @@
 /**
  * Runs while the startup snapshot is built: V8 keeps the bytecode of every function that ran, so what each
  * cold start runs anyway (config validation, the logger, Fastify with every route registered) is compiled
- * once at build time. Nothing here may leave a file, socket or database open (none of those can be in a
- * snapshot) or draw from crypto.randomUUID / randomInt (their pools would be shared by every start); every
- * value built here is thrown away.
+ * once at build time. It builds the app exactly as `podup serve` does, with stand-ins for what it must not
+ * touch; the rules for what may run here are in server/snapshot/README.md (no open file, socket, database or
+ * timer; no crypto.randomUUID / randomInt). Every value built here is thrown away.
+ *
+ * node:http is not loaded while the snapshot is built: in the snapshot bundle Fastify's http.createServer()
+ * returns a server that never listens (server/snapshot/lazy-builtin.cjs). Run from the sources (warm-up.test.ts)
+ * it is node's own, equally never listening.
  */
-import { EventEmitter } from 'node:events';
-import type { FastifyServerFactory } from 'fastify';
-import { buildApp } from './app.js';
-import { loadConfig } from './config.js';
-import type { Deps } from './http/deps.js';
-import { createLogger } from './logger.js';
+import { buildApp } from '../app.js';
+import { loadConfig } from '../config.js';
+import type { Deps } from '../http/deps.js';
+import { createLogger } from '../logger.js';
 
 /**
  * Stands in for the use cases: routes may keep references to them while they register, but calling one
@@ -24,18 +26,6 @@ function unavailable<T>(what: string): T {
     },
   }) as T;
 }
-
-/** Fastify's HTTP server stands in for node:http's, which cannot be in a snapshot. */
-const detachedServer: FastifyServerFactory = () => {
-  const server = Object.assign(new EventEmitter(), {
-    listening: false,
-    address: () => null,
-    close: (done?: () => void) => done?.(),
-    setTimeout: () => server,
-    closeIdleConnections: () => undefined,
-  });
-  return server as unknown as ReturnType<FastifyServerFactory>;
-};
 
 export async function warmUp(): Promise<void> {
   const config = loadConfig({
@@ -54,7 +44,7 @@ export async function warmUp(): Promise<void> {
     services: unavailable('services'),
     lifecycle: { listener: 'none', requestStarted: () => undefined, requestFinished: () => undefined },
   };
-  const app = await buildApp(deps, { serverFactory: detachedServer });
+  const app = await buildApp(deps);
   await app.ready();
   await app.close();
 }
