@@ -1,4 +1,5 @@
 /** Small display helpers shared by every page. Pure. */
+import { isFinished, type TaskStatus } from '@vocabulary';
 
 /** `sha256:0123456789abcdef...` -> `0123456789ab` (what `podman images` shows). */
 export function shortDigest(digest: string | null | undefined): string {
@@ -65,8 +66,8 @@ export function between(from: string | null, to: string | null): number | null {
 
 export { TASK_STATUSES, type TaskStatus } from '@vocabulary';
 
-export const ACTIVE_STATUSES: ReadonlySet<string> = new Set(['queued', 'running']);
-export const isActive = (status: string): boolean => ACTIVE_STATUSES.has(status);
+/** Queued or running: the server's own rule (isFinished), not a second list here. */
+export const isActive = (status: TaskStatus): boolean => !isFinished(status);
 
 export type Tone = 'ok' | 'bad' | 'warn' | 'busy' | 'idle';
 
