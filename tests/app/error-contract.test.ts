@@ -6,6 +6,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { queuedTask } from '../../server/src/domain/tasks/task.js';
 import { adminHeaders, buildFakeApp, type FakeTestApp } from '../helpers/app.js';
 import { githubHeaders, rawFixture } from '../helpers/github.js';
 import { openRaw, parseResponses, sendRaw, type RawResponse } from '../helpers/raw-http.js';
@@ -194,15 +195,20 @@ describe('while shutting down', () => {
 describe('outcome agrees with status', () => {
   const body = rawFixture('package-published');
 
-  /** The use case's unit of work fails as on a full disk; the row written after it (by the reply hook) does not. */
-  const failTaskWrites = (a: FakeTestApp) =>
+  /**
+   * The last write of a use case's unit of work (its own event row, written once it has decided) fails as on
+   * a full disk, so the whole unit of work is rolled back; the row the reply hook writes afterwards (a
+   * failure status) goes through.
+   */
+  const failDecidedRows = (a: FakeTestApp) =>
     a.podup.db.exec(
-      "CREATE TEMP TRIGGER no_tasks BEFORE INSERT ON main.tasks BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+      `CREATE TEMP TRIGGER disk_full BEFORE INSERT ON main.events WHEN NEW.status < 400
+       BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`,
     );
 
   it('a delivery whose unit of work fails (a full disk): its row and log line say error, with no task', async () => {
     const a = await app();
-    failTaskWrites(a);
+    failDecidedRows(a);
     const res = await a.app.inject({
       method: 'POST',
       url: '/webhooks/github',
@@ -224,7 +230,7 @@ describe('outcome agrees with status', () => {
 
   it('a trigger whose commit fails says error in its row, with no task', async () => {
     const a = await app();
-    failTaskWrites(a);
+    failDecidedRows(a);
     const ref = 'ghcr.io/acme/app:stable';
     a.host.push(ref, 'app-1');
     a.host.addUnit('app.service', ref);
@@ -233,6 +239,37 @@ describe('outcome agrees with status', () => {
       url: '/api/tasks',
       headers: adminHeaders,
       payload: { units: ['app.service'] },
+    });
+    expect(res.statusCode).toBe(500);
+    const row = await rowOf(a, String(res.headers['x-request-id']));
+    expect(row).toMatchObject({ status: 500, outcome: 'error', task_id: null });
+  });
+
+  it('a retry whose commit fails says error in its row, with no task', async () => {
+    const a = await app();
+    const now = Date.now();
+    const failed = queuedTask({
+      id: 'tsk_RETRYFULLDISK',
+      kind: 'unit-update',
+      status: 'failed',
+      image: null,
+      units: ['app.service'],
+      trigger: 'api',
+      delivery: null,
+      caller: null,
+      reason: null,
+      createdAt: now,
+      updatedAt: now,
+      startedAt: now,
+      finishedAt: now,
+      notBefore: null,
+    });
+    a.podup.state.stores.tasks.create(failed);
+    failDecidedRows(a);
+    const res = await a.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${failed.id}/retry`,
+      headers: adminHeaders,
     });
     expect(res.statusCode).toBe(500);
     const row = await rowOf(a, String(res.headers['x-request-id']));
