@@ -97,18 +97,15 @@ export class AdminAuth {
       );
       return { ctx: NOBODY, refusal };
     }
-    let user: string | null = null;
-    if (forwardAuth.userHeader) {
-      const raw = header(request, forwardAuth.userHeader);
-      user = raw === undefined ? null : (forwardedUser(raw) ?? '');
-      if (user === '') {
-        // Not counted: the admin value was right; the proxy sent a name podup will not write anywhere.
-        const refusal = new AppError(
-          'UNAUTHORIZED',
-          `the user name in ${forwardAuth.userHeader} is not printable text of at most 128 characters`,
-        );
-        return { ctx: NOBODY, refusal };
-      }
+    const raw = forwardAuth.userHeader ? header(request, forwardAuth.userHeader) : undefined;
+    const user = raw === undefined ? null : forwardedUser(raw);
+    if (user === undefined) {
+      // Not counted: the admin value was right; the proxy sent a name podup will not write anywhere.
+      const refusal = new AppError(
+        'UNAUTHORIZED',
+        `the user name in ${forwardAuth.userHeader} is not printable text of at most 128 characters`,
+      );
+      return { ctx: NOBODY, refusal };
     }
     return { ctx: { method: 'forward-auth', user, csrfToken: this.serverCsrf('forward-auth') } };
   }
