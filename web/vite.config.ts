@@ -26,7 +26,8 @@ export default defineConfig(({ mode }) => ({
       '@': here('./src'),
     },
   },
-  build: { outDir: 'dist', sourcemap: true, target: 'es2022' },
+  // No source maps: podup serves web/dist to anyone who can reach it, and the maps hold the whole source.
+  build: { outDir: 'dist', sourcemap: false, target: 'es2022' },
   server: {
     // `npm run dev` against a local `podup serve` (same origin in production).
     proxy:

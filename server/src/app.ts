@@ -6,19 +6,23 @@ import { randomBytes } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import { AdminAuth } from './http/admin-auth.js';
-import { installAudit } from './http/audit.js';
+import { requestAudit } from './http/audit.js';
 import type { Deps } from './http/deps.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { clientErrorHandler } from './http/client-errors.js';
+import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
 import { maintenanceRoutes } from './http/routes/maintenance.js';
 import { overviewRoutes } from './http/routes/overview.js';
 import { sessionRoutes } from './http/routes/session.js';
 import { appFallback, staticRoutes, WebDist } from './http/routes/static.js';
+import { applySecurityHeaders } from './http/security-headers.js';
 import { taskControlRoutes } from './http/routes/task-control.js';
 import { taskRoutes } from './http/routes/tasks.js';
 import { unitRoutes } from './http/routes/units.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
+import { trustFunction } from './http/trusted-peer.js';
+import { AppError } from './errors.js';
 import './http/fastify-types.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -44,15 +48,19 @@ const NO_ROUTE_SCHEMAS = {
 
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const nextRequestId = requestIds();
+  const trust = trustFunction(deps.config.trustProxy);
   // Typed as Fastify's logger so the instance keeps Fastify's default generic parameters.
   const logger: FastifyBaseLogger = deps.logger;
+  const audit = requestAudit(deps);
+  const onFrameworkError = frameworkErrorHandler(audit.begin, deps);
   const app = Fastify({
     loggerInstance: logger,
     // One line per request comes from http/audit.ts instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: deps.config.trustProxy === false ? false : deps.config.trustProxy,
+    trustProxy: trust ?? false,
     bodyLimit: 64 * 1024,
-    return503OnClosing: true,
+    // Answered below in the one error shape (Fastify's own 503 has its own body and leaves no row).
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
@@ -63,16 +71,33 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     },
     routerOptions: { ignoreTrailingSlash: true },
     schemaController: NO_ROUTE_SCHEMAS,
+    frameworkErrors: (err, request, reply) => onFrameworkError(err, request, reply),
+    clientErrorHandler: clientErrorHandler(deps, nextRequestId),
   });
 
+  app.addHook('onRequest', async (_request, reply) => {
+    applySecurityHeaders(reply);
+  });
   // Unknown non-API paths of the browser get the task panel (client-side routes), the rest a JSON 404.
   const dist = new WebDist(deps.config.webDist);
   installErrorHandling(app, appFallback(dist));
-  installAudit(app, deps);
+  audit.install(app);
+
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close');
+    throw new AppError('SHUTTING_DOWN', 'podup is shutting down; try again in a moment', {
+      retryAfterSec: 1,
+    });
+  });
 
   await app.register(cookie);
   app.decorateRequest('auth', null as never);
-  const auth = new AdminAuth(deps);
+  const auth = new AdminAuth(deps, trust);
   const admin = auth.guard;
 
   await app.register(healthRoutes(deps));

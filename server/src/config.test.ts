@@ -124,7 +124,7 @@ describe('loadConfig defaults', () => {
   it('parses lists, booleans and durations', () => {
     const c = loadConfig(
       {
-        PODUP_TRUST_PROXY: ' 127.0.0.1, ::1 ,,',
+        PODUP_TRUST_PROXY: ' 127.0.0.1, ::1 ,, 10.0.0.0/8, loopback',
         PODUP_REGISTRY_CHECK: 'ghcr.io,registry.example.com:5000',
         PODUP_DEV_OPEN_ADMIN: 'Yes',
         PODUP_IDLE_EXIT: '10m',
@@ -132,7 +132,7 @@ describe('loadConfig defaults', () => {
       },
       USER,
     );
-    expect(c.trustProxy).toEqual(['127.0.0.1', '::1']);
+    expect(c.trustProxy).toEqual(['127.0.0.1', '::1', '10.0.0.0/8', 'loopback']);
     expect(c.registryCheck).toEqual(['ghcr.io', 'registry.example.com:5000']);
     expect(c.devOpenAdmin).toBe(true);
     expect(c.idleExitMs).toBe(600_000);
@@ -248,6 +248,25 @@ describe('problems are reported together', () => {
       'PODUP_IDLE_EXIT: parser threw',
       expect.stringMatching(/^PODUP_LOG_LEVEL: /),
       'PODUP_SESSION_TTL: parser threw',
+    ]);
+  });
+
+  it('refuses ForwardAuth without PODUP_TRUST_PROXY, next to the other problems', () => {
+    const forwardAuth = { PODUP_FORWARD_AUTH_HEADER: 'Remote-Groups', PODUP_FORWARD_AUTH_VALUE: 'admins' };
+    const err = configError({ ...forwardAuth, PODUP_LOG_LEVEL: 'loud' });
+    expect(err.problems).toEqual([
+      expect.stringMatching(/^PODUP_LOG_LEVEL: /),
+      expect.stringMatching(/^PODUP_FORWARD_AUTH_HEADER needs PODUP_TRUST_PROXY: /),
+    ]);
+    expect(configError({ ...forwardAuth, PODUP_TRUST_PROXY: ' , ' }).problems).toHaveLength(1);
+    expect(loadConfig({ ...forwardAuth, PODUP_TRUST_PROXY: '10.0.0.2' }, USER).forwardAuth).toMatchObject({
+      header: 'remote-groups',
+    });
+  });
+
+  it.each(['10.0.0.300', 'proxy.example.com', '10.0.0.0/33'])('rejects PODUP_TRUST_PROXY=%j', (value) => {
+    expect(configError({ PODUP_TRUST_PROXY: value }).problems).toEqual([
+      expect.stringMatching(/^PODUP_TRUST_PROXY: must be IP addresses or CIDRs/),
     ]);
   });
 

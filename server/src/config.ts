@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import proxyAddr from '@fastify/proxy-addr';
 import ms from 'ms';
 import { z } from 'zod';
 import { tryParseImageRef } from './domain/images/image-ref.js';
@@ -169,6 +170,20 @@ const list = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+/** Addresses, CIDRs or loopback/linklocal/uniquelocal, as Fastify will read them (so a typo stops the start). */
+const proxyList = list.transform((addresses, ctx) => {
+  try {
+    proxyAddr.compile(addresses);
+  } catch (e) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be IP addresses or CIDRs such as 127.0.0.1 or 10.0.0.0/8, comma-separated (${errorMessage(e)})`,
+    });
+    return z.NEVER;
+  }
+  return addresses;
+});
+
 /** Secrets, read by readSecret (inline, *_FILE or systemd credential), with their credential names. */
 const SECRETS = {
   PODUP_GITHUB_WEBHOOK_SECRET: 'github-webhook-secret',
@@ -198,7 +213,7 @@ const schema = z.object({
   PODUP_WEBHOOK_BODY_LIMIT: byteSize.prefault('1MiB'),
   PODUP_RATE_LIMIT_IMAGE: ratePolicy.prefault('60/1h'),
   PODUP_RATE_LIMIT_BAD_SIGNATURE: ratePolicy.prefault('10/10m'),
-  PODUP_TRUST_PROXY: list.prefault(''),
+  PODUP_TRUST_PROXY: proxyList.prefault(''),
   PODUP_DB_SYNC: z.enum(['full', 'normal'], { message: 'must be "full" or "normal"' }).default('full'),
   PODUP_REGISTRY_CHECK: list.prefault('ghcr.io'),
   PODUP_COALESCE_WINDOW: z
@@ -349,6 +364,14 @@ export function loadConfig(rawEnv: Env, options: LoadConfigOptions = {}): Config
   const c = parseVariables(input, problems);
   if (c && Boolean(c.PODUP_FORWARD_AUTH_HEADER) !== Boolean(c.PODUP_FORWARD_AUTH_VALUE)) {
     problems.push('PODUP_FORWARD_AUTH_HEADER and PODUP_FORWARD_AUTH_VALUE go together: set both or neither');
+  }
+  // Checked on the raw values, so that it is reported together with any other problem.
+  const forwardAuthSet = ['PODUP_FORWARD_AUTH_HEADER', 'PODUP_FORWARD_AUTH_VALUE'].some((n) => input[n]);
+  if (forwardAuthSet && !(input.PODUP_TRUST_PROXY ?? '').split(',').some((s) => s.trim())) {
+    problems.push(
+      'PODUP_FORWARD_AUTH_HEADER needs PODUP_TRUST_PROXY: ForwardAuth headers are believed only from the ' +
+        "reverse proxy that sets them, and any client could send them too; set PODUP_TRUST_PROXY to the proxy's address",
+    );
   }
   if (!c || problems.length > 0) throw new ConfigError(problems);
 

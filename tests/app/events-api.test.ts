@@ -122,4 +122,15 @@ describe('listing', () => {
     expect(res.json().error.code).toBe('INVALID_QUERY');
     expect(res.json().error.message).toMatch(message);
   });
+
+  it('names a problem with the query string as a whole "query", not "body"', async () => {
+    t = await buildFakeApp();
+    for (const url of ['/api/events?unknown=1', '/api/tasks?unknown=1']) {
+      const res = await t.app.inject({ method: 'GET', url, headers: adminHeaders });
+      expect(res.json().error).toMatchObject({
+        code: 'INVALID_QUERY',
+        message: 'query: Unrecognized key: "unknown"',
+      });
+    }
+  });
 });

@@ -166,6 +166,8 @@ describe('ForwardAuth', () => {
     PODUP_FORWARD_AUTH_HEADER: 'Remote-Groups',
     PODUP_FORWARD_AUTH_VALUE: 'podup-admins',
     PODUP_FORWARD_AUTH_USER_HEADER: 'Remote-User',
+    // inject() connects from 127.0.0.1: the proxy.
+    PODUP_TRUST_PROXY: '127.0.0.1',
   };
 
   it('admits the proxy header value, names the user, and still wants CSRF on writes', async () => {

@@ -37,6 +37,9 @@ describe('configuration', () => {
       PODUP_RATE_LIMIT_IMAGE: 'lots',
       PODUP_ADMIN_TOKEN: 'short',
       PODUP_IDLE_EXIT: 'soon',
+      // ForwardAuth without a trusted proxy: anyone could send the header.
+      PODUP_FORWARD_AUTH_HEADER: 'Remote-Groups',
+      PODUP_FORWARD_AUTH_VALUE: 'admins',
     });
     expect(r.code).toBe(78);
     for (const name of [
@@ -45,6 +48,7 @@ describe('configuration', () => {
       'PODUP_RATE_LIMIT_IMAGE',
       'PODUP_ADMIN_TOKEN',
       'PODUP_IDLE_EXIT',
+      'PODUP_FORWARD_AUTH_HEADER needs PODUP_TRUST_PROXY',
     ]) {
       expect(r.stderr).toContain(name);
     }

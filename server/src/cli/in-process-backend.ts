@@ -2,8 +2,8 @@
  * The CLI without a server: the same composition `podup serve` uses (logging to stderr), the same use cases,
  * answers mapped through the same views. A triggered task runs here, in this process, to its end.
  */
-import { existsSync } from 'node:fs';
 import { openPodup } from '../compose.js';
+import { assertDatabaseReadable } from '../db/database.js';
 import type { Config } from '../config.js';
 import { parseEventsQuery } from '../contract/events-query.js';
 import { parsePruneBody, toPruneReply } from '../contract/prune-body.js';
@@ -16,7 +16,6 @@ import {
   toTasksPage,
   toTriggerReply,
 } from '../contract/views.js';
-import { AppError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import type { Origin } from '../use-cases/origin.js';
 import type { Backend, BackendOptions } from './backend.js';
@@ -25,11 +24,7 @@ import { serverUrl } from './server-backend.js';
 const flag = (field: string) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 export function inProcessBackend(config: Config, options: BackendOptions): Backend {
-  if (options.readOnly && !existsSync(config.dbPath)) {
-    throw new AppError('STATE_DIR_UNUSABLE', `no podup database at ${config.dbPath}`, {
-      hint: 'podup has not run with this state directory: name the installed one (podup --state-dir DIR ..., or PODUP_STATE_DIR), or start podup once (podup serve)',
-    });
-  }
+  if (options.readOnly) assertDatabaseReadable(config.stateDir, config.dbPath);
   const logger = createLogger({ level: 'warn', format: 'json', destination: process.stderr });
   const podup = openPodup(config, logger);
   const { services } = podup;

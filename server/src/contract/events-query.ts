@@ -11,7 +11,7 @@ export function parseEventsQuery(
   now: number,
   label: (field: string) => string = (f) => f,
 ): EventQuery {
-  const q = parseInput(EventsQuery, raw, 'INVALID_QUERY', label);
+  const q = parseInput(EventsQuery, raw, 'INVALID_QUERY', label, 'query');
   const time = (name: 'since' | 'until'): number | undefined => {
     const text = q[name];
     if (text === undefined) return undefined;

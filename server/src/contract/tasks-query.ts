@@ -4,7 +4,7 @@ import { parseInput } from './parse.js';
 import { TasksQuery } from './api.js';
 
 export function parseTasksQuery(raw: unknown, label: (field: string) => string = (f) => f): TaskListQuery {
-  const q = parseInput(TasksQuery, raw, 'INVALID_QUERY', label);
+  const q = parseInput(TasksQuery, raw, 'INVALID_QUERY', label, 'query');
   const [created, id] = q.cursor?.split('.') ?? [];
   return {
     status: q.status,

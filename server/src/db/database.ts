@@ -21,6 +21,55 @@ export interface OpenOptions {
 const hintFor = (dir: string): string =>
   `create it with "mkdir -p ${dir}" (owned by the user podup runs as), or point PODUP_STATE_DIR at a writable directory`;
 
+const DENIED = new Set(['EACCES', 'EPERM']);
+
+/** What to do when the state dir exists but this user may not use it: podup's own user owns it. */
+function permissionHint(dir: string): string {
+  let owner = '';
+  try {
+    const st = statSync(dir);
+    owner = ` (owner uid ${st.uid}, mode ${(st.mode & 0o777).toString(8)})`;
+  } catch {
+    /* the dir itself cannot be looked at: say what we can */
+  }
+  return (
+    `${dir}${owner} is not accessible to uid ${process.getuid?.() ?? '?'}: run this as the user podup runs as ` +
+    `(e.g. sudo -u <that user> podup ...), or give this user access (group membership, chmod g+rwx, or chown)`
+  );
+}
+
+/** The hint for a state dir or database that failed with `code`: missing, or a matter of permissions. */
+function hintForErrno(code: string | undefined, dir: string): string {
+  return code !== undefined && DENIED.has(code) ? permissionHint(dir) : hintFor(dir);
+}
+
+/** Why `path` cannot be opened (for `mode`), as an errno code; undefined when nothing is in the way. */
+function accessErrno(path: string, mode: number): string | undefined {
+  try {
+    accessSync(path, mode);
+    return undefined;
+  } catch (e) {
+    return errnoCode(e);
+  }
+}
+
+/**
+ * For readers (the CLI): the database must exist already. Missing means podup has not run with this state dir;
+ * present but unreadable is a matter of permissions, whatever stat says about existence.
+ */
+export function assertDatabaseReadable(stateDir: string, dbPath: string): void {
+  const code = accessErrno(dbPath, constants.R_OK);
+  if (code === undefined) return;
+  if (DENIED.has(code)) {
+    throw new AppError('STATE_DIR_UNUSABLE', `cannot read the podup database at ${dbPath} (${code})`, {
+      hint: permissionHint(stateDir),
+    });
+  }
+  throw new AppError('STATE_DIR_UNUSABLE', `no podup database at ${dbPath} (${code})`, {
+    hint: 'podup has not run with this state directory: name the installed one (podup --state-dir DIR ..., or PODUP_STATE_DIR), or start podup once (podup serve)',
+  });
+}
+
 function ensureStateDir(dir: string, create: boolean): void {
   let isDir: boolean;
   try {
@@ -31,9 +80,7 @@ function ensureStateDir(dir: string, create: boolean): void {
       throw new AppError(
         'STATE_DIR_UNUSABLE',
         `state directory ${dir} is missing or unreadable (${code ?? errorMessage(e)})`,
-        {
-          hint: hintFor(dir),
-        },
+        { hint: hintForErrno(code, dir) },
       );
     }
     try {
@@ -41,12 +88,11 @@ function ensureStateDir(dir: string, create: boolean): void {
       mkdirSync(dir, { mode: 0o750 });
       return;
     } catch (e2) {
+      const code2 = errnoCode(e2);
       throw new AppError(
         'STATE_DIR_UNUSABLE',
-        `state directory ${dir} does not exist and cannot be created (${errnoCode(e2) ?? errorMessage(e2)})`,
-        {
-          hint: hintFor(dir),
-        },
+        `state directory ${dir} does not exist and cannot be created (${code2 ?? errorMessage(e2)})`,
+        { hint: hintForErrno(code2, dir) },
       );
     }
   }
@@ -55,14 +101,13 @@ function ensureStateDir(dir: string, create: boolean): void {
       hint: hintFor(dir),
     });
   }
-  if (create) {
-    try {
-      accessSync(dir, constants.W_OK);
-    } catch {
-      throw new AppError('STATE_DIR_UNUSABLE', `state directory ${dir} is not writable`, {
-        hint: hintFor(dir),
-      });
-    }
+  const denied = accessErrno(dir, create ? constants.R_OK | constants.W_OK | constants.X_OK : constants.X_OK);
+  if (denied !== undefined) {
+    throw new AppError(
+      'STATE_DIR_UNUSABLE',
+      `state directory ${dir} is not ${create ? 'writable' : 'readable'} (${denied})`,
+      { hint: hintForErrno(denied, dir) },
+    );
   }
 }
 
@@ -73,11 +118,16 @@ export function openDatabase(options: OpenOptions): Database {
   try {
     db = new BetterSqlite3(options.dbPath, { readonly, fileMustExist: readonly });
   } catch (e) {
+    // SQLite says only "unable to open database file": ask the file system why.
+    const code = accessErrno(options.dbPath, readonly ? constants.R_OK : constants.R_OK | constants.W_OK);
     throw new AppError('STATE_DIR_UNUSABLE', `cannot open database ${options.dbPath}: ${errorMessage(e)}`, {
       cause: e,
-      hint: readonly
-        ? 'start podup once (podup serve) to create it, or check PODUP_STATE_DIR'
-        : hintFor(options.stateDir),
+      hint:
+        code !== undefined && DENIED.has(code)
+          ? permissionHint(options.stateDir)
+          : readonly
+            ? 'start podup once (podup serve) to create it, or check PODUP_STATE_DIR'
+            : hintFor(options.stateDir),
     });
   }
   try {

@@ -2,13 +2,16 @@
  * Who may use the admin API, fail-closed. In order: `Authorization: Bearer <PODUP_ADMIN_TOKEN>` (bots, CLI),
  * the task panel's session cookie (opened by signing in with that token), a ForwardAuth header set by a
  * reverse proxy, or PODUP_DEV_OPEN_ADMIN=1 for development. Nothing configured: 503 with a hint. Wrong
- * credentials: 401, and they count against the caller's address. Browser-borne requests (cookie,
- * ForwardAuth, open) that change something must carry X-CSRF-Token.
+ * credentials (a token, a ForwardAuth value): 401, and they count against the caller's address. ForwardAuth
+ * headers count only on requests straight from a PODUP_TRUST_PROXY peer: anyone else can send them too.
+ * Browser-borne requests (cookie, ForwardAuth, open) that change something must carry X-CSRF-Token.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import type { Deps } from './deps.js';
+import { forwardedUser } from './forwarded-user.js';
+import { fromTrustedProxy, type TrustFn } from './trusted-peer.js';
 
 export const SESSION_COOKIE = 'podup_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -31,13 +34,24 @@ export function tokenMatches(expected: string, given: string): boolean {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+const NOBODY: AuthContext = { method: 'none', user: null, csrfToken: null };
+
+export interface Identified {
+  ctx: AuthContext;
+  /** Why presented credentials were not admitted (already counted as a failure where they count). */
+  refusal?: AppError | undefined;
+}
+
 function header(request: FastifyRequest, name: string): string | undefined {
   const v = request.headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
 
 export class AdminAuth {
-  constructor(private readonly deps: Pick<Deps, 'config' | 'services'>) {}
+  constructor(
+    private readonly deps: Pick<Deps, 'config' | 'services'>,
+    private readonly trust: TrustFn | undefined,
+  ) {}
 
   /** CSRF token for modes without a session row: stable across restarts, different per mode. */
   private serverCsrf(method: AuthMethod): string {
@@ -51,28 +65,49 @@ export class AdminAuth {
     return Boolean(adminToken || forwardAuth || devOpenAdmin);
   }
 
-  /** Who the request is, without refusing anything (GET /api/session uses it as is). */
-  identify(request: FastifyRequest): AuthContext {
-    const { adminToken, forwardAuth, devOpenAdmin } = this.deps.config;
+  /**
+   * Who the request is. Refuses nothing itself (GET /api/session answers "signed out"), but a wrong
+   * ForwardAuth value counts against the client's address, and `refusal` says why it was not admitted.
+   */
+  async identify(request: FastifyRequest): Promise<Identified> {
+    const { adminToken, devOpenAdmin } = this.deps.config;
     const cookie = request.cookies[SESSION_COOKIE];
     if (cookie && adminToken) {
       const s = this.deps.services.sessions.find(cookie, adminToken);
-      if (s) return { method: 'cookie', user: s.user, csrfToken: s.csrfToken };
+      if (s) return { ctx: { method: 'cookie', user: s.user, csrfToken: s.csrfToken } };
     }
-    if (forwardAuth) {
-      const given = header(request, forwardAuth.header);
-      if (given !== undefined && tokenMatches(forwardAuth.value, given)) {
-        const user = forwardAuth.userHeader ? (header(request, forwardAuth.userHeader) ?? null) : null;
-        return {
-          method: 'forward-auth',
-          user: user?.slice(0, 200) ?? null,
-          csrfToken: this.serverCsrf('forward-auth'),
-        };
-      }
-    }
+    const forwarded = await this.forwardAuth(request);
+    if (forwarded) return forwarded;
     if (devOpenAdmin && !adminToken)
-      return { method: 'open', user: null, csrfToken: this.serverCsrf('open') };
-    return { method: 'none', user: null, csrfToken: null };
+      return { ctx: { method: 'open', user: null, csrfToken: this.serverCsrf('open') } };
+    return { ctx: NOBODY };
+  }
+
+  /** The ForwardAuth headers of a request from the trusted proxy; undefined when there are none to judge. */
+  private async forwardAuth(request: FastifyRequest): Promise<Identified | undefined> {
+    const { forwardAuth } = this.deps.config;
+    if (!forwardAuth || !fromTrustedProxy(request, this.trust)) return undefined;
+    const given = header(request, forwardAuth.header);
+    if (given === undefined) return undefined;
+    if (!tokenMatches(forwardAuth.value, given)) {
+      const refusal = await this.deps.services.failures.fail(
+        'bad-forward-auth',
+        request.ip,
+        new AppError('UNAUTHORIZED', 'the reverse proxy did not name this user as an admin'),
+      );
+      return { ctx: NOBODY, refusal };
+    }
+    const raw = forwardAuth.userHeader ? header(request, forwardAuth.userHeader) : undefined;
+    const user = raw === undefined ? null : forwardedUser(raw);
+    if (user === undefined) {
+      // Not counted: the admin value was right; the proxy sent a name podup will not write anywhere.
+      const refusal = new AppError(
+        'UNAUTHORIZED',
+        `the user name in ${forwardAuth.userHeader} is not printable text of at most 128 characters`,
+      );
+      return { ctx: NOBODY, refusal };
+    }
+    return { ctx: { method: 'forward-auth', user, csrfToken: this.serverCsrf('forward-auth') } };
   }
 
   private notConfigured(): AppError {
@@ -113,11 +148,14 @@ export class AdminAuth {
       return;
     }
     if (!this.configured) throw this.notConfigured();
-    const ctx = this.identify(request);
+    const { ctx, refusal } = await this.identify(request);
     if (ctx.method === 'none') {
-      throw new AppError('UNAUTHORIZED', 'sign in, or send Authorization: Bearer <admin token>', {
-        headers: { 'www-authenticate': 'Bearer realm="podup"' },
-      });
+      throw (
+        refusal ??
+        new AppError('UNAUTHORIZED', 'sign in, or send Authorization: Bearer <admin token>', {
+          headers: { 'www-authenticate': 'Bearer realm="podup"' },
+        })
+      );
     }
     if (UNSAFE.has(request.method)) {
       const given = header(request, CSRF_HEADER);

@@ -2,10 +2,11 @@
  * Every request leaves one event-log row. A use case that changes something writes its row in its own unit of
  * work; every other request gets its row here once the reply is chosen (a request that may change something is
  * answered only once the row is committed; reads do not wait). Only chosen fields are stored: never headers,
- * bodies, secrets or signatures.
+ * bodies, secrets or signatures. Requests Fastify answers before any hook runs (a bad URL) are traced by
+ * `answeredWithoutHooks`; those Node's parser refuses, by client-errors.ts.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Origin, RequestTrace } from '../use-cases/origin.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { outcomeFor, type Origin, type RequestTrace } from '../use-cases/origin.js';
 import type { Deps } from './deps.js';
 
 const READ_ONLY = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -23,13 +24,44 @@ export function originOf(request: FastifyRequest, actor?: string): Origin {
   };
 }
 
-export function installAudit(app: FastifyInstance, deps: Pick<Deps, 'services' | 'lifecycle'>): void {
-  app.decorateRequest('trace', null as never);
-  app.decorateRequest('audit', null as never);
-  app.decorateRequest('startedAt', 0);
-  app.decorateRequest('finishLifecycle', null as never);
+type AuditDeps = Pick<Deps, 'services' | 'lifecycle'>;
 
-  app.addHook('onRequest', async (request, reply) => {
+/** The one line per request; its outcome always agrees with the status. */
+export function logRequest(
+  log: Pick<FastifyRequest['log'], 'info' | 'debug'>,
+  trace: RequestTrace,
+  status: number,
+  quiet = false,
+): void {
+  const a = trace.fields;
+  log[quiet ? 'debug' : 'info'](
+    {
+      method: trace.method,
+      route: trace.route,
+      status,
+      ms: Math.round(trace.elapsedMs() * 100) / 100,
+      delivery: a.delivery,
+      outcome: outcomeFor(status, a.outcome),
+      taskId: a.taskId,
+    },
+    'request',
+  );
+}
+
+/** The trace of each request (`begin`, also for frameworkErrors) and the hooks that write its row and log line. */
+export function requestAudit(deps: AuditDeps): {
+  begin: (request: FastifyRequest, reply: FastifyReply) => void;
+  install: (app: FastifyInstance) => void;
+} {
+  // Exactly one requestFinished() per request, whether it completed or the client went away.
+  const finished = new WeakSet<FastifyRequest>();
+  const finish = (request: FastifyRequest): void => {
+    if (finished.has(request)) return;
+    finished.add(request);
+    deps.lifecycle.requestFinished();
+  };
+
+  const begin = (request: FastifyRequest, reply: FastifyReply): void => {
     request.startedAt = performance.now();
     const trace: RequestTrace = {
       id: request.id,
@@ -50,38 +82,45 @@ export function installAudit(app: FastifyInstance, deps: Pick<Deps, 'services' |
     request.finishLifecycle = () => finish(request);
     deps.lifecycle.requestStarted();
     reply.header('x-request-id', request.id);
-  });
-
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (!request.trace) return payload;
-    const write = deps.services.audit.record(request.trace, reply.statusCode);
-    if (!READ_ONLY.has(request.method)) await write;
-    return payload;
-  });
-
-  // Exactly one requestFinished() per request, whether it completed or the client went away.
-  const finished = new WeakSet<FastifyRequest>();
-  const finish = (request: FastifyRequest): void => {
-    if (finished.has(request)) return;
-    finished.add(request);
-    deps.lifecycle.requestFinished();
   };
-  app.addHook('onRequestAbort', async (request) => finish(request));
 
-  app.addHook('onResponse', async (request, reply) => {
-    finish(request);
-    const quiet = request.routeOptions.config?.quietLog === true;
-    request.log[quiet ? 'debug' : 'info'](
-      {
-        method: request.method,
-        route: request.trace.route,
-        status: reply.statusCode,
-        ms: Math.round((performance.now() - request.startedAt) * 100) / 100,
-        delivery: request.audit.delivery,
-        outcome: request.audit.outcome,
-        taskId: request.audit.taskId,
-      },
-      'request',
-    );
-  });
+  const install = (app: FastifyInstance): void => {
+    app.decorateRequest('trace', null as never);
+    app.decorateRequest('audit', null as never);
+    app.decorateRequest('startedAt', 0);
+    app.decorateRequest('finishLifecycle', null as never);
+
+    app.addHook('onRequest', async (request, reply) => begin(request, reply));
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (!request.trace) return payload;
+      const write = deps.services.audit.record(request.trace, reply.statusCode);
+      if (!READ_ONLY.has(request.method)) await write;
+      return payload;
+    });
+
+    app.addHook('onRequestAbort', async (request) => finish(request));
+
+    app.addHook('onResponse', async (request, reply) => {
+      finish(request);
+      logRequest(
+        request.log,
+        request.trace,
+        reply.statusCode,
+        request.routeOptions.config?.quietLog === true,
+      );
+    });
+  };
+
+  return { begin, install };
+}
+
+/**
+ * For an answer Fastify sends outside the request's hooks (frameworkErrors): the row and the log line the
+ * hooks would have written. Called once the answer is chosen; nothing runs after it for this request.
+ */
+export function answeredWithoutHooks(request: FastifyRequest, reply: FastifyReply, deps: AuditDeps): void {
+  request.finishLifecycle();
+  void deps.services.audit.record(request.trace, reply.statusCode);
+  logRequest(request.log, request.trace, reply.statusCode);
 }

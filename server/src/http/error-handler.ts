@@ -1,10 +1,15 @@
 /**
  * Every error leaves as { error: { code, message, requestId, hint? } } with the status from ERROR_TABLE (errors.ts).
- * Fastify's own errors (body too large, bad media type, ...) are mapped onto our codes; anything unknown is
- * INTERNAL with a generic message, and its details go to the log only.
+ * Fastify's own errors (body too large, bad media type, a bad URL, ...) are mapped onto our codes, including
+ * those it raises before any hook runs (frameworkErrors); anything unknown is INTERNAL with a generic message,
+ * and its details go to the log only. Requests Node's parser refuses never reach Fastify: client-errors.ts.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError, statusFor, type ErrorCode } from '../errors.js';
+import { isFailedOutcome, outcomeOfStatus } from '../use-cases/origin.js';
+import { answeredWithoutHooks } from './audit.js';
+import type { Deps } from './deps.js';
+import { applySecurityHeaders } from './security-headers.js';
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
@@ -13,10 +18,31 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
   FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
   FST_ERR_VALIDATION: 'BAD_REQUEST',
+  FST_ERR_BAD_URL: 'BAD_REQUEST',
+  FST_ERR_MAX_PARAM_LENGTH: 'URI_TOO_LONG',
+  FST_ERR_NOT_FOUND: 'NOT_FOUND',
 };
 
-/** Messages that tell the caller what to change, for the Fastify errors a webhook sender can hit. */
-function messageFor(code: ErrorCode, err: Error, request: FastifyRequest): string {
+/** The statuses Fastify or a plugin may give an error without a code of ours. */
+const STATUS_CODES: Record<number, ErrorCode> = {
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  408: 'REQUEST_TIMEOUT',
+  413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  431: 'HEADERS_TOO_LARGE',
+};
+
+/**
+ * Messages that tell the caller what to change. Fastify's own messages for bad URLs quote the path: they are
+ * replaced, so no caller-chosen text is reflected.
+ */
+function messageFor(code: ErrorCode, err: FastifyError | Error, request: FastifyRequest): string {
+  const fastifyCode = (err as FastifyError).code;
+  if (fastifyCode === 'FST_ERR_BAD_URL') return 'the URL path is not valid (malformed percent-encoding)';
+  if (fastifyCode === 'FST_ERR_MAX_PARAM_LENGTH')
+    return 'a path segment is longer than the limit of 100 characters';
   if (code === 'PAYLOAD_TOO_LARGE') {
     return `request body is larger than the limit of ${request.routeOptions.bodyLimit ?? 'the configured'} bytes`;
   }
@@ -30,11 +56,10 @@ function messageFor(code: ErrorCode, err: Error, request: FastifyRequest): strin
 function toAppError(err: FastifyError | Error, request: FastifyRequest): AppError {
   if (isAppError(err)) return err;
   const code = (err as FastifyError).code;
-  const mapped = code ? FASTIFY_CODES[code] : undefined;
-  if (mapped) return new AppError(mapped, messageFor(mapped, err, request), { cause: err });
   const status = (err as FastifyError).statusCode;
-  if (status === 413) return new AppError('PAYLOAD_TOO_LARGE', 'request body too large', { cause: err });
-  if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', err.message, { cause: err });
+  const mapped =
+    (code ? FASTIFY_CODES[code] : undefined) ?? (status !== undefined ? STATUS_CODES[status] : undefined);
+  if (mapped) return new AppError(mapped, messageFor(mapped, err, request), { cause: err });
   if (status !== undefined && status >= 400 && status < 500)
     return new AppError('BAD_REQUEST', err.message, { cause: err });
   return new AppError('INTERNAL', 'internal error', { cause: err });
@@ -46,11 +71,12 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
     reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSec))));
   for (const [k, v] of Object.entries(error.headers ?? {})) reply.header(k, v);
   if (status === 413) reply.header('connection', 'close');
-  if (!request.audit.outcome) {
-    request.audit.outcome = status === 429 ? 'rate-limited' : status >= 500 ? 'error' : 'rejected';
-    request.audit.reason ??= `${error.code}: ${error.message}`.slice(0, 500);
+  // What a use case decided before failing (its commit, say) is not what happened: the error is.
+  if (!isFailedOutcome(request.audit.outcome)) {
+    request.audit.outcome = outcomeOfStatus(status);
+    request.audit.reason = `${error.code}: ${error.message}`.slice(0, 500);
   }
-  return reply
+  return applySecurityHeaders(reply)
     .code(status)
     .type('application/json; charset=utf-8')
     .send({
@@ -63,20 +89,41 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
     });
 }
 
+function logError(request: FastifyRequest, err: unknown, error: AppError): void {
+  if (error.code === 'INTERNAL') {
+    request.log.error({ err }, 'request failed');
+  } else if (statusFor(error.code) >= 500) {
+    // A known condition (no secret configured, a part unavailable): one line, no stack.
+    request.log.warn({ code: error.code, reason: error.message }, 'request refused');
+  } else {
+    request.log.debug({ code: error.code, msg: error.message }, 'request rejected');
+  }
+}
+
+/**
+ * Fastify's frameworkErrors: a URL it cannot route (bad percent-encoding, an over-long parameter) is answered
+ * before any hook runs, so the trace, the row and the log line are made here.
+ */
+export function frameworkErrorHandler(
+  begin: (request: FastifyRequest, reply: FastifyReply) => void,
+  deps: Pick<Deps, 'services' | 'lifecycle'>,
+) {
+  return (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    begin(request, reply);
+    const error = toAppError(err, request);
+    logError(request, err, error);
+    sendError(request, reply, error);
+    answeredWithoutHooks(request, reply, deps);
+  };
+}
+
 export function installErrorHandling(
   app: FastifyInstance,
   fallback: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined = () => undefined,
 ): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const error = toAppError(err, request);
-    if (error.code === 'INTERNAL') {
-      request.log.error({ err }, 'request failed');
-    } else if (statusFor(error.code) >= 500) {
-      // A known condition (no secret configured, a part unavailable): one line, no stack.
-      request.log.warn({ code: error.code, reason: error.message }, 'request refused');
-    } else {
-      request.log.debug({ code: error.code, msg: error.message }, 'request rejected');
-    }
+    logError(request, err, error);
     return sendError(request, reply, error);
   });
   app.setNotFoundHandler(

@@ -6,7 +6,7 @@
 import { retryTask, stopTask } from '../domain/tasks/control.js';
 import type { Clock, IdSource, TaskQueue, UnitOfWork } from '../domain/ports/index.js';
 import type { TaskRecord } from '../domain/tasks/task.js';
-import { eventRow, type Origin } from './origin.js';
+import { decidedRow, recorded, type AuditFields, type Origin } from './origin.js';
 
 export interface ControlResult {
   task: TaskRecord;
@@ -31,11 +31,10 @@ export class TaskControlService {
         'task',
         `${kind === 'force' ? 'force-stop' : 'stop'} requested by ${origin.actor}: ${r.message}`,
       );
-      this.record(s, origin, r.task.id, 200);
-      return r;
+      return { ...r, decided: this.record(s, origin, { taskId: r.task.id }, 200) };
     });
-    this.recorded(origin);
-    return result;
+    recorded(origin.request, result.decided);
+    return { task: result.task, message: result.message };
   }
 
   async retry(id: string, origin: Origin): Promise<RetryResult> {
@@ -43,29 +42,20 @@ export class TaskControlService {
       const r = retryTask(s.tasks, id, origin.actor, this.deps);
       s.journals.log(r.task.id, 'info', 'task', `retried as ${r.retry.id} by ${origin.actor}`);
       s.journals.log(r.retry.id, 'info', 'task', `retry of ${r.task.id}, queued by ${origin.actor}`);
-      this.record(s, origin, r.retry.id, 202, 'accepted');
-      return r;
+      return { ...r, decided: this.record(s, origin, { taskId: r.retry.id, outcome: 'accepted' }, 202) };
     });
-    this.recorded(origin);
+    recorded(origin.request, result.decided);
     this.deps.queue.poke();
-    return result;
+    return { task: result.task, retry: result.retry, message: result.message };
   }
 
   private record(
     s: Parameters<Parameters<UnitOfWork['run']>[0]>[0],
     origin: Origin,
-    taskId: string,
+    decided: AuditFields,
     status: number,
-    outcome?: 'accepted',
-  ): void {
-    const trace = origin.request;
-    if (!trace) return;
-    trace.fields.taskId = taskId;
-    if (outcome) trace.fields.outcome = outcome;
-    s.events.insert(eventRow(trace, status, this.deps.clock.now()));
-  }
-
-  private recorded(origin: Origin): void {
-    if (origin.request) origin.request.recorded = true;
+  ): AuditFields {
+    if (origin.request) s.events.insert(decidedRow(origin.request, decided, status, this.deps.clock.now()));
+    return decided;
   }
 }

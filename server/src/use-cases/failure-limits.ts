@@ -1,14 +1,14 @@
 /**
- * Failed authentication per source address (bad webhook signatures, wrong tokens), persisted so that a
- * restart (socket activation restarts often) does not reset it. It only slows further failures: a valid
- * signature or token is never refused, so forged requests sent through the same reverse proxy as GitHub
- * cannot lock GitHub out.
+ * Failed authentication per source address (bad webhook signatures, wrong admin tokens, wrong ForwardAuth
+ * values), persisted so that a restart (socket activation restarts often) does not reset it. It only slows
+ * further failures: a valid signature, token or value is never refused, so forged requests sent through the
+ * same reverse proxy as GitHub cannot lock GitHub out.
  */
 import type { Clock, Stores, UnitOfWork } from '../domain/ports/index.js';
 import { gcraBlocked, gcraHit, rateLimitDisabled, type RatePolicy } from '../domain/rate-limits/gcra.js';
 import { AppError } from '../errors.js';
 
-export type FailureScope = 'bad-signature' | 'bad-admin-token';
+export type FailureScope = 'bad-signature' | 'bad-admin-token' | 'bad-forward-auth';
 
 export class FailureLimits {
   /** TAT per scope and source as last read or written; a hit skips the database. */

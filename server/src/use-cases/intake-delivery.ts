@@ -11,7 +11,7 @@ import { interpretGitHubEvent } from '../domain/webhooks/github-event.js';
 import { intakeDelivery, type IntakeResult } from '../domain/webhooks/intake.js';
 import { AppError } from '../errors.js';
 import type { FailureLimits } from './failure-limits.js';
-import { eventRow, type AuditFields, type Origin } from './origin.js';
+import { decidedRow, recorded, type AuditFields, type Origin } from './origin.js';
 
 const DELIVERY = /^[A-Za-z0-9._-]{1,100}$/;
 /** GitHub's event names: lower case, digits and underscores (projects_v2_item, ...). */
@@ -133,20 +133,18 @@ export class IntakeService {
     const caller = input.hookId && HOOK_ID.test(input.hookId) ? `github hook ${input.hookId}` : 'github';
 
     const { clock, ids, settings } = this.deps;
-    const result = await this.deps.writes.run((s) => {
+    const trace = origin.request;
+    const { r: result, decided } = await this.deps.writes.run((s) => {
       const r = intakeDelivery(
         s,
         { delivery, event, meaning, unit, caller },
         { clock, ids, imageRateLimit: settings.imageRateLimit, coalesceWindowMs: settings.coalesceWindowMs },
       );
-      const trace = origin.request;
-      if (trace) {
-        describe(trace.fields, r, settings.imageRateLimit);
-        s.events.insert(eventRow(trace, INTAKE_STATUS[r.outcome], clock.now()));
-      }
-      return r;
+      const d = describe(r, settings.imageRateLimit);
+      if (trace) s.events.insert(decidedRow(trace, d, INTAKE_STATUS[r.outcome], clock.now()));
+      return { r, decided: d };
     });
-    if (origin.request) origin.request.recorded = true;
+    recorded(trace, decided);
 
     if (result.outcome === 'rate-limited') {
       throw new AppError('RATE_LIMITED', `too many events for ${result.image}; try again later`, {
@@ -158,8 +156,8 @@ export class IntakeService {
   }
 }
 
-function describe(fields: AuditFields, r: IntakeResult, limit: RatePolicy): void {
-  fields.outcome = r.outcome;
+function describe(r: IntakeResult, limit: RatePolicy): AuditFields {
+  const fields: AuditFields = { outcome: r.outcome };
   if (r.outcome === 'accepted') fields.taskId = r.task.id;
   if (r.outcome === 'duplicate') fields.taskId = r.original.taskId ?? undefined;
   if ('image' in r) fields.image = r.image;
@@ -167,4 +165,5 @@ function describe(fields: AuditFields, r: IntakeResult, limit: RatePolicy): void
   if (r.outcome === 'rate-limited')
     fields.reason = `image rate limit (${limit.limit} per ${limit.windowMs / 1000}s)`;
   if (r.outcome === 'accepted' && r.coalesced) fields.reason = 'joined a queued task for the same image';
+  return fields;
 }

@@ -44,6 +44,34 @@ export function outcomeOfStatus(status: number): Outcome {
   return status >= 500 ? 'error' : status === 429 ? 'rate-limited' : status >= 400 ? 'rejected' : 'ok';
 }
 
+const FAILED: ReadonlySet<Outcome> = new Set(['rejected', 'rate-limited', 'error']);
+
+export const isFailedOutcome = (outcome: Outcome | undefined): boolean =>
+  outcome !== undefined && FAILED.has(outcome);
+
+/**
+ * The outcome a row or log line shows: the one chosen, when it agrees with the status (a failure for >= 400,
+ * anything else below), else the status's own. A decision whose commit failed must not read as accepted.
+ */
+export function outcomeFor(status: number, chosen: Outcome | undefined): Outcome {
+  return chosen !== undefined && isFailedOutcome(chosen) === status >= 400 ? chosen : outcomeOfStatus(status);
+}
+
+/**
+ * The row of a request with what its use case decided, written inside that use case's unit of work. The trace
+ * learns the decision only through `recorded`, once the unit of work committed: a failed commit leaves it
+ * without an outcome or task it never had.
+ */
+export function decidedRow(trace: RequestTrace, decided: AuditFields, status: number, now: number): EventRow {
+  return eventRow({ ...trace, fields: { ...trace.fields, ...decided } }, status, now);
+}
+
+export function recorded(trace: RequestTrace | undefined, decided: AuditFields): void {
+  if (!trace) return;
+  Object.assign(trace.fields, decided);
+  trace.recorded = true;
+}
+
 export function eventRow(trace: RequestTrace, status: number, now: number): EventRow {
   const a = trace.fields;
   return {
@@ -56,7 +84,7 @@ export function eventRow(trace: RequestTrace, status: number, now: number): Even
     event: a.event ?? null,
     action: a.action ?? null,
     image: a.image ?? null,
-    outcome: a.outcome ?? outcomeOfStatus(status),
+    outcome: outcomeFor(status, a.outcome),
     reason: a.reason ?? null,
     taskId: a.taskId ?? null,
     source: trace.source,

@@ -7,7 +7,7 @@ import type { Clock, IdSource, TaskQueue, UnitOfWork } from '../domain/ports/ind
 import type { Plan } from '../domain/tasks/plan.js';
 import type { TaskRecord, TaskTrigger } from '../domain/tasks/task.js';
 import { newTriggerTask, triggerUnits } from '../domain/tasks/trigger.js';
-import { eventRow, type Origin } from './origin.js';
+import { decidedRow, recorded, type Origin } from './origin.js';
 import type { UnitsService } from './units.js';
 
 export interface TriggerInput {
@@ -40,16 +40,12 @@ export class TriggerService {
     const units = triggerUnits(request, known);
     if (input.dryRun) return { status: 'dry-run', plan: await this.deps.units.plan({ units }, known) };
     const task = newTriggerTask(request, units, this.deps);
+    const decided = { taskId: task.id, outcome: 'accepted' } as const;
     await this.deps.writes.run((s) => {
       s.tasks.create(task);
-      const trace = origin.request;
-      if (trace) {
-        trace.fields.taskId = task.id;
-        trace.fields.outcome = 'accepted';
-        s.events.insert(eventRow(trace, 202, this.deps.clock.now()));
-      }
+      if (origin.request) s.events.insert(decidedRow(origin.request, decided, 202, this.deps.clock.now()));
     });
-    if (origin.request) origin.request.recorded = true;
+    recorded(origin.request, decided);
     this.deps.queue.poke();
     return { status: 'queued', task, units };
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  asciiLower,
   formatImageRef,
   imageName,
   InvalidImageRef,
@@ -189,6 +190,22 @@ describe('parseImageRef rejections', () => {
     expect(rejection(input)).toContain(reason);
   });
 
+  it.each([
+    ['\u212Aube/app', 'KELVIN SIGN, which Unicode lower-cases to "k"'],
+    ['ghcr.io/acme/\u212Aapp', 'KELVIN SIGN in a path component'],
+    ['ghcr.\u0130o/acme/app', 'dotted capital I in the host'],
+    ['ghcr.io/acme/app:v\u0131', 'dotless i in the tag'],
+    ['ghcr.io/acme/caf\u00e9', 'a Latin-1 letter'],
+    ['ghcr.io/acme/app\u0000', 'a control character'],
+  ])('refuses non-ASCII or control characters instead of folding them (%j: %s)', (input) => {
+    expect(rejection(input)).toContain('only printable ASCII');
+  });
+
+  it('never makes a lookalike equal to a real name', () => {
+    expect(tryParseImageRef('ghcr.io/acme/\u212Aapp')).toBeUndefined();
+    expect(parseImageRef('GHCR.IO/ACME/KAPP').repository).toBe('acme/kapp');
+  });
+
   it('accepts a tag of exactly 128 characters', () => {
     expect(parseImageRef(`app:${'t'.repeat(128)}`).tag).toHaveLength(128);
   });
@@ -227,6 +244,13 @@ describe('formatting', () => {
 
   it('formatImageRef of a normalised short name is the fully qualified name', () => {
     expect(formatImageRef(parseImageRef('nginx'))).toBe('docker.io/library/nginx:latest');
+  });
+});
+
+describe('asciiLower', () => {
+  it('folds A-Z only, whatever the rest of Unicode says', () => {
+    expect(asciiLower('GHCR.IO/Acme-App_1')).toBe('ghcr.io/acme-app_1');
+    expect(asciiLower('\u212A\u0130\u00c9')).toBe('\u212A\u0130\u00c9');
   });
 });
 

@@ -1,6 +1,8 @@
 /**
  * Image references, normalised the way Podman resolves them, so that "app", "docker.io/library/app:latest"
- * and "DOCKER.IO/library/app" compare equal. Pure: no I/O.
+ * and "DOCKER.IO/library/app" compare equal. References are ASCII (distribution's grammar); anything else is
+ * refused before case is folded, and case is folded by an ASCII rule: Unicode lower-casing would turn
+ * U+212A KELVIN SIGN into "k" and make a different name equal to a real one. Pure: no I/O.
  * @see https://github.com/distribution/reference/blob/main/reference.go
  */
 
@@ -32,6 +34,13 @@ export class InvalidImageRef extends Error {
   }
 }
 
+/** Lower case for A-Z only, whatever the locale or the rest of Unicode says. */
+export function asciiLower(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+}
+
+const PRINTABLE_ASCII = /^[ -~]*$/;
+
 export function isDigest(s: string): boolean {
   return DIGEST.test(s);
 }
@@ -45,11 +54,13 @@ export function parseImageRef(input: string): ImageRef {
   let rest = input.trim();
   if (rest === '') throw new InvalidImageRef(input, 'empty');
   if (rest.length > 512) throw new InvalidImageRef(input, 'longer than 512 characters');
+  if (!PRINTABLE_ASCII.test(rest))
+    throw new InvalidImageRef(input, 'only printable ASCII characters are allowed');
 
   let digest: string | undefined;
   const at = rest.indexOf('@');
   if (at >= 0) {
-    digest = rest.slice(at + 1).toLowerCase();
+    digest = asciiLower(rest.slice(at + 1));
     rest = rest.slice(0, at);
     if (!DIGEST.test(digest)) throw new InvalidImageRef(input, 'digest must be sha256:<64 hex>');
   }
@@ -66,13 +77,13 @@ export function parseImageRef(input: string): ImageRef {
   const first = parts[0] ?? '';
   let registry = DOCKER_HUB;
   if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
-    registry = first.toLowerCase();
+    registry = asciiLower(first);
     parts.shift();
   }
   if (DOCKER_HUB_ALIASES.has(registry)) registry = DOCKER_HUB;
   if (!HOST.test(registry)) throw new InvalidImageRef(input, `registry "${registry}" is not a host`);
 
-  const components = parts.map((p) => p.toLowerCase());
+  const components = parts.map(asciiLower);
   if (registry === DOCKER_HUB && components.length === 1) components.unshift('library');
   for (const c of components) {
     if (!COMPONENT.test(c)) throw new InvalidImageRef(input, `path component "${c}" is not valid`);

@@ -212,6 +212,18 @@ describe('interpretGitHubEvent edge cases', () => {
     expectInvalidPayload(() => interpretGitHubEvent('package', payload), 'invalid image reference');
   });
 
+  it.each([
+    ['name', (pkg: Json) => (pkg.name = '\u212Aube-app')],
+    ['namespace', (pkg: Json) => (pkg.namespace = 'ac\u212Ame')],
+    [
+      'package_url host',
+      (pkg: Json) => ((pkg.package_version as Json).package_url = 'ghcr.io\u212A/acme/app:1'),
+    ],
+  ])('refuses a package whose %s holds KELVIN SIGN instead of folding it into "k"', (_field, edit) => {
+    const payload = packagePayload(edit);
+    expectInvalidPayload(() => interpretGitHubEvent('package', payload), 'only printable ASCII');
+  });
+
   it.each(['docker', 'DOCKER', 'Container', 'container'])(
     'accepts package_type %j as a container',
     (type) => {

@@ -5,7 +5,14 @@
  * @see https://docs.github.com/en/webhooks/webhook-events-and-payloads#package
  */
 import { AppError } from '../../errors.js';
-import { InvalidImageRef, isDigest, isValidTag, parseImageRef, type ImageRef } from '../images/image-ref.js';
+import {
+  asciiLower,
+  InvalidImageRef,
+  isDigest,
+  isValidTag,
+  parseImageRef,
+  type ImageRef,
+} from '../images/image-ref.js';
 
 export type GitHubEventMeaning =
   /** A tagged container version was published: podup acts on it. */
@@ -35,7 +42,7 @@ function registryFrom(packageUrl: string | undefined): string {
   if (!packageUrl) return DEFAULT_REGISTRY;
   const first = packageUrl.replace(/^[a-z]+:\/\//i, '').split('/')[0] ?? '';
   return first.includes('.') || first.includes(':') || first === 'localhost'
-    ? first.toLowerCase()
+    ? asciiLower(first)
     : DEFAULT_REGISTRY;
 }
 
@@ -65,7 +72,7 @@ export function interpretGitHubEvent(event: string, payload: unknown): GitHubEve
 
   const pkg = obj(payload[event]);
   if (!pkg) throw invalid(`"${event}" object missing from a ${event} event`);
-  const type = (str(pkg.package_type) ?? str(pkg.ecosystem) ?? '').toLowerCase();
+  const type = asciiLower(str(pkg.package_type) ?? str(pkg.ecosystem) ?? '');
   if (!CONTAINER_TYPES.has(type)) {
     return { kind: 'ignored', action, reason: `package type "${type || '(none)'}" is not a container` };
   }
@@ -83,7 +90,7 @@ export function interpretGitHubEvent(event: string, payload: unknown): GitHubEve
 
   const tagNode = obj(obj(version.container_metadata)?.tag);
   const tagName = str(tagNode?.name) ?? '';
-  const digest = (str(tagNode?.digest) || str(version.version) || str(version.name) || '').toLowerCase();
+  const digest = asciiLower(str(tagNode?.digest) || str(version.version) || str(version.name) || '');
   if (!isDigest(digest)) throw invalid(`${event}.package_version has no sha256 digest`);
   if (tagName !== '' && !isValidTag(tagName))
     throw invalid(`tag "${tagName.slice(0, 130)}" is not a valid tag`);

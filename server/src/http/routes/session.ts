@@ -16,16 +16,24 @@ const toSession = (ctx: AuthContext): Session => ({
 });
 
 export function sessionRoutes(deps: Deps, auth: AdminAuth) {
+  const httpsPublicUrl = deps.config.publicUrl?.startsWith('https://') ?? false;
   const cookieOptions = (request: FastifyRequest) => ({
     path: '/',
     httpOnly: true,
     sameSite: 'strict' as const,
-    // Behind a TLS proxy (trusted via PODUP_TRUST_PROXY) the cookie is Secure.
-    secure: request.protocol === 'https',
+    // Secure when the browser talks TLS: to podup itself, to a trusted proxy that says so in
+    // X-Forwarded-Proto (request.protocol believes only PODUP_TRUST_PROXY peers), or to the public URL.
+    secure: request.protocol === 'https' || httpsPublicUrl,
   });
 
   return async function plugin(app: FastifyInstance): Promise<void> {
-    app.get('/api/session', async (request): Promise<Session> => toSession(auth.identify(request)));
+    app.get('/api/session', async (request): Promise<Session> => {
+      const { ctx, refusal } = await auth.identify(request);
+      // Signed out, with the reason in the event log; only a caller that keeps failing is refused.
+      if (refusal?.code === 'RATE_LIMITED') throw refusal;
+      if (refusal) request.audit.reason = `${refusal.code}: ${refusal.message}`;
+      return toSession(ctx);
+    });
 
     app.post('/api/session', async (request, reply: FastifyReply): Promise<Session> => {
       const { token } = parseInput(SignInBody, request.body ?? {}, 'BAD_REQUEST');

@@ -2,7 +2,8 @@
  * The task panel: the built web app from web/dist. Files are served only from the list of files the build
  * wrote (read from the directory, never derived from the request path), so no request can reach outside
  * web/dist whatever its encoding. Hashed assets are immutable; index.html is revalidated; any other GET that
- * accepts HTML gets index.html (client-side routes).
+ * accepts HTML gets index.html (client-side routes). Source maps are never served, should a build leave some:
+ * they hold the panel's whole source to anyone who asks.
  *
  * Hand-written rather than @fastify/static: with its dependencies (glob, send, mime-db) it doubled the module
  * code evaluated on every socket-activated cold start, for a directory of a dozen files (docs/benchmarks.md).
@@ -11,6 +12,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
+import { PANEL_CSP } from '../security-headers.js';
 
 /** Routes that never fall back to the app: unknown paths under them are JSON 404s. */
 const API_PREFIXES = ['/api/', '/webhooks/', '/github-package-update/', '/healthz', '/readyz'];
@@ -21,16 +23,12 @@ const TYPES: Record<string, string> = {
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
   '.txt': 'text/plain; charset=utf-8',
 };
-
-const CSP =
-  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
 
 export function wantsApp(request: FastifyRequest): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
@@ -39,12 +37,12 @@ export function wantsApp(request: FastifyRequest): boolean {
   return (request.headers.accept ?? '').includes('text/html');
 }
 
-/** URL path ("/assets/x.js") -> absolute file, for every regular file under root (dotfiles excluded). */
+/** URL path ("/assets/x.js") -> absolute file, for every regular file under root but dotfiles and source maps. */
 function listFiles(root: string): Map<string, string> {
   const files = new Map<string, string>();
   const walk = (dir: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.name.startsWith('.')) continue;
+      if (e.name.startsWith('.') || e.name.endsWith('.map')) continue;
       const abs = join(dir, e.name);
       if (e.isDirectory()) walk(abs);
       else if (e.isFile()) files.set(`/${relative(root, abs).split(sep).join('/')}`, abs);
@@ -83,7 +81,6 @@ export class WebDist {
     const immutable = urlPath.startsWith('/assets/');
     return reply
       .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
-      .header('x-content-type-options', 'nosniff')
       .header('last-modified', statSync(file).mtime.toUTCString())
       .type(TYPES[extname(file)] ?? 'application/octet-stream')
       .send(readFileSync(file));
@@ -92,7 +89,7 @@ export class WebDist {
   /** index.html, read per request so a rebuilt panel is served without a restart. */
   sendIndex(reply: FastifyReply): FastifyReply {
     return this.send(
-      reply.header('content-security-policy', CSP),
+      reply.header('content-security-policy', PANEL_CSP),
       join(this.root, 'index.html'),
       '/index.html',
     );

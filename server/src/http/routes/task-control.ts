@@ -3,6 +3,7 @@
  * the backlog (after Last-Event-ID) then live lines, ending with `event: end` when the task ends.
  * Admin only.
  */
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TaskActionReply } from '../../contract/api.js';
 import { toApiLog, toApiTask } from '../../contract/views.js';
@@ -52,11 +53,14 @@ export function taskControlRoutes(deps: Deps, adminGuard: (request: FastifyReque
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
+        // What the hooks set so far (X-Request-Id, the security headers): hijacking skips Fastify's send.
+        ...(Object.fromEntries(
+          Object.entries(reply.getHeaders()).filter((h) => h[1] !== undefined),
+        ) as OutgoingHttpHeaders),
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
-        'x-request-id': request.id,
       });
       res.write('retry: 2000\n\n');
 
