@@ -81,6 +81,7 @@ export function openPodup(config: Config, logger: Logger, adapters: Adapters = r
       restartTimeoutMs: config.restartTimeoutMs,
       taskConcurrency: config.taskConcurrency,
       sessionTtlMs: config.sessionTtlMs,
+      maxDbBytes: config.maxDbBytes,
     },
   );
   return {
@@ -91,6 +92,8 @@ export function openPodup(config: Config, logger: Logger, adapters: Adapters = r
     adapters,
     services,
     async close() {
+      // Counts waiting in memory join the last commit.
+      void services.audit.flush();
       state.writes.flush();
       db.close();
       await adapters.close();

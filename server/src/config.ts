@@ -69,6 +69,8 @@ export interface Config {
   readonly webDist: string;
   /** Where Podman's own configuration lives for the user podup runs as (registries.conf, auth.json). */
   readonly containers: ContainersPaths;
+  /** Past this many used bytes the server drops noise, then old events (deliveries are still accepted). */
+  readonly maxDbBytes: number;
 }
 
 export interface ContainersPaths {
@@ -120,20 +122,26 @@ const SIZE_UNITS: Record<string, number> = {
   m: 1 << 20,
   mb: 1 << 20,
   mib: 1 << 20,
+  g: 2 ** 30,
+  gb: 2 ** 30,
+  gib: 2 ** 30,
+  t: 2 ** 40,
+  tb: 2 ** 40,
+  tib: 2 ** 40,
 };
-const byteSize = z.string().transform((v, ctx) => {
-  const m = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(v);
-  const unit = SIZE_UNITS[(m?.[2] ?? 'x').toLowerCase()];
-  const n = m && unit !== undefined ? Number(m[1]) * unit : NaN;
-  if (!Number.isSafeInteger(n) || n < 1024 || n > 64 << 20) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `must be a size between 1KiB and 64MiB such as 1MiB or 524288 (got "${v}")`,
-    });
-    return z.NEVER;
-  }
-  return n;
-});
+/** Bytes, or a number with a binary unit (KiB, MiB, GiB, TiB; K, KB, ... mean the same), within a range. */
+const sizeBetween = (min: number, max: number, range: string) =>
+  z.string().transform((v, ctx) => {
+    const m = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(v);
+    const unit = SIZE_UNITS[(m?.[2] ?? 'x').toLowerCase()];
+    const n = m && unit !== undefined ? Number(m[1]) * unit : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: `must be a size between ${range} (got "${v}")` });
+      return z.NEVER;
+    }
+    return n;
+  });
+const byteSize = sizeBetween(1024, 64 << 20, '1KiB and 64MiB such as 1MiB or 524288');
 
 /** "60/1h" = 60 events per hour; "0" or "off" disables the limit. */
 const ratePolicy = z.string().transform((v, ctx): RatePolicy => {
@@ -273,6 +281,9 @@ const schema = z.object({
     .optional(),
   PODUP_SESSION_TTL: duration('PODUP_SESSION_TTL').prefault('7d'),
   PODUP_WEB_DIST: z.string().optional(),
+  PODUP_MAX_DB_SIZE: sizeBetween(16 << 20, 2 ** 40, '16MiB and 1TiB such as 256MiB or 2GiB').prefault(
+    '256MiB',
+  ),
 });
 
 /** Every variable of podup's own that loadConfig reads (.env.example lists them all). */
@@ -421,6 +432,7 @@ export function loadConfig(rawEnv: Env, options: LoadConfigOptions = {}): Config
     webDist: c.PODUP_WEB_DIST
       ? resolve(cwd, c.PODUP_WEB_DIST)
       : join(dirname(fileURLToPath(import.meta.url)), '../../web/dist'),
+    maxDbBytes: c.PODUP_MAX_DB_SIZE,
     containers: {
       registriesConf: env.CONTAINERS_REGISTRIES_CONF?.trim() || undefined,
       authFile: env.REGISTRY_AUTH_FILE?.trim() || undefined,

@@ -120,6 +120,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
     try {
       lifecycle.stop();
       await app.close();
+      await podup.services.housekeeping.stop();
       // A task still running after this is left "running" and resumed (as interrupted) by the next start.
       await runner.stop(8000);
       await podup.close();
@@ -159,6 +160,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
     'podup serving',
   );
   runner.start();
+  podup.services.housekeeping.start();
   // Connect to D-Bus and Podman once the first requests are served, so the first task does not pay for it.
   // Discovery at start too, so the allow-list and GET /api/units are fresh before the first event.
   setTimeout(() => {

@@ -295,16 +295,17 @@ describe('legacy per-unit route', () => {
 });
 
 describe('event log', () => {
-  it('writes one row per request with the delivery facts, and never a secret or signature', async () => {
+  it('writes a row per delivery and refusal with the delivery facts, and never a secret or signature', async () => {
     const body = packagePublished({ tag: 'v2', digest: `sha256:${'b'.repeat(64)}` });
     const headers = githubHeaders('package', body);
     await post(body, headers);
     const bad = githubHeaders('package', body, { 'x-hub-signature-256': sign(body, 'wrong-secret') });
     await post(body, bad);
+    // A health probe is counted, not stored (tests/app/event-noise.test.ts).
     await t.app.inject({ method: 'GET', url: '/healthz' });
 
     const rows = eventRows();
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(2);
     expect(rows[0]).toMatchObject({
       route: '/webhooks/github',
       method: 'POST',
@@ -317,8 +318,7 @@ describe('event log', () => {
       source: '127.0.0.1',
     });
     expect(rows[0]?.task_id).toMatch(/^tsk_/);
-    expect(rows[1]).toMatchObject({ status: 401, outcome: 'rejected' });
-    expect(rows[2]).toMatchObject({ route: '/healthz', status: 200, outcome: 'ok' });
+    expect(rows[1]).toMatchObject({ status: 401, outcome: 'rejected', count: 1 });
 
     // Nothing secret anywhere on disk: database, WAL, logs.
     t.podup.state.writes.flush();
@@ -338,13 +338,16 @@ describe('event log', () => {
   });
 
   it('every response carries its request id, which is the event row id', async () => {
-    const res = await t.app.inject({
-      method: 'GET',
-      url: '/healthz',
-      headers: { 'x-request-id': 'trace-abc.1' },
-    });
+    const body = rawFixture('ping');
+    const res = await post(body, { ...githubHeaders('ping', body), 'x-request-id': 'trace-abc.1' });
     expect(res.headers['x-request-id']).toBe('trace-abc.1');
     expect(eventRows().at(-1)?.request_id).toBe('trace-abc.1');
+    const probe = await t.app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'trace-abc.2' },
+    });
+    expect(probe.headers['x-request-id']).toBe('trace-abc.2');
   });
 
   it('unique deliveries each get their own row and delivery id', async () => {

@@ -106,6 +106,11 @@ export const ApiEvent = z.object({
   taskId: z.string().nullable(),
   source: z.string().nullable(),
   durationMs: z.number().nullable(),
+  /**
+   * The requests this row stands for: 1, or more for refusals folded into one row per source, route, status and
+   * minute (the first one's fields, the others counted). The server always sends it; absent reads as 1.
+   */
+  count: z.number().int().min(1).optional(),
 });
 export type ApiEvent = z.infer<typeof ApiEvent>;
 
@@ -361,6 +366,7 @@ export type PruneBody = z.input<typeof PruneBody>;
 
 const RetentionCounts = z.object({
   events: z.number(),
+  requestCounts: z.number(),
   deliveries: z.number(),
   rateLimits: z.number(),
   tasks: z.number(),

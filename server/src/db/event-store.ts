@@ -18,6 +18,7 @@ interface EventDbRow {
   task_id: string | null;
   source: string | null;
   duration_ms: number | null;
+  count: number | null;
 }
 
 const fromDb = (r: EventDbRow): StoredEvent => ({
@@ -36,9 +37,13 @@ const fromDb = (r: EventDbRow): StoredEvent => ({
   taskId: r.task_id,
   source: r.source,
   durationMs: r.duration_ms,
+  count: r.count ?? 1,
 });
 
-/** Column filters accepted by list(): query key -> SQL condition. */
+/**
+ * Column filters accepted by list(): query key -> SQL condition. Each equality has an index ending in the rowid
+ * (migrations 0001 and 0006), so a filtered page newest first walks one index range.
+ */
 const FILTERS: ReadonlyArray<[keyof EventQuery, string]> = [
   ['route', 'route = ?'],
   ['outcome', 'outcome = ?'],
@@ -52,20 +57,28 @@ const FILTERS: ReadonlyArray<[keyof EventQuery, string]> = [
   ['beforeId', 'id < ?'],
 ];
 
+const MINUTE_MS = 60_000;
+
 export class SqliteEventStore implements EventStore {
   private readonly insertStmt: Statement;
+  private readonly addStmt: Statement;
 
   constructor(private readonly db: Database) {
     this.insertStmt = db.prepare(
       `INSERT INTO events (ts, request_id, route, method, status, delivery, event, action, image, outcome,
-         reason, task_id, source, duration_ms)
+         reason, task_id, source, duration_ms, count)
        VALUES (@ts, @requestId, @route, @method, @status, @delivery, @event, @action, @image, @outcome,
-         @reason, @taskId, @source, @durationMs)`,
+         @reason, @taskId, @source, @durationMs, @count)`,
     );
+    this.addStmt = db.prepare('UPDATE events SET count = count + ? WHERE id = ?');
   }
 
-  insert(row: EventRow): void {
-    this.insertStmt.run(row);
+  insert(row: EventRow): number {
+    return Number(this.insertStmt.run({ ...row, count: row.count ?? null }).lastInsertRowid);
+  }
+
+  addToCount(id: number, n: number): void {
+    this.addStmt.run(n, id);
   }
 
   /** Newest first. */
@@ -83,7 +96,17 @@ export class SqliteEventStore implements EventStore {
     return (this.db.prepare(sql).all(...params, query.limit) as EventDbRow[]).map(fromDb);
   }
 
+  /** Whole minutes from event_counts (kept by a trigger), the first, partial minute from the rows themselves. */
   countSince(since: number): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM events WHERE ts >= ?').get(since) as { n: number }).n;
+    const firstWhole = Math.ceil(since / MINUTE_MS);
+    const whole = this.db
+      .prepare('SELECT coalesce(sum(rows), 0) FROM event_counts WHERE minute >= ?')
+      .pluck()
+      .get(firstWhole) as number;
+    const partial = this.db
+      .prepare('SELECT count(*) FROM events WHERE ts >= ? AND ts < ?')
+      .pluck()
+      .get(since, firstWhole * MINUTE_MS) as number;
+    return whole + partial;
   }
 }

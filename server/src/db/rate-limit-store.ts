@@ -20,4 +20,20 @@ export class SqliteRateLimitStore implements RateLimitStore {
   setTat(scope: string, key: string, tat: number): void {
     this.setStmt.run(scope, key, tat);
   }
+
+  trim(scope: string, keep: number, now: number): number {
+    const expired = this.db
+      .prepare('DELETE FROM rate_limits WHERE scope = ? AND tat <= ?')
+      .run(scope, now).changes;
+    const over =
+      (this.db.prepare('SELECT count(*) FROM rate_limits WHERE scope = ?').pluck().get(scope) as number) -
+      keep;
+    if (over <= 0) return expired;
+    const soonest = this.db
+      .prepare(
+        'DELETE FROM rate_limits WHERE scope = ? AND key IN (SELECT key FROM rate_limits WHERE scope = ? ORDER BY tat LIMIT ?)',
+      )
+      .run(scope, scope, over).changes;
+    return expired + soonest;
+  }
 }

@@ -102,6 +102,7 @@ describe('retention', () => {
 
     const expected = {
       events: 1,
+      requestCounts: 0,
       deliveries: 1,
       rateLimits: 2,
       sessions: 1,

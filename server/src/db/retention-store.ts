@@ -1,10 +1,19 @@
 /**
- * Retention: what `podup prune` (and later the scheduler) removes, counted or deleted with the same
+ * Retention: what `podup prune` and the server's housekeeping remove, counted or deleted with the same
  * selections. Never a queued or running task, and never the newest task of a unit: its unit rows hold the
- * image the unit ran before, which a rollback or a resumed task needs.
+ * image the unit ran before, which a rollback or a resumed task needs. Also the size cap's shedding and the
+ * sizes podup doctor shows.
  */
+import { statSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
-import type { RetentionCounts, RetentionCutoffs, RetentionStore } from '../domain/ports/index.js';
+import type {
+  DatabaseSizes,
+  RetentionCounts,
+  RetentionCutoffs,
+  RetentionStore,
+  Sheddable,
+} from '../domain/ports/index.js';
+import { HOUR_SPAN, MINUTE_SPAN } from './request-count-store.js';
 
 const FINISHED = `('succeeded', 'failed', 'rolled-back', 'cancelled', 'skipped', 'interrupted')`;
 
@@ -18,19 +27,26 @@ const PRUNABLE_TASKS = `
       FROM (SELECT DISTINCT unit FROM task_units) u
     )`;
 
-const SELECTIONS: Record<keyof RetentionCounts, { from: string; where: string }> = {
-  events: { from: 'events', where: 'ts < @events' },
-  deliveries: { from: 'deliveries', where: 'received_at < @events' },
-  rateLimits: { from: 'rate_limits', where: 'tat <= @now' },
-  sessions: { from: 'sessions', where: 'expires_at <= @now' },
-  units: { from: 'units', where: 'present = 0 AND last_seen < @units' },
-  taskLogs: { from: 'task_logs', where: 'task_id IN (SELECT id FROM prune_tasks)' },
-  tasks: { from: 'tasks', where: 'id IN (SELECT id FROM prune_tasks)' },
+/** `key` names the rows for a bounded delete (the primary key; tables without rowid have no other). */
+const SELECTIONS: Record<keyof RetentionCounts, { from: string; where: string; key: string }> = {
+  events: { from: 'events', where: 'ts < @events', key: 'id' },
+  requestCounts: {
+    from: 'request_counts',
+    where: 'bucket < @events',
+    key: '(bucket, span, route, method, status)',
+  },
+  deliveries: { from: 'deliveries', where: 'received_at < @events', key: 'delivery' },
+  rateLimits: { from: 'rate_limits', where: 'tat <= @now', key: '(scope, key)' },
+  sessions: { from: 'sessions', where: 'expires_at <= @now', key: 'id_hash' },
+  units: { from: 'units', where: 'present = 0 AND last_seen < @units', key: 'unit' },
+  taskLogs: { from: 'task_logs', where: 'task_id IN (SELECT id FROM prune_tasks)', key: 'id' },
+  tasks: { from: 'tasks', where: 'id IN (SELECT id FROM prune_tasks)', key: 'id' },
 };
 
 /** Order of deletion: a task's log and unit rows before the task itself. */
 const ORDER: Array<keyof RetentionCounts> = [
   'events',
+  'requestCounts',
   'deliveries',
   'rateLimits',
   'sessions',
@@ -39,37 +55,53 @@ const ORDER: Array<keyof RetentionCounts> = [
   'tasks',
 ];
 
+/** The oldest rows of each kind the size cap may drop. */
+const SHEDDING: Record<Sheddable, string> = {
+  'request-counts': `DELETE FROM request_counts WHERE (bucket, span, route, method, status) IN
+    (SELECT bucket, span, route, method, status FROM request_counts ORDER BY bucket LIMIT ?)`,
+  'folded-events': `DELETE FROM events WHERE id IN
+    (SELECT id FROM events WHERE count IS NOT NULL ORDER BY ts LIMIT ?)`,
+  events: 'DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id LIMIT ?)',
+};
+
+const paramsFor = (where: string, cutoffs: RetentionCutoffs): Record<string, number> =>
+  Object.fromEntries(Object.entries(cutoffs).filter(([name]) => where.includes(`@${name}`)));
+
 export class SqliteRetentionStore implements RetentionStore {
   constructor(private readonly db: Database) {}
 
-  /** The task ids to remove, in a temporary table the other selections refer to. */
-  private selectTasks(cutoffs: RetentionCutoffs): void {
+  /** The task ids to remove (at most `limit`), in a temporary table the other selections refer to. */
+  private selectTasks(cutoffs: RetentionCutoffs, limit = -1): void {
     this.db.exec('CREATE TEMP TABLE IF NOT EXISTS prune_tasks (id TEXT PRIMARY KEY) WITHOUT ROWID');
     this.db.exec('DELETE FROM prune_tasks');
-    this.db.prepare(`INSERT INTO prune_tasks ${PRUNABLE_TASKS}`).run({ tasks: cutoffs.tasks });
+    this.db
+      .prepare(`INSERT INTO prune_tasks ${PRUNABLE_TASKS} LIMIT @limit`)
+      .run({ tasks: cutoffs.tasks, limit });
   }
 
   private each(
     cutoffs: RetentionCutoffs,
-    verb: (from: string, where: string, params: Record<string, number>) => number,
+    verb: (selection: { from: string; where: string; key: string }, params: Record<string, number>) => number,
+    taskLimit?: number,
   ): RetentionCounts {
-    this.selectTasks(cutoffs);
+    this.selectTasks(cutoffs, taskLimit);
     const counts = {} as RetentionCounts;
-    for (const key of ORDER) {
-      const { from, where } = SELECTIONS[key];
-      const params = Object.fromEntries(
-        Object.entries(cutoffs).filter(([name]) => where.includes(`@${name}`)),
-      ) as Record<string, number>;
-      counts[key] = verb(from, where, params);
-    }
+    for (const key of ORDER) counts[key] = verb(SELECTIONS[key], paramsFor(SELECTIONS[key].where, cutoffs));
     return counts;
+  }
+
+  /** The per-minute event counts retention keeps in step with the events (not reported: derived). */
+  private dropEventCounts(cutoffs: RetentionCutoffs): void {
+    this.db
+      .prepare('DELETE FROM event_counts WHERE minute < ?')
+      .run(Math.floor(cutoffs.events / MINUTE_SPAN));
   }
 
   count(cutoffs: RetentionCutoffs): RetentionCounts {
     return this.db.transaction(() =>
       this.each(
         cutoffs,
-        (from, where, params) =>
+        ({ from, where }, params) =>
           (this.db.prepare(`SELECT count(*) FROM ${from} WHERE ${where}`).pluck().get(params) as number) ?? 0,
       ),
     )();
@@ -79,11 +111,57 @@ export class SqliteRetentionStore implements RetentionStore {
     return this.db.transaction(() => {
       const counts = this.each(
         cutoffs,
-        (from, where, params) => this.db.prepare(`DELETE FROM ${from} WHERE ${where}`).run(params).changes,
+        ({ from, where }, params) =>
+          this.db.prepare(`DELETE FROM ${from} WHERE ${where}`).run(params).changes,
       );
       this.db.exec('DELETE FROM task_units WHERE task_id IN (SELECT id FROM prune_tasks)');
+      this.dropEventCounts(cutoffs);
       return counts;
     })();
+  }
+
+  removeSome(cutoffs: RetentionCutoffs, maxRows: number): RetentionCounts {
+    return this.db.transaction(() => {
+      const counts = this.each(
+        cutoffs,
+        ({ from, where, key }, params) => {
+          // Every log line of the tasks chosen goes (at most maxRows tasks): a task never loses part of its log.
+          const limit = from === 'task_logs' ? -1 : maxRows;
+          const columns = key.replace(/[()]/g, '');
+          return this.db
+            .prepare(
+              `DELETE FROM ${from} WHERE ${key} IN (SELECT ${columns} FROM ${from} WHERE ${where} LIMIT @limit)`,
+            )
+            .run({ ...params, limit }).changes;
+        },
+        maxRows,
+      );
+      this.db.exec('DELETE FROM task_units WHERE task_id IN (SELECT id FROM prune_tasks)');
+      this.dropEventCounts(cutoffs);
+      return counts;
+    })();
+  }
+
+  rollUpRequestCounts(before: number): number {
+    return this.db.transaction(() => {
+      const params = { before, minute: MINUTE_SPAN, hour: HOUR_SPAN };
+      this.db
+        .prepare(
+          `INSERT INTO request_counts (bucket, span, route, method, status, count)
+           SELECT bucket - bucket % @hour, @hour, route, method, status, sum(count) FROM request_counts
+           WHERE span = @minute AND bucket < @before
+           GROUP BY bucket - bucket % @hour, route, method, status
+           ON CONFLICT (bucket, span, route, method, status) DO UPDATE SET count = count + excluded.count`,
+        )
+        .run(params);
+      return this.db
+        .prepare('DELETE FROM request_counts WHERE span = @minute AND bucket < @before')
+        .run({ before, minute: MINUTE_SPAN }).changes;
+    })();
+  }
+
+  shed(what: Sheddable, maxRows: number): number {
+    return this.db.prepare(SHEDDING[what]).run(maxRows).changes;
   }
 
   compact(): void {
@@ -92,9 +170,36 @@ export class SqliteRetentionStore implements RetentionStore {
   }
 
   sizeBytes(): number {
-    return (
-      (this.db.pragma('page_count', { simple: true }) as number) *
-      (this.db.pragma('page_size', { simple: true }) as number)
-    );
+    return this.pages('page_count') * this.pages('page_size');
+  }
+
+  usedBytes(): number {
+    return (this.pages('page_count') - this.pages('freelist_count')) * this.pages('page_size');
+  }
+
+  sizes(): DatabaseSizes {
+    const rows = (table: string) => this.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+    let walBytes = 0;
+    try {
+      walBytes = statSync(`${this.db.name}-wal`).size;
+    } catch {
+      /* no WAL file (checkpointed and removed, or an in-memory database) */
+    }
+    return {
+      fileBytes: this.sizeBytes(),
+      usedBytes: this.usedBytes(),
+      walBytes,
+      rows: {
+        events: rows('events'),
+        tasks: rows('tasks'),
+        taskLogs: rows('task_logs'),
+        requestCounts: rows('request_counts'),
+        rateLimits: rows('rate_limits'),
+      },
+    };
+  }
+
+  private pages(pragma: 'page_count' | 'page_size' | 'freelist_count'): number {
+    return this.db.pragma(pragma, { simple: true }) as number;
   }
 }

@@ -177,9 +177,10 @@ describe('EventStore', () => {
     expect(rows.map((r) => r.requestId)).toEqual(['r2', 'r1']);
     const { id, ...rest } = rows[0] ?? { id: 0 };
     expect(id).toBeGreaterThan(rows[1]?.id ?? Infinity);
-    expect(rest).toEqual(
-      event({ requestId: 'r2', delivery: 'd', event: 'package', action: 'published', taskId: 'tsk_A' }),
-    );
+    expect(rest).toEqual({
+      ...event({ requestId: 'r2', delivery: 'd', event: 'package', action: 'published', taskId: 'tsk_A' }),
+      count: 1,
+    });
   });
 
   it('filters by every column, combined with AND, and by time range and cursor', () => {

@@ -6,6 +6,7 @@ import { SqliteEventStore } from './event-store.js';
 import { SqliteLeaseStore } from './lease-store.js';
 import { SqliteMetaStore } from './meta-store.js';
 import { SqliteRateLimitStore } from './rate-limit-store.js';
+import { SqliteRequestCountStore } from './request-count-store.js';
 import { SqliteRetentionStore } from './retention-store.js';
 import { SqliteSessionStore } from './session-store.js';
 import { SqliteTaskJournalStore } from './task-journal-store.js';
@@ -28,6 +29,7 @@ export function createStores(db: Database, clock: Clock = { now: () => Date.now(
     events: new SqliteEventStore(db),
     deliveries: new SqliteDeliveryStore(db),
     rateLimits: new SqliteRateLimitStore(db),
+    requestCounts: new SqliteRequestCountStore(db),
     units: new SqliteUnitStore(db),
     sessions: new SqliteSessionStore(db),
     meta: new SqliteMetaStore(db),

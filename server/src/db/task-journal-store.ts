@@ -79,12 +79,23 @@ export class SqliteTaskJournalStore implements TaskJournalStore {
     };
   }
 
-  /** The newest result of every unit that any task touched. */
+  /**
+   * The newest result of every unit that any task touched. The units are walked one index seek each (a
+   * recursive skip over task_units_finished), and each unit's newest finish is its last entry there: a few
+   * hundred seeks whatever the history holds, where a max() per row read the whole table per unit.
+   */
   lastResults(): UnitLastResult[] {
     return this.db
       .prepare(
-        `SELECT unit, status, task_id AS taskId, finished_at AS finishedAt FROM task_units tu
-         WHERE finished_at = (SELECT max(finished_at) FROM task_units WHERE unit = tu.unit AND finished_at IS NOT NULL)`,
+        `WITH RECURSIVE touched(unit) AS (
+           SELECT min(unit) FROM task_units WHERE finished_at IS NOT NULL
+           UNION ALL
+           SELECT (SELECT min(unit) FROM task_units WHERE finished_at IS NOT NULL AND unit > touched.unit)
+           FROM touched WHERE touched.unit IS NOT NULL
+         )
+         SELECT tu.unit, tu.status, tu.task_id AS taskId, tu.finished_at AS finishedAt
+         FROM touched JOIN task_units tu ON tu.unit = touched.unit
+         WHERE tu.finished_at = (SELECT max(finished_at) FROM task_units WHERE unit = touched.unit AND finished_at IS NOT NULL)`,
       )
       .all() as UnitLastResult[];
   }

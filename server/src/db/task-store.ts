@@ -46,11 +46,27 @@ export const taskFromDb = (r: TaskDbRow): TaskRecord => ({
   stopRequested: r.stop_requested as TaskRecord['stopRequested'],
 });
 
-/** Queued tasks of one image, oldest first; must be answered from tasks_image_queued (see its migration). */
-export const QUEUED_FOR_IMAGE_SQL = `SELECT * FROM tasks WHERE status = 'queued' AND image = ? ORDER BY created_at`;
+/** The outcomes the overview counts. */
+const ENDED = `('succeeded', 'failed', 'rolled-back')`;
+
+/**
+ * Queued tasks of one image, oldest first; must be answered from tasks_image_queued (see its migration). Named:
+ * with tasks_image beside it (every task of the image) the planner may otherwise walk an image's whole history
+ * on every accepted delivery.
+ */
+export const QUEUED_FOR_IMAGE_SQL = `SELECT * FROM tasks INDEXED BY tasks_image_queued WHERE status = 'queued' AND image = ? ORDER BY created_at`;
+
+/**
+ * Up to this many tasks matching a search term are looked up by row; more, and the term is common enough that
+ * walking the newest tasks meets a page of them within a few thousand rows (docs/benchmarks.md).
+ */
+const SEARCH_FEW = 2000;
+
+const MINUTE_MS = 60_000;
 
 export class SqliteTaskStore implements TaskStore {
   private readonly insertStmt: Statement;
+  private readonly searchRows: Statement;
   private readonly queuedForImage: Statement;
   private readonly byId: Statement;
 
@@ -63,6 +79,7 @@ export class SqliteTaskStore implements TaskStore {
     );
     this.queuedForImage = db.prepare(QUEUED_FOR_IMAGE_SQL);
     this.byId = db.prepare('SELECT * FROM tasks WHERE id = ?');
+    this.searchRows = db.prepare('SELECT rowid FROM tasks_search WHERE tasks_search MATCH ? LIMIT ?').pluck();
   }
 
   create(task: TaskRecord): void {
@@ -94,19 +111,35 @@ export class SqliteTaskStore implements TaskStore {
     filter('trigger = ?', q.trigger);
     filter('image = ?', q.image);
     filter('id IN (SELECT task_id FROM task_units WHERE unit = ?)', q.unit);
-    if (q.text) {
-      const like = `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push(
-        `(id LIKE ? ESCAPE '\\' OR image LIKE ? ESCAPE '\\' OR units LIKE ? ESCAPE '\\' OR caller LIKE ? ESCAPE '\\' OR reason LIKE ? ESCAPE '\\' OR summary LIKE ? ESCAPE '\\')`,
-      );
-      params.push(like, like, like, like, like, like);
-    }
+    if (q.text) this.textFilter(q.text, where, params);
     if (q.beforeCreated) {
-      where.push('(created_at < ? OR (created_at = ? AND id < ?))');
-      params.push(q.beforeCreated.createdAt, q.beforeCreated.createdAt, q.beforeCreated.id);
+      // A row value: one range over (created_at, id) on whichever index serves the filters.
+      where.push('(created_at, id) < (?, ?)');
+      params.push(q.beforeCreated.createdAt, q.beforeCreated.id);
     }
     const sql = `SELECT * FROM tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...params, q.limit) as TaskDbRow[]).map(taskFromDb);
+  }
+
+  /**
+   * A substring of id, image, units, caller, reason or summary. A term of 3+ characters that few tasks hold is
+   * found through the trigram index (tasks_search); one that many hold is found fastest by walking the newest
+   * tasks with LIKE, which meets a page of matches early. Shorter terms have no trigram: LIKE.
+   */
+  private textFilter(text: string, where: string[], params: unknown[]): void {
+    if ([...text].length >= 3) {
+      const rows = this.searchRows.all(`"${text.replace(/"/g, '""')}"`, SEARCH_FEW + 1) as number[];
+      if (rows.length <= SEARCH_FEW) {
+        where.push('search_row IN (SELECT value FROM json_each(?))');
+        params.push(JSON.stringify(rows));
+        return;
+      }
+    }
+    const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(
+      `(id LIKE ? ESCAPE '\\' OR image LIKE ? ESCAPE '\\' OR units LIKE ? ESCAPE '\\' OR caller LIKE ? ESCAPE '\\' OR reason LIKE ? ESCAPE '\\' OR summary LIKE ? ESCAPE '\\')`,
+    );
+    params.push(like, like, like, like, like, like);
   }
 
   /**
@@ -165,24 +198,31 @@ export class SqliteTaskStore implements TaskStore {
       .run(status, summary.slice(0, 2000), now, now, id);
   }
 
-  /** Queued and running now; ended since `since` by outcome. */
+  /**
+   * Queued and running now; ended since `since` by outcome. Whole minutes come from task_tallies (kept by
+   * triggers), the first, partial minute from the tasks themselves.
+   */
   counts(since: number): TaskCounts {
-    const r = this.db
+    const firstWhole = Math.ceil(since / MINUTE_MS);
+    const rows = this.db
       .prepare(
-        `SELECT
-           sum(status = 'queued') AS queued, sum(status = 'running') AS running,
-           sum(status = 'succeeded' AND finished_at >= @since) AS succeeded,
-           sum(status = 'failed' AND finished_at >= @since) AS failed,
-           sum(status = 'rolled-back' AND finished_at >= @since) AS rolledBack
-         FROM tasks WHERE status IN ('queued', 'running') OR finished_at >= @since`,
+        `SELECT status, sum(n) AS n FROM task_tallies
+         WHERE status IN ('queued', 'running') OR (status IN ${ENDED} AND minute >= @firstWhole)
+         GROUP BY status
+         UNION ALL
+         SELECT status, count(*) FROM tasks
+         WHERE finished_at >= @since AND finished_at < @wholeFrom AND status IN ${ENDED}
+         GROUP BY status`,
       )
-      .get({ since }) as Record<string, number | null>;
+      .all({ firstWhole, since, wholeFrom: firstWhole * MINUTE_MS }) as Array<{ status: string; n: number }>;
+    const n = (status: TaskStatus) =>
+      rows.filter((r) => r.status === status).reduce((sum, r) => sum + r.n, 0);
     return {
-      queued: r.queued ?? 0,
-      running: r.running ?? 0,
-      succeeded24h: r.succeeded ?? 0,
-      failed24h: r.failed ?? 0,
-      rolledBack24h: r.rolledBack ?? 0,
+      queued: n('queued'),
+      running: n('running'),
+      succeeded24h: n('succeeded'),
+      failed24h: n('failed'),
+      rolledBack24h: n('rolled-back'),
     };
   }
 

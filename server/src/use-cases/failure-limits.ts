@@ -10,9 +10,18 @@ import { AppError } from '../errors.js';
 
 export type FailureScope = 'bad-signature' | 'bad-admin-token' | 'bad-forward-auth';
 
+/**
+ * Rows kept per scope: each failing address leaves one until its allowance is back (retention drops those).
+ * Past this many live ones, the soonest to expire go: that address is only forgiven early.
+ */
+export const MAX_SOURCES_PER_SCOPE = 10_000;
+/** New addresses between two trims of a scope. */
+const TRIM_EVERY = 500;
+
 export class FailureLimits {
   /** TAT per scope and source as last read or written; a hit skips the database. */
   private readonly known = new Map<string, number | undefined>();
+  private readonly newSources = new Map<FailureScope, number>();
 
   constructor(
     private readonly policy: RatePolicy,
@@ -38,11 +47,21 @@ export class FailureLimits {
       });
     }
     await this.deps.writes.run((s) => {
-      const d = gcraHit(this.policy, s.rateLimits.tat(scope, source), this.deps.clock.now());
+      const now = this.deps.clock.now();
+      const before = s.rateLimits.tat(scope, source);
+      const d = gcraHit(this.policy, before, now);
       s.rateLimits.setTat(scope, source, d.tat);
       this.remember(key, d.tat);
+      if (before === undefined && this.countNew(scope)) s.rateLimits.trim(scope, MAX_SOURCES_PER_SCOPE, now);
     });
     return failure;
+  }
+
+  /** Whether this new address makes TRIM_EVERY since the last trim of the scope. */
+  private countNew(scope: FailureScope): boolean {
+    const n = (this.newSources.get(scope) ?? 0) + 1;
+    this.newSources.set(scope, n % TRIM_EVERY);
+    return n >= TRIM_EVERY;
   }
 
   private remember(key: string, tat: number | undefined): void {

@@ -24,6 +24,7 @@ import { AuditService } from './audit.js';
 import { TaskControlService } from './control-task.js';
 import { FailureLimits } from './failure-limits.js';
 import { HealthService } from './health.js';
+import { Housekeeping } from './housekeeping.js';
 import { IntakeService } from './intake-delivery.js';
 import { NoticeService } from './notices.js';
 import { PruneService } from './prune.js';
@@ -58,6 +59,8 @@ export interface ServiceSettings {
   restartTimeoutMs: number;
   taskConcurrency: number;
   sessionTtlMs: number;
+  /** PODUP_MAX_DB_SIZE: past it, noise and then old events are dropped (use-cases/housekeeping.ts). */
+  maxDbBytes: number;
 }
 
 export interface Services {
@@ -72,6 +75,8 @@ export interface Services {
   failures: FailureLimits;
   health: HealthService;
   notices: NoticeService;
+  /** Request counts, the size cap and retention on a timer: podup serve starts it. */
+  housekeeping: Housekeeping;
   /** The durable queue's worker: podup serve starts it; the CLI runs one task with it in-process. */
   runner: TaskRunner;
 }
@@ -112,6 +117,7 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
     onError: (err) => log.error({ err }, 'task runner error'),
   });
   const failures = new FailureLimits(settings.badSignatureRateLimit, { stores, writes, clock });
+  const audit = new AuditService({ writes, clock, log });
   return {
     intake: new IntakeService({
       signatures: ports.signatures,
@@ -126,12 +132,21 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
     control: new TaskControlService({ writes, queue: runner, clock, ids }),
     units,
     queries: new QueryService({ stores, clock, probes: ports.probes }),
-    audit: new AuditService({ writes, clock, log }),
+    audit,
     prune: new PruneService({ stores, clock }),
     sessions: new SessionService({ stores, writes, clock, ttlMs: settings.sessionTtlMs }),
     failures,
     health: new HealthService(ports.probes),
     notices: new NoticeService({ stores, writes, clock }),
+    housekeeping: new Housekeeping({
+      stores,
+      writes,
+      audit,
+      clock,
+      sleep: ports.sleep,
+      log,
+      maxDbBytes: settings.maxDbBytes,
+    }),
     runner,
   };
 }

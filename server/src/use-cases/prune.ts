@@ -2,9 +2,18 @@
  * Retention: events and delivery ids, finished tasks with their logs, units gone for long, expired sessions
  * and rate-limit rows; then the file is compacted. Never a queued or running task, never the newest task of
  * a unit (its rollback image).
- * Used by: podup prune, POST /api/maintenance/prune
+ * Used by: podup prune, POST /api/maintenance/prune (the server's own timer: use-cases/housekeeping.ts)
  */
 import type { Clock, RetentionCounts, Stores } from '../domain/ports/index.js';
+
+const DAY_MS = 86_400_000;
+
+/** The periods of `podup prune` without flags, which the server also applies by itself every hour. */
+export const DEFAULT_RETENTION = {
+  eventsOlderThanMs: 30 * DAY_MS,
+  tasksOlderThanMs: 90 * DAY_MS,
+  unitsOlderThanMs: 30 * DAY_MS,
+} as const;
 
 export interface PruneInput {
   /** Events and delivery ids older than this. */

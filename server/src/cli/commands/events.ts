@@ -32,7 +32,8 @@ export async function eventsCommand(config: Config, opts: EventsOptions): Promis
     ['TIME', 'STATUS', 'REQUEST', 'OUTCOME', 'DELIVERY', 'IMAGE', 'TASK', 'REASON'],
     page.events.map((e) => [
       shortTime(e.time),
-      String(e.status),
+      // A folded row stands for several refusals: "401 x37".
+      (e.count ?? 1) > 1 ? `${e.status} x${e.count}` : String(e.status),
       `${e.method} ${truncate(e.route, 40)}`,
       e.outcome,
       e.delivery ?? '-',

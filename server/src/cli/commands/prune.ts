@@ -27,7 +27,8 @@ export async function pruneCommand(config: Config, opts: PruneOptions): Promise<
   const verb = r.dryRun ? 'would remove' : 'removed';
   const n = r.removed;
   process.stdout.write(
-    `${verb} ${n.events} events and ${n.deliveries} delivery ids older than ${r.cutoffs.events}, ` +
+    `${verb} ${n.events} events and ${n.deliveries} delivery ids older than ${r.cutoffs.events} ` +
+      `(and ${n.requestCounts} request-count rows), ` +
       `${n.tasks} finished tasks (${n.taskLogs} log lines) older than ${r.cutoffs.tasks}, ` +
       `${n.units} units gone since ${r.cutoffs.units}, ${n.sessions} expired sessions, ` +
       `${n.rateLimits} expired rate-limit rows\n`,

@@ -1,4 +1,8 @@
-/** One row of the event log: every HTTP request, and later every system action, is one event. */
+/**
+ * One row of the event log: a request a use case decided or an admin action (one row each), or rejections
+ * folded per source, route, status and minute (one row with a count). Successful reads are counted, not
+ * stored (domain/events/request-disposition.ts).
+ */
 
 export const OUTCOMES = [
   'ok',
@@ -28,10 +32,14 @@ export interface EventRow {
   taskId: string | null;
   source: string | null;
   durationMs: number | null;
+  /** Set on a row that folds rejections (domain/events/rejection-folds.ts): the requests it stands for. */
+  count?: number | undefined;
 }
 
 export interface StoredEvent extends EventRow {
   id: number;
+  /** The requests this row stands for: 1, or more for folded rejections. */
+  count: number;
 }
 
 export interface EventQuery {

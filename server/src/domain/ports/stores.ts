@@ -4,6 +4,7 @@
  * requests; db/write-batcher.ts). The task runner writes directly: see db/README.md for that named exception.
  */
 import type { EventQuery, EventRow, StoredEvent } from '../events/event.js';
+import type { RequestCount } from '../events/request-counter.js';
 import type { LogLevel, Step, TaskRecord, TaskStatus, TaskTrigger, UnitResultStatus } from '../tasks/task.js';
 import type { KnownUnit } from '../units/known-unit.js';
 
@@ -162,10 +163,21 @@ export interface TaskJournalStore {
 /* ---- event log, deliveries, rate limits ---- */
 
 export interface EventStore {
-  insert(row: EventRow): void;
+  /** Returns the row's id. */
+  insert(row: EventRow): number;
+  /** Adds `n` requests to the count of a row that folds rejections (nothing when it is gone). */
+  addToCount(id: number, n: number): void;
   /** Newest first. */
   list(query: EventQuery): StoredEvent[];
+  /** Rows written since `since` (kept as they are written: removing old rows does not lower it). */
   countSince(since: number): number;
+}
+
+/** Requests counted instead of stored (domain/events/request-disposition.ts), per minute and later per hour. */
+export interface RequestCountStore {
+  add(counts: readonly RequestCount[]): void;
+  /** Totals per route, method and status since `since`, largest first. */
+  totals(since: number, limit: number): Array<Omit<RequestCount, 'bucket'>>;
 }
 
 export interface DeliveryRecord {
@@ -188,6 +200,11 @@ export interface DeliveryStore {
 export interface RateLimitStore {
   tat(scope: string, key: string): number | undefined;
   setTat(scope: string, key: string, tat: number): void;
+  /**
+   * Keeps at most `keep` rows of `scope`: drops expired ones (TAT at or before `now`), then those that expire
+   * soonest. Forgetting a key only gives it its allowance back. Returns the rows dropped.
+   */
+  trim(scope: string, keep: number, now: number): number;
 }
 
 /* ---- discovered units ---- */
@@ -248,6 +265,8 @@ export interface RetentionCutoffs {
 
 export interface RetentionCounts {
   events: number;
+  /** Request counts (request_counts rows), minutes and hours. */
+  requestCounts: number;
   deliveries: number;
   rateLimits: number;
   tasks: number;
@@ -256,13 +275,39 @@ export interface RetentionCounts {
   units: number;
 }
 
+/** What the size cap may drop: request counts, rows that fold rejections, any event row. */
+export type Sheddable = 'request-counts' | 'folded-events' | 'events';
+
+export interface DatabaseSizes {
+  /** The database file (page count x page size). */
+  fileBytes: number;
+  /** Pages in use: the file less its free pages, which SQLite reuses before growing the file. */
+  usedBytes: number;
+  /** The write-ahead log beside it. */
+  walBytes: number;
+  rows: { events: number; tasks: number; taskLogs: number; requestCounts: number; rateLimits: number };
+}
+
 export interface RetentionStore {
   count(cutoffs: RetentionCutoffs): RetentionCounts;
   /** Deletes in one transaction. */
   remove(cutoffs: RetentionCutoffs): RetentionCounts;
+  /**
+   * Deletes at most `maxRows` rows of each kind in one short transaction (the server's timer calls it between
+   * requests until it removes nothing). Task logs and units go with their tasks.
+   */
+  removeSome(cutoffs: RetentionCutoffs, maxRows: number): RetentionCounts;
+  /** Folds per-minute request counts from before `before` into per-hour ones. Returns the rows folded. */
+  rollUpRequestCounts(before: number): number;
+  /** Deletes the oldest `maxRows` rows of `what`; returns how many went. */
+  shed(what: Sheddable, maxRows: number): number;
   /** Gives the freed pages back to the file system. */
   compact(): void;
   sizeBytes(): number;
+  /** Bytes in pages that hold data (what the size cap compares). */
+  usedBytes(): number;
+  /** Sizes and row counts for podup doctor (counts whole tables: not for the request path). */
+  sizes(): DatabaseSizes;
 }
 
 /* ---- all of them, and the one writer ---- */
@@ -274,6 +319,7 @@ export interface Stores {
   events: EventStore;
   deliveries: DeliveryStore;
   rateLimits: RateLimitStore;
+  requestCounts: RequestCountStore;
   units: UnitStore;
   sessions: SessionStore;
   meta: MetaStore;

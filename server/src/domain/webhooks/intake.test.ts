@@ -55,7 +55,11 @@ class MemoryTx {
   view(): IntakeStores {
     return {
       deliveries: { find: (d) => this.findDelivery(d), save: (r) => this.saveDelivery(r) },
-      rateLimits: { tat: (s, k) => this.rateTat(s, k), setTat: (s, k, t) => this.setRateTat(s, k, t) },
+      rateLimits: {
+        tat: (s, k) => this.rateTat(s, k),
+        setTat: (s, k, t) => this.setRateTat(s, k, t),
+        trim: () => 0,
+      },
       tasks: {
         findQueued: (i, u) => this.findQueuedTask(i, u),
         create: (t) => this.createTask(t),

@@ -97,6 +97,7 @@ describe('Events', () => {
         e.route,
         e.method,
         e.status,
+        e.count ?? 1,
         e.outcome,
         e.event ?? '',
         e.action ?? '',
@@ -124,6 +125,18 @@ describe('Events', () => {
       'true',
     );
     expect(screen.getByText(e.requestId)).toBeInTheDocument();
+  });
+
+  it('shows how many refusals a folded row stands for', async () => {
+    const db = getDb();
+    const first = db.events[0]!;
+    db.events[0] = { ...first, status: 401, outcome: 'rejected', count: 37 };
+    const { user } = renderApp('/events');
+    await screen.findByRole('table');
+    expect(bodyRows()[0]).toHaveTextContent('401 ×37');
+    expect(bodyRows()[1]).not.toHaveTextContent('×');
+    await user.click(screen.getByRole('button', { name: `Details of event ${first.id}` }));
+    expect(screen.getByText('37 within the minute (the first shown)')).toBeInTheDocument();
   });
 
   it('empty: says nothing was recorded yet and offers no export', async () => {

@@ -4,7 +4,10 @@ import type { ApiEvent } from '@contract';
 import { StatusBadge } from '@/components/status-badge';
 import { formatDuration, formatTime } from '@/lib/format';
 
-/** The event log; a row opens to every field it has (request id, delivery, reason). */
+/**
+ * The event log; a row opens to every field it has (request id, delivery, reason). A row may stand for several
+ * refusals of one source, route and status within a minute (count > 1): it shows the first and how many.
+ */
 export function EventsTable({ events, taskHref }: { events: ApiEvent[]; taskHref: (id: string) => string }) {
   const [open, setOpen] = useState<number | null>(null);
   return (
@@ -49,6 +52,12 @@ export function EventsTable({ events, taskHref }: { events: ApiEvent[]; taskHref
                     {e.method} {e.route}
                   </span>{' '}
                   <span className="muted small">{e.status}</span>
+                  {(e.count ?? 1) > 1 && (
+                    <span className="muted small" title={`${e.count} requests folded into this row`}>
+                      {' '}
+                      ×{e.count}
+                    </span>
+                  )}
                 </td>
                 <td className="hide-sm">
                   {e.event ?? '—'}
@@ -72,6 +81,10 @@ export function EventsTable({ events, taskHref }: { events: ApiEvent[]; taskHref
                       {(
                         [
                           ['Request id', e.requestId],
+                          [
+                            'Requests',
+                            (e.count ?? 1) > 1 ? `${e.count} within the minute (the first shown)` : null,
+                          ],
                           ['Delivery', e.delivery],
                           ['Source', e.source],
                           ['Duration', formatDuration(e.durationMs)],

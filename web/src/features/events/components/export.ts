@@ -8,6 +8,7 @@ export const EVENT_COLUMNS = [
   'route',
   'method',
   'status',
+  'count',
   'outcome',
   'event',
   'action',
@@ -23,7 +24,8 @@ export const EVENT_COLUMNS = [
 export const eventsToCsv = (events: readonly ApiEvent[]): string =>
   toCsv(
     EVENT_COLUMNS,
-    events.map((e) => EVENT_COLUMNS.map((c) => e[c])),
+    // A server without folded rows sends no count: each row is one request.
+    events.map((e) => EVENT_COLUMNS.map((c) => (c === 'count' ? (e.count ?? 1) : e[c]))),
   );
 
 export const eventsToJson = (events: readonly ApiEvent[]): string => `${JSON.stringify(events, null, 2)}\n`;
