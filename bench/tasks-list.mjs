@@ -61,7 +61,7 @@ db.transaction(() => {
     });
   }
   // An hour of abuse: mostly health probes, unknown paths and forged signatures, and the real deliveries
-  // among them (1 in 60), each image 1 in 40 of those.
+  // among them (1 in 2,000), each image 1 in 40 of those.
   const row = {
     requestId: '',
     route: '',
@@ -78,7 +78,7 @@ db.transaction(() => {
     durationMs: 0.4,
   };
   for (let i = 0; i < EVENTS; i++) {
-    const kind = i % 60 === 0 ? 'delivery' : i % 10 < 6 ? 'health' : i % 10 < 8 ? 'unknown' : 'forged';
+    const kind = i % 2000 === 0 ? 'delivery' : i % 10 < 6 ? 'health' : i % 10 < 8 ? 'unknown' : 'forged';
     const source = `198.51.${(i >> 8) & 255}.${i & 255}`;
     const base = { ...row, ts: NOW - HOUR + Math.floor((i * HOUR) / EVENTS), requestId: `r-${i}`, source };
     if (kind === 'health') stores.events.insert({ ...base, route: '/healthz' });
@@ -103,7 +103,7 @@ db.transaction(() => {
         delivery: `d-${i}`,
         event: 'package',
         action: 'published',
-        image: `ghcr.io/acme/svc-${Math.floor(i / 60) % 40}:stable`,
+        image: `ghcr.io/acme/svc-${Math.floor(i / 2000) % 40}:stable`,
         taskId: `tsk_B${String(i % N).padStart(15, '0')}`,
       });
   }
@@ -132,6 +132,8 @@ const server = spawn(process.execPath, [join(ROOT, 'bin/podup.js'), 'serve'], {
     PODUP_PODMAN_SOCKET: join(state, 'no-podman.sock'),
     DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(state, 'no-bus')}`,
     PODUP_SYSTEMD_SCOPE: 'user',
+    // Above the seeded size: at the default cap the server would start shedding the seeded events while measured.
+    PODUP_MAX_DB_SIZE: '4GiB',
   },
   stdio: 'ignore',
 });
@@ -182,8 +184,8 @@ const shapes = {
   'events: event=package': '/api/events?event=package',
   'events: route': '/api/events?route=/webhooks/github',
   'events: status=202': '/api/events?status=202',
-  'events: delivery': '/api/events?delivery=d-600',
-  'events: task': '/api/events?task=tsk_B000000000000600',
+  'events: delivery': '/api/events?delivery=d-4000',
+  'events: task': '/api/events?task=tsk_B000000000004000',
   'events: since (30 min)': `/api/events?since=${encodeURIComponent(hourAgo)}`,
   'events: until (30 min ago)': `/api/events?until=${encodeURIComponent(hourAgo)}`,
   'events: outcome=accepted, next page': `/api/events?outcome=accepted&cursor=${eventCursor}`,

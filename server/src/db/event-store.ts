@@ -41,20 +41,23 @@ const fromDb = (r: EventDbRow): StoredEvent => ({
 });
 
 /**
- * Column filters accepted by list(): query key -> SQL condition. Each equality has an index ending in the rowid
- * (migrations 0001 and 0006), so a filtered page newest first walks one index range.
+ * Column filters accepted by list(): query key -> SQL condition and how many times it takes the value. Each
+ * equality has an index ending in the rowid (migrations 0001 and 0006), so a filtered page newest first walks
+ * one index range. A time bound also becomes a bound on the id, found with one seek on events_ts: ts never
+ * decreases as ids grow (insert() keeps it so), so the rows past that id are exactly those outside the bound,
+ * and the walk starts at the right row instead of skipping every newer one.
  */
-const FILTERS: ReadonlyArray<[keyof EventQuery, string]> = [
-  ['route', 'route = ?'],
-  ['outcome', 'outcome = ?'],
-  ['event', 'event = ?'],
-  ['delivery', 'delivery = ?'],
-  ['image', 'image = ?'],
-  ['taskId', 'task_id = ?'],
-  ['status', 'status = ?'],
-  ['since', 'ts >= ?'],
-  ['until', 'ts < ?'],
-  ['beforeId', 'id < ?'],
+const FILTERS: ReadonlyArray<[keyof EventQuery, string, number]> = [
+  ['route', 'route = ?', 1],
+  ['outcome', 'outcome = ?', 1],
+  ['event', 'event = ?', 1],
+  ['delivery', 'delivery = ?', 1],
+  ['image', 'image = ?', 1],
+  ['taskId', 'task_id = ?', 1],
+  ['status', 'status = ?', 1],
+  ['since', 'ts >= ? AND id >= (SELECT id FROM events WHERE ts >= ? ORDER BY ts, id LIMIT 1)', 2],
+  ['until', 'ts < ? AND id <= (SELECT id FROM events WHERE ts < ? ORDER BY ts DESC, id DESC LIMIT 1)', 2],
+  ['beforeId', 'id < ?', 1],
 ];
 
 const MINUTE_MS = 60_000;
@@ -67,12 +70,17 @@ export class SqliteEventStore implements EventStore {
     this.insertStmt = db.prepare(
       `INSERT INTO events (ts, request_id, route, method, status, delivery, event, action, image, outcome,
          reason, task_id, source, duration_ms, count)
-       VALUES (@ts, @requestId, @route, @method, @status, @delivery, @event, @action, @image, @outcome,
-         @reason, @taskId, @source, @durationMs, @count)`,
+       VALUES (max(@ts, coalesce((SELECT ts FROM events ORDER BY id DESC LIMIT 1), @ts)), @requestId, @route,
+         @method, @status, @delivery, @event, @action, @image, @outcome, @reason, @taskId, @source, @durationMs,
+         @count)`,
     );
     this.addStmt = db.prepare('UPDATE events SET count = count + ? WHERE id = ?');
   }
 
+  /**
+   * A row's time is at least the previous row's (a clock stepped back records the last time until it catches
+   * up): the log's order by id is its order in time, which the time filters rely on.
+   */
   insert(row: EventRow): number {
     return Number(this.insertStmt.run({ ...row, count: row.count ?? null }).lastInsertRowid);
   }
@@ -85,11 +93,11 @@ export class SqliteEventStore implements EventStore {
   list(query: EventQuery): StoredEvent[] {
     const where: string[] = [];
     const params: unknown[] = [];
-    for (const [key, sql] of FILTERS) {
+    for (const [key, sql, uses] of FILTERS) {
       const value = query[key];
       if (value !== undefined) {
         where.push(sql);
-        params.push(value);
+        for (let i = 0; i < uses; i++) params.push(value);
       }
     }
     const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;

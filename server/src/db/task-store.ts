@@ -97,7 +97,11 @@ export class SqliteTaskStore implements TaskStore {
       .find((t) => sameUnits(t.units, units));
   }
 
-  /** Newest first; the cursor is the (createdAt, id) of the last task of the previous page. */
+  /**
+   * Newest first; the cursor is the (createdAt, id) of the last task of the previous page. With a unit, the
+   * walk goes down that unit's entries in task_units_newest (which carry their task's created_at), so a page
+   * of a unit with thousands of tasks reads a page of rows, not all of them.
+   */
   list(q: TaskListQuery): TaskRecord[] {
     const where: string[] = [];
     const params: unknown[] = [];
@@ -106,40 +110,46 @@ export class SqliteTaskStore implements TaskStore {
       where.push(sql);
       params.push(value);
     };
-    filter('status = ?', q.status);
-    filter('kind = ?', q.kind);
-    filter('trigger = ?', q.trigger);
-    filter('image = ?', q.image);
-    filter('id IN (SELECT task_id FROM task_units WHERE unit = ?)', q.unit);
-    if (q.text) this.textFilter(q.text, where, params);
+    filter('t.status = ?', q.status);
+    filter('t.kind = ?', q.kind);
+    filter('t.trigger = ?', q.trigger);
+    filter('t.image = ?', q.image);
+    filter('tu.unit = ?', q.unit);
+    const searched = q.text ? this.textFilter(q.text, where, params) : false;
+    const [created, id] =
+      q.unit === undefined ? ['t.created_at', 't.id'] : ['tu.task_created_at', 'tu.task_id'];
     if (q.beforeCreated) {
       // A row value: one range over (created_at, id) on whichever index serves the filters.
-      where.push('(created_at, id) < (?, ?)');
+      where.push(`(${created}, ${id}) < (?, ?)`);
       params.push(q.beforeCreated.createdAt, q.beforeCreated.id);
     }
-    const sql = `SELECT * FROM tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
+    // The few tasks a search named are read by row and sorted, whatever other index a filter offers.
+    const tasks = searched && q.unit === undefined ? 'tasks t INDEXED BY tasks_search_row' : 'tasks t';
+    const from = q.unit === undefined ? tasks : `task_units tu JOIN ${tasks} ON t.id = tu.task_id`;
+    const sql = `SELECT t.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${created} DESC, ${id} DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...params, q.limit) as TaskDbRow[]).map(taskFromDb);
   }
 
   /**
    * A substring of id, image, units, caller, reason or summary. A term of 3+ characters that few tasks hold is
    * found through the trigram index (tasks_search); one that many hold is found fastest by walking the newest
-   * tasks with LIKE, which meets a page of matches early. Shorter terms have no trigram: LIKE.
+   * tasks with LIKE, which meets a page of matches early. Shorter terms have no trigram: LIKE. True when the
+   * index named the rows.
    */
-  private textFilter(text: string, where: string[], params: unknown[]): void {
+  private textFilter(text: string, where: string[], params: unknown[]): boolean {
     if ([...text].length >= 3) {
       const rows = this.searchRows.all(`"${text.replace(/"/g, '""')}"`, SEARCH_FEW + 1) as number[];
       if (rows.length <= SEARCH_FEW) {
-        where.push('search_row IN (SELECT value FROM json_each(?))');
+        where.push('t.search_row IN (SELECT value FROM json_each(?))');
         params.push(JSON.stringify(rows));
-        return;
+        return true;
       }
     }
     const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push(
-      `(id LIKE ? ESCAPE '\\' OR image LIKE ? ESCAPE '\\' OR units LIKE ? ESCAPE '\\' OR caller LIKE ? ESCAPE '\\' OR reason LIKE ? ESCAPE '\\' OR summary LIKE ? ESCAPE '\\')`,
-    );
-    params.push(like, like, like, like, like, like);
+    const columns = ['t.id', 't.image', 't.units', 't.caller', 't.reason', 't.summary'];
+    where.push(`(${columns.map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
+    params.push(...columns.map(() => like));
+    return false;
   }
 
   /**
@@ -200,7 +210,8 @@ export class SqliteTaskStore implements TaskStore {
 
   /**
    * Queued and running now; ended since `since` by outcome. Whole minutes come from task_tallies (kept by
-   * triggers), the first, partial minute from the tasks themselves.
+   * triggers), the first, partial minute from the tasks themselves (through tasks_finished: `+status` keeps
+   * the planner from walking every task of a status instead).
    */
   counts(since: number): TaskCounts {
     const firstWhole = Math.ceil(since / MINUTE_MS);
@@ -211,7 +222,7 @@ export class SqliteTaskStore implements TaskStore {
          GROUP BY status
          UNION ALL
          SELECT status, count(*) FROM tasks
-         WHERE finished_at >= @since AND finished_at < @wholeFrom AND status IN ${ENDED}
+         WHERE finished_at >= @since AND finished_at < @wholeFrom AND +status IN ${ENDED}
          GROUP BY status`,
       )
       .all({ firstWhole, since, wholeFrom: firstWhole * MINUTE_MS }) as Array<{ status: string; n: number }>;

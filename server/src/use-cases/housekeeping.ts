@@ -26,8 +26,12 @@ export const FLUSH_EVERY_MS = 5_000;
 export const RETENTION_EVERY_MS = HOUR_MS;
 /** Not in the first minute: socket activation starts podup for a request, which comes first. */
 const FIRST_RETENTION_AFTER_MS = 60_000;
-/** Rows per slice: a few milliseconds to some tens on a slow disk, each slice one transaction. */
-export const SLICE_ROWS = 2_000;
+/**
+ * Rows per slice, each slice one transaction: adjusted after every slice so that one takes about
+ * SLICE_TARGET_MS (a busy disk or many indexes mean fewer rows), within these bounds.
+ */
+const SLICE_ROWS = { first: 500, min: 50, max: 5_000 };
+const SLICE_TARGET_MS = 20;
 const SLICE_GAP_MS = 10;
 /** Slice work per round; what is left waits for the next round. */
 const ROUND_BUDGET_MS = 2_000;
@@ -52,6 +56,7 @@ export class Housekeeping {
   private stopped = true;
   private startedAt = 0;
   private warnedFullAt = -Infinity;
+  private sliceRows = SLICE_ROWS.first;
 
   constructor(
     private readonly deps: {
@@ -117,9 +122,10 @@ export class Housekeeping {
     if (!audit.overCap) return shed;
     for (const what of SHEDDING_ORDER) {
       while (retention.usedBytes() > target && this.deps.clock.now() < deadline) {
-        const n = retention.shed(what, SLICE_ROWS);
+        const rows = this.sliceRows;
+        const n = this.slice(() => retention.shed(what, rows));
         shed[what] += n;
-        if (n < SLICE_ROWS) break;
+        if (n < rows) break;
         await this.deps.sleep(SLICE_GAP_MS);
       }
     }
@@ -145,6 +151,17 @@ export class Housekeeping {
     );
   }
 
+  /** Runs one slice and sizes the next after how long this one held the event loop. */
+  private slice<T>(run: () => T): T {
+    const started = this.deps.clock.now();
+    const result = run();
+    const took = this.deps.clock.now() - started;
+    if (took < SLICE_TARGET_MS / 2) this.sliceRows = Math.min(SLICE_ROWS.max, this.sliceRows * 2);
+    else if (took > SLICE_TARGET_MS * 1.5)
+      this.sliceRows = Math.max(SLICE_ROWS.min, Math.floor(this.sliceRows / 2));
+    return result;
+  }
+
   private retentionDue(): boolean {
     const now = this.deps.clock.now();
     const last = Number(this.deps.stores.meta.get(LAST_RETENTION) ?? -Infinity);
@@ -161,13 +178,15 @@ export class Housekeeping {
       units: now - DEFAULT_RETENTION.unitsOlderThanMs,
       now,
     };
-    const removed = retention.removeSome(cutoffs, SLICE_ROWS);
-    let finished = Object.values(removed).every((n) => n < SLICE_ROWS);
+    let rows = this.sliceRows;
+    const removed = this.slice(() => retention.removeSome(cutoffs, rows));
+    let finished = Object.values(removed).every((n) => n < rows);
     while (!finished && this.deps.clock.now() < deadline) {
       await this.deps.sleep(SLICE_GAP_MS);
-      const more = retention.removeSome(cutoffs, SLICE_ROWS);
+      rows = this.sliceRows;
+      const more = this.slice(() => retention.removeSome(cutoffs, rows));
       for (const key of Object.keys(removed) as Array<keyof RetentionCounts>) removed[key] += more[key];
-      finished = Object.values(more).every((n) => n < SLICE_ROWS);
+      finished = Object.values(more).every((n) => n < rows);
     }
     if (finished) {
       // Minutes older than a day are summed into hours: the request counts stay small for 30 days.

@@ -294,7 +294,7 @@ export interface RetentionStore {
   remove(cutoffs: RetentionCutoffs): RetentionCounts;
   /**
    * Deletes at most `maxRows` rows of each kind in one short transaction (the server's timer calls it between
-   * requests until it removes nothing). Task logs and units go with their tasks.
+   * requests until it removes little). Task logs and units go with their tasks.
    */
   removeSome(cutoffs: RetentionCutoffs, maxRows: number): RetentionCounts;
   /** Folds per-minute request counts from before `before` into per-hour ones. Returns the rows folded. */
