@@ -209,6 +209,29 @@ describe('PODUP_WEBHOOK_BODY_LIMIT', () => {
   });
 });
 
+describe('PODUP_MAX_DB_SIZE', () => {
+  it('defaults to 256MiB', () => {
+    expect(loadConfig({}, USER).maxDbBytes).toBe(256 * 1_048_576);
+  });
+
+  it.each([
+    ['16MiB', 16 * 1_048_576],
+    ['2GiB', 2 * 1_073_741_824],
+    ['2 g', 2 * 1_073_741_824],
+    ['1TiB', 1_099_511_627_776],
+    ['1073741824', 1_073_741_824],
+  ])('parses %j', (value, expected) => {
+    expect(loadConfig({ PODUP_MAX_DB_SIZE: value }, USER).maxDbBytes).toBe(expected);
+  });
+
+  it.each(['15MiB', '2TiB', '1.5GiB', 'lots', '-1GiB'])('rejects %j', (value) => {
+    const err = configError({ PODUP_MAX_DB_SIZE: value });
+    expect(err.problems).toEqual([
+      'PODUP_MAX_DB_SIZE: must be a size between 16MiB and 1TiB such as 256MiB or 2GiB (got "' + value + '")',
+    ]);
+  });
+});
+
 describe('problems are reported together', () => {
   it('lists every bad variable in one ConfigError', () => {
     const err = configError({

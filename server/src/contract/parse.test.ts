@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
 import { parseEventsQuery } from './events-query.js';
+import { DEFAULT_RETENTION } from '../use-cases/prune.js';
 import { parseInput } from './parse.js';
+import { parsePruneBody } from './prune-body.js';
 import { parseTasksQuery } from './tasks-query.js';
 
 function message(fn: () => unknown): string {
@@ -30,5 +32,11 @@ describe('parseInput labels', () => {
     expect(message(() => parseEventsQuery({ nope: '1' }, 0))).toBe('query: Unrecognized key: "nope"');
     expect(message(() => parseTasksQuery({ nope: '1' }))).toBe('query: Unrecognized key: "nope"');
     expect(message(() => parseTasksQuery({ limit: '0' }, (f) => `--${f}`))).toMatch(/^--limit: /);
+  });
+});
+
+describe('parsePruneBody', () => {
+  it('defaults to the periods the server applies by itself every hour', () => {
+    expect(parsePruneBody({})).toEqual({ ...DEFAULT_RETENTION, dryRun: false });
   });
 });

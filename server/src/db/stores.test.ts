@@ -160,6 +160,18 @@ describe('RateLimitStore', () => {
     expect(db.prepare('SELECT count(*) FROM rate_limits').pluck().get()).toBe(2);
   });
 
+  it('trims a scope: expired rows first, then those expiring soonest, never another scope', () => {
+    stores.rateLimits.setTat('bad-signature', 'expired', T0 - 1);
+    for (let i = 0; i < 5; i++) stores.rateLimits.setTat('bad-signature', `live-${i}`, T0 + 1000 * (i + 1));
+    stores.rateLimits.setTat('image', 'ghcr.io/a/b', T0 - 1);
+    expect(stores.rateLimits.trim('bad-signature', 3, T0)).toBe(3);
+    expect(
+      db.prepare("SELECT key FROM rate_limits WHERE scope = 'bad-signature' ORDER BY key").pluck().all(),
+    ).toEqual(['live-2', 'live-3', 'live-4']);
+    expect(stores.rateLimits.tat('image', 'ghcr.io/a/b')).toBe(T0 - 1);
+    expect(stores.rateLimits.trim('bad-signature', 3, T0)).toBe(0);
+  });
+
   it('keeps a fractional TAT (policies whose interval is not a whole millisecond)', () => {
     const tat = T0 + 3_600_000 / 7;
     stores.rateLimits.setTat('image', 'k', tat);

@@ -11,12 +11,11 @@ import { AppError } from '../errors.js';
 export type FailureScope = 'bad-signature' | 'bad-admin-token' | 'bad-forward-auth';
 
 /**
- * Rows kept per scope: each failing address leaves one until its allowance is back (retention drops those).
- * Past this many live ones, the soonest to expire go: that address is only forgiven early.
+ * Rows kept per scope: each failing address leaves one until its allowance is back (the housekeeping timer
+ * drops those). Past `maxSources` live ones, the soonest to expire go: those addresses are only forgiven
+ * early. Checked every `trimEvery` new addresses.
  */
-export const MAX_SOURCES_PER_SCOPE = 10_000;
-/** New addresses between two trims of a scope. */
-const TRIM_EVERY = 500;
+export const SOURCE_BOUND = { maxSources: 10_000, trimEvery: 500 };
 
 export class FailureLimits {
   /** TAT per scope and source as last read or written; a hit skips the database. */
@@ -26,6 +25,7 @@ export class FailureLimits {
   constructor(
     private readonly policy: RatePolicy,
     private readonly deps: { stores: Pick<Stores, 'rateLimits'>; writes: UnitOfWork; clock: Clock },
+    private readonly bound = SOURCE_BOUND,
   ) {}
 
   /**
@@ -52,16 +52,16 @@ export class FailureLimits {
       const d = gcraHit(this.policy, before, now);
       s.rateLimits.setTat(scope, source, d.tat);
       this.remember(key, d.tat);
-      if (before === undefined && this.countNew(scope)) s.rateLimits.trim(scope, MAX_SOURCES_PER_SCOPE, now);
+      if (before === undefined && this.countNew(scope)) s.rateLimits.trim(scope, this.bound.maxSources, now);
     });
     return failure;
   }
 
-  /** Whether this new address makes TRIM_EVERY since the last trim of the scope. */
+  /** Whether this new address makes `trimEvery` since the last trim of the scope. */
   private countNew(scope: FailureScope): boolean {
     const n = (this.newSources.get(scope) ?? 0) + 1;
-    this.newSources.set(scope, n % TRIM_EVERY);
-    return n >= TRIM_EVERY;
+    this.newSources.set(scope, n % this.bound.trimEvery);
+    return n >= this.bound.trimEvery;
   }
 
   private remember(key: string, tat: number | undefined): void {
