@@ -24,7 +24,7 @@ afterEach(() => {
 });
 
 const userVersion = (db: Database): number => db.pragma('user_version', { simple: true }) as number;
-/** The tables of the current schema (tasks_search_* are the full-text index's own). */
+/** The tables of the current schema (*_search_* are the full-text indexes' own). */
 const SCHEMA_TABLES = [
   'deliveries',
   'event_counts',
@@ -34,6 +34,11 @@ const SCHEMA_TABLES = [
   'request_counts',
   'sessions',
   'task_logs',
+  'task_summaries_search',
+  'task_summaries_search_config',
+  'task_summaries_search_data',
+  'task_summaries_search_docsize',
+  'task_summaries_search_idx',
   'task_tallies',
   'task_units',
   'tasks',

@@ -65,6 +65,7 @@ const MINUTE_MS = 60_000;
 export class SqliteEventStore implements EventStore {
   private readonly insertStmt: Statement;
   private readonly addStmt: Statement;
+  private readonly countStmt: Statement;
 
   constructor(private readonly db: Database) {
     this.insertStmt = db.prepare(
@@ -75,14 +76,20 @@ export class SqliteEventStore implements EventStore {
          @count)`,
     );
     this.addStmt = db.prepare('UPDATE events SET count = count + ? WHERE id = ?');
+    this.countStmt = db.prepare(
+      `INSERT INTO event_counts (minute, rows) VALUES (?, 1) ON CONFLICT (minute) DO UPDATE SET rows = rows + 1`,
+    );
   }
 
   /**
    * A row's time is at least the previous row's (a clock stepped back records the last time until it catches
-   * up): the log's order by id is its order in time, which the time filters rely on.
+   * up): the log's order by id is its order in time, which the time filters rely on. The row counts for its
+   * minute in event_counts (migration 0006).
    */
   insert(row: EventRow): number {
-    return Number(this.insertStmt.run({ ...row, count: row.count ?? null }).lastInsertRowid);
+    const id = Number(this.insertStmt.run({ ...row, count: row.count ?? null }).lastInsertRowid);
+    this.countStmt.run(Math.floor(row.ts / MINUTE_MS));
+    return id;
   }
 
   addToCount(id: number, n: number): void {

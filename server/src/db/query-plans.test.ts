@@ -139,7 +139,7 @@ describe('the task list, filtered', () => {
     sent = [];
     stores.tasks.list({ text: 'svc-13', limit: 51 });
     const fts = sent.find((s) => /tasks_search MATCH/.test(s.sql));
-    expect(fts?.args[0]).toBe('"svc-13"');
+    expect(fts?.args[0]).toEqual({ term: '"svc-13"', limit: 2001 });
     const plan = planOf(() => stores.tasks.list({ text: 'svc-13', limit: 51 }), LIST_TASKS);
     expect(plan).toMatch(/SEARCH t USING INDEX tasks_search_row \(search_row=\?\)/);
     expect(plan).not.toMatch(/SCAN t\b/);

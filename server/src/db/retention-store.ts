@@ -129,23 +129,20 @@ export class SqliteRetentionStore implements RetentionStore {
 
   /**
    * Events before `cutoff`. When most of the log goes (a flood pruned at last), the rows that stay are copied
-   * aside and the table emptied at once, which frees its pages and those of its nine indexes instead of
-   * deleting a million entries from each; the per-minute counts are kept as they were.
+   * aside and the table emptied at once, which frees its pages and those of its indexes instead of deleting a
+   * million entries from each.
    */
   private removeEvents(cutoff: number): number {
     const due = this.db.prepare('SELECT count(*) FROM events WHERE ts < ?').pluck().get(cutoff) as number;
     const stay = this.db.prepare('SELECT count(*) FROM events WHERE ts >= ?').pluck().get(cutoff) as number;
     if (due < 10_000 || stay * 4 > due)
       return this.db.prepare('DELETE FROM events WHERE ts < ?').run(cutoff).changes;
-    this.db.prepare('CREATE TEMP TABLE kept_events AS SELECT * FROM events WHERE ts >= ?').run(cutoff);
-    this.db.exec('CREATE TEMP TABLE kept_event_counts AS SELECT * FROM event_counts');
+    // In the database file, not in temporary storage (in memory: database.ts): the rows kept may be many.
+    this.db.prepare('CREATE TABLE prune_kept_events AS SELECT * FROM events WHERE ts >= ?').run(cutoff);
     // No WHERE and no delete trigger: SQLite drops the pages instead of deleting row by row.
     this.db.exec('DELETE FROM events');
-    this.db.exec('INSERT INTO events SELECT * FROM kept_events ORDER BY id');
-    this.db.exec('DELETE FROM event_counts');
-    this.db.exec('INSERT INTO event_counts SELECT * FROM kept_event_counts');
-    this.db.exec('DROP TABLE kept_events');
-    this.db.exec('DROP TABLE kept_event_counts');
+    this.db.exec('INSERT INTO events SELECT * FROM prune_kept_events ORDER BY id');
+    this.db.exec('DROP TABLE prune_kept_events');
     return due;
   }
 
@@ -193,8 +190,15 @@ export class SqliteRetentionStore implements RetentionStore {
     return this.db.prepare(SHEDDING[what]).run(maxRows).changes;
   }
 
+  /** VACUUM copies the whole database into temporary storage: on disk, not in memory (database.ts). */
   compact(): void {
-    this.db.exec('VACUUM');
+    const temp = this.db.pragma('temp_store', { simple: true }) as number;
+    this.db.pragma('temp_store = FILE');
+    try {
+      this.db.exec('VACUUM');
+    } finally {
+      this.db.pragma(`temp_store = ${temp}`);
+    }
     this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 

@@ -72,14 +72,22 @@ export class SqliteTaskStore implements TaskStore {
 
   constructor(private readonly db: Database) {
     this.insertStmt = db.prepare(
+      // search_row numbers the task for the search indexes (migration 0008): the next one, as the insert runs.
       `INSERT INTO tasks (id, kind, status, image, units, trigger, delivery, caller, reason, created_at,
-         updated_at, started_at, finished_at, not_before, attempts, summary, retry_of, stop_requested)
+         updated_at, started_at, finished_at, not_before, attempts, summary, retry_of, stop_requested, search_row)
        VALUES (@id, @kind, @status, @image, @units, @trigger, @delivery, @caller, @reason, @createdAt,
-         @updatedAt, @startedAt, @finishedAt, @notBefore, @attempts, @summary, @retryOf, @stopRequested)`,
+         @updatedAt, @startedAt, @finishedAt, @notBefore, @attempts, @summary, @retryOf, @stopRequested,
+         (SELECT coalesce(max(search_row), 0) + 1 FROM tasks))`,
     );
     this.queuedForImage = db.prepare(QUEUED_FOR_IMAGE_SQL);
     this.byId = db.prepare('SELECT * FROM tasks WHERE id = ?');
-    this.searchRows = db.prepare('SELECT rowid FROM tasks_search WHERE tasks_search MATCH ? LIMIT ?').pluck();
+    this.searchRows = db
+      .prepare(
+        `SELECT rowid FROM tasks_search WHERE tasks_search MATCH @term
+         UNION SELECT rowid FROM task_summaries_search WHERE task_summaries_search MATCH @term
+         LIMIT @limit`,
+      )
+      .pluck();
   }
 
   create(task: TaskRecord): void {
@@ -132,13 +140,14 @@ export class SqliteTaskStore implements TaskStore {
 
   /**
    * A substring of id, image, units, caller, reason or summary. A term of 3+ characters that few tasks hold is
-   * found through the trigram index (tasks_search); one that many hold is found fastest by walking the newest
+   * found through the trigram indexes (tasks_search, task_summaries_search); one that many hold is found fastest by walking the newest
    * tasks with LIKE, which meets a page of matches early. Shorter terms have no trigram: LIKE. True when the
    * index named the rows.
    */
   private textFilter(text: string, where: string[], params: unknown[]): boolean {
     if ([...text].length >= 3) {
-      const rows = this.searchRows.all(`"${text.replace(/"/g, '""')}"`, SEARCH_FEW + 1) as number[];
+      const term = `"${text.replace(/"/g, '""')}"`;
+      const rows = this.searchRows.all({ term, limit: SEARCH_FEW + 1 }) as number[];
       if (rows.length <= SEARCH_FEW) {
         where.push('t.search_row IN (SELECT value FROM json_each(?))');
         params.push(JSON.stringify(rows));

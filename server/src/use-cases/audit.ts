@@ -37,7 +37,7 @@ export class AuditService {
       await this.write(trace, eventRow(trace, status, now));
       return;
     }
-    const hit = this.folds.hit(trace.source, trace.method, trace.route, status, now);
+    const hit = this.folds.hit(trace.source, trace.method, trace.route, status, trace.fields.reason, now);
     if (!hit.first) return;
     const id = await this.write(trace, foldedRow(trace, status, now, hit.fold));
     if (id === undefined) this.folds.failed(hit.fold);

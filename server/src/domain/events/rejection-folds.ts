@@ -1,8 +1,9 @@
 /**
- * Rejections folded per source, method, route, status and minute: the first one of a minute is stored as an
- * event row (an operator sees at once why GitHub's deliveries fail), the others only raise that row's count,
- * written by the housekeeping flush. At most MAX_FOLDS_PER_MINUTE rows a minute: past that (many addresses,
- * random paths) the rest fold into one row per method and status whose route and source read "(many)".
+ * Rejections folded per source, method, route, status, reason and minute: the first one of a minute is stored
+ * as an event row (an operator sees at once why GitHub's deliveries fail), the others only raise that row's
+ * count, written by the housekeeping flush. At most MAX_FOLDS_PER_MINUTE rows a minute: past that (many
+ * addresses, random paths) the rest fold into one row per method and status whose route and source read
+ * "(many)".
  */
 import { MINUTE_MS } from './request-counter.js';
 
@@ -31,14 +32,21 @@ export class RejectionFolds {
   private closed: Fold[] = [];
   private minute = -1;
 
-  hit(source: string | null, method: string, route: string, status: number, now: number): FoldHit {
+  hit(
+    source: string | null,
+    method: string,
+    route: string,
+    status: number,
+    reason: string | undefined,
+    now: number,
+  ): FoldHit {
     const bucket = now - (now % MINUTE_MS);
     if (bucket !== this.minute) {
       this.minute = bucket;
       this.closed.push(...this.current.values());
       this.current.clear();
     }
-    let key = `${method}\n${status}\n${source ?? ''}\n${route}`;
+    let key = `${method}\n${status}\n${source ?? ''}\n${route}\n${reason ?? ''}`;
     let overflow = false;
     if (!this.current.has(key) && this.current.size >= MAX_FOLDS_PER_MINUTE) {
       key = `${method}\n${status}\n${MANY}`;
