@@ -156,6 +156,7 @@ const server = spawn(process.execPath, [join(ROOT, 'bin/podup.js'), 'serve'], {
 const base = `http://127.0.0.1:${port}`;
 async function waitUntilServing(tries) {
   for (let i = 0; i < tries; i++) {
+    if (server.exitCode !== null) throw new Error(`podup serve exited with ${server.exitCode} (run it on ${state} to see why)`);
     try {
       await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) });
       return;
@@ -211,6 +212,9 @@ const shapes = {
   'events: outcome=accepted, next page': `/api/events?outcome=accepted&cursor=${eventCursor}`,
   'overview (the panel polls it)': '/api/overview',
 };
+// BENCH_SHAPES=regex measures only the shapes whose name matches (e.g. to leave out one a build cannot answer).
+const only = process.env.BENCH_SHAPES ? new RegExp(process.env.BENCH_SHAPES) : undefined;
+for (const name of Object.keys(shapes)) if (only && !only.test(name)) delete shapes[name];
 const lines = [`| query (${N} tasks, ${EVENTS} events) | median ms | p95 ms |`, '|---|---:|---:|'];
 let pruneLine;
 try {
