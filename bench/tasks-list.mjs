@@ -156,7 +156,8 @@ const server = spawn(process.execPath, [join(ROOT, 'bin/podup.js'), 'serve'], {
 const base = `http://127.0.0.1:${port}`;
 async function waitUntilServing(tries) {
   for (let i = 0; i < tries; i++) {
-    if (server.exitCode !== null) throw new Error(`podup serve exited with ${server.exitCode} (run it on ${state} to see why)`);
+    if (server.exitCode !== null)
+      throw new Error(`podup serve exited with ${server.exitCode} (run it on ${state} to see why)`);
     try {
       await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) });
       return;
