@@ -1,8 +1,9 @@
 /**
- * Every request leaves one event-log row. A use case that changes something writes its row in its own unit of
- * work; every other request gets its row here once the reply is chosen (a request that may change something is
- * answered only once the row is committed; reads do not wait). Only chosen fields are stored: never headers,
- * bodies, secrets or signatures. Requests Fastify answers before any hook runs (a bad URL) are traced by
+ * Every request is traced into the event log. A use case that changes something writes its row in its own unit
+ * of work; every other request is handed to the audit use case once the reply is chosen, which counts a read
+ * that succeeded, folds a refusal into one row per source, route, status and minute, and stores the rest (a
+ * request that may change something is answered only once its row is committed; reads do not wait). Only
+ * chosen fields are stored: never headers, bodies, secrets or signatures. Requests Fastify answers before any hook runs (a bad URL) are traced by
  * `answeredWithoutHooks`; those Node's parser refuses, by client-errors.ts.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';

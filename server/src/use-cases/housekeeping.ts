@@ -1,9 +1,9 @@
 /**
  * The server's own upkeep, on a timer and never inside a request: it writes the request counts that wait in
  * memory, keeps the database under its size cap (PODUP_MAX_DB_SIZE) by dropping noise first, and runs
- * retention with the default periods once an hour. Deletes go in slices of a few thousand rows, each its own
- * short transaction, with a pause between them in which requests are served; a round stops after its time
- * budget and the next round goes on. The file is not compacted here (VACUUM blocks for as long as it copies
+ * retention with the default periods once an hour. Deletes go in slices of about 20 ms (50 to 5,000 rows),
+ * each its own transaction, with a pause between them in which requests are served; a round stops after its
+ * time budget and the next round goes on. The file is not compacted here (VACUUM blocks for as long as it copies
  * the file): SQLite reuses freed pages before it grows the file, and `podup prune` compacts.
  * Used by: podup serve (started once it listens, stopped at shutdown)
  */
@@ -22,8 +22,8 @@ import { DEFAULT_RETENTION } from './prune.js';
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 /** Request counts and folded counts reach the database this often. */
-export const FLUSH_EVERY_MS = 5_000;
-export const RETENTION_EVERY_MS = HOUR_MS;
+const FLUSH_EVERY_MS = 5_000;
+const RETENTION_EVERY_MS = HOUR_MS;
 /** Not in the first minute: socket activation starts podup for a request, which comes first. */
 const FIRST_RETENTION_AFTER_MS = 60_000;
 /**
