@@ -28,6 +28,7 @@ const userVersion = (db: Database): number => db.pragma('user_version', { simple
 const SCHEMA_TABLES = [
   'deliveries',
   'event_counts',
+  'event_facets',
   'events',
   'meta',
   'rate_limits',

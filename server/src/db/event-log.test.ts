@@ -1,6 +1,7 @@
 /**
  * The event log as the panel reads it at scale: ids and times in the same order (time filters seek by id),
- * folded rows and their counts, and the overview's 24-hour count kept per minute as rows are written.
+ * folded rows and their counts, the overview's 24-hour count kept per minute, and the filter copies
+ * (event_facets) the housekeeping writes in bulk: the answers are the same before, during and after the copy.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,15 +63,44 @@ describe('times and ids', () => {
   it('filters by time exactly, from either end, with the cursor and other filters', () => {
     for (let i = 0; i < 20; i++)
       stores.events.insert(row(T0 + i * 1000, `r${i}`, { status: i % 2 ? 401 : 202 }));
-    expect(ids({ since: T0 + 17_000, limit: 10 })).toEqual(['r19', 'r18', 'r17']);
-    expect(ids({ until: T0 + 3_000, limit: 10 })).toEqual(['r2', 'r1', 'r0']);
-    expect(ids({ since: T0 + 5_000, until: T0 + 8_000, limit: 10 })).toEqual(['r7', 'r6', 'r5']);
-    expect(ids({ since: T0 + 5_500, until: T0 + 5_900, limit: 10 })).toEqual([]);
-    expect(ids({ since: T0 + 60_000, limit: 10 })).toEqual([]);
-    expect(ids({ until: T0 - 1, limit: 10 })).toEqual([]);
-    expect(ids({ until: T0 + 10_000, status: 401, limit: 2 })).toEqual(['r9', 'r7']);
-    const cursor = stores.events.list({ until: T0 + 10_000, limit: 2 }).at(-1)?.id;
-    expect(ids({ until: T0 + 10_000, beforeId: cursor, limit: 2 })).toEqual(['r7', 'r6']);
+    // Before the rows are copied into event_facets, half copied, all copied: the same answers.
+    for (const copy of [0, 7, 100]) {
+      stores.events.copyFacets(copy);
+      expect(ids({ since: T0 + 17_000, limit: 10 })).toEqual(['r19', 'r18', 'r17']);
+      expect(ids({ until: T0 + 3_000, limit: 10 })).toEqual(['r2', 'r1', 'r0']);
+      expect(ids({ since: T0 + 5_000, until: T0 + 8_000, limit: 10 })).toEqual(['r7', 'r6', 'r5']);
+      expect(ids({ since: T0 + 5_500, until: T0 + 5_900, limit: 10 })).toEqual([]);
+      expect(ids({ since: T0 + 60_000, limit: 10 })).toEqual([]);
+      expect(ids({ until: T0 - 1, limit: 10 })).toEqual([]);
+      expect(ids({ until: T0 + 10_000, status: 401, limit: 2 })).toEqual(['r9', 'r7']);
+      expect(ids({ status: 401, limit: 3 })).toEqual(['r19', 'r17', 'r15']);
+      expect(ids({ status: 401, since: T0 + 4_000, until: T0 + 9_000, limit: 10 })).toEqual(['r7', 'r5']);
+      const cursor = stores.events.list({ until: T0 + 10_000, limit: 2 }).at(-1)?.id;
+      expect(ids({ until: T0 + 10_000, beforeId: cursor, limit: 2 })).toEqual(['r7', 'r6']);
+      const page = stores.events.list({ status: 401, limit: 4 }).at(-1)?.id;
+      expect(ids({ status: 401, beforeId: page, limit: 4 })).toEqual(['r11', 'r9', 'r7', 'r5']);
+    }
+  });
+
+  it('pages a filter across rows copied and rows not copied yet without gaps or repeats', () => {
+    for (let i = 0; i < 30; i++)
+      stores.events.insert(
+        row(T0 + i, `r${i}`, { image: i % 3 ? 'ghcr.io/a/b:1' : null, outcome: 'accepted' }),
+      );
+    stores.events.copyFacets(12);
+    const seen: string[] = [];
+    let beforeId: number | undefined;
+    for (;;) {
+      const page = stores.events.list({ image: 'ghcr.io/a/b:1', outcome: 'accepted', beforeId, limit: 4 });
+      seen.push(...page.map((e) => e.requestId));
+      if (page.length < 4) break;
+      beforeId = page.at(-1)?.id;
+    }
+    const expected = Array.from({ length: 30 }, (_, i) => i)
+      .filter((i) => i % 3)
+      .reverse()
+      .map((i) => `r${i}`);
+    expect(seen).toEqual(expected);
   });
 });
 
@@ -96,8 +126,54 @@ describe('countSince', () => {
     expect(stores.events.countSince(start + 25_000)).toBe(7);
     expect(stores.events.countSince(start + minute)).toBe(4);
     expect(stores.events.countSince(start + 2 * minute)).toBe(0);
+    // The same once the rows are counted into event_counts (the housekeeping's copy), also half of them.
+    for (const copy of [4, 100]) {
+      stores.events.copyFacets(copy);
+      expect(stores.events.countSince(start)).toBe(10);
+      expect(stores.events.countSince(start + 25_000)).toBe(7);
+      expect(stores.events.countSince(start + minute)).toBe(4);
+    }
     // Removing rows does not lower what was written (the log shows what arrived, retention keeps it small).
     db.prepare("DELETE FROM events WHERE request_id LIKE 'm1-%'").run();
     expect(stores.events.countSince(start + minute)).toBe(4);
+  });
+});
+
+describe('the filter copies (event_facets) as rows go', () => {
+  const facets = () => db.prepare('SELECT count(*) FROM event_facets').pluck().get() as number;
+
+  it('follow a prune that empties most of the log at once, and the rows not copied yet are copied later', () => {
+    const image = (i: number) => (i % 10 ? null : 'ghcr.io/a/b:1');
+    db.transaction(() => {
+      for (let i = 0; i < 12_000; i++) stores.events.insert(row(T0 + i * 1000, `r${i}`, { image: image(i) }));
+    })();
+    stores.events.copyFacets(11_000);
+    const cutoff = T0 + 10_500 * 1000;
+    const removed = stores.retention.remove({ events: cutoff, tasks: 0, units: 0, now: T0 });
+    expect(removed.events).toBe(10_500);
+    expect(facets()).toBe(500);
+    const expected = (from: number) =>
+      Array.from({ length: 12_000 - from }, (_, k) => from + k)
+        .filter((i) => image(i))
+        .reverse()
+        .map((i) => `r${i}`);
+    expect(ids({ image: 'ghcr.io/a/b:1', limit: 1000 })).toEqual(expected(10_500));
+    expect(stores.events.copyFacets(100_000)).toBe(1_000);
+    expect(ids({ image: 'ghcr.io/a/b:1', limit: 1000 })).toEqual(expected(10_500));
+    expect(stores.events.countSince(cutoff)).toBe(1_500);
+  });
+
+  it('of the newest rows shed go with them, so that the ids taken again are read from the new rows', () => {
+    stores.events.insert(row(T0, 'kept', { status: 202 }));
+    stores.events.insert(row(T0 + 1, 'folded', { status: 401, outcome: 'rejected', count: 1 }));
+    stores.events.copyFacets(10);
+    expect(stores.retention.shed('folded-events', 10)).toBe(1);
+    stores.events.insert(row(T0 + 2, 'new', { status: 401, outcome: 'rejected', image: 'ghcr.io/a/b:2' }));
+    for (const copy of [0, 10]) {
+      stores.events.copyFacets(copy);
+      expect(ids({ image: 'ghcr.io/a/b:2', limit: 10 })).toEqual(['new']);
+      expect(ids({ status: 401, limit: 10 })).toEqual(['new']);
+      expect(ids({ status: 202, limit: 10 })).toEqual(['kept']);
+    }
   });
 });

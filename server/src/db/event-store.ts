@@ -40,32 +40,69 @@ const fromDb = (r: EventDbRow): StoredEvent => ({
   count: r.count ?? 1,
 });
 
-/**
- * Column filters accepted by list(): query key -> SQL condition and how many times it takes the value. Each
- * equality has an index ending in the rowid (migrations 0001 and 0006), so a filtered page newest first walks
- * one index range. A time bound also becomes a bound on the id, found with one seek on events_ts: ts never
- * decreases as ids grow (insert() keeps it so), so the rows past that id are exactly those outside the bound,
- * and the walk starts at the right row instead of skipping every newer one.
- */
-const FILTERS: ReadonlyArray<[keyof EventQuery, string, number]> = [
-  ['route', 'route = ?', 1],
-  ['outcome', 'outcome = ?', 1],
-  ['event', 'event = ?', 1],
-  ['delivery', 'delivery = ?', 1],
-  ['image', 'image = ?', 1],
-  ['taskId', 'task_id = ?', 1],
-  ['status', 'status = ?', 1],
-  ['since', 'ts >= ? AND id >= (SELECT id FROM events WHERE ts >= ? ORDER BY ts, id LIMIT 1)', 2],
-  ['until', 'ts < ? AND id <= (SELECT id FROM events WHERE ts < ? ORDER BY ts DESC, id DESC LIMIT 1)', 2],
-  ['beforeId', 'id < ?', 1],
+/** Query key -> column, for the equality filters. */
+const COLUMNS: ReadonlyArray<[keyof EventQuery, string]> = [
+  ['route', 'route'],
+  ['outcome', 'outcome'],
+  ['event', 'event'],
+  ['delivery', 'delivery'],
+  ['image', 'image'],
+  ['taskId', 'task_id'],
+  ['status', 'status'],
 ];
 
+/**
+ * The filters event_facets answers (migration 0006), in the order one is chosen to walk its index: the most
+ * selective first. Delivery and task have their own index on events.
+ */
+const FACETS = ['image', 'event', 'status', 'outcome', 'route'] as const;
+type Facet = (typeof FACETS)[number];
+
 const MINUTE_MS = 60_000;
+
+interface Conditions {
+  where: string[];
+  params: unknown[];
+}
+
+/**
+ * The conditions of a query on columns of `row` (events), leaving out `skip`; the bounds on the id (cursor, and
+ * each time bound turned into one with a seek on events_ts) on `id`, which may be the walked index. ts never
+ * decreases as ids grow (insert() keeps it so): the rows past the id found are exactly those outside the bound.
+ */
+function conditions(query: EventQuery, row: string, id: string, skip?: Facet): Conditions {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  for (const [key, column] of COLUMNS) {
+    const value = query[key];
+    if (value === undefined || key === skip) continue;
+    where.push(`${row}.${column} = ?`);
+    params.push(value);
+  }
+  if (query.since !== undefined) {
+    where.push(`${row}.ts >= ?`, `${id} >= (SELECT id FROM events WHERE ts >= ? ORDER BY ts, id LIMIT 1)`);
+    params.push(query.since, query.since);
+  }
+  if (query.until !== undefined) {
+    where.push(
+      `${row}.ts < ?`,
+      `${id} <= (SELECT id FROM events WHERE ts < ? ORDER BY ts DESC, id DESC LIMIT 1)`,
+    );
+    params.push(query.until, query.until);
+  }
+  if (query.beforeId !== undefined) {
+    where.push(`${id} < ?`);
+    params.push(query.beforeId);
+  }
+  return { where, params };
+}
+
+const whereOf = (c: Conditions): string => (c.where.length ? `WHERE ${c.where.join(' AND ')}` : '');
 
 export class SqliteEventStore implements EventStore {
   private readonly insertStmt: Statement;
   private readonly addStmt: Statement;
-  private readonly countStmt: Statement;
+  private readonly copiedThrough: Statement;
 
   constructor(private readonly db: Database) {
     this.insertStmt = db.prepare(
@@ -76,52 +113,108 @@ export class SqliteEventStore implements EventStore {
          @count)`,
     );
     this.addStmt = db.prepare('UPDATE events SET count = count + ? WHERE id = ?');
-    this.countStmt = db.prepare(
-      `INSERT INTO event_counts (minute, rows) VALUES (?, 1) ON CONFLICT (minute) DO UPDATE SET rows = rows + 1`,
-    );
+    this.copiedThrough = db.prepare('SELECT coalesce(max(id), 0) FROM event_facets').pluck();
   }
 
   /**
    * A row's time is at least the previous row's (a clock stepped back records the last time until it catches
-   * up): the log's order by id is its order in time, which the time filters rely on. The row counts for its
-   * minute in event_counts (migration 0006).
+   * up): the log's order by id is its order in time, which the time filters rely on. Nothing else is written
+   * here: the filter index and the counts follow in bulk (copyFacets).
    */
   insert(row: EventRow): number {
-    const id = Number(this.insertStmt.run({ ...row, count: row.count ?? null }).lastInsertRowid);
-    this.countStmt.run(Math.floor(row.ts / MINUTE_MS));
-    return id;
+    return Number(this.insertStmt.run({ ...row, count: row.count ?? null }).lastInsertRowid);
   }
 
   addToCount(id: number, n: number): void {
     this.addStmt.run(n, id);
   }
 
-  /** Newest first. */
+  /**
+   * Newest first. A filter event_facets answers walks its index there for the rows copied so far, after the rows
+   * written since, which are read from events (a few seconds of them).
+   */
   list(query: EventQuery): StoredEvent[] {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    for (const [key, sql, uses] of FILTERS) {
-      const value = query[key];
-      if (value !== undefined) {
-        where.push(sql);
-        for (let i = 0; i < uses; i++) params.push(value);
-      }
+    const facet = FACETS.find((f) => query[f] !== undefined);
+    const direct = facet === undefined || query.delivery !== undefined || query.taskId !== undefined;
+    if (direct) {
+      const c = conditions(query, 'e', 'e.id');
+      return this.rows(`SELECT e.* FROM events e ${whereOf(c)} ORDER BY e.id DESC LIMIT ?`, c, query.limit);
     }
-    const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...params, query.limit) as EventDbRow[]).map(fromDb);
+    const through = this.copiedThrough.get() as number;
+    const recent = conditions(query, 'e', 'e.id');
+    recent.where.unshift('e.id > ?');
+    recent.params.unshift(through);
+    const rows = this.rows(
+      `SELECT e.* FROM events e ${whereOf(recent)} ORDER BY e.id DESC LIMIT ?`,
+      recent,
+      query.limit,
+    );
+    if (rows.length >= query.limit) return rows;
+    const copied = conditions(query, 'e', 'f.id', facet);
+    copied.where.unshift(`f.${facet} = ?`, 'f.id <= ?');
+    copied.params.unshift(query[facet], through);
+    return rows.concat(
+      this.rows(
+        `SELECT e.* FROM event_facets f INDEXED BY event_facets_${facet} JOIN events e ON e.id = f.id
+         ${whereOf(copied)} ORDER BY f.id DESC LIMIT ?`,
+        copied,
+        query.limit - rows.length,
+      ),
+    );
   }
 
-  /** Whole minutes from event_counts (kept by a trigger), the first, partial minute from the rows themselves. */
+  private rows(sql: string, c: Conditions, limit: number): StoredEvent[] {
+    return (this.db.prepare(sql).all(...c.params, limit) as EventDbRow[]).map(fromDb);
+  }
+
+  /**
+   * Copies the filter columns of up to `maxRows` rows not copied yet into event_facets, in id order, and counts
+   * them per minute. Returns the rows copied. Called by the server's housekeeping every few seconds.
+   */
+  copyFacets(maxRows: number): number {
+    return this.db.transaction(() => {
+      const through = this.copiedThrough.get() as number;
+      const copied = this.db
+        .prepare(
+          `INSERT INTO event_facets (id, outcome, route, status, event, image)
+           SELECT id, outcome, route, status, event, image FROM events WHERE id > ? ORDER BY id LIMIT ?`,
+        )
+        .run(through, maxRows).changes;
+      if (copied === 0) return 0;
+      this.db
+        .prepare(
+          `INSERT INTO event_counts (minute, rows)
+           SELECT CAST(ts / ${MINUTE_MS} AS INTEGER) AS m, count(*) FROM events
+           WHERE id > ? AND id <= (SELECT max(id) FROM event_facets) GROUP BY m
+           ON CONFLICT (minute) DO UPDATE SET rows = rows + excluded.rows`,
+        )
+        .run(through);
+      return copied;
+    })();
+  }
+
+  /**
+   * Whole minutes from event_counts, the first, partial minute from the rows copied, and the rows not copied
+   * yet from events (a few seconds of them: walked by id, `+ts` keeps the planner off the day's range of
+   * events_ts).
+   */
   countSince(since: number): number {
+    const through = this.copiedThrough.get() as number;
     const firstWhole = Math.ceil(since / MINUTE_MS);
-    const whole = this.db
-      .prepare('SELECT coalesce(sum(rows), 0) FROM event_counts WHERE minute >= ?')
-      .pluck()
-      .get(firstWhole) as number;
-    const partial = this.db
-      .prepare('SELECT count(*) FROM events WHERE ts >= ? AND ts < ?')
-      .pluck()
-      .get(since, firstWhole * MINUTE_MS) as number;
-    return whole + partial;
+    const count = (sql: string, ...params: number[]) =>
+      this.db
+        .prepare(sql)
+        .pluck()
+        .get(...params) as number;
+    return (
+      count('SELECT coalesce(sum(rows), 0) FROM event_counts WHERE minute >= ?', firstWhole) +
+      count(
+        'SELECT count(*) FROM events WHERE ts >= ? AND ts < ? AND id <= ?',
+        since,
+        firstWhole * MINUTE_MS,
+        through,
+      ) +
+      count('SELECT count(*) FROM events WHERE id > ? AND +ts >= ?', through, since)
+    );
   }
 }

@@ -52,39 +52,74 @@ function planOf(call: () => unknown, sql: RegExp): string {
   return (explain.all(...last.args) as Array<{ detail: string }>).map((p) => p.detail).join('\n');
 }
 
-const LIST_EVENTS = /^SELECT \* FROM events/;
 const LIST_TASKS = /^SELECT t\.\* FROM/;
 
 describe('the event log, filtered', () => {
+  const RECENT = /^SELECT e\.\* FROM events e WHERE e\.id > \?/;
+  const COPIED = /^SELECT e\.\* FROM event_facets f/;
+
   it.each([
-    ['outcome', { outcome: 'accepted' as const }, 'events_outcome'],
-    ['route', { route: '/webhooks/github' }, 'events_route'],
-    ['status', { status: 401 }, 'events_status'],
-    ['image', { image: 'ghcr.io/acme/app:1' }, 'events_image'],
-    ['event', { event: 'package' }, 'events_event'],
-    ['delivery', { delivery: 'd-1' }, 'events_delivery'],
-    ['task', { taskId: 'tsk_A' }, 'events_task'],
-  ])('by %s walks %s newest first, without sorting', (_name, filter, index) => {
-    const plan = planOf(() => stores.events.list({ ...filter, limit: 101 }), LIST_EVENTS);
-    expect(plan).toMatch(new RegExp(`USING (COVERING )?INDEX ${index}\\b`));
-    expect(plan).not.toMatch(/TEMP B-TREE/);
-    // The cursor of the next page is a range on the same walk.
-    const next = planOf(() => stores.events.list({ ...filter, beforeId: 500, limit: 101 }), LIST_EVENTS);
-    expect(next).toMatch(new RegExp(`USING (COVERING )?INDEX ${index}\\b`));
-    expect(next).not.toMatch(/TEMP B-TREE/);
+    ['image', { image: 'ghcr.io/acme/app:1' }],
+    ['event', { event: 'package' }],
+    ['status', { status: 401 }],
+    ['outcome', { outcome: 'accepted' as const }],
+    ['route', { route: '/webhooks/github' }],
+  ])('by %s walks its index in event_facets newest first, after the rows not copied yet', (name, filter) => {
+    for (const beforeId of [undefined, 500]) {
+      const copied = planOf(() => stores.events.list({ ...filter, beforeId, limit: 101 }), COPIED);
+      expect(copied).toMatch(
+        new RegExp(`SEARCH f USING (COVERING )?INDEX event_facets_${name} \\(${name}=\\? AND rowid[<>]`),
+      );
+      expect(copied).toMatch(/SEARCH e USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+      expect(copied).not.toMatch(/TEMP B-TREE/);
+      const recent = planOf(() => stores.events.list({ ...filter, beforeId, limit: 101 }), RECENT);
+      expect(recent).toMatch(/SEARCH e USING INTEGER PRIMARY KEY \(rowid>\?/);
+    }
   });
 
-  it('counts the rows of the last 24 hours from event_counts, and the first minute from events_ts', () => {
+  it('bounds the walk by time: one seek on events_ts per bound', () => {
+    const copied = planOf(() => stores.events.list({ image: 'x', since: 1, until: 2, limit: 101 }), COPIED);
+    expect(copied).toMatch(
+      /SEARCH f USING (COVERING )?INDEX event_facets_image \(image=\? AND rowid>\? AND rowid<\?\)/,
+    );
+    expect(copied).toMatch(/SEARCH events USING COVERING INDEX events_ts \(ts>\?\)/);
+    expect(copied).toMatch(/SEARCH events USING COVERING INDEX events_ts \(ts<\?\)/);
+    // The rows not copied yet are walked by id, not through a day's range of events_ts.
+    const recent = planOf(() => stores.events.list({ image: 'x', since: 1, limit: 101 }), RECENT);
+    expect(recent).toMatch(/SEARCH e USING INTEGER PRIMARY KEY \(rowid>\?/);
+    const unfiltered = planOf(
+      () => stores.events.list({ since: 1, limit: 101 }),
+      /^SELECT e\.\* FROM events e/,
+    );
+    expect(unfiltered).toMatch(/SEARCH e USING INTEGER PRIMARY KEY \(rowid>\?/);
+  });
+
+  it.each([
+    ['delivery', { delivery: 'd-1' }, 'events_delivery'],
+    ['task', { taskId: 'tsk_A' }, 'events_task'],
+  ])('by %s walks %s on events, also with another filter', (_name, filter, index) => {
+    const plan = planOf(
+      () => stores.events.list({ ...filter, outcome: 'accepted', beforeId: 500, limit: 101 }),
+      /^SELECT e\.\* FROM events e/,
+    );
+    expect(plan).toMatch(new RegExp(`USING INDEX ${index}\\b`));
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('counts the rows of the last 24 hours from event_counts, the first minute and the rows not copied yet', () => {
     sent = [];
     stores.events.countSince(Date.now() - 86_400_000);
-    const plans = sent.map(({ sql, args }) =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>)
-        .map((p) => p.detail)
-        .join('\n'),
-    );
-    expect(plans).toHaveLength(2);
+    const plans = sent
+      .filter(({ sql }) => /count/.test(sql))
+      .map(({ sql, args }) =>
+        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>)
+          .map((p) => p.detail)
+          .join('\n'),
+      );
+    expect(plans).toHaveLength(3);
     expect(plans[0]).toMatch(/SEARCH event_counts USING INTEGER PRIMARY KEY \(rowid>\?\)/);
     expect(plans[1]).toMatch(/SEARCH events USING COVERING INDEX events_ts \(ts>\? AND ts<\?\)/);
+    expect(plans[2]).toMatch(/SEARCH events USING INTEGER PRIMARY KEY \(rowid>\?\)/);
   });
 });
 

@@ -104,6 +104,16 @@ export class SqliteRetentionStore implements RetentionStore {
       .run(Math.floor(cutoffs.events / MINUTE_SPAN));
   }
 
+  /**
+   * The filter copies of events that are gone (db/migrations/0006): those below the oldest event, and any above
+   * the newest, whose ids the next events will take again. A copy of a row dropped from the middle (a folded
+   * row shed) joins no event and goes once it is below the oldest.
+   */
+  private dropFacets(): void {
+    this.db.exec('DELETE FROM event_facets WHERE id < (SELECT coalesce(min(id), 9e18) FROM events)');
+    this.db.exec('DELETE FROM event_facets WHERE id > (SELECT coalesce(max(id), 0) FROM events)');
+  }
+
   count(cutoffs: RetentionCutoffs): RetentionCounts {
     return this.db.transaction(() =>
       this.each(
@@ -123,6 +133,7 @@ export class SqliteRetentionStore implements RetentionStore {
       );
       this.db.exec('DELETE FROM task_units WHERE task_id IN (SELECT id FROM prune_tasks)');
       this.dropEventCounts(cutoffs);
+      this.dropFacets();
       return counts;
     })();
   }
@@ -143,6 +154,16 @@ export class SqliteRetentionStore implements RetentionStore {
     this.db.exec('DELETE FROM events');
     this.db.exec('INSERT INTO events SELECT * FROM prune_kept_events ORDER BY id');
     this.db.exec('DROP TABLE prune_kept_events');
+    // The filter copies likewise, else dropFacets would delete their million entries one by one. Only up to
+    // where the copy had got: the rows after it are still to be counted into event_counts by copyFacets.
+    const through = this.db.prepare('SELECT coalesce(max(id), 0) FROM event_facets').pluck().get() as number;
+    this.db.exec('DELETE FROM event_facets');
+    this.db
+      .prepare(
+        `INSERT INTO event_facets (id, outcome, route, status, event, image)
+         SELECT id, outcome, route, status, event, image FROM events WHERE id <= ? ORDER BY id`,
+      )
+      .run(through);
     return due;
   }
 
@@ -164,6 +185,7 @@ export class SqliteRetentionStore implements RetentionStore {
       );
       this.db.exec('DELETE FROM task_units WHERE task_id IN (SELECT id FROM prune_tasks)');
       this.dropEventCounts(cutoffs);
+      this.dropFacets();
       return counts;
     })();
   }
@@ -187,7 +209,11 @@ export class SqliteRetentionStore implements RetentionStore {
   }
 
   shed(what: Sheddable, maxRows: number): number {
-    return this.db.prepare(SHEDDING[what]).run(maxRows).changes;
+    return this.db.transaction(() => {
+      const n = this.db.prepare(SHEDDING[what]).run(maxRows).changes;
+      if (what !== 'request-counts') this.dropFacets();
+      return n;
+    })();
   }
 
   /** VACUUM copies the whole database into temporary storage: on disk, not in memory (database.ts). */

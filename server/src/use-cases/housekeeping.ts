@@ -1,6 +1,7 @@
 /**
  * The server's own upkeep, on a timer and never inside a request: it writes the request counts that wait in
- * memory, keeps the database under its size cap (PODUP_MAX_DB_SIZE) by dropping noise first, and runs
+ * memory, indexes the events written since for the event log's filters (off the intake's path: migration
+ * 0006), keeps the database under its size cap (PODUP_MAX_DB_SIZE) by dropping noise first, and runs
  * retention with the default periods once an hour. Deletes go in slices of about 20 ms (50 to 5,000 rows),
  * each its own transaction, with a pause between them in which requests are served; a round stops after its
  * time budget and the next round goes on. The file is not compacted here (VACUUM blocks for as long as it copies
@@ -60,7 +61,7 @@ export class Housekeeping {
 
   constructor(
     private readonly deps: {
-      stores: Pick<Stores, 'retention' | 'meta'>;
+      stores: Pick<Stores, 'retention' | 'meta' | 'events'>;
       writes: UnitOfWork;
       audit: AuditService;
       clock: Clock;
@@ -95,10 +96,11 @@ export class Housekeeping {
     this.timer.unref();
   }
 
-  /** One round: write the counts, keep under the cap, and run retention when it is due. */
+  /** One round: write the counts, index the new events, keep under the cap, run retention when it is due. */
   async tick(): Promise<HousekeepingRound> {
     const deadline = this.deps.clock.now() + ROUND_BUDGET_MS;
     await this.deps.audit.flush();
+    await this.indexEvents(deadline);
     const shed = await this.keepUnderCap(deadline);
     const retention = this.retentionDue() ? await this.retain(deadline) : undefined;
     return {
@@ -149,6 +151,19 @@ export class Housekeeping {
       { usedBytes, maxBytes: this.deps.maxDbBytes, shed },
       'database over PODUP_MAX_DB_SIZE with no event left to drop: raise the cap, or prune old tasks (podup prune --tasks-older-than)',
     );
+  }
+
+  /**
+   * The events written since the last round into the filter index and the counts (EventStore.copyFacets), in
+   * slices; what the budget leaves is read from the events themselves until the next round.
+   */
+  private async indexEvents(deadline: number): Promise<void> {
+    const { events } = this.deps.stores;
+    for (;;) {
+      const rows = this.sliceRows;
+      if (this.slice(() => events.copyFacets(rows)) < rows || this.deps.clock.now() >= deadline) return;
+      await this.deps.sleep(SLICE_GAP_MS);
+    }
   }
 
   /** Runs one slice and sizes the next after how long this one held the event loop. */

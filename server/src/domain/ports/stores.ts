@@ -169,8 +169,13 @@ export interface EventStore {
   addToCount(id: number, n: number): void;
   /** Newest first. */
   list(query: EventQuery): StoredEvent[];
-  /** Rows written since `since` (kept as they are written: removing old rows does not lower it). */
+  /** Rows written since `since` (counted as they are indexed: removing old rows does not lower it). */
   countSince(since: number): number;
+  /**
+   * Indexes up to `maxRows` rows written since the last call for the filters and the counts (off the request
+   * path, in bulk: db/migrations/0006). Returns the rows indexed; until then, list() reads them directly.
+   */
+  copyFacets(maxRows: number): number;
 }
 
 /** Requests counted instead of stored (domain/events/request-disposition.ts), per minute and later per hour. */
