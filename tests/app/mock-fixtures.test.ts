@@ -1,0 +1,46 @@
+/**
+ * The drift test of the panel's mocks. The MSW handlers (web/src/testing/mocks) replay fixtures recorded from
+ * this server on the fakes by tests/mock-recorder; here the recorder runs again, in memory, and its output
+ * must equal the committed fixtures. A server change that alters an answer the panel relies on fails here
+ * until the fixtures are re-recorded (`npm run mocks:record`, which runs this file with PODUP_RECORD_MOCKS=1).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers/paths.js';
+import { FIXTURE_DIR, FIXTURES, serialise, type FixtureName } from '../mock-recorder/record.js';
+
+const RECORD = process.env.PODUP_RECORD_MOCKS === '1';
+const NAMES = Object.keys(FIXTURES) as FixtureName[];
+const fileOf = (name: FixtureName) => join(FIXTURE_DIR, `${name}.json`);
+
+/** The first line where the two differ, with a little context, for the failure message. */
+function firstDifference(committed: string, recorded: string): string {
+  const a = committed.split('\n');
+  const b = recorded.split('\n');
+  const i = a.findIndex((line, n) => line !== b[n]);
+  const at = i < 0 ? a.length : i;
+  return `line ${at + 1}:\n- ${(a[at] ?? '(end of file)').slice(0, 400)}\n+ ${(b[at] ?? '(end of file)').slice(0, 400)}`;
+}
+
+describe.skipIf(RECORD)('the mock fixtures are what the server answers', () => {
+  it.each(NAMES)('%s', { timeout: 120_000 }, async (name) => {
+    const recorded = serialise(await FIXTURES[name]());
+    const file = fileOf(name);
+    const committed = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    if (committed !== recorded) {
+      expect.fail(
+        `${relative(repoRoot, file)} is not what the server answers now (${firstDifference(committed, recorded)}).\n` +
+          'The panel\'s mocks replay these answers: run `npm run mocks:record` and commit the fixtures ' +
+          '(then adapt the web tests if what they show changed).',
+      );
+    }
+  });
+});
+
+describe.runIf(RECORD)('npm run mocks:record', () => {
+  it.each(NAMES)('%s', { timeout: 120_000 }, async (name) => {
+    mkdirSync(FIXTURE_DIR, { recursive: true });
+    writeFileSync(fileOf(name), serialise(await FIXTURES[name]()));
+  });
+});
