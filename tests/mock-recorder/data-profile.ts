@@ -12,6 +12,7 @@ import type {
   ControlAnswer,
   DataFixture,
   Exchange,
+  SseFrame,
   TaskChange,
   TaskStory,
 } from '../../web/src/testing/mocks/fixture-format.js';
@@ -60,6 +61,11 @@ export async function takeSnapshot(rec: Recording): Promise<Snapshot> {
       throw new Error(`recorder: GET /api/tasks and /api/tasks/${entry.id} disagree about the task`);
     tasks.push(detail);
   }
+  const ended = tasks.find((t) => isFinished(t.status as TaskStatus));
+  const stream = ended && {
+    task: ended.id,
+    frames: sseFrames(String((await rec.client.get(`/api/tasks/${ended.id}/log`)).body)),
+  };
   return {
     recordedAt,
     origin: RECORDED_ORIGIN,
@@ -71,7 +77,24 @@ export async function takeSnapshot(rec: Recording): Promise<Snapshot> {
     settings: settings as DataFixture['settings'],
     tasks,
     events,
+    ...(stream ? { stream } : {}),
   };
+}
+
+/** A text/event-stream body, frame by frame. */
+export function sseFrames(text: string): SseFrame[] {
+  return text
+    .split('\n\n')
+    .filter((chunk) => chunk.trim())
+    .map((chunk) => {
+      const frame: SseFrame = {};
+      for (const line of chunk.split('\n')) {
+        const colon = line.indexOf(': ');
+        const [field, value] = colon < 0 ? [line, ''] : [line.slice(0, colon), line.slice(colon + 2)];
+        if (field === 'retry' || field === 'id' || field === 'event' || field === 'data') frame[field] = value;
+      }
+      return frame;
+    });
 }
 
 /** POST, then the task it created (a 2xx with a task id) or changed, as GET /api/tasks/:id shows it. */
@@ -168,7 +191,10 @@ export async function recordExchanges(rec: Recording, units: ApiUnit[]): Promise
   out.push(await triggered(rec, '/api/tasks', { all: true, dryRun: true, caller: 'web' }));
   out.push(await triggered(rec, '/api/tasks', { all: true, caller: 'web', reason: REASON_MARK }));
   const first = units.find((u) => u.managed);
-  if (first) out.push(await triggered(rec, '/api/tasks', { units: [first.unit] }));
+  if (first) {
+    out.push(await triggered(rec, '/api/tasks', { units: [first.unit], dryRun: true }));
+    out.push(await triggered(rec, '/api/tasks', { units: [first.unit] }));
+  }
   out.push(await triggered(rec, '/api/tasks', {}));
   return out;
 }

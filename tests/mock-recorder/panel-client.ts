@@ -28,6 +28,7 @@ export interface Call {
 export class PanelClient {
   private cookie: string | undefined;
   private csrf: string | undefined;
+  private bearer: string | undefined;
   private deliveries = 0;
 
   /** `seen` gets every answer as it arrives (the session learns task ids in the order they appear). */
@@ -51,13 +52,22 @@ export class PanelClient {
     return answer;
   }
 
+  /** Authenticate as a script does (no session: signing in would itself be an event). */
+  useBearer(token = ADMIN_TOKEN): void {
+    this.bearer = token;
+  }
+
   forgetSession(): void {
     this.cookie = undefined;
     this.csrf = undefined;
   }
 
   async request(method: Method, url: string, body?: unknown, call: Call = {}): Promise<Recorded> {
-    const headers: Record<string, string> = { host: RECORDED_HOST, ...call.headers };
+    const headers: Record<string, string> = {
+      host: RECORDED_HOST,
+      ...(this.bearer && !call.anonymous ? { authorization: `Bearer ${this.bearer}` } : {}),
+      ...call.headers,
+    };
     if (this.cookie && !call.anonymous) {
       headers.cookie = this.cookie;
       if (method !== 'GET' && this.csrf && !call.noCsrf) headers['x-csrf-token'] = this.csrf;

@@ -3,10 +3,10 @@
  * the real server (GitHub deliveries, the panel's triggers, the runner) on simulated time, then records.
  */
 import { AppError } from '../../server/src/errors.js';
-import type { DataFixture, LiveEnd, LiveTask, SseFrame, TaskStory } from '../../web/src/testing/mocks/fixture-format.js';
+import type { DataFixture, LiveEnd, LiveTask, TaskStory } from '../../web/src/testing/mocks/fixture-format.js';
 import { rawFixture } from '../helpers/github.js';
 import { IMAGE } from './acme-host.js';
-import { recordControl, recordDataProfile, recordExchanges, takeSnapshot } from './data-profile.js';
+import { recordControl, recordDataProfile, recordExchanges, sseFrames, takeSnapshot } from './data-profile.js';
 import { DAY, HOUR, MINUTE, Recording, taskIdOf } from './recording.js';
 import { runUntil, settle } from './simulated-time.js';
 
@@ -82,6 +82,11 @@ async function acmeHistory(rec: Recording): Promise<void> {
   host.push(IMAGE.web, '8');
   host.push(IMAGE.api, '6');
   await rec.later(30 * MINUTE);
+  // The hook was edited on GitHub: it pings, and the npm package of the same repository fires too.
+  await client.deliver('ping', rawFixture('ping'));
+  await rec.later(6 * MINUTE);
+  await client.deliver('package', rawFixture('package-published-npm'));
+  await rec.later(25 * MINUTE);
 }
 
 const IMAGE_LIMIT = { PODUP_RATE_LIMIT_IMAGE: '4/1h' };
@@ -92,9 +97,10 @@ export async function recordHappyPath(): Promise<DataFixture> {
   return recordDataProfile(rec);
 }
 
-/** A fresh install: no unit on the host, no webhook secret yet, nothing happened. */
+/** A fresh install: no unit on the host, no webhook secret yet, nothing happened (not even a sign-in). */
 export async function recordEmpty(): Promise<DataFixture> {
-  const rec = await Recording.open({ PODUP_GITHUB_WEBHOOK_SECRET: undefined }, { acme: false });
+  const rec = await Recording.open({ PODUP_GITHUB_WEBHOOK_SECRET: undefined }, { acme: false, signIn: false });
+  rec.client.useBearer();
   return recordDataProfile(rec);
 }
 
@@ -144,21 +150,6 @@ async function busyAtSnapshot(): Promise<{ rec: Recording; running: string; run:
   return { rec, running, run };
 }
 
-function frames(text: string): SseFrame[] {
-  return text
-    .split('\n\n')
-    .filter((chunk) => chunk.trim())
-    .map((chunk) => {
-      const frame: SseFrame = {};
-      for (const line of chunk.split('\n')) {
-        const colon = line.indexOf(': ');
-        const [field, value] = colon < 0 ? [line, ''] : [line.slice(0, colon), line.slice(colon + 2)];
-        if (field === 'retry' || field === 'id' || field === 'event' || field === 'data') frame[field] = value;
-      }
-      return frame;
-    });
-}
-
 /** The running task's stream from the snapshot on; `stop` and `force-stop` are asked right after it opens. */
 async function liveEnd(
   rec: Recording,
@@ -170,7 +161,7 @@ async function liveEnd(
   const reply = end === 'completed' ? undefined : await rec.client.post(`/api/tasks/${running}/${end}`);
   const [, answer] = await settle(Promise.all([run, stream]), `the end of ${running}`);
   const detail = await rec.detail(running);
-  return { ...(reply ? { reply } : {}), stream: frames(String(answer.body)), detail };
+  return { ...(reply ? { reply } : {}), stream: sseFrames(String(answer.body)), detail };
 }
 
 /**

@@ -110,6 +110,8 @@ export interface DataFixture {
   tasks: TaskStory[];
   /** Newest first, as GET /api/events pages through them. */
   events: ApiEvent[];
+  /** GET /api/tasks/:id/log of the newest task that had ended: how podup frames a whole log. */
+  stream?: { task: string; frames: SseFrame[] };
   control: ControlAnswer[];
   exchanges: Exchange[];
   live?: LiveTask;
