@@ -31,7 +31,7 @@ describe.skipIf(RECORD)('the mock fixtures are what the server answers', () => {
     if (committed !== recorded) {
       expect.fail(
         `${relative(repoRoot, file)} is not what the server answers now (${firstDifference(committed, recorded)}).\n` +
-          'The panel\'s mocks replay these answers: run `npm run mocks:record` and commit the fixtures ' +
+          "The panel's mocks replay these answers: run `npm run mocks:record` and commit the fixtures " +
           '(then adapt the web tests if what they show changed).',
       );
     }

@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { ApiEvent, ApiTask, ApiTaskDetail, ApiUnit } from '../../server/src/contract/api.js';
-import { isFinished, type TaskStatus } from '../../server/src/domain/tasks/task.js';
+import { isFinished } from '../../server/src/domain/tasks/task.js';
 import type {
   Action,
   ControlAction,
@@ -23,18 +23,12 @@ export type Snapshot = Omit<DataFixture, 'tasks' | 'control' | 'exchanges' | 'li
   tasks: ApiTaskDetail[];
 };
 
-async function allPages<T>(
-  rec: Recording,
-  path: string,
-  items: (body: unknown) => T[],
-): Promise<T[]> {
+async function allPages<T>(rec: Recording, path: string, items: (body: unknown) => T[]): Promise<T[]> {
   const out: T[] = [];
   let cursor: string | null = null;
   do {
     const sep = path.includes('?') ? '&' : '?';
-    const answer = await rec.client.get(
-      cursor ? `${path}${sep}cursor=${encodeURIComponent(cursor)}` : path,
-    );
+    const answer = await rec.client.get(cursor ? `${path}${sep}cursor=${encodeURIComponent(cursor)}` : path);
     if (answer.status !== 200) throw new Error(`recorder: GET ${path} answered ${answer.status}`);
     out.push(...items(answer.body));
     cursor = (answer.body as { nextCursor: string | null }).nextCursor;
@@ -61,7 +55,7 @@ export async function takeSnapshot(rec: Recording): Promise<Snapshot> {
       throw new Error(`recorder: GET /api/tasks and /api/tasks/${entry.id} disagree about the task`);
     tasks.push(detail);
   }
-  const ended = tasks.find((t) => isFinished(t.status as TaskStatus));
+  const ended = tasks.find((t) => isFinished(t.status));
   const stream = ended && {
     task: ended.id,
     frames: sseFrames(String((await rec.client.get(`/api/tasks/${ended.id}/log`)).body)),
@@ -91,7 +85,8 @@ export function sseFrames(text: string): SseFrame[] {
       for (const line of chunk.split('\n')) {
         const colon = line.indexOf(': ');
         const [field, value] = colon < 0 ? [line, ''] : [line.slice(0, colon), line.slice(colon + 2)];
-        if (field === 'retry' || field === 'id' || field === 'event' || field === 'data') frame[field] = value;
+        if (field === 'retry' || field === 'id' || field === 'event' || field === 'data')
+          frame[field] = value;
       }
       return frame;
     });
@@ -122,11 +117,7 @@ function changeOf(before: ApiTaskDetail, after: ApiTaskDetail): TaskChange {
   };
 }
 
-async function controlAnswer(
-  rec: Recording,
-  subject: string,
-  action: ControlAction,
-): Promise<ControlAnswer> {
+async function controlAnswer(rec: Recording, subject: string, action: ControlAction): Promise<ControlAnswer> {
   const before = await rec.detail(subject);
   const { reply, task } = await taskAction(rec, subject, action, action !== 'retry');
   const change = task && action !== 'retry' ? changeOf(before, task) : undefined;
@@ -145,8 +136,7 @@ export async function recordControl(
   const stories: TaskStory[] = snapshot.tasks.map((detail) => ({ detail }));
   const control: ControlAnswer[] = [];
   for (const story of stories)
-    if (isFinished(story.detail.status as TaskStatus))
-      story.retry = await taskAction(rec, story.detail.id, 'retry', false);
+    if (isFinished(story.detail.status)) story.retry = await taskAction(rec, story.detail.id, 'retry', false);
 
   const queuedStories = stories.filter((s) => s.detail.status === 'queued');
   const queued = [
@@ -165,7 +155,7 @@ export async function recordControl(
   const ended = new Map<string, string>();
   for (const id of [...snapshot.tasks.map((t) => t.id), ...queued]) {
     const status = (await rec.detail(id)).status;
-    if (isFinished(status as TaskStatus) && !ended.has(status)) ended.set(status, id);
+    if (isFinished(status) && !ended.has(status)) ended.set(status, id);
   }
   for (const id of ended.values())
     for (const action of ['stop', 'force-stop'] as const) control.push(await controlAnswer(rec, id, action));

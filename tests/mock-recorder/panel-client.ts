@@ -125,13 +125,13 @@ export const recordedDelivery = (n: number): string =>
 
 function toRecorded(res: {
   statusCode: number;
-  headers: Record<string, unknown>;
+  headers: Record<string, string | number | string[] | undefined>;
   body: string;
 }): Recorded {
   const headers: Record<string, string> = {};
   for (const name of KEPT_HEADERS) {
     const v = res.headers[name];
-    if (v !== undefined) headers[name] = String(v);
+    if (v !== undefined) headers[name] = Array.isArray(v) ? v.join(', ') : String(v);
   }
   let body: unknown = null;
   if (res.body) {

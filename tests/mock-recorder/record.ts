@@ -29,9 +29,10 @@ export function serialise(value: unknown): string {
   const write = (x: unknown, indent: string): string => {
     if (isRecord(x)) return JSON.stringify(x);
     const inner = `${indent}  `;
-    if (Array.isArray(x))
-      return `[\n${x.map((item) => inner + write(item, inner)).join(',\n')}\n${indent}]`;
-    const lines = Object.entries(x as object).map(([k, v]) => `${inner}${JSON.stringify(k)}: ${write(v, inner)}`);
+    if (Array.isArray(x)) return `[\n${x.map((item) => inner + write(item, inner)).join(',\n')}\n${indent}]`;
+    const lines = Object.entries(x as object).map(
+      ([k, v]) => `${inner}${JSON.stringify(k)}: ${write(v, inner)}`,
+    );
     return `{\n${lines.join(',\n')}\n${indent}}`;
   };
   return `${write(value, '')}\n`;

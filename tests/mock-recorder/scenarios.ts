@@ -3,10 +3,21 @@
  * the real server (GitHub deliveries, the panel's triggers, the runner) on simulated time, then records.
  */
 import { AppError } from '../../server/src/errors.js';
-import type { DataFixture, LiveEnd, LiveTask, TaskStory } from '../../web/src/testing/mocks/fixture-format.js';
+import type {
+  DataFixture,
+  LiveEnd,
+  LiveTask,
+  TaskStory,
+} from '../../web/src/testing/mocks/fixture-format.js';
 import { rawFixture } from '../helpers/github.js';
 import { IMAGE } from './acme-host.js';
-import { recordControl, recordDataProfile, recordExchanges, sseFrames, takeSnapshot } from './data-profile.js';
+import {
+  recordControl,
+  recordDataProfile,
+  recordExchanges,
+  sseFrames,
+  takeSnapshot,
+} from './data-profile.js';
 import { DAY, HOUR, MINUTE, Recording, taskIdOf } from './recording.js';
 import { runUntil, settle } from './simulated-time.js';
 
@@ -99,7 +110,10 @@ export async function recordHappyPath(): Promise<DataFixture> {
 
 /** A fresh install: no unit on the host, no webhook secret yet, nothing happened (not even a sign-in). */
 export async function recordEmpty(): Promise<DataFixture> {
-  const rec = await Recording.open({ PODUP_GITHUB_WEBHOOK_SECRET: undefined }, { acme: false, signIn: false });
+  const rec = await Recording.open(
+    { PODUP_GITHUB_WEBHOOK_SECRET: undefined },
+    { acme: false, signIn: false },
+  );
   rec.client.useBearer();
   return recordDataProfile(rec);
 }

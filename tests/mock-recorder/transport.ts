@@ -14,7 +14,10 @@ const MISSING_UNIT = 'nope.service';
 
 export async function recordTransport(): Promise<TransportFixture> {
   // Five wrong tokens per ten minutes: the sixth is refused (the default allows ten).
-  const rec = await Recording.open({ PODUP_RATE_LIMIT_BAD_SIGNATURE: '5/10m' }, { acme: false, signIn: false });
+  const rec = await Recording.open(
+    { PODUP_RATE_LIMIT_BAD_SIGNATURE: '5/10m' },
+    { acme: false, signIn: false },
+  );
   const { client } = rec;
   const signedOut = await client.get('/api/session');
   const unauthorized = await client.get('/api/overview');

@@ -22,7 +22,8 @@ export function replay<T>(value: T, how: Rebinding): T {
   const walk = (x: unknown): unknown => {
     if (typeof x === 'string') return text(x);
     if (Array.isArray(x)) return x.map(walk);
-    if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, walk(v)]));
+    if (x && typeof x === 'object')
+      return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, walk(v)]));
     return x;
   };
   return walk(value) as T;

@@ -76,9 +76,11 @@ function build(profile: Profile): MockState {
     const how = { shiftMs: shiftMs + back, replace: new Map([[of.detail.id, id]]) };
     return new MockTask(replay(toTask(of.detail), how), of, unitsOf(of.detail), () => replay(of.detail, how));
   });
-  const events = history.events(Math.max(setup.events, data.events.length)).map(({ of, id, shiftMs: back }, i, all) =>
-    replay({ ...of, id: all.length - i, taskId: id || of.taskId }, { shiftMs: shiftMs + back }),
-  );
+  const events = history
+    .events(Math.max(setup.events, data.events.length))
+    .map(({ of, id, shiftMs: back }, i, all) =>
+      replay({ ...of, id: all.length - i, taskId: id || of.taskId }, { shiftMs: shiftMs + back }),
+    );
   const live = data.live && new LivePlayback(data.live, { shiftMs });
   const { healthz, readyz, overview, units, settings } = data;
   const s: MockState = {

@@ -76,7 +76,9 @@ export function retryTask(id: string): Recorded {
   if (!t) return missingTask(id);
   if (ACTIVE.has(t.task.status)) {
     const c = controlAnswer(t, 'retry');
-    return c ? replay(c.reply, { replace: new Map([[c.subject, id]]) }) : notRecorded(`a retry of a ${t.task.status} task`);
+    return c
+      ? replay(c.reply, { replace: new Map([[c.subject, id]]) })
+      : notRecorded(`a retry of a ${t.task.status} task`);
   }
   const story = t.story;
   if (!story?.retry?.task) return notRecorded(`a retry of ${id}`);
@@ -93,7 +95,11 @@ export function retryTask(id: string): Recorded {
 }
 
 const canonical = (body: Record<string, unknown>): string =>
-  JSON.stringify(Object.keys(body).sort().map((k) => [k, body[k]]));
+  JSON.stringify(
+    Object.keys(body)
+      .sort()
+      .map((k) => [k, body[k]]),
+  );
 
 const withoutReason = ({ reason: _reason, ...rest }: Record<string, unknown>) => canonical(rest);
 
@@ -107,7 +113,11 @@ export function trigger(path: string, body: Record<string, unknown>): Recorded {
   const exchange = data.exchanges.find((e) => e.path === path && withoutReason(e.body) === key);
   if (!exchange) {
     const named = /^\/api\/units\/([^/]+)\/update$/.exec(path)?.[1];
-    const units = named ? [decodeURIComponent(named)] : Array.isArray(body.units) ? (body.units as string[]) : [];
+    const units = named
+      ? [decodeURIComponent(named)]
+      : Array.isArray(body.units)
+        ? (body.units as string[])
+        : [];
     const unknown = units.find((u) => !reads.units.body.units.some((k) => k.unit === u));
     const t = recordedTransport();
     if (unknown !== undefined) return answerFor(t.unitNotFound, t.missingUnit, unknown);
@@ -120,7 +130,10 @@ export function trigger(path: string, body: Record<string, unknown>): Recorded {
   const how: Rebinding = { shiftMs: sinceRecording(), replace };
   if (exchange.task) {
     const detail: ApiTaskDetail = replay(exchange.task.detail, how);
-    addTask(reason === undefined && detail.reason === data.reasonMark ? { ...detail, reason: null } : detail, exchange.task);
+    addTask(
+      reason === undefined && detail.reason === data.reasonMark ? { ...detail, reason: null } : detail,
+      exchange.task,
+    );
   }
   return replay(exchange.reply, how);
 }

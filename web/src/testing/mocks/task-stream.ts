@@ -15,10 +15,20 @@ const text = (f: SseFrame): string =>
 /** A task's whole log in the recorded framing (the frames before the first event: the `retry:` preamble). */
 function framesOf(d: ApiTaskDetail): SseFrame[] {
   const recorded = mockState().data.stream?.frames ?? [];
-  const preamble = recorded.slice(0, Math.max(0, recorded.findIndex((f) => f.event !== undefined)));
+  const preamble = recorded.slice(
+    0,
+    Math.max(
+      0,
+      recorded.findIndex((f) => f.event !== undefined),
+    ),
+  );
   const lines = d.log.map((l) => ({ id: String(l.id), event: 'log', data: JSON.stringify(l) }));
   if (ACTIVE.has(d.status)) return [...preamble, ...lines];
-  return [...preamble, ...lines, { event: 'end', data: JSON.stringify({ status: d.status, summary: d.summary }) }];
+  return [
+    ...preamble,
+    ...lines,
+    { event: 'end', data: JSON.stringify({ status: d.status, summary: d.summary }) },
+  ];
 }
 
 export function taskStream(t: MockTask, lastEventId: number): ReadableStream<Uint8Array> {

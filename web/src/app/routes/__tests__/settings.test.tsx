@@ -44,7 +44,12 @@ describe('Settings', () => {
         .getAllByRole('cell')
         .map((c) => c.textContent);
     // Found on the host without being named in the configuration, and the other way round.
-    expect(row('web.service')).toEqual(['web.service', 'yes (podman, quadlet)', 'no', 'ghcr.io/acme/web:main']);
+    expect(row('web.service')).toEqual([
+      'web.service',
+      'yes (podman, quadlet)',
+      'no',
+      'ghcr.io/acme/web:main',
+    ]);
     expect(row('legacy.service')).toEqual(['legacy.service', 'yes (config)', 'yes', 'ghcr.io/acme/legacy:1']);
     const proxy = within(units).getByText('proxy.service').closest('tr') as HTMLElement;
     expect(

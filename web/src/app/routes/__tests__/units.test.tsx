@@ -17,7 +17,9 @@ describe('Units', () => {
     renderApp('/units');
     await screen.findByRole('table');
     const available = units().filter((u) => u.updateAvailable === true).length;
-    expect(screen.getByText(`${units().length} units, ${available} with an update available.`)).toBeInTheDocument();
+    expect(
+      screen.getByText(`${units().length} units, ${available} with an update available.`),
+    ).toBeInTheDocument();
 
     const web = findUnit('web.service')!;
     const webRow = rowOf('web.service');
@@ -114,7 +116,9 @@ describe('Units', () => {
     const { user } = renderApp('/units', { profile: 'rate-limited' });
     await screen.findByRole('table');
     await user.click(screen.getByRole('button', { name: 'Dry run api.service' }));
-    expect(await screen.findByText(`Dry run of api.service failed: ${tooManyRequests()}`)).toBeInTheDocument();
+    expect(
+      await screen.findByText(`Dry run of api.service failed: ${tooManyRequests()}`),
+    ).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Update api.service now' }));
     await user.click(
       within(screen.getByRole('dialog', { name: 'Update api.service?' })).getByRole('button', {

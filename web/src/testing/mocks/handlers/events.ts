@@ -16,7 +16,10 @@ export const eventHandlers = [
       since: since === undefined ? undefined : parseTime(since),
       until: until === undefined ? undefined : parseTime(until),
     };
-    if ((since !== undefined && range.since === undefined) || (until !== undefined && range.until === undefined))
+    if (
+      (since !== undefined && range.since === undefined) ||
+      (until !== undefined && range.until === undefined)
+    )
       return bad();
     return HttpResponse.json(listEvents(parsed.data, range));
   }),

@@ -15,7 +15,10 @@ export const snapshotHandlers = [
     return respond(mockState().reads.readyz);
   }),
 
-  http.get('/api/overview', async ({ request }) => (await guard(request)) ?? respond(mockState().reads.overview)),
+  http.get(
+    '/api/overview',
+    async ({ request }) => (await guard(request)) ?? respond(mockState().reads.overview),
+  ),
 
   http.get('/api/units', async ({ request }) => (await guard(request)) ?? respond(mockState().reads.units)),
 

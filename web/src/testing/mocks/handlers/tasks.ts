@@ -27,7 +27,9 @@ export const taskHandlers = [
     if (!t) return notFound(params.id);
     const after = Number(new URL(request.url).searchParams.get('after') ?? 0);
     const d = detailOf(t);
-    return HttpResponse.json(Number.isFinite(after) && after > 0 ? { ...d, log: d.log.filter((l) => l.id > after) } : d);
+    return HttpResponse.json(
+      Number.isFinite(after) && after > 0 ? { ...d, log: d.log.filter((l) => l.id > after) } : d,
+    );
   }),
 
   http.get<{ id: string }>('/api/tasks/:id/log', async ({ request, params }) => {
@@ -36,9 +38,14 @@ export const taskHandlers = [
     const t = findTask(params.id);
     if (!t) return notFound(params.id);
     // Resumes after Last-Event-ID (EventSource reconnecting) or ?after=.
-    const last = Number(request.headers.get('last-event-id') ?? new URL(request.url).searchParams.get('after') ?? 0);
+    const last = Number(
+      request.headers.get('last-event-id') ?? new URL(request.url).searchParams.get('after') ?? 0,
+    );
     return new HttpResponse(taskStream(t, Number.isFinite(last) ? last : 0), {
-      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform' },
+      headers: {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+      },
     });
   }),
 
