@@ -40,11 +40,11 @@ async function allPages<T>(rec: Recording, path: string, items: (body: unknown) 
 export async function takeSnapshot(rec: Recording): Promise<Snapshot> {
   const recordedAt = new Date().toISOString();
   const events = await allPages(rec, '/api/events?limit=500', (b) => (b as { events: ApiEvent[] }).events);
-  const healthz = await rec.client.get('/healthz');
-  const readyz = await rec.client.get('/readyz');
   const overview = await rec.client.get('/api/overview');
   const units = await rec.client.get('/api/units');
   const settings = await rec.client.get('/api/settings');
+  const healthz = await rec.client.get('/healthz');
+  const readyz = await rec.client.get('/readyz');
   const list = await allPages(rec, '/api/tasks?limit=200', (b) => (b as { tasks: ApiTask[] }).tasks);
   const tasks: ApiTaskDetail[] = [];
   for (const entry of list) {

@@ -147,17 +147,17 @@ async function runFor(ms: number): Promise<void> {
 async function busyAtSnapshot(): Promise<{ rec: Recording; running: string; run: Promise<boolean> }> {
   const rec = await Recording.open({ PODUP_RATE_LIMIT_IMAGE: 'off' });
   const images = [IMAGE.web, IMAGE.api, IMAGE.grafana, IMAGE.web, IMAGE.backup, IMAGE.api];
-  for (let i = 0; i < 14; i++) {
+  for (let i = 0; i < 8; i++) {
     const image = images[i % images.length] ?? IMAGE.web;
     await rec.run(await rec.publish(image, `b${i}`, { crashes: i % 7 === 3 }));
     await rec.later(17 * MINUTE);
   }
-  const queued = await rec.publish(IMAGE.api, 'b14');
+  const queued = await rec.publish(IMAGE.api, 'b8');
   const running = taskIdOf(queued);
   await rec.later(3_000);
   const run = rec.t.podup.services.runner.runNow(running);
   await runUntil(() => rec.logOf(running).includes('restarted api.service'), 'the restart of api.service');
-  await rec.publish(IMAGE.web, 'b15');
+  await rec.publish(IMAGE.web, 'b9');
   await runFor(1_000);
   await rec.client.post('/api/units/grafana.service/update', { reason: 'dashboards plugin' });
   await runFor(3_000);
