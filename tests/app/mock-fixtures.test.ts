@@ -14,13 +14,19 @@ const RECORD = process.env.PODUP_RECORD_MOCKS === '1';
 const NAMES = Object.keys(FIXTURES) as FixtureName[];
 const fileOf = (name: FixtureName) => join(FIXTURE_DIR, `${name}.json`);
 
-/** The first line where the two differ, with a little context, for the failure message. */
+/** Where the two first differ: the line, and both versions around the first differing character. */
 function firstDifference(committed: string, recorded: string): string {
   const a = committed.split('\n');
   const b = recorded.split('\n');
-  const i = a.findIndex((line, n) => line !== b[n]);
-  const at = i < 0 ? a.length : i;
-  return `line ${at + 1}:\n- ${(a[at] ?? '(end of file)').slice(0, 400)}\n+ ${(b[at] ?? '(end of file)').slice(0, 400)}`;
+  const line = Math.max(
+    0,
+    a.findIndex((l, n) => l !== b[n]),
+  );
+  const [was = '(end of file)', now = '(end of file)'] = [a[line], b[line]];
+  let at = 0;
+  while (at < was.length && was[at] === now[at]) at++;
+  const around = (text: string) => text.slice(Math.max(0, at - 80), at + 160);
+  return `line ${line + 1}:\n- …${around(was)}…\n+ …${around(now)}…`;
 }
 
 describe.skipIf(RECORD)('the mock fixtures are what the server answers', () => {

@@ -54,7 +54,7 @@ export interface MockState {
   live: LivePlayback | undefined;
   /** The snapshot's reads, moved to now. */
   reads: Pick<DataFixture, 'healthz' | 'readyz' | 'overview' | 'units' | 'settings'>;
-  /** The recorded task ids the mock put its own in place of. */
+  /** Task ids made up so far for tasks the mocks added. */
   made: number;
 }
 
