@@ -83,7 +83,7 @@ function build(profile: Profile): MockState {
     );
   const live = data.live && new LivePlayback(data.live, { shiftMs });
   const { healthz, readyz, overview, units, settings } = data;
-  const s: MockState = {
+  return {
     profile,
     setup,
     data,
@@ -96,7 +96,6 @@ function build(profile: Profile): MockState {
     reads: replay({ healthz, readyz, overview, units, settings }, { shiftMs }),
     made: 0,
   };
-  return s;
 }
 
 let state: MockState = build('happy-path');

@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import type { TaskActionReply } from '@contract';
 import { detailOf, findTask, mockState, recordedTransport, resetMocks } from '@/testing/mocks/state';
 import { connectLiveStream, currentUrl, playToEnd, renderApp } from '@/testing/test-utils';
 
@@ -166,8 +167,9 @@ describe('Task drawer', () => {
     await user.click(
       within(screen.getByRole('dialog', { name: 'Stop this task?' })).getByRole('button', { name: 'Stop' }),
     );
-    const { message } = recorded.stop.reply!.body as { message: string };
-    expect(message).toBe('stopping after the current unit; the remaining units are skipped');
+    // Told to stop, not stopped: it still runs its current unit.
+    const { message, task } = recorded.stop.reply!.body as TaskActionReply;
+    expect(task.status).toBe('running');
     expect(await screen.findByText(message)).toBeInTheDocument();
     // The stop reached the task: it ends the way the server ended a stopped one.
     playToEnd();
