@@ -5,11 +5,11 @@
  * holds for the longer list.
  */
 import type { ApiEvent } from '@contract';
+import { isFinished } from '@vocabulary';
 import type { DataFixture, TaskStory } from './fixture-format';
 import { madeUpTaskId } from './replay';
 
 const DAY = 86_400_000;
-const ENDED = new Set(['succeeded', 'failed', 'rolled-back', 'cancelled', 'skipped', 'interrupted']);
 
 export interface Clone<T> {
   of: T;
@@ -25,7 +25,7 @@ export class History {
   private readonly index: Map<string, number>;
 
   constructor(private readonly fixture: DataFixture) {
-    this.templates = fixture.tasks.filter((s) => ENDED.has(s.detail.status));
+    this.templates = fixture.tasks.filter((s) => isFinished(s.detail.status));
     const times = this.templates.map((s) => Date.parse(s.detail.createdAt));
     this.periodMs = Math.max(3_600_000, Date.parse(fixture.recordedAt) - Math.min(...times, Infinity));
     this.index = new Map(this.templates.map((s, i) => [s.detail.id, i]));

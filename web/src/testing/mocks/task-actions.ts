@@ -4,6 +4,7 @@
  * the exchange recorded for the same request, sign-in by the recorded sequence of answers.
  */
 import type { ApiTaskDetail } from '@contract';
+import { isFinished } from '@vocabulary';
 import type { ControlAction, Recorded } from './fixture-format';
 import { madeUpTaskId, replay, type Rebinding } from './replay';
 import {
@@ -16,8 +17,6 @@ import {
   sinceRecording,
   type MockTask,
 } from './state';
-
-const ACTIVE = new Set(['queued', 'running']);
 
 /** A gap in the recordings, named as one: a message for whoever extends the mocks, not podup's. */
 export const notRecorded = (what: string): Recorded => ({
@@ -74,7 +73,7 @@ export function controlTask(id: string, action: 'stop' | 'force-stop'): Recorded
 export function retryTask(id: string): Recorded {
   const t = findTask(id);
   if (!t) return missingTask(id);
-  if (ACTIVE.has(t.task.status)) {
+  if (!isFinished(t.task.status)) {
     const c = controlAnswer(t, 'retry');
     return c
       ? replay(c.reply, { replace: new Map([[c.subject, id]]) })

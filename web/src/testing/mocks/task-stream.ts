@@ -3,10 +3,9 @@
  * (or, for the running task, the frames played so far and then each new one), and `end` once it has ended.
  */
 import type { ApiTaskDetail } from '@contract';
+import { isFinished } from '@vocabulary';
 import type { SseFrame } from './fixture-format';
 import { detailOf, mockState, type MockTask } from './state';
-
-const ACTIVE = new Set(['queued', 'running']);
 
 const text = (f: SseFrame): string =>
   `${f.retry === undefined ? '' : `retry: ${f.retry}\n`}${f.id === undefined ? '' : `id: ${f.id}\n`}` +
@@ -23,7 +22,7 @@ function framesOf(d: ApiTaskDetail): SseFrame[] {
     ),
   );
   const lines = d.log.map((l) => ({ id: String(l.id), event: 'log', data: JSON.stringify(l) }));
-  if (ACTIVE.has(d.status)) return [...preamble, ...lines];
+  if (!isFinished(d.status)) return [...preamble, ...lines];
   return [
     ...preamble,
     ...lines,
