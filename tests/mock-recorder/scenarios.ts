@@ -23,7 +23,8 @@ import { runUntil, settle } from './simulated-time.js';
 
 /** Ten days of the acme host: every kind of delivery and every way a task ends. */
 async function acmeHistory(rec: Recording): Promise<void> {
-  const { client, host } = { client: rec.client, host: rec.t.host };
+  const { client } = rec;
+  const { host } = rec.t;
   await rec.run(await rec.publish(IMAGE.web, '2'));
   await rec.later(DAY);
   await rec.run(await rec.publish(IMAGE.api, '2'));
