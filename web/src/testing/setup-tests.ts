@@ -3,8 +3,8 @@ import { cleanup, configure } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { setCsrfToken } from '@/lib/api-client';
 import { FakeEventSource } from './fake-event-source';
-import { resetDb } from './mocks/db';
 import { server } from './mocks/server';
+import { resetMocks } from './mocks/state';
 
 // Whole-app renders in jsdom are slow on a busy CI machine: give findBy/waitFor more than 1 s.
 configure({ asyncUtilTimeout: 4_000 });
@@ -32,7 +32,7 @@ beforeAll(() => {
 });
 
 beforeEach(() => {
-  resetDb('happy-path');
+  resetMocks('happy-path');
 });
 
 afterEach(() => {

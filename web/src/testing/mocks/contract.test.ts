@@ -1,11 +1,14 @@
 /**
- * The mock half of the API contract test: every MSW handler, in every fixture profile, answers with bodies
- * that the server's own zod schemas (server/src/contract/api.ts) accept, with the status the real server
- * would use. The server half (the real routes against the same schemas) lives with the server's tests.
+ * The mock half of the API contract test: every recorded answer in the fixtures, and every MSW handler in
+ * every fixture profile, satisfy the server's own zod schemas (server/src/contract/api.ts), with the status
+ * the real server would use. That the fixtures are what the server answers now is the drift test's part
+ * (tests/app/mock-fixtures.test.ts).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
+  ApiEvent,
+  ApiTask,
   ApiTaskDetail,
   ApiTaskLog,
   ErrorBody,
@@ -21,8 +24,14 @@ import {
   TriggerReply,
   UnitsReply,
 } from '@contract';
-import { MOCK_TOKEN, PROFILES, getDb, resetDb, tick, type Profile } from './db';
+import type { Recorded, SseFrame, TaskStory } from './fixture-format';
+import { DATA_FIXTURES, TRANSPORT } from './fixtures';
 import { handlers } from './handlers';
+import { PROFILES, type Profile } from './profiles';
+import { detailOf, findTask, mockState, recordedTransport, resetMocks, tick } from './state';
+
+const csrfToken = () => recordedTransport().session.body.csrfToken ?? '';
+const firstWith = (status: string) => mockState().tasks.find((t) => t.task.status === status);
 
 interface Reply {
   status: number;
@@ -43,7 +52,7 @@ async function call(
   const method = init.method ?? 'GET';
   const headers: Record<string, string> = { ...init.headers };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET') headers['x-csrf-token'] = getDb().csrfToken;
+  if (method !== 'GET') headers['x-csrf-token'] = csrfToken();
   const res = await fetch(new URL(path, location.origin), {
     method,
     headers,
@@ -74,8 +83,8 @@ function check(
   ok: { status: number; schema?: z.ZodType },
   mutating: boolean,
 ): boolean {
-  const db = getDb();
-  const expected = !db.signedIn ? 401 : mutating && db.profile === 'rate-limited' ? 429 : ok.status;
+  const { signedIn, profile } = mockState();
+  const expected = !signedIn ? 401 : mutating && profile === 'rate-limited' ? 429 : ok.status;
   expect(reply.status, what).toBe(expected);
   if (expected >= 400) {
     conforms(ErrorBody, reply.body, what);
@@ -126,9 +135,9 @@ function checkStream(text: string, what: string): Frame[] {
 }
 
 async function exerciseReads(p: string): Promise<void> {
-  const signedIn = getDb().signedIn;
+  const signedIn = mockState().signedIn;
   const session = await call('GET /api/session', '/api/session');
-  if (getDb().profile === 'auth-error' && !signedIn)
+  if (mockState().profile === 'auth-error' && !signedIn)
     check(session, `${p} GET /api/session`, { status: 200 }, false);
   else {
     expect(session.status).toBe(200);
@@ -139,7 +148,7 @@ async function exerciseReads(p: string): Promise<void> {
   expect(health.status).toBe(200);
   conforms(Health, health.body, `${p} /healthz`);
   const ready = await call('GET /readyz', '/readyz');
-  expect(ready.status).toBe(getDb().profile === 'degraded' ? 503 : 200);
+  expect(ready.status).toBe(mockState().profile === 'degraded' ? 503 : 200);
   conforms(Readiness, ready.body, `${p} /readyz`);
 
   check(
@@ -232,9 +241,8 @@ async function exerciseReads(p: string): Promise<void> {
 }
 
 async function exerciseStream(p: string): Promise<void> {
-  const db = getDb();
-  const finished = db.tasks.find((t) => t.task.status === 'succeeded');
-  if (!db.signedIn) {
+  const finished = firstWith('succeeded');
+  if (!mockState().signedIn) {
     const r = await call('GET /api/tasks/:id/log', '/api/tasks/tsk_ANY/log', {
       headers: { accept: 'text/event-stream' },
     });
@@ -244,24 +252,25 @@ async function exerciseStream(p: string): Promise<void> {
   if (finished) {
     const r = await call('GET /api/tasks/:id/log', `/api/tasks/${finished.task.id}/log`);
     expect(r.headers.get('content-type')).toMatch(/^text\/event-stream\b/);
+    const { log } = detailOf(finished);
     const all = checkStream(r.text, `${p} finished stream`);
-    expect(all.length).toBe(finished.log.length + 1);
+    expect(all.length).toBe(log.length + 1);
     // Resumed with Last-Event-ID: only what came after.
-    const from = finished.log[1]!.id;
+    const from = log[1]!.id;
     const resumed = await call('GET /api/tasks/:id/log', `/api/tasks/${finished.task.id}/log`, {
       headers: { 'last-event-id': String(from) },
     });
-    expect(checkStream(resumed.text, `${p} resumed`).length).toBe(finished.log.length - 2 + 1);
+    expect(checkStream(resumed.text, `${p} resumed`).length).toBe(log.length - 2 + 1);
   }
-  const running = db.tasks.find((t) => t.task.status === 'running');
+  const running = firstWith('running');
   if (running) {
-    // Live: lines logged while the stream is open arrive, then `end`.
+    // Live: lines played while the stream is open arrive, then `end`.
     const pending = call('GET /api/tasks/:id/log', `/api/tasks/${running.task.id}/log`);
     await new Promise((r) => setTimeout(r, 20));
     for (let i = 0; i < 200 && running.task.status === 'running'; i++) tick();
     const r = await pending;
     const all = checkStream(r.text, `${p} live stream`);
-    expect(all.length).toBe(running.log.length + 1);
+    expect(all.length).toBe(detailOf(running).log.length + 1);
   }
   check(
     await call('GET /api/tasks/:id/log', '/api/tasks/tsk_NOPE/log'),
@@ -272,8 +281,7 @@ async function exerciseStream(p: string): Promise<void> {
 }
 
 async function exerciseWrites(p: string): Promise<void> {
-  const db = getDb();
-  const unit = db.units[0]?.unit;
+  const unit = mockState().reads.units.body.units.find((u) => u.managed)?.unit;
   const post = (route: string, path: string, body?: unknown) => call(route, path, { method: 'POST', body });
 
   if (unit) {
@@ -299,7 +307,7 @@ async function exerciseWrites(p: string): Promise<void> {
     true,
   );
 
-  const all = await post('POST /api/tasks', '/api/tasks', { all: true, dryRun: true, caller: 'contract' });
+  const all = await post('POST /api/tasks', '/api/tasks', { all: true, dryRun: true, caller: 'web' });
   check(all, `${p} trigger dry run`, unit ? { status: 200, schema: TriggerReply } : { status: 404 }, true);
   if (unit)
     check(
@@ -315,10 +323,9 @@ async function exerciseWrites(p: string): Promise<void> {
     true,
   );
 
-  const finished =
-    db.tasks.find((t) => t.task.status === 'failed') ?? db.tasks.find((t) => t.task.status !== 'queued');
+  const finished = firstWith('failed') ?? mockState().tasks.find((t) => t.task.status !== 'queued');
   check(await post('POST /api/tasks', '/api/tasks', {}), `${p} trigger nothing`, { status: 400 }, true);
-  const active = db.tasks.find((t) => t.task.status === 'queued' || t.task.status === 'running');
+  const active = firstWith('queued') ?? firstWith('running');
   if (finished) {
     const id = finished.task.id;
     check(
@@ -338,7 +345,7 @@ async function exerciseWrites(p: string): Promise<void> {
       const newId = (retry.body as TaskActionReply).retryTaskId!;
       // Like podup: the reply's task is the new one.
       expect((retry.body as TaskActionReply).task.id).toBe(newId);
-      expect(getDb().byId.get(newId)?.task.retryOf).toBe(id);
+      expect(findTask(newId)?.task.retryOf).toBe(id);
       check(
         await post('POST /api/tasks/:id/retry', `/api/tasks/${newId}/retry`),
         `${p} retry queued`,
@@ -376,20 +383,21 @@ async function exerciseSession(p: string): Promise<void> {
   const bad = await call('POST /api/session', '/api/session', { method: 'POST', body: { token: '' } });
   expect(bad.status, p).toBe(400);
   conforms(ErrorBody, bad.body, `${p} empty token`);
-  const ok = await call('POST /api/session', '/api/session', { method: 'POST', body: { token: MOCK_TOKEN } });
+  const token = recordedTransport().token;
+  const ok = await call('POST /api/session', '/api/session', { method: 'POST', body: { token } });
   expect(ok.status, p).toBe(200);
   conforms(Session, ok.body, `${p} sign in`);
   expect((ok.body as { authenticated: boolean }).authenticated).toBe(true);
 
   const out = await call('DELETE /api/session', '/api/session', { method: 'DELETE' });
-  if (getDb().profile === 'rate-limited') {
+  if (mockState().profile === 'rate-limited') {
     expect(out.status).toBe(429);
     conforms(ErrorBody, out.body, `${p} sign out`);
   } else {
     expect(out.status, `${p} sign out`).toBe(204);
     expect(out.text).toBe('');
     const after = await call('GET /api/session', '/api/session');
-    if (getDb().profile === 'auth-error') {
+    if (mockState().profile === 'auth-error') {
       // auth-error: every /api call is 401 while signed out, the session included.
       expect(after.status).toBe(401);
       conforms(ErrorBody, after.body, `${p} signed out`);
@@ -403,7 +411,7 @@ async function exerciseSession(p: string): Promise<void> {
 
 describe('mock API conforms to the contract', () => {
   it.each(PROFILES)('%s', async (profile: Profile) => {
-    resetDb(profile);
+    resetMocks(profile);
     await exerciseReads(profile);
     await exerciseStream(profile);
     await exerciseWrites(profile);
@@ -411,7 +419,7 @@ describe('mock API conforms to the contract', () => {
       // Signed in, the same calls answer for real.
       const ok = await call('POST /api/session', '/api/session', {
         method: 'POST',
-        body: { token: MOCK_TOKEN },
+        body: { token: recordedTransport().token },
       });
       expect(ok.status).toBe(200);
       await exerciseReads(`${profile} (signed in)`);
@@ -424,5 +432,73 @@ describe('mock API conforms to the contract', () => {
   afterAll(() => {
     // Every handler was called by some case above: a new endpoint without a contract check fails here.
     expect([...covered].sort()).toEqual(handlers.map((h) => h.info.header).sort());
+  });
+});
+
+describe('the recorded fixtures conform to the contract', () => {
+  /** A 2xx answer has `schema`'s body, any other an ErrorBody. */
+  const answer = (r: Recorded, schema: z.ZodType, what: string) =>
+    conforms(r.status < 300 ? schema : ErrorBody, r.body, `${what} (${r.status})`);
+  const frames = (list: SseFrame[], what: string) => {
+    for (const f of list) {
+      if (f.event === 'log') conforms(ApiTaskLog, JSON.parse(f.data ?? 'null'), `${what} log ${f.id}`);
+      if (f.event === 'end') conforms(TaskLogEnd, JSON.parse(f.data ?? 'null'), `${what} end`);
+    }
+    expect(list.at(-1)?.event, what).toBe('end');
+  };
+  const story = (s: TaskStory, what: string) => {
+    conforms(ApiTaskDetail, s.detail, what);
+    if (s.retry) answer(s.retry.reply, TaskActionReply, `${what} retry`);
+    if (s.retry?.task) conforms(ApiTaskDetail, s.retry.task, `${what} retried`);
+  };
+
+  it.each(Object.keys(DATA_FIXTURES) as Array<keyof typeof DATA_FIXTURES>)('%s', (name) => {
+    const f = DATA_FIXTURES[name];
+    answer(f.healthz, Health, 'healthz');
+    conforms(Readiness, f.readyz.body, 'readyz');
+    answer(f.overview, Overview, 'overview');
+    answer(f.units, UnitsReply, 'units');
+    answer(f.settings, Settings, 'settings');
+    f.tasks.forEach((s) => story(s, `task ${s.detail.id}`));
+    f.events.forEach((e) => conforms(ApiEvent, e, `event ${e.id}`));
+    for (const c of f.control) {
+      answer(c.reply, TaskActionReply, `${c.action} of a ${c.status} task`);
+      if (c.change) conforms(ApiTask.partial(), c.change.fields, `${c.action} change`);
+      c.change?.log.forEach((l) => conforms(ApiTaskLog, l, `${c.action} change log`));
+    }
+    for (const e of f.exchanges) {
+      answer(e.reply, TriggerReply, `POST ${e.path}`);
+      if (e.task) story(e.task, `task of POST ${e.path}`);
+    }
+    if (f.stream) frames(f.stream.frames, 'stream');
+    if (f.live) {
+      conforms(ApiTaskDetail, f.live.running, 'running task');
+      for (const [end, e] of Object.entries(f.live.ends)) {
+        if (e.reply) answer(e.reply, TaskActionReply, `${end} of the running task`);
+        conforms(ApiTaskDetail, e.detail, `running task after ${end}`);
+        frames(e.stream, `stream to ${end}`);
+      }
+    }
+  });
+
+  it('transport', () => {
+    for (const r of [TRANSPORT.session, TRANSPORT.signedOut, TRANSPORT.signIn]) answer(r, Session, 'session');
+    const errors = [
+      TRANSPORT.emptyToken,
+      TRANSPORT.unauthorized,
+      TRANSPORT.csrfRefused,
+      TRANSPORT.rateLimited,
+      TRANSPORT.taskNotFound,
+      TRANSPORT.unitNotFound,
+      TRANSPORT.badTasksQuery,
+      TRANSPORT.badEventsQuery,
+      TRANSPORT.badBody,
+      ...TRANSPORT.wrongTokens,
+    ];
+    for (const r of errors) {
+      expect(r.status).toBeGreaterThanOrEqual(400);
+      conforms(ErrorBody, r.body, `error ${r.status}`);
+    }
+    expect(Number(TRANSPORT.rateLimited.headers['retry-after'])).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { mockState } from '@/testing/mocks/state';
 import { renderApp } from '@/testing/test-utils';
 
 describe('Layout', () => {
@@ -16,7 +17,8 @@ describe('Layout', () => {
 
   it('shows the version from /healthz', async () => {
     renderApp('/');
-    expect(await screen.findByText('v0.1.0-mock')).toBeInTheDocument();
+    const { version } = mockState().reads.healthz.body;
+    expect(await screen.findByText(`v${version}`)).toBeInTheDocument();
   });
 
   it('theme toggle: system -> light -> dark -> system, applied to <html> and remembered', async () => {

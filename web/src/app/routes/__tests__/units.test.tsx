@@ -1,7 +1,14 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { findUnit, getDb } from '@/testing/mocks/db';
+import { recordedTransport, mockState } from '@/testing/mocks/state';
 import { currentUrl, renderApp } from '@/testing/test-utils';
+
+const units = () => mockState().reads.units.body.units;
+const findUnit = (name: string) => units().find((u) => u.unit === name);
+const tooManyRequests = () => {
+  const { body, headers } = recordedTransport().rateLimited;
+  return `${body.error.message}. Retry in ${headers['retry-after']} s.`;
+};
 
 const rowOf = (unit: string) => screen.getByText(unit, { selector: 'strong' }).closest('tr') as HTMLElement;
 
@@ -9,7 +16,10 @@ describe('Units', () => {
   it('happy-path: image, running vs registry digest (shortened), and whether an update is available', async () => {
     renderApp('/units');
     await screen.findByRole('table');
-    expect(screen.getByText('7 units, 2 with an update available.')).toBeInTheDocument();
+    const available = units().filter((u) => u.updateAvailable === true).length;
+    expect(
+      screen.getByText(`${units().length} units, ${available} with an update available.`),
+    ).toBeInTheDocument();
 
     const web = findUnit('web.service')!;
     const webRow = rowOf('web.service');
@@ -20,9 +30,9 @@ describe('Units', () => {
       web.registryDigest!.slice(7, 19),
     );
 
-    expect(within(rowOf('worker.service')).getByText('up to date')).toBeInTheDocument();
+    expect(within(rowOf('backup.service')).getByText('up to date')).toBeInTheDocument();
     const proxy = within(rowOf('proxy.service')).getByText('registry unreachable');
-    expect(proxy).toHaveAttribute('title', 'ghcr.io answered 401: the pull token has expired');
+    expect(proxy).toHaveAttribute('title', findUnit('proxy.service')!.registryError);
   });
 
   it('a unit that does not opt in says why and offers no update (podup would refuse it)', async () => {
@@ -41,12 +51,15 @@ describe('Units', () => {
   it('dry run shows the plan without queueing anything', async () => {
     const { user } = renderApp('/units');
     await screen.findByRole('table');
-    const before = getDb().tasks.length;
+    const before = mockState().tasks.length;
     await user.click(screen.getByRole('button', { name: 'Dry run web.service' }));
     const dialog = await screen.findByRole('dialog', { name: 'Dry run: web.service' });
     expect(within(dialog).getByText('would update')).toBeInTheDocument();
-    expect(within(dialog).getByText('the registry has a newer digest')).toBeInTheDocument();
-    expect(getDb().tasks.length).toBe(before);
+    // From the digest it runs to the registry's.
+    const web = findUnit('web.service')!;
+    expect(within(dialog).getByTitle(web.runningDigest!)).toBeInTheDocument();
+    expect(within(dialog).getByTitle(web.registryDigest!)).toBeInTheDocument();
+    expect(mockState().tasks.length).toBe(before);
     await user.click(within(dialog).getByRole('button', { name: 'Close' }));
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
@@ -60,7 +73,7 @@ describe('Units', () => {
     await user.type(within(confirm).getByLabelText('Reason (optional)'), 'ship the fix');
     await user.click(within(confirm).getByRole('button', { name: 'Update now' }));
 
-    const task = getDb().tasks[0]!.task;
+    const task = mockState().tasks[0]!.task;
     expect(task).toMatchObject({ units: ['web.service'], reason: 'ship the fix', status: 'queued' });
     expect(await screen.findByText(`Update of web.service queued as ${task.id}`)).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'View task' }));
@@ -73,9 +86,10 @@ describe('Units', () => {
     await screen.findByRole('table');
     await user.click(screen.getByRole('button', { name: 'Dry run all' }));
     const plan = await screen.findByRole('dialog', { name: 'Dry run: every unit' });
-    expect(within(plan).getAllByRole('row')).toHaveLength(1 + 6);
+    const managed = units().filter((u) => u.managed);
+    expect(within(plan).getAllByRole('row')).toHaveLength(1 + managed.length);
     expect(within(plan).getByRole('alert')).toHaveTextContent(
-      'ghcr.io/acme/proxy:latest: ghcr.io answered 401',
+      `ghcr.io/acme/proxy:latest: ${findUnit('proxy.service')!.registryError}`,
     );
     expect(within(plan).getByText('cannot plan')).toBeInTheDocument();
     await user.keyboard('{Escape}');
@@ -86,9 +100,9 @@ describe('Units', () => {
         name: 'Update all',
       }),
     );
-    const task = getDb().tasks[0]!.task;
-    expect(await screen.findByText(`Queued ${task.id} for 6 units`)).toBeInTheDocument();
-    expect(task.units).toHaveLength(6);
+    const task = mockState().tasks[0]!.task;
+    expect(await screen.findByText(`Queued ${task.id} for ${managed.length} units`)).toBeInTheDocument();
+    expect(task.units).toEqual(managed.map((u) => u.unit));
     expect(task.caller).toBe('web');
   });
 
@@ -103,9 +117,7 @@ describe('Units', () => {
     await screen.findByRole('table');
     await user.click(screen.getByRole('button', { name: 'Dry run api.service' }));
     expect(
-      await screen.findByText(
-        'Dry run of api.service failed: too many requests from this address. Retry in 30 s.',
-      ),
+      await screen.findByText(`Dry run of api.service failed: ${tooManyRequests()}`),
     ).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Update api.service now' }));
     await user.click(
@@ -113,12 +125,8 @@ describe('Units', () => {
         name: 'Update now',
       }),
     );
-    expect(
-      await screen.findByText(
-        'Update of api.service failed: too many requests from this address. Retry in 30 s.',
-      ),
-    ).toBeInTheDocument();
+    expect(await screen.findByText(`Update of api.service failed: ${tooManyRequests()}`)).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
-    expect(getDb().tasks.some((t) => t.task.status === 'queued')).toBe(false);
+    expect(mockState().tasks.some((t) => t.task.status === 'queued')).toBe(false);
   });
 });
