@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import cookie from '@fastify/cookie';
 import { AdminAuth } from './http/admin-auth.js';
 import { installAudit } from './http/audit.js';
+import { capConnections } from './http/connection-limits.js';
 import type { Deps } from './http/deps.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { eventRoutes } from './http/routes/events.js';
@@ -19,9 +20,21 @@ import { taskControlRoutes } from './http/routes/task-control.js';
 import { taskRoutes } from './http/routes/tasks.js';
 import { unitRoutes } from './http/routes/units.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
+import { trustedProxies } from './http/source-address.js';
 import './http/fastify-types.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Deadlines that a slow client cannot stretch. Headers within 10 s of a connection's first byte (or of the
+ * previous response); the whole request, body included, within 30 s of its start (a trickle does not reset
+ * it). They must reach node when the server is created: set afterwards (as Fastify sets requestTimeout), a
+ * headersTimeout left at node's 60 s default is larger than requestTimeout and node swaps the two, and node's
+ * 30 s check interval let a deadline pass by another 30 s.
+ */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+const DEADLINE_CHECK_MS = 1000;
 
 /** Unique across restarts (random per process) and cheap per request (a counter). */
 function requestIds(): () => string {
@@ -54,7 +67,13 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    requestTimeout: 30_000,
+    http: {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: DEADLINE_CHECK_MS,
+    },
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    // Inactivity in either direction, also while a response is written (a reader that stopped reading).
     connectionTimeout: 60_000,
     // Keep a caller's X-Request-Id when it is sane, so logs correlate across a proxy.
     genReqId: (req) => {
@@ -64,6 +83,16 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
     schemaController: NO_ROUTE_SCHEMAS,
   });
+
+  capConnections(
+    app.server,
+    {
+      total: deps.config.maxConnections,
+      perSource: deps.config.maxConnectionsPerSource,
+      exempt: trustedProxies(deps.config.trustProxy),
+    },
+    deps.logger,
+  );
 
   // Unknown non-API paths of the browser get the task panel (client-side routes), the rest a JSON 404.
   const dist = new WebDist(deps.config.webDist);
