@@ -17,10 +17,13 @@ import { overviewRoutes } from './http/routes/overview.js';
 import { sessionRoutes } from './http/routes/session.js';
 import { appFallback, staticRoutes, WebDist } from './http/routes/static.js';
 import { taskControlRoutes } from './http/routes/task-control.js';
+import { taskLogRoutes, type LogStreams } from './http/routes/task-log.js';
 import { taskRoutes } from './http/routes/tasks.js';
 import { unitRoutes } from './http/routes/units.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
 import { trustedProxies } from './http/source-address.js';
+import { StreamRegistry } from './http/stream-registry.js';
+import { TaskFeeds } from './http/task-feeds.js';
 import './http/fastify-types.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -54,6 +57,17 @@ const NO_ROUTE_SCHEMAS = {
     },
   },
 };
+
+/** The task-log streams: one feed per task, a cap per credential, and their end with podup. */
+function logStreams(app: FastifyInstance, deps: Deps): LogStreams {
+  const feeds = new TaskFeeds(deps.services.queries, (err, taskId) =>
+    deps.logger.error({ err, taskId }, 'task log feed failed'),
+  );
+  const registry = new StreamRegistry(deps.config.maxStreamsPerCredential);
+  // Before the server waits for open responses to finish: streams would hold it for up to 30 minutes.
+  app.addHook('preClose', async () => registry.endEverything('podup is shutting down'));
+  return { feeds, registry };
+}
 
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const nextRequestId = requestIds();
@@ -109,8 +123,10 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(eventRoutes(deps, admin));
   await app.register(taskRoutes(deps, admin));
   await app.register(unitRoutes(deps, admin));
-  await app.register(sessionRoutes(deps, auth));
+  const streams = logStreams(app, deps);
+  await app.register(sessionRoutes(deps, auth, streams.registry));
   await app.register(taskControlRoutes(deps, admin));
+  await app.register(taskLogRoutes(deps, admin, streams));
   await app.register(overviewRoutes(deps, admin));
   await app.register(maintenanceRoutes(deps, admin));
   await app.register(staticRoutes(deps, dist));

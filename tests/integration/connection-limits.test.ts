@@ -145,9 +145,13 @@ describe('connection caps', () => {
     expect(log).toContain('"busiestSource":"127.0.0.1"');
   });
 
-  it('refuses connections beyond the total cap the same way', async () => {
+  it('refuses connections beyond the total cap the same way; a trusted proxy counts only against the total', async () => {
     server = await startServer(
-      baseEnv({ PODUP_MAX_CONNECTIONS: '8', PODUP_MAX_CONNECTIONS_PER_SOURCE: '8' }),
+      baseEnv({
+        PODUP_MAX_CONNECTIONS: '8',
+        PODUP_MAX_CONNECTIONS_PER_SOURCE: '2',
+        PODUP_TRUST_PROXY: '127.0.0.1',
+      }),
     );
     const port = portOf(server.url);
     const { admitted, refused } = await fillUntilRefused(port, 8);
