@@ -443,6 +443,40 @@ describe('update engine settings', () => {
   });
 });
 
+describe('connection and stream caps', () => {
+  it('default to 512 connections, 64 per source and 16 streams per credential', () => {
+    const c = loadConfig({}, USER);
+    expect(c.maxConnections).toBe(512);
+    expect(c.maxConnectionsPerSource).toBe(64);
+    expect(c.maxStreamsPerCredential).toBe(16);
+  });
+
+  it('take whole numbers, and a per-source cap no larger than the total', () => {
+    const c = loadConfig(
+      {
+        PODUP_MAX_CONNECTIONS: '20',
+        PODUP_MAX_CONNECTIONS_PER_SOURCE: '5',
+        PODUP_MAX_STREAMS_PER_CREDENTIAL: '2',
+      },
+      USER,
+    );
+    expect([c.maxConnections, c.maxConnectionsPerSource, c.maxStreamsPerCredential]).toEqual([20, 5, 2]);
+    const e = configError({
+      PODUP_MAX_CONNECTIONS: 'lots',
+      PODUP_MAX_CONNECTIONS_PER_SOURCE: '0',
+      PODUP_MAX_STREAMS_PER_CREDENTIAL: '1.5',
+    });
+    expect(e.problems.map((p) => p.split(':')[0])).toEqual([
+      'PODUP_MAX_CONNECTIONS',
+      'PODUP_MAX_CONNECTIONS_PER_SOURCE',
+      'PODUP_MAX_STREAMS_PER_CREDENTIAL',
+    ]);
+    expect(
+      configError({ PODUP_MAX_CONNECTIONS: '100', PODUP_MAX_CONNECTIONS_PER_SOURCE: '200' }).problems,
+    ).toEqual(['PODUP_MAX_CONNECTIONS_PER_SOURCE must not exceed PODUP_MAX_CONNECTIONS']);
+  });
+});
+
 const repoFile = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
 /** What config.ts reads: its own variables, and the standard ones it reads as env.NAME. */

@@ -69,6 +69,12 @@ export interface Config {
   readonly webDist: string;
   /** Where Podman's own configuration lives for the user podup runs as (registries.conf, auth.json). */
   readonly containers: ContainersPaths;
+  /** Open HTTP connections beyond which new ones are refused (503 and close). */
+  readonly maxConnections: number;
+  /** The same per source address (IPv6 per /64); trusted proxies (PODUP_TRUST_PROXY) count only in the total. */
+  readonly maxConnectionsPerSource: number;
+  /** Open task-log streams per credential (session, bearer token, ForwardAuth user, or address when open). */
+  readonly maxStreamsPerCredential: number;
 }
 
 export interface ContainersPaths {
@@ -273,6 +279,9 @@ const schema = z.object({
     .optional(),
   PODUP_SESSION_TTL: duration('PODUP_SESSION_TTL').prefault('7d'),
   PODUP_WEB_DIST: z.string().optional(),
+  PODUP_MAX_CONNECTIONS: z.coerce.number().int().min(8).max(65_536).prefault('512'),
+  PODUP_MAX_CONNECTIONS_PER_SOURCE: z.coerce.number().int().min(1).max(65_536).prefault('64'),
+  PODUP_MAX_STREAMS_PER_CREDENTIAL: z.coerce.number().int().min(1).max(10_000).prefault('16'),
 });
 
 /** Every variable of podup's own that loadConfig reads (.env.example lists them all). */
@@ -373,6 +382,9 @@ export function loadConfig(rawEnv: Env, options: LoadConfigOptions = {}): Config
         "reverse proxy that sets them, and any client could send them too; set PODUP_TRUST_PROXY to the proxy's address",
     );
   }
+  if (c && c.PODUP_MAX_CONNECTIONS_PER_SOURCE > c.PODUP_MAX_CONNECTIONS) {
+    problems.push('PODUP_MAX_CONNECTIONS_PER_SOURCE must not exceed PODUP_MAX_CONNECTIONS');
+  }
   if (!c || problems.length > 0) throw new ConfigError(problems);
 
   const systemdScope: SystemdScope = c.PODUP_SYSTEMD_SCOPE ?? (uid === 0 ? 'system' : 'user');
@@ -429,6 +441,9 @@ export function loadConfig(rawEnv: Env, options: LoadConfigOptions = {}): Config
       runtimeDir: runtimeDir(env, uid),
       uid,
     },
+    maxConnections: c.PODUP_MAX_CONNECTIONS,
+    maxConnectionsPerSource: c.PODUP_MAX_CONNECTIONS_PER_SOURCE,
+    maxStreamsPerCredential: c.PODUP_MAX_STREAMS_PER_CREDENTIAL,
   });
 }
 

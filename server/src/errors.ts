@@ -47,6 +47,8 @@ export const ERROR_TABLE = {
   ADMIN_AUTH_NOT_CONFIGURED: { status: 503, exit: EXIT_CONFIG },
   NOT_READY: { status: 503, exit: EX_UNAVAILABLE },
   SHUTTING_DOWN: { status: 503, exit: EX_UNAVAILABLE },
+  /** Written by http/connection-limits.ts before any request is read. */
+  TOO_MANY_CONNECTIONS: { status: 503, exit: EX_TEMPFAIL },
   PODMAN_UNAVAILABLE: { status: 503, exit: EX_UNAVAILABLE },
   DBUS_UNAVAILABLE: { status: 503, exit: EX_UNAVAILABLE },
   REGISTRY_UNAVAILABLE: { status: 503, exit: EX_UNAVAILABLE },

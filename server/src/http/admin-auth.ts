@@ -23,6 +23,8 @@ export interface AuthContext {
   user: string | null;
   /** Expected X-CSRF-Token for state-changing requests; null when none is needed (bearer) or possible. */
   csrfToken: string | null;
+  /** The session of a cookie, for what must end with it (task-log streams). */
+  session?: { id: string; expiresAt: number };
 }
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
@@ -74,7 +76,15 @@ export class AdminAuth {
     const cookie = request.cookies[SESSION_COOKIE];
     if (cookie && adminToken) {
       const s = this.deps.services.sessions.find(cookie, adminToken);
-      if (s) return { ctx: { method: 'cookie', user: s.user, csrfToken: s.csrfToken } };
+      if (s)
+        return {
+          ctx: {
+            method: 'cookie',
+            user: s.user,
+            csrfToken: s.csrfToken,
+            session: { id: cookie, expiresAt: s.expiresAt },
+          },
+        };
     }
     const forwarded = await this.forwardAuth(request);
     if (forwarded) return forwarded;
