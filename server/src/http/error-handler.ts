@@ -4,7 +4,7 @@
  * INTERNAL with a generic message, and its details go to the log only.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, isAppError, statusFor, type ErrorCode } from '../errors.js';
+import { AppError, isAppError, isStorageFault, statusFor, type ErrorCode } from '../errors.js';
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
@@ -71,6 +71,9 @@ export function installErrorHandling(
     const error = toAppError(err, request);
     if (error.code === 'INTERNAL') {
       request.log.error({ err }, 'request failed');
+    } else if (isStorageFault(error)) {
+      // The state disk's fault is logged once per interval where it is met, not once per refused request.
+      request.log.debug({ code: error.code, reason: error.message }, 'request refused');
     } else if (statusFor(error.code) >= 500) {
       // A known condition (no secret configured, a part unavailable): one line, no stack.
       request.log.warn({ code: error.code, reason: error.message }, 'request refused');

@@ -133,19 +133,34 @@ export class IntakeService {
     const caller = input.hookId && HOOK_ID.test(input.hookId) ? `github hook ${input.hookId}` : 'github';
 
     const { clock, ids, settings } = this.deps;
-    const result = await this.deps.writes.run((s) => {
-      const r = intakeDelivery(
-        s,
-        { delivery, event, meaning, unit, caller },
-        { clock, ids, imageRateLimit: settings.imageRateLimit, coalesceWindowMs: settings.coalesceWindowMs },
-      );
-      const trace = origin.request;
-      if (trace) {
-        describe(trace.fields, r, settings.imageRateLimit);
-        s.events.insert(eventRow(trace, INTAKE_STATUS[r.outcome], clock.now()));
-      }
-      return r;
-    });
+    const result = await this.deps.writes
+      .run((s) => {
+        const r = intakeDelivery(
+          s,
+          { delivery, event, meaning, unit, caller },
+          {
+            clock,
+            ids,
+            imageRateLimit: settings.imageRateLimit,
+            coalesceWindowMs: settings.coalesceWindowMs,
+          },
+        );
+        const trace = origin.request;
+        if (trace) {
+          describe(trace.fields, r, settings.imageRateLimit);
+          s.events.insert(eventRow(trace, INTAKE_STATUS[r.outcome], clock.now()));
+        }
+        return r;
+      })
+      .catch((err: unknown) => {
+        // Nothing of it was committed (a full disk): the request's log line and row must not say "accepted".
+        if (fields) {
+          fields.outcome = undefined;
+          fields.taskId = undefined;
+          fields.reason = undefined;
+        }
+        throw err;
+      });
     if (origin.request) origin.request.recorded = true;
 
     if (result.outcome === 'rate-limited') {
