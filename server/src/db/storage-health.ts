@@ -23,7 +23,7 @@ interface Episode {
   since: number;
   lastAt: number;
   loggedAt: number;
-  /** Writes refused since the last log line. */
+  /** Writes refused since the last log line (the first one has its own). */
   refused: number;
 }
 
@@ -131,7 +131,7 @@ export class StorageHealth {
       e.refused = 0;
       return;
     }
-    this.episode = { error, since: now, lastAt: now, loggedAt: now, refused: 1 };
+    this.episode = { error, since: now, lastAt: now, loggedAt: now, refused: 0 };
     this.options.log.error(
       {
         code: error.code,

@@ -76,6 +76,8 @@ export class MemoryRunnerStores implements RunnerStores {
 
   private write(name: RunnerWrite): void {
     this.attempts.push(name);
+    // A runaway loop fails the test that caused it instead of hanging it.
+    if (this.attempts.length > 10_000) throw new Error('more than 10000 writes: a runaway loop');
     const error = this.failing.get(name);
     if (error) throw error();
   }

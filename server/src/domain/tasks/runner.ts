@@ -194,6 +194,17 @@ export class TaskRunner {
     if (this.backoff.isNew(err, this.deps.clock.now())) this.deps.onError?.(err);
   }
 
+  /** A task that could not record its start goes back to the queue now, or as soon as the store lets it. */
+  private handBack(taskId: string, cause: unknown): void {
+    const owed: Owed = { kind: 'unclaim' };
+    try {
+      this.settle(taskId, owed);
+    } catch {
+      this.owed.set(taskId, owed);
+    }
+    this.backOff(cause);
+  }
+
   private owe(taskId: string, owed: Owed, err: unknown): void {
     this.owed.set(taskId, owed);
     this.backOff(err);
@@ -306,7 +317,7 @@ export class TaskRunner {
         `started (attempt ${task.attempts}) for ${task.image ?? task.units?.join(', ') ?? 'all units'}`,
       );
     } catch (e) {
-      this.owe(task.id, { kind: 'unclaim' }, e);
+      this.handBack(task.id, e);
       return;
     }
     const heartbeat = setInterval(
@@ -329,7 +340,7 @@ export class TaskRunner {
     let status: TaskStatus = 'failed';
     let summary: string;
     let cleanup: (() => Promise<void>) | undefined;
-    let handBack: NotStarted | undefined;
+    let notStarted: NotStarted | undefined;
     try {
       const started = performance.now();
       const known = await this.deps.discover();
@@ -360,7 +371,7 @@ export class TaskRunner {
       summary = result.summary;
       cleanup = result.cleanup;
     } catch (e) {
-      if (e instanceof NotStarted) handBack = e;
+      if (e instanceof NotStarted) notStarted = e;
       summary = errorMessage(e);
     } finally {
       clearInterval(heartbeat);
@@ -371,8 +382,8 @@ export class TaskRunner {
         this.report(err);
       }
     }
-    if (handBack) {
-      this.owe(task.id, { kind: 'unclaim' }, handBack.cause);
+    if (notStarted) {
+      this.handBack(task.id, notStarted.cause);
       return;
     }
     if (engineJournal.lost > 0)
