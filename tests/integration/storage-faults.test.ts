@@ -4,6 +4,7 @@
  * and the path, logged once, never spins, and podup recovers by itself once the disk does. Root only: the full
  * and read-only disks are small tmpfs mounts made (and unmounted) here.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,14 @@ import { ErrorBody, Readiness } from '../../server/src/contract/api.js';
 import { podupEnv } from '../helpers/app.js';
 import { cpuSeconds, fill, mountTmpfs, remount, unfill, unmount } from '../helpers/disk.js';
 import { githubHeaders, packagePublished } from '../helpers/github.js';
-import { startServer, type ServerProc } from '../helpers/server-process.js';
+import {
+  PODUP_SERVE,
+  childEnv,
+  freePort,
+  startServer,
+  waitForHttp,
+  type ServerProc,
+} from '../helpers/server-process.js';
 
 const REPLY_MS = 5000;
 
@@ -272,6 +280,35 @@ describe('a deleted database', () => {
       stateDir,
     );
     expect(await stop(s)).toBe(0);
+  }, 30_000);
+
+  it('a socket-activated podup with idle exit stays up and keeps answering 503', async () => {
+    const stateDir = mkdtempSync(join(base, 'state-'));
+    const port = await freePort();
+    const env = childEnv(podupEnv(stateDir, { PODUP_IDLE_EXIT: '1s', PODUP_HTTP_ADDR: '127.0.0.1:1' }));
+    const passEnv = Object.keys(env).flatMap((k) => ['-E', k]);
+    const proc = spawn('systemd-socket-activate', ['-l', `127.0.0.1:${port}`, ...passEnv, PODUP_SERVE], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    let exited: number | null | undefined;
+    proc.on('exit', (code) => (exited = code));
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      await waitForHttp(`${url}/healthz`);
+      for (const f of ['podup.db', 'podup.db-wal', 'podup.db-shm']) rmSync(join(stateDir, f));
+      // The idle check asks the queue every quarter of the idle time: it must not take podup down.
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(exited, out).toBeUndefined();
+      const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(REPLY_MS) });
+      expect(res.status).toBe(503);
+      expect(out).not.toMatch(/uncaught exception/);
+    } finally {
+      proc.kill('SIGKILL');
+    }
   }, 30_000);
 });
 
