@@ -119,10 +119,8 @@ export class StateDatabase {
     if (this.opened) return this.opened;
     if (this.closed) throw new Error('the state database is closed');
     if (this.options.clock.now() >= this.nextOpenAt) this.open();
-    if (this.opened) {
-      this.health.succeeded();
-      return this.opened;
-    }
+    // The fault stays until a write commits: a database that opens on a full disk still refuses writes.
+    if (this.opened) return this.opened;
     throw this.health.failed(this.openError);
   }
 

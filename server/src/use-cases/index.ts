@@ -113,7 +113,7 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
     // A disk fault is logged by the stores once per interval; here once per streak, as what it pauses.
     onError: (err) =>
       isStorageFault(err)
-        ? log.warn({ code: err.code }, `task runner paused, retrying with backoff: ${err.message}`)
+        ? log.warn({ code: err.code }, `task runner cannot write, retrying with backoff: ${err.message}`)
         : log.error({ err }, 'task runner error'),
   });
   const failures = new FailureLimits(settings.badSignatureRateLimit, { stores, writes, clock });
