@@ -12,9 +12,8 @@ import { quadletDirs, quadletSource } from './adapters/quadlet/quadlet-files.js'
 import { RegistryClient } from './adapters/registry/registry-client.js';
 import { SystemdBus } from './adapters/systemd/systemd-bus.js';
 import type { Config } from './config.js';
-import { openDatabase, type Database } from './db/database.js';
-import { dbProbe } from './db/db-probe.js';
-import { createStores, type SqliteState } from './db/stores.js';
+import type { Database } from './db/database.js';
+import { StateDatabase } from './db/state-database.js';
 import { formatTaskId } from './domain/tasks/task.js';
 import type { Logger } from './logger.js';
 import { createServices, type Services } from './use-cases/index.js';
@@ -43,8 +42,9 @@ export function realAdapters(config: Config): Adapters {
 export interface Podup {
   config: Config;
   logger: Logger;
-  db: Database;
-  state: SqliteState;
+  /** The connection of `state`; throws the disk's fault while it cannot be opened. */
+  readonly db: Database;
+  state: StateDatabase;
   adapters: Adapters;
   services: Services;
   close(): Promise<void>;
@@ -53,9 +53,14 @@ export interface Podup {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function openPodup(config: Config, logger: Logger, adapters: Adapters = realAdapters(config)): Podup {
-  const db = openDatabase({ stateDir: config.stateDir, dbPath: config.dbPath, sync: config.dbSync });
   const clock = { now: () => Date.now() };
-  const state = createStores(db, clock);
+  const state = new StateDatabase({
+    stateDir: config.stateDir,
+    dbPath: config.dbPath,
+    sync: config.dbSync,
+    clock,
+    log: logger,
+  });
   const services = createServices(
     {
       stores: state.stores,
@@ -65,7 +70,7 @@ export function openPodup(config: Config, logger: Logger, adapters: Adapters = r
       registry: adapters.registry,
       quadlets: adapters.quadlets,
       signatures: githubSignatures(config.webhookSecret),
-      probes: { db: dbProbe(db, config.stateDir), ...adapters.probes },
+      probes: { db: state.probe(), ...adapters.probes },
       owners: adapters.owners,
       clock,
       sleep,
@@ -86,13 +91,14 @@ export function openPodup(config: Config, logger: Logger, adapters: Adapters = r
   return {
     config,
     logger,
-    db,
+    get db() {
+      return state.db;
+    },
     state,
     adapters,
     services,
     async close() {
-      state.writes.flush();
-      db.close();
+      state.close();
       await adapters.close();
     },
   };

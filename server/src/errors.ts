@@ -52,6 +52,11 @@ export const ERROR_TABLE = {
   PODMAN_UNAVAILABLE: { status: 503, exit: EX_UNAVAILABLE },
   DBUS_UNAVAILABLE: { status: 503, exit: EX_UNAVAILABLE },
   REGISTRY_UNAVAILABLE: { status: 503, exit: EX_UNAVAILABLE },
+  // The state disk: nothing is acknowledged that was not committed, so writes are refused until it recovers.
+  STORAGE_FULL: { status: 503, exit: EX_TEMPFAIL },
+  STORAGE_READ_ONLY: { status: 503, exit: EX_UNAVAILABLE },
+  STORAGE_FAILED: { status: 503, exit: EX_UNAVAILABLE },
+  STORAGE_DELETED: { status: 503, exit: EX_UNAVAILABLE },
 } as const satisfies Record<string, { status: number; exit: number }>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;
@@ -97,6 +102,14 @@ export class ConfigError extends AppError {
 }
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
+
+const STORAGE_CODES = ['STORAGE_FULL', 'STORAGE_READ_ONLY', 'STORAGE_FAILED', 'STORAGE_DELETED'] as const;
+
+/** The state disk refused a write; db/storage-health.ts logs it once per interval, so callers need not. */
+export const isStorageFault = (
+  e: unknown,
+): e is AppError & { readonly code: (typeof STORAGE_CODES)[number] } =>
+  isAppError(e) && (STORAGE_CODES as readonly string[]).includes(e.code);
 
 export const statusFor = (code: ErrorCode): number => ERROR_TABLE[code].status;
 

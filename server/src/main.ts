@@ -99,11 +99,19 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
   let closing = false;
   // Assigned once the app exists; the idle timer and signals only fire after that.
   let shutdown = async (_reason: string, _code = 0): Promise<void> => {};
+  const hasPendingTasks = (): boolean => {
+    try {
+      return podup.services.queries.hasPendingTasks();
+    } catch {
+      // A state disk that fails cannot tell: stay up, so that the queue resumes once it can.
+      return true;
+    }
+  };
   const lifecycle = idleTracker(
     socketActivated ? 'socket-activation' : 'address',
     socketActivated ? config.idleExitMs : undefined,
     // Never idle while a task runs or waits in the queue.
-    () => runner.running > 0 || podup.services.queries.hasPendingTasks(),
+    () => runner.running > 0 || hasPendingTasks(),
     () => void shutdown('idle'),
   );
   const app = await buildApp({ config, logger, services: podup.services, lifecycle });

@@ -20,6 +20,20 @@ export interface SqliteState {
   writes: WriteBatcher<Stores>;
 }
 
+/** Each store's prototype: the methods db/state-database.ts stands in for before the database is open. */
+export const STORE_PROTOTYPES: Record<keyof Stores, object> = {
+  tasks: SqliteTaskStore.prototype,
+  leases: SqliteLeaseStore.prototype,
+  journals: SqliteTaskJournalStore.prototype,
+  events: SqliteEventStore.prototype,
+  deliveries: SqliteDeliveryStore.prototype,
+  rateLimits: SqliteRateLimitStore.prototype,
+  units: SqliteUnitStore.prototype,
+  sessions: SqliteSessionStore.prototype,
+  meta: SqliteMetaStore.prototype,
+  retention: SqliteRetentionStore.prototype,
+};
+
 export function createStores(db: Database, clock: Clock = { now: () => Date.now() }): SqliteState {
   const stores: Stores = {
     tasks: new SqliteTaskStore(db),

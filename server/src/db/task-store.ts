@@ -49,6 +49,16 @@ export const taskFromDb = (r: TaskDbRow): TaskRecord => ({
 /** Queued tasks of one image, oldest first; must be answered from tasks_image_queued (see its migration). */
 export const QUEUED_FOR_IMAGE_SQL = `SELECT * FROM tasks WHERE status = 'queued' AND image = ? ORDER BY created_at`;
 
+/**
+ * The row an UPDATE ... RETURNING claimed. Read with all(), never get(): the autocommit happens when the
+ * statement runs to its end, and get() stops at the first row and drops the error of that end. On a full
+ * disk get() returned the row of a claim SQLite had rolled back, and the runner ran it again and again.
+ */
+function claimed(rows: unknown[]): TaskRecord | undefined {
+  const row = rows[0] as TaskDbRow | undefined;
+  return row && taskFromDb(row);
+}
+
 export class SqliteTaskStore implements TaskStore {
   private readonly insertStmt: Statement;
   private readonly queuedForImage: Statement;
@@ -121,28 +131,43 @@ export class SqliteTaskStore implements TaskStore {
       )
       .get(now);
     if (runnable === undefined) return undefined;
-    const row = this.db
-      .prepare(
-        `UPDATE tasks SET status = 'running', lease_owner = ?, lease_expires = ?, started_at = ?, updated_at = ?,
-           attempts = attempts + 1
-         WHERE id = (SELECT id FROM tasks WHERE status = 'queued' AND (not_before IS NULL OR not_before <= ?)
-                     ORDER BY created_at, id LIMIT 1)
-         RETURNING *`,
-      )
-      .get(owner, leaseUntil, now, now, now) as TaskDbRow | undefined;
-    return row && taskFromDb(row);
+    return claimed(
+      this.db
+        .prepare(
+          `UPDATE tasks SET status = 'running', lease_owner = ?, lease_expires = ?, started_at = ?, updated_at = ?,
+             attempts = attempts + 1
+           WHERE id = (SELECT id FROM tasks WHERE status = 'queued' AND (not_before IS NULL OR not_before <= ?)
+                       ORDER BY created_at, id LIMIT 1)
+           RETURNING *`,
+        )
+        .all(owner, leaseUntil, now, now, now),
+    );
   }
 
   /** Claims one named queued task (podup trigger in-process runs exactly the task it created). */
   claim(id: string, owner: string, now: number, leaseUntil: number): TaskRecord | undefined {
-    const row = this.db
-      .prepare(
-        `UPDATE tasks SET status = 'running', lease_owner = ?, lease_expires = ?, started_at = ?, updated_at = ?,
-           attempts = attempts + 1
-         WHERE id = ? AND status = 'queued' RETURNING *`,
-      )
-      .get(owner, leaseUntil, now, now, id) as TaskDbRow | undefined;
-    return row && taskFromDb(row);
+    return claimed(
+      this.db
+        .prepare(
+          `UPDATE tasks SET status = 'running', lease_owner = ?, lease_expires = ?, started_at = ?, updated_at = ?,
+             attempts = attempts + 1
+           WHERE id = ? AND status = 'queued' RETURNING *`,
+        )
+        .all(owner, leaseUntil, now, now, id),
+    );
+  }
+
+  /** Hands a claimed task back to the queue, the claim's attempt undone (it never started). */
+  unclaim(id: string, owner: string, now: number): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE tasks SET status = 'queued', lease_owner = NULL, lease_expires = NULL, updated_at = ?,
+             attempts = attempts - 1, started_at = CASE WHEN attempts > 1 THEN started_at END
+           WHERE id = ? AND status = 'running' AND lease_owner = ?`,
+        )
+        .run(now, id, owner).changes === 1
+    );
   }
 
   /** Extends the lease of a running task; false when the task is no longer ours. */

@@ -19,6 +19,7 @@ import type {
 } from '../domain/ports/index.js';
 import type { RatePolicy } from '../domain/rate-limits/gcra.js';
 import { UpdateEngine } from '../domain/tasks/engine.js';
+import { isStorageFault } from '../errors.js';
 import { TaskRunner } from '../domain/tasks/runner.js';
 import { AuditService } from './audit.js';
 import { TaskControlService } from './control-task.js';
@@ -109,7 +110,11 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
       pollMs: 500,
       lockWaitMs: 10 * 60_000,
     },
-    onError: (err) => log.error({ err }, 'task runner error'),
+    // A disk fault is logged by the stores once per interval; here once per streak, as what it pauses.
+    onError: (err) =>
+      isStorageFault(err)
+        ? log.warn({ code: err.code }, `task runner cannot write, retrying with backoff: ${err.message}`)
+        : log.error({ err }, 'task runner error'),
   });
   const failures = new FailureLimits(settings.badSignatureRateLimit, { stores, writes, clock });
   return {

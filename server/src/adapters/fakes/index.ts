@@ -5,3 +5,4 @@ export * from './fake-unit-manager.js';
 export * from './fake-registry.js';
 export * from './fake-quadlets.js';
 export * from './fake-adapters.js';
+export * from './memory-runner-stores.js';

@@ -46,6 +46,8 @@ export interface TaskStore {
   claimNext(owner: string, now: number, leaseUntil: number): TaskRecord | undefined;
   /** Claims one named queued task. */
   claim(id: string, owner: string, now: number, leaseUntil: number): TaskRecord | undefined;
+  /** Hands a task `owner` claimed back to the queue, the claim's attempt undone; false when it is not ours. */
+  unclaim(id: string, owner: string, now: number): boolean;
   /** Extends the claim of a running task; false when the task is no longer ours. */
   renew(id: string, owner: string, leaseUntil: number, now: number): boolean;
   finish(id: string, status: TaskStatus, summary: string, now: number): void;

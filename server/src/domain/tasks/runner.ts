@@ -3,7 +3,9 @@
  * plans, takes a lease on every unit it will touch (shared with every other podup process), runs the engine
  * and records the result. Leases and the task's own claim are renewed while it runs and expire if podup
  * dies, so a crash never blocks a unit; on start, tasks left running by a dead owner become "interrupted"
- * and run once more.
+ * and run once more. A store that refuses writes (a full disk) never makes it spin: a claim, a hand-back or a
+ * result it could not write is retried with a bounded exponential backoff, and a task that could not record
+ * its start goes back to the queue untouched.
  * Used by: podup serve (in the background), podup trigger (in-process when no server runs)
  */
 import { errorMessage } from '../../errors.js';
@@ -19,13 +21,18 @@ import type {
   TaskStore,
 } from '../ports/index.js';
 import type { KnownUnit } from '../units/known-unit.js';
+import { Backoff } from './backoff.js';
+import { BestEffortJournal } from './best-effort-journal.js';
 import type { UpdateEngine } from './engine.js';
 import { planUpdate } from './plan.js';
 import type { TaskRecord, TaskStatus } from './task.js';
 
 /** What the runner needs of the stores. */
 export interface RunnerStores {
-  tasks: Pick<TaskStore, 'claimNext' | 'claim' | 'renew' | 'finish' | 'running' | 'interrupt' | 'get'>;
+  tasks: Pick<
+    TaskStore,
+    'claimNext' | 'claim' | 'unclaim' | 'renew' | 'finish' | 'running' | 'interrupt' | 'get'
+  >;
   leases: Pick<LeaseStore, 'acquire' | 'renew' | 'release' | 'sweep'>;
   journals: Pick<TaskJournalStore, 'journalFor' | 'units'>;
 }
@@ -47,20 +54,47 @@ export interface RunnerDeps {
     pollMs: number;
     /** How long a task waits for a unit another task holds before it fails. */
     lockWaitMs: number;
+    /** The longest wait between two tries while the stores fail (the first wait is pollMs, then doubling). */
+    backoffMaxMs?: number;
   };
+  /** Told once per streak of failures with the same message. */
   onError?(err: unknown): void;
 }
 
 /** An interrupted task runs at most this many times in all. */
 const MAX_ATTEMPTS = 2;
+const BACKOFF_MAX_MS = 10_000;
+
+/** A write the runner owes the queue: a claim to hand back, or the result of a task that ran. */
+type Owed = { kind: 'unclaim' } | { kind: 'finish'; status: TaskStatus; summary: string; at: number };
+
+/** A store write that failed before the engine touched anything: the task goes back to the queue. */
+class NotStarted extends Error {
+  constructor(override readonly cause: unknown) {
+    super(errorMessage(cause));
+  }
+}
+
+const beforeStart = <T>(write: () => T): T => {
+  try {
+    return write();
+  } catch (e) {
+    throw new NotStarted(e);
+  }
+};
 
 export class TaskRunner {
   private active = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private stopping = false;
   private started = false;
+  private readonly owed = new Map<string, Owed>();
+  /** While it counts failures the runner waits out its backoff and ignores pokes. */
+  private readonly backoff: Backoff;
 
-  constructor(private readonly deps: RunnerDeps) {}
+  constructor(private readonly deps: RunnerDeps) {
+    this.backoff = new Backoff(deps.settings.pollMs, deps.settings.backoffMaxMs ?? BACKOFF_MAX_MS);
+  }
 
   private isStale = (h: LeaseHolder): boolean =>
     h.owner !== this.deps.owners.self && !this.deps.owners.alive(h.owner);
@@ -94,13 +128,13 @@ export class TaskRunner {
   start(): void {
     this.started = true;
     this.stopping = false;
-    this.recoverInterrupted();
+    // The first tick recovers interrupted tasks: here a failing store would stop podup from starting.
     this.schedule(0);
   }
 
-  /** A task was queued: look sooner than the next poll. */
+  /** A task was queued: look sooner than the next poll (not while backing off from failing stores). */
   poke(delayMs = 0): void {
-    if (this.started && !this.stopping) this.schedule(delayMs);
+    if (this.started && !this.stopping && this.backoff.count === 0) this.schedule(delayMs);
   }
 
   private schedule(ms: number): void {
@@ -112,7 +146,9 @@ export class TaskRunner {
   private tick(): void {
     this.timer = undefined;
     if (this.stopping) return;
+    const failuresBefore = this.backoff.count;
     try {
+      this.settleOwed();
       this.recoverInterrupted();
       while (this.active.size < this.deps.settings.concurrency) {
         const now = this.deps.clock.now();
@@ -122,16 +158,89 @@ export class TaskRunner {
           now + this.deps.settings.leaseMs,
         );
         if (!task) break;
-        const run = this.run(task).finally(() => {
-          this.active.delete(task.id);
-          this.poke();
-        });
-        this.active.set(task.id, run);
+        // A claim the store did not keep comes back with the same id: never loop on it.
+        if (this.active.has(task.id)) throw new Error(`task ${task.id} was claimed again while it runs`);
+        this.launch(task);
+        // A run that could not record its start handed its task back and set the backoff.
+        if (this.backoff.count !== failuresBefore) return;
       }
     } catch (err) {
-      this.deps.onError?.(err);
+      this.backOff(err);
+      return;
     }
+    if (this.backoff.count !== failuresBefore) return;
+    this.backoff.reset();
     this.schedule(this.deps.settings.pollMs);
+  }
+
+  private launch(task: TaskRecord): void {
+    const run = this.run(task)
+      .catch((err: unknown) => this.backOff(err))
+      .finally(() => {
+        this.active.delete(task.id);
+        this.poke();
+      });
+    this.active.set(task.id, run);
+  }
+
+  /** One more failure in a row: report it (once per message) and wait pollMs, 2 pollMs, 4 pollMs ... */
+  private backOff(err: unknown): void {
+    const delayMs = this.backoff.fail();
+    this.report(err);
+    if (this.started && !this.stopping) this.schedule(delayMs);
+  }
+
+  private report(err: unknown): void {
+    if (this.backoff.isNew(err, this.deps.clock.now())) this.deps.onError?.(err);
+  }
+
+  /** A task that could not record its start goes back to the queue now, or as soon as the store lets it. */
+  private handBack(taskId: string, cause: unknown): void {
+    const owed: Owed = { kind: 'unclaim' };
+    try {
+      this.settle(taskId, owed);
+    } catch {
+      this.owed.set(taskId, owed);
+    }
+    this.backOff(cause);
+  }
+
+  private owe(taskId: string, owed: Owed, err: unknown): void {
+    this.owed.set(taskId, owed);
+    this.backOff(err);
+  }
+
+  /** Writes what earlier runs could not; throws (and keeps the rest) at the first write that fails again. */
+  private settleOwed(): void {
+    for (const [taskId, owed] of this.owed) {
+      this.settle(taskId, owed);
+      this.owed.delete(taskId);
+    }
+  }
+
+  private settle(taskId: string, owed: Owed): void {
+    const { stores, clock, owners } = this.deps;
+    if (owed.kind === 'unclaim') {
+      stores.tasks.unclaim(taskId, owners.self, clock.now());
+      return;
+    }
+    stores.tasks.finish(taskId, owed.status, owed.summary, owed.at);
+    // The one line that says how the task ended (and why, for a failure); the row above is what counts.
+    try {
+      stores.journals
+        .journalFor(taskId)
+        .log(
+          owed.status === 'succeeded' || owed.status === 'skipped'
+            ? 'info'
+            : owed.status === 'failed'
+              ? 'error'
+              : 'warn',
+          'task',
+          `${owed.status}: ${owed.summary}`,
+        );
+    } catch (err) {
+      this.report(err);
+    }
   }
 
   /** Waits for running tasks up to `timeoutMs`; what is still running then is resumed by the next start. */
@@ -151,17 +260,19 @@ export class TaskRunner {
     let reported = '';
     for (;;) {
       const now = clock.now();
-      const r = stores.leases.acquire(
-        task.id,
-        this.deps.owners.self,
-        units,
-        now,
-        now + settings.leaseMs,
-        this.isStale,
+      const r = beforeStart(() =>
+        stores.leases.acquire(
+          task.id,
+          this.deps.owners.self,
+          units,
+          now,
+          now + settings.leaseMs,
+          this.isStale,
+        ),
       );
       if (r.ok) return;
       const who = `${r.heldBy.unit} is busy with task ${r.heldBy.taskId}`;
-      if (who !== reported) journal.log('info', 'task', `waiting: ${who}`);
+      if (who !== reported) beforeStart(() => journal.log('info', 'task', `waiting: ${who}`));
       reported = who;
       if (now >= deadline) throw new Error(`${who} for longer than ${settings.lockWaitMs} ms`);
       await this.deps.sleep(Math.min(1000, settings.leaseMs / 3));
@@ -182,49 +293,76 @@ export class TaskRunner {
     return true;
   }
 
-  /** Runs one claimed task to its end; never throws. */
+  /**
+   * Runs one claimed task to its end; never throws. Until the engine starts, a store that refuses a write
+   * hands the task back to the queue; once it started, the run goes on (a unit half updated must still be
+   * verified or rolled back) with the journal lines the store refuses counted, and a result it cannot write
+   * is kept and written later.
+   */
   async run(task: TaskRecord): Promise<void> {
     const { stores, clock, settings } = this.deps;
     const journal = stores.journals.journalFor(task.id);
     const abort = new AbortController();
-    const stopKind = () => stores.tasks.get(task.id)?.stopRequested ?? null;
-    const heartbeat = setInterval(
-      () => {
-        const now = clock.now();
-        stores.tasks.renew(task.id, this.deps.owners.self, now + settings.leaseMs, now);
-        stores.leases.renew(task.id, this.deps.owners.self, now + settings.leaseMs);
-        // A force-stop aborts the pull in flight; the engine also checks between and inside steps.
-        if (stopKind() === 'force') abort.abort(new Error('force-stopped'));
-      },
-      Math.max(50, Math.min(1000, settings.leaseMs / 3)),
-    );
-    heartbeat.unref();
-    let status: TaskStatus = 'failed';
-    let summary: string;
-    let cleanup: (() => Promise<void>) | undefined;
+    const stopKind = () => {
+      try {
+        return stores.tasks.get(task.id)?.stopRequested ?? null;
+      } catch {
+        return null;
+      }
+    };
     try {
       journal.log(
         'info',
         'task',
         `started (attempt ${task.attempts}) for ${task.image ?? task.units?.join(', ') ?? 'all units'}`,
       );
+    } catch (e) {
+      this.handBack(task.id, e);
+      return;
+    }
+    const heartbeat = setInterval(
+      () => {
+        const now = clock.now();
+        try {
+          stores.tasks.renew(task.id, this.deps.owners.self, now + settings.leaseMs, now);
+          stores.leases.renew(task.id, this.deps.owners.self, now + settings.leaseMs);
+        } catch (err) {
+          // A lease outlasts a few missed beats; a store that stays down shows in the result.
+          this.report(err);
+        }
+        // A force-stop aborts the pull in flight; the engine also checks between and inside steps.
+        if (stopKind() === 'force') abort.abort(new Error('force-stopped'));
+      },
+      Math.max(50, Math.min(1000, settings.leaseMs / 3)),
+    );
+    heartbeat.unref();
+    const engineJournal = new BestEffortJournal(journal, (err) => this.report(err));
+    let status: TaskStatus = 'failed';
+    let summary: string;
+    let cleanup: (() => Promise<void>) | undefined;
+    let notStarted: NotStarted | undefined;
+    try {
       const started = performance.now();
       const known = await this.deps.discover();
       const resume =
-        task.attempts > 1 ? new Map(stores.journals.units(task.id).map((u) => [u.unit, u])) : undefined;
+        task.attempts > 1
+          ? new Map(beforeStart(() => stores.journals.units(task.id)).map((u) => [u.unit, u]))
+          : undefined;
       const plan = await planUpdate({ image: task.image, units: task.units, resume }, known, this.deps);
       const planned = plan.units
         .map((u) => `${u.unit}: ${u.action}${u.reason ? ` (${u.reason})` : ''}`)
         .join('; ');
-      journal.log('info', 'plan', planned || 'no unit runs this image', {
-        durationMs: Math.round(performance.now() - started),
-      });
+      beforeStart(() =>
+        journal.log('info', 'plan', planned || 'no unit runs this image', {
+          durationMs: Math.round(performance.now() - started),
+        }),
+      );
       await this.acquireUnits(
         task,
         plan.units.filter((u) => u.action === 'update' || u.action === 'verify').map((u) => u.unit),
         journal,
       );
-      const result = await this.deps.engine.execute(plan, journal, {
+      const result = await this.deps.engine.execute(plan, engineJournal, {
         stopRequested: () => stopKind() !== null,
         forceRequested: () => stopKind() === 'force',
         signal: abort.signal,
@@ -233,19 +371,32 @@ export class TaskRunner {
       summary = result.summary;
       cleanup = result.cleanup;
     } catch (e) {
+      if (e instanceof NotStarted) notStarted = e;
       summary = errorMessage(e);
     } finally {
       clearInterval(heartbeat);
-      stores.leases.release(task.id);
+      try {
+        stores.leases.release(task.id);
+      } catch (err) {
+        // Unit leases expire by themselves (leaseMs), and a later task of this process takes them over.
+        this.report(err);
+      }
     }
-    stores.tasks.finish(task.id, status, summary, clock.now());
-    // The one line that says how the task ended (and why, for a failure).
-    journal.log(
-      status === 'succeeded' || status === 'skipped' ? 'info' : status === 'failed' ? 'error' : 'warn',
-      'task',
-      `${status}: ${summary}`,
-    );
+    if (notStarted) {
+      this.handBack(task.id, notStarted.cause);
+      return;
+    }
+    if (engineJournal.lost > 0)
+      summary += ` (${engineJournal.lost} journal lines not recorded: the store refused them)`;
+    const result: Owed = { kind: 'finish', status, summary, at: clock.now() };
+    try {
+      this.settle(task.id, result);
+    } catch (e) {
+      this.owe(task.id, result, e);
+    }
     // After the result: the units are verified (or rolled back); pruning only reclaims disk.
-    await cleanup?.().catch((e: unknown) => journal.log('warn', 'prune', `prune failed: ${errorMessage(e)}`));
+    await cleanup?.().catch((e: unknown) =>
+      engineJournal.log('warn', 'prune', `prune failed: ${errorMessage(e)}`),
+    );
   }
 }

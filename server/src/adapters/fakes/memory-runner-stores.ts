@@ -1,0 +1,206 @@
+/**
+ * The task runner's stores in memory, with the semantics of the SQLite ones (db/task-store.ts,
+ * db/lease-store.ts, db/task-journal-store.ts), and the faults of a state disk: a store that refuses writes
+ * (full disk) and a claim the store reports but does not keep (what get() on UPDATE ... RETURNING did).
+ */
+import type { RunnerStores } from '../../domain/tasks/runner.js';
+import type { LeaseHolder, TaskJournal, TaskUnitRow, UnitResultPatch } from '../../domain/ports/index.js';
+import type { LogLevel, Step, TaskRecord, TaskStatus } from '../../domain/tasks/task.js';
+
+export interface RunningRow {
+  task: TaskRecord;
+  leaseOwner: string | null;
+  leaseExpires: number | null;
+}
+
+export interface Logged {
+  level: LogLevel;
+  step: Step;
+  message: string;
+}
+
+/** The writes a test may make fail, by store and method. */
+export type RunnerWrite =
+  | 'tasks.claimNext'
+  | 'tasks.claim'
+  | 'tasks.unclaim'
+  | 'tasks.renew'
+  | 'tasks.finish'
+  | 'tasks.interrupt'
+  | 'leases.acquire'
+  | 'leases.renew'
+  | 'leases.release'
+  | 'leases.sweep'
+  | 'journal.log'
+  | 'journal.unit';
+
+export const diskFull = (): Error =>
+  Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+
+export class MemoryRunnerStores implements RunnerStores {
+  readonly rows = new Map<string, RunningRow>();
+  readonly leaseMap = new Map<string, LeaseHolder>();
+  readonly logs = new Map<string, Logged[]>();
+  readonly unitPatches = new Map<string, Map<string, UnitResultPatch>>();
+  readonly earlierUnits = new Map<string, TaskUnitRow[]>();
+  readonly finished: Array<{ id: string; status: TaskStatus; summary: string; now: number }> = [];
+  readonly interrupted: Array<{ id: string; requeue: boolean; now: number }> = [];
+  readonly released: string[] = [];
+  readonly sweeps: number[] = [];
+  /** Every write tried, failed or not, in order. */
+  readonly attempts: RunnerWrite[] = [];
+  /** Writes that throw (diskFull() unless given) until healed. */
+  readonly failing = new Map<RunnerWrite, () => Error>();
+  /** claimNext answers with the row without claiming it, as a claim rolled back after it was read. */
+  claimsDoNotHold = false;
+
+  add(task: TaskRecord, leaseOwner: string | null = null, leaseExpires: number | null = null): void {
+    this.rows.set(task.id, { task: { ...task }, leaseOwner, leaseExpires });
+  }
+
+  logOf(id: string): Logged[] {
+    return this.logs.get(id) ?? [];
+  }
+
+  fail(writes: RunnerWrite | readonly RunnerWrite[], error: () => Error = diskFull): void {
+    for (const w of typeof writes === 'string' ? [writes] : writes) this.failing.set(w, error);
+  }
+
+  heal(): void {
+    this.failing.clear();
+  }
+
+  tried(write: RunnerWrite): number {
+    return this.attempts.filter((a) => a === write).length;
+  }
+
+  private write(name: RunnerWrite): void {
+    this.attempts.push(name);
+    // A runaway loop fails the test that caused it instead of hanging it.
+    if (this.attempts.length > 10_000) throw new Error('more than 10000 writes: a runaway loop');
+    const error = this.failing.get(name);
+    if (error) throw error();
+  }
+
+  private claimRow(r: RunningRow, owner: string, now: number, leaseUntil: number): TaskRecord {
+    const claimed = {
+      ...r.task,
+      status: 'running' as const,
+      startedAt: now,
+      updatedAt: now,
+      attempts: r.task.attempts + 1,
+    };
+    if (this.claimsDoNotHold) return claimed;
+    r.task = claimed;
+    r.leaseOwner = owner;
+    r.leaseExpires = leaseUntil;
+    return { ...r.task };
+  }
+
+  tasks: RunnerStores['tasks'] = {
+    claimNext: (owner, now, leaseUntil) => {
+      const next = [...this.rows.values()]
+        .filter((r) => r.task.status === 'queued' && (r.task.notBefore ?? 0) <= now)
+        .sort((a, b) => a.task.createdAt - b.task.createdAt)[0];
+      if (!next) return undefined;
+      this.write('tasks.claimNext');
+      return this.claimRow(next, owner, now, leaseUntil);
+    },
+    claim: (id, owner, now, leaseUntil) => {
+      const r = this.rows.get(id);
+      if (!r || r.task.status !== 'queued') return undefined;
+      this.write('tasks.claim');
+      return this.claimRow(r, owner, now, leaseUntil);
+    },
+    unclaim: (id, owner) => {
+      this.write('tasks.unclaim');
+      const r = this.rows.get(id);
+      if (!r || r.task.status !== 'running' || r.leaseOwner !== owner) return false;
+      r.task = { ...r.task, status: 'queued', attempts: r.task.attempts - 1 };
+      r.leaseOwner = null;
+      r.leaseExpires = null;
+      return true;
+    },
+    renew: (id, owner, leaseUntil) => {
+      this.write('tasks.renew');
+      const r = this.rows.get(id);
+      if (!r || r.task.status !== 'running' || r.leaseOwner !== owner) return false;
+      r.leaseExpires = leaseUntil;
+      return true;
+    },
+    finish: (id, status, summary, now) => {
+      this.write('tasks.finish');
+      this.finished.push({ id, status, summary, now });
+      const r = this.rows.get(id);
+      if (r) {
+        r.task = { ...r.task, status, summary, finishedAt: now };
+        r.leaseOwner = null;
+        r.leaseExpires = null;
+      }
+    },
+    running: () =>
+      [...this.rows.values()]
+        .filter((r) => r.task.status === 'running')
+        .map((r) => ({ task: { ...r.task }, leaseOwner: r.leaseOwner, leaseExpires: r.leaseExpires })),
+    interrupt: (id, requeue, now) => {
+      this.write('tasks.interrupt');
+      this.interrupted.push({ id, requeue, now });
+      const r = this.rows.get(id);
+      if (r) {
+        r.task = { ...r.task, status: requeue ? 'queued' : 'interrupted' };
+        r.leaseOwner = null;
+        r.leaseExpires = null;
+      }
+    },
+    get: (id) => {
+      const r = this.rows.get(id);
+      return r && { ...r.task };
+    },
+  };
+
+  leases: RunnerStores['leases'] = {
+    acquire: (taskId, owner, units, now, expiresAt, isStale) => {
+      this.write('leases.acquire');
+      for (const unit of units) {
+        const h = this.leaseMap.get(unit);
+        if (h && h.taskId !== taskId && h.expiresAt > now && !isStale(h))
+          return { ok: false, heldBy: { ...h } };
+      }
+      for (const unit of units) this.leaseMap.set(unit, { unit, taskId, owner, expiresAt });
+      return { ok: true };
+    },
+    renew: (taskId, owner, expiresAt) => {
+      this.write('leases.renew');
+      for (const h of this.leaseMap.values())
+        if (h.taskId === taskId && h.owner === owner) h.expiresAt = expiresAt;
+    },
+    release: (taskId) => {
+      this.write('leases.release');
+      this.released.push(taskId);
+      for (const [unit, h] of this.leaseMap) if (h.taskId === taskId) this.leaseMap.delete(unit);
+    },
+    sweep: (now, isStale) => {
+      this.sweeps.push(now);
+      const dead = [...this.leaseMap.values()].filter((h) => h.expiresAt <= now || isStale(h));
+      if (dead.length > 0) this.write('leases.sweep');
+      for (const h of dead) this.leaseMap.delete(h.unit);
+      return dead;
+    },
+  };
+
+  journals: RunnerStores['journals'] = {
+    journalFor: (taskId): TaskJournal => ({
+      log: (level, step, message) => {
+        this.write('journal.log');
+        this.logs.set(taskId, [...this.logOf(taskId), { level, step, message }]);
+      },
+      unit: (unit, patch) => {
+        this.write('journal.unit');
+        const m = this.unitPatches.get(taskId) ?? new Map<string, UnitResultPatch>();
+        m.set(unit, { ...m.get(unit), ...patch });
+        this.unitPatches.set(taskId, m);
+      },
+    }),
+    units: (taskId) => this.earlierUnits.get(taskId) ?? [],
+  };
+}
