@@ -521,3 +521,33 @@ describe('.env.example', () => {
     expect(loadConfig(env, USER)).toEqual(loadConfig({}, USER));
   });
 });
+
+describe('update policies in the configuration', () => {
+  it('reads PODUP_UNITS options and the global defaults', () => {
+    const c = loadConfig({
+      PODUP_UNITS:
+        'app.service=ghcr.io/acme/app:stable;policy=approve;min-age=3d;window=Sat,Sun 02:00-05:00 Europe/Berlin;Wed 22:00-23:00 UTC, worker=ghcr.io/acme/w:1',
+      PODUP_MAINTENANCE_WINDOW: 'Mon-Fri 22:00-06:00 UTC',
+      PODUP_DEFAULT_POLICY: 'notify',
+      PODUP_MIN_IMAGE_AGE: '12h',
+    });
+    expect([...c.units.keys()]).toEqual(['app.service', 'worker.service']);
+    const app = c.unitPolicies.get('app.service');
+    expect(app?.policy).toBe('approve');
+    expect(app?.minAgeMs).toBe(3 * 86_400_000);
+    expect(app?.windows?.map((w) => w.text)).toEqual(['Sat,Sun 02:00-05:00 Europe/Berlin', 'Wed 22:00-23:00 UTC']);
+    expect(c.unitPolicies.has('worker.service')).toBe(false);
+    expect(c.defaultPolicy.policy).toBe('notify');
+    expect(c.defaultPolicy.minAgeMs).toBe(12 * 3_600_000);
+  });
+
+  it('reports bad policies, ages and windows together', () => {
+    expect(() =>
+      loadConfig({
+        PODUP_DEFAULT_POLICY: 'aprove',
+        PODUP_MAINTENANCE_WINDOW: 'Sat 02:00-05:00',
+        PODUP_UNITS: 'a.service=ghcr.io/a/a:1;policy=sometimes',
+      }),
+    ).toThrow(/a.service: "sometimes"[\s\S]*PODUP_DEFAULT_POLICY: "aprove"[\s\S]*time zone is missing/);
+  });
+});

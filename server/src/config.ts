@@ -12,6 +12,15 @@ import ms from 'ms';
 import { z } from 'zod';
 import { tryParseImageRef } from './domain/images/image-ref.js';
 import { toServiceUnit } from './domain/units/unit-name.js';
+import {
+  parseAge,
+  parsePolicy,
+  parsePolicyOptions,
+  type DefaultPolicy,
+  type PolicyOptions,
+  type RawPolicyOptions,
+} from './domain/policies/unit-policy.js';
+import { parseWindows } from './domain/policies/windows.js';
 import { ConfigError, errnoCode, errorMessage } from './errors.js';
 
 export type SystemdScope = 'user' | 'system';
@@ -55,6 +64,12 @@ export interface Config {
   readonly restartTimeoutMs: number;
   /** Units named explicitly (PODUP_UNITS): unit -> image reference. */
   readonly units: ReadonlyMap<string, string>;
+  /** The update-policy options PODUP_UNITS gives per unit. */
+  readonly unitPolicies: ReadonlyMap<string, PolicyOptions>;
+  /** PODUP_DEFAULT_POLICY, PODUP_MIN_IMAGE_AGE, PODUP_MAINTENANCE_WINDOW. */
+  readonly defaultPolicy: DefaultPolicy;
+  /** How long a task awaits approval before it is cancelled. */
+  readonly approvalTtlMs: number;
   /** Quadlet directories to scan; empty = the standard ones for the scope. */
   readonly quadletDirs: string[];
   /** Tasks that may run at once (on disjoint units). */
@@ -176,6 +191,39 @@ const list = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+/**
+ * PODUP_UNITS entries: one per line, or comma-separated; a comma followed by something that is not a new
+ * unit=... (the "Sat,Sun" of a window) stays inside its entry.
+ */
+function unitEntries(v: string): string[] {
+  return v
+    .split(/\n|,(?=\s*[A-Za-z0-9@._:\\-]+=)/)
+    .map((e) => e.trim())
+    .filter(Boolean);
+}
+
+const OPTION_KEYS: Record<string, keyof RawPolicyOptions> = {
+  policy: 'policy',
+  'min-age': 'minAge',
+  window: 'window',
+};
+
+/** `policy=approve;min-age=3d;window=Sat 02:00-05:00 UTC;Sun 02:00-04:00 UTC`: a part without a key continues the window. */
+function unitOptions(parts: readonly string[]): RawPolicyOptions | string {
+  const raw: RawPolicyOptions = {};
+  let last: keyof RawPolicyOptions | undefined;
+  for (const part of parts.map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z-]+)\s*=(.*)$/.exec(part);
+    const key = m ? OPTION_KEYS[m[1] ?? ''] : undefined;
+    if (m && key) {
+      raw[key] = key === 'window' && raw.window ? `${raw.window};${m[2] ?? ''}` : (m[2] ?? '').trim();
+      last = key;
+    } else if (last === 'window') raw.window = `${raw.window ?? ''};${part}`;
+    else return `"${part}" is not an option: policy=, min-age= or window=`;
+  }
+  return raw;
+}
+
 /** Addresses, CIDRs or loopback/linklocal/uniquelocal, as Fastify will read them (so a typo stops the start). */
 const proxyList = list.transform((addresses, ctx) => {
   try {
@@ -241,14 +289,13 @@ const schema = z.object({
   PODUP_UNITS: z
     .string()
     .transform((v, ctx) => {
-      const map = new Map<string, string>();
-      for (const entry of v
-        .split(/[,\n]/)
-        .map((e) => e.trim())
-        .filter(Boolean)) {
-        const eq = entry.indexOf('=');
-        const unit = toServiceUnit(eq > 0 ? entry.slice(0, eq).trim() : '');
-        const image = eq > 0 ? entry.slice(eq + 1).trim() : '';
+      const units = new Map<string, string>();
+      const policies = new Map<string, PolicyOptions>();
+      for (const entry of unitEntries(v)) {
+        const [head = '', ...rest] = entry.split(';');
+        const eq = head.indexOf('=');
+        const unit = toServiceUnit(eq > 0 ? head.slice(0, eq).trim() : '');
+        const image = eq > 0 ? head.slice(eq + 1).trim() : '';
         if (!unit || !tryParseImageRef(image)) {
           ctx.addIssue({
             code: 'custom',
@@ -256,11 +303,53 @@ const schema = z.object({
           });
           continue;
         }
-        map.set(unit, image);
+        units.set(unit, image);
+        const options = unitOptions(rest);
+        if (typeof options === 'string') {
+          ctx.addIssue({ code: 'custom', message: `"${entry}": ${options}` });
+          continue;
+        }
+        const parsed = parsePolicyOptions(options);
+        for (const problem of parsed.problems) ctx.addIssue({ code: 'custom', message: `${unit}: ${problem}` });
+        if (Object.keys(parsed.options).length > 0) policies.set(unit, parsed.options);
       }
-      return map;
+      return { units, policies };
     })
     .prefault(''),
+  PODUP_DEFAULT_POLICY: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return parsePolicy(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: errorMessage(e) });
+        return z.NEVER;
+      }
+    })
+    .prefault('auto'),
+  PODUP_MIN_IMAGE_AGE: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return parseAge(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: errorMessage(e) });
+        return z.NEVER;
+      }
+    })
+    .prefault('0'),
+  PODUP_MAINTENANCE_WINDOW: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return parseWindows(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: errorMessage(e) });
+        return z.NEVER;
+      }
+    })
+    .prefault(''),
+  PODUP_APPROVAL_TTL: duration('PODUP_APPROVAL_TTL').prefault('7d'),
   PODUP_QUADLET_DIRS: list.prefault(''),
   PODUP_TASK_CONCURRENCY: z.coerce.number().int().min(1).max(16).prefault('2'),
   PODUP_FORWARD_AUTH_HEADER: z
@@ -417,7 +506,14 @@ export function loadConfig(rawEnv: Env, options: LoadConfigOptions = {}): Config
     coalesceWindowMs: c.PODUP_COALESCE_WINDOW,
     healthWindowMs: c.PODUP_HEALTH_WINDOW,
     restartTimeoutMs: c.PODUP_RESTART_TIMEOUT,
-    units: c.PODUP_UNITS,
+    units: c.PODUP_UNITS.units,
+    unitPolicies: c.PODUP_UNITS.policies,
+    defaultPolicy: {
+      policy: c.PODUP_DEFAULT_POLICY,
+      minAgeMs: c.PODUP_MIN_IMAGE_AGE,
+      windows: c.PODUP_MAINTENANCE_WINDOW,
+    },
+    approvalTtlMs: c.PODUP_APPROVAL_TTL,
     quadletDirs: c.PODUP_QUADLET_DIRS,
     taskConcurrency: c.PODUP_TASK_CONCURRENCY,
     forwardAuth:
@@ -449,10 +545,17 @@ export function loadConfig(rawEnv: Env, options: LoadConfigOptions = {}): Config
 
 /** What is safe to show about the configuration: secrets only as set/unset. */
 export function describeConfig(config: Config): Record<string, unknown> {
-  const { webhookSecret, adminToken, units, forwardAuth, ...rest } = config;
+  const { webhookSecret, adminToken, units, unitPolicies, defaultPolicy, forwardAuth, ...rest } = config;
+  const describePolicy = (p: PolicyOptions) => ({
+    ...(p.policy ? { policy: p.policy } : {}),
+    ...(p.minAgeMs !== undefined ? { minAgeMs: p.minAgeMs } : {}),
+    ...(p.windows ? { windows: p.windows.map((w) => w.text) } : {}),
+  });
   return {
     ...rest,
     units: Object.fromEntries(units),
+    unitPolicies: Object.fromEntries([...unitPolicies].map(([u, p]) => [u, describePolicy(p)])),
+    defaultPolicy: describePolicy(defaultPolicy),
     forwardAuth: forwardAuth
       ? { header: forwardAuth.header, value: 'set', userHeader: forwardAuth.userHeader ?? null }
       : 'unset',

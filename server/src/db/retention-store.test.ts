@@ -153,6 +153,7 @@ describe('retention', () => {
       problems: [],
       managed: true,
       unmanagedReason: null,
+      podupLabels: {},
     });
     stores.units.replace([unit('gone.service'), unit('recent.service'), unit('here.service')], OLD);
     stores.units.replace([unit('recent.service'), unit('here.service')], NOW - DAY);

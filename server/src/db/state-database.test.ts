@@ -60,6 +60,10 @@ const task = (id: string): TaskRecord => ({
   summary: null,
   retryOf: null,
   stopRequested: null,
+  digest: null,
+  force: false,
+  expiresAt: null,
+  approvedBy: null,
 });
 
 async function rejection(p: Promise<unknown>): Promise<{ code?: string; message: string }> {

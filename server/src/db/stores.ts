@@ -4,9 +4,12 @@ import type { Clock, Stores } from '../domain/ports/index.js';
 import { SqliteDeliveryStore } from './delivery-store.js';
 import { SqliteEventStore } from './event-store.js';
 import { SqliteLeaseStore } from './lease-store.js';
+import { SqliteDigestStore, SqliteUnitCheckStore } from './digest-store.js';
 import { SqliteMetaStore } from './meta-store.js';
+import { SqlitePolicyStore } from './policy-store.js';
 import { SqliteRateLimitStore } from './rate-limit-store.js';
 import { SqliteRetentionStore } from './retention-store.js';
+import { SqliteScheduleStore } from './schedule-store.js';
 import { SqliteSessionStore } from './session-store.js';
 import { SqliteTaskJournalStore } from './task-journal-store.js';
 import { SqliteTaskStore } from './task-store.js';
@@ -32,6 +35,10 @@ export const STORE_PROTOTYPES: Record<keyof Stores, object> = {
   sessions: SqliteSessionStore.prototype,
   meta: SqliteMetaStore.prototype,
   retention: SqliteRetentionStore.prototype,
+  policies: SqlitePolicyStore.prototype,
+  digests: SqliteDigestStore.prototype,
+  checks: SqliteUnitCheckStore.prototype,
+  schedules: SqliteScheduleStore.prototype,
 };
 
 export function createStores(db: Database, clock: Clock = { now: () => Date.now() }): SqliteState {
@@ -46,6 +53,10 @@ export function createStores(db: Database, clock: Clock = { now: () => Date.now(
     sessions: new SqliteSessionStore(db),
     meta: new SqliteMetaStore(db),
     retention: new SqliteRetentionStore(db),
+    policies: new SqlitePolicyStore(db),
+    digests: new SqliteDigestStore(db),
+    checks: new SqliteUnitCheckStore(db),
+    schedules: new SqliteScheduleStore(db),
   };
   return { db, stores, writes: new WriteBatcher(db, stores) };
 }

@@ -49,6 +49,10 @@ const task = (over: Partial<TaskRecord> = {}): TaskRecord => ({
   summary: null,
   retryOf: null,
   stopRequested: null,
+  digest: null,
+  force: false,
+  expiresAt: null,
+  approvedBy: null,
   ...over,
 });
 

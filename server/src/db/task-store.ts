@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { RunningTask, TaskCounts, TaskListQuery, TaskStore } from '../domain/ports/index.js';
+import type { RunningTask, TaskCounts, TaskListQuery, TaskPark, TaskStore } from '../domain/ports/index.js';
 import { sameUnits, type TaskRecord, type TaskStatus } from '../domain/tasks/task.js';
 
 interface TaskDbRow {
@@ -23,6 +23,10 @@ interface TaskDbRow {
   lease_owner: string | null;
   lease_expires: number | null;
   stop_requested: string | null;
+  digest: string | null;
+  force: number;
+  expires_at: number | null;
+  approved_by: string | null;
 }
 
 export const taskFromDb = (r: TaskDbRow): TaskRecord => ({
@@ -44,6 +48,10 @@ export const taskFromDb = (r: TaskDbRow): TaskRecord => ({
   summary: r.summary,
   retryOf: r.retry_of,
   stopRequested: r.stop_requested as TaskRecord['stopRequested'],
+  digest: r.digest,
+  force: r.force === 1,
+  expiresAt: r.expires_at,
+  approvedBy: r.approved_by,
 });
 
 /** Queued tasks of one image, oldest first; must be answered from tasks_image_queued (see its migration). */
@@ -67,16 +75,22 @@ export class SqliteTaskStore implements TaskStore {
   constructor(private readonly db: Database) {
     this.insertStmt = db.prepare(
       `INSERT INTO tasks (id, kind, status, image, units, trigger, delivery, caller, reason, created_at,
-         updated_at, started_at, finished_at, not_before, attempts, summary, retry_of, stop_requested)
+         updated_at, started_at, finished_at, not_before, attempts, summary, retry_of, stop_requested, digest, force,
+         expires_at, approved_by)
        VALUES (@id, @kind, @status, @image, @units, @trigger, @delivery, @caller, @reason, @createdAt,
-         @updatedAt, @startedAt, @finishedAt, @notBefore, @attempts, @summary, @retryOf, @stopRequested)`,
+         @updatedAt, @startedAt, @finishedAt, @notBefore, @attempts, @summary, @retryOf, @stopRequested, @digest,
+         @force, @expiresAt, @approvedBy)`,
     );
     this.queuedForImage = db.prepare(QUEUED_FOR_IMAGE_SQL);
     this.byId = db.prepare('SELECT * FROM tasks WHERE id = ?');
   }
 
   create(task: TaskRecord): void {
-    this.insertStmt.run({ ...task, units: task.units === null ? null : JSON.stringify(task.units) });
+    this.insertStmt.run({
+      ...task,
+      units: task.units === null ? null : JSON.stringify(task.units),
+      force: task.force ? 1 : 0,
+    });
   }
 
   get(id: string): TaskRecord | undefined {
@@ -127,7 +141,7 @@ export class SqliteTaskStore implements TaskStore {
     // A read first: polling must not take the write lock (and wait behind another writer) when idle.
     const runnable = this.db
       .prepare(
-        `SELECT 1 FROM tasks WHERE status = 'queued' AND (not_before IS NULL OR not_before <= ?) LIMIT 1`,
+        `SELECT 1 FROM tasks WHERE status IN ('queued', 'deferred') AND (not_before IS NULL OR not_before <= ?) LIMIT 1`,
       )
       .get(now);
     if (runnable === undefined) return undefined;
@@ -136,7 +150,8 @@ export class SqliteTaskStore implements TaskStore {
         .prepare(
           `UPDATE tasks SET status = 'running', lease_owner = ?, lease_expires = ?, started_at = ?, updated_at = ?,
              attempts = attempts + 1
-           WHERE id = (SELECT id FROM tasks WHERE status = 'queued' AND (not_before IS NULL OR not_before <= ?)
+           WHERE id = (SELECT id FROM tasks WHERE status IN ('queued', 'deferred')
+                         AND (not_before IS NULL OR not_before <= ?)
                        ORDER BY created_at, id LIMIT 1)
            RETURNING *`,
         )
@@ -151,7 +166,7 @@ export class SqliteTaskStore implements TaskStore {
         .prepare(
           `UPDATE tasks SET status = 'running', lease_owner = ?, lease_expires = ?, started_at = ?, updated_at = ?,
              attempts = attempts + 1
-           WHERE id = ? AND status = 'queued' RETURNING *`,
+           WHERE id = ? AND status IN ('queued', 'deferred') RETURNING *`,
         )
         .all(owner, leaseUntil, now, now, id),
     );
@@ -196,15 +211,18 @@ export class SqliteTaskStore implements TaskStore {
       .prepare(
         `SELECT
            sum(status = 'queued') AS queued, sum(status = 'running') AS running,
+           sum(status = 'awaiting-approval') AS awaiting, sum(status = 'deferred') AS deferred,
            sum(status = 'succeeded' AND finished_at >= @since) AS succeeded,
            sum(status = 'failed' AND finished_at >= @since) AS failed,
            sum(status = 'rolled-back' AND finished_at >= @since) AS rolledBack
-         FROM tasks WHERE status IN ('queued', 'running') OR finished_at >= @since`,
+         FROM tasks WHERE status IN ('queued', 'running', 'awaiting-approval', 'deferred') OR finished_at >= @since`,
       )
       .get({ since }) as Record<string, number | null>;
     return {
       queued: r.queued ?? 0,
       running: r.running ?? 0,
+      awaitingApproval: r.awaiting ?? 0,
+      deferred: r.deferred ?? 0,
       succeeded24h: r.succeeded ?? 0,
       failed24h: r.failed ?? 0,
       rolledBack24h: r.rolledBack ?? 0,
@@ -253,5 +271,86 @@ export class SqliteTaskStore implements TaskStore {
         )
         .run(summary, now, now, id).changes === 1
     );
+  }
+
+  /** A running task of `owner` waits on its policy now: its claim ends, the decision is kept. */
+  park(id: string, owner: string, park: TaskPark, now: number): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE tasks SET status = @status, not_before = @notBefore, expires_at = @expiresAt, digest = @digest,
+             summary = @summary, units = @units, approved_by = NULL, lease_owner = NULL, lease_expires = NULL,
+             updated_at = @now
+           WHERE id = @id AND status = 'running' AND lease_owner = @owner`,
+        )
+        .run({ ...park, units: JSON.stringify(park.units), summary: park.summary.slice(0, 2000), id, owner, now })
+        .changes === 1
+    );
+  }
+
+  /** Waiting tasks (awaiting approval, deferred) that include `unit`. */
+  waitingFor(unit: string): TaskRecord[] {
+    const like = `%${JSON.stringify(unit).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return (
+      this.db
+        .prepare(
+          `SELECT * FROM tasks WHERE status IN ('awaiting-approval', 'deferred') AND units LIKE ? ESCAPE '\\'
+           ORDER BY created_at`,
+        )
+        .all(like) as TaskDbRow[]
+    )
+      .map(taskFromDb)
+      .filter((t) => t.units?.includes(unit));
+  }
+
+  approve(id: string, by: string, now: number): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE tasks SET status = 'queued', approved_by = ?, expires_at = NULL, not_before = NULL, updated_at = ?
+           WHERE id = ? AND status = 'awaiting-approval'`,
+        )
+        .run(by, now, id).changes === 1
+    );
+  }
+
+  /** Ends a task that waits on its policy (rejected, replaced by a newer digest); false when it no longer waits. */
+  cancelWaiting(id: string, summary: string, now: number): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE tasks SET status = 'cancelled', summary = ?, finished_at = ?, updated_at = ?
+           WHERE id = ? AND status IN ('awaiting-approval', 'deferred')`,
+        )
+        .run(summary.slice(0, 2000), now, now, id).changes === 1
+    );
+  }
+
+  /** Awaiting-approval tasks whose approval time ran out are cancelled; returns their ids. */
+  expireApprovals(now: number): string[] {
+    const due = this.db
+      .prepare(`SELECT 1 FROM tasks WHERE status = 'awaiting-approval' AND expires_at <= ? LIMIT 1`)
+      .get(now);
+    if (due === undefined) return [];
+    return this.db
+      .prepare(
+        `UPDATE tasks SET status = 'cancelled', summary = 'approval expired: nobody approved or rejected it in time',
+           finished_at = ?, updated_at = ?
+         WHERE status = 'awaiting-approval' AND expires_at <= ? RETURNING id`,
+      )
+      .pluck()
+      .all(now, now, now) as string[];
+  }
+
+  /** The earliest time a waiting task needs podup: a deferral's end or an approval's expiry. */
+  nextWake(): number | null {
+    const r = this.db
+      .prepare(
+        `SELECT min(CASE WHEN status = 'deferred' THEN not_before ELSE expires_at END) FROM tasks
+         WHERE status IN ('awaiting-approval', 'deferred')`,
+      )
+      .pluck()
+      .get() as number | null;
+    return r ?? null;
   }
 }

@@ -6,6 +6,8 @@
 import type { EventQuery, EventRow, StoredEvent } from '../events/event.js';
 import type { LogLevel, Step, TaskRecord, TaskStatus, TaskTrigger, UnitResultStatus } from '../tasks/task.js';
 import type { KnownUnit } from '../units/known-unit.js';
+import type { UpdatePolicy } from '../policies/unit-policy.js';
+import type { ScheduleRecord } from '../schedules/schedule.js';
 
 /* ---- tasks ---- */
 
@@ -30,6 +32,8 @@ export interface RunningTask {
 export interface TaskCounts {
   queued: number;
   running: number;
+  awaitingApproval: number;
+  deferred: number;
   succeeded24h: number;
   failed24h: number;
   rolledBack24h: number;
@@ -61,6 +65,29 @@ export interface TaskStore {
   requestStop(id: string, kind: 'stop' | 'force', now: number): void;
   /** Cancels a task that has not started; false when it already runs or ended. */
   cancelQueued(id: string, summary: string, now: number): boolean;
+  /** A running task of `owner` now waits on its policy (its claim ends); false when it is not ours. */
+  park(id: string, owner: string, park: TaskPark, now: number): boolean;
+  /** Tasks awaiting approval or deferred that include `unit`, oldest first. */
+  waitingFor(unit: string): TaskRecord[];
+  /** awaiting-approval -> queued, approved by `by`; false when it does not await approval. */
+  approve(id: string, by: string, now: number): boolean;
+  /** Cancels a task that waits on its policy; false when it no longer waits. */
+  cancelWaiting(id: string, summary: string, now: number): boolean;
+  /** Cancels awaiting-approval tasks past their expiry; their ids. */
+  expireApprovals(now: number): string[];
+  /** The earliest deferral end or approval expiry of a waiting task (unix ms). */
+  nextWake(): number | null;
+}
+
+/** What a task waits for when its policy holds it. */
+export interface TaskPark {
+  status: 'awaiting-approval' | 'deferred';
+  /** The units that wait (the task's own list from now on). */
+  units: string[];
+  digest: string | null;
+  notBefore: number | null;
+  expiresAt: number | null;
+  summary: string;
 }
 
 /* ---- unit leases ---- */
@@ -207,6 +234,105 @@ export interface UnitStore {
   all(): StoredUnit[];
 }
 
+/* ---- update policies ---- */
+
+/** A runtime override of a unit's policy (API, panel, CLI): null fields fall through to the unit's labels. */
+export interface PolicyOverride {
+  unit: string;
+  policy: UpdatePolicy | null;
+  minAgeMs: number | null;
+  /** Maintenance windows as written, ";"-separated. */
+  windows: string | null;
+  snoozedUntil: number | null;
+  updatedBy: string;
+  updatedAt: number;
+}
+
+export type PolicyPatch = Partial<Pick<PolicyOverride, 'policy' | 'minAgeMs' | 'windows' | 'snoozedUntil'>>;
+
+export interface SkippedVersion {
+  unit: string;
+  digest: string;
+  skippedBy: string;
+  skippedAt: number;
+}
+
+export interface PolicyStore {
+  get(unit: string): PolicyOverride | undefined;
+  all(): PolicyOverride[];
+  /** Sets the given fields (null clears one); a row with nothing left is removed. */
+  set(unit: string, patch: PolicyPatch, by: string, now: number): PolicyOverride | undefined;
+  skip(unit: string, digest: string, by: string, now: number): void;
+  skipped(unit: string): SkippedVersion[];
+}
+
+export interface DigestSighting {
+  image: string;
+  digest: string;
+  firstSeen: number;
+  created: number | null;
+}
+
+/** When podup first saw each digest of each image: the clock of the minimum image age. */
+export interface DigestStore {
+  /** The sighting, recorded at `now` when the digest is new. */
+  see(image: string, digest: string, now: number, created?: number | null): DigestSighting;
+  find(image: string, digest: string): DigestSighting | undefined;
+}
+
+export const CHECK_STATUSES = ['up-to-date', 'available', 'unknown', 'not-checked'] as const;
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
+
+/** The last registry check of a unit: what is available, and what its policy makes of it. */
+export interface UnitCheck {
+  unit: string;
+  image: string | null;
+  status: CheckStatus;
+  digest: string | null;
+  firstSeen: number | null;
+  /** The policy's verdict on it (apply, notify, approve, defer, skip), null when nothing is available. */
+  verdict: string | null;
+  reason: string | null;
+  checkedAt: number;
+}
+
+export interface UnitCheckStore {
+  record(checks: readonly UnitCheck[]): void;
+  all(): UnitCheck[];
+}
+
+/* ---- schedules ---- */
+
+export interface ScheduleRun {
+  status: 'ok' | 'failed';
+  summary: string;
+  taskId: string | null;
+}
+
+export interface ScheduleStore {
+  list(): ScheduleRecord[];
+  get(name: string): ScheduleRecord | undefined;
+  create(schedule: ScheduleRecord): void;
+  /** Replaces the definition (cron, zone, action, units, delay, paused, next run); false when there is none. */
+  update(schedule: ScheduleRecord): boolean;
+  delete(name: string): boolean;
+  /**
+   * Takes one run of the schedule for `owner`: it is marked running and its next run moved to `nextRunAt`, in one
+   * statement, so that no two runs of it overlap (across processes too). `due`: only when its time has come.
+   * A run older than `staleBefore` counts as gone (its podup died). Undefined when it cannot be taken.
+   */
+  claim(
+    name: string,
+    owner: string,
+    now: number,
+    nextRunAt: number | null,
+    options: { due: boolean; staleBefore: number },
+  ): ScheduleRecord | undefined;
+  finish(name: string, owner: string, run: ScheduleRun, now: number): void;
+  /** The earliest next run of a schedule that is not paused. */
+  nextRun(): number | null;
+}
+
 /* ---- sessions and server-wide values ---- */
 
 export interface SessionRow {
@@ -280,6 +406,10 @@ export interface Stores {
   sessions: SessionStore;
   meta: MetaStore;
   retention: RetentionStore;
+  policies: PolicyStore;
+  digests: DigestStore;
+  checks: UnitCheckStore;
+  schedules: ScheduleStore;
 }
 
 /** The one writer of the request path: writes queued in one turn of the event loop share one commit. */

@@ -2,6 +2,8 @@
 
 export const TASK_STATUSES = [
   'queued',
+  'awaiting-approval',
+  'deferred',
   'running',
   'succeeded',
   'failed',
@@ -19,6 +21,9 @@ export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set([
   'cancelled',
   'skipped',
 ]);
+
+/** Waiting on the policy: an admin's approval, or a time (cooldown, window, snooze); not yet run. */
+export const isWaiting = (status: TaskStatus): boolean => status === 'awaiting-approval' || status === 'deferred';
 
 /** A task that will not run again by itself: ended, or interrupted twice (it waits for a retry). */
 export const isFinished = (status: TaskStatus): boolean =>
@@ -86,14 +91,34 @@ export interface TaskRecord {
   /** The task this one retries. */
   retryOf: string | null;
   stopRequested: 'stop' | 'force' | null;
+  /** The digest a policy decision was about (awaiting approval, deferred); approval covers only this one. */
+  digest: string | null;
+  /** --force: an admin overrode the update policy for this task. */
+  force: boolean;
+  /** An awaiting-approval task is cancelled once this passes (unix ms). */
+  expiresAt: number | null;
+  /** Who approved it (the approved digest is `digest`). */
+  approvedBy: string | null;
 }
 
 /** A task as first queued; the scheduling fields start empty. */
-export type NewTask = Omit<TaskRecord, 'attempts' | 'summary' | 'retryOf' | 'stopRequested'> &
-  Partial<Pick<TaskRecord, 'retryOf'>>;
+type PolicyFields = 'digest' | 'force' | 'expiresAt' | 'approvedBy';
+
+export type NewTask = Omit<TaskRecord, 'attempts' | 'summary' | 'retryOf' | 'stopRequested' | PolicyFields> &
+  Partial<Pick<TaskRecord, 'retryOf' | PolicyFields>>;
 
 export function queuedTask(t: NewTask): TaskRecord {
-  return { attempts: 0, summary: null, retryOf: null, stopRequested: null, ...t };
+  return {
+    attempts: 0,
+    summary: null,
+    retryOf: null,
+    stopRequested: null,
+    digest: null,
+    force: false,
+    expiresAt: null,
+    approvedBy: null,
+    ...t,
+  };
 }
 
 const ID_ALPHABET = '3479ACDEFHJKMNPQRTUVWXY';
