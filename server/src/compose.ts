@@ -79,6 +79,8 @@ export function openPodup(config: Config, logger: Logger, adapters: Adapters = r
     },
     {
       configuredUnits: config.units,
+      policies: { configured: config.unitPolicies, defaults: config.defaultPolicy },
+      approvalTtlMs: config.approvalTtlMs,
       imageRateLimit: config.imageRateLimit,
       badSignatureRateLimit: config.badSignatureRateLimit,
       coalesceWindowMs: config.coalesceWindowMs,

@@ -197,7 +197,7 @@ const list = z.string().transform((v) =>
  */
 function unitEntries(v: string): string[] {
   return v
-    .split(/\n|,(?=\s*[A-Za-z0-9@._:\\-]+=)/)
+    .split(/\n|,(?=\s*[^\s=,;]*=)/)
     .map((e) => e.trim())
     .filter(Boolean);
 }

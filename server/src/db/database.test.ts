@@ -49,14 +49,19 @@ describe('migrate', () => {
     expect(userVersion(db)).toBe(MIGRATIONS.length);
     expect(tables(db)).toEqual([
       'deliveries',
+      'digests',
       'events',
       'meta',
       'rate_limits',
+      'schedules',
       'sessions',
+      'skipped_versions',
       'task_logs',
       'task_units',
       'tasks',
+      'unit_checks',
       'unit_leases',
+      'unit_policies',
       'units',
     ]);
   });
@@ -116,14 +121,19 @@ describe('openDatabase', () => {
     expect(userVersion(db)).toBe(MIGRATIONS.length);
     expect(tables(db)).toEqual([
       'deliveries',
+      'digests',
       'events',
       'meta',
       'rate_limits',
+      'schedules',
       'sessions',
+      'skipped_versions',
       'task_logs',
       'task_units',
       'tasks',
+      'unit_checks',
       'unit_leases',
+      'unit_policies',
       'units',
     ]);
   });

@@ -280,7 +280,7 @@ export class SqliteTaskStore implements TaskStore {
         .prepare(
           `UPDATE tasks SET status = @status, not_before = @notBefore, expires_at = @expiresAt, digest = @digest,
              summary = @summary, units = @units, approved_by = NULL, lease_owner = NULL, lease_expires = NULL,
-             updated_at = @now
+             attempts = attempts - 1, started_at = NULL, updated_at = @now
            WHERE id = @id AND status = 'running' AND lease_owner = @owner`,
         )
         .run({ ...park, units: JSON.stringify(park.units), summary: park.summary.slice(0, 2000), id, owner, now })

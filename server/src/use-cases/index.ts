@@ -18,6 +18,7 @@ import type {
   WebhookSignatures,
 } from '../domain/ports/index.js';
 import type { RatePolicy } from '../domain/rate-limits/gcra.js';
+import { PolicyBook, type PolicySettings } from '../domain/policies/policy-book.js';
 import { UpdateEngine } from '../domain/tasks/engine.js';
 import { isStorageFault } from '../errors.js';
 import { TaskRunner } from '../domain/tasks/runner.js';
@@ -52,6 +53,9 @@ export interface ServicePorts {
 export interface ServiceSettings {
   /** PODUP_UNITS: units named by the operator, unit -> image. */
   configuredUnits: ReadonlyMap<string, string>;
+  /** Update policies: PODUP_UNITS options and the defaults. */
+  policies: PolicySettings;
+  approvalTtlMs: number;
   imageRateLimit: RatePolicy;
   badSignatureRateLimit: RatePolicy;
   coalesceWindowMs: number;
@@ -80,6 +84,7 @@ export interface Services {
 export function createServices(ports: ServicePorts, settings: ServiceSettings): Services {
   const { stores, writes, clock, ids, log } = ports;
   const units = new UnitsService({ ...ports, configured: settings.configuredUnits });
+  const book = new PolicyBook(settings.policies);
   const engine = new UpdateEngine({
     runtime: ports.runtime,
     systemd: ports.unitManager,
@@ -101,6 +106,8 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
     runtime: ports.runtime,
     registry: ports.registry,
     discover: () => units.discover(),
+    ids,
+    policies: { book, approvalTtlMs: settings.approvalTtlMs },
     clock,
     sleep: ports.sleep,
     owners: ports.owners,

@@ -3,8 +3,19 @@
  * db/lease-store.ts, db/task-journal-store.ts), and the faults of a state disk: a store that refuses writes
  * (full disk) and a claim the store reports but does not keep (what get() on UPDATE ... RETURNING did).
  */
-import type { RunnerStores } from '../../domain/tasks/runner.js';
-import type { LeaseHolder, TaskJournal, TaskUnitRow, UnitResultPatch } from '../../domain/ports/index.js';
+import { PolicyBook } from '../../domain/policies/policy-book.js';
+import type { DefaultPolicy } from '../../domain/policies/unit-policy.js';
+import type { RunnerDeps, RunnerStores } from '../../domain/tasks/runner.js';
+import type {
+  DigestSighting,
+  IdSource,
+  LeaseHolder,
+  PolicyOverride,
+  SkippedVersion,
+  TaskJournal,
+  TaskUnitRow,
+  UnitResultPatch,
+} from '../../domain/ports/index.js';
 import type { LogLevel, Step, TaskRecord, TaskStatus } from '../../domain/tasks/task.js';
 
 export interface RunningRow {
@@ -33,6 +44,20 @@ export type RunnerWrite =
   | 'leases.sweep'
   | 'journal.log'
   | 'journal.unit';
+
+/** The runner's policy dependency with every unit on the defaults (auto, no cooldown, no window). */
+export function defaultPolicies(defaults: Partial<DefaultPolicy> = {}): RunnerDeps['policies'] {
+  return {
+    book: new PolicyBook({
+      configured: new Map(),
+      defaults: { policy: 'auto', minAgeMs: 0, windows: [], ...defaults },
+    }),
+    approvalTtlMs: 86_400_000,
+  };
+}
+
+let splits = 0;
+export const splitIds: IdSource = { taskId: () => `tsk_SPLIT${String(++splits).padStart(12, '0')}` };
 
 export const diskFull = (): Error =>
   Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
@@ -100,7 +125,9 @@ export class MemoryRunnerStores implements RunnerStores {
   tasks: RunnerStores['tasks'] = {
     claimNext: (owner, now, leaseUntil) => {
       const next = [...this.rows.values()]
-        .filter((r) => r.task.status === 'queued' && (r.task.notBefore ?? 0) <= now)
+        .filter(
+          (r) => (r.task.status === 'queued' || r.task.status === 'deferred') && (r.task.notBefore ?? 0) <= now,
+        )
         .sort((a, b) => a.task.createdAt - b.task.createdAt)[0];
       if (!next) return undefined;
       this.write('tasks.claimNext');
@@ -156,6 +183,58 @@ export class MemoryRunnerStores implements RunnerStores {
       const r = this.rows.get(id);
       return r && { ...r.task };
     },
+    create: (task) => this.add(task),
+    park: (id, owner, park, now) => {
+      const r = this.rows.get(id);
+      if (!r || r.task.status !== 'running' || r.leaseOwner !== owner) return false;
+      r.task = {
+        ...r.task,
+        status: park.status,
+        units: park.units,
+        digest: park.digest,
+        notBefore: park.notBefore,
+        expiresAt: park.expiresAt,
+        summary: park.summary,
+        approvedBy: null,
+        attempts: r.task.attempts - 1,
+        startedAt: null,
+        updatedAt: now,
+      };
+      r.leaseOwner = null;
+      r.leaseExpires = null;
+      return true;
+    },
+    waitingFor: (unit) =>
+      [...this.rows.values()]
+        .map((r) => r.task)
+        .filter((t) => (t.status === 'awaiting-approval' || t.status === 'deferred') && t.units?.includes(unit)),
+    cancelWaiting: (id, summary, now) => {
+      const r = this.rows.get(id);
+      if (!r || (r.task.status !== 'awaiting-approval' && r.task.status !== 'deferred')) return false;
+      r.task = { ...r.task, status: 'cancelled', summary, finishedAt: now };
+      return true;
+    },
+    expireApprovals: () => [],
+  };
+
+  /** Runtime overrides and skipped versions, set by a test. */
+  readonly overrides = new Map<string, PolicyOverride>();
+  readonly skips: SkippedVersion[] = [];
+  readonly sightings = new Map<string, DigestSighting>();
+
+  policies: RunnerStores['policies'] = {
+    get: (unit) => this.overrides.get(unit),
+    skipped: (unit) => this.skips.filter((s) => s.unit === unit),
+  };
+
+  digests: RunnerStores['digests'] = {
+    see: (image, digest, now, created = null) => {
+      const key = `${image}@${digest}`;
+      const seen = this.sightings.get(key) ?? { image, digest, firstSeen: now, created };
+      this.sightings.set(key, seen);
+      return seen;
+    },
+    find: (image, digest) => this.sightings.get(`${image}@${digest}`),
   };
 
   leases: RunnerStores['leases'] = {

@@ -4,7 +4,13 @@
  * takes writes again. Timers are faked: the runner's own schedule is what is under test.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeHost, fakePorts, MemoryRunnerStores } from '../../adapters/fakes/index.js';
+import {
+  defaultPolicies,
+  FakeHost,
+  fakePorts,
+  MemoryRunnerStores,
+  splitIds,
+} from '../../adapters/fakes/index.js';
 import type { TaskJournal } from '../ports/index.js';
 import type { RunResult, UpdateEngine } from './engine.js';
 import { TaskRunner } from './runner.js';
@@ -60,6 +66,8 @@ function setup(execute: Execute = async () => ({ status: 'succeeded', summary: '
     discover: async () => [],
     clock: { now: () => Date.now() },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    ids: splitIds,
+    policies: defaultPolicies(),
     owners: { self: SELF, alive: (owner) => owner === SELF },
     settings: {
       concurrency: 2,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { fakePorts, FakeHost, MemoryRunnerStores as MemoryStores } from '../../adapters/fakes/index.js';
+import {
+  defaultPolicies,
+  fakePorts,
+  FakeHost,
+  MemoryRunnerStores as MemoryStores,
+  splitIds,
+} from '../../adapters/fakes/index.js';
 import { mergeSightings, type KnownUnit } from '../units/known-unit.js';
 import type { LeaseHolder as LeaseHolderInfo, TaskJournal, TaskUnitRow } from '../ports/index.js';
 import type { RunResult, TaskControl, UpdateEngine } from './engine.js';
@@ -139,6 +145,8 @@ function setup(
       clock.ms += ms;
       opts.onSleep?.(sleeps.length, s);
     },
+    ids: splitIds,
+    policies: defaultPolicies(),
     owners: { self: SELF, alive: (owner) => owner === SELF || owner === ALIVE },
     settings: { concurrency: 1, leaseMs: 30_000, pollMs: 1000, lockWaitMs: opts.lockWaitMs ?? 5000 },
   };

@@ -13,26 +13,45 @@ import type {
   Clock,
   ContainerRuntime,
   DigestResolver,
+  DigestStore,
+  IdSource,
   LeaseHolder,
   LeaseOwnership,
   LeaseStore,
+  PolicyStore,
   TaskJournal,
   TaskJournalStore,
   TaskStore,
 } from '../ports/index.js';
+import type { PolicyBook } from '../policies/policy-book.js';
 import type { KnownUnit } from '../units/known-unit.js';
 import { Backoff } from './backoff.js';
 import { BestEffortJournal } from './best-effort-journal.js';
 import type { UpdateEngine } from './engine.js';
-import { planUpdate } from './plan.js';
-import type { TaskRecord, TaskStatus } from './task.js';
+import { planUpdate, type Plan } from './plan.js';
+import { applyDecisions, decideUnits, type WaitingGroup } from './policy-gate.js';
+import { queuedTask, type TaskRecord, type TaskStatus } from './task.js';
 
 /** What the runner needs of the stores. */
 export interface RunnerStores {
   tasks: Pick<
     TaskStore,
-    'claimNext' | 'claim' | 'unclaim' | 'renew' | 'finish' | 'running' | 'interrupt' | 'get'
+    | 'claimNext'
+    | 'claim'
+    | 'unclaim'
+    | 'renew'
+    | 'finish'
+    | 'running'
+    | 'interrupt'
+    | 'get'
+    | 'create'
+    | 'park'
+    | 'waitingFor'
+    | 'cancelWaiting'
+    | 'expireApprovals'
   >;
+  policies: Pick<PolicyStore, 'get' | 'skipped'>;
+  digests: Pick<DigestStore, 'see' | 'find'>;
   leases: Pick<LeaseStore, 'acquire' | 'renew' | 'release' | 'sweep'>;
   journals: Pick<TaskJournalStore, 'journalFor' | 'units'>;
 }
@@ -44,6 +63,10 @@ export interface RunnerDeps {
   registry: DigestResolver;
   /** Fresh discovery (and its persistence). */
   discover(): Promise<KnownUnit[]>;
+  /** Ids of the tasks a policy splits off. */
+  ids: IdSource;
+  /** Every unit's update policy: the gate between plan and engine. */
+  policies: { book: PolicyBook; approvalTtlMs: number };
   clock: Clock;
   sleep(ms: number): Promise<void>;
   /** This process as written into leases, and whether another owner still runs. */
@@ -150,6 +173,7 @@ export class TaskRunner {
     try {
       this.settleOwed();
       this.recoverInterrupted();
+      this.deps.stores.tasks.expireApprovals(this.deps.clock.now());
       while (this.active.size < this.deps.settings.concurrency) {
         const now = this.deps.clock.now();
         const task = this.deps.stores.tasks.claimNext(
@@ -279,6 +303,108 @@ export class TaskRunner {
     }
   }
 
+  /**
+   * The policy decision for every unit the plan moves: held units leave the plan; waiting ones park this task
+   * (when nothing else is left to do) or move into a task of their own. True when the task was parked.
+   */
+  private gate(task: TaskRecord, plan: Plan, known: KnownUnit[], journal: TaskJournal): boolean {
+    const { stores, clock, policies } = this.deps;
+    const decisions = decideUnits(plan, known, task, {
+      book: policies.book,
+      policies: stores.policies,
+      digests: stores.digests,
+      now: clock.now(),
+      record: true,
+    });
+    for (const d of decisions) {
+      const v = d.verdict;
+      if (v.kind === 'apply' && v.reason === null) continue;
+      const level = v.kind === 'apply' && task.force ? 'warn' : 'info';
+      journal.log(level, 'plan', `policy: ${v.reason ?? ''}`, { unit: d.unit });
+      if (v.kind !== 'apply') journal.unit(d.unit, { status: 'skipped', image: d.image, reason: v.reason });
+    }
+    if (task.approvedBy !== null && task.digest !== null) {
+      const moved = decisions.find((d) => d.verdict.kind === 'approve' && d.digest !== task.digest);
+      if (moved)
+        journal.log('warn', 'plan', `a newer digest ${moved.digest} replaced the approved ${task.digest}: approve again`);
+    }
+    const waiting = applyDecisions(plan, decisions)
+      .map((g) => this.withoutDuplicates(task, g, journal))
+      .filter((g) => g.units.length > 0);
+    const moving = plan.units.some((u) => u.action === 'update' || u.action === 'verify');
+    const now = clock.now();
+    const expiresAt = (g: WaitingGroup) => (g.status === 'awaiting-approval' ? now + policies.approvalTtlMs : null);
+    const [only] = waiting;
+    if (!moving && waiting.length === 1 && only) {
+      return stores.tasks.park(
+        task.id,
+        this.deps.owners.self,
+        {
+          status: only.status,
+          units: only.units,
+          digest: only.digest,
+          notBefore: only.notBefore,
+          expiresAt: expiresAt(only),
+          summary: only.reason,
+        },
+        now,
+      );
+    }
+    for (const g of waiting) {
+      const split: TaskRecord = {
+        ...queuedTask({
+        id: this.deps.ids.taskId(),
+        kind: 'image-update',
+        status: g.status,
+        image: g.image,
+        units: g.units,
+        trigger: task.trigger,
+        delivery: task.delivery,
+        caller: task.caller,
+        reason: `from ${task.id}: ${g.reason}`,
+        createdAt: now,
+        updatedAt: now,
+        startedAt: null,
+        finishedAt: null,
+        notBefore: g.notBefore,
+        digest: g.digest,
+        expiresAt: expiresAt(g),
+        }),
+        summary: g.reason,
+      };
+      stores.tasks.create(split);
+      journal.log('info', 'plan', `${g.units.join(', ')} wait in task ${split.id}: ${g.reason}`);
+    }
+    return false;
+  }
+
+  /**
+   * One waiting task per unit and digest: a unit already waiting for the same digest elsewhere stays there; a
+   * task waiting for an older digest is replaced, and says so.
+   */
+  private withoutDuplicates(task: TaskRecord, g: WaitingGroup, journal: TaskJournal): WaitingGroup {
+    const { stores, clock } = this.deps;
+    const units = g.units.filter((unit) => {
+      for (const other of stores.tasks.waitingFor(unit)) {
+        if (other.id === task.id) continue;
+        if (other.digest === g.digest) {
+          journal.log('info', 'plan', `already waiting in task ${other.id} (${other.status})`, { unit });
+          return false;
+        }
+        stores.tasks.cancelWaiting(
+          other.id,
+          `replaced by task ${task.id}: ${g.image} has a newer digest ${g.digest}`,
+          clock.now(),
+        );
+        journal.log('info', 'plan', `replaces task ${other.id}, which waited for ${other.digest ?? 'an older digest'}`, {
+          unit,
+        });
+      }
+      return true;
+    });
+    return { ...g, units };
+  }
+
   /** Claims and runs one named queued task (the CLI's in-process trigger). */
   async runNow(taskId: string): Promise<boolean> {
     const now = this.deps.clock.now();
@@ -341,6 +467,7 @@ export class TaskRunner {
     let summary: string;
     let cleanup: (() => Promise<void>) | undefined;
     let notStarted: NotStarted | undefined;
+    let parked = false;
     try {
       const started = performance.now();
       const known = await this.deps.discover();
@@ -357,6 +484,10 @@ export class TaskRunner {
           durationMs: Math.round(performance.now() - started),
         }),
       );
+      if (beforeStart(() => this.gate(task, plan, known, journal))) {
+        parked = true;
+        return;
+      }
       await this.acquireUnits(
         task,
         plan.units.filter((u) => u.action === 'update' || u.action === 'verify').map((u) => u.unit),
@@ -386,6 +517,7 @@ export class TaskRunner {
       this.handBack(task.id, notStarted.cause);
       return;
     }
+    if (parked) return;
     if (engineJournal.lost > 0)
       summary += ` (${engineJournal.lost} journal lines not recorded: the store refused them)`;
     const result: Owed = { kind: 'finish', status, summary, at: clock.now() };

@@ -120,6 +120,10 @@ describe('newTriggerTask', () => {
       summary: null,
       retryOf: null,
       stopRequested: null,
+      digest: null,
+      force: false,
+      expiresAt: null,
+      approvedBy: null,
     });
   });
 
