@@ -4,8 +4,12 @@
  */
 import { z } from 'zod';
 import {
+  CHECK_STATUSES,
   LOG_LEVELS,
   OUTCOMES,
+  POLICY_SOURCES,
+  SCHEDULE_ACTIONS,
+  UPDATE_POLICIES,
   STEPS,
   TASK_KINDS,
   TASK_STATUSES,
@@ -155,6 +159,15 @@ export const ApiTask = z.object({
   createdAt: z.string(),
   startedAt: nullableTime,
   finishedAt: nullableTime,
+  /** The digest a policy decision was about (awaiting approval, deferred). */
+  digest: z.string().nullable(),
+  /** An admin overrode the update policy (--force). */
+  force: z.boolean(),
+  /** Deferred until (or the coalescing window of a webhook task). */
+  notBefore: nullableTime,
+  /** An awaiting-approval task is cancelled then. */
+  expiresAt: nullableTime,
+  approvedBy: z.string().nullable(),
 });
 export type ApiTask = z.infer<typeof ApiTask>;
 
@@ -214,6 +227,8 @@ export const TriggerBody = z
     dryRun: z.boolean().optional(),
     caller: z.string().max(200).optional(),
     reason: z.string().max(1000).optional(),
+    /** Override the update policies for this task (recorded as such). */
+    force: z.boolean().optional(),
   })
   .strict();
 export type TriggerBody = z.infer<typeof TriggerBody>;
@@ -246,6 +261,69 @@ export const TriggerReply = z.union([
 ]);
 export type TriggerReply = z.infer<typeof TriggerReply>;
 
+const PolicySource = z.enum(POLICY_SOURCES);
+
+export const ApiUnitPolicy = z.object({
+  policy: z.object({ value: z.enum(UPDATE_POLICIES), source: PolicySource }),
+  /** "0", "12h", "3d". */
+  minAge: z.object({ value: z.string(), source: PolicySource }),
+  windows: z.object({ value: z.array(z.string()), source: PolicySource }),
+  snoozedUntil: nullableTime,
+  skipped: z.array(z.string()),
+});
+export type ApiUnitPolicy = z.infer<typeof ApiUnitPolicy>;
+
+export const ApiUnitCheck = z.object({
+  status: z.enum(CHECK_STATUSES),
+  digest: z.string().nullable(),
+  firstSeen: nullableTime,
+  verdict: z.string().nullable(),
+  reason: z.string().nullable(),
+  checkedAt: z.string(),
+});
+
+export const ApiWaitingTask = z.object({
+  taskId: z.string(),
+  status: z.enum(['awaiting-approval', 'deferred']),
+  digest: z.string().nullable(),
+  notBefore: nullableTime,
+  expiresAt: nullableTime,
+  summary: z.string().nullable(),
+});
+
+export const PolicyBody = z
+  .object({
+    /** null or "default": drop the override. */
+    policy: z.union([z.enum(UPDATE_POLICIES), z.literal('default')]).nullable().optional(),
+    minAge: z.string().max(32).nullable().optional(),
+    window: z.string().max(1000).nullable().optional(),
+  })
+  .strict();
+export type PolicyBody = z.infer<typeof PolicyBody>;
+
+export const SkipBody = z.object({ digest: z.string().max(100) }).strict();
+/** ISO 8601, unix ms, or a duration from now such as 2h; null ends the snooze. */
+export const SnoozeBody = z.object({ until: z.string().max(64).nullable() }).strict();
+
+export const PolicyReply = z.object({ unit: z.string(), message: z.string() });
+export type PolicyReply = z.infer<typeof PolicyReply>;
+
+export const ApiCheckUnit = z.object({
+  unit: z.string(),
+  image: z.string().nullable(),
+  status: z.enum(CHECK_STATUSES),
+  currentDigest: z.string().nullable(),
+  digest: z.string().nullable(),
+  firstSeen: nullableTime,
+  /** What the policy makes of it: apply, notify, approve, defer, skip, or waiting (a task already waits). */
+  verdict: z.string().nullable(),
+  reason: z.string().nullable(),
+  waitingTask: z.string().nullable(),
+});
+
+export const CheckReply = z.object({ checkedAt: z.string(), units: z.array(ApiCheckUnit) });
+export type CheckReply = z.infer<typeof CheckReply>;
+
 export const ApiUnit = z.object({
   unit: z.string(),
   image: z.string().nullable(),
@@ -265,6 +343,11 @@ export const ApiUnit = z.object({
   unmanagedReason: z.string().nullable(),
   firstSeen: z.string().nullable(),
   lastSeen: z.string().nullable(),
+  updatePolicy: ApiUnitPolicy,
+  /** The last scheduled check: what is available and what the policy makes of it. */
+  check: ApiUnitCheck.nullable(),
+  /** Tasks of this unit awaiting approval or deferred. */
+  waiting: z.array(ApiWaitingTask),
 });
 export type ApiUnit = z.infer<typeof ApiUnit>;
 
@@ -286,7 +369,11 @@ export const Session = z.object({
 export type Session = z.infer<typeof Session>;
 
 export const UpdateUnitBody = z
-  .object({ dryRun: z.boolean().optional(), reason: z.string().max(1000).optional() })
+  .object({
+    dryRun: z.boolean().optional(),
+    reason: z.string().max(1000).optional(),
+    force: z.boolean().optional(),
+  })
   .strict();
 
 export const TaskActionReply = z.object({
@@ -304,6 +391,8 @@ export const Overview = z.object({
   counts: z.object({
     queued: z.number(),
     running: z.number(),
+    awaitingApproval: z.number(),
+    deferred: z.number(),
     succeeded24h: z.number(),
     failed24h: z.number(),
     rolledBack24h: z.number(),

@@ -1,6 +1,8 @@
 /** Records as the API shows them (ISO times, camelCase), shared by the routes and the CLI's in-process path. */
 import type { StoredEvent } from '../domain/events/event.js';
-import type { TaskLogRow } from '../domain/ports/index.js';
+import type { TaskLogRow, UnitCheck } from '../domain/ports/index.js';
+import { formatAge } from '../domain/policies/unit-policy.js';
+import type { CheckReport } from '../use-cases/check-units.js';
 import type { Plan } from '../domain/tasks/plan.js';
 import type { TaskRecord } from '../domain/tasks/task.js';
 import type { CheckResult } from '../domain/health/readiness.js';
@@ -14,6 +16,8 @@ import type {
   ApiTaskDetail,
   ApiTaskLog,
   ApiUnit,
+  ApiUnitPolicy,
+  CheckReply,
   EventsPage,
   Overview,
   TasksPage,
@@ -39,6 +43,11 @@ export const toApiTask = (t: TaskRecord): ApiTask => ({
   createdAt: new Date(t.createdAt).toISOString(),
   startedAt: iso(t.startedAt),
   finishedAt: iso(t.finishedAt),
+  digest: t.digest,
+  force: t.force,
+  notBefore: iso(t.notBefore),
+  expiresAt: iso(t.expiresAt),
+  approvedBy: t.approvedBy,
 });
 
 /** The cursor of a task page: the (createdAt, id) of its last task. */
@@ -83,7 +92,24 @@ export const toTriggerReply = (r: TriggerResult): TriggerReply =>
     ? { status: 'dry-run', plan: toApiPlan(r.plan) }
     : { status: 'queued', taskId: r.task.id, units: r.units };
 
-export const toApiUnit = ({ status: u, stored }: UnitView): ApiUnit => ({
+export const toApiUnitPolicy = (v: Pick<UnitView, 'policy' | 'snoozedUntil' | 'skipped'>): ApiUnitPolicy => ({
+  policy: v.policy.policy,
+  minAge: { value: formatAge(v.policy.minAgeMs.value), source: v.policy.minAgeMs.source },
+  windows: { value: v.policy.windows.value.map((w) => w.text), source: v.policy.windows.source },
+  snoozedUntil: iso(v.snoozedUntil),
+  skipped: v.skipped,
+});
+
+const toApiUnitCheck = (c: UnitCheck) => ({
+  status: c.status,
+  digest: c.digest,
+  firstSeen: iso(c.firstSeen),
+  verdict: c.verdict,
+  reason: c.reason,
+  checkedAt: new Date(c.checkedAt).toISOString(),
+});
+
+export const toApiUnit = ({ status: u, stored, ...view }: UnitView): ApiUnit => ({
   unit: u.unit,
   image: u.image,
   imageKey: u.imageKey,
@@ -100,6 +126,31 @@ export const toApiUnit = ({ status: u, stored }: UnitView): ApiUnit => ({
   unmanagedReason: u.unmanagedReason,
   firstSeen: iso(stored?.firstSeen),
   lastSeen: iso(stored?.lastSeen),
+  updatePolicy: toApiUnitPolicy(view),
+  check: view.check ? toApiUnitCheck(view.check) : null,
+  waiting: view.waiting.map((t) => ({
+    taskId: t.id,
+    status: t.status === 'deferred' ? 'deferred' : 'awaiting-approval',
+    digest: t.digest,
+    notBefore: iso(t.notBefore),
+    expiresAt: iso(t.expiresAt),
+    summary: t.summary,
+  })),
+});
+
+export const toCheckReply = (r: CheckReport): CheckReply => ({
+  checkedAt: new Date(r.checkedAt).toISOString(),
+  units: r.units.map((u) => ({
+    unit: u.unit,
+    image: u.image,
+    status: u.status,
+    currentDigest: u.currentDigest,
+    digest: u.digest,
+    firstSeen: iso(u.firstSeen),
+    verdict: u.verdict,
+    reason: u.reason,
+    waitingTask: u.waitingTask,
+  })),
 });
 
 export const toApiEvent = ({ ts, ...rest }: StoredEvent): ApiEvent => ({

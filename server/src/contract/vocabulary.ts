@@ -18,3 +18,6 @@ export {
   type TaskTrigger,
   type UnitResultStatus,
 } from '../domain/tasks/task.js';
+export { UPDATE_POLICIES, POLICY_SOURCES, type UpdatePolicy } from '../domain/policies/unit-policy.js';
+export { SCHEDULE_ACTIONS, type ScheduleAction } from '../domain/schedules/actions.js';
+export { CHECK_STATUSES, type CheckStatus } from '../domain/ports/stores.js';

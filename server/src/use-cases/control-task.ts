@@ -1,9 +1,11 @@
 /**
  * Stop, force-stop or retry a task: the decision, the task's log line naming who asked, and the event-log row
  * commit together.
- * Used by: POST /api/tasks/:id/stop | /force-stop | /retry, podup tasks stop|retry
+ * Used by: POST /api/tasks/:id/stop | /force-stop | /retry | /approve | /reject, podup tasks stop|retry,
+ * podup approve | reject
  */
-import { retryTask, stopTask } from '../domain/tasks/control.js';
+import { findTask, retryTask, stopTask } from '../domain/tasks/control.js';
+import { AppError } from '../errors.js';
 import type { Clock, IdSource, TaskQueue, UnitOfWork } from '../domain/ports/index.js';
 import type { TaskRecord } from '../domain/tasks/task.js';
 import { decidedRow, recorded, type AuditFields, type Origin } from './origin.js';
@@ -47,6 +49,35 @@ export class TaskControlService {
     recorded(origin.request, result.decided);
     this.deps.queue.poke();
     return { task: result.task, retry: result.retry, message: result.message };
+  }
+
+  /** An awaiting-approval task runs now (still inside its maintenance window, for its approved digest only). */
+  async approve(id: string, origin: Origin): Promise<ControlResult> {
+    const result = await this.deps.writes.run((s) => {
+      const now = this.deps.clock.now();
+      const before = findTask(s.tasks, id);
+      if (!s.tasks.approve(id, origin.actor, now))
+        throw new AppError('CONFLICT', `task ${id} does not await approval (${before.status})`);
+      s.journals.log(id, 'info', 'task', `approved by ${origin.actor} for ${before.digest ?? 'its digest'}`);
+      return { task: findTask(s.tasks, id), decided: this.record(s, origin, { taskId: id, outcome: 'accepted' }, 200) };
+    });
+    recorded(origin.request, result.decided);
+    this.deps.queue.poke();
+    return { task: result.task, message: `approved: ${id} runs for ${result.task.digest ?? 'its digest'}` };
+  }
+
+  /** An awaiting-approval (or deferred) task ends without touching anything. */
+  async reject(id: string, origin: Origin): Promise<ControlResult> {
+    const result = await this.deps.writes.run((s) => {
+      const now = this.deps.clock.now();
+      const before = findTask(s.tasks, id);
+      if (!s.tasks.cancelWaiting(id, `rejected by ${origin.actor}`, now))
+        throw new AppError('CONFLICT', `task ${id} does not wait for a decision (${before.status})`);
+      s.journals.log(id, 'info', 'task', `rejected by ${origin.actor}`);
+      return { task: findTask(s.tasks, id), decided: this.record(s, origin, { taskId: id }, 200) };
+    });
+    recorded(origin.request, result.decided);
+    return { task: result.task, message: `rejected: ${id} will not run` };
   }
 
   private record(

@@ -23,6 +23,8 @@ import { UpdateEngine } from '../domain/tasks/engine.js';
 import { isStorageFault } from '../errors.js';
 import { TaskRunner } from '../domain/tasks/runner.js';
 import { AuditService } from './audit.js';
+import { CheckService } from './check-units.js';
+import { PolicyService } from './policies.js';
 import { TaskControlService } from './control-task.js';
 import { FailureLimits } from './failure-limits.js';
 import { HealthService } from './health.js';
@@ -68,6 +70,8 @@ export interface ServiceSettings {
 export interface Services {
   intake: IntakeService;
   trigger: TriggerService;
+  check: CheckService;
+  policies: PolicyService;
   control: TaskControlService;
   units: UnitsService;
   queries: QueryService;
@@ -83,8 +87,8 @@ export interface Services {
 
 export function createServices(ports: ServicePorts, settings: ServiceSettings): Services {
   const { stores, writes, clock, ids, log } = ports;
-  const units = new UnitsService({ ...ports, configured: settings.configuredUnits });
   const book = new PolicyBook(settings.policies);
+  const units = new UnitsService({ ...ports, configured: settings.configuredUnits, book });
   const engine = new UpdateEngine({
     runtime: ports.runtime,
     systemd: ports.unitManager,
@@ -123,6 +127,7 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
         ? log.warn({ code: err.code }, `task runner cannot write, retrying with backoff: ${err.message}`)
         : log.error({ err }, 'task runner error'),
   });
+  const trigger = new TriggerService({ units, writes, queue: runner, clock, ids });
   const failures = new FailureLimits(settings.badSignatureRateLimit, { stores, writes, clock });
   return {
     intake: new IntakeService({
@@ -134,7 +139,9 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
       ids,
       settings: { imageRateLimit: settings.imageRateLimit, coalesceWindowMs: settings.coalesceWindowMs },
     }),
-    trigger: new TriggerService({ units, writes, queue: runner, clock, ids }),
+    trigger,
+    check: new CheckService({ units, trigger, book, stores, writes, clock }),
+    policies: new PolicyService({ known: () => units.known(), writes, clock }),
     control: new TaskControlService({ writes, queue: runner, clock, ids }),
     units,
     queries: new QueryService({ stores, clock, probes: ports.probes }),

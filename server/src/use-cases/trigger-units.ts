@@ -1,7 +1,9 @@
 /**
  * Trigger an update of named units or of all units, from any caller: queued as one task (with its event-log
- * row in the same unit of work), or answered with the plan only (dry run).
- * Used by: POST /api/tasks, POST /api/units/:unit/update, podup trigger, podup trigger-all
+ * row in the same unit of work), or answered with the plan only (dry run). The task meets the policy decision
+ * when the runner plans it, like every other task (domain/tasks/policy-gate.ts); `force` is the one override,
+ * recorded on the task, in its log and in the event log.
+ * Used by: POST /api/tasks, POST /api/units/:unit/update, podup trigger, podup trigger-all, the scheduler
  */
 import type { Clock, IdSource, TaskQueue, UnitOfWork } from '../domain/ports/index.js';
 import type { Plan } from '../domain/tasks/plan.js';
@@ -18,6 +20,8 @@ export interface TriggerInput {
   caller?: string | undefined;
   reason?: string | undefined;
   trigger: TaskTrigger;
+  /** Admin only (every API and CLI caller is one): bypass the update policy for this task. */
+  force?: boolean | undefined;
 }
 
 export type TriggerResult =
@@ -40,9 +44,15 @@ export class TriggerService {
     const units = triggerUnits(request, known);
     if (input.dryRun) return { status: 'dry-run', plan: await this.deps.units.plan({ units }, known) };
     const task = newTriggerTask(request, units, this.deps);
-    const decided = { taskId: task.id, outcome: 'accepted' } as const;
+    const decided = {
+      taskId: task.id,
+      outcome: 'accepted',
+      ...(task.force ? { reason: `forced by ${origin.actor}: update policies overridden` } : {}),
+    } as const;
     await this.deps.writes.run((s) => {
       s.tasks.create(task);
+      if (task.force)
+        s.journals.log(task.id, 'warn', 'task', `--force by ${origin.actor}: update policies do not apply to this task`);
       if (origin.request) s.events.insert(decidedRow(origin.request, decided, 202, this.deps.clock.now()));
     });
     recorded(origin.request, decided);

@@ -40,6 +40,8 @@ export interface FakeUnit {
   says: string[];
   /** Its io.containers.autoupdate label (null: none, the unit does not opt in). */
   autoUpdate: string | null;
+  /** Other labels of its container (podup.policy, ...). */
+  labels: Record<string, string>;
   state: UnitState;
   restarts: number;
   restartedAt: number;
@@ -252,7 +254,12 @@ export class FakeHost {
   addUnit(
     unit: string,
     image: string,
-    options: { says?: string[]; containerName?: string; autoUpdate?: string | null } = {},
+    options: {
+      says?: string[];
+      containerName?: string;
+      autoUpdate?: string | null;
+      labels?: Record<string, string>;
+    } = {},
   ): FakeUnit {
     const sim: FakeUnit = {
       unit,
@@ -260,6 +267,7 @@ export class FakeHost {
       containerName: options.containerName ?? unit.replace(/\.service$/, ''),
       says: options.says ?? [],
       autoUpdate: options.autoUpdate === undefined ? 'registry' : options.autoUpdate,
+      labels: options.labels ?? {},
       restarts: 0,
       restartedAt: this.now,
       state: {
@@ -336,6 +344,7 @@ export class FakeHost {
       imageId,
       state: 'running',
       labels: {
+        ...sim.labels,
         [UNIT_LABEL]: unit,
         ...(sim.autoUpdate === null ? {} : { [AUTOUPDATE_LABEL]: sim.autoUpdate }),
       },

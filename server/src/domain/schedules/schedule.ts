@@ -7,8 +7,9 @@ import { Cron } from 'croner';
 import { AppError } from '../../errors.js';
 import { isTimeZone } from '../policies/windows.js';
 
-export const SCHEDULE_ACTIONS = ['check', 'update', 'prune'] as const;
-export type ScheduleAction = (typeof SCHEDULE_ACTIONS)[number];
+import type { ScheduleAction } from './actions.js';
+
+export { SCHEDULE_ACTIONS, type ScheduleAction } from './actions.js';
 
 export interface ScheduleRecord {
   name: string;

@@ -16,6 +16,8 @@ export interface TriggerRequest {
   reason?: string | undefined;
   trigger: TaskTrigger;
   retryOf?: string | undefined;
+  /** An admin overrides the update policy for this task (recorded on it). */
+  force?: boolean | undefined;
 }
 
 /** The units a trigger names, checked against the allow-list (throws UNKNOWN_UNIT / BAD_REQUEST). */
@@ -64,5 +66,6 @@ export function newTriggerTask(
     finishedAt: null,
     notBefore: null,
     retryOf: request.retryOf ?? null,
+    force: request.force ?? false,
   });
 }

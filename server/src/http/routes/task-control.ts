@@ -1,4 +1,4 @@
-/** POST /api/tasks/:id/stop | /force-stop | /retry. Admin only. (The live log: task-log.ts.) */
+/** POST /api/tasks/:id/stop | /force-stop | /retry | /approve | /reject. Admin only. (The live log: task-log.ts.) */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TaskActionReply } from '../../contract/api.js';
 import { toApiTask } from '../../contract/views.js';
@@ -19,6 +19,13 @@ export function taskControlRoutes(deps: Deps, adminGuard: (request: FastifyReque
     ] as const) {
       app.post<IdParams>(`/api/tasks/:id/${path}`, async (request): Promise<TaskActionReply> => {
         const { task, message } = await control.stop(request.params.id, kind, originOf(request));
+        return { task: toApiTask(task), message };
+      });
+    }
+
+    for (const action of ['approve', 'reject'] as const) {
+      app.post<IdParams>(`/api/tasks/:id/${action}`, async (request): Promise<TaskActionReply> => {
+        const { task, message } = await control[action](request.params.id, originOf(request));
         return { task: toApiTask(task), message };
       });
     }

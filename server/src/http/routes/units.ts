@@ -21,7 +21,13 @@ export function unitRoutes(deps: Deps, adminGuard: (request: FastifyRequest) => 
       async (request, reply): Promise<TriggerReply> => {
         const body = parseInput(UpdateUnitBody, request.body ?? {}, 'BAD_REQUEST');
         const result = await trigger.trigger(
-          { units: [request.params.unit], dryRun: body.dryRun, reason: body.reason, trigger: 'api' },
+          {
+            units: [request.params.unit],
+            dryRun: body.dryRun,
+            reason: body.reason,
+            force: body.force,
+            trigger: 'api',
+          },
           originOf(request),
         );
         if (result.status === 'queued') reply.code(202);
