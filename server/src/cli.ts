@@ -10,8 +10,16 @@ import { pruneCommand, type PruneOptions } from './cli/commands/prune.js';
 import { taskActionCommand, taskShowCommand, tasksCommand, type TasksOptions } from './cli/commands/tasks.js';
 import { triggerCommand, type TriggerOptions } from './cli/commands/trigger.js';
 import { unitsCommand } from './cli/commands/units.js';
+import { checkCommand } from './cli/commands/check.js';
+import {
+  decisionCommand,
+  policyCommand,
+  skipCommand,
+  snoozeCommand,
+  type PolicyOptions,
+} from './cli/commands/policy.js';
 import { toServiceUnit } from './domain/units/unit-name.js';
-import { OUTCOMES, TASK_STATUSES, TRIGGERS } from './contract/vocabulary.js';
+import { OUTCOMES, TASK_STATUSES, TRIGGERS, UPDATE_POLICIES } from './contract/vocabulary.js';
 import { exitWith, readConfig, runServe } from './entry.js';
 import { VERSION } from './version.js';
 
@@ -96,6 +104,7 @@ program
 const triggerOptions = (cmd: Command): Command =>
   cmd
     .option('--dry-run', 'only show the plan (which units, current vs target digest)')
+    .option('--force', 'override the update policies for this task (recorded as such)')
     .option('--caller <name>', 'who asks (recorded on the task)')
     .option('--reason <text>', 'why (recorded on the task)')
     .option('--no-wait', 'queue the task and return (with a running server)')
@@ -147,6 +156,59 @@ for (const [action, description] of [
     .option('--json', 'machine-readable output')
     .action(run((id: string, opts: { json?: boolean }) => taskActionCommand(config(), action, id, opts)));
 }
+
+program
+  .command('check')
+  .description('what would update and why not: registry digests against the update policies (changes nothing)')
+  .option('--json', 'machine-readable output')
+  .action(run((opts: { json?: boolean }) => checkCommand(config(), opts)));
+
+const unitName = (u: string) => toServiceUnit(u) ?? u;
+
+program
+  .command('policy <unit> [policy]')
+  .description(
+    `set a unit's update policy at run time (${UPDATE_POLICIES.join(', ')}, or default to drop the override)`,
+  )
+  .option('--min-age <age>', 'minimum image age before an update applies, e.g. 3d (default: drop)')
+  .option('--window <windows>', 'maintenance windows, e.g. "Sat 02:00-05:00 Europe/Berlin" (default: drop)')
+  .option('--json', 'machine-readable output')
+  .action(
+    run((unit: string, policy: string | undefined, opts: PolicyOptions) =>
+      policyCommand(config(), unitName(unit), policy, opts),
+    ),
+  );
+
+for (const [action, description] of [
+  ['approve', 'run a task that awaits approval (for the digest it was held for)'],
+  ['reject', 'end a task that awaits approval without touching anything'],
+] as const) {
+  program
+    .command(`${action} <task>`)
+    .description(description)
+    .option('--json', 'machine-readable output')
+    .action(run((id: string, opts: { json?: boolean }) => decisionCommand(config(), action, id, opts)));
+}
+
+program
+  .command('skip <unit> <digest>')
+  .description('never update the unit to this digest (a task waiting for it ends)')
+  .option('--json', 'machine-readable output')
+  .action(
+    run((unit: string, digest: string, opts: { json?: boolean }) =>
+      skipCommand(config(), unitName(unit), digest, opts),
+    ),
+  );
+
+program
+  .command('snooze <unit> <until>')
+  .description('no update of the unit before UNTIL: an ISO time, a duration such as 2h or 3d, or off')
+  .option('--json', 'machine-readable output')
+  .action(
+    run((unit: string, until: string, opts: { json?: boolean }) =>
+      snoozeCommand(config(), unitName(unit), until, opts),
+    ),
+  );
 
 program
   .command('version')

@@ -5,6 +5,9 @@
  */
 import type {
   ApiTaskDetail,
+  CheckReply,
+  PolicyBody,
+  PolicyReply,
   EventsPage,
   PruneBody,
   PruneReply,
@@ -32,6 +35,13 @@ export interface Backend {
   /** Query parameters as in GET /api/events. */
   events(query: Record<string, string>): Promise<EventsPage>;
   prune(body: PruneBody): Promise<PruneReply>;
+  check(): Promise<CheckReply>;
+  setPolicy(unit: string, body: PolicyBody): Promise<PolicyReply>;
+  skip(unit: string, digest: string): Promise<PolicyReply>;
+  /** `until`: a time or a duration from now; null ends the snooze. */
+  snooze(unit: string, until: string | null): Promise<PolicyReply>;
+  approve(id: string): Promise<TaskActionReply>;
+  reject(id: string): Promise<TaskActionReply>;
   /** Waits for work the command started in-process (a triggered task) and releases everything. */
   close(): Promise<void>;
 }

@@ -8,11 +8,16 @@ import type { Config } from '../config.js';
 import { parseEventsQuery } from '../contract/events-query.js';
 import { parsePruneBody, toPruneReply } from '../contract/prune-body.js';
 import { parseTasksQuery } from '../contract/tasks-query.js';
+import { parsePolicyBody } from '../contract/policy-input.js';
 import {
   toApiTask,
   toApiTaskDetail,
   toApiUnit,
+  toCheckReply,
   toEventsPage,
+  toPolicyReply,
+  toSkipReply,
+  toSnoozeReply,
   toTasksPage,
   toTriggerReply,
 } from '../contract/views.js';
@@ -53,6 +58,22 @@ export function inProcessBackend(config: Config, options: BackendOptions): Backe
     },
     events: async (q) => toEventsPage(services.queries.events(parseEventsQuery(q, Date.now(), flag))),
     prune: async (body) => toPruneReply(services.prune.prune(parsePruneBody(body, flag))),
+    check: async () => toCheckReply(await services.check.check()),
+    async setPolicy(unit, body) {
+      await services.policies.setPolicy(unit, parsePolicyBody(body), origin);
+      return toPolicyReply(unit);
+    },
+    skip: async (unit, digest) => toSkipReply(unit, digest, (await services.policies.skip(unit, digest, origin)).cancelled),
+    snooze: async (unit, until) => toSnoozeReply(unit, await services.policies.snooze(unit, until, origin)),
+    async approve(id) {
+      const r = await services.control.approve(id, origin);
+      running.push(services.runner.runNow(id));
+      return { task: toApiTask(r.task), message: r.message };
+    },
+    async reject(id) {
+      const r = await services.control.reject(id, origin);
+      return { task: toApiTask(r.task), message: r.message };
+    },
     async close() {
       await Promise.allSettled(running);
       await podup.close();

@@ -44,7 +44,7 @@ export async function serverBackend(config: Config): Promise<Backend | undefined
     ? { authorization: `Bearer ${config.adminToken}` }
     : {};
 
-  const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+  const call = async <T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${base}${path}`, {
       method,
       headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -77,6 +77,12 @@ export async function serverBackend(config: Config): Promise<Backend | undefined
     retry: (taskId) => call('POST', `/api/tasks/${id(taskId)}/retry`),
     events: (q) => call('GET', `/api/events${query(q)}`),
     prune: (body) => call('POST', '/api/maintenance/prune', body),
+    check: () => call('GET', '/api/check'),
+    setPolicy: (unit, body) => call('PUT', `/api/units/${id(unit)}/policy`, body),
+    skip: (unit, digest) => call('POST', `/api/units/${id(unit)}/skip`, { digest }),
+    snooze: (unit, until) => call('POST', `/api/units/${id(unit)}/snooze`, { until }),
+    approve: (taskId) => call('POST', `/api/tasks/${id(taskId)}/approve`),
+    reject: (taskId) => call('POST', `/api/tasks/${id(taskId)}/reject`),
     close: async () => undefined,
   };
 }

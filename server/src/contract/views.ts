@@ -19,6 +19,7 @@ import type {
   ApiUnitPolicy,
   CheckReply,
   EventsPage,
+  PolicyReply,
   Overview,
   TasksPage,
   TriggerReply,
@@ -184,4 +185,17 @@ export const toApiOverview = (o: OverviewData): Overview => ({
     lastFinishedAt: iso(last?.finishedAt),
   })),
   recentTasks: o.recentTasks.map(toApiTask),
+});
+
+/** The answers of the policy routes (and the same CLI commands in-process). */
+export const toPolicyReply = (unit: string): PolicyReply => ({ unit, message: `policy of ${unit} changed` });
+
+export const toSkipReply = (unit: string, digest: string, cancelled: readonly string[]): PolicyReply => ({
+  unit,
+  message: `${unit} will never be updated to ${digest}${cancelled.length ? `; waiting task ${cancelled.join(', ')} cancelled` : ''}`,
+});
+
+export const toSnoozeReply = (unit: string, until: number | null): PolicyReply => ({
+  unit,
+  message: until === null ? `${unit} is no longer snoozed` : `${unit} snoozed until ${new Date(until).toISOString()}`,
 });

@@ -5,6 +5,7 @@
 export { OUTCOMES, type Outcome } from '../domain/events/event.js';
 export {
   isFinished,
+  isWaiting,
   LOG_LEVELS,
   STEPS,
   TASK_KINDS,

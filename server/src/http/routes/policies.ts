@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CheckReply, PolicyReply } from '../../contract/api.js';
 import { parsePolicyBody, parseSkipBody, parseSnoozeBody } from '../../contract/policy-input.js';
-import { toCheckReply } from '../../contract/views.js';
+import { toCheckReply, toPolicyReply, toSkipReply, toSnoozeReply } from '../../contract/views.js';
 import { originOf } from '../audit.js';
 import type { Deps } from '../deps.js';
 
@@ -19,24 +19,20 @@ export function policyRoutes(deps: Deps, adminGuard: (request: FastifyRequest) =
     app.put<UnitParams>('/api/units/:unit/policy', async (request): Promise<PolicyReply> => {
       const { unit } = request.params;
       await policies.setPolicy(unit, parsePolicyBody(request.body ?? {}), originOf(request));
-      return { unit, message: `policy of ${unit} changed` };
+      return toPolicyReply(unit);
     });
 
     app.post<UnitParams>('/api/units/:unit/skip', async (request): Promise<PolicyReply> => {
       const { unit } = request.params;
       const { digest } = parseSkipBody(request.body ?? {});
       const { cancelled } = await policies.skip(unit, digest, originOf(request));
-      const ended = cancelled.length ? `; waiting task ${cancelled.join(', ')} cancelled` : '';
-      return { unit, message: `${unit} will never be updated to ${digest}${ended}` };
+      return toSkipReply(unit, digest, cancelled);
     });
 
     app.post<UnitParams>('/api/units/:unit/snooze', async (request): Promise<PolicyReply> => {
       const { unit } = request.params;
       const until = await policies.snooze(unit, parseSnoozeBody(request.body ?? {}), originOf(request));
-      return {
-        unit,
-        message: until === null ? `${unit} is no longer snoozed` : `${unit} snoozed until ${new Date(until).toISOString()}`,
-      };
+      return toSnoozeReply(unit, until);
     });
 
     app.get('/api/check', async (): Promise<CheckReply> => toCheckReply(await check.check()));
