@@ -23,6 +23,7 @@ import { taskLogRoutes, type LogStreams } from './http/routes/task-log.js';
 import { taskRoutes } from './http/routes/tasks.js';
 import { unitRoutes } from './http/routes/units.js';
 import { policyRoutes } from './http/routes/policies.js';
+import { scheduleRoutes } from './http/routes/schedules.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
 import { isTrustedPeer, trustFunction } from './http/trusted-peer.js';
 import { StreamRegistry } from './http/stream-registry.js';
@@ -150,6 +151,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(taskRoutes(deps, admin));
   await app.register(unitRoutes(deps, admin));
   await app.register(policyRoutes(deps, admin));
+  await app.register(scheduleRoutes(deps, admin));
   const streams = logStreams(app, deps);
   await app.register(sessionRoutes(deps, auth, streams.registry));
   await app.register(taskControlRoutes(deps, admin));

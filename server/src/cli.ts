@@ -12,6 +12,13 @@ import { triggerCommand, type TriggerOptions } from './cli/commands/trigger.js';
 import { unitsCommand } from './cli/commands/units.js';
 import { checkCommand } from './cli/commands/check.js';
 import {
+  scheduleActionCommand,
+  scheduleAddCommand,
+  scheduleEditCommand,
+  schedulesCommand,
+  type ScheduleOptions,
+} from './cli/commands/schedules.js';
+import {
   decisionCommand,
   policyCommand,
   skipCommand,
@@ -19,7 +26,13 @@ import {
   type PolicyOptions,
 } from './cli/commands/policy.js';
 import { toServiceUnit } from './domain/units/unit-name.js';
-import { OUTCOMES, TASK_STATUSES, TRIGGERS, UPDATE_POLICIES } from './contract/vocabulary.js';
+import {
+  OUTCOMES,
+  SCHEDULE_ACTIONS,
+  TASK_STATUSES,
+  TRIGGERS,
+  UPDATE_POLICIES,
+} from './contract/vocabulary.js';
 import { exitWith, readConfig, runServe } from './entry.js';
 import { VERSION } from './version.js';
 
@@ -209,6 +222,55 @@ program
       snoozeCommand(config(), unitName(unit), until, opts),
     ),
   );
+
+const schedules = program
+  .command('schedules')
+  .description('schedules (cron, time zone, action) with their next and last runs')
+  .enablePositionalOptions()
+  .option('--json', 'machine-readable output')
+  .action(run((opts: { json?: boolean }) => schedulesCommand(config(), opts)));
+
+const scheduleOptions = (cmd: Command, required: boolean): Command => {
+  const opt = (flags: string, text: string) =>
+    required ? cmd.requiredOption(flags, text) : cmd.option(flags, text);
+  opt('--cron <expr>', 'cron expression: 5 fields, or 6 with seconds first, e.g. "0 3 * * *"');
+  cmd.addOption(
+    new Option('--action <action>', 'check: look and apply per policy; update: update now; prune: retention')
+      .choices(SCHEDULE_ACTIONS)
+      .makeOptionMandatory(required),
+  );
+  return cmd
+    .option('--units <units>', 'comma-separated units (default: every unit podup manages; "all" to reset)')
+    .option('--zone <zone>', 'time zone of the cron expression, e.g. Europe/Berlin (default UTC)')
+    .option('--random-delay <age>', 'start up to this long after each cron time, e.g. 5m')
+    .option('--json', 'machine-readable output');
+};
+
+scheduleOptions(
+  schedules
+    .command('add')
+    .description('add a schedule')
+    .option('--name <name>', 'its name (default: the action and a number)')
+    .option('--paused', 'add it paused'),
+  true,
+).action(run((opts: ScheduleOptions) => scheduleAddCommand(config(), opts)));
+
+scheduleOptions(schedules.command('edit <name>').description('change a schedule'), false).action(
+  run((name: string, opts: ScheduleOptions) => scheduleEditCommand(config(), name, opts)),
+);
+
+for (const [action, description] of [
+  ['rm', 'delete a schedule'],
+  ['pause', 'pause a schedule (it keeps its definition)'],
+  ['resume', 'resume a paused schedule'],
+  ['run', 'run a schedule now, out of turn (its next run stays)'],
+] as const) {
+  schedules
+    .command(`${action} <name>`)
+    .description(description)
+    .option('--json', 'machine-readable output')
+    .action(run((name: string, opts: { json?: boolean }) => scheduleActionCommand(config(), action, name, opts)));
+}
 
 program
   .command('version')

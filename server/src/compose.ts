@@ -11,6 +11,7 @@ import { PodmanApi } from './adapters/podman/podman-api.js';
 import { quadletDirs, quadletSource } from './adapters/quadlet/quadlet-files.js';
 import { RegistryClient } from './adapters/registry/registry-client.js';
 import { SystemdBus } from './adapters/systemd/systemd-bus.js';
+import { SystemdWakeTimer } from './adapters/systemd/wake-timer.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { StateDatabase } from './db/state-database.js';
@@ -30,6 +31,7 @@ export function realAdapters(config: Config): Adapters {
     registry,
     quadlets: quadletSource(quadletDirs(config.systemdScope, config.containers, config.quadletDirs)),
     owners: processOwnership(),
+    wake: new SystemdWakeTimer(systemd),
     probes: { podman: { check: (t) => podman.ping(t) }, dbus: { check: (t) => systemd.ping(t) } },
     async close() {
       systemd.close();
@@ -76,6 +78,8 @@ export function openPodup(config: Config, logger: Logger, adapters: Adapters = r
       sleep,
       ids: { taskId: () => formatTaskId(randomBytes(16)) },
       log: logger,
+      wake: adapters.wake,
+      random: Math.random,
     },
     {
       configuredUnits: config.units,

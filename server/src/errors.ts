@@ -46,6 +46,7 @@ export const ERROR_TABLE = {
   WEBHOOK_SECRET_MISSING: { status: 503, exit: EXIT_CONFIG },
   ADMIN_AUTH_NOT_CONFIGURED: { status: 503, exit: EXIT_CONFIG },
   NOT_READY: { status: 503, exit: EX_UNAVAILABLE },
+  WAKE_UNSUPPORTED: { status: 503, exit: EX_UNAVAILABLE },
   SHUTTING_DOWN: { status: 503, exit: EX_UNAVAILABLE },
   /** Written by http/connection-limits.ts before any request is read. */
   TOO_MANY_CONNECTIONS: { status: 503, exit: EX_TEMPFAIL },

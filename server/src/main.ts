@@ -93,12 +93,19 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
   const fd = passedSocketFd(options.env, options.pid);
   const socketActivated = fd !== undefined;
   const podup = openPodup(config, logger);
-  const { runner } = podup.services;
+  const { runner, scheduler } = podup.services;
   startupWarnings(config, logger, socketActivated);
 
   let closing = false;
   // Assigned once the app exists; the idle timer and signals only fire after that.
   let shutdown = async (_reason: string, _code = 0): Promise<void> => {};
+  const canSleep = (): boolean => {
+    try {
+      return scheduler.canSleep();
+    } catch {
+      return false;
+    }
+  };
   const hasPendingTasks = (): boolean => {
     try {
       return podup.services.queries.hasPendingTasks();
@@ -110,8 +117,9 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
   const lifecycle = idleTracker(
     socketActivated ? 'socket-activation' : 'address',
     socketActivated ? config.idleExitMs : undefined,
-    // Never idle while a task runs or waits in the queue.
-    () => runner.running > 0 || hasPendingTasks(),
+    // Never idle while a task runs or waits in the queue, a schedule runs, or nothing could start podup again
+    // for its next schedule or deferred task (the wake-up timer not armed).
+    () => runner.running > 0 || hasPendingTasks() || scheduler.busy || !canSleep(),
     () => void shutdown('idle'),
   );
   const app = await buildApp({ config, logger, services: podup.services, lifecycle });
@@ -127,6 +135,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
     force.unref();
     try {
       lifecycle.stop();
+      scheduler.stop();
       await app.close();
       // A task still running after this is left "running" and resumed (as interrupted) by the next start.
       await runner.stop(8000);
@@ -167,6 +176,8 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
     'podup serving',
   );
   runner.start();
+  // Missed runs first, then on time; with idle exit, systemd's timer is kept at the next time podup is needed.
+  scheduler.start({ wake: socketActivated && config.idleExitMs !== undefined });
   // Connect to D-Bus and Podman once the first requests are served, so the first task does not pay for it.
   // Discovery at start too, so the allow-list and GET /api/units are fresh before the first event.
   setTimeout(() => {

@@ -6,6 +6,7 @@ import type {
   Probe,
   QuadletSource,
   UnitManager,
+  WakeTimer,
 } from '../domain/ports/index.js';
 
 export interface Adapters {
@@ -14,6 +15,7 @@ export interface Adapters {
   registry: DigestResolver;
   quadlets: QuadletSource;
   owners: LeaseOwnership;
+  wake: WakeTimer;
   probes: { podman: Probe; dbus: Probe };
   close(): Promise<void>;
 }

@@ -5,8 +5,13 @@
  */
 import type {
   ApiTaskDetail,
+  ApiSchedule,
   CheckReply,
   PolicyBody,
+  ScheduleBody,
+  ScheduleEditBody,
+  ScheduleRunReply,
+  SchedulesReply,
   PolicyReply,
   EventsPage,
   PruneBody,
@@ -41,6 +46,12 @@ export interface Backend {
   /** `until`: a time or a duration from now; null ends the snooze. */
   snooze(unit: string, until: string | null): Promise<PolicyReply>;
   approve(id: string): Promise<TaskActionReply>;
+  schedules(): Promise<SchedulesReply>;
+  addSchedule(body: ScheduleBody): Promise<ApiSchedule>;
+  editSchedule(name: string, body: ScheduleEditBody): Promise<ApiSchedule>;
+  removeSchedule(name: string): Promise<{ message: string }>;
+  scheduleAction(name: string, action: 'pause' | 'resume'): Promise<ApiSchedule>;
+  runSchedule(name: string): Promise<ScheduleRunReply>;
   reject(id: string): Promise<TaskActionReply>;
   /** Waits for work the command started in-process (a triggered task) and releases everything. */
   close(): Promise<void>;

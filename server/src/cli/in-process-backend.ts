@@ -9,9 +9,12 @@ import { parseEventsQuery } from '../contract/events-query.js';
 import { parsePruneBody, toPruneReply } from '../contract/prune-body.js';
 import { parseTasksQuery } from '../contract/tasks-query.js';
 import { parsePolicyBody } from '../contract/policy-input.js';
+import { ScheduleBody, ScheduleEditBody } from '../contract/api.js';
+import { parseInput } from '../contract/parse.js';
 import {
   toApiTask,
   toApiTaskDetail,
+  toApiSchedule,
   toApiUnit,
   toCheckReply,
   toEventsPage,
@@ -69,6 +72,33 @@ export function inProcessBackend(config: Config, options: BackendOptions): Backe
       const r = await services.control.approve(id, origin);
       running.push(services.runner.runNow(id));
       return { task: toApiTask(r.task), message: r.message };
+    },
+    schedules: async () => ({
+      schedules: services.schedules.views().map((v) => toApiSchedule(v.schedule, v.lastTaskStatus)),
+    }),
+    async addSchedule(body) {
+      const s = await services.schedules.create(parseInput(ScheduleBody, body, 'BAD_REQUEST', flag), origin);
+      return toApiSchedule(s, null);
+    },
+    async editSchedule(name, body) {
+      const s = await services.schedules.edit(name, parseInput(ScheduleEditBody, body, 'BAD_REQUEST', flag), origin);
+      const v = services.schedules.view(s);
+      return toApiSchedule(v.schedule, v.lastTaskStatus);
+    },
+    async removeSchedule(name) {
+      await services.schedules.remove(name, origin);
+      return { message: `schedule ${name} deleted` };
+    },
+    async scheduleAction(name, action) {
+      const v = services.schedules.view(await services.schedules[action](name, origin));
+      return toApiSchedule(v.schedule, v.lastTaskStatus);
+    },
+    async runSchedule(name) {
+      const { schedule, run } = await services.scheduler.runNow(name, origin);
+      if (run.taskId && services.queries.findTask(run.taskId)?.status === 'queued')
+        running.push(services.runner.runNow(run.taskId));
+      const v = services.schedules.view(schedule);
+      return { schedule: toApiSchedule(v.schedule, v.lastTaskStatus), ...run };
     },
     async reject(id) {
       const r = await services.control.reject(id, origin);

@@ -82,6 +82,12 @@ export async function serverBackend(config: Config): Promise<Backend | undefined
     skip: (unit, digest) => call('POST', `/api/units/${id(unit)}/skip`, { digest }),
     snooze: (unit, until) => call('POST', `/api/units/${id(unit)}/snooze`, { until }),
     approve: (taskId) => call('POST', `/api/tasks/${id(taskId)}/approve`),
+    schedules: () => call('GET', '/api/schedules'),
+    addSchedule: (body) => call('POST', '/api/schedules', body),
+    editSchedule: (name, body) => call('PUT', `/api/schedules/${id(name)}`, body),
+    removeSchedule: (name) => call('DELETE', `/api/schedules/${id(name)}`),
+    scheduleAction: (name, action) => call('POST', `/api/schedules/${id(name)}/${action}`),
+    runSchedule: (name) => call('POST', `/api/schedules/${id(name)}/run`),
     reject: (taskId) => call('POST', `/api/tasks/${id(taskId)}/reject`),
     close: async () => undefined,
   };

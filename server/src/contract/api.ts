@@ -408,6 +408,10 @@ export const Overview = z.object({
     }),
   ),
   recentTasks: z.array(ApiTask),
+  /** Tasks awaiting an admin's approval, oldest first. */
+  pendingApprovals: z.array(ApiTask),
+  /** Schedules that are not paused, by their next run. */
+  nextRuns: z.array(z.object({ name: z.string(), action: z.enum(SCHEDULE_ACTIONS), nextRunAt: z.string() })),
 });
 export type Overview = z.infer<typeof Overview>;
 
@@ -467,3 +471,60 @@ export const PruneReply = z.object({
   bytesAfter: z.number(),
 });
 export type PruneReply = z.infer<typeof PruneReply>;
+
+/* ---- Schedules ---- */
+
+export const ApiSchedule = z.object({
+  name: z.string(),
+  cron: z.string(),
+  zone: z.string(),
+  action: z.enum(SCHEDULE_ACTIONS),
+  /** null: every unit podup manages. */
+  units: z.array(z.string()).nullable(),
+  /** "0", "5m". */
+  randomDelay: z.string(),
+  paused: z.boolean(),
+  nextRunAt: nullableTime,
+  runningSince: nullableTime,
+  lastRunAt: nullableTime,
+  lastStatus: z.enum(['ok', 'failed']).nullable(),
+  lastSummary: z.string().nullable(),
+  lastTaskId: z.string().nullable(),
+  /** The status of the last run's task now (queued, succeeded, awaiting-approval, ...). */
+  lastTaskStatus: TaskStatus.nullable(),
+});
+export type ApiSchedule = z.infer<typeof ApiSchedule>;
+
+export const SchedulesReply = z.object({ schedules: z.array(ApiSchedule) });
+export type SchedulesReply = z.infer<typeof SchedulesReply>;
+
+const UnitList = z.array(z.string().min(1).max(256)).max(500).nullable();
+
+export const ScheduleBody = z
+  .object({
+    name: z.string().max(64).optional(),
+    cron: z.string().min(1).max(200),
+    zone: z.string().max(64).optional(),
+    action: z.enum(SCHEDULE_ACTIONS),
+    units: UnitList.optional(),
+    randomDelay: z.string().max(16).optional(),
+    paused: z.boolean().optional(),
+  })
+  .strict();
+export type ScheduleBody = z.infer<typeof ScheduleBody>;
+
+export const ScheduleEditBody = ScheduleBody.omit({ name: true }).partial().strict();
+export type ScheduleEditBody = z.infer<typeof ScheduleEditBody>;
+
+export const ScheduleRunReply = z.object({
+  schedule: ApiSchedule,
+  status: z.enum(['ok', 'failed']),
+  summary: z.string(),
+  taskId: z.string().nullable(),
+});
+export type ScheduleRunReply = z.infer<typeof ScheduleRunReply>;
+
+export const CronPreviewQuery = z.object({ cron: z.string().min(1).max(200), zone: z.string().max(64).default('UTC') }).strict();
+
+export const CronPreview = z.object({ cron: z.string(), zone: z.string(), next: z.array(z.string()) });
+export type CronPreview = z.infer<typeof CronPreview>;

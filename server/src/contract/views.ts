@@ -4,7 +4,8 @@ import type { TaskLogRow, UnitCheck } from '../domain/ports/index.js';
 import { formatAge } from '../domain/policies/unit-policy.js';
 import type { CheckReport } from '../use-cases/check-units.js';
 import type { Plan } from '../domain/tasks/plan.js';
-import type { TaskRecord } from '../domain/tasks/task.js';
+import type { TaskRecord, TaskStatus } from '../domain/tasks/task.js';
+import type { ScheduleRecord } from '../domain/schedules/schedule.js';
 import type { CheckResult } from '../domain/health/readiness.js';
 import type { OverviewData, Page, TaskDetail } from '../use-cases/queries.js';
 import type { TriggerResult } from '../use-cases/trigger-units.js';
@@ -16,6 +17,7 @@ import type {
   ApiTaskDetail,
   ApiTaskLog,
   ApiUnit,
+  ApiSchedule,
   ApiUnitPolicy,
   CheckReply,
   EventsPage,
@@ -185,6 +187,8 @@ export const toApiOverview = (o: OverviewData): Overview => ({
     lastFinishedAt: iso(last?.finishedAt),
   })),
   recentTasks: o.recentTasks.map(toApiTask),
+  pendingApprovals: o.pendingApprovals.map(toApiTask),
+  nextRuns: o.nextRuns.map((s) => ({ name: s.name, action: s.action, nextRunAt: new Date(s.nextRunAt ?? 0).toISOString() })),
 });
 
 /** The answers of the policy routes (and the same CLI commands in-process). */
@@ -198,4 +202,21 @@ export const toSkipReply = (unit: string, digest: string, cancelled: readonly st
 export const toSnoozeReply = (unit: string, until: number | null): PolicyReply => ({
   unit,
   message: until === null ? `${unit} is no longer snoozed` : `${unit} snoozed until ${new Date(until).toISOString()}`,
+});
+
+export const toApiSchedule = (s: ScheduleRecord, lastTaskStatus: TaskStatus | null): ApiSchedule => ({
+  name: s.name,
+  cron: s.cron,
+  zone: s.zone,
+  action: s.action,
+  units: s.units,
+  randomDelay: formatAge(s.randomDelayMs),
+  paused: s.paused,
+  nextRunAt: iso(s.nextRunAt),
+  runningSince: iso(s.runningSince),
+  lastRunAt: iso(s.lastRunAt),
+  lastStatus: s.lastStatus,
+  lastSummary: s.lastSummary,
+  lastTaskId: s.lastTaskId,
+  lastTaskStatus,
 });

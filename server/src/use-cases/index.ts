@@ -15,6 +15,7 @@ import type {
   Stores,
   UnitManager,
   UnitOfWork,
+  WakeTimer,
   WebhookSignatures,
 } from '../domain/ports/index.js';
 import type { RatePolicy } from '../domain/rate-limits/gcra.js';
@@ -25,6 +26,8 @@ import { TaskRunner } from '../domain/tasks/runner.js';
 import { AuditService } from './audit.js';
 import { CheckService } from './check-units.js';
 import { PolicyService } from './policies.js';
+import { Scheduler } from './scheduler.js';
+import { SchedulesService } from './schedules.js';
 import { TaskControlService } from './control-task.js';
 import { FailureLimits } from './failure-limits.js';
 import { HealthService } from './health.js';
@@ -50,6 +53,10 @@ export interface ServicePorts {
   sleep: Sleep;
   ids: IdSource;
   log: Log;
+  /** The service manager's alarm clock (socket activation with idle exit). */
+  wake: WakeTimer;
+  /** [0, 1): the random delay of schedules. */
+  random: () => number;
 }
 
 export interface ServiceSettings {
@@ -72,6 +79,9 @@ export interface Services {
   trigger: TriggerService;
   check: CheckService;
   policies: PolicyService;
+  schedules: SchedulesService;
+  /** Runs schedules at their time; podup serve starts it, the API's "run now" goes through it. */
+  scheduler: Scheduler;
   control: TaskControlService;
   units: UnitsService;
   queries: QueryService;
@@ -128,6 +138,21 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
         : log.error({ err }, 'task runner error'),
   });
   const trigger = new TriggerService({ units, writes, queue: runner, clock, ids });
+  const check = new CheckService({ units, trigger, book, stores, writes, clock });
+  const prune = new PruneService({ stores, clock });
+  const scheduler = new Scheduler({
+    stores,
+    writes,
+    clock,
+    random: ports.random,
+    owners: ports.owners,
+    trigger,
+    check,
+    prune,
+    wake: ports.wake,
+    ids,
+    log,
+  });
   const failures = new FailureLimits(settings.badSignatureRateLimit, { stores, writes, clock });
   return {
     intake: new IntakeService({
@@ -140,13 +165,21 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
       settings: { imageRateLimit: settings.imageRateLimit, coalesceWindowMs: settings.coalesceWindowMs },
     }),
     trigger,
-    check: new CheckService({ units, trigger, book, stores, writes, clock }),
+    check,
+    schedules: new SchedulesService({
+      stores,
+      writes,
+      clock,
+      random: ports.random,
+      changed: () => scheduler.poke(),
+    }),
+    scheduler,
     policies: new PolicyService({ known: () => units.known(), writes, clock }),
     control: new TaskControlService({ writes, queue: runner, clock, ids }),
     units,
     queries: new QueryService({ stores, clock, probes: ports.probes }),
     audit: new AuditService({ writes, clock, log }),
-    prune: new PruneService({ stores, clock }),
+    prune,
     sessions: new SessionService({ stores, writes, clock, ttlMs: settings.sessionTtlMs }),
     failures,
     health: new HealthService(ports.probes),

@@ -9,6 +9,7 @@ import { FakeQuadlets } from './fake-quadlets.js';
 import { FakeRegistry } from './fake-registry.js';
 import { FakeRuntime } from './fake-runtime.js';
 import { FakeUnitManager } from './fake-unit-manager.js';
+import { FakeWakeTimer } from './fake-wake-timer.js';
 
 export interface FakePorts {
   runtime: FakeRuntime;
@@ -50,6 +51,7 @@ export function fakeAdapters(host: FakeHost = new FakeHost()): FakeAdapters {
   return {
     ...fakePorts(host),
     owners: fakeOwners(host),
+    wake: new FakeWakeTimer(host),
     probes: {
       podman: probe(host, 'podman', 'libpod API 4.3.1 (fake host)'),
       dbus: probe(host, 'systemd', 'systemd 252 (user manager, fake host)'),

@@ -92,6 +92,8 @@ export class FakeHost {
   readonly quadlets: QuadletFile[] = [];
   /** Journal lines per unit, appended as units start, stop and fail. */
   readonly journals = new Map<string, string[]>();
+  /** When the service manager would start podup again (the wake-up timer), unix ms. */
+  wakeAt: number | null = null;
   /** Lease owners (other podup processes) that still run. */
   readonly liveOwners = new Set<string>();
 

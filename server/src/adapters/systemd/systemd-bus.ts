@@ -245,6 +245,79 @@ export class SystemdBus implements UnitManager {
     });
   }
 
+  /** The unit the process `pid` belongs to (its service, or a scope of a session); undefined when none. */
+  async unitOfPid(pid: number): Promise<string | undefined> {
+    try {
+      return await this.call(`GetUnitByPID ${pid}`, async (c) => {
+        const path = (await c.manager.GetUnitByPID?.(pid)) as string;
+        const props = (await c.bus.getProxyObject(SYSTEMD, path)).getInterface('org.freedesktop.DBus.Properties');
+        return ((await props.Get?.('org.freedesktop.systemd1.Unit', 'Id')) as Variant<string>).value;
+      });
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'SYSTEMD_ERROR') return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * A transient timer `timer` that starts the service of the same name once, at `at` (to the second, never
+   * earlier), replacing any timer of that name. It unloads itself once it elapsed (RemainAfterElapse=no).
+   */
+  async startTransientTimer(timer: string, at: number): Promise<void> {
+    const { Variant } = (await import('dbus-next')).default;
+    const seconds = Math.ceil(at / 1000) * 1000;
+    const calendar = new Date(seconds).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+    await this.stopTimer(timer);
+    const properties = [
+      ['Description', new Variant('s', 'podup: run the next schedule or deferred task (set by podup)')],
+      ['TimersCalendar', new Variant('a(ss)', [['OnCalendar', calendar]])],
+      // The default accuracy is a minute; a schedule with seconds must not wait for it.
+      ['AccuracyUSec', new Variant('t', BigInt(1_000_000))],
+      ['RemainAfterElapse', new Variant('b', false)],
+    ];
+    // A stopped transient unit is unloaded soon after its stop job, not always before the next call.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.call(`StartTransientUnit ${timer}`, async (c) => {
+          await c.manager.StartTransientUnit?.(timer, 'replace', properties, []);
+        });
+        return;
+      } catch (e) {
+        if (attempt >= 20 || !/already loaded|already exists/i.test(errorMessage(e))) throw e;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+
+  /** Stops (and so unloads) the transient timer; nothing to do when there is none. */
+  async stopTimer(timer: string): Promise<void> {
+    try {
+      await this.call(`StopUnit ${timer}`, async (c) => {
+        await c.manager.StopUnit?.(timer, 'replace');
+      });
+    } catch (e) {
+      if (!(e instanceof AppError && e.code === 'SYSTEMD_ERROR' && /not loaded|not found/i.test(e.message))) throw e;
+    }
+  }
+
+  /** The next time the timer elapses (unix ms), undefined when it is not loaded or has nothing ahead. */
+  async timerNext(timer: string): Promise<number | undefined> {
+    return this.call(`next elapse of ${timer}`, async (c) => {
+      let path: string;
+      try {
+        path = (await c.manager.GetUnit?.(timer)) as string;
+      } catch {
+        return undefined;
+      }
+      const props = (await c.bus.getProxyObject(SYSTEMD, path)).getInterface('org.freedesktop.DBus.Properties');
+      const usec = ((await props.Get?.('org.freedesktop.systemd1.Timer', 'NextElapseUSecRealtime')) as Variant<
+        bigint | number
+      >).value;
+      const ms = Number(BigInt(usec) / 1000n);
+      return ms > 0 && ms < 2 ** 53 / 1000 ? ms : undefined;
+    });
+  }
+
   /** journalctl for the unit, in the manager's scope. */
   journal(unit: string, lines: number): Promise<string[]> {
     const args = [
