@@ -84,9 +84,19 @@ export function pushImage(
 const unitDir = () => hostEnv().PODUP_TEST_UNIT_DIR ?? '';
 
 /** A `podman run` service for `image` (as `podman generate systemd --new` writes it); `says` is printed first. */
-export function writeUnit(name: string, image: string, options: { says?: string } = {}): string {
+export function writeUnit(
+  name: string,
+  image: string,
+  options: { says?: string; labels?: Record<string, string> } = {},
+): string {
   if (options.says?.includes("'")) throw new Error('writeUnit: says must not contain a single quote');
   const say = options.says === undefined ? '' : `echo ${options.says}; `;
+  const labels = Object.entries(options.labels ?? {})
+    .map(([k, v]) => {
+      if (/[\s'"]/.test(k + v)) throw new Error('writeUnit: labels without spaces or quotes');
+      return ` --label ${k}=${v}`;
+    })
+    .join('');
   const unit = `${name}.service`;
   writeFileSync(
     join(unitDir(), unit),
@@ -98,7 +108,7 @@ Environment=PODMAN_SYSTEMD_UNIT=%n
 Restart=no
 TimeoutStopSec=10
 ExecStartPre=/bin/rm -f %t/%n.ctr-id
-ExecStart=/usr/bin/podman run --cidfile=%t/%n.ctr-id --cgroups=no-conmon --rm --sdnotify=conmon -d --replace --network none --name ${name} --label io.containers.autoupdate=registry ${image} sh -c '${say}test -e /ok || exit 3; exec sleep 100000'
+ExecStart=/usr/bin/podman run --cidfile=%t/%n.ctr-id --cgroups=no-conmon --rm --sdnotify=conmon -d --replace --network none --name ${name} --label io.containers.autoupdate=registry${labels} ${image} sh -c '${say}test -e /ok || exit 3; exec sleep 100000'
 ExecStop=/usr/bin/podman stop --ignore -t 1 --cidfile=%t/%n.ctr-id
 ExecStopPost=/usr/bin/podman rm -f --ignore -t 1 --cidfile=%t/%n.ctr-id
 Type=notify
