@@ -172,7 +172,9 @@ for (const [action, description] of [
 
 program
   .command('check')
-  .description('what would update and why not: registry digests against the update policies (changes nothing)')
+  .description(
+    'what would update and why not: registry digests against the update policies (changes nothing)',
+  )
   .option('--json', 'machine-readable output')
   .action(run((opts: { json?: boolean }) => checkCommand(config(), opts)));
 
@@ -269,7 +271,9 @@ for (const [action, description] of [
     .command(`${action} <name>`)
     .description(description)
     .option('--json', 'machine-readable output')
-    .action(run((name: string, opts: { json?: boolean }) => scheduleActionCommand(config(), action, name, opts)));
+    .action(
+      run((name: string, opts: { json?: boolean }) => scheduleActionCommand(config(), action, name, opts)),
+    );
 }
 
 program

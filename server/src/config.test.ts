@@ -535,7 +535,10 @@ describe('update policies in the configuration', () => {
     const app = c.unitPolicies.get('app.service');
     expect(app?.policy).toBe('approve');
     expect(app?.minAgeMs).toBe(3 * 86_400_000);
-    expect(app?.windows?.map((w) => w.text)).toEqual(['Sat,Sun 02:00-05:00 Europe/Berlin', 'Wed 22:00-23:00 UTC']);
+    expect(app?.windows?.map((w) => w.text)).toEqual([
+      'Sat,Sun 02:00-05:00 Europe/Berlin',
+      'Wed 22:00-23:00 UTC',
+    ]);
     expect(c.unitPolicies.has('worker.service')).toBe(false);
     expect(c.defaultPolicy.policy).toBe('notify');
     expect(c.defaultPolicy.minAgeMs).toBe(12 * 3_600_000);

@@ -310,7 +310,8 @@ const schema = z.object({
           continue;
         }
         const parsed = parsePolicyOptions(options);
-        for (const problem of parsed.problems) ctx.addIssue({ code: 'custom', message: `${unit}: ${problem}` });
+        for (const problem of parsed.problems)
+          ctx.addIssue({ code: 'custom', message: `${unit}: ${problem}` });
         if (Object.keys(parsed.options).length > 0) policies.set(unit, parsed.options);
       }
       return { units, policies };

@@ -37,7 +37,11 @@ const task = async (id: string) => ApiTaskDetail.parse((await api('GET', `/api/t
 describe('schedules', () => {
   it('are created with an explicit zone, listed with their next run, edited, paused, resumed and deleted', async () => {
     await setup();
-    const created = await api('POST', '/api/schedules', { cron: '0 3 * * *', zone: 'Europe/Berlin', action: 'check' });
+    const created = await api('POST', '/api/schedules', {
+      cron: '0 3 * * *',
+      zone: 'Europe/Berlin',
+      action: 'check',
+    });
     expect(created.status).toBe(201);
     expect(ApiSchedule.parse(created.body)).toMatchObject({
       name: 'check-1',
@@ -48,15 +52,32 @@ describe('schedules', () => {
     const bad = await api('POST', '/api/schedules', { cron: '61 * * * *', action: 'check' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/cron "61 \* \* \* \*"/);
-    expect((await api('POST', '/api/schedules', { cron: '* * * * *', zone: 'Mars/Base', action: 'check' })).status).toBe(400);
+    expect(
+      (await api('POST', '/api/schedules', { cron: '* * * * *', zone: 'Mars/Base', action: 'check' })).status,
+    ).toBe(400);
 
-    const edited = await api('PUT', '/api/schedules/check-1', { cron: '30 4 * * 6', zone: 'UTC', units: [UNIT] });
-    expect(edited.body).toMatchObject({ cron: '30 4 * * 6', units: [UNIT], nextRunAt: '2026-11-28T04:30:00.000Z' });
-    expect((await api('POST', '/api/schedules/check-1/pause')).body).toMatchObject({ paused: true, nextRunAt: null });
-    expect((await api('POST', '/api/schedules/check-1/resume')).body.nextRunAt).toBe('2026-11-28T04:30:00.000Z');
+    const edited = await api('PUT', '/api/schedules/check-1', {
+      cron: '30 4 * * 6',
+      zone: 'UTC',
+      units: [UNIT],
+    });
+    expect(edited.body).toMatchObject({
+      cron: '30 4 * * 6',
+      units: [UNIT],
+      nextRunAt: '2026-11-28T04:30:00.000Z',
+    });
+    expect((await api('POST', '/api/schedules/check-1/pause')).body).toMatchObject({
+      paused: true,
+      nextRunAt: null,
+    });
+    expect((await api('POST', '/api/schedules/check-1/resume')).body.nextRunAt).toBe(
+      '2026-11-28T04:30:00.000Z',
+    );
     const list = SchedulesReply.parse((await api('GET', '/api/schedules')).body);
     expect(list.schedules.map((s) => s.name)).toEqual(['check-1']);
-    const preview = CronPreview.parse((await api('GET', '/api/schedules/preview?cron=0%203%20*%20*%20*&zone=UTC')).body);
+    const preview = CronPreview.parse(
+      (await api('GET', '/api/schedules/preview?cron=0%203%20*%20*%20*&zone=UTC')).body,
+    );
     expect(preview.next[0]).toBe('2026-11-26T03:00:00.000Z');
     expect((await api('DELETE', '/api/schedules/check-1')).status).toBe(200);
     expect((await api('GET', '/api/schedules')).body.schedules).toEqual([]);
@@ -94,14 +115,23 @@ describe('schedules', () => {
     await setup();
     await api('POST', '/api/schedules', { name: 'weekly-prune', cron: '0 4 * * 0', action: 'prune' });
     const ran = await api('POST', '/api/schedules/weekly-prune/run');
-    expect(await task(ran.body.taskId)).toMatchObject({ kind: 'maintenance', trigger: 'scheduler', status: 'succeeded' });
+    expect(await task(ran.body.taskId)).toMatchObject({
+      kind: 'maintenance',
+      trigger: 'scheduler',
+      status: 'succeeded',
+    });
     const listed = await api('GET', '/api/tasks?trigger=scheduler&kind=maintenance');
     expect(listed.body.tasks).toHaveLength(1);
   });
 
   it('a missed run runs once at the next start, not once per miss; the wake-up timer follows', async () => {
     await setup();
-    await api('POST', '/api/schedules', { name: 'often', cron: '*/10 * * * *', action: 'update', units: [UNIT] });
+    await api('POST', '/api/schedules', {
+      name: 'often',
+      cron: '*/10 * * * *',
+      action: 'update',
+      units: [UNIT],
+    });
     // podup was down for an hour: six runs missed.
     vi.setSystemTime(T0 + 3_600_000);
     const outcomes = await t.podup.services.scheduler.runDue();
@@ -120,7 +150,10 @@ describe('schedules', () => {
     await setup();
     await api('POST', '/api/schedules', { name: 'slow', cron: '0 3 * * *', action: 'check' });
     const lookups = t.host.lookups.length;
-    const [a, b] = await Promise.all([api('POST', '/api/schedules/slow/run'), api('POST', '/api/schedules/slow/run')]);
+    const [a, b] = await Promise.all([
+      api('POST', '/api/schedules/slow/run'),
+      api('POST', '/api/schedules/slow/run'),
+    ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     expect(t.host.lookups.length - lookups).toBe(1);
   });

@@ -40,7 +40,12 @@ const api = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknow
 
 async function deliver(version: string): Promise<{ taskId: string; digest: string }> {
   const pushed = t.host.push(REF, version);
-  const body = packagePublished({ owner: 'acme-corp', name: 'web-app', tag: 'stable', digest: pushed.digest });
+  const body = packagePublished({
+    owner: 'acme-corp',
+    name: 'web-app',
+    tag: 'stable',
+    digest: pushed.digest,
+  });
   const res = await t.app.inject({
     method: 'POST',
     url: '/webhooks/github',
@@ -76,7 +81,9 @@ describe('update policies on every path', () => {
     const { taskId, digest } = await deliver('web-2');
     const task = await run(taskId);
     expect(task.status).toBe('skipped');
-    expect(task.unitResults[0]?.reason).toMatch(new RegExp(`update available: ${digest} \\(age 0\\); policy notify`));
+    expect(task.unitResults[0]?.reason).toMatch(
+      new RegExp(`update available: ${digest} \\(age 0\\); policy notify`),
+    );
     expect(running()).toBe(before);
     const u = await unitView();
     expect(u?.updatePolicy.policy).toEqual({ value: 'notify', source: 'config' });
@@ -112,7 +119,9 @@ describe('update policies on every path', () => {
     await run(second.taskId);
     const replaced = ApiTaskDetail.parse((await api('GET', `/api/tasks/${first.taskId}`)).body);
     expect(replaced).toMatchObject({ status: 'cancelled' });
-    expect(replaced.summary).toMatch(new RegExp(`replaced by task ${second.taskId}: .* newer digest ${second.digest}`));
+    expect(replaced.summary).toMatch(
+      new RegExp(`replaced by task ${second.taskId}: .* newer digest ${second.digest}`),
+    );
 
     expect((await api('POST', `/api/tasks/${second.taskId}/reject`)).body.task).toMatchObject({
       status: 'cancelled',
@@ -143,7 +152,9 @@ describe('update policies on every path', () => {
     expect(running()).toBe(before);
     vi.setSystemTime(T0 + H + 1000);
     t.podup.services.runner.start();
-    await vi.waitFor(async () => expect((await api('GET', `/api/tasks/${taskId}`)).body.status).toBe('succeeded'));
+    await vi.waitFor(async () =>
+      expect((await api('GET', `/api/tasks/${taskId}`)).body.status).toBe('succeeded'),
+    );
     expect(running()).not.toBe(before);
   });
 
@@ -180,7 +191,10 @@ describe('update policies on every path', () => {
 
   it('a runtime override beats the label and shows where each part came from', async () => {
     await setup({ PODUP_MIN_IMAGE_AGE: '2h' }, { 'podup.policy': 'approve' });
-    const res = await api('PUT', `/api/units/${UNIT}/policy`, { policy: 'notify', window: 'Sat 02:00-05:00 UTC' });
+    const res = await api('PUT', `/api/units/${UNIT}/policy`, {
+      policy: 'notify',
+      window: 'Sat 02:00-05:00 UTC',
+    });
     expect(res.status).toBe(200);
     expect((await unitView())?.updatePolicy).toMatchObject({
       policy: { value: 'notify', source: 'override' },

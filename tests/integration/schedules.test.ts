@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiSchedule, ApiTask } from '../../server/src/contract/api.js';
+import type { ApiSchedule, ApiTask } from '../../server/src/contract/api.js';
 import { hostEnv } from '../helpers/app.js';
 import { ADMIN_TOKEN, SECRET } from '../helpers/github.js';
 import { freePort, PODUP_SERVE, startServer } from '../helpers/server-process.js';
@@ -35,7 +35,11 @@ const dailyAt = (at: number): string => {
   return `${d.getUTCSeconds()} ${d.getUTCMinutes()} ${d.getUTCHours()} * * *`;
 };
 
-async function until<T>(what: string, timeoutMs: number, check: () => T | undefined | Promise<T | undefined>) {
+async function until<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => T | undefined | Promise<T | undefined>,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -96,7 +100,10 @@ describe('a schedule with socket activation and idle exit', () => {
       .filter(([k]) => k.startsWith('PODUP_') || k.startsWith('CONTAINERS_'))
       .map(([k, v]) => `Environment=${k}=${v}`)
       .join('\n');
-    writeFileSync(join(unitDir(), `${name}.socket`), `[Socket]\nListenStream=127.0.0.1:${port}\nFileDescriptorName=http\n`);
+    writeFileSync(
+      join(unitDir(), `${name}.socket`),
+      `[Socket]\nListenStream=127.0.0.1:${port}\nFileDescriptorName=http\n`,
+    );
     writeFileSync(
       join(unitDir(), `${name}.service`),
       `[Unit]\nRequires=${name}.socket\n[Service]\nType=exec\n${environment}\nExecStart=${PODUP_SERVE}\nStandardOutput=append:${log}\nStandardError=append:${log}\n`,

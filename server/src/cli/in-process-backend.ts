@@ -66,7 +66,8 @@ export function inProcessBackend(config: Config, options: BackendOptions): Backe
       await services.policies.setPolicy(unit, parsePolicyBody(body), origin);
       return toPolicyReply(unit);
     },
-    skip: async (unit, digest) => toSkipReply(unit, digest, (await services.policies.skip(unit, digest, origin)).cancelled),
+    skip: async (unit, digest) =>
+      toSkipReply(unit, digest, (await services.policies.skip(unit, digest, origin)).cancelled),
     snooze: async (unit, until) => toSnoozeReply(unit, await services.policies.snooze(unit, until, origin)),
     async approve(id) {
       const r = await services.control.approve(id, origin);
@@ -81,7 +82,11 @@ export function inProcessBackend(config: Config, options: BackendOptions): Backe
       return toApiSchedule(s, null);
     },
     async editSchedule(name, body) {
-      const s = await services.schedules.edit(name, parseInput(ScheduleEditBody, body, 'BAD_REQUEST', flag), origin);
+      const s = await services.schedules.edit(
+        name,
+        parseInput(ScheduleEditBody, body, 'BAD_REQUEST', flag),
+        origin,
+      );
       const v = services.schedules.view(s);
       return toApiSchedule(v.schedule, v.lastTaskStatus);
     },

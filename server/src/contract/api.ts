@@ -294,7 +294,10 @@ export const ApiWaitingTask = z.object({
 export const PolicyBody = z
   .object({
     /** null or "default": drop the override. */
-    policy: z.union([z.enum(UPDATE_POLICIES), z.literal('default')]).nullable().optional(),
+    policy: z
+      .union([z.enum(UPDATE_POLICIES), z.literal('default')])
+      .nullable()
+      .optional(),
     minAge: z.string().max(32).nullable().optional(),
     window: z.string().max(1000).nullable().optional(),
   })
@@ -524,7 +527,9 @@ export const ScheduleRunReply = z.object({
 });
 export type ScheduleRunReply = z.infer<typeof ScheduleRunReply>;
 
-export const CronPreviewQuery = z.object({ cron: z.string().min(1).max(200), zone: z.string().max(64).default('UTC') }).strict();
+export const CronPreviewQuery = z
+  .object({ cron: z.string().min(1).max(200), zone: z.string().max(64).default('UTC') })
+  .strict();
 
 export const CronPreview = z.object({ cron: z.string(), zone: z.string(), next: z.array(z.string()) });
 export type CronPreview = z.infer<typeof CronPreview>;

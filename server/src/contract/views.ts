@@ -188,7 +188,11 @@ export const toApiOverview = (o: OverviewData): Overview => ({
   })),
   recentTasks: o.recentTasks.map(toApiTask),
   pendingApprovals: o.pendingApprovals.map(toApiTask),
-  nextRuns: o.nextRuns.map((s) => ({ name: s.name, action: s.action, nextRunAt: new Date(s.nextRunAt ?? 0).toISOString() })),
+  nextRuns: o.nextRuns.map((s) => ({
+    name: s.name,
+    action: s.action,
+    nextRunAt: new Date(s.nextRunAt ?? 0).toISOString(),
+  })),
 });
 
 /** The answers of the policy routes (and the same CLI commands in-process). */
@@ -201,7 +205,10 @@ export const toSkipReply = (unit: string, digest: string, cancelled: readonly st
 
 export const toSnoozeReply = (unit: string, until: number | null): PolicyReply => ({
   unit,
-  message: until === null ? `${unit} is no longer snoozed` : `${unit} snoozed until ${new Date(until).toISOString()}`,
+  message:
+    until === null
+      ? `${unit} is no longer snoozed`
+      : `${unit} snoozed until ${new Date(until).toISOString()}`,
 });
 
 export const toApiSchedule = (s: ScheduleRecord, lastTaskStatus: TaskStatus | null): ApiSchedule => ({

@@ -37,8 +37,7 @@ export class SqliteDigestStore implements DigestStore {
 
   find(image: string, digest: string): DigestSighting | undefined {
     const r = this.db.prepare('SELECT * FROM digests WHERE image = ? AND digest = ?').get(image, digest) as
-      | SightingRow
-      | undefined;
+      SightingRow | undefined;
     return r && sighting(r);
   }
 }

@@ -1,11 +1,6 @@
 /** Runtime policy overrides (with snoozes) and skipped versions, per unit. */
 import type { Database } from 'better-sqlite3';
-import type {
-  PolicyOverride,
-  PolicyPatch,
-  PolicyStore,
-  SkippedVersion,
-} from '../domain/ports/index.js';
+import type { PolicyOverride, PolicyPatch, PolicyStore, SkippedVersion } from '../domain/ports/index.js';
 import type { UpdatePolicy } from '../domain/policies/unit-policy.js';
 
 interface OverrideRow {
@@ -32,7 +27,8 @@ export class SqlitePolicyStore implements PolicyStore {
   constructor(private readonly db: Database) {}
 
   get(unit: string): PolicyOverride | undefined {
-    const r = this.db.prepare('SELECT * FROM unit_policies WHERE unit = ?').get(unit) as OverrideRow | undefined;
+    const r = this.db.prepare('SELECT * FROM unit_policies WHERE unit = ?').get(unit) as
+      OverrideRow | undefined;
     return r && fromDb(r);
   }
 

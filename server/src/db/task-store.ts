@@ -283,8 +283,14 @@ export class SqliteTaskStore implements TaskStore {
              attempts = attempts - 1, started_at = NULL, updated_at = @now
            WHERE id = @id AND status = 'running' AND lease_owner = @owner`,
         )
-        .run({ ...park, units: JSON.stringify(park.units), summary: park.summary.slice(0, 2000), id, owner, now })
-        .changes === 1
+        .run({
+          ...park,
+          units: JSON.stringify(park.units),
+          summary: park.summary.slice(0, 2000),
+          id,
+          owner,
+          now,
+        }).changes === 1
     );
   }
 

@@ -50,7 +50,9 @@ export class CheckService {
     },
   ) {}
 
-  private async look(names: readonly string[] | undefined): Promise<{ report: CheckReport; decisions: UnitDecision[] }> {
+  private async look(
+    names: readonly string[] | undefined,
+  ): Promise<{ report: CheckReport; decisions: UnitDecision[] }> {
     const known = await this.deps.units.known();
     const selected: KnownUnit[] = names?.length
       ? known.filter((u) => names.includes(u.unit))
@@ -91,7 +93,11 @@ export class CheckService {
   }
 
   /** Records what was found and queues one task for the units that may move (apply, approve or defer). */
-  async checkAndApply(names: readonly string[] | null, origin: Origin, caller: string): Promise<CheckAndApply> {
+  async checkAndApply(
+    names: readonly string[] | null,
+    origin: Origin,
+    caller: string,
+  ): Promise<CheckAndApply> {
     const { report, decisions } = await this.look(names ?? undefined);
     await this.deps.writes.run((s) => {
       for (const d of decisions) s.digests.see(d.image, d.digest, report.checkedAt);

@@ -59,7 +59,10 @@ export class TaskControlService {
       if (!s.tasks.approve(id, origin.actor, now))
         throw new AppError('CONFLICT', `task ${id} does not await approval (${before.status})`);
       s.journals.log(id, 'info', 'task', `approved by ${origin.actor} for ${before.digest ?? 'its digest'}`);
-      return { task: findTask(s.tasks, id), decided: this.record(s, origin, { taskId: id, outcome: 'accepted' }, 200) };
+      return {
+        task: findTask(s.tasks, id),
+        decided: this.record(s, origin, { taskId: id, outcome: 'accepted' }, 200),
+      };
     });
     recorded(origin.request, result.decided);
     this.deps.queue.poke();

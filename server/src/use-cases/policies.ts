@@ -61,11 +61,18 @@ export class PolicyService {
     const patch: PolicyPatch = {};
     try {
       if (change.policy !== undefined)
-        patch.policy = change.policy === null || change.policy === 'default' ? null : parsePolicy(change.policy);
-      if (change.minAge !== undefined) patch.minAgeMs = change.minAge === null ? null : parseAge(change.minAge);
+        patch.policy =
+          change.policy === null || change.policy === 'default' ? null : parsePolicy(change.policy);
+      if (change.minAge !== undefined)
+        patch.minAgeMs = change.minAge === null ? null : parseAge(change.minAge);
       if (change.window !== undefined) {
         const text = change.window?.trim() ?? '';
-        patch.windows = text === '' ? null : parseWindows(text).map((w) => w.text).join('; ');
+        patch.windows =
+          text === ''
+            ? null
+            : parseWindows(text)
+                .map((w) => w.text)
+                .join('; ');
       }
     } catch (e) {
       throw new AppError('BAD_REQUEST', (e as Error).message);
@@ -83,7 +90,8 @@ export class PolicyService {
   /** The digest is never applied to the unit; a task waiting for exactly it ends. */
   async skip(unit: string, digest: string, origin: Origin): Promise<{ cancelled: string[] }> {
     await this.known(unit);
-    if (!DIGEST.test(digest)) throw new AppError('BAD_REQUEST', `"${digest.slice(0, 80)}" is not a sha256:<64 hex> digest`);
+    if (!DIGEST.test(digest))
+      throw new AppError('BAD_REQUEST', `"${digest.slice(0, 80)}" is not a sha256:<64 hex> digest`);
     return this.record(unit, origin, `version ${digest} skipped`, (s, now) => {
       s.policies.skip(unit, digest, origin.actor, now);
       const cancelled = s.tasks
@@ -105,10 +113,16 @@ export class PolicyService {
     const now = this.deps.clock.now();
     const until = untilText === null ? null : parseFutureTime(untilText, now);
     if (until === undefined)
-      throw new AppError('BAD_REQUEST', `"${untilText ?? ''}" is not a time (ISO 8601, unix ms) or a duration such as 2h`);
-    if (until !== null && until <= now) throw new AppError('BAD_REQUEST', 'snooze until a time in the future');
+      throw new AppError(
+        'BAD_REQUEST',
+        `"${untilText ?? ''}" is not a time (ISO 8601, unix ms) or a duration such as 2h`,
+      );
+    if (until !== null && until <= now)
+      throw new AppError('BAD_REQUEST', 'snooze until a time in the future');
     const what = until === null ? 'snooze ended' : `snoozed until ${new Date(until).toISOString()}`;
-    await this.record(unit, origin, what, (s, at) => s.policies.set(unit, { snoozedUntil: until }, origin.actor, at));
+    await this.record(unit, origin, what, (s, at) =>
+      s.policies.set(unit, { snoozedUntil: until }, origin.actor, at),
+    );
     return until;
   }
 }

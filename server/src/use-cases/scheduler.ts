@@ -8,7 +8,15 @@
  * started again to run it.
  * Used by: podup serve (the timer), POST /api/schedules/:name/run, podup schedules run
  */
-import type { Clock, LeaseOwnership, Log, ScheduleRun, Stores, UnitOfWork, WakeTimer } from '../domain/ports/index.js';
+import type {
+  Clock,
+  LeaseOwnership,
+  Log,
+  ScheduleRun,
+  Stores,
+  UnitOfWork,
+  WakeTimer,
+} from '../domain/ports/index.js';
 import { nextRunAt, type ScheduleRecord } from '../domain/schedules/schedule.js';
 import { queuedTask } from '../domain/tasks/task.js';
 import { AppError, errorMessage, isAppError } from '../errors.js';
@@ -166,7 +174,10 @@ export class Scheduler {
     return r;
   }
 
-  private async run(name: string, options: { due: boolean; origin: Origin }): Promise<RunOutcome | undefined> {
+  private async run(
+    name: string,
+    options: { due: boolean; origin: Origin },
+  ): Promise<RunOutcome | undefined> {
     const { stores, clock, owners } = this.deps;
     const s = stores.schedules.get(name);
     if (!s) throw new AppError('NOT_FOUND', `no schedule ${name.slice(0, 64)}`);
@@ -182,7 +193,10 @@ export class Scheduler {
       if (!claimed) return undefined;
       // Late by more than a start of podup takes: it was down (or the host was) when the run was due.
       if (options.due && s.nextRunAt !== null && now - s.nextRunAt > 5000)
-        this.deps.log.info({ schedule: name, missed: new Date(s.nextRunAt).toISOString() }, 'running a missed schedule once');
+        this.deps.log.info(
+          { schedule: name, missed: new Date(s.nextRunAt).toISOString() },
+          'running a missed schedule once',
+        );
       let run: ScheduleRun;
       try {
         run = await this.act(claimed, options.origin);
@@ -190,7 +204,10 @@ export class Scheduler {
         run = { status: 'failed', summary: errorMessage(e), taskId: null };
       }
       const trace = options.origin.request;
-      const decided = { outcome: run.status === 'ok' ? ('ok' as const) : ('error' as const), taskId: run.taskId ?? undefined };
+      const decided = {
+        outcome: run.status === 'ok' ? ('ok' as const) : ('error' as const),
+        taskId: run.taskId ?? undefined,
+      };
       await this.deps.writes.run((st) => {
         st.schedules.finish(name, owners.self, run, clock.now());
         if (trace && !trace.recorded) st.events.insert(decidedRow(trace, decided, 200, clock.now()));
@@ -221,7 +238,11 @@ export class Scheduler {
         origin,
       );
       const taskId = r.status === 'queued' ? r.task.id : null;
-      return { status: 'ok', summary: `queued task ${taskId ?? '-'} for ${r.status === 'queued' ? r.units.join(', ') : ''}`, taskId };
+      return {
+        status: 'ok',
+        summary: `queued task ${taskId ?? '-'} for ${r.status === 'queued' ? r.units.join(', ') : ''}`,
+        taskId,
+      };
     }
     return this.maintenance(s);
   }

@@ -69,7 +69,8 @@ export class SchedulesService {
 
   get(name: string): ScheduleRecord {
     const s = this.deps.stores.schedules.get(name);
-    if (!s) throw new AppError('NOT_FOUND', `no schedule ${name.slice(0, 64)}`, { hint: 'see podup schedules' });
+    if (!s)
+      throw new AppError('NOT_FOUND', `no schedule ${name.slice(0, 64)}`, { hint: 'see podup schedules' });
     return s;
   }
 
@@ -84,7 +85,8 @@ export class SchedulesService {
     if (s.units !== null) {
       const units = s.units.map((u) => {
         const unit = toServiceUnit(u);
-        if (!unit) throw new AppError('INVALID_UNIT', `"${u.slice(0, 100)}" is not a valid systemd service name`);
+        if (!unit)
+          throw new AppError('INVALID_UNIT', `"${u.slice(0, 100)}" is not a valid systemd service name`);
         return unit;
       });
       s = { ...s, units: units.length ? [...new Set(units)] : null };
@@ -104,7 +106,12 @@ export class SchedulesService {
     return ms;
   }
 
-  private async commit<T>(origin: Origin, decided: AuditFields, status: number, write: (s: Stores) => T): Promise<T> {
+  private async commit<T>(
+    origin: Origin,
+    decided: AuditFields,
+    status: number,
+    write: (s: Stores) => T,
+  ): Promise<T> {
     const now = this.deps.clock.now();
     const r = await this.deps.writes.run((s) => {
       const v = write(s);
@@ -120,9 +127,11 @@ export class SchedulesService {
     const now = this.deps.clock.now();
     const existing = new Set(this.list().map((s) => s.name));
     let name = input.name;
-    for (let n = 1; name === undefined; n++) if (!existing.has(`${input.action}-${n}`)) name = `${input.action}-${n}`;
+    for (let n = 1; name === undefined; n++)
+      if (!existing.has(`${input.action}-${n}`)) name = `${input.action}-${n}`;
     checkScheduleName(name);
-    if (existing.has(name)) throw new AppError('CONFLICT', `schedule ${name} exists; edit it or pick another name`);
+    if (existing.has(name))
+      throw new AppError('CONFLICT', `schedule ${name} exists; edit it or pick another name`);
     const schedule = this.normalise({
       name,
       cron: input.cron.trim(),
@@ -159,7 +168,12 @@ export class SchedulesService {
       paused: edit.paused ?? current.paused,
       updatedAt: this.deps.clock.now(),
     });
-    const what = edit.paused === undefined || Object.keys(edit).length > 1 ? 'edited' : edit.paused ? 'paused' : 'resumed';
+    const what =
+      edit.paused === undefined || Object.keys(edit).length > 1
+        ? 'edited'
+        : edit.paused
+          ? 'paused'
+          : 'resumed';
     await this.commit(origin, { outcome: 'ok', reason: `schedule ${name} ${what}` }, 200, (s) => {
       if (!s.schedules.update(schedule)) throw new AppError('NOT_FOUND', `no schedule ${name.slice(0, 64)}`);
     });

@@ -52,7 +52,12 @@ export class TriggerService {
     await this.deps.writes.run((s) => {
       s.tasks.create(task);
       if (task.force)
-        s.journals.log(task.id, 'warn', 'task', `--force by ${origin.actor}: update policies do not apply to this task`);
+        s.journals.log(
+          task.id,
+          'warn',
+          'task',
+          `--force by ${origin.actor}: update policies do not apply to this task`,
+        );
       if (origin.request) s.events.insert(decidedRow(origin.request, decided, 202, this.deps.clock.now()));
     });
     recorded(origin.request, decided);

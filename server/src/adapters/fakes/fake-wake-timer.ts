@@ -8,8 +8,12 @@ export class FakeWakeTimer implements WakeTimer {
   async arm(at: number | null): Promise<string> {
     this.host.ensureUp('systemd');
     this.host.wakeAt = at === null ? null : Math.ceil(at / 1000) * 1000;
-    this.host.calls.push(`wake ${this.host.wakeAt === null ? 'withdrawn' : new Date(this.host.wakeAt).toISOString()}`);
-    return this.host.wakeAt === null ? 'fake.timer withdrawn' : `fake.timer at ${new Date(this.host.wakeAt).toISOString()}`;
+    this.host.calls.push(
+      `wake ${this.host.wakeAt === null ? 'withdrawn' : new Date(this.host.wakeAt).toISOString()}`,
+    );
+    return this.host.wakeAt === null
+      ? 'fake.timer withdrawn'
+      : `fake.timer at ${new Date(this.host.wakeAt).toISOString()}`;
   }
 
   async armed(): Promise<number | null> {

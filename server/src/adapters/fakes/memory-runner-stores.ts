@@ -126,7 +126,8 @@ export class MemoryRunnerStores implements RunnerStores {
     claimNext: (owner, now, leaseUntil) => {
       const next = [...this.rows.values()]
         .filter(
-          (r) => (r.task.status === 'queued' || r.task.status === 'deferred') && (r.task.notBefore ?? 0) <= now,
+          (r) =>
+            (r.task.status === 'queued' || r.task.status === 'deferred') && (r.task.notBefore ?? 0) <= now,
         )
         .sort((a, b) => a.task.createdAt - b.task.createdAt)[0];
       if (!next) return undefined;
@@ -207,7 +208,9 @@ export class MemoryRunnerStores implements RunnerStores {
     waitingFor: (unit) =>
       [...this.rows.values()]
         .map((r) => r.task)
-        .filter((t) => (t.status === 'awaiting-approval' || t.status === 'deferred') && t.units?.includes(unit)),
+        .filter(
+          (t) => (t.status === 'awaiting-approval' || t.status === 'deferred') && t.units?.includes(unit),
+        ),
     cancelWaiting: (id, summary, now) => {
       const r = this.rows.get(id);
       if (!r || (r.task.status !== 'awaiting-approval' && r.task.status !== 'deferred')) return false;

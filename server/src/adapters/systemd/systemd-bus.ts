@@ -250,7 +250,9 @@ export class SystemdBus implements UnitManager {
     try {
       return await this.call(`GetUnitByPID ${pid}`, async (c) => {
         const path = (await c.manager.GetUnitByPID?.(pid)) as string;
-        const props = (await c.bus.getProxyObject(SYSTEMD, path)).getInterface('org.freedesktop.DBus.Properties');
+        const props = (await c.bus.getProxyObject(SYSTEMD, path)).getInterface(
+          'org.freedesktop.DBus.Properties',
+        );
         return ((await props.Get?.('org.freedesktop.systemd1.Unit', 'Id')) as Variant<string>).value;
       });
     } catch (e) {
@@ -266,7 +268,10 @@ export class SystemdBus implements UnitManager {
   async startTransientTimer(timer: string, at: number): Promise<void> {
     const { Variant } = (await import('dbus-next')).default;
     const seconds = Math.ceil(at / 1000) * 1000;
-    const calendar = new Date(seconds).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+    const calendar = new Date(seconds)
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, ' UTC');
     await this.stopTimer(timer);
     const properties = [
       ['Description', new Variant('s', 'podup: run the next schedule or deferred task (set by podup)')],
@@ -296,7 +301,8 @@ export class SystemdBus implements UnitManager {
         await c.manager.StopUnit?.(timer, 'replace');
       });
     } catch (e) {
-      if (!(e instanceof AppError && e.code === 'SYSTEMD_ERROR' && /not loaded|not found/i.test(e.message))) throw e;
+      if (!(e instanceof AppError && e.code === 'SYSTEMD_ERROR' && /not loaded|not found/i.test(e.message)))
+        throw e;
     }
   }
 
@@ -309,10 +315,14 @@ export class SystemdBus implements UnitManager {
       } catch {
         return undefined;
       }
-      const props = (await c.bus.getProxyObject(SYSTEMD, path)).getInterface('org.freedesktop.DBus.Properties');
-      const usec = ((await props.Get?.('org.freedesktop.systemd1.Timer', 'NextElapseUSecRealtime')) as Variant<
-        bigint | number
-      >).value;
+      const props = (await c.bus.getProxyObject(SYSTEMD, path)).getInterface(
+        'org.freedesktop.DBus.Properties',
+      );
+      const usec = (
+        (await props.Get?.('org.freedesktop.systemd1.Timer', 'NextElapseUSecRealtime')) as Variant<
+          bigint | number
+        >
+      ).value;
       const ms = Number(BigInt(usec) / 1000n);
       return ms > 0 && ms < 2 ** 53 / 1000 ? ms : undefined;
     });

@@ -25,7 +25,9 @@ export class SystemdWakeTimer implements WakeTimer {
         throw new AppError(
           'WAKE_UNSUPPORTED',
           `podup runs ${unit ? `in ${unit}` : 'outside any unit'} of the systemd ${this.bus.scope} manager, which cannot start it again`,
-          { hint: 'run podup as its systemd service (systemd/podup.service with podup.socket) for schedules with PODUP_IDLE_EXIT' },
+          {
+            hint: 'run podup as its systemd service (systemd/podup.service with podup.socket) for schedules with PODUP_IDLE_EXIT',
+          },
         );
       return unit;
     });

@@ -11,7 +11,9 @@ export async function checkCommand(config: Config, opts: { json?: boolean }): Pr
     return 0;
   }
   if (report.units.length === 0) {
-    process.stdout.write('no unit to check: podup manages no unit that follows an image tag (see podup units)\n');
+    process.stdout.write(
+      'no unit to check: podup manages no unit that follows an image tag (see podup units)\n',
+    );
     return 0;
   }
   printTable(

@@ -21,7 +21,14 @@ export interface ScheduleOptions {
 }
 
 const units = (list: string | undefined): string[] | null | undefined =>
-  list === undefined ? undefined : list === 'all' ? null : list.split(',').map((u) => u.trim()).filter(Boolean);
+  list === undefined
+    ? undefined
+    : list === 'all'
+      ? null
+      : list
+          .split(',')
+          .map((u) => u.trim())
+          .filter(Boolean);
 
 const line = (s: ApiSchedule): string =>
   `schedule ${s.name}: ${s.action} ${s.units?.join(',') ?? 'all units'} at "${s.cron}" ${s.zone}` +
@@ -34,7 +41,9 @@ export async function schedulesCommand(config: Config, opts: { json?: boolean })
     return 0;
   }
   if (schedules.length === 0) {
-    process.stdout.write('no schedules: add one with podup schedules add --cron "0 3 * * *" --action check\n');
+    process.stdout.write(
+      'no schedules: add one with podup schedules add --cron "0 3 * * *" --action check\n',
+    );
     return 0;
   }
   printTable(
@@ -48,7 +57,10 @@ export async function schedulesCommand(config: Config, opts: { json?: boolean })
       s.paused ? 'paused' : s.runningSince ? 'running now' : shortTime(s.nextRunAt),
       shortTime(s.lastRunAt),
       s.lastStatus
-        ? truncate(`${s.lastStatus}${s.lastTaskStatus ? ` (task ${s.lastTaskStatus})` : ''}: ${s.lastSummary ?? ''}`, 70)
+        ? truncate(
+            `${s.lastStatus}${s.lastTaskStatus ? ` (task ${s.lastTaskStatus})` : ''}: ${s.lastSummary ?? ''}`,
+            70,
+          )
         : '-',
     ]),
   );
@@ -71,7 +83,11 @@ export async function scheduleAddCommand(config: Config, opts: ScheduleOptions):
   return 0;
 }
 
-export async function scheduleEditCommand(config: Config, name: string, opts: ScheduleOptions): Promise<number> {
+export async function scheduleEditCommand(
+  config: Config,
+  name: string,
+  opts: ScheduleOptions,
+): Promise<number> {
   const s = await withBackend(config, {}, (b) =>
     b.editSchedule(name, {
       ...(opts.cron ? { cron: opts.cron } : {}),

@@ -40,13 +40,20 @@ export function imageAge(input: Pick<DecisionInput, 'firstSeen' | 'created' | 'n
 export function decide(input: DecisionInput): Verdict {
   const { policy, now } = input;
   if (input.force)
-    return { kind: 'apply', reason: `forced: policy ${policy.policy.value} (${policy.policy.source}) overridden` };
+    return {
+      kind: 'apply',
+      reason: `forced: policy ${policy.policy.value} (${policy.policy.source}) overridden`,
+    };
   const p = policy.policy.value;
   if (p === 'off') return { kind: 'skip', reason: `policy off (${policy.policy.source})` };
-  if (input.skipped.includes(input.digest)) return { kind: 'skip', reason: `version ${input.digest} skipped` };
+  if (input.skipped.includes(input.digest))
+    return { kind: 'skip', reason: `version ${input.digest} skipped` };
   const age = imageAge(input);
   if (p === 'notify')
-    return { kind: 'notify', reason: `update available: ${input.digest} (age ${formatAge(Math.max(0, age - (age % 1000)))}); policy notify` };
+    return {
+      kind: 'notify',
+      reason: `update available: ${input.digest} (age ${formatAge(Math.max(0, age - (age % 1000)))}); policy notify`,
+    };
   if (input.snoozedUntil !== null && input.snoozedUntil > now)
     return { kind: 'defer', until: input.snoozedUntil, reason: `snoozed until ${at(input.snoozedUntil)}` };
   const minAge = policy.minAgeMs.value;
@@ -59,7 +66,10 @@ export function decide(input: DecisionInput): Verdict {
     };
   }
   if (p === 'approve' && !input.approved)
-    return { kind: 'approve', reason: `awaiting approval of ${input.digest} (policy approve, ${policy.policy.source})` };
+    return {
+      kind: 'approve',
+      reason: `awaiting approval of ${input.digest} (policy approve, ${policy.policy.source})`,
+    };
   const windows = policy.windows.value;
   if (!windowOpen(windows, now)) {
     const until = nextOpening(windows, now);

@@ -12,7 +12,11 @@ export type UpdatePolicy = (typeof UPDATE_POLICIES)[number];
 export const POLICY_SOURCES = ['override', 'label', 'config', 'default'] as const;
 export type PolicySource = (typeof POLICY_SOURCES)[number];
 
-export const POLICY_LABELS = { policy: 'podup.policy', minAge: 'podup.min-age', window: 'podup.window' } as const;
+export const POLICY_LABELS = {
+  policy: 'podup.policy',
+  minAge: 'podup.min-age',
+  window: 'podup.window',
+} as const;
 
 /** What one source says; a field it leaves out falls through to the next source. */
 export interface PolicyOptions {

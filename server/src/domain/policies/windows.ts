@@ -72,10 +72,17 @@ export function parseWindow(text: string): MaintenanceWindow {
   try {
     const [from, to] = times.split('-');
     if (from === undefined || to === undefined) throw new Error(`"${times}" is not HH:MM-HH:MM`);
-    if (!isTimeZone(zone)) throw new Error(`"${zone}" is not a time zone (IANA name such as Europe/Berlin, or UTC)`);
-    return { text: `${days} ${times} ${zone}`, days: parseDays(days), start: clock(from), end: clock(to), zone };
+    if (!isTimeZone(zone))
+      throw new Error(`"${zone}" is not a time zone (IANA name such as Europe/Berlin, or UTC)`);
+    return {
+      text: `${days} ${times} ${zone}`,
+      days: parseDays(days),
+      start: clock(from),
+      end: clock(to),
+      zone,
+    };
   } catch (e) {
-    throw new Error(`maintenance window "${text.trim()}": ${(e as Error).message}; ${example}`);
+    throw new Error(`maintenance window "${text.trim()}": ${(e as Error).message}; ${example}`, { cause: e });
   }
 }
 

@@ -36,13 +36,19 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function checkScheduleName(name: string): string {
   if (!NAME.test(name))
-    throw new AppError('BAD_REQUEST', `schedule name "${name.slice(0, 80)}": letters, digits, . _ - (up to 64)`);
+    throw new AppError(
+      'BAD_REQUEST',
+      `schedule name "${name.slice(0, 80)}": letters, digits, . _ - (up to 64)`,
+    );
   return name;
 }
 
 function cronOf(expression: string, zone: string): Cron {
   if (!isTimeZone(zone))
-    throw new AppError('BAD_REQUEST', `"${zone}" is not a time zone (IANA name such as Europe/Berlin, or UTC)`);
+    throw new AppError(
+      'BAD_REQUEST',
+      `"${zone}" is not a time zone (IANA name such as Europe/Berlin, or UTC)`,
+    );
   const fields = expression.trim().split(/\s+/).length;
   if (fields < 5 || fields > 6)
     throw new AppError(
@@ -50,7 +56,11 @@ function cronOf(expression: string, zone: string): Cron {
       `cron "${expression}": 5 fields (minute hour day month weekday) or 6 with seconds first`,
     );
   try {
-    return new Cron(expression.trim(), { timezone: zone, paused: true, mode: fields === 6 ? '6-part' : '5-part' });
+    return new Cron(expression.trim(), {
+      timezone: zone,
+      paused: true,
+      mode: fields === 6 ? '6-part' : '5-part',
+    });
   } catch (e) {
     throw new AppError('BAD_REQUEST', `cron "${expression}": ${(e as Error).message}`);
   }

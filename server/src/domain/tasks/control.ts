@@ -6,7 +6,10 @@ import { AppError } from '../../errors.js';
 import type { Clock, IdSource, TaskStore } from '../ports/index.js';
 import { isFinished, isWaiting, queuedTask, type TaskRecord } from './task.js';
 
-export type ControlStores = Pick<TaskStore, 'get' | 'cancelQueued' | 'cancelWaiting' | 'requestStop' | 'create'>;
+export type ControlStores = Pick<
+  TaskStore,
+  'get' | 'cancelQueued' | 'cancelWaiting' | 'requestStop' | 'create'
+>;
 
 export function findTask(tasks: ControlStores, id: string): TaskRecord {
   const task = tasks.get(id);

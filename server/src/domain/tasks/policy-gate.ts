@@ -66,7 +66,13 @@ export function decideUnits(
       approved: task?.approvedBy != null && task.digest === p.targetDigest,
       force: task?.force ?? false,
     });
-    decisions.push({ unit: p.unit, image: p.image, digest: p.targetDigest, firstSeen: seen.firstSeen, verdict });
+    decisions.push({
+      unit: p.unit,
+      image: p.image,
+      digest: p.targetDigest,
+      firstSeen: seen.firstSeen,
+      verdict,
+    });
   }
   return decisions;
 }
@@ -85,7 +91,15 @@ export function applyDecisions(plan: Plan, decisions: readonly UnitDecision[]): 
     const key = `${status}|${d.image}|${d.digest}|${notBefore ?? ''}`;
     const g = groups.get(key);
     if (g) g.units.push(d.unit);
-    else groups.set(key, { status, image: d.image, digest: d.digest, units: [d.unit], notBefore, reason: v.reason });
+    else
+      groups.set(key, {
+        status,
+        image: d.image,
+        digest: d.digest,
+        units: [d.unit],
+        notBefore,
+        reason: v.reason,
+      });
   }
   return [...groups.values()];
 }

@@ -326,14 +326,19 @@ export class TaskRunner {
     if (task.approvedBy !== null && task.digest !== null) {
       const moved = decisions.find((d) => d.verdict.kind === 'approve' && d.digest !== task.digest);
       if (moved)
-        journal.log('warn', 'plan', `a newer digest ${moved.digest} replaced the approved ${task.digest}: approve again`);
+        journal.log(
+          'warn',
+          'plan',
+          `a newer digest ${moved.digest} replaced the approved ${task.digest}: approve again`,
+        );
     }
     const waiting = applyDecisions(plan, decisions)
       .map((g) => this.withoutDuplicates(task, g, journal))
       .filter((g) => g.units.length > 0);
     const moving = plan.units.some((u) => u.action === 'update' || u.action === 'verify');
     const now = clock.now();
-    const expiresAt = (g: WaitingGroup) => (g.status === 'awaiting-approval' ? now + policies.approvalTtlMs : null);
+    const expiresAt = (g: WaitingGroup) =>
+      g.status === 'awaiting-approval' ? now + policies.approvalTtlMs : null;
     const [only] = waiting;
     if (!moving && waiting.length === 1 && only) {
       return stores.tasks.park(
@@ -353,22 +358,22 @@ export class TaskRunner {
     for (const g of waiting) {
       const split: TaskRecord = {
         ...queuedTask({
-        id: this.deps.ids.taskId(),
-        kind: 'image-update',
-        status: g.status,
-        image: g.image,
-        units: g.units,
-        trigger: task.trigger,
-        delivery: task.delivery,
-        caller: task.caller,
-        reason: `from ${task.id}: ${g.reason}`,
-        createdAt: now,
-        updatedAt: now,
-        startedAt: null,
-        finishedAt: null,
-        notBefore: g.notBefore,
-        digest: g.digest,
-        expiresAt: expiresAt(g),
+          id: this.deps.ids.taskId(),
+          kind: 'image-update',
+          status: g.status,
+          image: g.image,
+          units: g.units,
+          trigger: task.trigger,
+          delivery: task.delivery,
+          caller: task.caller,
+          reason: `from ${task.id}: ${g.reason}`,
+          createdAt: now,
+          updatedAt: now,
+          startedAt: null,
+          finishedAt: null,
+          notBefore: g.notBefore,
+          digest: g.digest,
+          expiresAt: expiresAt(g),
         }),
         summary: g.reason,
       };
@@ -396,9 +401,14 @@ export class TaskRunner {
           `replaced by task ${task.id}: ${g.image} has a newer digest ${g.digest}`,
           clock.now(),
         );
-        journal.log('info', 'plan', `replaces task ${other.id}, which waited for ${other.digest ?? 'an older digest'}`, {
-          unit,
-        });
+        journal.log(
+          'info',
+          'plan',
+          `replaces task ${other.id}, which waited for ${other.digest ?? 'an older digest'}`,
+          {
+            unit,
+          },
+        );
       }
       return true;
     });

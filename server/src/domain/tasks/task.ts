@@ -23,7 +23,8 @@ export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set([
 ]);
 
 /** Waiting on the policy: an admin's approval, or a time (cooldown, window, snooze); not yet run. */
-export const isWaiting = (status: TaskStatus): boolean => status === 'awaiting-approval' || status === 'deferred';
+export const isWaiting = (status: TaskStatus): boolean =>
+  status === 'awaiting-approval' || status === 'deferred';
 
 /** A task that will not run again by itself: ended, or interrupted twice (it waits for a retry). */
 export const isFinished = (status: TaskStatus): boolean =>

@@ -17,7 +17,9 @@ export interface QuadletContainer {
 
 /** Environment=-style words: whitespace separates, double quotes group. */
 function words(value: string): string[] {
-  return [...value.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => (m[1] ?? m[2] ?? '').replace(/\\"/g, '"'));
+  return [...value.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) =>
+    (m[1] ?? m[2] ?? '').replace(/\\"/g, '"'),
+  );
 }
 
 function labelsOf(values: readonly string[] | undefined): Record<string, string> {

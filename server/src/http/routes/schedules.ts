@@ -27,11 +27,17 @@ export function scheduleRoutes(deps: Deps, adminGuard: (request: FastifyRequest)
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.addHook('preHandler', adminGuard);
 
-    app.get('/api/schedules', async (): Promise<SchedulesReply> => ({ schedules: schedules.views().map(view) }));
+    app.get('/api/schedules', async (): Promise<SchedulesReply> => ({
+      schedules: schedules.views().map(view),
+    }));
 
     app.get('/api/schedules/preview', async (request): Promise<CronPreview> => {
       const q = parseInput(CronPreviewQuery, request.query, 'INVALID_QUERY', (f) => f, 'query');
-      return { cron: q.cron, zone: q.zone, next: schedules.preview(q.cron, q.zone).map((t) => new Date(t).toISOString()) };
+      return {
+        cron: q.cron,
+        zone: q.zone,
+        next: schedules.preview(q.cron, q.zone).map((t) => new Date(t).toISOString()),
+      };
     });
 
     app.post('/api/schedules', async (request, reply): Promise<ApiSchedule> => {
