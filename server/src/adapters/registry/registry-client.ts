@@ -82,7 +82,7 @@ interface Token {
   expires: number;
 }
 
-type Response = Awaited<ReturnType<typeof import('undici').request>>;
+type Response = Dispatcher.ResponseData;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
