@@ -8,6 +8,7 @@ import { SystemdBus } from '../../adapters/systemd/systemd-bus.js';
 import type { Config } from '../../config.js';
 import { openDatabase, type Database } from '../../db/database.js';
 import { createStores } from '../../db/stores.js';
+import type { ScheduleRecord } from '../../domain/schedules/schedule.js';
 import { dbProbe } from '../../db/db-probe.js';
 import { AppError, errorMessage } from '../../errors.js';
 import { snapshotState } from '../../snapshot/stamp.js';
@@ -36,26 +37,40 @@ async function probe(check: string, run: () => Promise<string> | string): Promis
 }
 
 /**
- * podman-auto-update.timer updates the same opted-in units as podup, outside podup's unit leases. It is still
- * the only thing that updates images without webhooks (podup has no scheduler), so disabling it is advice only
- * for operators whose images all send webhooks.
+ * podman-auto-update.timer updates the same opted-in units as podup, outside podup's unit leases and policies.
+ * A podup schedule (check or update, of every unit) replaces it; the line names it, or the command to add one.
  */
-async function autoUpdateTimer(systemd: SystemdBus, config: Config): Promise<DoctorLine> {
+async function autoUpdateTimer(
+  systemd: SystemdBus,
+  config: Config,
+  schedules: readonly ScheduleRecord[] | undefined,
+): Promise<DoctorLine> {
   const check = 'podman-auto-update.timer';
   try {
     const t = await systemd.unitFile(check);
     if (t.unitFileState === 'enabled' || t.activeState === 'active') {
       const user = config.systemdScope === 'user' ? ' --user' : '';
-      return {
-        check,
-        level: 'warn',
-        detail:
-          `${t.unitFileState}, ${t.activeState}: it also updates every unit with AutoUpdate=registry on its own ` +
-          "schedule, racing podup's webhook-driven updates (podup's unit leases do not cover it)",
-        fix:
-          `if every image podup follows sends webhooks: systemctl${user} disable --now podman-auto-update.timer; ` +
-          'otherwise keep it for the images without webhooks (podup has no scheduler yet)',
-      };
+      const disable = `systemctl${user} disable --now podman-auto-update.timer`;
+      const covering = (schedules ?? []).filter(
+        (s) => !s.paused && s.units === null && (s.action === 'check' || s.action === 'update'),
+      );
+      const race =
+        `${t.unitFileState}, ${t.activeState}: it also updates every unit with AutoUpdate=registry on its own ` +
+        "schedule, racing podup and ignoring podup's update policies and unit leases";
+      const [first] = covering;
+      return first
+        ? {
+            check,
+            level: 'warn',
+            detail: `${race}; podup schedule ${covering.map((s) => `${s.name} (${s.action} "${s.cron}" ${s.zone})`).join(', ')} covers the same units`,
+            fix: `switch over: ${disable}`,
+          }
+        : {
+            check,
+            level: 'warn',
+            detail: `${race}; no podup schedule covers the same units`,
+            fix: `switch over: podup schedules add --cron "0 0 * * *" --action check (podman's timer runs daily at midnight), then ${disable}`,
+          };
     }
     return { check, level: 'ok', detail: `${t.unitFileState || 'not installed'}, ${t.activeState}` };
   } catch (e) {
@@ -126,10 +141,12 @@ export async function doctorLines(config: Config): Promise<DoctorLine[]> {
 
   let dbLine: DoctorLine;
   let proxyLine: DoctorLine | undefined;
+  let schedules: ScheduleRecord[] | undefined;
   try {
     const db = openDatabase({ stateDir: config.stateDir, dbPath: config.dbPath, sync: config.dbSync });
     try {
       proxyLine = reverseProxy(config, db);
+      schedules = createStores(db).stores.schedules.list();
       const version = db.pragma('user_version', { simple: true }) as number;
       const integrity = db.pragma('quick_check', { simple: true }) as string;
       const write = await dbProbe(db, config.stateDir).check(TIMEOUT_MS);
@@ -165,7 +182,7 @@ export async function doctorLines(config: Config): Promise<DoctorLine[]> {
     lines.push(
       ...(await Promise.all([
         probe(`systemd (${config.systemdScope})`, () => systemd.ping(TIMEOUT_MS)),
-        autoUpdateTimer(systemd, config),
+        autoUpdateTimer(systemd, config, schedules),
         probe('podman API', async () => `${config.podmanSocket}: ${await podman.ping(TIMEOUT_MS)}`),
         ...config.registryCheck.map((r) => probe(`registry ${r}`, () => pingRegistry(r, TIMEOUT_MS))),
       ])),
