@@ -29,7 +29,7 @@ export async function recordTransport(): Promise<TransportFixture> {
   const unitNotFound = await client.post(`/api/units/${MISSING_UNIT}/update`, {});
   const badTasksQuery = await client.get('/api/tasks?limit=5000');
   const badEventsQuery = await client.get('/api/events?outcome=maybe');
-  const badBody = await client.post(`/api/units/${MISSING_UNIT}/update`, { force: true });
+  const badBody = await client.post(`/api/units/${MISSING_UNIT}/update`, { sudo: true });
   const signOut = await client.delete('/api/session');
   rec.client.forgetSession();
 

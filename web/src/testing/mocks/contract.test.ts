@@ -294,7 +294,7 @@ async function exerciseWrites(p: string): Promise<void> {
     if (check(queued, `${p} unit update`, { status: 202, schema: TriggerReply }, true))
       expect((queued.body as TriggerReply).status).toBe('queued');
     check(
-      await post('POST /api/units/:unit/update', `/api/units/${unit}/update`, { force: true }),
+      await post('POST /api/units/:unit/update', `/api/units/${unit}/update`, { sudo: true }),
       `${p} strict body`,
       { status: 400 },
       true,

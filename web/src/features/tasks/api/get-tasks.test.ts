@@ -19,6 +19,11 @@ const task = (status: ApiTask['status']): ApiTask => ({
   createdAt: '2025-01-01T00:00:00.000Z',
   startedAt: null,
   finishedAt: null,
+  digest: null,
+  force: false,
+  notBefore: null,
+  expiresAt: null,
+  approvedBy: null,
 });
 
 /** The polling interval the list would use with these pages loaded. */
