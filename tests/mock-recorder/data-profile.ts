@@ -19,6 +19,15 @@ import type {
 import { RECORDED_ORIGIN } from './panel-client.js';
 import { REASON_MARK, taskIdOf, type Recording } from './recording.js';
 
+/** The expressions the panel's schedule editor previews: its presets, and one that is not cron. */
+export const PREVIEWS: ReadonlyArray<[string, string]> = [
+  ['0 3 * * *', 'UTC'],
+  ['0 3 * * *', 'Europe/Berlin'],
+  ['*/15 * * * *', 'UTC'],
+  ['0 4 * * 0', 'UTC'],
+  ['not a cron', 'UTC'],
+];
+
 export type Snapshot = Omit<DataFixture, 'tasks' | 'control' | 'exchanges' | 'live'> & {
   tasks: ApiTaskDetail[];
 };
@@ -43,6 +52,18 @@ export async function takeSnapshot(rec: Recording): Promise<Snapshot> {
   const overview = await rec.client.get('/api/overview');
   const units = await rec.client.get('/api/units');
   const settings = await rec.client.get('/api/settings');
+  const schedules = await rec.client.get('/api/schedules');
+  const previews: DataFixture['previews'] = [];
+  for (const [cron, zone] of PREVIEWS) {
+    const q = new URLSearchParams({ cron, zone }).toString();
+    previews.push({
+      cron,
+      zone,
+      reply: (await rec.client.get(
+        `/api/schedules/preview?${q}`,
+      )) as DataFixture['previews'][number]['reply'],
+    });
+  }
   const healthz = await rec.client.get('/healthz');
   const readyz = await rec.client.get('/readyz');
   const list = await allPages(rec, '/api/tasks?limit=200', (b) => (b as { tasks: ApiTask[] }).tasks);
@@ -69,6 +90,8 @@ export async function takeSnapshot(rec: Recording): Promise<Snapshot> {
     overview: overview as DataFixture['overview'],
     units: units as DataFixture['units'],
     settings: settings as DataFixture['settings'],
+    schedules: schedules as DataFixture['schedules'],
+    previews,
     tasks,
     events,
     ...(stream ? { stream } : {}),
@@ -159,6 +182,11 @@ export async function recordControl(
   }
   for (const id of ended.values())
     for (const action of ['stop', 'force-stop'] as const) control.push(await controlAnswer(rec, id, action));
+  // Tasks awaiting approval: the first is approved, the next rejected (each answer replays on any such task).
+  const awaiting = snapshot.tasks.filter((t) => t.status === 'awaiting-approval').map((t) => t.id);
+  const [approved, rejected] = awaiting;
+  if (approved) control.push(await controlAnswer(rec, approved, 'approve'));
+  if (rejected) control.push(await controlAnswer(rec, rejected, 'reject'));
   return { tasks: stories, control };
 }
 
@@ -189,10 +217,48 @@ export async function recordExchanges(rec: Recording, units: ApiUnit[]): Promise
   return out;
 }
 
+/**
+ * The panel's other changes: a unit's policy (each value), skip of the version it could move to, a snooze of a
+ * day; every schedule run now, paused, resumed, deleted; a schedule created from the editor's first preset.
+ */
+export async function recordPolicyExchanges(rec: Recording, snapshot: Snapshot): Promise<Exchange[]> {
+  const out: Exchange[] = [];
+  const send = async (method: 'POST' | 'PUT' | 'DELETE', path: string, body: Record<string, unknown>) => {
+    const reply = await rec.client.request(method, path, method === 'DELETE' ? undefined : body);
+    out.push({ method, path, body, reply });
+  };
+  for (const u of snapshot.units.body.units.filter((x) => x.managed)) {
+    const path = `/api/units/${u.unit}`;
+    for (const policy of ['auto', 'notify', 'approve', 'off', 'default'])
+      await send('PUT', `${path}/policy`, { policy });
+    const digest = u.check?.digest ?? u.registryDigest;
+    if (digest && digest !== u.runningDigest) await send('POST', `${path}/skip`, { digest });
+    await send('POST', `${path}/snooze`, { until: '1d' });
+    await send('POST', `${path}/snooze`, { until: null });
+  }
+  for (const s of snapshot.schedules.body.schedules) {
+    const path = `/api/schedules/${s.name}`;
+    await send('POST', `${path}/${s.paused ? 'resume' : 'pause'}`, {});
+    await send('POST', `${path}/${s.paused ? 'pause' : 'resume'}`, {});
+    await send('POST', `${path}/run`, {});
+    const { cron, zone, action, units, randomDelay } = s;
+    await send('PUT', path, { cron, zone, action, units, randomDelay });
+  }
+  await send('POST', '/api/schedules', {
+    name: 'from-the-panel',
+    cron: '0 3 * * *',
+    zone: 'UTC',
+    action: 'check',
+  });
+  for (const s of snapshot.schedules.body.schedules) await send('DELETE', `/api/schedules/${s.name}`, {});
+  return out;
+}
+
 /** The usual data profile: the snapshot, then everything the panel can do from there. */
 export async function recordDataProfile(rec: Recording): Promise<DataFixture> {
   const snapshot = await takeSnapshot(rec);
   const { tasks, control } = await recordControl(rec, snapshot);
   const exchanges = await recordExchanges(rec, snapshot.units.body.units);
+  exchanges.push(...(await recordPolicyExchanges(rec, snapshot)));
   return rec.finish({ ...snapshot, tasks, control, exchanges });
 }

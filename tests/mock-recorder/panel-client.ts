@@ -15,7 +15,7 @@ export const RECORDED_ORIGIN = `http://${RECORDED_HOST}`;
 /** The headers a recording keeps: what the panel reads besides the body. */
 const KEPT_HEADERS = ['retry-after', 'www-authenticate', 'content-type'];
 
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface Call {
   headers?: Record<string, string>;

@@ -15,6 +15,7 @@ import {
   recordControl,
   recordDataProfile,
   recordExchanges,
+  recordPolicyExchanges,
   sseFrames,
   takeSnapshot,
 } from './data-profile.js';
@@ -99,6 +100,52 @@ async function acmeHistory(rec: Recording): Promise<void> {
   await rec.later(6 * MINUTE);
   await client.deliver('package', rawFixture('package-published-npm'));
   await rec.later(25 * MINUTE);
+  await operatorPolicies(rec);
+}
+
+/**
+ * The operator takes over from podman-auto-update.timer: policies per unit (api and proxy wait for an
+ * approval, web only notifies, grafana waits for its window), a nightly check, a weekly prune, a paused
+ * refresh of the docs; the check runs once and parks what it found.
+ */
+async function operatorPolicies(rec: Recording): Promise<void> {
+  const { client } = rec;
+  const { host } = rec.t;
+  for (const [unit, body] of [
+    ['api.service', { policy: 'approve' }],
+    ['backup.service', { policy: 'approve' }],
+    ['web.service', { policy: 'notify' }],
+    ['grafana.service', { window: 'Sat 02:00-05:00 Europe/Berlin' }],
+  ] as const)
+    await client.request('PUT', `/api/units/${unit}/policy`, body);
+  host.push(IMAGE.backup, '3');
+  host.push(IMAGE.grafana, '4');
+  await client.post('/api/schedules', {
+    name: 'nightly-check',
+    cron: '0 3 * * *',
+    zone: 'Europe/Berlin',
+    action: 'check',
+  });
+  await client.post('/api/schedules', {
+    name: 'weekly-prune',
+    cron: '0 4 * * 0',
+    zone: 'UTC',
+    action: 'prune',
+  });
+  await client.post('/api/schedules', {
+    name: 'docs-refresh',
+    cron: '30 5 * * 1-5',
+    zone: 'UTC',
+    action: 'update',
+    units: ['docs.service'],
+    randomDelay: '10m',
+    paused: true,
+  });
+  await rec.later(10 * MINUTE);
+  await client.post('/api/schedules/weekly-prune/run');
+  await rec.later(5 * MINUTE);
+  await rec.run(await client.post('/api/schedules/nightly-check/run'));
+  await rec.later(MINUTE);
 }
 
 const IMAGE_LIMIT = { PODUP_RATE_LIMIT_IMAGE: '4/1h' };
@@ -188,6 +235,7 @@ export async function recordBusy(): Promise<DataFixture> {
   const snapshot = await takeSnapshot(main.rec);
   const { tasks, control } = await recordControl(main.rec, snapshot, { running: main.running });
   const exchanges = await recordExchanges(main.rec, snapshot.units.body.units);
+  exchanges.push(...(await recordPolicyExchanges(main.rec, snapshot)));
   const seen = main.rec.ids.size;
   const fixture = await main.rec.finish({ ...snapshot, tasks, control, exchanges });
 

@@ -213,7 +213,13 @@ export const TasksQuery = z
       .optional(),
     status: TaskStatus.optional(),
     kind: TaskKind.optional(),
-    trigger: TaskTrigger.optional(),
+    /** One trigger, or several comma-separated (the panel's "Manual" is api,cli,retry). */
+    trigger: z
+      .string()
+      .max(100)
+      .transform((v) => v.split(',').map((t) => t.trim()))
+      .pipe(z.array(TaskTrigger).min(1))
+      .optional(),
     unit: z.string().max(256).optional(),
     image: z.string().max(512).optional(),
     q: z.string().max(200).optional(),

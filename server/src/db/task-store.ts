@@ -115,7 +115,10 @@ export class SqliteTaskStore implements TaskStore {
     };
     filter('status = ?', q.status);
     filter('kind = ?', q.kind);
-    filter('trigger = ?', q.trigger);
+    if (q.trigger?.length) {
+      where.push(`trigger IN (${q.trigger.map(() => '?').join(', ')})`);
+      params.push(...q.trigger);
+    }
     filter('image = ?', q.image);
     filter('id IN (SELECT task_id FROM task_units WHERE unit = ?)', q.unit);
     if (q.text) {

@@ -16,7 +16,8 @@ export interface TaskListQuery {
   text?: string | undefined;
   status?: TaskStatus | undefined;
   kind?: string | undefined;
-  trigger?: TaskTrigger | undefined;
+  /** Any of these. */
+  trigger?: readonly TaskTrigger[] | undefined;
   unit?: string | undefined;
   image?: string | undefined;
   beforeCreated?: { createdAt: number; id: string } | undefined;

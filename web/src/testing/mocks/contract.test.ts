@@ -5,9 +5,14 @@
  * (tests/app/mock-fixtures.test.ts).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   ApiEvent,
+  ApiSchedule,
+  CronPreview,
+  PolicyReply,
+  ScheduleRunReply,
+  SchedulesReply,
   ApiTask,
   ApiTaskDetail,
   ApiTaskLog,
@@ -280,6 +285,113 @@ async function exerciseStream(p: string): Promise<void> {
   );
 }
 
+/** What each kind of recorded change answers. */
+function exchangeSchema(method: string, path: string): z.ZodType {
+  if (path.startsWith('/api/units/') && !path.endsWith('/update')) return PolicyReply;
+  if (path.startsWith('/api/schedules')) {
+    if (method === 'DELETE') return z.object({ message: z.string() });
+    return path.endsWith('/run') ? ScheduleRunReply : ApiSchedule;
+  }
+  return TriggerReply;
+}
+
+/** Policies, approvals and schedules: every handler, with what the recordings answer. */
+async function exercisePolicies(p: string): Promise<void> {
+  const { reads, tasks } = mockState();
+  check(
+    await call('GET /api/schedules', '/api/schedules'),
+    `${p} schedules`,
+    { status: 200, schema: SchedulesReply },
+    false,
+  );
+  const preview = await call(
+    'GET /api/schedules/preview',
+    '/api/schedules/preview?cron=0%203%20*%20*%20*&zone=UTC',
+  );
+  check(preview, `${p} preview`, { status: 200, schema: CronPreview }, false);
+  const unit = reads.units.body.units.find((u) => u.managed);
+  const send = (route: string, path: string, method: string, body?: unknown) =>
+    call(route, path, { method, body });
+  if (unit) {
+    const base = `/api/units/${unit.unit}`;
+    const ok = { status: 200, schema: PolicyReply };
+    check(
+      await send('PUT /api/units/:unit/policy', `${base}/policy`, 'PUT', { policy: 'approve' }),
+      `${p} policy`,
+      ok,
+      true,
+    );
+    check(
+      await send('POST /api/units/:unit/snooze', `${base}/snooze`, 'POST', { until: '1d' }),
+      `${p} snooze`,
+      ok,
+      true,
+    );
+    const digest = unit.check?.digest ?? unit.registryDigest;
+    const skip = await send('POST /api/units/:unit/skip', `${base}/skip`, 'POST', { digest });
+    if (digest && digest !== unit.runningDigest) check(skip, `${p} skip`, ok, true);
+  } else {
+    await send('PUT /api/units/:unit/policy', '/api/units/x.service/policy', 'PUT', { policy: 'off' });
+    await send('POST /api/units/:unit/snooze', '/api/units/x.service/snooze', 'POST', { until: null });
+    await send('POST /api/units/:unit/skip', '/api/units/x.service/skip', 'POST', { digest: 'sha256:x' });
+  }
+  const [schedule] = reads.schedules.body.schedules;
+  const name = schedule?.name ?? 'none';
+  const has = (s: z.ZodType) => (schedule ? { status: 200, schema: s } : { status: 500 });
+  const path = `/api/schedules/${name}`;
+  if (schedule) {
+    for (const action of schedule.paused ? ['resume', 'pause'] : ['pause', 'resume'])
+      check(
+        await send(`POST /api/schedules/:name/${action}`, `${path}/${action}`, 'POST'),
+        `${p} ${action}`,
+        has(ApiSchedule),
+        true,
+      );
+    check(
+      await send('POST /api/schedules/:name/run', `${path}/run`, 'POST'),
+      `${p} run`,
+      has(ScheduleRunReply),
+      true,
+    );
+    const { cron, zone, action, units, randomDelay } = schedule;
+    check(
+      await send('PUT /api/schedules/:name', path, 'PUT', { cron, zone, action, units, randomDelay }),
+      `${p} edit`,
+      has(ApiSchedule),
+      true,
+    );
+    check(
+      await send('DELETE /api/schedules/:name', path, 'DELETE'),
+      `${p} delete`,
+      has(z.object({ message: z.string() })),
+      true,
+    );
+  } else {
+    for (const action of ['pause', 'resume', 'run'])
+      await send(`POST /api/schedules/:name/${action}`, `${path}/${action}`, 'POST');
+    await send('PUT /api/schedules/:name', path, 'PUT', { cron: '0 3 * * *' });
+    await send('DELETE /api/schedules/:name', path, 'DELETE');
+  }
+  const created = await send('POST /api/schedules', '/api/schedules', 'POST', {
+    name: 'from-the-panel',
+    cron: '0 3 * * *',
+    zone: 'UTC',
+    action: 'check',
+  });
+  check(created, `${p} create`, { status: 201, schema: ApiSchedule }, true);
+  const awaiting = tasks.find((t) => t.task.status === 'awaiting-approval');
+  const id = awaiting?.task.id ?? 'tsk_NONE';
+  const approve = await send('POST /api/tasks/:id/approve', `/api/tasks/${id}/approve`, 'POST');
+  if (awaiting) check(approve, `${p} approve`, { status: 200, schema: TaskActionReply }, true);
+  const other = tasks.find((t) => t.task.status === 'awaiting-approval' && t.task.id !== id);
+  const reject = await send(
+    'POST /api/tasks/:id/reject',
+    `/api/tasks/${other?.task.id ?? id}/reject`,
+    'POST',
+  );
+  if (other) check(reject, `${p} reject`, { status: 200, schema: TaskActionReply }, true);
+}
+
 async function exerciseWrites(p: string): Promise<void> {
   const unit = mockState().reads.units.body.units.find((u) => u.managed)?.unit;
   const post = (route: string, path: string, body?: unknown) => call(route, path, { method: 'POST', body });
@@ -415,6 +527,7 @@ describe('mock API conforms to the contract', () => {
     await exerciseReads(profile);
     await exerciseStream(profile);
     await exerciseWrites(profile);
+    await exercisePolicies(profile);
     if (profile === 'auth-error') {
       // Signed in, the same calls answer for real.
       const ok = await call('POST /api/session', '/api/session', {
@@ -425,6 +538,7 @@ describe('mock API conforms to the contract', () => {
       await exerciseReads(`${profile} (signed in)`);
       await exerciseStream(`${profile} (signed in)`);
       await exerciseWrites(`${profile} (signed in)`);
+      await exercisePolicies(`${profile} (signed in)`);
     }
     await exerciseSession(profile);
   });
@@ -466,8 +580,10 @@ describe('the recorded fixtures conform to the contract', () => {
       if (c.change) conforms(ApiTask.partial(), c.change.fields, `${c.action} change`);
       c.change?.log.forEach((l) => conforms(ApiTaskLog, l, `${c.action} change log`));
     }
+    answer(f.schedules, SchedulesReply, 'schedules');
+    for (const pv of f.previews) answer(pv.reply, CronPreview, `preview of ${pv.cron}`);
     for (const e of f.exchanges) {
-      answer(e.reply, TriggerReply, `POST ${e.path}`);
+      answer(e.reply, exchangeSchema(e.method ?? 'POST', e.path), `${e.method ?? 'POST'} ${e.path}`);
       if (e.task) story(e.task, `task of POST ${e.path}`);
     }
     if (f.stream) frames(f.stream.frames, 'stream');

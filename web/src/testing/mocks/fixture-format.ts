@@ -12,7 +12,9 @@ import type {
   ErrorBody,
   Health,
   Overview,
+  CronPreview,
   Readiness,
+  SchedulesReply,
   Session,
   Settings,
   UnitsReply,
@@ -52,7 +54,7 @@ export interface TaskStory {
   retry?: Action;
 }
 
-export type ControlAction = 'stop' | 'force-stop' | 'retry';
+export type ControlAction = 'stop' | 'force-stop' | 'retry' | 'approve' | 'reject';
 
 /** What an action did to its task: the fields that differ afterwards and the lines it logged. */
 export interface TaskChange {
@@ -71,8 +73,12 @@ export interface ControlAnswer {
   change?: TaskChange;
 }
 
-/** POST /api/tasks or /api/units/:unit/update with the body the panel sends. */
+/**
+ * POST /api/tasks or /api/units/:unit/update with the body the panel sends; also the other requests of the
+ * panel that change something (a unit's policy, skip, snooze, schedules), with their method.
+ */
 export interface Exchange {
+  method?: 'POST' | 'PUT' | 'DELETE';
   path: string;
   /** With `reason` set to the fixture's reasonMark where the panel lets the user type one. */
   body: Record<string, unknown>;
@@ -106,6 +112,9 @@ export interface DataFixture {
   overview: Recorded<Overview>;
   units: Recorded<UnitsReply>;
   settings: Recorded<Settings>;
+  schedules: Recorded<SchedulesReply>;
+  /** GET /api/schedules/preview for the expressions the panel's editor offers (and a bad one). */
+  previews: Array<{ cron: string; zone: string; reply: Recorded<CronPreview> }>;
   /** Newest first, as GET /api/tasks pages through them. */
   tasks: TaskStory[];
   /** Newest first, as GET /api/events pages through them. */

@@ -53,7 +53,7 @@ export interface MockState {
   events: ApiEvent[];
   live: LivePlayback | undefined;
   /** The snapshot's reads, moved to now. */
-  reads: Pick<DataFixture, 'healthz' | 'readyz' | 'overview' | 'units' | 'settings'>;
+  reads: Pick<DataFixture, 'healthz' | 'readyz' | 'overview' | 'units' | 'settings' | 'schedules'>;
   /** Task ids made up so far for tasks the mocks added. */
   made: number;
 }
@@ -82,7 +82,7 @@ function build(profile: Profile): MockState {
       replay({ ...of, id: all.length - i, taskId: id || of.taskId }, { shiftMs: shiftMs + back }),
     );
   const live = data.live && new LivePlayback(data.live, { shiftMs });
-  const { healthz, readyz, overview, units, settings } = data;
+  const { healthz, readyz, overview, units, settings, schedules } = data;
   return {
     profile,
     setup,
@@ -93,7 +93,7 @@ function build(profile: Profile): MockState {
     byId: new Map(tasks.map((t) => [t.task.id, t])),
     events,
     live,
-    reads: replay({ healthz, readyz, overview, units, settings }, { shiftMs }),
+    reads: replay({ healthz, readyz, overview, units, settings, schedules }, { shiftMs }),
     made: 0,
   };
 }

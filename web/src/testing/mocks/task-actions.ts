@@ -47,11 +47,12 @@ function naming(reply: Recorded, t: MockTask): Recorded {
   return body?.task?.id === t.task.id ? { ...reply, body: { ...body, task: t.task } } : reply;
 }
 
-export function controlTask(id: string, action: 'stop' | 'force-stop'): Recorded {
+export function controlTask(id: string, action: 'stop' | 'force-stop' | 'approve' | 'reject'): Recorded {
   const t = findTask(id);
   if (!t) return missingTask(id);
   const live = mockState().live;
-  const asked = live?.id === id ? live.ask(action) : undefined;
+  const asked =
+    live?.id === id && (action === 'stop' || action === 'force-stop') ? live.ask(action) : undefined;
   if (asked) return asked;
   const c = controlAnswer(t, action);
   if (!c) return notRecorded(`${action} of a ${t.task.status} task`);
@@ -135,6 +136,24 @@ export function trigger(path: string, body: Record<string, unknown>): Recorded {
     );
   }
   return replay(exchange.reply, how);
+}
+
+/**
+ * A change the panel makes that only answers (a unit's policy, skip, snooze, the schedules): the exchange
+ * recorded for the same method, path and body.
+ */
+export function exchange(
+  method: 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body: Record<string, unknown>,
+): Recorded {
+  const { data } = mockState();
+  const key = canonical(body);
+  const found = data.exchanges.find(
+    (e) => (e.method ?? 'POST') === method && e.path === path && canonical(e.body) === key,
+  );
+  if (!found) return notRecorded(`${method} ${path} ${JSON.stringify(body)}`);
+  return replay(found.reply, { shiftMs: sinceRecording() });
 }
 
 /** Sign-in: the recorded token is right; wrong ones get the recorded answers in order, the last one after. */

@@ -30,7 +30,7 @@ describe('Units', () => {
       web.registryDigest!.slice(7, 19),
     );
 
-    expect(within(rowOf('backup.service')).getByText('up to date')).toBeInTheDocument();
+    expect(within(rowOf('worker.service')).getByText('up to date')).toBeInTheDocument();
     const proxy = within(rowOf('proxy.service')).getByText('registry unreachable');
     expect(proxy).toHaveAttribute('title', findUnit('proxy.service')!.registryError);
   });

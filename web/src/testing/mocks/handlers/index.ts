@@ -1,4 +1,5 @@
 import { eventHandlers } from './events';
+import { policyHandlers } from './policies';
 import { sessionHandlers } from './session';
 import { snapshotHandlers } from './snapshot';
 import { taskHandlers } from './tasks';
@@ -10,5 +11,6 @@ export const handlers = [
   ...snapshotHandlers,
   ...taskHandlers,
   ...unitHandlers,
+  ...policyHandlers,
   ...eventHandlers,
 ];

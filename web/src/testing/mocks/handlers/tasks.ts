@@ -49,7 +49,7 @@ export const taskHandlers = [
     });
   }),
 
-  ...(['stop', 'force-stop'] as const).map((action) =>
+  ...(['stop', 'force-stop', 'approve', 'reject'] as const).map((action) =>
     http.post<{ id: string }>(`/api/tasks/:id/${action}`, async ({ request, params }) => {
       return (await guard(request)) ?? respond(controlTask(params.id, action));
     }),
