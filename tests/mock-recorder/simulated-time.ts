@@ -2,6 +2,7 @@
  * The recorder runs the server on vitest's fake timers: Date, performance and the timers podup sleeps on are
  * simulated, so every time, duration and health window in a recording is the same on every run. setImmediate
  * stays real (the write batcher commits on it): simulated time only moves when nothing else is left to run.
+ * Math.random answers one half (a schedule's random delay).
  */
 import { vi } from 'vitest';
 
@@ -13,10 +14,16 @@ export function startSimulatedTime(): void {
     now: RECORDING_EPOCH,
     toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
   });
+  // A schedule's random delay is drawn with Math.random: the same draw on every run.
+  random ??= vi.spyOn(Math, 'random').mockReturnValue(0.5);
 }
+
+let random: { mockRestore(): void } | undefined;
 
 export function stopSimulatedTime(): void {
   vi.useRealTimers();
+  random?.mockRestore();
+  random = undefined;
 }
 
 const realTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

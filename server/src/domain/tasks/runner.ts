@@ -355,7 +355,9 @@ export class TaskRunner {
         now,
       );
     }
-    for (const g of waiting) {
+    for (const [i, g] of waiting.entries()) {
+      // A millisecond apart: the list orders tasks by creation, and these are created in this order.
+      const createdAt = now + i;
       const split: TaskRecord = {
         ...queuedTask({
           id: this.deps.ids.taskId(),
@@ -367,8 +369,8 @@ export class TaskRunner {
           delivery: task.delivery,
           caller: task.caller,
           reason: `from ${task.id}: ${g.reason}`,
-          createdAt: now,
-          updatedAt: now,
+          createdAt,
+          updatedAt: createdAt,
           startedAt: null,
           finishedAt: null,
           notBefore: g.notBefore,
