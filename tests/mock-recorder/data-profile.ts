@@ -149,7 +149,8 @@ async function controlAnswer(rec: Recording, subject: string, action: ControlAct
 
 /**
  * Retry of every ended task (its story), then stop / force-stop / retry per status: queued tasks are stopped
- * and force-stopped (then retried for their own story), every ended status refuses stop and force-stop.
+ * and force-stopped (then retried for their own story), every ended status refuses stop and force-stop; tasks
+ * awaiting approval are approved and rejected, a deferred one is stopped.
  */
 export async function recordControl(
   rec: Recording,
@@ -187,6 +188,9 @@ export async function recordControl(
   const [approved, rejected] = awaiting;
   if (approved) control.push(await controlAnswer(rec, approved, 'approve'));
   if (rejected) control.push(await controlAnswer(rec, rejected, 'reject'));
+  // A deferred task has not started: stop cancels it (the panel offers it as Cancel).
+  const deferred = snapshot.tasks.find((t) => t.status === 'deferred');
+  if (deferred) control.push(await controlAnswer(rec, deferred.id, 'stop'));
   return { tasks: stories, control };
 }
 

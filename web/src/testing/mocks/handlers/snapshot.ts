@@ -1,8 +1,41 @@
-/** The reads that replay the snapshot as it was recorded: health, readiness, overview, units, settings. */
+/**
+ * The reads that replay the snapshot as it was recorded: health, readiness, overview, units, settings. The one
+ * change followed: a waiting task approved, rejected or cancelled in the panel leaves the overview's pending
+ * approvals and its unit's waiting list, as it would on the server.
+ */
 import { http } from 'msw';
+import type { Overview, UnitsReply } from '@contract';
+import type { Recorded } from '../fixture-format';
 import { replay } from '../replay';
-import { mockState } from '../state';
+import { findTask, mockState } from '../state';
 import { guard, respond, wait } from './utils';
+
+const stillIs = (id: string, status: string): boolean => (findTask(id)?.task.status ?? status) === status;
+
+function overviewNow(): Recorded<Overview> {
+  const read = mockState().reads.overview;
+  const pending = read.body.pendingApprovals.filter((t) => stillIs(t.id, 'awaiting-approval'));
+  const deferred = mockState().reads.units.body.units.flatMap((u) =>
+    u.waiting.filter((w) => w.status === 'deferred' && !stillIs(w.taskId, 'deferred')),
+  ).length;
+  const decided = read.body.pendingApprovals.length - pending.length;
+  if (decided === 0 && deferred === 0) return read;
+  const counts = {
+    ...read.body.counts,
+    awaitingApproval: read.body.counts.awaitingApproval - decided,
+    deferred: read.body.counts.deferred - deferred,
+  };
+  return { ...read, body: { ...read.body, counts, pendingApprovals: pending } };
+}
+
+function unitsNow(): Recorded<UnitsReply> {
+  const read = mockState().reads.units;
+  const units = read.body.units.map((u) => {
+    const waiting = u.waiting.filter((w) => stillIs(w.taskId, w.status));
+    return waiting.length === u.waiting.length ? u : { ...u, waiting };
+  });
+  return { ...read, body: { units } };
+}
 
 export const snapshotHandlers = [
   http.get('/healthz', async () => {
@@ -15,12 +48,9 @@ export const snapshotHandlers = [
     return respond(mockState().reads.readyz);
   }),
 
-  http.get(
-    '/api/overview',
-    async ({ request }) => (await guard(request)) ?? respond(mockState().reads.overview),
-  ),
+  http.get('/api/overview', async ({ request }) => (await guard(request)) ?? respond(overviewNow())),
 
-  http.get('/api/units', async ({ request }) => (await guard(request)) ?? respond(mockState().reads.units)),
+  http.get('/api/units', async ({ request }) => (await guard(request)) ?? respond(unitsNow())),
 
   http.get('/api/settings', async ({ request }) => {
     const denied = await guard(request);
