@@ -5,6 +5,7 @@ export const paths = {
   /** The tasks page with one task's drawer open. */
   task: (id: string) => `/tasks?task=${encodeURIComponent(id)}`,
   units: '/units',
+  schedules: '/schedules',
   events: '/events',
   eventsOfTask: (id: string) => `/events?task=${encodeURIComponent(id)}`,
   settings: '/settings',

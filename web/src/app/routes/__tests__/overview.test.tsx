@@ -1,11 +1,20 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
+import type { TaskActionReply } from '@contract';
+import { formatTime } from '@/lib/format';
 import { server } from '@/testing/mocks/server';
 import { mockState } from '@/testing/mocks/state';
 import { renderApp } from '@/testing/test-utils';
 
 const unitsCard = () => screen.getByRole('heading', { name: 'Units' }).closest('section') as HTMLElement;
+const card = (heading: string) =>
+  screen.getByRole('heading', { name: heading }).closest('section') as HTMLElement;
+/** The recorded approval or rejection: its answer, and the task it was recorded on. */
+const recordedDecision = (action: 'approve' | 'reject') => {
+  const c = mockState().data.control.find((x) => x.status === 'awaiting-approval' && x.action === action)!;
+  return { subject: c.subject, message: (c.reply.body as TaskActionReply).message };
+};
 
 describe('Overview', () => {
   it('happy-path: no health banner, counts, a dot per unit coloured by its last result, recent tasks', async () => {
@@ -33,6 +42,57 @@ describe('Overview', () => {
     expect(links[0]).toHaveAttribute('href', `/tasks?task=${newest.id}`);
     expect(screen.getByText('Running').nextElementSibling).toHaveTextContent('0');
     expect(screen.getByRole('link', { name: 'Ready' })).toBeInTheDocument();
+  });
+
+  it('happy-path: pending approvals with their digest and expiry; approve and reject right there', async () => {
+    const { user } = renderApp('/');
+    await screen.findByRole('heading', { name: 'Pending approvals' });
+    const { pendingApprovals, counts } = mockState().reads.overview.body;
+    expect(pendingApprovals.length).toBe(2);
+    expect(screen.getByText('Awaiting approval', { selector: 'dt' }).nextElementSibling).toHaveTextContent(
+      String(counts.awaitingApproval),
+    );
+    expect(screen.getByText('Deferred', { selector: 'dt' }).nextElementSibling).toHaveTextContent(
+      String(counts.deferred),
+    );
+
+    const pending = card('Pending approvals');
+    const approve = recordedDecision('approve');
+    const reject = recordedDecision('reject');
+    const target = (id: string) => pendingApprovals.find((t) => t.id === id)!.units!.join(', ');
+    const first = pendingApprovals[0]!;
+    const item = within(pending)
+      .getByRole('link', { name: target(first.id) })
+      .closest('li')!;
+    expect(within(item).getByTitle(first.digest!)).toHaveTextContent(first.digest!.slice(7, 19));
+    expect(item).toHaveTextContent(`expires ${formatTime(first.expiresAt)}`);
+    expect(within(pending).getByRole('link', { name: 'All' })).toHaveAttribute(
+      'href',
+      '/tasks?status=awaiting-approval',
+    );
+
+    await user.click(within(pending).getByRole('button', { name: `Approve ${target(approve.subject)}` }));
+    expect(await screen.findByText(approve.message)).toBeInTheDocument();
+    // Approved: it runs, and no longer waits here.
+    await waitFor(() => expect(within(card('Pending approvals')).getAllByRole('listitem')).toHaveLength(1));
+
+    await user.click(screen.getByRole('button', { name: `Reject ${target(reject.subject)}` }));
+    expect(await screen.findByText(reject.message)).toBeInTheDocument();
+    expect(await screen.findByText('Nothing awaits approval')).toBeInTheDocument();
+    expect(screen.getByText('Awaiting approval', { selector: 'dt' }).nextElementSibling).toHaveTextContent(
+      String(counts.awaitingApproval - 2),
+    );
+  });
+
+  it('happy-path: the schedules that run next, with a countdown', async () => {
+    renderApp('/');
+    const runs = await screen.findByRole('heading', { name: 'Next runs' });
+    const section = runs.closest('section') as HTMLElement;
+    const { nextRuns } = mockState().reads.overview.body;
+    const items = within(section).getAllByRole('listitem');
+    expect(items.map((li) => li.querySelector('strong')?.textContent)).toEqual(nextRuns.map((r) => r.name));
+    expect(within(items[0]!).getByTitle(formatTime(nextRuns[0]!.nextRunAt))).toHaveTextContent(/^in \d+ h/);
+    expect(within(section).getByRole('link', { name: 'Schedules' })).toHaveAttribute('href', '/schedules');
   });
 
   it('degraded: a banner names D-Bus as down with its detail and the fix', async () => {
@@ -90,6 +150,8 @@ describe('Overview', () => {
     expect(await screen.findByText('No units yet')).toBeInTheDocument();
     expect(screen.getByText('No tasks yet')).toBeInTheDocument();
     expect(screen.getByText('Succeeded (24 h)').nextElementSibling).toHaveTextContent('0');
+    expect(screen.getByText('Nothing awaits approval')).toBeInTheDocument();
+    expect(screen.getByText('No schedule is set')).toBeInTheDocument();
   });
 
   it('says so when podup cannot be reached at all', async () => {

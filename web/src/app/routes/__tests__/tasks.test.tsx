@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { TaskActionReply } from '@contract';
+import { formatTime } from '@/lib/format';
 import { detailOf, findTask, mockState, recordedTransport, resetMocks } from '@/testing/mocks/state';
 import { connectLiveStream, currentUrl, playToEnd, renderApp } from '@/testing/test-utils';
 
@@ -69,6 +70,41 @@ describe('Tasks list', () => {
     await user.click(screen.getByRole('button', { name: 'Clear filters' }));
     await waitFor(() => expect(tableRows()).toHaveLength(50));
     expect(screen.getByLabelText('Search')).toHaveValue('');
+  });
+
+  it('categories: Automatic (scheduler), Maintenance (prune), Manual, each a server-side filter in the URL', async () => {
+    const { user, router } = renderApp('/tasks');
+    await screen.findByRole('table');
+    const categories = screen.getByRole('group', { name: 'Task category' });
+    const ids = (keep: (t: ReturnType<typeof firstWith>) => boolean) =>
+      mockState()
+        .tasks.filter((t) => keep(t.task))
+        .slice(0, 50)
+        .map((t) => t.task.id);
+
+    await user.click(within(categories).getByRole('button', { name: 'Automatic' }));
+    expect(currentUrl(router)).toBe('/tasks?category=automatic');
+    expect(within(categories).getByRole('button', { name: 'Automatic' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    const automatic = ids((t) => t.trigger === 'scheduler');
+    expect(automatic.length).toBeGreaterThan(0);
+    await waitFor(() => expect(tableRows().map((r) => r.id)).toEqual(automatic));
+
+    await user.click(within(categories).getByRole('button', { name: 'Maintenance' }));
+    await waitFor(() => expect(tableRows().map((r) => r.id)).toEqual(ids((t) => t.kind === 'maintenance')));
+    // Its kind belongs to the category, not to the URL's own filters.
+    expect(currentUrl(router)).toBe('/tasks?category=maintenance');
+    expect(screen.getByLabelText('Kind')).toHaveValue('maintenance');
+
+    await user.click(within(categories).getByRole('button', { name: 'Manual' }));
+    const manual = ids((t) => ['api', 'cli', 'retry'].includes(t.trigger));
+    await waitFor(() => expect(tableRows().map((r) => r.id)).toEqual(manual));
+
+    await user.click(within(categories).getByRole('button', { name: 'All' }));
+    expect(currentUrl(router)).toBe('/tasks');
+    await waitFor(() => expect(tableRows()).toHaveLength(50));
   });
 
   it('empty: explains where tasks come from', async () => {
@@ -219,6 +255,53 @@ describe('Task drawer', () => {
     expect(
       await screen.findByText(`Stop failed: task ${running.id} already ended (succeeded)`),
     ).toBeInTheDocument();
+  });
+
+  it('awaiting approval: listed with when it expires; the drawer approves or rejects instead of stopping', async () => {
+    const recorded = (action: 'approve' | 'reject') =>
+      mockState().data.control.find((c) => c.status === 'awaiting-approval' && c.action === action)!;
+    const approve = recorded('approve');
+    const { user } = renderApp('/tasks?status=awaiting-approval');
+    await screen.findByRole('table');
+    const waiting = findTask(approve.subject)!.task;
+    const row = screen.getByRole('link', { name: `Open task ${waiting.id}` }).closest('tr') as HTMLElement;
+    expect(within(row).getByText('Awaiting approval')).toBeInTheDocument();
+    expect(row).toHaveTextContent(`expires ${formatTime(waiting.expiresAt)}`);
+
+    await user.click(screen.getByRole('link', { name: `Open task ${waiting.id}` }));
+    const drawer = await screen.findByRole('dialog', { name: `Task ${waiting.id}` });
+    expect(await within(drawer).findByText('Approval expires')).toBeInTheDocument();
+    expect(within(drawer).getByText(waiting.digest!, { selector: 'code' })).toBeInTheDocument();
+    expect(within(drawer).queryByRole('button', { name: 'Stop' })).not.toBeInTheDocument();
+    expect(within(drawer).getByRole('button', { name: `Reject task ${waiting.id}` })).toBeInTheDocument();
+
+    await user.click(within(drawer).getByRole('button', { name: `Approve task ${waiting.id}` }));
+    const { message } = approve.reply.body as TaskActionReply;
+    expect(await screen.findByText(message)).toBeInTheDocument();
+    // Approved, it is queued to run: the decision buttons are gone, Stop is back.
+    await waitFor(() => expect(within(drawer).getAllByText('Queued').length).toBeGreaterThan(0));
+    expect(within(drawer).getByText('Approved by')).toBeInTheDocument();
+    expect(within(drawer).queryByRole('button', { name: /^Approve/ })).not.toBeInTheDocument();
+    expect(within(drawer).getByRole('button', { name: 'Stop' })).toBeInTheDocument();
+  });
+
+  it('deferred: listed with the time it waits for; cancelling it asks first', async () => {
+    const deferred = firstWith('deferred');
+    const { user } = renderApp(`/tasks?status=deferred&task=${deferred.id}`);
+    await screen.findByRole('table');
+    const row = screen.getByRole('link', { name: `Open task ${deferred.id}` }).closest('tr') as HTMLElement;
+    expect(row).toHaveTextContent(`until ${formatTime(deferred.notBefore)}`);
+
+    const drawer = await screen.findByRole('dialog', { name: `Task ${deferred.id}` });
+    expect(await within(drawer).findByText('Deferred until')).toBeInTheDocument();
+    expect(within(drawer).getByText(deferred.summary!)).toBeInTheDocument();
+    await user.click(within(drawer).getByRole('button', { name: 'Cancel task' }));
+    const confirm = screen.getByRole('dialog', { name: 'Cancel this deferred task?' });
+    expect(confirm).toHaveTextContent('It has not started');
+    await user.click(within(confirm).getByRole('button', { name: 'Cancel task' }));
+    expect(await screen.findByText('cancelled while deferred')).toBeInTheDocument();
+    await waitFor(() => expect(within(drawer).getAllByText('Cancelled').length).toBeGreaterThan(0));
+    expect(within(drawer).getByRole('button', { name: 'Retry' })).toBeInTheDocument();
   });
 
   it('rate-limited: the 429 shows as a toast with how long to wait', async () => {

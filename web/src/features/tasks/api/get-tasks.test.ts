@@ -45,6 +45,8 @@ describe('tasks list polling', () => {
     expect(intervalWith([page('succeeded', 'running')])).toBe(3_000);
     expect(intervalWith([page('succeeded'), page('queued')])).toBe(3_000);
     expect(intervalWith([page('succeeded', 'failed')])).toBe(20_000);
+    // Tasks awaiting approval or deferred can wait for days: they do not keep the list at 3 s.
+    expect(intervalWith([page('awaiting-approval', 'deferred', 'succeeded')])).toBe(20_000);
     expect(intervalWith([1, 2, 3, 4, 5].map(() => page('running')))).toBe(30_000);
   });
 });
