@@ -1,5 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import type { PolicyReply, TaskActionReply } from '@contract';
+import { formatTime } from '@/lib/format';
 import { recordedTransport, mockState } from '@/testing/mocks/state';
 import { currentUrl, renderApp } from '@/testing/test-utils';
 
@@ -9,6 +11,13 @@ const tooManyRequests = () => {
   const { body, headers } = recordedTransport().rateLimited;
   return `${body.error.message}. Retry in ${headers['retry-after']} s.`;
 };
+
+/** The reply recorded for this change (the mocks replay it). */
+const recorded = (method: string, path: string, body: Record<string, unknown>) =>
+  mockState().data.exchanges.find(
+    (e) =>
+      (e.method ?? 'POST') === method && e.path === path && JSON.stringify(e.body) === JSON.stringify(body),
+  )!.reply.body as PolicyReply;
 
 const rowOf = (unit: string) => screen.getByText(unit, { selector: 'strong' }).closest('tr') as HTMLElement;
 
@@ -104,6 +113,86 @@ describe('Units', () => {
     expect(await screen.findByText(`Queued ${task.id} for ${managed.length} units`)).toBeInTheDocument();
     expect(task.units).toEqual(managed.map((u) => u.unit));
     expect(task.caller).toBe('web');
+  });
+
+  it('each unit shows its effective policy and where it came from, the check, and what waits on it', async () => {
+    renderApp('/units');
+    await screen.findByRole('table');
+    const api = within(rowOf('api.service'));
+    expect(
+      api.getByRole('combobox', { name: 'Update policy of api.service: approve (set in podup)' }),
+    ).toBeInTheDocument();
+    expect(api.getByText('awaiting approval')).toBeInTheDocument();
+    expect(api.getByRole('button', { name: 'Approve api.service' })).toBeInTheDocument();
+    const check = findUnit('api.service')!.check!;
+    expect(api.getByTitle(check.reason!)).toHaveTextContent(`${check.digest!.slice(7, 19)} seen`);
+
+    // A maintenance window from the runtime override: the task waits for it.
+    const grafana = findUnit('grafana.service')!;
+    const g = within(rowOf('grafana.service'));
+    expect(
+      g.getByRole('combobox', { name: 'Update policy of grafana.service: auto (default)' }),
+    ).toBeInTheDocument();
+    expect(
+      g.getByText(`· window ${grafana.updatePolicy.windows.value[0]} (set in podup)`),
+    ).toBeInTheDocument();
+    expect(g.getByText(`deferred until ${formatTime(grafana.waiting[0]!.notBefore)}`)).toBeInTheDocument();
+
+    // Not managed: the policy shows, but cannot be changed from here.
+    expect(within(rowOf('adminer.service')).getByRole('combobox')).toBeDisabled();
+  });
+
+  it('changing the policy, and back to the labels and defaults', async () => {
+    const { user } = renderApp('/units');
+    await screen.findByRole('table');
+    const select = within(rowOf('web.service')).getByRole('combobox', {
+      name: /^Update policy of web.service/,
+    });
+    await user.selectOptions(select, 'set approve');
+    const path = '/api/units/web.service/policy';
+    expect(await screen.findByText(recorded('PUT', path, { policy: 'approve' }).message)).toBeInTheDocument();
+    // The current value stays the visible choice.
+    expect(select).toHaveValue('');
+    await user.selectOptions(select, 'back to labels and defaults');
+    await waitFor(() =>
+      expect(screen.getAllByText(recorded('PUT', path, { policy: 'default' }).message)).toHaveLength(2),
+    );
+  });
+
+  it('skip the offered version, snooze a unit for a day', async () => {
+    const { user } = renderApp('/units');
+    await screen.findByRole('table');
+    const web = findUnit('web.service')!;
+    const digest = web.check!.digest!;
+    await user.click(
+      screen.getByRole('button', { name: `Skip version ${digest.slice(7, 19)} of web.service` }),
+    );
+    expect(
+      await screen.findByText(recorded('POST', '/api/units/web.service/skip', { digest }).message),
+    ).toBeInTheDocument();
+    // Up to date: nothing to skip.
+    expect(
+      within(rowOf('worker.service')).queryByRole('button', { name: /^Skip version/ }),
+    ).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Snooze worker.service' }));
+    expect(
+      await screen.findByText(recorded('POST', '/api/units/worker.service/snooze', { until: '1d' }).message),
+    ).toBeInTheDocument();
+  });
+
+  it('approve a waiting update from its unit: it leaves the waiting list', async () => {
+    const { user } = renderApp('/units');
+    await screen.findByRole('table');
+    const approve = mockState().data.control.find(
+      (c) => c.status === 'awaiting-approval' && c.action === 'approve',
+    )!;
+    const unit = findUnit('backup.service')!;
+    expect(unit.waiting[0]!.taskId).toBe(approve.subject);
+    const row = within(rowOf('backup.service'));
+    await user.click(row.getByRole('button', { name: 'Approve backup.service' }));
+    expect(await screen.findByText((approve.reply.body as TaskActionReply).message)).toBeInTheDocument();
+    await waitFor(() => expect(row.queryByText('awaiting approval')).not.toBeInTheDocument());
   });
 
   it('empty: says no unit was found and offers nothing to update', async () => {
