@@ -24,6 +24,7 @@ const NAV = [
   { to: paths.overview, label: 'Overview', end: true },
   { to: paths.tasks, label: 'Tasks', end: false },
   { to: paths.units, label: 'Units', end: false },
+  { to: paths.schedules, label: 'Schedules', end: false },
   { to: paths.events, label: 'Events', end: false },
   { to: paths.settings, label: 'Settings', end: false },
 ];

@@ -13,6 +13,10 @@ describe('Layout', () => {
     expect(within(nav).getByRole('link', { name: 'Events' })).toHaveAttribute('aria-current', 'page');
     expect(within(nav).getByRole('link', { name: 'Overview' })).not.toHaveAttribute('aria-current');
     expect(screen.getByRole('link', { name: 'Skip to content' })).toHaveAttribute('href', '#main');
+
+    await user.click(within(nav).getByRole('link', { name: 'Schedules' }));
+    expect(await screen.findByRole('heading', { name: 'Schedules', level: 1 })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/schedules');
   });
 
   it('shows the version from /healthz', async () => {
