@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ImageOptions, UnitOptions } from '../../server/src/adapters/contracts/harness.js';
 import { hostEnv } from './app.js';
 import { childEnv } from './server-process.js';
 
@@ -43,14 +44,10 @@ export function registryDigest(repo: string, tag: string): string {
 /**
  * Builds a busybox image whose /version holds `version` and pushes it as <registry>/<repo>:<tag>, i.e.
  * ghcr.io/<repo>:<tag> through the mirror. `healthy: false` leaves out /ok, so the units' command exits
- * at once. Returns the registry digest.
+ * at once; `passesCheck: false` leaves out /ready, which the units' health check (`--health-cmd`) tests.
+ * Returns the registry digest.
  */
-export function pushImage(
-  repo: string,
-  tag: string,
-  version: string,
-  opts: { healthy?: boolean } = {},
-): string {
+export function pushImage(repo: string, tag: string, version: string, opts: ImageOptions = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'podup-img-'));
   try {
     const root = join(dir, 'rootfs');
@@ -60,6 +57,7 @@ export function pushImage(
     for (const c of ['sh', 'sleep', 'cat', 'test', 'true']) symlinkSync('busybox', join(root, 'bin', c));
     writeFileSync(join(root, 'version'), `${version}\n`);
     if (opts.healthy !== false) writeFileSync(join(root, 'ok'), 'ok\n');
+    if (opts.passesCheck !== false) writeFileSync(join(root, 'ready'), 'ready\n');
     sh('tar', ['-C', root, '-cf', join(dir, 'image.tar'), '.']);
     const ref = `${registry()}/${repo}:${tag}`;
     sh('podman', [
@@ -83,22 +81,46 @@ export function pushImage(
 
 const unitDir = () => hostEnv().PODUP_TEST_UNIT_DIR ?? '';
 
-/** A `podman run` service for `image` (as `podman generate systemd --new` writes it); `says` is printed first. */
-export function writeUnit(name: string, image: string, options: { says?: string } = {}): string {
+/**
+ * A `podman run` service for `image` (as `podman generate systemd --new` writes it, and Quadlet for a
+ * .container file with the same keys); `says` is printed first. Its container stops at once on SIGTERM.
+ */
+export function writeUnit(name: string, image: string, options: UnitOptions = {}): string {
   if (options.says?.includes("'")) throw new Error('writeUnit: says must not contain a single quote');
   const say = options.says === undefined ? '' : `echo ${options.says}; `;
   const unit = `${name}.service`;
+  const deps = options.deps ?? {};
+  const unitKeys = (
+    [
+      ['After', deps.after],
+      ['Requires', deps.requires],
+      ['BindsTo', deps.bindsTo],
+      ['PartOf', deps.partOf],
+      ['Wants', deps.wants],
+    ] as const
+  )
+    .filter(([, v]) => v && v.length > 0)
+    .map(([k, v]) => `${k}=${(v ?? []).join(' ')}\n`)
+    .join('');
+  const h = options.healthCheck;
+  // The test host runs no health-check timers (podman would create them through the system manager):
+  // podup runs the checks itself, so the interval only matters on real hosts.
+  const health = h
+    ? ` --health-cmd 'test -e /ready' --health-interval 2s --health-retries ${h.retries} --health-on-failure=${h.onFailure}`
+    : '';
+  const pull = options.pull ? ` --pull=${options.pull}` : '';
   writeFileSync(
     join(unitDir(), unit),
     `[Unit]
 Description=podup test unit ${name}
-
+StartLimitIntervalSec=0
+${unitKeys}
 [Service]
 Environment=PODMAN_SYSTEMD_UNIT=%n
 Restart=no
 TimeoutStopSec=10
 ExecStartPre=/bin/rm -f %t/%n.ctr-id
-ExecStart=/usr/bin/podman run --cidfile=%t/%n.ctr-id --cgroups=no-conmon --rm --sdnotify=conmon -d --replace --network none --name ${name} --label io.containers.autoupdate=registry ${image} sh -c '${say}test -e /ok || exit 3; exec sleep 100000'
+ExecStart=/usr/bin/podman run --cidfile=%t/%n.ctr-id --cgroups=no-conmon --rm --sdnotify=conmon -d --replace --network none --name ${name} --label io.containers.autoupdate=registry${health}${pull} ${image} sh -c '${say}test -e /ok || exit 3; trap "exit 0" TERM; sleep 100000 & wait'
 ExecStop=/usr/bin/podman stop --ignore -t 1 --cidfile=%t/%n.ctr-id
 ExecStopPost=/usr/bin/podman rm -f --ignore -t 1 --cidfile=%t/%n.ctr-id
 Type=notify

@@ -12,12 +12,14 @@ import { PodmanApi } from '../../server/src/adapters/podman/podman-api.js';
 import { RegistryClient } from '../../server/src/adapters/registry/registry-client.js';
 import { SystemdBus } from '../../server/src/adapters/systemd/systemd-bus.js';
 import { describeContainerRuntime } from '../../server/src/adapters/contracts/container-runtime.contract.js';
+import { describeContainerHealth } from '../../server/src/adapters/contracts/container-health.contract.js';
 import { describeDigestResolver } from '../../server/src/adapters/contracts/digest-resolver.contract.js';
 import type { HostHarness } from '../../server/src/adapters/contracts/harness.js';
+import { describeUnitGraph } from '../../server/src/adapters/contracts/unit-graph.contract.js';
 import { describeUnitManager } from '../../server/src/adapters/contracts/unit-manager.contract.js';
 import { loadConfig } from '../../server/src/config.js';
 import { hostEnv } from '../helpers/app.js';
-import { pushImage, removeUnits, startUnits, writeUnit } from '../helpers/units.js';
+import { pushImage, removeUnits, startUnits, systemctl, writeUnit } from '../helpers/units.js';
 
 const run = randomBytes(3).toString('hex');
 
@@ -40,7 +42,8 @@ function realHarness(): HostHarness {
     async startUnit(name, image, options) {
       const unit = writeUnit(name, image, options);
       started.push(unit);
-      startUnits(unit);
+      if (options?.start === false) systemctl('daemon-reload');
+      else startUnits(unit);
       return unit;
     },
     async cleanup() {
@@ -56,3 +59,5 @@ function realHarness(): HostHarness {
 describeContainerRuntime('PodmanApi on the test host', realHarness);
 describeUnitManager('SystemdBus on the test host', realHarness);
 describeDigestResolver('RegistryClient on the test host', realHarness);
+describeUnitGraph('SystemdBus on the test host', realHarness);
+describeContainerHealth('PodmanApi on the test host', realHarness);
