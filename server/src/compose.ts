@@ -84,6 +84,8 @@ export function openPodup(config: Config, logger: Logger, adapters: Adapters = r
       coalesceWindowMs: config.coalesceWindowMs,
       healthWindowMs: config.healthWindowMs,
       restartTimeoutMs: config.restartTimeoutMs,
+      rolloutBatch: config.rolloutBatch,
+      rolloutOnFailure: config.rolloutOnFailure,
       taskConcurrency: config.taskConcurrency,
       sessionTtlMs: config.sessionTtlMs,
     },

@@ -53,6 +53,10 @@ export interface Config {
   /** How long a restarted unit must stay active. */
   readonly healthWindowMs: number;
   readonly restartTimeoutMs: number;
+  /** Units of one image moved at once after the canary. */
+  readonly rolloutBatch: number;
+  /** After a failed unit: roll back the units already moved, or keep them. */
+  readonly rolloutOnFailure: 'rollback-all' | 'keep';
   /** Units named explicitly (PODUP_UNITS): unit -> image reference. */
   readonly units: ReadonlyMap<string, string>;
   /** Quadlet directories to scan; empty = the standard ones for the scope. */
@@ -238,6 +242,10 @@ const schema = z.object({
     .prefault('2s'),
   PODUP_HEALTH_WINDOW: duration('PODUP_HEALTH_WINDOW').prefault('10s'),
   PODUP_RESTART_TIMEOUT: duration('PODUP_RESTART_TIMEOUT').prefault('5m'),
+  PODUP_ROLLOUT_BATCH: z.coerce.number().int().min(1).max(32).prefault('4'),
+  PODUP_ROLLOUT_ON_FAILURE: z
+    .enum(['rollback-all', 'keep'], { message: 'must be "rollback-all" or "keep"' })
+    .default('rollback-all'),
   PODUP_UNITS: z
     .string()
     .transform((v, ctx) => {
@@ -417,6 +425,8 @@ export function loadConfig(rawEnv: Env, options: LoadConfigOptions = {}): Config
     coalesceWindowMs: c.PODUP_COALESCE_WINDOW,
     healthWindowMs: c.PODUP_HEALTH_WINDOW,
     restartTimeoutMs: c.PODUP_RESTART_TIMEOUT,
+    rolloutBatch: c.PODUP_ROLLOUT_BATCH,
+    rolloutOnFailure: c.PODUP_ROLLOUT_ON_FAILURE,
     units: c.PODUP_UNITS,
     quadletDirs: c.PODUP_QUADLET_DIRS,
     taskConcurrency: c.PODUP_TASK_CONCURRENCY,

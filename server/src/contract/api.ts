@@ -4,8 +4,10 @@
  */
 import { z } from 'zod';
 import {
+  DEPENDENT_RESULTS,
   LOG_LEVELS,
   OUTCOMES,
+  ROLLOUT_ROLES,
   STEPS,
   TASK_KINDS,
   TASK_STATUSES,
@@ -169,6 +171,16 @@ export const ApiTaskUnit = z.object({
   reason: z.string().nullable(),
   startedAt: nullableTime,
   finishedAt: nullableTime,
+  /** "canary": the first unit of its image, moved alone through the full gate before the others. */
+  role: z.enum(ROLLOUT_ROLES).nullable(),
+  /** Its place in the rollout order (1 = first). */
+  position: z.number().int().nullable(),
+  /** What the health gate saw: the container's health check, or how long systemd kept it active. */
+  health: z.string().nullable(),
+  /** Units depending on it (Requires=, BindsTo=, PartOf=) checked after its restart or rollback. */
+  dependents: z.array(
+    z.object({ unit: z.string(), result: z.enum(DEPENDENT_RESULTS), detail: z.string().nullable() }),
+  ),
 });
 
 export const ApiTaskLog = z.object({

@@ -11,6 +11,8 @@ export {
   TASK_STATUSES,
   TRIGGERS,
   UNIT_RESULT_STATUSES,
+  ROLLOUT_ROLES,
+  DEPENDENT_RESULTS,
   type LogLevel,
   type Step,
   type TaskKind,

@@ -18,7 +18,7 @@ import type {
   WebhookSignatures,
 } from '../domain/ports/index.js';
 import type { RatePolicy } from '../domain/rate-limits/gcra.js';
-import { UpdateEngine } from '../domain/tasks/engine.js';
+import { UpdateEngine, type RolloutOnFailure } from '../domain/tasks/engine.js';
 import { isStorageFault } from '../errors.js';
 import { TaskRunner } from '../domain/tasks/runner.js';
 import { AuditService } from './audit.js';
@@ -57,6 +57,8 @@ export interface ServiceSettings {
   coalesceWindowMs: number;
   healthWindowMs: number;
   restartTimeoutMs: number;
+  rolloutBatch?: number;
+  rolloutOnFailure?: RolloutOnFailure;
   taskConcurrency: number;
   sessionTtlMs: number;
 }
@@ -93,6 +95,8 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
       pullAttempts: 3,
       pullBackoffMs: 1000,
       journalLines: 50,
+      ...(settings.rolloutBatch === undefined ? {} : { rolloutBatch: settings.rolloutBatch }),
+      ...(settings.rolloutOnFailure === undefined ? {} : { onFailure: settings.rolloutOnFailure }),
     },
   });
   const runner = new TaskRunner({

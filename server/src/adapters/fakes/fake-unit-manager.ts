@@ -40,8 +40,10 @@ export class FakeUnitManager implements UnitManager {
   }
 
   async setDropIn(unit: string, name: string, text: string | null): Promise<void> {
-    this.host.calls.push(`${text === null ? 'remove' : 'write'} drop-in ${unit} ${name}`);
     this.host.ensureUp('systemd');
+    // Removing one that is not there changes nothing (the real adapter does not even reload).
+    if (text !== null || this.host.units.get(unit)?.dropIns.has(name))
+      this.host.calls.push(`${text === null ? 'remove' : 'write'} drop-in ${unit} ${name}`);
     this.host.setDropIn(unit, name, text);
   }
 

@@ -4,7 +4,16 @@
  * requests; db/write-batcher.ts). The task runner writes directly: see db/README.md for that named exception.
  */
 import type { EventQuery, EventRow, StoredEvent } from '../events/event.js';
-import type { LogLevel, Step, TaskRecord, TaskStatus, TaskTrigger, UnitResultStatus } from '../tasks/task.js';
+import type {
+  DEPENDENT_RESULTS,
+  LogLevel,
+  ROLLOUT_ROLES,
+  Step,
+  TaskRecord,
+  TaskStatus,
+  TaskTrigger,
+  UnitResultStatus,
+} from '../tasks/task.js';
 import type { KnownUnit } from '../units/known-unit.js';
 
 /* ---- tasks ---- */
@@ -103,6 +112,23 @@ export interface UnitResultPatch {
   reason?: string | null;
   startedAt?: number;
   finishedAt?: number;
+  /** canary: the first unit of its image in the rollout, moved alone through the full gate. */
+  role?: RolloutRole | null;
+  /** 1-based place in the rollout order. */
+  position?: number | null;
+  /** What the health gate saw (container health check or systemd state). */
+  health?: string | null;
+  /** The units depending on it that were checked after its restart or rollback. */
+  dependents?: DependentRecord[];
+}
+
+export type RolloutRole = (typeof ROLLOUT_ROLES)[number];
+
+export interface DependentRecord {
+  unit: string;
+  /** active: came back by itself; started: podup started it once; down: still down. */
+  result: (typeof DEPENDENT_RESULTS)[number];
+  detail: string | null;
 }
 
 export interface TaskUnitRow {
@@ -116,6 +142,10 @@ export interface TaskUnitRow {
   reason: string | null;
   startedAt: number | null;
   finishedAt: number | null;
+  role: RolloutRole | null;
+  position: number | null;
+  health: string | null;
+  dependents: DependentRecord[];
 }
 
 export interface TaskLogRow {

@@ -24,6 +24,10 @@ const unitRow = (
   reason: null,
   startedAt: null,
   finishedAt: null,
+  role: null,
+  position: null,
+  health: null,
+  dependents: [],
   ...r,
 });
 

@@ -41,6 +41,7 @@ export const STEPS = [
   'verify',
   'rollback',
   'diagnose',
+  'dependents',
   'prune',
 ] as const;
 export type Step = (typeof STEPS)[number];
@@ -60,6 +61,12 @@ export const UNIT_RESULT_STATUSES = [
 ] as const;
 export type UnitResultStatus = (typeof UNIT_RESULT_STATUSES)[number];
 export type UnitOutcome = Exclude<UnitResultStatus, 'pending' | 'running'>;
+
+/** A unit's part in a rollout: the canary goes first, alone, through the full gate. */
+export const ROLLOUT_ROLES = ['canary'] as const;
+
+/** A dependent after the unit it depends on was restarted: back by itself, started by podup, or left down. */
+export const DEPENDENT_RESULTS = ['active', 'started', 'down'] as const;
 
 export interface TaskRecord {
   id: string;
