@@ -70,6 +70,7 @@ export interface FakeUnit {
   healthCheck: FakeHealthCheck | null;
   /** --pull= of its podman run line (Quadlet's Pull=); null: podman's default (missing). */
   pull: string | null;
+  labels: Record<string, string>;
   /** Drop-ins by name, as setDropIn wrote them. */
   dropIns: Map<string, string>;
 }
@@ -317,6 +318,8 @@ export class FakeHost {
       deps?: FakeUnitDeps;
       healthCheck?: FakeHealthCheck | null;
       pull?: string | null;
+      /** More labels on its containers (--label). */
+      labels?: Record<string, string>;
       /** Written but not started (like a unit file before systemctl start). */
       stopped?: boolean;
     } = {},
@@ -340,6 +343,7 @@ export class FakeHost {
       deps: options.deps ?? {},
       healthCheck: options.healthCheck ?? null,
       pull: options.pull ?? null,
+      labels: options.labels ?? {},
       dropIns: new Map(),
     };
     this.units.set(unit, sim);
@@ -377,9 +381,6 @@ export class FakeHost {
     const fail = (result: string): void => {
       sim.state = { ...sim.state, activeState: 'failed', subState: 'failed', result, mainPid: 0 };
       this.journal(unit, `${unit}: Failed with result '${result}'.`);
-      // BindsTo= dependents go down with it; Requires= ones only when its start job fails (see restart).
-      for (const d of this.units.values())
-        if (d.deps.bindsTo?.includes(unit) && d.state.activeState === 'active') this.stop(d);
     };
     if (this.failsToStart.has(unit)) {
       fail('exit-code');
@@ -417,6 +418,7 @@ export class FakeHost {
       imageId,
       state: 'running',
       labels: {
+        ...sim.labels,
         [UNIT_LABEL]: unit,
         ...(sim.autoUpdate === null ? {} : { [AUTOUPDATE_LABEL]: sim.autoUpdate }),
       },
@@ -433,6 +435,13 @@ export class FakeHost {
     };
     this.journal(unit, `Started ${unit}.`);
     return 'done';
+  }
+
+  /** BindsTo= dependents go down with a unit that is not active (after the jobs that started them). */
+  private bindsToFallout(unit: string): void {
+    if (this.units.get(unit)?.state.activeState === 'active') return;
+    for (const d of this.units.values())
+      if (d.deps.bindsTo?.includes(unit) && d.state.activeState === 'active') this.stop(d);
   }
 
   private stop(sim: FakeUnit): void {
@@ -528,7 +537,9 @@ export class FakeHost {
     if (sim.state.activeState === 'active') return { job, result: 'done' };
     sim.restarts += 1;
     sim.restartedAt = this.now;
-    return { job, result: this.start(sim, undefined) };
+    const result = this.start(sim, undefined);
+    this.bindsToFallout(unit);
+    return { job, result };
   }
 
   healthOf(containerId: string): ContainerHealth | undefined {
@@ -573,6 +584,7 @@ export class FakeHost {
         mainPid: 0,
       };
       this.journal(sim.unit, `${sim.unit}: Failed with result 'exit-code'.`);
+      this.bindsToFallout(sim.unit);
     } else if (action === 'restart') {
       Object.assign(h, { status: 'starting', streak: 0 });
       c.startedAt = this.now;
@@ -603,6 +615,7 @@ export class FakeHost {
       if (result !== 'done') this.stop(d);
       else this.restart(d.unit, visited);
     }
+    this.bindsToFallout(unit);
     return { job, result };
   }
 

@@ -675,10 +675,8 @@ export class UpdateEngine {
         if (outcome === 'succeeded') {
           moved.push(r);
           if (r.role === 'canary') passed.add(r.plan.image ?? '');
-        } else if (!pullFailed.has(r.plan.unit)) {
-          if (outcome === 'cancelled') forced = true;
-          failure ??= r.plan.unit;
-        }
+        } else if (outcome === 'cancelled') forced = true;
+        else if (!pullFailed.has(r.plan.unit)) failure ??= r.plan.unit;
       }
     }
 
