@@ -40,13 +40,12 @@ export interface DependentsDeps {
 
 async function activeWithin(deps: DependentsDeps, unit: string, windowMs: number): Promise<string | null> {
   const deadline = deps.clock.now() + windowMs;
-  let last = 'unknown';
   for (;;) {
     const s = await deps.systemd
       .state(unit)
       .catch((e: unknown) => ({ activeState: errorMessage(e), subState: '' }));
     if (s.activeState === 'active') return null;
-    last = `${s.activeState}${s.subState ? `/${s.subState}` : ''}`;
+    const last = `${s.activeState}${s.subState ? `/${s.subState}` : ''}`;
     const now = deps.clock.now();
     if (now >= deadline) return last;
     await deps.sleep(Math.min(deps.pollMs, Math.max(1, deadline - now)));

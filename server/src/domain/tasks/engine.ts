@@ -219,7 +219,7 @@ export class UpdateEngine {
       {
         systemd: this.deps.systemd,
         clock: this.deps.clock,
-        sleep: this.deps.sleep,
+        sleep: (ms) => this.deps.sleep(ms),
         pollMs: this.deps.settings.healthPollMs,
         startTimeoutMs: this.deps.settings.restartTimeoutMs,
         windowOf: (u) => this.windowOf(u),
