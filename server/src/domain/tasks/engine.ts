@@ -589,7 +589,22 @@ export class UpdateEngine {
     return batch;
   }
 
-  async execute(plan: Plan, journal: TaskJournal, control: TaskControl): Promise<RunResult> {
+  /**
+   * Starts the pull of an image-update task's image at once: discovery and planning do not need it, so it
+   * overlaps them. `execute` takes the promise over.
+   */
+  prefetch(image: string, journal: TaskJournal, control: TaskControl): Promise<string> {
+    const p = this.pull(image, journal, control);
+    p.catch(() => undefined);
+    return p;
+  }
+
+  async execute(
+    plan: Plan,
+    journal: TaskJournal,
+    control: TaskControl,
+    prefetched?: ReadonlyMap<string, Promise<string>>,
+  ): Promise<RunResult> {
     const moving = (u: UnitPlan) => u.action === 'update' || u.action === 'verify';
     for (const u of plan.units) {
       journal.unit(u.unit, {
@@ -624,7 +639,7 @@ export class UpdateEngine {
     const images = [...new Set(todo.map((u) => u.image as string))];
     const pulls = new Map(
       images.map((image) => {
-        const p = this.pull(image, journal, control);
+        const p = prefetched?.get(image) ?? this.pull(image, journal, control);
         p.catch(() => undefined);
         return [image, p] as const;
       }),

@@ -39,7 +39,7 @@ export interface RunnerStores {
 
 export interface RunnerDeps {
   stores: RunnerStores;
-  engine: UpdateEngine;
+  engine: Pick<UpdateEngine, 'execute'> & Partial<Pick<UpdateEngine, 'prefetch'>>;
   runtime: ContainerRuntime;
   registry: DigestResolver;
   /** Fresh discovery (and its persistence). */
@@ -341,8 +341,17 @@ export class TaskRunner {
     let summary: string;
     let cleanup: (() => Promise<void>) | undefined;
     let notStarted: NotStarted | undefined;
+    const control = {
+      stopRequested: () => stopKind() !== null,
+      forceRequested: () => stopKind() === 'force',
+      signal: abort.signal,
+    };
     try {
       const started = performance.now();
+      // The image of an image-update task is known now: its pull overlaps discovery and planning.
+      const prefetched = task.image
+        ? new Map([[task.image, this.deps.engine.prefetch?.(task.image, engineJournal, control)]])
+        : undefined;
       const known = await this.deps.discover();
       const resume =
         task.attempts > 1
@@ -362,11 +371,13 @@ export class TaskRunner {
         plan.units.filter((u) => u.action === 'update' || u.action === 'verify').map((u) => u.unit),
         journal,
       );
-      const result = await this.deps.engine.execute(plan, engineJournal, {
-        stopRequested: () => stopKind() !== null,
-        forceRequested: () => stopKind() === 'force',
-        signal: abort.signal,
-      });
+      const result = await this.deps.engine.execute(
+        plan,
+        engineJournal,
+        control,
+        prefetched &&
+          new Map([...prefetched].filter((e): e is [string, Promise<string>] => e[1] !== undefined)),
+      );
       status = result.status;
       summary = result.summary;
       cleanup = result.cleanup;
