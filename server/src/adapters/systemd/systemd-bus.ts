@@ -50,6 +50,8 @@ const bytesToHex = (v: unknown): string =>
 export class SystemdBus implements UnitManager {
   private conn: Promise<Connection> | undefined;
   private currentBus: MessageBus | undefined;
+  /** The manager's search path does not change while it runs. */
+  private control: string | undefined;
 
   constructor(
     readonly scope: SystemdScope,
@@ -255,12 +257,14 @@ export class SystemdBus implements UnitManager {
 
   /** The manager's first ".control" directory on its search path: persistent, and meant for programs. */
   private async controlDir(c: Connection): Promise<string> {
+    if (this.control) return this.control;
     const props = (await c.bus.getProxyObject(SYSTEMD, MANAGER_PATH)).getInterface(
       'org.freedesktop.DBus.Properties',
     );
     const paths = ((await props.Get?.(MANAGER_IFACE, 'UnitPath')) as Variant<string[]>).value;
     const dir = paths.find((p) => p.endsWith('.control'));
     if (!dir) throw new AppError('SYSTEMD_ERROR', `the ${this.scope} manager has no .control directory`);
+    this.control = dir;
     return dir;
   }
 

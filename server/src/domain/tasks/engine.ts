@@ -503,6 +503,8 @@ export class UpdateEngine {
       Promise.all(todo.map((u) => this.deps.systemd.execStart(u.unit).catch((): ExecCommand[] => []))),
       this.deps.runtime.listContainers().catch((): ContainerInfo[] => []),
     ]);
+    // Rebuilt from every running container: dependents have windows too, and a label may have gone.
+    const windows = new Map<string, number>();
     for (const c of containers) {
       const unit = c.labels[UNIT_LABEL];
       const label = c.labels[HEALTH_WINDOW_LABEL];
@@ -514,8 +516,9 @@ export class UpdateEngine {
           'plan',
           `${unit}: ${HEALTH_WINDOW_LABEL}=${label} is not a duration; using the global window`,
         );
-      else this.windows.set(unit, ms);
+      else windows.set(unit, ms);
     }
+    this.windows = windows;
     const graphs = new Map(todo.map((u, i) => [u.unit, graph[i] as UnitDependencies | Error]));
     const order = rolloutOrder(
       todo.map((u) => u.unit),
