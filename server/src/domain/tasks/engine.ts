@@ -22,6 +22,7 @@ import { activeDependents, checkDependents, dependentsOf } from './dependents.js
 import {
   HEALTH_WINDOW_LABEL,
   healthGate,
+  type GateResult,
   parseWindow,
   runningContainerOf,
   UNIT_LABEL,
@@ -169,7 +170,11 @@ export class UpdateEngine {
    * Restart, then require the job to be "done" and the unit to pass its health gate. Resolves with what the
    * gate saw.
    */
-  private async restartAndGate(run: UnitRun, journal: TaskJournal, control: TaskControl): Promise<string> {
+  private async restartAndGate(
+    run: UnitRun,
+    journal: TaskJournal,
+    control: TaskControl,
+  ): Promise<GateResult> {
     const unit = run.plan.unit;
     const before = await this.deps.systemd.state(unit).catch(() => undefined);
     const job = await this.timed(journal, 'restart', unit, `restarted ${unit}`, () =>
@@ -193,9 +198,9 @@ export class UpdateEngine {
     journal: TaskJournal,
     control: TaskControl,
     previousInvocation?: string,
-  ): Promise<string> {
+  ): Promise<GateResult> {
     const unit = run.plan.unit;
-    const seen = await this.timed(journal, 'health', unit, `health gate of ${unit}`, () =>
+    const gate = await this.timed(journal, 'health', unit, `health gate of ${unit}`, () =>
       healthGate(this.deps, unit, {
         windowMs: run.windowMs,
         pollMs: this.deps.settings.healthPollMs,
@@ -203,8 +208,8 @@ export class UpdateEngine {
         checkpoint: () => this.checkForce(control, 'during the health gate'),
       }),
     );
-    journal.log('info', 'health', `${unit}: ${seen}`, { unit });
-    return seen;
+    journal.log('info', 'health', `${unit}: ${gate.seen}`, { unit });
+    return gate;
   }
 
   /** The dependents active before the restart must be active again; one left down fails the unit. */
@@ -251,9 +256,14 @@ export class UpdateEngine {
     }
   }
 
-  private async verify(unit: string, expected: string, journal: TaskJournal): Promise<{ imageId: string }> {
+  private async verify(
+    unit: string,
+    expected: string,
+    journal: TaskJournal,
+    found?: { imageId: string },
+  ): Promise<{ imageId: string }> {
     return this.timed(journal, 'verify', unit, `${unit} runs ${expected}`, async () => {
-      const c = await this.runningContainer(unit);
+      const c = found ?? (await this.runningContainer(unit));
       if (!c) {
         const waited = (this.deps.settings.containerWaitMs ?? DEFAULT_CONTAINER_WAIT_MS) / 1000;
         throw new Error(`no running container carries ${UNIT_LABEL}=${unit} (waited ${waited} s)`);
@@ -334,7 +344,7 @@ export class UpdateEngine {
         await this.deps.systemd.resetFailed(u.unit);
       }
       const wereActive = await this.dependentsActive(run);
-      const health = await this.restartAndGate(run, journal, NEVER_STOP);
+      const health = (await this.restartAndGate(run, journal, NEVER_STOP)).seen;
       const c = await this.containerOf(u.unit);
       if (c?.imageId !== u.imageId)
         throw new Error(`after rollback ${u.unit} runs ${c?.imageId ?? 'nothing'}`);
@@ -364,15 +374,16 @@ export class UpdateEngine {
     let dependents: DependentRecord[] = [];
     try {
       run.dependentsActive = await this.dependentsActive(run);
-      let health: string;
+      let gate: GateResult;
       // A resumed task whose unit already restarted onto the target only finishes the checks.
-      if (u.action === 'verify') health = await this.healthGate(run, journal, control);
+      if (u.action === 'verify') gate = await this.healthGate(run, journal, control);
       else {
         // The tag may point back at the old image: a rollback of an earlier unit of this image re-tags it.
         await this.deps.runtime.tag(pulledId, u.image as string);
-        health = await this.restartAndGate(run, journal, control);
+        gate = await this.restartAndGate(run, journal, control);
       }
-      const now = await this.verify(u.unit, target, journal);
+      const health = gate.seen;
+      const now = await this.verify(u.unit, target, journal, gate.container);
       dependents = await this.dependentsGate(run, run.dependentsActive, journal);
       const down = dependents.filter((d) => d.result === 'down');
       if (down.length > 0)
@@ -430,9 +441,16 @@ export class UpdateEngine {
 
   /** The tag moved again between the plan and the pull: the unit goes to what was pulled. */
   private async adjustTarget(u: UnitPlan, pulledId: string, journal: TaskJournal): Promise<void> {
-    const pulledDigests = await localImageDigests(this.deps.runtime, pulledId, u.image).catch(
-      (): string[] => [],
-    );
+    const key = `${pulledId} ${u.image ?? ''}`;
+    let digests = this.pulledDigests.get(key);
+    if (!digests) {
+      digests = localImageDigests(this.deps.runtime, pulledId, u.image).catch((): string[] => []);
+      this.pulledDigests.set(key, digests);
+      // An image id names the same content for ever: only the map's size needs a bound.
+      if (this.pulledDigests.size > 64)
+        this.pulledDigests.delete(this.pulledDigests.keys().next().value ?? '');
+    }
+    const pulledDigests = await digests;
     if (u.targetDigest && pulledDigests.length > 0 && !pulledDigests.includes(u.targetDigest)) {
       journal.log(
         'warn',
@@ -492,6 +510,7 @@ export class UpdateEngine {
   }
 
   private windows = new Map<string, number>();
+  private readonly pulledDigests = new Map<string, Promise<string[]>>();
 
   /**
    * What the rollout needs to know of each unit, read while the pulls run: systemd's graph, the ExecStart line

@@ -44,12 +44,19 @@ export async function runningContainerOf(
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
-/** Resolves with what the gate saw ("healthy after 1.2 s", "active for 10.0 s, no health check"). */
-export async function healthGate(deps: GateDeps, unit: string, o: GateOptions): Promise<string> {
+export interface GateResult {
+  /** What the gate saw ("healthy after 1.2 s (...)", "active for 10.0 s, no health check"). */
+  seen: string;
+  /** The unit's running container as the gate found it (the digest check starts from it). */
+  container: { id: string; imageId: string } | undefined;
+}
+
+export async function healthGate(deps: GateDeps, unit: string, o: GateOptions): Promise<GateResult> {
   const started = deps.clock.now();
   const deadline = started + o.windowMs;
   let first: UnitState | undefined;
   let check: { id: string; command: string } | null | undefined;
+  let container: GateResult['container'];
   for (;;) {
     o.checkpoint?.();
     const s = await deps.systemd.state(unit);
@@ -64,6 +71,7 @@ export async function healthGate(deps: GateDeps, unit: string, o: GateOptions): 
     if (check === undefined) {
       const c = await runningContainerOf(deps.runtime, unit);
       const h = c ? await deps.runtime.containerHealth(c.id) : undefined;
+      container = c && { id: c.id, imageId: c.imageId };
       // No container yet (it may still be created): look again on the next poll.
       if (c && h) check = h.check ? { id: c.id, command: h.check.slice(1).join(' ') } : null;
     }
@@ -71,7 +79,7 @@ export async function healthGate(deps: GateDeps, unit: string, o: GateOptions): 
       const ran = await deps.runtime.runHealthcheck(check.id);
       const h = ran === 'gone' ? undefined : await deps.runtime.containerHealth(check.id);
       const after = seconds(deps.clock.now() - started);
-      if (h?.status === 'healthy') return `healthy after ${after} (${check.command})`;
+      if (h?.status === 'healthy') return { seen: `healthy after ${after} (${check.command})`, container };
       if (h?.status === 'unhealthy' || ran === 'gone') {
         const action = h && h.onFailure !== 'none' ? `; podman's on-failure action: ${h.onFailure}` : '';
         const output = h?.lastOutput ? `: ${h.lastOutput}` : '';
@@ -86,7 +94,10 @@ export async function healthGate(deps: GateDeps, unit: string, o: GateOptions): 
         throw new GateFailure(
           `${unit}'s container was not healthy within ${seconds(o.windowMs)} (still starting; ${check.command})`,
         );
-      return `active for ${seconds(o.windowMs)}${check === null ? ', no health check' : ''}`;
+      return {
+        seen: `active for ${seconds(o.windowMs)}${check === null ? ', no health check' : ''}`,
+        container,
+      };
     }
     await deps.sleep(Math.min(o.pollMs, Math.max(1, deadline - now)));
   }
