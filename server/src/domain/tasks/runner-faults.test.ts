@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeHost, fakePorts, MemoryRunnerStores } from '../../adapters/fakes/index.js';
 import type { TaskJournal } from '../ports/index.js';
-import type { RunResult, UpdateEngine } from './engine.js';
+import type { RunResult } from './engine.js';
 import { TaskRunner } from './runner.js';
 import { queuedTask, type TaskRecord } from './task.js';
 
@@ -54,7 +54,7 @@ function setup(execute: Execute = async () => ({ status: 'succeeded', summary: '
   };
   s.runner = new TaskRunner({
     stores,
-    engine: engine as unknown as UpdateEngine,
+    engine: engine,
     runtime,
     registry,
     discover: async () => [],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fakePorts, FakeHost, MemoryRunnerStores as MemoryStores } from '../../adapters/fakes/index.js';
 import { mergeSightings, type KnownUnit } from '../units/known-unit.js';
 import type { LeaseHolder as LeaseHolderInfo, TaskJournal, TaskUnitRow } from '../ports/index.js';
-import type { RunResult, TaskControl, UpdateEngine } from './engine.js';
+import type { RunResult, TaskControl } from './engine.js';
 import type { Plan } from './plan.js';
 import { TaskRunner, type RunnerDeps } from './runner.js';
 import { queuedTask, type TaskRecord } from './task.js';
@@ -130,7 +130,7 @@ function setup(
   const s = { host, stores, engine, clock, sleeps } as unknown as Setup;
   const deps: RunnerDeps = {
     stores,
-    engine: engine as unknown as UpdateEngine,
+    engine: engine,
     runtime,
     registry,
     discover: async () => {
