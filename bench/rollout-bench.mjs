@@ -211,9 +211,13 @@ async function podupUpdate(base, digest) {
         );
       if (process.env.BENCH_TRACE) {
         const first = Date.parse(t.createdAt);
-        console.error(`task ${taskId}: created +${Math.round(Date.parse(t.createdAt) - (Date.now() - (performance.now() - t0)))} ms after the POST`);
+        console.error(
+          `task ${taskId}: created +${Math.round(Date.parse(t.createdAt) - (Date.now() - (performance.now() - t0)))} ms after the POST`,
+        );
         for (const l of t.log)
-          console.error(`  +${Date.parse(l.time) - first} ms ${l.step} ${l.unit ?? ''} ${l.message.split('\n')[0]} ${l.durationMs ?? ''}`);
+          console.error(
+            `  +${Date.parse(l.time) - first} ms ${l.step} ${l.unit ?? ''} ${l.message.split('\n')[0]} ${l.durationMs ?? ''}`,
+          );
       }
       const steps = {};
       for (const l of t.log) if (l.durationMs !== null) steps[l.step] = (steps[l.step] ?? 0) + l.durationMs;
