@@ -7,28 +7,18 @@
 import { errorMessage, isAppError, type ErrorCode } from '../../errors.js';
 import type {
   Clock,
-  ContainerInfo,
   ContainerRuntime,
   DependentRecord,
-  ExecCommand,
-  RolloutRole,
   TaskJournal,
   TaskJournalStore,
-  UnitDependencies,
   UnitManager,
 } from '../ports/index.js';
 import { localImageDigests } from '../images/image-digests.js';
-import { activeDependents, checkDependents, dependentsOf } from './dependents.js';
-import {
-  HEALTH_WINDOW_LABEL,
-  healthGate,
-  type GateResult,
-  parseWindow,
-  runningContainerOf,
-  UNIT_LABEL,
-} from './health-gate.js';
-import { PIN_DROP_IN, pinDropIn, pullPolicy, pullsOnStart } from './pull-pin.js';
-import { rolloutOrder } from './rollout-order.js';
+import { activeDependents, checkDependents } from './dependents.js';
+import { healthGate, type GateResult, runningContainerOf, UNIT_LABEL } from './health-gate.js';
+import { PIN_DROP_IN, pinDropIn, pullsOnStart } from './pull-pin.js';
+import { nextBatch, prepareRollout, type UnitRun } from './rollout-plan.js';
+import { summarise } from './rollout-summary.js';
 import type { Plan, UnitPlan } from './plan.js';
 import type { Step, TaskStatus, UnitOutcome } from './task.js';
 
@@ -106,6 +96,10 @@ class StepFailure extends Error {
 }
 
 export class UpdateEngine {
+  /** Set by each task's prepareRollout: the dependents gate needs the windows of units outside the task too. */
+  private windows = new Map<string, number>();
+  private readonly pulledDigests = new Map<string, Promise<string[]>>();
+
   constructor(private readonly deps: EngineDeps) {}
 
   private async timed<T>(
@@ -509,106 +503,8 @@ export class UpdateEngine {
     return this.windows.get(unit) ?? this.deps.settings.healthWindowMs;
   }
 
-  private windows = new Map<string, number>();
-  private readonly pulledDigests = new Map<string, Promise<string[]>>();
-
-  /**
-   * What the rollout needs to know of each unit, read while the pulls run: systemd's graph, the ExecStart line
-   * (does it pull on start?), and the health window its container asks for.
-   */
-  private async prepare(todo: readonly UnitPlan[], journal: TaskJournal): Promise<Map<string, UnitRun>> {
-    const [graph, execs, containers] = await Promise.all([
-      Promise.all(todo.map((u) => this.deps.systemd.dependencies(u.unit).catch((e: unknown) => toError(e)))),
-      Promise.all(todo.map((u) => this.deps.systemd.execStart(u.unit).catch((): ExecCommand[] => []))),
-      this.deps.runtime.listContainers().catch((): ContainerInfo[] => []),
-    ]);
-    // Rebuilt from every running container: dependents have windows too, and a label may have gone.
-    const windows = new Map<string, number>();
-    for (const c of containers) {
-      const unit = c.labels[UNIT_LABEL];
-      const label = c.labels[HEALTH_WINDOW_LABEL];
-      if (!unit || label === undefined || c.state !== 'running') continue;
-      const ms = parseWindow(label);
-      if (ms === undefined)
-        journal.log(
-          'warn',
-          'plan',
-          `${unit}: ${HEALTH_WINDOW_LABEL}=${label} is not a duration; using the global window`,
-        );
-      else windows.set(unit, ms);
-    }
-    this.windows = windows;
-    const graphs = new Map(todo.map((u, i) => [u.unit, graph[i] as UnitDependencies | Error]));
-    const order = rolloutOrder(
-      todo.map((u) => u.unit),
-      graphs,
-    );
-    for (const note of order.notes) journal.log('warn', 'plan', note);
-    const runs = new Map<string, UnitRun>();
-    const seenImage = new Set<string>();
-    const perImage = (image: string | null) => todo.filter((u) => u.image === image).length;
-    order.order.forEach((unit, i) => {
-      const plan = todo.find((u) => u.unit === unit) as UnitPlan;
-      const g = graphs.get(unit);
-      const execStart = execs[todo.indexOf(plan)] ?? [];
-      const canary = !seenImage.has(plan.image ?? '') && perImage(plan.image) > 1;
-      seenImage.add(plan.image ?? '');
-      runs.set(unit, {
-        plan,
-        role: canary ? 'canary' : null,
-        position: i + 1,
-        windowMs: this.windowOf(unit),
-        execStart,
-        pullPolicy: pullPolicy(execStart),
-        dependents: g instanceof Error || g === undefined ? [] : dependentsOf(g),
-        dependentsActive: [],
-        after: order.after.get(unit) ?? new Set(),
-      });
-    });
-    const described = order.order.map((u) => `${u}${runs.get(u)?.role ? ' (canary)' : ''}`);
-    journal.log('info', 'plan', `rollout order: ${described.join(', ')}; then up to ${this.batch} at a time`);
-    for (const r of runs.values()) {
-      journal.unit(r.plan.unit, { role: r.role, position: r.position });
-      if (pullsOnStart(r.pullPolicy))
-        journal.log(
-          'info',
-          'plan',
-          `${r.plan.unit} pulls on start (--pull=${r.pullPolicy ?? ''}): a rollback pins it to its previous image`,
-          { unit: r.plan.unit },
-        );
-    }
-    return runs;
-  }
-
   private get batch(): number {
     return Math.max(1, this.deps.settings.rolloutBatch ?? DEFAULT_BATCH);
-  }
-
-  /**
-   * The next units to move: a canary alone (the first unit of its image), otherwise up to the batch size of
-   * units whose predecessors have moved and whose image's canary passed. Units in one batch are never ordered
-   * against each other.
-   */
-  private nextBatch(
-    pending: readonly UnitRun[],
-    moved: ReadonlySet<string>,
-    passed: ReadonlySet<string>,
-    settled: ReadonlySet<string>,
-  ): UnitRun[] {
-    const ready = pending.filter((r) => [...r.after].every((p) => moved.has(p) || settled.has(p)));
-    const batch: UnitRun[] = [];
-    for (const r of ready) {
-      if (r.role === 'canary') {
-        if (batch.length === 0) return [r];
-        continue;
-      }
-      const image = r.plan.image ?? '';
-      const canaryWaiting = pending.some((p) => p.role === 'canary' && (p.plan.image ?? '') === image);
-      if (canaryWaiting && !passed.has(image)) continue;
-      batch.push(r);
-      if (batch.length >= this.batch) break;
-    }
-    return batch;
   }
 
   /**
@@ -666,7 +562,12 @@ export class UpdateEngine {
         return [image, p] as const;
       }),
     );
-    const runs = await this.prepare(todo, journal);
+    const rollout = await prepareRollout(this.deps, todo, journal, {
+      healthWindowMs: this.deps.settings.healthWindowMs,
+      batch: this.batch,
+    });
+    this.windows = rollout.windows;
+    const runs = rollout.runs;
 
     const outcomes = new Map<string, UnitOutcome>();
     const pulled = new Map<string, string>();
@@ -684,7 +585,11 @@ export class UpdateEngine {
     while (pending.length > 0) {
       if (failure !== undefined || forced || control.stopRequested() || control.forceRequested?.()) break;
       const settled = new Set([...outcomes.keys()].filter((u) => pullFailed.has(u)));
-      const batch = this.nextBatch(pending, new Set(moved.map((m) => m.plan.unit)), passed, settled);
+      const batch = nextBatch(
+        pending,
+        { moved: new Set(moved.map((m) => m.plan.unit)), passed, settled },
+        this.batch,
+      );
       if (batch.length === 0) break;
       pending = pending.filter((r) => !batch.includes(r));
       const results = await Promise.all(
@@ -754,52 +659,4 @@ export class UpdateEngine {
   }
 }
 
-/** What the rollout knows of one unit it moves. */
-interface UnitRun {
-  plan: UnitPlan;
-  role: RolloutRole | null;
-  position: number;
-  windowMs: number;
-  execStart: ExecCommand[];
-  pullPolicy: string | null;
-  /** Units that depend on it (Requires=, BindsTo=, PartOf=). */
-  dependents: string[];
-  /** Those that were active before its restart. */
-  dependentsActive: string[];
-  /** Units of this task it moves after. */
-  after: ReadonlySet<string>;
-}
-
 const union = (a: readonly string[], b: readonly string[]): string[] => [...new Set([...a, ...b])];
-const toError = (e: unknown): Error => (e instanceof Error ? e : new Error(errorMessage(e)));
-
-/** "2 succeeded, 1 skipped; now sha256:1a2b3c4d5e6f on a.service, b.service; sha256:... on c.service" */
-function summarise(
-  outcomes: Map<string, UnitOutcome>,
-  unplanned: number,
-  todo: readonly UnitPlan[],
-): RunResult {
-  const count = (o: UnitOutcome) => [...outcomes.values()].filter((v) => v === o).length;
-  const parts: string[] = (['succeeded', 'rolled-back', 'failed', 'cancelled', 'skipped'] as const)
-    .filter((o) => count(o) > 0)
-    .map((o) => `${count(o)} ${o}`);
-  if (unplanned > 0) parts.push(`${unplanned} not planned`);
-  const running = new Map<string, string[]>();
-  for (const u of todo) {
-    const o = outcomes.get(u.unit);
-    const digest =
-      o === 'succeeded'
-        ? u.targetDigest
-        : o === 'rolled-back' || o === 'skipped' || o === 'cancelled'
-          ? (u.currentDigests[0] ?? null)
-          : null;
-    const key = digest ? digest.slice(0, 19) : 'unknown image';
-    running.set(key, [...(running.get(key) ?? []), u.unit]);
-  }
-  const where = [...running].map(([d, units]) => `${d} on ${units.join(', ')}`).join('; ');
-  const summary = `${parts.join(', ')}${where ? `; now ${where}` : ''}`;
-  if (count('failed') > 0 || unplanned > 0) return { status: 'failed', summary };
-  if (count('rolled-back') > 0) return { status: 'rolled-back', summary };
-  if (count('cancelled') > 0) return { status: 'cancelled', summary };
-  return { status: 'succeeded', summary };
-}
