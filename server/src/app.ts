@@ -21,11 +21,13 @@ import { applySecurityHeaders } from './http/security-headers.js';
 import { taskControlRoutes } from './http/routes/task-control.js';
 import { taskLogRoutes, type LogStreams } from './http/routes/task-log.js';
 import { taskRoutes } from './http/routes/tasks.js';
+import { tokenRoutes } from './http/routes/tokens.js';
 import { unitRoutes } from './http/routes/units.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
 import { isTrustedPeer, trustFunction } from './http/trusted-peer.js';
 import { StreamRegistry } from './http/stream-registry.js';
 import { TaskFeeds } from './http/task-feeds.js';
+import type { Scope } from './domain/auth/grant.js';
 import { AppError } from './errors.js';
 import './http/fastify-types.js';
 
@@ -141,19 +143,20 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(cookie);
   app.decorateRequest('auth', null as never);
   const auth = new AdminAuth(deps, trust);
-  const admin = auth.guard;
+  const need = (scope: Scope) => auth.require(scope);
 
   await app.register(healthRoutes(deps));
   await app.register(webhookRoutes(deps));
-  await app.register(eventRoutes(deps, admin));
-  await app.register(taskRoutes(deps, admin));
-  await app.register(unitRoutes(deps, admin));
+  await app.register(eventRoutes(deps, need));
+  await app.register(taskRoutes(deps, need));
+  await app.register(unitRoutes(deps, need));
   const streams = logStreams(app, deps);
   await app.register(sessionRoutes(deps, auth, streams.registry));
-  await app.register(taskControlRoutes(deps, admin));
-  await app.register(taskLogRoutes(deps, admin, streams));
-  await app.register(overviewRoutes(deps, admin));
-  await app.register(maintenanceRoutes(deps, admin));
+  await app.register(taskControlRoutes(deps, need));
+  await app.register(taskLogRoutes(deps, need, streams));
+  await app.register(overviewRoutes(deps, need));
+  await app.register(maintenanceRoutes(deps, need));
+  await app.register(tokenRoutes(deps, need));
   await app.register(staticRoutes(deps, dist));
   return app;
 }

@@ -8,10 +8,16 @@ import { doctorCommand } from './cli/commands/doctor.js';
 import { eventsCommand } from './cli/commands/events.js';
 import { pruneCommand, type PruneOptions } from './cli/commands/prune.js';
 import { taskActionCommand, taskShowCommand, tasksCommand, type TasksOptions } from './cli/commands/tasks.js';
+import {
+  createTokenCommand,
+  revokeTokenCommand,
+  tokensCommand,
+  type CreateTokenOptions,
+} from './cli/commands/tokens.js';
 import { triggerCommand, type TriggerOptions } from './cli/commands/trigger.js';
 import { unitsCommand } from './cli/commands/units.js';
 import { toServiceUnit } from './domain/units/unit-name.js';
-import { OUTCOMES, TASK_STATUSES, TRIGGERS } from './contract/vocabulary.js';
+import { OUTCOMES, SCOPES, TASK_STATUSES, TRIGGERS } from './contract/vocabulary.js';
 import { exitWith, readConfig, runServe } from './entry.js';
 import { VERSION } from './version.js';
 
@@ -147,6 +153,34 @@ for (const [action, description] of [
     .option('--json', 'machine-readable output')
     .action(run((id: string, opts: { json?: boolean }) => taskActionCommand(config(), action, id, opts)));
 }
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+const tokens = program
+  .command('tokens')
+  .description('API tokens for bots: name, scopes, unit patterns, created, expires, last used')
+  .enablePositionalOptions()
+  .option('--json', 'machine-readable output')
+  .action(run((opts: { json?: boolean }) => tokensCommand(config(), opts)));
+
+tokens
+  .command('create')
+  .description('create an API token; prints it once (podup keeps only its hash)')
+  .requiredOption('--name <name>', 'who the token is, as tasks and events will name it (e.g. ci-bot)')
+  .requiredOption(
+    '--scope <scopes>',
+    `what it may do: ${SCOPES.join(', ')} (comma-separated or repeated)`,
+    collect,
+  )
+  .option('--units <patterns>', 'units it may trigger and control, e.g. web-* (default: all)', collect)
+  .option('--expires <duration>', 'lifetime such as 90d (default: until revoked)')
+  .option('--json', 'machine-readable output')
+  .action(run((opts: CreateTokenOptions) => createTokenCommand(config(), opts)));
+
+tokens
+  .command('revoke <name>')
+  .description('revoke an API token: the next request with it is refused')
+  .action(run((name: string) => revokeTokenCommand(config(), name)));
 
 program
   .command('version')

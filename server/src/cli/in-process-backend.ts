@@ -8,9 +8,11 @@ import type { Config } from '../config.js';
 import { parseEventsQuery } from '../contract/events-query.js';
 import { parsePruneBody, toPruneReply } from '../contract/prune-body.js';
 import { parseTasksQuery } from '../contract/tasks-query.js';
+import { parseTokenBody } from '../contract/token-body.js';
 import {
   toApiTask,
   toApiTaskDetail,
+  toApiToken,
   toApiUnit,
   toEventsPage,
   toTasksPage,
@@ -53,6 +55,12 @@ export function inProcessBackend(config: Config, options: BackendOptions): Backe
     },
     events: async (q) => toEventsPage(services.queries.events(parseEventsQuery(q, Date.now(), flag))),
     prune: async (body) => toPruneReply(services.prune.prune(parsePruneBody(body, flag))),
+    tokens: async () => ({ tokens: services.tokens.list().map(toApiToken) }),
+    async createToken(body) {
+      const { token, record } = await services.tokens.create(parseTokenBody(body, flag), origin);
+      return { ...toApiToken(record), token };
+    },
+    revokeToken: (name) => services.tokens.revoke(name, origin),
     async close() {
       await Promise.allSettled(running);
       await podup.close();

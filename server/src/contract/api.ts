@@ -6,6 +6,7 @@ import { z } from 'zod';
 import {
   LOG_LEVELS,
   OUTCOMES,
+  SCOPES,
   STEPS,
   TASK_KINDS,
   TASK_STATUSES,
@@ -106,6 +107,8 @@ export const ApiEvent = z.object({
   taskId: z.string().nullable(),
   source: z.string().nullable(),
   durationMs: z.number().nullable(),
+  /** Who acted: "admin", an API token's name, "github"; null when no credential vouched for the request. */
+  actor: z.string().nullable(),
 });
 export type ApiEvent = z.infer<typeof ApiEvent>;
 
@@ -130,6 +133,7 @@ export const EventsQuery = z
     delivery: z.string().max(100).optional(),
     image: z.string().max(512).optional(),
     task: z.string().max(64).optional(),
+    actor: z.string().max(100).optional(),
     status: z.coerce.number().int().min(100).max(599).optional(),
     since: z.string().optional(),
     until: z.string().optional(),
@@ -147,6 +151,9 @@ export const ApiTask = z.object({
   units: z.array(z.string()).nullable(),
   trigger: TaskTrigger,
   delivery: z.string().nullable(),
+  /** The credential that asked: "admin", an API token's name, "github hook 42". */
+  actor: z.string().nullable(),
+  /** The caller's own note of who asks, as given. */
   caller: z.string().nullable(),
   reason: z.string().nullable(),
   summary: z.string().nullable(),
@@ -278,7 +285,7 @@ export const SignInBody = z.object({ token: z.string().min(1).max(512) }).strict
 export const Session = z.object({
   authenticated: z.boolean(),
   /** How this request was authenticated. */
-  method: z.enum(['cookie', 'bearer', 'forward-auth', 'open', 'none']),
+  method: z.enum(['cookie', 'bearer', 'token', 'forward-auth', 'open', 'none']),
   user: z.string().nullable(),
   /** Send as X-CSRF-Token with every state-changing request made with the session cookie. */
   csrfToken: z.string().nullable(),
@@ -348,6 +355,43 @@ export const TaskLogEnd = z.object({
 const Duration = z
   .string()
   .regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d|w|y)$/i, 'must be a duration such as 30d or 12h');
+
+/* ---- API tokens ---- */
+
+export const Scope = z.enum(SCOPES);
+
+export const ApiToken = z.object({
+  name: z.string(),
+  scopes: z.array(Scope),
+  /** Unit patterns (`*` a wildcard) the token may trigger and control. */
+  units: z.array(z.string()),
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+  expiresAt: nullableTime,
+  lastUsedAt: nullableTime,
+  /** The address of the last use. */
+  lastUsedFrom: z.string().nullable(),
+});
+export type ApiToken = z.infer<typeof ApiToken>;
+
+export const TokensReply = z.object({ tokens: z.array(ApiToken) });
+export type TokensReply = z.infer<typeof TokensReply>;
+
+export const CreateTokenBody = z
+  .object({
+    name: z.string().min(1).max(64),
+    scopes: z.array(Scope).min(1).max(SCOPES.length),
+    /** Unit patterns such as web-*; none: every unit. */
+    units: z.array(z.string().min(1).max(256)).max(100).optional(),
+    /** Lifetime such as 90d; none: until revoked. */
+    expires: Duration.optional(),
+  })
+  .strict();
+export type CreateTokenBody = z.infer<typeof CreateTokenBody>;
+
+/** The answer to creating a token: the only time its plain text is shown. */
+export const CreatedToken = ApiToken.extend({ token: z.string() });
+export type CreatedToken = z.infer<typeof CreatedToken>;
 
 export const PruneBody = z
   .object({

@@ -1,6 +1,6 @@
 /** Records as the API shows them (ISO times, camelCase), shared by the routes and the CLI's in-process path. */
 import type { StoredEvent } from '../domain/events/event.js';
-import type { TaskLogRow } from '../domain/ports/index.js';
+import type { ApiTokenRecord, TaskLogRow } from '../domain/ports/index.js';
 import type { Plan } from '../domain/tasks/plan.js';
 import type { TaskRecord } from '../domain/tasks/task.js';
 import type { CheckResult } from '../domain/health/readiness.js';
@@ -9,6 +9,7 @@ import type { TriggerResult } from '../use-cases/trigger-units.js';
 import type { UnitView } from '../use-cases/units.js';
 import type {
   ApiEvent,
+  ApiToken,
   ApiPlan,
   ApiTask,
   ApiTaskDetail,
@@ -31,6 +32,7 @@ export const toApiTask = (t: TaskRecord): ApiTask => ({
   units: t.units,
   trigger: t.trigger,
   delivery: t.delivery,
+  actor: t.actor,
   caller: t.caller,
   reason: t.reason,
   summary: t.summary,
@@ -133,4 +135,15 @@ export const toApiOverview = (o: OverviewData): Overview => ({
     lastFinishedAt: iso(last?.finishedAt),
   })),
   recentTasks: o.recentTasks.map(toApiTask),
+});
+
+export const toApiToken = (t: ApiTokenRecord): ApiToken => ({
+  name: t.name,
+  scopes: t.scopes,
+  units: t.units,
+  createdAt: new Date(t.createdAt).toISOString(),
+  createdBy: t.createdBy,
+  expiresAt: iso(t.expiresAt),
+  lastUsedAt: iso(t.lastUsedAt),
+  lastUsedFrom: t.lastUsedFrom,
 });

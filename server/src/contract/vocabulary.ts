@@ -2,6 +2,7 @@
  * The closed sets the API speaks, without zod: the web app imports this at runtime (its bundle stays free of
  * the schemas), the contract builds its enums from it, the CLI offers them as choices.
  */
+export { SCOPES, type Scope } from '../domain/auth/grant.js';
 export { OUTCOMES, type Outcome } from '../domain/events/event.js';
 export {
   isFinished,

@@ -48,6 +48,7 @@ describe('migrate', () => {
     expect(migrate(db)).toBe(MIGRATIONS.length);
     expect(userVersion(db)).toBe(MIGRATIONS.length);
     expect(tables(db)).toEqual([
+      'api_tokens',
       'deliveries',
       'events',
       'meta',
@@ -115,6 +116,7 @@ describe('openDatabase', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(userVersion(db)).toBe(MIGRATIONS.length);
     expect(tables(db)).toEqual([
+      'api_tokens',
       'deliveries',
       'events',
       'meta',

@@ -78,6 +78,7 @@ describe('retention', () => {
         taskId: null,
         source: null,
         durationMs: 1,
+        actor: null,
       });
     event(OLD);
     event(NOW - DAY);

@@ -1,6 +1,7 @@
 /** The SQLite stores over one connection, and the write batcher that is the request path's one writer. */
 import type { Database } from 'better-sqlite3';
 import type { Clock, Stores } from '../domain/ports/index.js';
+import { SqliteApiTokenStore } from './api-token-store.js';
 import { SqliteDeliveryStore } from './delivery-store.js';
 import { SqliteEventStore } from './event-store.js';
 import { SqliteLeaseStore } from './lease-store.js';
@@ -32,6 +33,7 @@ export const STORE_PROTOTYPES: Record<keyof Stores, object> = {
   sessions: SqliteSessionStore.prototype,
   meta: SqliteMetaStore.prototype,
   retention: SqliteRetentionStore.prototype,
+  tokens: SqliteApiTokenStore.prototype,
 };
 
 export function createStores(db: Database, clock: Clock = { now: () => Date.now() }): SqliteState {
@@ -46,6 +48,7 @@ export function createStores(db: Database, clock: Clock = { now: () => Date.now(
     sessions: new SqliteSessionStore(db),
     meta: new SqliteMetaStore(db),
     retention: new SqliteRetentionStore(db),
+    tokens: new SqliteApiTokenStore(db),
   };
   return { db, stores, writes: new WriteBatcher(db, stores) };
 }

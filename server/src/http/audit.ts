@@ -16,10 +16,11 @@ function routeOf(request: FastifyRequest): string {
   return request.routeOptions.url ?? (request.url.split('?')[0] ?? '').slice(0, MAX_ROUTE);
 }
 
-/** The use-case origin of a request: who acts (set by the admin guard or the caller) and its trace. */
+/** The use-case origin of a request: who acts and what it may (set by the admin guard), and its trace. */
 export function originOf(request: FastifyRequest, actor?: string): Origin {
   return {
-    actor: actor ?? request.auth?.user ?? request.auth?.method ?? 'anonymous',
+    actor: actor ?? request.auth?.grant?.name ?? request.auth?.user ?? request.auth?.method ?? 'anonymous',
+    grant: actor === undefined ? (request.auth?.grant ?? undefined) : undefined,
     request: request.trace,
   };
 }

@@ -3,8 +3,10 @@
  * commit together.
  * Used by: POST /api/tasks/:id/stop | /force-stop | /retry, podup tasks stop|retry
  */
-import { retryTask, stopTask } from '../domain/tasks/control.js';
-import type { Clock, IdSource, TaskQueue, UnitOfWork } from '../domain/ports/index.js';
+import { assertMayTouch, touchesEveryUnit, type Grant } from '../domain/auth/grant.js';
+import { findTask, retryTask, stopTask } from '../domain/tasks/control.js';
+import type { Clock, IdSource, Stores, TaskQueue, UnitOfWork } from '../domain/ports/index.js';
+import { AppError } from '../errors.js';
 import type { TaskRecord } from '../domain/tasks/task.js';
 import { decidedRow, recorded, type AuditFields, type Origin } from './origin.js';
 
@@ -24,6 +26,7 @@ export class TaskControlService {
   /** stop: the current unit finishes, the rest are skipped. force: now; an unverified unit is rolled back. */
   async stop(id: string, kind: 'stop' | 'force', origin: Origin): Promise<ControlResult> {
     const result = await this.deps.writes.run((s) => {
+      assertMayControl(s, id, origin.grant, kind === 'force' ? 'force-stop' : 'stop');
       const r = stopTask(s.tasks, id, kind, this.deps.clock);
       s.journals.log(
         r.task.id,
@@ -39,6 +42,7 @@ export class TaskControlService {
 
   async retry(id: string, origin: Origin): Promise<RetryResult> {
     const result = await this.deps.writes.run((s) => {
+      assertMayControl(s, id, origin.grant, 'retry');
       const r = retryTask(s.tasks, id, origin.actor, this.deps);
       s.journals.log(r.task.id, 'info', 'task', `retried as ${r.retry.id} by ${origin.actor}`);
       s.journals.log(r.retry.id, 'info', 'task', `retry of ${r.task.id}, queued by ${origin.actor}`);
@@ -49,13 +53,21 @@ export class TaskControlService {
     return { task: result.task, retry: result.retry, message: result.message };
   }
 
-  private record(
-    s: Parameters<Parameters<UnitOfWork['run']>[0]>[0],
-    origin: Origin,
-    decided: AuditFields,
-    status: number,
-  ): AuditFields {
+  private record(s: Stores, origin: Origin, decided: AuditFields, status: number): AuditFields {
     if (origin.request) s.events.insert(decidedRow(origin.request, decided, status, this.deps.clock.now()));
     return decided;
   }
+}
+
+/** A restricted token controls only tasks whose units (named, or touched so far) all match its patterns. */
+function assertMayControl(s: Stores, id: string, grant: Grant | undefined, what: string): void {
+  if (!grant || touchesEveryUnit(grant)) return;
+  const task = findTask(s.tasks, id);
+  const units = task.units ?? s.journals.units(id).map((u) => u.unit);
+  if (units.length === 0)
+    throw new AppError(
+      'FORBIDDEN',
+      `token ${grant.name} may not ${what} task ${id}: its units are not known until it runs`,
+    );
+  assertMayTouch(grant, units, `${what} a task of`);
 }

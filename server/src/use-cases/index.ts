@@ -21,6 +21,7 @@ import type { RatePolicy } from '../domain/rate-limits/gcra.js';
 import { UpdateEngine } from '../domain/tasks/engine.js';
 import { isStorageFault } from '../errors.js';
 import { TaskRunner } from '../domain/tasks/runner.js';
+import { ApiTokenService } from './api-tokens.js';
 import { AuditService } from './audit.js';
 import { TaskControlService } from './control-task.js';
 import { FailureLimits } from './failure-limits.js';
@@ -71,6 +72,7 @@ export interface Services {
   prune: PruneService;
   sessions: SessionService;
   failures: FailureLimits;
+  tokens: ApiTokenService;
   health: HealthService;
   notices: NoticeService;
   /** The durable queue's worker: podup serve starts it; the CLI runs one task with it in-process. */
@@ -135,6 +137,7 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
     prune: new PruneService({ stores, clock }),
     sessions: new SessionService({ stores, writes, clock, ttlMs: settings.sessionTtlMs }),
     failures,
+    tokens: new ApiTokenService({ stores, writes, clock, failures }),
     health: new HealthService(ports.probes),
     notices: new NoticeService({ stores, writes, clock }),
     runner,

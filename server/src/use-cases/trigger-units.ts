@@ -3,7 +3,9 @@
  * row in the same unit of work), or answered with the plan only (dry run).
  * Used by: POST /api/tasks, POST /api/units/:unit/update, podup trigger, podup trigger-all
  */
+import { assertMayTouch, mayTouch, touchesEveryUnit, type Grant } from '../domain/auth/grant.js';
 import type { Clock, IdSource, TaskQueue, UnitOfWork } from '../domain/ports/index.js';
+import { AppError } from '../errors.js';
 import type { Plan } from '../domain/tasks/plan.js';
 import type { TaskRecord, TaskTrigger } from '../domain/tasks/task.js';
 import { newTriggerTask, triggerUnits } from '../domain/tasks/trigger.js';
@@ -14,7 +16,7 @@ export interface TriggerInput {
   units?: readonly string[] | undefined;
   all?: boolean | undefined;
   dryRun?: boolean | undefined;
-  /** The caller's own note of who asks (a bot's name); the acting credential is origin.actor. */
+  /** The caller's own note of who asks (a bot's name), kept as given; who acts is origin.actor. */
   caller?: string | undefined;
   reason?: string | undefined;
   trigger: TaskTrigger;
@@ -35,9 +37,12 @@ export class TriggerService {
   ) {}
 
   async trigger(input: TriggerInput, origin: Origin): Promise<TriggerResult> {
+    // Before anything is looked up: a restricted token learns nothing about units outside its patterns.
+    if (!input.all) assertMayTouch(origin.grant, input.units ?? [], 'trigger');
     const known = await this.deps.units.known();
-    const request = { ...input, caller: input.caller ?? origin.actor };
+    const request = { ...input, actor: origin.actor };
     const units = triggerUnits(request, known);
+    if (input.all) units.splice(0, units.length, ...ownUnits(units, origin.grant));
     if (input.dryRun) return { status: 'dry-run', plan: await this.deps.units.plan({ units }, known) };
     const task = newTriggerTask(request, units, this.deps);
     const decided = { taskId: task.id, outcome: 'accepted' } as const;
@@ -49,4 +54,16 @@ export class TriggerService {
     this.deps.queue.poke();
     return { status: 'queued', task, units };
   }
+}
+
+/** "All units" for a restricted token: those of all that match its patterns (none: FORBIDDEN). */
+function ownUnits(units: string[], grant: Grant | undefined): string[] {
+  if (!grant || touchesEveryUnit(grant)) return units;
+  const mine = units.filter((u) => mayTouch(grant, u));
+  if (mine.length === 0)
+    throw new AppError(
+      'FORBIDDEN',
+      `token ${grant.name} may trigger none of the units podup manages (its units: ${grant.units.join(', ')})`,
+    );
+  return mine;
 }

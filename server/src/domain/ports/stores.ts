@@ -3,6 +3,7 @@
  * anywhere, and writes on the request path run inside UnitOfWork.run (one group commit shared by concurrent
  * requests; db/write-batcher.ts). The task runner writes directly: see db/README.md for that named exception.
  */
+import type { Scope } from '../auth/grant.js';
 import type { EventQuery, EventRow, StoredEvent } from '../events/event.js';
 import type { LogLevel, Step, TaskRecord, TaskStatus, TaskTrigger, UnitResultStatus } from '../tasks/task.js';
 import type { KnownUnit } from '../units/known-unit.js';
@@ -235,6 +236,38 @@ export interface MetaStore {
   set(key: string, value: string): void;
 }
 
+/* ---- API tokens ---- */
+
+export interface ApiTokenRecord {
+  name: string;
+  scopes: Scope[];
+  /** Unit patterns the token may trigger and control. */
+  units: string[];
+  createdAt: number;
+  /** Who created it (an actor). */
+  createdBy: string | null;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+  /** The address of the last use. */
+  lastUsedFrom: string | null;
+}
+
+export type NewApiToken = Pick<ApiTokenRecord, 'name' | 'scopes' | 'units' | 'expiresAt' | 'createdBy'>;
+
+export interface ApiTokenStore {
+  /**
+   * Creates a token and returns its plain text, which exists nowhere else: only its hash is stored.
+   * Throws CONFLICT when a token of that name exists.
+   */
+  create(token: NewApiToken, now: number): { token: string; record: ApiTokenRecord };
+  /** The token whose plain text this is (expired ones included: the caller decides). */
+  find(plain: string): ApiTokenRecord | undefined;
+  list(): ApiTokenRecord[];
+  /** Deletes it; false when there was none of that name. */
+  revoke(name: string): boolean;
+  used(name: string, at: number, from: string | null): void;
+}
+
 /* ---- retention ---- */
 
 export interface RetentionCutoffs {
@@ -280,6 +313,7 @@ export interface Stores {
   sessions: SessionStore;
   meta: MetaStore;
   retention: RetentionStore;
+  tokens: ApiTokenStore;
 }
 
 /** The one writer of the request path: writes queued in one turn of the event loop share one commit. */
