@@ -24,6 +24,9 @@ import type { Backend, BackendOptions } from './backend.js';
 import { serverUrl } from './server-backend.js';
 
 const flag = (field: string) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+/** podup tokens create names its list options in the singular (--scope, --units as given). */
+const tokenFlag = (field: string) =>
+  field.startsWith('scopes') ? '--scope' : flag(field.split('.')[0] ?? field);
 
 export function inProcessBackend(config: Config, options: BackendOptions): Backend {
   if (options.readOnly) assertDatabaseReadable(config.stateDir, config.dbPath);
@@ -57,7 +60,7 @@ export function inProcessBackend(config: Config, options: BackendOptions): Backe
     prune: async (body) => toPruneReply(services.prune.prune(parsePruneBody(body, flag))),
     tokens: async () => ({ tokens: services.tokens.list().map(toApiToken) }),
     async createToken(body) {
-      const { token, record } = await services.tokens.create(parseTokenBody(body, flag), origin);
+      const { token, record } = await services.tokens.create(parseTokenBody(body, tokenFlag), origin);
       return { ...toApiToken(record), token };
     },
     revokeToken: (name) => services.tokens.revoke(name, origin),
