@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Adapters } from './adapters/adapter-set.js';
 import { githubSignatures } from './adapters/github/webhook-signature.js';
+import { channelSealer } from './adapters/notify/channel-sealer.js';
+import { httpSender } from './adapters/notify/http-sender.js';
 import { processOwnership } from './adapters/process/lease-owner.js';
 import { PodmanApi } from './adapters/podman/podman-api.js';
 import { quadletDirs, quadletSource } from './adapters/quadlet/quadlet-files.js';
@@ -30,6 +32,7 @@ export function realAdapters(config: Config): Adapters {
     registry,
     quadlets: quadletSource(quadletDirs(config.systemdScope, config.containers, config.quadletDirs)),
     owners: processOwnership(),
+    sender: httpSender(config.notify.secret),
     probes: { podman: { check: (t) => podman.ping(t) }, dbus: { check: (t) => systemd.ping(t) } },
     async close() {
       systemd.close();
@@ -65,6 +68,7 @@ export function openPodup(config: Config, logger: Logger, adapters: Adapters = r
     {
       stores: state.stores,
       writes: state.writes,
+      atomically: (op) => state.atomically(op),
       runtime: adapters.runtime,
       unitManager: adapters.unitManager,
       registry: adapters.registry,
@@ -72,6 +76,8 @@ export function openPodup(config: Config, logger: Logger, adapters: Adapters = r
       signatures: githubSignatures(config.webhookSecret),
       probes: { db: state.probe(), ...adapters.probes },
       owners: adapters.owners,
+      sender: adapters.sender,
+      sealer: channelSealer(config.notify.secret),
       clock,
       sleep,
       ids: { taskId: () => formatTaskId(randomBytes(16)) },
@@ -86,6 +92,8 @@ export function openPodup(config: Config, logger: Logger, adapters: Adapters = r
       restartTimeoutMs: config.restartTimeoutMs,
       taskConcurrency: config.taskConcurrency,
       sessionTtlMs: config.sessionTtlMs,
+      publicUrl: config.publicUrl,
+      notify: config.notify,
     },
   );
   return {

@@ -4,7 +4,10 @@
  */
 import { z } from 'zod';
 import {
+  CHANNEL_KINDS,
+  DELIVERY_STATUSES,
   LOG_LEVELS,
+  NOTIFY_EVENTS,
   OUTCOMES,
   SCOPES,
   STEPS,
@@ -422,3 +425,70 @@ export const PruneReply = z.object({
   bytesAfter: z.number(),
 });
 export type PruneReply = z.infer<typeof PruneReply>;
+
+/* ---- Notifications ---- */
+
+export const NotifyEvent = z.enum(NOTIFY_EVENTS);
+
+export const ApiDelivery = z.object({
+  notificationId: z.number(),
+  event: z.union([NotifyEvent, z.literal('test')]),
+  /** The same on every channel and retry: receivers may drop a message they already have. */
+  dedupKey: z.string(),
+  status: z.enum(DELIVERY_STATUSES),
+  attempts: z.number(),
+  /** The next attempt of a pending delivery. */
+  nextAt: nullableTime,
+  lastError: z.string().nullable(),
+  lastStatus: z.number().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  deliveredAt: nullableTime,
+});
+export type ApiDelivery = z.infer<typeof ApiDelivery>;
+
+export const ApiChannel = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(CHANNEL_KINDS),
+  /** env: PODUP_NOTIFY (read-only here); api: added from the API or panel. */
+  source: z.enum(['env', 'api']),
+  events: z.array(NotifyEvent),
+  /** The service and, where it is no secret, the server: never the whole URL. */
+  url: z.string(),
+  /** False when a stored URL cannot be opened (PODUP_NOTIFY_SECRET changed): re-enter it. */
+  readable: z.boolean(),
+  createdAt: nullableTime,
+  counts: z.object({ pending: z.number(), delivered: z.number(), failed: z.number(), dropped: z.number() }),
+  /** The newest deliveries, newest first. */
+  recent: z.array(ApiDelivery),
+});
+export type ApiChannel = z.infer<typeof ApiChannel>;
+
+export const ChannelsReply = z.object({
+  channels: z.array(ApiChannel),
+  /** Every event a channel may select. */
+  events: z.array(NotifyEvent),
+  /** PODUP_NOTIFY_SECRET is set: channels may be added here, and the JSON webhook is signed. */
+  secretConfigured: z.boolean(),
+});
+export type ChannelsReply = z.infer<typeof ChannelsReply>;
+
+const ChannelUrl = z.string().min(1).max(2000);
+
+export const ChannelBody = z
+  .object({
+    name: z.string().max(100).optional(),
+    /** A service URL such as ntfy://ntfy.sh/topic or jsons://hooks.example.com/podup (secret: never shown again). */
+    url: ChannelUrl,
+    /** Replaces the URL's ?events= selection. */
+    events: z.array(NotifyEvent).max(NOTIFY_EVENTS.length).optional(),
+  })
+  .strict();
+export type ChannelBody = z.infer<typeof ChannelBody>;
+
+export const ChannelPatch = ChannelBody.partial().strict();
+export type ChannelPatch = z.infer<typeof ChannelPatch>;
+
+export const TestReply = z.object({ status: z.literal('queued'), dedupKey: z.string() });
+export type TestReply = z.infer<typeof TestReply>;

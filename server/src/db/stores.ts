@@ -2,10 +2,12 @@
 import type { Database } from 'better-sqlite3';
 import type { Clock, Stores } from '../domain/ports/index.js';
 import { SqliteApiTokenStore } from './api-token-store.js';
+import { SqliteChannelStore } from './channel-store.js';
 import { SqliteDeliveryStore } from './delivery-store.js';
 import { SqliteEventStore } from './event-store.js';
 import { SqliteLeaseStore } from './lease-store.js';
 import { SqliteMetaStore } from './meta-store.js';
+import { SqliteOutboxStore } from './outbox-store.js';
 import { SqliteRateLimitStore } from './rate-limit-store.js';
 import { SqliteRetentionStore } from './retention-store.js';
 import { SqliteSessionStore } from './session-store.js';
@@ -34,6 +36,8 @@ export const STORE_PROTOTYPES: Record<keyof Stores, object> = {
   meta: SqliteMetaStore.prototype,
   retention: SqliteRetentionStore.prototype,
   tokens: SqliteApiTokenStore.prototype,
+  channels: SqliteChannelStore.prototype,
+  outbox: SqliteOutboxStore.prototype,
 };
 
 export function createStores(db: Database, clock: Clock = { now: () => Date.now() }): SqliteState {
@@ -49,6 +53,8 @@ export function createStores(db: Database, clock: Clock = { now: () => Date.now(
     meta: new SqliteMetaStore(db),
     retention: new SqliteRetentionStore(db),
     tokens: new SqliteApiTokenStore(db),
+    channels: new SqliteChannelStore(db),
+    outbox: new SqliteOutboxStore(db),
   };
   return { db, stores, writes: new WriteBatcher(db, stores) };
 }

@@ -3,6 +3,7 @@ import engine from './0002-engine.js';
 import sessions from './0003-sessions.js';
 import unitManaged from './0004-unit-managed.js';
 import apiTokens from './0005-api-tokens.js';
+import notifications from './0006-notifications.js';
 
 /** Applied in order; migration N sets PRAGMA user_version = N. Never edit a released migration: add one. */
-export const MIGRATIONS: readonly string[] = [init, engine, sessions, unitManaged, apiTokens];
+export const MIGRATIONS: readonly string[] = [init, engine, sessions, unitManaged, apiTokens, notifications];

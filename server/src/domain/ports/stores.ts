@@ -7,6 +7,7 @@ import type { Scope } from '../auth/grant.js';
 import type { EventQuery, EventRow, StoredEvent } from '../events/event.js';
 import type { LogLevel, Step, TaskRecord, TaskStatus, TaskTrigger, UnitResultStatus } from '../tasks/task.js';
 import type { KnownUnit } from '../units/known-unit.js';
+import type { ChannelStore, OutboxStore } from './notify.js';
 
 /* ---- tasks ---- */
 
@@ -314,6 +315,8 @@ export interface Stores {
   meta: MetaStore;
   retention: RetentionStore;
   tokens: ApiTokenStore;
+  channels: ChannelStore;
+  outbox: OutboxStore;
 }
 
 /** The one writer of the request path: writes queued in one turn of the event loop share one commit. */

@@ -5,7 +5,8 @@
  * dies, so a crash never blocks a unit; on start, tasks left running by a dead owner become "interrupted"
  * and run once more. A store that refuses writes (a full disk) never makes it spin: a claim, a hand-back or a
  * result it could not write is retried with a bounded exponential backoff, and a task that could not record
- * its start goes back to the queue untouched.
+ * its start goes back to the queue untouched. The end of a task and the notifications it causes (an outbox)
+ * are written in one transaction.
  * Used by: podup serve (in the background), podup trigger (in-process when no server runs)
  */
 import { errorMessage } from '../../errors.js';
@@ -20,6 +21,7 @@ import type {
   TaskJournalStore,
   TaskStore,
 } from '../ports/index.js';
+import type { TaskEndNotices, TaskEndStores } from '../notifications/task-end-notices.js';
 import type { KnownUnit } from '../units/known-unit.js';
 import { Backoff } from './backoff.js';
 import { BestEffortJournal } from './best-effort-journal.js';
@@ -28,7 +30,7 @@ import { planUpdate } from './plan.js';
 import type { TaskRecord, TaskStatus } from './task.js';
 
 /** What the runner needs of the stores. */
-export interface RunnerStores {
+export interface RunnerStores extends TaskEndStores {
   tasks: Pick<
     TaskStore,
     'claimNext' | 'claim' | 'unclaim' | 'renew' | 'finish' | 'running' | 'interrupt' | 'get'
@@ -39,6 +41,10 @@ export interface RunnerStores {
 
 export interface RunnerDeps {
   stores: RunnerStores;
+  /** Runs `op`'s writes as one transaction (the runner writes off the write batcher, on its connection). */
+  atomically<T>(op: () => T): T;
+  /** What a task's end notifies, written in the transaction of the end. */
+  notices?: TaskEndNotices | undefined;
   engine: UpdateEngine;
   runtime: ContainerRuntime;
   registry: DigestResolver;
@@ -118,7 +124,22 @@ export class TaskRunner {
         'task',
         `interrupted: the podup running it (${leaseOwner ?? 'unknown'}) stopped; ${requeue ? 're-queued' : 'not re-queued: it was interrupted before'}`,
       );
-      stores.tasks.interrupt(task.id, requeue, now);
+      const notified = this.deps.atomically(() => {
+        stores.tasks.interrupt(task.id, requeue, now);
+        // Interrupted for good is a failure to notify; re-queued, it will end some other way.
+        return (
+          !requeue &&
+          (this.deps.notices?.record(
+            stores,
+            task.id,
+            'interrupted',
+            'interrupted twice by a crash or restart of podup',
+            now,
+          ) ??
+            false)
+        );
+      });
+      if (notified) this.deps.notices?.poke();
       recovered.push(task.id);
     }
     stores.leases.sweep(now, this.isStale);
@@ -224,7 +245,11 @@ export class TaskRunner {
       stores.tasks.unclaim(taskId, owners.self, clock.now());
       return;
     }
-    stores.tasks.finish(taskId, owed.status, owed.summary, owed.at);
+    const notified = this.deps.atomically(() => {
+      stores.tasks.finish(taskId, owed.status, owed.summary, owed.at);
+      return this.deps.notices?.record(stores, taskId, owed.status, owed.summary, owed.at) ?? false;
+    });
+    if (notified) this.deps.notices?.poke();
     // The one line that says how the task ended (and why, for a failure); the row above is what counts.
     try {
       stores.journals
