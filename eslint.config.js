@@ -17,7 +17,7 @@ const IO_PACKAGES = [
   'node:crypto',
   'node:os',
 ];
-const IO_LIBRARIES = ['undici', 'better-sqlite3', 'dbus-next', 'fastify', 'pino'];
+const IO_LIBRARIES = ['undici', 'better-sqlite3', 'dbus-next', 'fastify', 'pino', 'prom-client'];
 
 export default tseslint.config(
   {

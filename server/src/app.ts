@@ -14,6 +14,7 @@ import { frameworkErrorHandler, installErrorHandling } from './http/error-handle
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
 import { maintenanceRoutes } from './http/routes/maintenance.js';
+import { metricsRoutes } from './http/routes/metrics.js';
 import { notificationRoutes } from './http/routes/notifications.js';
 import { overviewRoutes } from './http/routes/overview.js';
 import { sessionRoutes } from './http/routes/session.js';
@@ -159,6 +160,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(maintenanceRoutes(deps, need));
   await app.register(tokenRoutes(deps, need));
   await app.register(notificationRoutes(deps, need));
+  await app.register(metricsRoutes(deps, auth.metrics));
   await app.register(staticRoutes(deps, dist));
   return app;
 }

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Adapters } from './adapters/adapter-set.js';
 import { githubSignatures } from './adapters/github/webhook-signature.js';
+import { PrometheusMetrics } from './adapters/metrics/prometheus.js';
 import { channelSealer } from './adapters/notify/channel-sealer.js';
 import { httpSender } from './adapters/notify/http-sender.js';
 import { processOwnership } from './adapters/process/lease-owner.js';
@@ -78,6 +79,7 @@ export function openPodup(config: Config, logger: Logger, adapters: Adapters = r
       owners: adapters.owners,
       sender: adapters.sender,
       sealer: channelSealer(config.notify.secret),
+      metrics: new PrometheusMetrics(),
       clock,
       sleep,
       ids: { taskId: () => formatTaskId(randomBytes(16)) },

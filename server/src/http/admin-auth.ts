@@ -217,4 +217,16 @@ export class AdminAuth {
 
   /** preHandler of a route only the admin may use (tokens, settings, maintenance). */
   guard = this.require('admin');
+
+  /** preHandler of GET /metrics: PODUP_METRICS_TOKEN (it may read the metrics and nothing else), or read. */
+  metrics = async (request: FastifyRequest): Promise<void> => {
+    const given = /^Bearer\s+(\S+)\s*$/i.exec(header(request, 'authorization') ?? '')?.[1];
+    const { metricsToken } = this.deps.config;
+    if (given && metricsToken && tokenMatches(metricsToken, given)) {
+      const grant = { name: 'metrics', scopes: ['read' as const], units: [] };
+      this.admit(request, { method: 'bearer', user: 'metrics', grant, csrfToken: null }, 'read');
+      return;
+    }
+    await this.require('read')(request);
+  };
 }

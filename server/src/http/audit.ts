@@ -27,6 +27,15 @@ export function originOf(request: FastifyRequest, actor?: string): Origin {
 
 type AuditDeps = Pick<Deps, 'services' | 'lifecycle'>;
 
+/** /metrics: by route pattern (an unmatched path is not a label value: anyone could make up millions). */
+function countRequest(deps: AuditDeps, request: FastifyRequest, status: number): void {
+  deps.services.recorder.request(
+    request.routeOptions.url ?? '(unmatched)',
+    request.method,
+    outcomeFor(status, request.trace?.fields.outcome),
+  );
+}
+
 /** The one line per request; its outcome always agrees with the status. */
 export function logRequest(
   log: Pick<FastifyRequest['log'], 'info' | 'debug'>,
@@ -104,6 +113,7 @@ export function requestAudit(deps: AuditDeps): {
 
     app.addHook('onResponse', async (request, reply) => {
       finish(request);
+      countRequest(deps, request, reply.statusCode);
       logRequest(
         request.log,
         request.trace,
@@ -122,6 +132,7 @@ export function requestAudit(deps: AuditDeps): {
  */
 export function answeredWithoutHooks(request: FastifyRequest, reply: FastifyReply, deps: AuditDeps): void {
   request.finishLifecycle();
+  countRequest(deps, request, reply.statusCode);
   void deps.services.audit.record(request.trace, reply.statusCode);
   logRequest(request.log, request.trace, reply.statusCode);
 }

@@ -10,6 +10,8 @@ import type {
   IdSource,
   LeaseOwnership,
   Log,
+  Metrics,
+  MetricsExposition,
   NotificationSender,
   Probes,
   QuadletSource,
@@ -34,6 +36,7 @@ import { FailureLimits } from './failure-limits.js';
 import { HealthService } from './health.js';
 import { HealthWatch } from './health-watch.js';
 import { IntakeService } from './intake-delivery.js';
+import { MetricsService } from './metrics.js';
 import { NoticeService } from './notices.js';
 import { NotificationService } from './notifications.js';
 import { PruneService } from './prune.js';
@@ -56,6 +59,7 @@ export interface ServicePorts {
   owners: LeaseOwnership;
   sender: NotificationSender;
   sealer: ChannelSealer;
+  metrics: Metrics & MetricsExposition;
   clock: Clock;
   sleep: Sleep;
   ids: IdSource;
@@ -97,6 +101,9 @@ export interface Services {
   health: HealthService;
   notices: NoticeService;
   notifications: NotificationService;
+  metrics: MetricsService;
+  /** Counts what HTTP requests ended how (the recording side of /metrics). */
+  recorder: Metrics;
   /** The durable queue's worker: podup serve starts it; the CLI runs one task with it in-process. */
   runner: TaskRunner;
   /** The notification outbox's worker: podup serve starts it. */
@@ -160,6 +167,7 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
     stores,
     atomically: (op) => ports.atomically(op),
     notices: new TaskEndNotices(routing, links, dispatcher),
+    metrics: ports.metrics,
     engine,
     runtime: ports.runtime,
     registry: ports.registry,
@@ -202,6 +210,8 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
     health: new HealthService(ports.probes),
     notices: new NoticeService({ stores, writes, clock }),
     notifications,
+    metrics: new MetricsService({ stores, units, exposition: ports.metrics, clock, log }),
+    recorder: ports.metrics,
     runner,
     dispatcher,
     healthWatch: new HealthWatch({

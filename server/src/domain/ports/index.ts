@@ -8,3 +8,4 @@ export type * from './registry.js';
 export type * from './system.js';
 export type * from './stores.js';
 export type * from './notify.js';
+export type * from './metrics.js';

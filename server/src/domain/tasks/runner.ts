@@ -17,6 +17,7 @@ import type {
   LeaseHolder,
   LeaseOwnership,
   LeaseStore,
+  Metrics,
   TaskJournal,
   TaskJournalStore,
   TaskStore,
@@ -25,9 +26,10 @@ import type { TaskEndNotices, TaskEndStores } from '../notifications/task-end-no
 import type { KnownUnit } from '../units/known-unit.js';
 import { Backoff } from './backoff.js';
 import { BestEffortJournal } from './best-effort-journal.js';
+import { MeasuredJournal } from './measured-journal.js';
 import type { UpdateEngine } from './engine.js';
 import { planUpdate } from './plan.js';
-import type { TaskRecord, TaskStatus } from './task.js';
+import type { TaskRecord, TaskStatus, TaskTrigger } from './task.js';
 
 /** What the runner needs of the stores. */
 export interface RunnerStores extends TaskEndStores {
@@ -45,6 +47,8 @@ export interface RunnerDeps {
   atomically<T>(op: () => T): T;
   /** What a task's end notifies, written in the transaction of the end. */
   notices?: TaskEndNotices | undefined;
+  /** Task ends, step durations and rollbacks for /metrics. */
+  metrics?: Metrics | undefined;
   engine: UpdateEngine;
   runtime: ContainerRuntime;
   registry: DigestResolver;
@@ -72,7 +76,9 @@ const MAX_ATTEMPTS = 2;
 const BACKOFF_MAX_MS = 10_000;
 
 /** A write the runner owes the queue: a claim to hand back, or the result of a task that ran. */
-type Owed = { kind: 'unclaim' } | { kind: 'finish'; status: TaskStatus; summary: string; at: number };
+type Owed =
+  | { kind: 'unclaim' }
+  | { kind: 'finish'; status: TaskStatus; summary: string; at: number; trigger: TaskTrigger };
 
 /** A store write that failed before the engine touched anything: the task goes back to the queue. */
 class NotStarted extends Error {
@@ -140,6 +146,7 @@ export class TaskRunner {
         );
       });
       if (notified) this.deps.notices?.poke();
+      if (!requeue) this.deps.metrics?.taskEnded(task.trigger, 'interrupted');
       recovered.push(task.id);
     }
     stores.leases.sweep(now, this.isStale);
@@ -250,6 +257,7 @@ export class TaskRunner {
       return this.deps.notices?.record(stores, taskId, owed.status, owed.summary, owed.at) ?? false;
     });
     if (notified) this.deps.notices?.poke();
+    this.deps.metrics?.taskEnded(owed.trigger, owed.status);
     // The one line that says how the task ended (and why, for a failure); the row above is what counts.
     try {
       stores.journals
@@ -361,7 +369,8 @@ export class TaskRunner {
       Math.max(50, Math.min(1000, settings.leaseMs / 3)),
     );
     heartbeat.unref();
-    const engineJournal = new BestEffortJournal(journal, (err) => this.report(err));
+    const measured = this.deps.metrics ? new MeasuredJournal(journal, this.deps.metrics) : journal;
+    const engineJournal = new BestEffortJournal(measured, (err) => this.report(err));
     let status: TaskStatus = 'failed';
     let summary: string;
     let cleanup: (() => Promise<void>) | undefined;
@@ -413,7 +422,7 @@ export class TaskRunner {
     }
     if (engineJournal.lost > 0)
       summary += ` (${engineJournal.lost} journal lines not recorded: the store refused them)`;
-    const result: Owed = { kind: 'finish', status, summary, at: clock.now() };
+    const result: Owed = { kind: 'finish', status, summary, at: clock.now(), trigger: task.trigger };
     try {
       this.settle(task.id, result);
     } catch (e) {
