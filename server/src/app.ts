@@ -13,9 +13,11 @@ import { clientErrorHandler } from './http/client-errors.js';
 import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
+import { legacyAutoUpdateRoutes } from './http/routes/legacy-auto-update.js';
 import { maintenanceRoutes } from './http/routes/maintenance.js';
 import { metricsRoutes } from './http/routes/metrics.js';
 import { notificationRoutes } from './http/routes/notifications.js';
+import { openApiRoutes } from './http/routes/openapi.js';
 import { overviewRoutes } from './http/routes/overview.js';
 import { sessionRoutes } from './http/routes/session.js';
 import { appFallback, staticRoutes, WebDist } from './http/routes/static.js';
@@ -161,6 +163,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(tokenRoutes(deps, need));
   await app.register(notificationRoutes(deps, need));
   await app.register(metricsRoutes(deps, auth.metrics));
+  await app.register(legacyAutoUpdateRoutes(deps, auth));
+  await app.register(openApiRoutes());
   await app.register(staticRoutes(deps, dist));
   return app;
 }

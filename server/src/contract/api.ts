@@ -414,6 +414,8 @@ const RetentionCounts = z.object({
   taskLogs: z.number(),
   sessions: z.number(),
   units: z.number(),
+  notifications: z.number(),
+  idempotencyKeys: z.number(),
 });
 
 export const PruneReply = z.object({

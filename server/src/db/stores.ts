@@ -6,6 +6,7 @@ import { SqliteChannelStore } from './channel-store.js';
 import { SqliteDeliveryStore } from './delivery-store.js';
 import { SqliteEventStore } from './event-store.js';
 import { SqliteLeaseStore } from './lease-store.js';
+import { SqliteIdempotencyStore } from './idempotency-store.js';
 import { SqliteMetaStore } from './meta-store.js';
 import { SqliteOutboxStore } from './outbox-store.js';
 import { SqliteRateLimitStore } from './rate-limit-store.js';
@@ -38,6 +39,7 @@ export const STORE_PROTOTYPES: Record<keyof Stores, object> = {
   tokens: SqliteApiTokenStore.prototype,
   channels: SqliteChannelStore.prototype,
   outbox: SqliteOutboxStore.prototype,
+  idempotency: SqliteIdempotencyStore.prototype,
 };
 
 export function createStores(db: Database, clock: Clock = { now: () => Date.now() }): SqliteState {
@@ -55,6 +57,7 @@ export function createStores(db: Database, clock: Clock = { now: () => Date.now(
     tokens: new SqliteApiTokenStore(db),
     channels: new SqliteChannelStore(db),
     outbox: new SqliteOutboxStore(db),
+    idempotency: new SqliteIdempotencyStore(db),
   };
   return { db, stores, writes: new WriteBatcher(db, stores) };
 }

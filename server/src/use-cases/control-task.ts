@@ -8,6 +8,7 @@ import { findTask, retryTask, stopTask } from '../domain/tasks/control.js';
 import type { Clock, IdSource, Stores, TaskQueue, UnitOfWork } from '../domain/ports/index.js';
 import { AppError } from '../errors.js';
 import type { TaskRecord } from '../domain/tasks/task.js';
+import { remember, replay, type IdempotencyKey, type Replayed } from './idempotency.js';
 import { decidedRow, recorded, type AuditFields, type Origin } from './origin.js';
 
 export interface ControlResult {
@@ -21,7 +22,15 @@ export interface RetryResult extends ControlResult {
 }
 
 export class TaskControlService {
-  constructor(private readonly deps: { writes: UnitOfWork; queue: TaskQueue; clock: Clock; ids: IdSource }) {}
+  constructor(
+    private readonly deps: {
+      stores: Pick<Stores, 'idempotency'>;
+      writes: UnitOfWork;
+      queue: TaskQueue;
+      clock: Clock;
+      ids: IdSource;
+    },
+  ) {}
 
   /** stop: the current unit finishes, the rest are skipped. force: now; an unverified unit is rolled back. */
   async stop(id: string, kind: 'stop' | 'force', origin: Origin): Promise<ControlResult> {
@@ -40,17 +49,35 @@ export class TaskControlService {
     return { task: result.task, message: result.message };
   }
 
-  async retry(id: string, origin: Origin): Promise<RetryResult> {
+  /** With an Idempotency-Key, a repeated retry answers the first one's result and queues nothing new. */
+  async retry(id: string, origin: Origin, idem?: IdempotencyKey): Promise<Replayed<RetryResult>> {
     const result = await this.deps.writes.run((s) => {
+      const now = this.deps.clock.now();
+      const first = replay<RetryResult>(s, origin.actor, idem, now);
+      if (first) {
+        const decided: AuditFields = {
+          taskId: first.retry.id,
+          outcome: 'duplicate',
+          reason: 'Idempotency-Key: the first answer, nothing new queued',
+        };
+        return { first, decided: this.record(s, origin, decided, 202) };
+      }
       assertMayControl(s, id, origin.grant, 'retry');
       const r = retryTask(s.tasks, id, origin.actor, this.deps);
       s.journals.log(r.task.id, 'info', 'task', `retried as ${r.retry.id} by ${origin.actor}`);
       s.journals.log(r.retry.id, 'info', 'task', `retry of ${r.task.id}, queued by ${origin.actor}`);
-      return { ...r, decided: this.record(s, origin, { taskId: r.retry.id, outcome: 'accepted' }, 202) };
+      const answer: RetryResult = { task: r.task, retry: r.retry, message: r.message };
+      remember(s, origin.actor, idem, answer, now);
+      return {
+        first: undefined,
+        answer,
+        decided: this.record(s, origin, { taskId: r.retry.id, outcome: 'accepted' }, 202),
+      };
     });
     recorded(origin.request, result.decided);
+    if (result.first) return result.first;
     this.deps.queue.poke();
-    return { task: result.task, retry: result.retry, message: result.message };
+    return result.answer;
   }
 
   private record(s: Stores, origin: Origin, decided: AuditFields, status: number): AuditFields {

@@ -4,6 +4,15 @@ import sessions from './0003-sessions.js';
 import unitManaged from './0004-unit-managed.js';
 import apiTokens from './0005-api-tokens.js';
 import notifications from './0006-notifications.js';
+import idempotency from './0007-idempotency.js';
 
 /** Applied in order; migration N sets PRAGMA user_version = N. Never edit a released migration: add one. */
-export const MIGRATIONS: readonly string[] = [init, engine, sessions, unitManaged, apiTokens, notifications];
+export const MIGRATIONS: readonly string[] = [
+  init,
+  engine,
+  sessions,
+  unitManaged,
+  apiTokens,
+  notifications,
+  idempotency,
+];

@@ -269,6 +269,23 @@ export interface ApiTokenStore {
   used(name: string, at: number, from: string | null): void;
 }
 
+/* ---- Idempotency-Key ---- */
+
+export interface IdempotencyRecord {
+  /** Of the first request's method, route and body: the same key with another request is refused. */
+  fingerprint: string;
+  /** The first answer, as its use case returned it (JSON). */
+  result: string;
+  createdAt: number;
+}
+
+export interface IdempotencyStore {
+  /** The first request with this key by this credential, if it was made at or after `notBefore`. */
+  find(actor: string, key: string, notBefore: number): IdempotencyRecord | undefined;
+  /** Records it (an expired one of the same key is replaced). */
+  save(actor: string, key: string, record: IdempotencyRecord): void;
+}
+
 /* ---- retention ---- */
 
 export interface RetentionCutoffs {
@@ -290,6 +307,9 @@ export interface RetentionCounts {
   taskLogs: number;
   sessions: number;
   units: number;
+  /** Notifications older than the events cutoff with nothing left to deliver. */
+  notifications: number;
+  idempotencyKeys: number;
 }
 
 export interface RetentionStore {
@@ -317,6 +337,7 @@ export interface Stores {
   tokens: ApiTokenStore;
   channels: ChannelStore;
   outbox: OutboxStore;
+  idempotency: IdempotencyStore;
 }
 
 /** The one writer of the request path: writes queued in one turn of the event loop share one commit. */

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TaskActionReply } from '../../contract/api.js';
 import { toApiTask } from '../../contract/views.js';
 import { originOf } from '../audit.js';
+import { idempotencyOf, markReplay } from '../idempotency-key.js';
 import { apiPaths, type RequireScope } from '../api-paths.js';
 import type { Deps } from '../deps.js';
 
@@ -27,7 +28,9 @@ export function taskControlRoutes(deps: Deps, need: RequireScope) {
 
     for (const path of apiPaths('/tasks/:id/retry'))
       app.post<IdParams>(path, async (request, reply): Promise<TaskActionReply> => {
-        const { retry, message } = await control.retry(request.params.id, originOf(request));
+        const result = await control.retry(request.params.id, originOf(request), idempotencyOf(request));
+        const { retry, message } = result;
+        markReplay(reply, result);
         reply.code(202);
         return { task: toApiTask(retry), retryTaskId: retry.id, message };
       });

@@ -1,6 +1,6 @@
 /**
  * GET /api/v1/tasks, GET /api/v1/tasks/:id (read); POST /api/v1/tasks (trigger: named or all units of the
- * credential; dryRun answers the plan).
+ * credential; dryRun answers the plan; Idempotency-Key: a retry answers the first result and queues nothing).
  */
 import type { FastifyInstance } from 'fastify';
 import { TriggerBody, type ApiTaskDetail, type TasksPage, type TriggerReply } from '../../contract/api.js';
@@ -8,6 +8,7 @@ import { parseTasksQuery } from '../../contract/tasks-query.js';
 import { toApiTaskDetail, toTasksPage, toTriggerReply } from '../../contract/views.js';
 import { apiPaths, type RequireScope } from '../api-paths.js';
 import { originOf } from '../audit.js';
+import { idempotencyOf, markReplay } from '../idempotency-key.js';
 import type { Deps } from '../deps.js';
 import { parseInput } from '../../contract/parse.js';
 
@@ -33,7 +34,11 @@ export function taskRoutes(deps: Deps, need: RequireScope) {
     for (const path of apiPaths('/tasks'))
       app.post(path, { preHandler: need('trigger') }, async (request, reply): Promise<TriggerReply> => {
         const body = parseInput(TriggerBody, request.body ?? {}, 'BAD_REQUEST');
-        const result = await trigger.trigger({ ...body, trigger: 'api' }, originOf(request));
+        const result = await trigger.trigger(
+          { ...body, trigger: 'api', idempotency: idempotencyOf(request) },
+          originOf(request),
+        );
+        markReplay(reply, result);
         if (result.status === 'queued') reply.code(202);
         return toTriggerReply(result);
       });

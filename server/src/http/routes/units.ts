@@ -1,12 +1,13 @@
 /**
  * GET /api/v1/units: the discovered units, what they run, and whether the registry has something newer (read).
- * POST /api/v1/units/:unit/update: trigger one unit (trigger, within the credential's units).
+ * POST /api/v1/units/:unit/update: trigger one unit (trigger, within the credential's units; Idempotency-Key).
  */
 import type { FastifyInstance } from 'fastify';
 import { UpdateUnitBody, type TriggerReply, type UnitsReply } from '../../contract/api.js';
 import { toApiUnit, toTriggerReply } from '../../contract/views.js';
 import { apiPaths, type RequireScope } from '../api-paths.js';
 import { originOf } from '../audit.js';
+import { idempotencyOf, markReplay } from '../idempotency-key.js';
 import type { Deps } from '../deps.js';
 import { parseInput } from '../../contract/parse.js';
 
@@ -25,9 +26,16 @@ export function unitRoutes(deps: Deps, need: RequireScope) {
         async (request, reply): Promise<TriggerReply> => {
           const body = parseInput(UpdateUnitBody, request.body ?? {}, 'BAD_REQUEST');
           const result = await trigger.trigger(
-            { units: [request.params.unit], dryRun: body.dryRun, reason: body.reason, trigger: 'api' },
+            {
+              units: [request.params.unit],
+              dryRun: body.dryRun,
+              reason: body.reason,
+              trigger: 'api',
+              idempotency: idempotencyOf(request),
+            },
             originOf(request),
           );
+          markReplay(reply, result);
           if (result.status === 'queued') reply.code(202);
           return toTriggerReply(result);
         },
