@@ -4,13 +4,9 @@
  * it was created with. Pure.
  */
 import { AppError } from '../../errors.js';
+import type { Scope } from './scopes.js';
 
-/**
- * read: tasks, events, units, schedules, metrics. trigger: update tasks and dry runs of the token's units.
- * control: stop, force-stop, retry. approve: approve, reject, skip, snooze (issue 9). admin: everything.
- */
-export const SCOPES = ['read', 'trigger', 'control', 'approve', 'admin'] as const;
-export type Scope = (typeof SCOPES)[number];
+export { SCOPES, type Scope } from './scopes.js';
 
 export interface Grant {
   /** Who acts, as written on tasks, log lines and event rows: "admin", or the API token's name. */

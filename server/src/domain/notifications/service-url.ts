@@ -13,8 +13,9 @@
  */
 import { DEFAULT_EVENTS, isNotifyEvent, NOTIFY_EVENTS, type NotifyEvent } from './events.js';
 
-export const CHANNEL_KINDS = ['ntfy', 'gotify', 'slack', 'discord', 'matrix', 'json'] as const;
-export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+import type { ChannelKind } from './channel-kinds.js';
+
+export { CHANNEL_KINDS, type ChannelKind } from './channel-kinds.js';
 
 /** Where and how one channel is reached: everything the sender needs, secrets included. */
 export interface ChannelTarget {
