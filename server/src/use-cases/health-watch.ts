@@ -25,7 +25,7 @@ export class HealthWatch {
   constructor(
     private readonly deps: {
       probes: Probes;
-      stores: Pick<Stores, 'meta'>;
+      stores: Pick<Stores, 'meta' | 'channels'>;
       writes: UnitOfWork;
       clock: Clock;
       routing: NotificationRouting;
@@ -55,30 +55,36 @@ export class HealthWatch {
     }
   }
 
-  /** One look at every part; resolves once what it found is written. */
+  /** One look at every part; resolves once what it found is written. Nothing to notify: nothing is probed. */
   async check(): Promise<void> {
     if (this.checking) return;
     this.checking = true;
     try {
+      const { routing, stores } = this.deps;
+      if (routing.configured.length === 0 && stores.channels.list().length === 0) return;
       const checks = await runChecks(this.deps.probes, PROBE_TIMEOUT_MS);
       const now = this.deps.clock.now();
-      let queued = false;
-      await this.deps.writes.run((s) => {
-        for (const [part, result] of Object.entries(checks)) {
-          const episode = this.episode(part);
-          if (result.ok) {
-            if (episode) s.meta.set(key(part), '');
-            continue;
+      // What changed, decided before any write: an unchanged episode costs no commit (this runs every 30 s).
+      const changes: Array<{ part: string; episode: Episode | null; notify?: string }> = [];
+      for (const [part, result] of Object.entries(checks)) {
+        const episode = this.episode(part);
+        if (result.ok) {
+          if (episode) changes.push({ part, episode: null });
+        } else if (!episode) changes.push({ part, episode: { since: now, notified: false } });
+        else if (!episode.notified && now - episode.since >= this.deps.degradedAfterMs)
+          changes.push({ part, episode: { ...episode, notified: true }, notify: result.detail });
+      }
+      if (changes.length === 0) return;
+      const queued = await this.deps.writes.run((s) => {
+        let any = false;
+        for (const c of changes) {
+          if (c.notify !== undefined && c.episode) {
+            const message = degradedMessage(c.part, c.notify, c.episode.since, now, this.deps.links);
+            any = routing.enqueue(s, message, now) || any;
           }
-          if (!episode) {
-            s.meta.set(key(part), JSON.stringify({ since: now, notified: false }));
-            continue;
-          }
-          if (episode.notified || now - episode.since < this.deps.degradedAfterMs) continue;
-          const message = degradedMessage(part, result.detail, episode.since, now, this.deps.links);
-          queued = this.deps.routing.enqueue(s, message, now) || queued;
-          s.meta.set(key(part), JSON.stringify({ ...episode, notified: true }));
+          s.meta.set(key(c.part), c.episode ? JSON.stringify(c.episode) : '');
         }
+        return any;
       });
       if (queued) this.deps.queue.poke();
     } catch (err) {
