@@ -1,6 +1,7 @@
 /**
  * The CLI without a server: the same composition `podup serve` uses (logging to stderr), the same use cases,
- * answers mapped through the same views. A triggered task runs here, in this process, to its end.
+ * answers mapped through the same views. A triggered task runs here, in this process, to its end, and what it
+ * notifies is sent before the command exits.
  */
 import { openPodup } from '../compose.js';
 import { assertDatabaseReadable } from '../db/database.js';
@@ -66,6 +67,13 @@ export function inProcessBackend(config: Config, options: BackendOptions): Backe
     revokeToken: (name) => services.tokens.revoke(name, origin),
     async close() {
       await Promise.allSettled(running);
+      // What the tasks run here notified goes out now, not at the next start of podup serve (bounded: a
+      // receiver that is down keeps it queued for the server's retries).
+      if (running.length > 0)
+        await Promise.race([
+          services.dispatcher.drain().catch(() => 0),
+          new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
+        ]);
       await podup.close();
     },
   };
