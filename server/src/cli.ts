@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { doctorCommand } from './cli/commands/doctor.js';
 import { eventsCommand } from './cli/commands/events.js';
 import { pruneCommand, type PruneOptions } from './cli/commands/prune.js';
+import { setupCommand, type SetupOptions } from './cli/commands/setup.js';
 import { taskActionCommand, taskShowCommand, tasksCommand, type TasksOptions } from './cli/commands/tasks.js';
 import { triggerCommand, type TriggerOptions } from './cli/commands/trigger.js';
 import { unitsCommand } from './cli/commands/units.js';
@@ -147,6 +148,30 @@ for (const [action, description] of [
     .option('--json', 'machine-readable output')
     .action(run((id: string, opts: { json?: boolean }) => taskActionCommand(config(), action, id, opts)));
 }
+
+program
+  .command('setup')
+  .description(
+    'install this podup as a socket-activated systemd service: env file, secrets, units, startup snapshot, lingering; then check it',
+  )
+  .option('--user', "the user's systemd manager (rootless Podman)")
+  .option('--system', 'the system manager (root, rootful Podman)')
+  .option('--address <address>', 'address podup.socket listens on (default 127.0.0.1, or the one set before)')
+  .option('--port <port>', 'port podup.socket listens on (default 25111, or the one set before)')
+  .option('--public-url <url>', 'how GitHub reaches podup, e.g. https://podup.example.com (PODUP_PUBLIC_URL)')
+  .option('--set <KEY=VALUE...>', 'more settings for the env file, e.g. --set PODUP_TRUST_PROXY=10.0.0.1')
+  .option('--webhook-secret-file <file>', 'use the webhook secret in this file instead of generating one')
+  .option('--admin-token-file <file>', 'use the admin token in this file instead of generating one')
+  .option('--no-admin-token', 'make no admin token (ForwardAuth only, or none)')
+  .option('--rotate-webhook-secret', 'replace the webhook secret with a new one (then update it in GitHub)')
+  .option('--rotate-admin-token', 'replace the admin token with a new one')
+  .option('--linger', 'user scope: enable lingering without asking')
+  .option('--no-linger', 'user scope: do not enable lingering, do not ask')
+  .option('--no-doctor', 'do not run podup doctor afterwards')
+  .option('--dry-run', 'print what it would do, change nothing')
+  .option('--uninstall', 'remove what podup setup made (the state stays)')
+  .option('--purge', 'with --uninstall: remove the state directory too')
+  .action(run((opts: SetupOptions) => setupCommand(opts)));
 
 program
   .command('version')
