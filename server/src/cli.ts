@@ -4,6 +4,8 @@
  * With entry.ts, the only code that may exit the process. Exit statuses: the table in errors.ts.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { backupCommand } from './cli/commands/backup.js';
+import { restoreCommand } from './cli/commands/restore.js';
 import { doctorCommand } from './cli/commands/doctor.js';
 import { eventsCommand } from './cli/commands/events.js';
 import { pruneCommand, type PruneOptions } from './cli/commands/prune.js';
@@ -148,6 +150,22 @@ for (const [action, description] of [
     .option('--json', 'machine-readable output')
     .action(run((id: string, opts: { json?: boolean }) => taskActionCommand(config(), action, id, opts)));
 }
+
+program
+  .command('backup <file>')
+  .description(
+    'copy the state database to FILE while podup serves (consistent; events, tasks, units, sessions)',
+  )
+  .option('--json', 'machine-readable output')
+  .action(run((file: string, opts: { json?: boolean }) => backupCommand(config(), file, opts)));
+
+program
+  .command('restore <file>')
+  .description(
+    'put a backup back as the state database (podup and its socket stopped); the replaced database is kept',
+  )
+  .option('--json', 'machine-readable output')
+  .action(run((file: string, opts: { json?: boolean }) => restoreCommand(config(), file, opts)));
 
 program
   .command('setup')
