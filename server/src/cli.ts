@@ -3,10 +3,11 @@
  * CLI composition root (commander): parses arguments, loads the configuration once, runs one command.
  * With entry.ts, the only code that may exit the process. Exit statuses: the table in errors.ts.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { backupCommand } from './cli/commands/backup.js';
 import { restoreCommand } from './cli/commands/restore.js';
 import { doctorCommand } from './cli/commands/doctor.js';
+import { completionScript, SHELLS, type Shell } from './cli/completion.js';
 import { eventsCommand } from './cli/commands/events.js';
 import { pruneCommand, type PruneOptions } from './cli/commands/prune.js';
 import { setupCommand, type SetupOptions } from './cli/commands/setup.js';
@@ -190,6 +191,14 @@ program
   .option('--uninstall', 'remove what podup setup made (the state stays)')
   .option('--purge', 'with --uninstall: remove the state directory too')
   .action(run((opts: SetupOptions) => setupCommand(opts)));
+
+program
+  .command('completion')
+  .description('print the shell completion script (e.g. source <(podup completion bash))')
+  .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
+  .action((shell: Shell) => {
+    process.stdout.write(completionScript(program, shell));
+  });
 
 program
   .command('version')
