@@ -11,6 +11,7 @@ import { completionScript, SHELLS, type Shell } from './cli/completion.js';
 import { eventsCommand } from './cli/commands/events.js';
 import { pruneCommand, type PruneOptions } from './cli/commands/prune.js';
 import { setupCommand, type SetupOptions } from './cli/commands/setup.js';
+import { snapshotCommand } from './cli/commands/snapshot.js';
 import { taskActionCommand, taskShowCommand, tasksCommand, type TasksOptions } from './cli/commands/tasks.js';
 import { triggerCommand, type TriggerOptions } from './cli/commands/trigger.js';
 import { unitsCommand } from './cli/commands/units.js';
@@ -191,6 +192,17 @@ program
   .option('--uninstall', 'remove what podup setup made (the state stays)')
   .option('--purge', 'with --uninstall: remove the state directory too')
   .action(run((opts: SetupOptions) => setupCommand(opts)));
+
+program
+  .command('snapshot')
+  .description(
+    'build the startup snapshot for this node (podup setup does it for the units; this is for images and podup run by hand)',
+  )
+  .option(
+    '--out <dir>',
+    'where to write serve.blob (default: server/dist, where podup-serve looks without a cache directory)',
+  )
+  .action(run((opts: { out?: string }) => snapshotCommand(opts)));
 
 program
   .command('completion')

@@ -21,11 +21,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiTaskDetail } from '../../server/src/contract/api.js';
-import { githubHeaders, packagePublished, sign } from '../helpers/github.js';
-import { giveTo, rootlessHost, runAs } from '../helpers/hosts.js';
+import { ADMIN_TOKEN, SECRET, githubHeaders, packagePublished, sign } from '../helpers/github.js';
+import { giveTo, rootHost, rootlessHost, runAs } from '../helpers/hosts.js';
 import { repoRoot } from '../helpers/paths.js';
-import { freePort } from '../helpers/server-process.js';
-import { onHost, pushImage } from '../helpers/units.js';
+import { freePort, waitForHttp } from '../helpers/server-process.js';
+import { containerOf, onHost, pushImage, removeUnits, sh, startUnits, writeUnit } from '../helpers/units.js';
 
 const TERMINAL = ['succeeded', 'failed', 'rolled-back', 'cancelled', 'skipped', 'interrupted'];
 const host = onHost(rootlessHost);
@@ -82,6 +82,21 @@ const api = async <T>(path: string): Promise<T> =>
   (await (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token()}` } })).json()) as T;
 const prop = (unit: string, p: string) => host.unitProperty(unit, p);
 
+async function taskOutcome(base: string, id: string, auth: string): Promise<ApiTaskDetail> {
+  let task: ApiTaskDetail | undefined;
+  await until(
+    'the task to end',
+    async () => {
+      const res = await fetch(`${base}/api/tasks/${id}`, { headers: { authorization: `Bearer ${auth}` } });
+      task = ApiTaskDetail.parse(await res.json());
+      return TERMINAL.includes(task.status);
+    },
+    60_000,
+  );
+  if (!task) throw new Error('no task');
+  return task;
+}
+
 async function until(
   what: string,
   check: () => boolean | Promise<boolean>,
@@ -113,7 +128,8 @@ function installedFiles(): Record<string, string> {
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'podup-pkg-'));
   chmodSync(work, 0o755);
-  prefix = join(work, 'prefix');
+  // A file system root of its own (root/usr/local), so the container test can take it as the image's.
+  prefix = join(work, 'root', 'usr', 'local');
   execFileSync(process.execPath, [join(repoRoot, 'scripts/pack.mjs'), '--no-build', '--out', work], {
     stdio: 'pipe',
   });
@@ -250,16 +266,8 @@ describe('podup setup --user, rootless', () => {
       expect(res.status).toBe(202);
       expect(prop('podup.service', 'ActiveState')).toBe('active');
 
-      let task: ApiTaskDetail | undefined;
-      await until(
-        'the task to end',
-        async () => {
-          task = ApiTaskDetail.parse(await api(`/api/tasks/${reply.taskId}`));
-          return TERMINAL.includes(task.status);
-        },
-        60_000,
-      );
-      expect(task?.status, task?.log.map((l) => l.message).join('\n')).toBe('succeeded');
+      const task = await taskOutcome(url, reply.taskId, token());
+      expect(task.status, task.log.map((l) => l.message).join('\n')).toBe('succeeded');
       expect(host.containerOf(unit)?.version).toBe('pkg-2');
       expect(host.containerOf(unit)?.imageDigests).toContain(v2);
       const out = readFileSync(log, 'utf8');
@@ -317,5 +325,141 @@ describe('podup setup --user, rootless', () => {
 
     expect(podup('setup', '--user', '--uninstall', '--purge').status).toBe(0);
     expect(existsSync(stateDir)).toBe(false);
+  });
+});
+
+describe('podup in a container (packaging/Containerfile)', () => {
+  const tag = `localhost/podup-test:${run}`;
+  const nodeImage = `localhost/podup-test-node:${run}`;
+  const name = `podup-ctr-${run}`;
+
+  afterAll(() => {
+    spawnSync('podman', ['rm', '-f', '-t', '0', name], { env: { ...process.env, ...rootHost().env } });
+    spawnSync('podman', ['rmi', '-f', tag, nodeImage], { env: { ...process.env, ...rootHost().env } });
+  });
+
+  /**
+   * No base image can be pulled here: the test makes one as the test host makes its busybox seed, from this
+   * machine's node and what it links to, with busybox for podup-serve's sh and stat. The build stage is the
+   * installed prefix above (the same npm install -g of the same tarball, for the same node).
+   */
+  function buildNodeImage(): void {
+    const rootfs = join(work, 'node-rootfs');
+    for (const d of ['usr/local/bin', 'bin', 'tmp', 'etc']) mkdirSync(join(rootfs, d), { recursive: true });
+    chmodSync(join(rootfs, 'tmp'), 0o1777);
+    const node = realpathSync(process.execPath);
+    const libs = execFileSync('ldd', [node], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => /(\/\S+) \(0x/.exec(l)?.[1])
+      .filter((l): l is string => l !== undefined);
+    for (const f of [node, ...libs]) {
+      const to = f === node ? join(rootfs, 'usr/local/bin/node') : join(rootfs, f);
+      mkdirSync(join(to, '..'), { recursive: true });
+      execFileSync('cp', ['-L', f, to]);
+    }
+    execFileSync('cp', ['/bin/busybox', join(rootfs, 'bin/busybox')]);
+    for (const c of ['sh', 'stat']) execFileSync('ln', ['-sf', 'busybox', join(rootfs, 'bin', c)]);
+    writeFileSync(join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
+    writeFileSync(join(rootfs, 'etc/group'), 'root:x:0:\n');
+    execFileSync('tar', ['-C', rootfs, '-cf', join(work, 'node.tar'), '.']);
+    sh('podman', [
+      'import',
+      '-q',
+      '--change',
+      'ENV PATH=/usr/local/bin:/bin',
+      join(work, 'node.tar'),
+      nodeImage,
+    ]);
+  }
+
+  it('builds from the package and node, serves from its snapshot, and updates a real unit through the mounted socket and bus', async () => {
+    buildNodeImage();
+    const ctx = join(work, 'ctx');
+    mkdirSync(ctx);
+    const tarball = readdirSync(work).find((f) => /^podup-.*\.tgz$/.test(f)) ?? '';
+    execFileSync('cp', [join(work, tarball), ctx]);
+    sh('podman', [
+      'build',
+      '-q',
+      '-f',
+      join(repoRoot, 'packaging/Containerfile'),
+      '--build-arg',
+      `NODE_IMAGE=${nodeImage}`,
+      '--build-context',
+      `build=${join(work, 'root')}`,
+      '-t',
+      tag,
+      ctx,
+    ]);
+
+    const th = rootHost().env;
+    const ctrPort = await freePort();
+    const base = `http://127.0.0.1:${ctrPort}`;
+    // As packaging/podup.container runs it, on root's user manager of the test host (the host network: no
+    // firewall rules for a published port on this machine).
+    sh('podman', [
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--network',
+      'host',
+      '-v',
+      `${th.PODUP_PODMAN_SOCKET}:/run/podman/podman.sock`,
+      '-v',
+      `${th.PODUP_TEST_HOST_DIR}/xdg/bus:/run/podup/bus`,
+      '-v',
+      `${th.CONTAINERS_REGISTRIES_CONF}:/etc/containers/registries.conf:ro`,
+      '-e',
+      'PODUP_SYSTEMD_SCOPE=user',
+      '-e',
+      'DBUS_SESSION_BUS_ADDRESS=unix:path=/run/podup/bus',
+      '-e',
+      'PODUP_PODMAN_SOCKET=/run/podman/podman.sock',
+      '-e',
+      `PODUP_HTTP_ADDR=127.0.0.1:${ctrPort}`,
+      '-e',
+      `PODUP_GITHUB_WEBHOOK_SECRET=${SECRET}`,
+      '-e',
+      `PODUP_ADMIN_TOKEN=${ADMIN_TOKEN}`,
+      '-e',
+      'PODUP_HEALTH_WINDOW=1500ms',
+      '-e',
+      `PODUP_REGISTRY_CHECK=http://${th.PODUP_TEST_REGISTRY}`,
+      tag,
+    ]);
+    await waitForHttp(`${base}/healthz`, 20_000);
+    expect(sh('podman', ['logs', name])).toContain('"startup":"snapshot"');
+    const doctor = JSON.parse(
+      execFileSync(
+        'podman',
+        ['exec', name, 'node', '/usr/local/lib/node_modules/podup/bin/podup.js', 'doctor', '--json'],
+        {
+          env: { ...process.env, ...th },
+          encoding: 'utf8',
+        },
+      ).toString(),
+    ) as { checks: Array<{ check: string; level: string }> };
+    expect(doctor.checks.filter((c) => c.level === 'fail')).toEqual([]);
+
+    const repo = `acme-corp/ctr-${run}`;
+    pushImage(repo, 'stable', 'ctr-1');
+    const unit = writeUnit(`ctr-app-${run}`, `ghcr.io/${repo}:stable`);
+    try {
+      startUnits(unit);
+      const v2 = pushImage(repo, 'stable', 'ctr-2');
+      const body = packagePublished({ owner: 'acme-corp', name: `ctr-${run}`, tag: 'stable', digest: v2 });
+      const res = await fetch(`${base}/webhooks/github`, {
+        method: 'POST',
+        headers: githubHeaders('package', body),
+        body,
+      });
+      expect(res.status).toBe(202);
+      const task = await taskOutcome(base, ((await res.json()) as { taskId: string }).taskId, ADMIN_TOKEN);
+      expect(task.status, task.log.map((l) => l.message).join('\n')).toBe('succeeded');
+      expect(containerOf(unit)?.version).toBe('ctr-2');
+    } finally {
+      removeUnits(unit);
+    }
   });
 });

@@ -14,7 +14,7 @@ import { dbProbe } from '../../db/db-probe.js';
 import { AppError, errorMessage } from '../../errors.js';
 import { snapshotState } from '../../snapshot/stamp.js';
 import { NoticeService } from '../../use-cases/notices.js';
-import { VERSION } from '../../version.js';
+import { PACKAGE_ROOT, VERSION } from '../../version.js';
 import { installPaths, withInstalledInstance } from '../installed.js';
 import { currentUser, lingering } from '../linger.js';
 import { printJson } from '../output.js';
@@ -75,6 +75,8 @@ function startupSnapshot(config: Config): DoctorLine {
   const env = withInstalledInstance(process.env, process.getuid?.() ?? 1000);
   const paths = installPaths(env, config.systemdScope);
   const installed = existsSync(join(paths.unitDir, 'podup.service'));
+  // A checkout has its sources; an installed package builds its snapshot with podup setup.
+  const checkout = existsSync(join(PACKAGE_ROOT, 'server', 'src'));
   const snapshot = snapshotState({
     env,
     nodePath: env.PODUP_NODE?.trim() || process.execPath,
@@ -86,9 +88,10 @@ function startupSnapshot(config: Config): DoctorLine {
     check,
     level: 'warn',
     detail: snapshot.detail,
-    fix: installed
-      ? `run "podup setup${user}" again: it builds the snapshot for this node and this podup (or set PODUP_SNAPSHOT=off in ${paths.envFile} to start without it on purpose)`
-      : 'run "npm run build" in the podup checkout (with the node that runs podup) for fast cold starts (or set PODUP_SNAPSHOT=off to start without it on purpose)',
+    fix:
+      installed || !checkout
+        ? `run "podup setup${user}" again: it builds the snapshot for this node and this podup (or set PODUP_SNAPSHOT=off in ${paths.envFile} to start without it on purpose)`
+        : 'run "npm run build" in the podup checkout (with the node that runs podup) for fast cold starts (or set PODUP_SNAPSHOT=off to start without it on purpose)',
   };
 }
 
