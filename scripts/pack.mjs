@@ -13,7 +13,16 @@
 // uses works in both. The startup snapshot is not packed: a V8 snapshot only loads in the node that built it,
 // so `podup setup` builds it where podup runs (server/snapshot/README.md).
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -88,7 +97,8 @@ const files = packed.files.map((f) => f.path);
 for (const f of files) {
   if (/\.map$|(^|\/)src\/|\.ts$/.test(f)) throw new Error(`pack: ${f} must not be in the package`);
 }
-const size = (p) => (statSync(p).isDirectory() ? readdirSync(p).reduce((n, e) => n + size(join(p, e)), 0) : statSync(p).size);
+const size = (p) =>
+  statSync(p).isDirectory() ? readdirSync(p).reduce((n, e) => n + size(join(p, e)), 0) : statSync(p).size;
 process.stdout.write(
   `pack: ${relative(process.cwd(), tarball) || tarball} (${(statSync(tarball).size / 1e6).toFixed(1)} MB, ` +
     `${files.length} files, ${(size(stage) / 1e6).toFixed(1)} MB unpacked; depends on ${RUNTIME.join(', ')})\n`,

@@ -24,5 +24,8 @@ if (snapshotOff) {
   writeBundleId(dist);
   const r = buildSnapshot({ distDir: dist, outDir: dist, path: process.env.PATH });
   if (r.ok) process.stdout.write(`build-snapshot: ${r.blob} (${(r.bytes / 1e6).toFixed(1)} MB)\n`);
-  else process.stderr.write(`build-snapshot: no startup snapshot (${r.problem}); podup serve starts without one\n`);
+  else
+    process.stderr.write(
+      `build-snapshot: no startup snapshot (${r.problem}); podup serve starts without one\n`,
+    );
 }
