@@ -27,6 +27,7 @@ export default tseslint.config(
       'state/**',
       'tests/.report/**',
       'tests/.artifacts/**',
+      '.pack/**',
       'web/public/mockServiceWorker.js',
       'coverage/**',
     ],

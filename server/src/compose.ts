@@ -16,10 +16,13 @@ import { RegistryClient } from './adapters/registry/registry-client.js';
 import { SystemdBus } from './adapters/systemd/systemd-bus.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import { SqliteStateCopies } from './db/state-copies.js';
 import { StateDatabase } from './db/state-database.js';
 import { formatTaskId } from './domain/tasks/task.js';
 import type { Logger } from './logger.js';
+import { BackupService } from './use-cases/backup.js';
 import { createServices, type Services } from './use-cases/index.js';
+import { RestoreService } from './use-cases/restore.js';
 
 export type { Adapters };
 
@@ -111,5 +114,31 @@ export function openPodup(config: Config, logger: Logger, adapters: Adapters = r
       state.close();
       await adapters.close();
     },
+  };
+}
+
+export interface StateCopyServices {
+  backup: BackupService;
+  restore: RestoreService;
+  close(): void;
+}
+
+/**
+ * `podup backup` and `podup restore`: the state database's files and the systemd manager, without opening podup
+ * (a restore must not hold the database it replaces).
+ */
+export function openStateCopies(config: Config): StateCopyServices {
+  const copies = new SqliteStateCopies(config.dbPath);
+  const systemd = new SystemdBus(config.systemdScope, config.dbusAddress);
+  const clock = { now: () => Date.now() };
+  return {
+    backup: new BackupService({ copies, clock }),
+    restore: new RestoreService({
+      copies,
+      unitManager: systemd,
+      clock,
+      systemctl: config.systemdScope === 'user' ? 'systemctl --user' : 'systemctl',
+    }),
+    close: () => systemd.close(),
   };
 }

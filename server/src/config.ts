@@ -392,10 +392,13 @@ function readSecret(env: Env, name: string, credentialName: string, problems: st
     return undefined;
   }
   if (inline) return inline;
+  // A systemd credential may be missing or blank: the shipped units default each one to a blank value
+  // (SetCredential=, for when LoadCredential='s file does not exist), which means not set. A *_FILE is named on
+  // purpose, so it must be there and hold the secret.
   const readFrom = (path: string, label: string, optional: boolean): string | undefined => {
     try {
       const value = readFileSync(path, 'utf8').trim();
-      if (value === '') problems.push(`${label} (${path}) is empty`);
+      if (value === '' && !optional) problems.push(`${label} (${path}) is empty`);
       return value || undefined;
     } catch (e) {
       const code = errnoCode(e);

@@ -9,3 +9,4 @@ export type * from './system.js';
 export type * from './stores.js';
 export type * from './notify.js';
 export type * from './metrics.js';
+export type * from './state-copies.js';
