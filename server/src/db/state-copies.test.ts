@@ -32,6 +32,7 @@ const addEvents = (db: ReturnType<typeof openDatabase>, n: number) => {
       outcome: 'accepted',
       reason: null,
       taskId: null,
+      actor: null,
       source: '192.0.2.1',
       durationMs: 1,
     });
