@@ -93,15 +93,15 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
   const fd = passedSocketFd(options.env, options.pid);
   const socketActivated = fd !== undefined;
   const podup = openPodup(config, logger);
-  const { runner } = podup.services;
+  const { runner, dispatcher, healthWatch } = podup.services;
   startupWarnings(config, logger, socketActivated);
 
   let closing = false;
   // Assigned once the app exists; the idle timer and signals only fire after that.
   let shutdown = async (_reason: string, _code = 0): Promise<void> => {};
-  const hasPendingTasks = (): boolean => {
+  const hasPendingWork = (): boolean => {
     try {
-      return podup.services.queries.hasPendingTasks();
+      return podup.services.queries.hasPendingTasks() || podup.services.queries.hasPendingNotifications();
     } catch {
       // A state disk that fails cannot tell: stay up, so that the queue resumes once it can.
       return true;
@@ -110,8 +110,8 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
   const lifecycle = idleTracker(
     socketActivated ? 'socket-activation' : 'address',
     socketActivated ? config.idleExitMs : undefined,
-    // Never idle while a task runs or waits in the queue.
-    () => runner.running > 0 || hasPendingTasks(),
+    // Never idle while a task runs or waits in the queue, or a notification waits to be delivered.
+    () => runner.running > 0 || hasPendingWork(),
     () => void shutdown('idle'),
   );
   const app = await buildApp({ config, logger, services: podup.services, lifecycle });
@@ -128,8 +128,11 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
     try {
       lifecycle.stop();
       await app.close();
+      healthWatch.stop();
       // A task still running after this is left "running" and resumed (as interrupted) by the next start.
       await runner.stop(8000);
+      // A delivery in flight is recorded, or sent again by the next start (its lease ends).
+      await Promise.race([dispatcher.stop(), new Promise((r) => setTimeout(r, 1000).unref())]);
       await podup.close();
     } catch (err) {
       logger.error({ err }, 'error during shutdown');
@@ -167,6 +170,8 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
     'podup serving',
   );
   runner.start();
+  dispatcher.start();
+  healthWatch.start();
   // Connect to D-Bus and Podman once the first requests are served, so the first task does not pay for it.
   // Discovery at start too, so the allow-list and GET /api/units are fresh before the first event.
   setTimeout(() => {

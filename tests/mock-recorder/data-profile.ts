@@ -16,10 +16,14 @@ import type {
   TaskChange,
   TaskStory,
 } from '../../web/src/testing/mocks/fixture-format.js';
+import { recordNotifications, recordTokens } from './admin-pages.js';
 import { RECORDED_ORIGIN } from './panel-client.js';
 import { REASON_MARK, taskIdOf, type Recording } from './recording.js';
 
-export type Snapshot = Omit<DataFixture, 'tasks' | 'control' | 'exchanges' | 'live'> & {
+export type Snapshot = Omit<
+  DataFixture,
+  'tasks' | 'control' | 'exchanges' | 'live' | 'tokens' | 'notifications'
+> & {
   tasks: ApiTaskDetail[];
 };
 
@@ -192,7 +196,9 @@ export async function recordExchanges(rec: Recording, units: ApiUnit[]): Promise
 /** The usual data profile: the snapshot, then everything the panel can do from there. */
 export async function recordDataProfile(rec: Recording): Promise<DataFixture> {
   const snapshot = await takeSnapshot(rec);
+  const notifications = await recordNotifications(rec);
+  const tokens = await recordTokens(rec);
   const { tasks, control } = await recordControl(rec, snapshot);
   const exchanges = await recordExchanges(rec, snapshot.units.body.units);
-  return rec.finish({ ...snapshot, tasks, control, exchanges });
+  return rec.finish({ ...snapshot, tasks, control, exchanges, tokens, notifications });
 }

@@ -3,6 +3,7 @@ import type {
   ContainerRuntime,
   DigestResolver,
   LeaseOwnership,
+  NotificationSender,
   Probe,
   QuadletSource,
   UnitManager,
@@ -14,6 +15,8 @@ export interface Adapters {
   registry: DigestResolver;
   quadlets: QuadletSource;
   owners: LeaseOwnership;
+  /** Reaches notification channels (adapters/notify). */
+  sender: NotificationSender;
   probes: { podman: Probe; dbus: Probe };
   close(): Promise<void>;
 }

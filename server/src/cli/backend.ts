@@ -5,11 +5,14 @@
  */
 import type {
   ApiTaskDetail,
+  CreatedToken,
+  CreateTokenBody,
   EventsPage,
   PruneBody,
   PruneReply,
   TaskActionReply,
   TasksPage,
+  TokensReply,
   TriggerBody,
   TriggerReply,
   UnitsReply,
@@ -32,6 +35,9 @@ export interface Backend {
   /** Query parameters as in GET /api/events. */
   events(query: Record<string, string>): Promise<EventsPage>;
   prune(body: PruneBody): Promise<PruneReply>;
+  tokens(): Promise<TokensReply>;
+  createToken(body: CreateTokenBody): Promise<CreatedToken>;
+  revokeToken(name: string): Promise<void>;
   /** Waits for work the command started in-process (a triggered task) and releases everything. */
   close(): Promise<void>;
 }

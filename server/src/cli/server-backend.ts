@@ -44,14 +44,14 @@ export async function serverBackend(config: Config): Promise<Backend | undefined
     ? { authorization: `Bearer ${config.adminToken}` }
     : {};
 
-  const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+  const call = async <T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${base}${path}`, {
       method,
       headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(120_000),
     });
-    const json = (await res.json().catch(() => ({}))) as T & ErrorReply;
+    const json = (res.status === 204 ? {} : await res.json().catch(() => ({}))) as T & ErrorReply;
     if (res.ok) return json;
     const e = json.error;
     const code = isErrorCode(e?.code) ? e.code : res.status >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
@@ -77,6 +77,9 @@ export async function serverBackend(config: Config): Promise<Backend | undefined
     retry: (taskId) => call('POST', `/api/tasks/${id(taskId)}/retry`),
     events: (q) => call('GET', `/api/events${query(q)}`),
     prune: (body) => call('POST', '/api/maintenance/prune', body),
+    tokens: () => call('GET', '/api/v1/tokens'),
+    createToken: (body) => call('POST', '/api/v1/tokens', body),
+    revokeToken: (name) => call('DELETE', `/api/v1/tokens/${id(name)}`),
     close: async () => undefined,
   };
 }

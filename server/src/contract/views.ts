@@ -1,6 +1,7 @@
 /** Records as the API shows them (ISO times, camelCase), shared by the routes and the CLI's in-process path. */
 import type { StoredEvent } from '../domain/events/event.js';
-import type { TaskLogRow } from '../domain/ports/index.js';
+import type { ApiTokenRecord, OutboxDelivery, TaskLogRow } from '../domain/ports/index.js';
+import type { ChannelView } from '../use-cases/notifications.js';
 import type { Plan } from '../domain/tasks/plan.js';
 import type { TaskRecord } from '../domain/tasks/task.js';
 import type { CheckResult } from '../domain/health/readiness.js';
@@ -8,7 +9,10 @@ import type { OverviewData, Page, TaskDetail } from '../use-cases/queries.js';
 import type { TriggerResult } from '../use-cases/trigger-units.js';
 import type { UnitView } from '../use-cases/units.js';
 import type {
+  ApiChannel,
+  ApiDelivery,
   ApiEvent,
+  ApiToken,
   ApiPlan,
   ApiTask,
   ApiTaskDetail,
@@ -31,6 +35,7 @@ export const toApiTask = (t: TaskRecord): ApiTask => ({
   units: t.units,
   trigger: t.trigger,
   delivery: t.delivery,
+  actor: t.actor,
   caller: t.caller,
   reason: t.reason,
   summary: t.summary,
@@ -133,4 +138,35 @@ export const toApiOverview = (o: OverviewData): Overview => ({
     lastFinishedAt: iso(last?.finishedAt),
   })),
   recentTasks: o.recentTasks.map(toApiTask),
+});
+
+export const toApiToken = (t: ApiTokenRecord): ApiToken => ({
+  name: t.name,
+  scopes: t.scopes,
+  units: t.units,
+  createdAt: new Date(t.createdAt).toISOString(),
+  createdBy: t.createdBy,
+  expiresAt: iso(t.expiresAt),
+  lastUsedAt: iso(t.lastUsedAt),
+  lastUsedFrom: t.lastUsedFrom,
+});
+
+export const toApiDelivery = (d: OutboxDelivery): ApiDelivery => ({
+  notificationId: d.notificationId,
+  event: d.event,
+  dedupKey: d.dedupKey,
+  status: d.status,
+  attempts: d.attempts,
+  nextAt: d.status === 'pending' ? iso(d.nextAt) : null,
+  lastError: d.lastError,
+  lastStatus: d.lastStatus,
+  createdAt: new Date(d.createdAt).toISOString(),
+  updatedAt: new Date(d.updatedAt).toISOString(),
+  deliveredAt: iso(d.deliveredAt),
+});
+
+export const toApiChannel = (c: ChannelView): ApiChannel => ({
+  ...c,
+  createdAt: iso(c.createdAt),
+  recent: c.recent.map(toApiDelivery),
 });

@@ -48,9 +48,14 @@ describe('migrate', () => {
     expect(migrate(db)).toBe(MIGRATIONS.length);
     expect(userVersion(db)).toBe(MIGRATIONS.length);
     expect(tables(db)).toEqual([
+      'api_tokens',
       'deliveries',
       'events',
+      'idempotency_keys',
       'meta',
+      'notifications',
+      'notify_channels',
+      'notify_deliveries',
       'rate_limits',
       'sessions',
       'task_logs',
@@ -115,9 +120,14 @@ describe('openDatabase', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(userVersion(db)).toBe(MIGRATIONS.length);
     expect(tables(db)).toEqual([
+      'api_tokens',
       'deliveries',
       'events',
+      'idempotency_keys',
       'meta',
+      'notifications',
+      'notify_channels',
+      'notify_deliveries',
       'rate_limits',
       'sessions',
       'task_logs',

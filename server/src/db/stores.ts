@@ -1,10 +1,14 @@
 /** The SQLite stores over one connection, and the write batcher that is the request path's one writer. */
 import type { Database } from 'better-sqlite3';
 import type { Clock, Stores } from '../domain/ports/index.js';
+import { SqliteApiTokenStore } from './api-token-store.js';
+import { SqliteChannelStore } from './channel-store.js';
 import { SqliteDeliveryStore } from './delivery-store.js';
 import { SqliteEventStore } from './event-store.js';
 import { SqliteLeaseStore } from './lease-store.js';
+import { SqliteIdempotencyStore } from './idempotency-store.js';
 import { SqliteMetaStore } from './meta-store.js';
+import { SqliteOutboxStore } from './outbox-store.js';
 import { SqliteRateLimitStore } from './rate-limit-store.js';
 import { SqliteRetentionStore } from './retention-store.js';
 import { SqliteSessionStore } from './session-store.js';
@@ -32,6 +36,10 @@ export const STORE_PROTOTYPES: Record<keyof Stores, object> = {
   sessions: SqliteSessionStore.prototype,
   meta: SqliteMetaStore.prototype,
   retention: SqliteRetentionStore.prototype,
+  tokens: SqliteApiTokenStore.prototype,
+  channels: SqliteChannelStore.prototype,
+  outbox: SqliteOutboxStore.prototype,
+  idempotency: SqliteIdempotencyStore.prototype,
 };
 
 export function createStores(db: Database, clock: Clock = { now: () => Date.now() }): SqliteState {
@@ -46,6 +54,10 @@ export function createStores(db: Database, clock: Clock = { now: () => Date.now(
     sessions: new SqliteSessionStore(db),
     meta: new SqliteMetaStore(db),
     retention: new SqliteRetentionStore(db),
+    tokens: new SqliteApiTokenStore(db),
+    channels: new SqliteChannelStore(db),
+    outbox: new SqliteOutboxStore(db),
+    idempotency: new SqliteIdempotencyStore(db),
   };
   return { db, stores, writes: new WriteBatcher(db, stores) };
 }

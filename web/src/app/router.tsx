@@ -24,6 +24,11 @@ export const routes: RouteObject[] = [
       { path: 'tasks', lazy: () => import('./routes/tasks').then((m) => ({ Component: m.TasksRoute })) },
       { path: 'units', lazy: () => import('./routes/units').then((m) => ({ Component: m.UnitsRoute })) },
       { path: 'events', lazy: () => import('./routes/events').then((m) => ({ Component: m.EventsRoute })) },
+      { path: 'tokens', lazy: () => import('./routes/tokens').then((m) => ({ Component: m.TokensRoute })) },
+      {
+        path: 'notifications',
+        lazy: () => import('./routes/notifications').then((m) => ({ Component: m.NotificationsRoute })),
+      },
       {
         path: 'settings',
         lazy: () => import('./routes/settings').then((m) => ({ Component: m.SettingsRoute })),

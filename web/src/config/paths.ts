@@ -7,6 +7,8 @@ export const paths = {
   units: '/units',
   events: '/events',
   eventsOfTask: (id: string) => `/events?task=${encodeURIComponent(id)}`,
+  tokens: '/tokens',
+  notifications: '/notifications',
   settings: '/settings',
   signIn: '/sign-in',
   /** The sign-in page, coming back to `next` afterwards. */

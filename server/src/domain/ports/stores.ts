@@ -3,6 +3,7 @@
  * anywhere, and writes on the request path run inside UnitOfWork.run (one group commit shared by concurrent
  * requests; db/write-batcher.ts). The task runner writes directly: see db/README.md for that named exception.
  */
+import type { Scope } from '../auth/grant.js';
 import type { EventQuery, EventRow, StoredEvent } from '../events/event.js';
 import type {
   DEPENDENT_RESULTS,
@@ -15,6 +16,7 @@ import type {
   UnitResultStatus,
 } from '../tasks/task.js';
 import type { KnownUnit } from '../units/known-unit.js';
+import type { ChannelStore, OutboxStore } from './notify.js';
 
 /* ---- tasks ---- */
 
@@ -265,6 +267,55 @@ export interface MetaStore {
   set(key: string, value: string): void;
 }
 
+/* ---- API tokens ---- */
+
+export interface ApiTokenRecord {
+  name: string;
+  scopes: Scope[];
+  /** Unit patterns the token may trigger and control. */
+  units: string[];
+  createdAt: number;
+  /** Who created it (an actor). */
+  createdBy: string | null;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+  /** The address of the last use. */
+  lastUsedFrom: string | null;
+}
+
+export type NewApiToken = Pick<ApiTokenRecord, 'name' | 'scopes' | 'units' | 'expiresAt' | 'createdBy'>;
+
+export interface ApiTokenStore {
+  /**
+   * Creates a token and returns its plain text, which exists nowhere else: only its hash is stored.
+   * Throws CONFLICT when a token of that name exists.
+   */
+  create(token: NewApiToken, now: number): { token: string; record: ApiTokenRecord };
+  /** The token whose plain text this is (expired ones included: the caller decides). */
+  find(plain: string): ApiTokenRecord | undefined;
+  list(): ApiTokenRecord[];
+  /** Deletes it; false when there was none of that name. */
+  revoke(name: string): boolean;
+  used(name: string, at: number, from: string | null): void;
+}
+
+/* ---- Idempotency-Key ---- */
+
+export interface IdempotencyRecord {
+  /** Of the first request's method, route and body: the same key with another request is refused. */
+  fingerprint: string;
+  /** The first answer, as its use case returned it (JSON). */
+  result: string;
+  createdAt: number;
+}
+
+export interface IdempotencyStore {
+  /** The first request with this key by this credential, if it was made at or after `notBefore`. */
+  find(actor: string, key: string, notBefore: number): IdempotencyRecord | undefined;
+  /** Records it (an expired one of the same key is replaced). */
+  save(actor: string, key: string, record: IdempotencyRecord): void;
+}
+
 /* ---- retention ---- */
 
 export interface RetentionCutoffs {
@@ -286,6 +337,9 @@ export interface RetentionCounts {
   taskLogs: number;
   sessions: number;
   units: number;
+  /** Notifications older than the events cutoff with nothing left to deliver. */
+  notifications: number;
+  idempotencyKeys: number;
 }
 
 export interface RetentionStore {
@@ -310,6 +364,10 @@ export interface Stores {
   sessions: SessionStore;
   meta: MetaStore;
   retention: RetentionStore;
+  tokens: ApiTokenStore;
+  channels: ChannelStore;
+  outbox: OutboxStore;
+  idempotency: IdempotencyStore;
 }
 
 /** The one writer of the request path: writes queued in one turn of the event loop share one commit. */

@@ -130,6 +130,7 @@ function setup(
   const s = { host, stores, engine, clock, sleeps } as unknown as Setup;
   const deps: RunnerDeps = {
     stores,
+    atomically: (op) => stores.atomically(op),
     engine: engine,
     runtime,
     registry,

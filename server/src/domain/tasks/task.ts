@@ -78,6 +78,9 @@ export interface TaskRecord {
   units: string[] | null;
   trigger: TaskTrigger;
   delivery: string | null;
+  /** The credential that asked for it ("admin", an API token's name, "github hook 42"), never a caller's word. */
+  actor: string | null;
+  /** The caller's own note of who asks (a bot's name), as given. */
   caller: string | null;
   reason: string | null;
   createdAt: number;
@@ -96,11 +99,11 @@ export interface TaskRecord {
 }
 
 /** A task as first queued; the scheduling fields start empty. */
-export type NewTask = Omit<TaskRecord, 'attempts' | 'summary' | 'retryOf' | 'stopRequested'> &
-  Partial<Pick<TaskRecord, 'retryOf'>>;
+export type NewTask = Omit<TaskRecord, 'attempts' | 'summary' | 'retryOf' | 'stopRequested' | 'actor'> &
+  Partial<Pick<TaskRecord, 'retryOf' | 'actor'>>;
 
 export function queuedTask(t: NewTask): TaskRecord {
-  return { attempts: 0, summary: null, retryOf: null, stopRequested: null, ...t };
+  return { attempts: 0, summary: null, retryOf: null, stopRequested: null, actor: null, ...t };
 }
 
 const ID_ALPHABET = '3479ACDEFHJKMNPQRTUVWXY';

@@ -25,6 +25,8 @@ const NAV = [
   { to: paths.tasks, label: 'Tasks', end: false },
   { to: paths.units, label: 'Units', end: false },
   { to: paths.events, label: 'Events', end: false },
+  { to: paths.notifications, label: 'Notifications', end: false },
+  { to: paths.tokens, label: 'Tokens', end: false },
   { to: paths.settings, label: 'Settings', end: false },
 ];
 

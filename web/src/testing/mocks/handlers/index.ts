@@ -1,3 +1,4 @@
+import { adminHandlers } from './admin';
 import { eventHandlers } from './events';
 import { sessionHandlers } from './session';
 import { snapshotHandlers } from './snapshot';
@@ -11,4 +12,5 @@ export const handlers = [
   ...taskHandlers,
   ...unitHandlers,
   ...eventHandlers,
+  ...adminHandlers,
 ];
