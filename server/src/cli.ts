@@ -3,11 +3,22 @@
  * CLI composition root (commander): parses arguments, loads the configuration once, runs one command.
  * With entry.ts, the only code that may exit the process. Exit statuses: the table in errors.ts.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
+import { backupCommand } from './cli/commands/backup.js';
+import { restoreCommand } from './cli/commands/restore.js';
 import { doctorCommand } from './cli/commands/doctor.js';
+import { completionScript, SHELLS, type Shell } from './cli/completion.js';
 import { eventsCommand } from './cli/commands/events.js';
 import { pruneCommand, type PruneOptions } from './cli/commands/prune.js';
+import { setupCommand, type SetupOptions } from './cli/commands/setup.js';
+import { snapshotCommand } from './cli/commands/snapshot.js';
 import { taskActionCommand, taskShowCommand, tasksCommand, type TasksOptions } from './cli/commands/tasks.js';
+import {
+  createTokenCommand,
+  revokeTokenCommand,
+  tokensCommand,
+  type CreateTokenOptions,
+} from './cli/commands/tokens.js';
 import { triggerCommand, type TriggerOptions } from './cli/commands/trigger.js';
 import { unitsCommand } from './cli/commands/units.js';
 import { checkCommand } from './cli/commands/check.js';
@@ -29,6 +40,7 @@ import { toServiceUnit } from './domain/units/unit-name.js';
 import {
   OUTCOMES,
   SCHEDULE_ACTIONS,
+  SCOPES,
   TASK_STATUSES,
   TRIGGERS,
   UPDATE_POLICIES,
@@ -169,6 +181,93 @@ for (const [action, description] of [
     .option('--json', 'machine-readable output')
     .action(run((id: string, opts: { json?: boolean }) => taskActionCommand(config(), action, id, opts)));
 }
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+const tokens = program
+  .command('tokens')
+  .description('API tokens for bots: name, scopes, unit patterns, created, expires, last used')
+  .enablePositionalOptions()
+  .option('--json', 'machine-readable output')
+  .action(run((opts: { json?: boolean }) => tokensCommand(config(), opts)));
+
+tokens
+  .command('create')
+  .description('create an API token; prints it once (podup keeps only its hash)')
+  .requiredOption('--name <name>', 'who the token is, as tasks and events will name it (e.g. ci-bot)')
+  .requiredOption(
+    '--scope <scopes>',
+    `what it may do: ${SCOPES.join(', ')} (comma-separated or repeated)`,
+    collect,
+  )
+  .option('--units <patterns>', 'units it may trigger and control, e.g. web-* (default: all)', collect)
+  .option('--expires <duration>', 'lifetime such as 90d (default: until revoked)')
+  .option('--json', 'machine-readable output')
+  .action(run((opts: CreateTokenOptions) => createTokenCommand(config(), opts)));
+
+tokens
+  .command('revoke <name>')
+  .description('revoke an API token: the next request with it is refused')
+  .action(run((name: string) => revokeTokenCommand(config(), name)));
+
+program
+  .command('backup <file>')
+  .description(
+    'copy the state database to FILE while podup serves (consistent; events, tasks, units, sessions)',
+  )
+  .option('--json', 'machine-readable output')
+  .action(run((file: string, opts: { json?: boolean }) => backupCommand(config(), file, opts)));
+
+program
+  .command('restore <file>')
+  .description(
+    'put a backup back as the state database (podup and its socket stopped); the replaced database is kept',
+  )
+  .option('--json', 'machine-readable output')
+  .action(run((file: string, opts: { json?: boolean }) => restoreCommand(config(), file, opts)));
+
+program
+  .command('setup')
+  .description(
+    'install this podup as a socket-activated systemd service: env file, secrets, units, startup snapshot, lingering; then check it',
+  )
+  .option('--user', "the user's systemd manager (rootless Podman)")
+  .option('--system', 'the system manager (root, rootful Podman)')
+  .option('--address <address>', 'address podup.socket listens on (default 127.0.0.1, or the one set before)')
+  .option('--port <port>', 'port podup.socket listens on (default 25111, or the one set before)')
+  .option('--public-url <url>', 'how GitHub reaches podup, e.g. https://podup.example.com (PODUP_PUBLIC_URL)')
+  .option('--set <KEY=VALUE...>', 'more settings for the env file, e.g. --set PODUP_TRUST_PROXY=10.0.0.1')
+  .option('--webhook-secret-file <file>', 'use the webhook secret in this file instead of generating one')
+  .option('--admin-token-file <file>', 'use the admin token in this file instead of generating one')
+  .option('--no-admin-token', 'make no admin token (ForwardAuth only, or none)')
+  .option('--rotate-webhook-secret', 'replace the webhook secret with a new one (then update it in GitHub)')
+  .option('--rotate-admin-token', 'replace the admin token with a new one')
+  .option('--linger', 'user scope: enable lingering without asking')
+  .option('--no-linger', 'user scope: do not enable lingering, do not ask')
+  .option('--no-doctor', 'do not run podup doctor afterwards')
+  .option('--dry-run', 'print what it would do, change nothing')
+  .option('--uninstall', 'remove what podup setup made (the state stays)')
+  .option('--purge', 'with --uninstall: remove the state directory too')
+  .action(run((opts: SetupOptions) => setupCommand(opts)));
+
+program
+  .command('snapshot')
+  .description(
+    'build the startup snapshot for this node (podup setup does it for the units; this is for images and podup run by hand)',
+  )
+  .option(
+    '--out <dir>',
+    'where to write serve.blob (default: server/dist, where podup-serve looks without a cache directory)',
+  )
+  .action(run((opts: { out?: string }) => snapshotCommand(opts)));
+
+program
+  .command('completion')
+  .description('print the shell completion script (e.g. source <(podup completion bash))')
+  .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
+  .action((shell: Shell) => {
+    process.stdout.write(completionScript(program, shell));
+  });
 
 program
   .command('check')

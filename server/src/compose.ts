@@ -6,6 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Adapters } from './adapters/adapter-set.js';
 import { githubSignatures } from './adapters/github/webhook-signature.js';
+import { PrometheusMetrics } from './adapters/metrics/prometheus.js';
+import { channelSealer } from './adapters/notify/channel-sealer.js';
+import { httpSender } from './adapters/notify/http-sender.js';
 import { processOwnership } from './adapters/process/lease-owner.js';
 import { PodmanApi } from './adapters/podman/podman-api.js';
 import { quadletDirs, quadletSource } from './adapters/quadlet/quadlet-files.js';
@@ -14,10 +17,13 @@ import { SystemdBus } from './adapters/systemd/systemd-bus.js';
 import { SystemdWakeTimer } from './adapters/systemd/wake-timer.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import { SqliteStateCopies } from './db/state-copies.js';
 import { StateDatabase } from './db/state-database.js';
 import { formatTaskId } from './domain/tasks/task.js';
 import type { Logger } from './logger.js';
+import { BackupService } from './use-cases/backup.js';
 import { createServices, type Services } from './use-cases/index.js';
+import { RestoreService } from './use-cases/restore.js';
 
 export type { Adapters };
 
@@ -32,6 +38,7 @@ export function realAdapters(config: Config): Adapters {
     quadlets: quadletSource(quadletDirs(config.systemdScope, config.containers, config.quadletDirs)),
     owners: processOwnership(),
     wake: new SystemdWakeTimer(systemd),
+    sender: httpSender(config.notify.secret),
     probes: { podman: { check: (t) => podman.ping(t) }, dbus: { check: (t) => systemd.ping(t) } },
     async close() {
       systemd.close();
@@ -67,6 +74,7 @@ export function openPodup(config: Config, logger: Logger, adapters: Adapters = r
     {
       stores: state.stores,
       writes: state.writes,
+      atomically: (op) => state.atomically(op),
       runtime: adapters.runtime,
       unitManager: adapters.unitManager,
       registry: adapters.registry,
@@ -74,6 +82,9 @@ export function openPodup(config: Config, logger: Logger, adapters: Adapters = r
       signatures: githubSignatures(config.webhookSecret),
       probes: { db: state.probe(), ...adapters.probes },
       owners: adapters.owners,
+      sender: adapters.sender,
+      sealer: channelSealer(config.notify.secret),
+      metrics: new PrometheusMetrics(),
       clock,
       sleep,
       ids: { taskId: () => formatTaskId(randomBytes(16)) },
@@ -90,8 +101,12 @@ export function openPodup(config: Config, logger: Logger, adapters: Adapters = r
       coalesceWindowMs: config.coalesceWindowMs,
       healthWindowMs: config.healthWindowMs,
       restartTimeoutMs: config.restartTimeoutMs,
+      rolloutBatch: config.rolloutBatch,
+      rolloutOnFailure: config.rolloutOnFailure,
       taskConcurrency: config.taskConcurrency,
       sessionTtlMs: config.sessionTtlMs,
+      publicUrl: config.publicUrl,
+      notify: config.notify,
     },
   );
   return {
@@ -107,5 +122,31 @@ export function openPodup(config: Config, logger: Logger, adapters: Adapters = r
       state.close();
       await adapters.close();
     },
+  };
+}
+
+export interface StateCopyServices {
+  backup: BackupService;
+  restore: RestoreService;
+  close(): void;
+}
+
+/**
+ * `podup backup` and `podup restore`: the state database's files and the systemd manager, without opening podup
+ * (a restore must not hold the database it replaces).
+ */
+export function openStateCopies(config: Config): StateCopyServices {
+  const copies = new SqliteStateCopies(config.dbPath);
+  const systemd = new SystemdBus(config.systemdScope, config.dbusAddress);
+  const clock = { now: () => Date.now() };
+  return {
+    backup: new BackupService({ copies, clock }),
+    restore: new RestoreService({
+      copies,
+      unitManager: systemd,
+      clock,
+      systemctl: config.systemdScope === 'user' ? 'systemctl --user' : 'systemctl',
+    }),
+    close: () => systemd.close(),
   };
 }

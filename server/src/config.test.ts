@@ -311,6 +311,18 @@ describe('secrets', () => {
     expect(c.adminToken).toBeUndefined();
   });
 
+  it("treats a blank credential (the units' SetCredential= default for a missing file) as unset", () => {
+    const dir = join(tmp, 'blank-creds');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'github-webhook-secret'), '\n');
+    writeFileSync(join(dir, 'admin-token'), '\n');
+    writeFileSync(join(dir, 'forward-auth-value'), '\n');
+    const c = loadConfig({ CREDENTIALS_DIRECTORY: dir }, USER);
+    expect(c.webhookSecret).toBeUndefined();
+    expect(c.adminToken).toBeUndefined();
+    expect(c.forwardAuth).toBeUndefined();
+  });
+
   it('prefers *_FILE over the credentials directory', () => {
     const dir = join(tmp, 'creds-2');
     mkdirSync(dir);

@@ -7,10 +7,18 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
 import proxyAddr from '@fastify/proxy-addr';
 import ms from 'ms';
 import { z } from 'zod';
 import { tryParseImageRef } from './domain/images/image-ref.js';
+import type { ConfiguredChannel } from './domain/notifications/routing.js';
+import {
+  defaultChannelName,
+  parseServiceUrl,
+  redactServiceUrl,
+  splitServiceUrls,
+} from './domain/notifications/service-url.js';
 import { toServiceUnit } from './domain/units/unit-name.js';
 import {
   parseAge,
@@ -62,6 +70,10 @@ export interface Config {
   /** How long a restarted unit must stay active. */
   readonly healthWindowMs: number;
   readonly restartTimeoutMs: number;
+  /** Units of one image moved at once after the canary. */
+  readonly rolloutBatch: number;
+  /** After a failed unit: roll back the units already moved, or keep them. */
+  readonly rolloutOnFailure: 'rollback-all' | 'keep';
   /** Units named explicitly (PODUP_UNITS): unit -> image reference. */
   readonly units: ReadonlyMap<string, string>;
   /** The update-policy options PODUP_UNITS gives per unit. */
@@ -90,6 +102,21 @@ export interface Config {
   readonly maxConnectionsPerSource: number;
   /** Open task-log streams per credential (session, bearer token, ForwardAuth user, or address when open). */
   readonly maxStreamsPerCredential: number;
+  readonly notify: NotifyConfig;
+  /** A bearer token that may read /metrics only (PODUP_METRICS_TOKEN), besides read-scoped API tokens. */
+  readonly metricsToken: string | undefined;
+}
+
+export interface NotifyConfig {
+  /** The channels of PODUP_NOTIFY (their URLs are secrets: describeConfig shows hints only). */
+  readonly channels: readonly ConfiguredChannel[];
+  /** Signs the JSON webhook and seals the URLs of channels added from the API. */
+  readonly secret: string | undefined;
+  readonly backoffMs: number;
+  readonly backoffMaxMs: number;
+  readonly giveUpAfterMs: number;
+  /** A /readyz part failing this long is notified as "degraded". */
+  readonly degradedAfterMs: number;
 }
 
 export interface ContainersPaths {
@@ -243,7 +270,38 @@ const SECRETS = {
   PODUP_GITHUB_WEBHOOK_SECRET: 'github-webhook-secret',
   PODUP_ADMIN_TOKEN: 'admin-token',
   PODUP_FORWARD_AUTH_VALUE: 'forward-auth-value',
+  PODUP_NOTIFY: 'notify',
+  PODUP_NOTIFY_SECRET: 'notify-secret',
+  PODUP_METRICS_TOKEN: 'metrics-token',
 } as const;
+
+/**
+ * PODUP_NOTIFY's channels. An id is a hash of the URL without its event selection: the same channel keeps its
+ * queued deliveries across restarts and a reordered list, and the state database never holds the URL.
+ */
+const notifyChannels = z.string().transform((v, ctx): ConfiguredChannel[] => {
+  const channels: ConfiguredChannel[] = [];
+  splitServiceUrls(v).forEach((url, i) => {
+    const parsed = parseServiceUrl(url);
+    if (!parsed.ok) {
+      // The URL itself holds secrets: name the channel by its position and service only.
+      ctx.addIssue({
+        code: 'custom',
+        message: `channel ${i + 1} (${redactServiceUrl(url)}): ${parsed.problem}`,
+      });
+      return;
+    }
+    const identity = url.replace(/([?&])events=[^&]*&?/, '$1').replace(/[?&]$/, '');
+    const id = `env-${createHash('sha256').update(identity).digest('hex').slice(0, 12)}`;
+    channels.push({
+      id,
+      name: defaultChannelName(parsed.target.kind, url),
+      urlHint: redactServiceUrl(url),
+      target: parsed.target,
+    });
+  });
+  return channels;
+});
 
 /** One entry per variable; secrets get the value readSecret found. */
 const schema = z.object({
@@ -286,6 +344,10 @@ const schema = z.object({
     .prefault('2s'),
   PODUP_HEALTH_WINDOW: duration('PODUP_HEALTH_WINDOW').prefault('10s'),
   PODUP_RESTART_TIMEOUT: duration('PODUP_RESTART_TIMEOUT').prefault('5m'),
+  PODUP_ROLLOUT_BATCH: z.coerce.number().int().min(1).max(32).prefault('4'),
+  PODUP_ROLLOUT_ON_FAILURE: z
+    .enum(['rollback-all', 'keep'], { message: 'must be "rollback-all" or "keep"' })
+    .default('rollback-all'),
   PODUP_UNITS: z
     .string()
     .transform((v, ctx) => {
@@ -372,6 +434,19 @@ const schema = z.object({
   PODUP_MAX_CONNECTIONS: z.coerce.number().int().min(8).max(65_536).prefault('512'),
   PODUP_MAX_CONNECTIONS_PER_SOURCE: z.coerce.number().int().min(1).max(65_536).prefault('64'),
   PODUP_MAX_STREAMS_PER_CREDENTIAL: z.coerce.number().int().min(1).max(10_000).prefault('16'),
+  PODUP_NOTIFY: notifyChannels.prefault(''),
+  PODUP_NOTIFY_SECRET: z
+    .string()
+    .min(16, 'must be at least 16 characters (use e.g. `openssl rand -hex 32`)')
+    .optional(),
+  PODUP_NOTIFY_BACKOFF: duration('PODUP_NOTIFY_BACKOFF').prefault('10s'),
+  PODUP_NOTIFY_BACKOFF_MAX: duration('PODUP_NOTIFY_BACKOFF_MAX').prefault('30m'),
+  PODUP_NOTIFY_GIVE_UP: duration('PODUP_NOTIFY_GIVE_UP').prefault('3d'),
+  PODUP_NOTIFY_DEGRADED_AFTER: duration('PODUP_NOTIFY_DEGRADED_AFTER').prefault('5m'),
+  PODUP_METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters (use e.g. `openssl rand -hex 32`)')
+    .optional(),
 });
 
 /** Every variable of podup's own that loadConfig reads (.env.example lists them all). */
@@ -415,10 +490,13 @@ function readSecret(env: Env, name: string, credentialName: string, problems: st
     return undefined;
   }
   if (inline) return inline;
+  // A systemd credential may be missing or blank: the shipped units default each one to a blank value
+  // (SetCredential=, for when LoadCredential='s file does not exist), which means not set. A *_FILE is named on
+  // purpose, so it must be there and hold the secret.
   const readFrom = (path: string, label: string, optional: boolean): string | undefined => {
     try {
       const value = readFileSync(path, 'utf8').trim();
-      if (value === '') problems.push(`${label} (${path}) is empty`);
+      if (value === '' && !optional) problems.push(`${label} (${path}) is empty`);
       return value || undefined;
     } catch (e) {
       const code = errnoCode(e);
@@ -507,6 +585,8 @@ export function loadConfig(rawEnv: Env, options: LoadConfigOptions = {}): Config
     coalesceWindowMs: c.PODUP_COALESCE_WINDOW,
     healthWindowMs: c.PODUP_HEALTH_WINDOW,
     restartTimeoutMs: c.PODUP_RESTART_TIMEOUT,
+    rolloutBatch: c.PODUP_ROLLOUT_BATCH,
+    rolloutOnFailure: c.PODUP_ROLLOUT_ON_FAILURE,
     units: c.PODUP_UNITS.units,
     unitPolicies: c.PODUP_UNITS.policies,
     defaultPolicy: {
@@ -541,12 +621,31 @@ export function loadConfig(rawEnv: Env, options: LoadConfigOptions = {}): Config
     maxConnections: c.PODUP_MAX_CONNECTIONS,
     maxConnectionsPerSource: c.PODUP_MAX_CONNECTIONS_PER_SOURCE,
     maxStreamsPerCredential: c.PODUP_MAX_STREAMS_PER_CREDENTIAL,
+    notify: {
+      channels: c.PODUP_NOTIFY,
+      secret: c.PODUP_NOTIFY_SECRET,
+      backoffMs: c.PODUP_NOTIFY_BACKOFF,
+      backoffMaxMs: c.PODUP_NOTIFY_BACKOFF_MAX,
+      giveUpAfterMs: c.PODUP_NOTIFY_GIVE_UP,
+      degradedAfterMs: c.PODUP_NOTIFY_DEGRADED_AFTER,
+    },
+    metricsToken: c.PODUP_METRICS_TOKEN,
   });
 }
 
 /** What is safe to show about the configuration: secrets only as set/unset. */
 export function describeConfig(config: Config): Record<string, unknown> {
-  const { webhookSecret, adminToken, units, unitPolicies, defaultPolicy, forwardAuth, ...rest } = config;
+  const {
+    webhookSecret,
+    adminToken,
+    units,
+    unitPolicies,
+    defaultPolicy,
+    forwardAuth,
+    notify,
+    metricsToken,
+    ...rest
+  } = config;
   const describePolicy = (p: PolicyOptions) => ({
     ...(p.policy ? { policy: p.policy } : {}),
     ...(p.minAgeMs !== undefined ? { minAgeMs: p.minAgeMs } : {}),
@@ -554,6 +653,20 @@ export function describeConfig(config: Config): Record<string, unknown> {
   });
   return {
     ...rest,
+    notify: {
+      channels: notify.channels.map((c) => ({
+        id: c.id,
+        name: c.name,
+        url: c.urlHint,
+        events: c.target.events,
+      })),
+      secret: notify.secret ? 'set' : 'unset',
+      backoffMs: notify.backoffMs,
+      backoffMaxMs: notify.backoffMaxMs,
+      giveUpAfterMs: notify.giveUpAfterMs,
+      degradedAfterMs: notify.degradedAfterMs,
+    },
+    metricsToken: metricsToken ? 'set' : 'unset',
     units: Object.fromEntries(units),
     unitPolicies: Object.fromEntries([...unitPolicies].map(([u, p]) => [u, describePolicy(p)])),
     defaultPolicy: describePolicy(defaultPolicy),

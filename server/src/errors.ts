@@ -22,6 +22,8 @@ export const ERROR_TABLE = {
   SIGNATURE_MISSING: { status: 401, exit: EX_NOPERM },
   SIGNATURE_INVALID: { status: 401, exit: EX_NOPERM },
   CSRF_FAILED: { status: 403, exit: EX_NOPERM },
+  /** A credential without the scope or the units a request needs. */
+  FORBIDDEN: { status: 403, exit: EX_NOPERM },
   NOT_OPTED_IN: { status: 403, exit: EX_FAILURE },
   NOT_FOUND: { status: 404, exit: EX_FAILURE },
   UNKNOWN_UNIT: { status: 404, exit: EX_FAILURE },
@@ -29,6 +31,8 @@ export const ERROR_TABLE = {
   REQUEST_TIMEOUT: { status: 408, exit: EX_TEMPFAIL },
   CONFLICT: { status: 409, exit: EX_FAILURE },
   PAYLOAD_TOO_LARGE: { status: 413, exit: EX_USAGE },
+  /** An Idempotency-Key used again with another request. */
+  IDEMPOTENCY_MISMATCH: { status: 422, exit: EX_USAGE },
   URI_TOO_LONG: { status: 414, exit: EX_USAGE },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, exit: EX_USAGE },
   RATE_LIMITED: { status: 429, exit: EX_TEMPFAIL },

@@ -93,7 +93,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
   const fd = passedSocketFd(options.env, options.pid);
   const socketActivated = fd !== undefined;
   const podup = openPodup(config, logger);
-  const { runner, scheduler } = podup.services;
+  const { runner, scheduler, dispatcher, healthWatch } = podup.services;
   startupWarnings(config, logger, socketActivated);
 
   let closing = false;
@@ -106,9 +106,9 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
       return false;
     }
   };
-  const hasPendingTasks = (): boolean => {
+  const hasPendingWork = (): boolean => {
     try {
-      return podup.services.queries.hasPendingTasks();
+      return podup.services.queries.hasPendingTasks() || podup.services.queries.hasPendingNotifications();
     } catch {
       // A state disk that fails cannot tell: stay up, so that the queue resumes once it can.
       return true;
@@ -117,9 +117,10 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
   const lifecycle = idleTracker(
     socketActivated ? 'socket-activation' : 'address',
     socketActivated ? config.idleExitMs : undefined,
-    // Never idle while a task runs or waits in the queue, a schedule runs, or nothing could start podup again
-    // for its next schedule or deferred task (the wake-up timer not armed).
-    () => runner.running > 0 || hasPendingTasks() || scheduler.busy || !canSleep(),
+    // Never idle while a task runs or waits in the queue, a notification waits to be delivered, a schedule
+    // runs, or nothing could start podup again for its next schedule or deferred task (the wake-up timer not
+    // armed).
+    () => runner.running > 0 || hasPendingWork() || scheduler.busy || !canSleep(),
     () => void shutdown('idle'),
   );
   const app = await buildApp({ config, logger, services: podup.services, lifecycle });
@@ -137,8 +138,11 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
       lifecycle.stop();
       scheduler.stop();
       await app.close();
+      healthWatch.stop();
       // A task still running after this is left "running" and resumed (as interrupted) by the next start.
       await runner.stop(8000);
+      // A delivery in flight is recorded, or sent again by the next start (its lease ends).
+      await Promise.race([dispatcher.stop(), new Promise((r) => setTimeout(r, 1000).unref())]);
       await podup.close();
     } catch (err) {
       logger.error({ err }, 'error during shutdown');
@@ -176,6 +180,8 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
     'podup serving',
   );
   runner.start();
+  dispatcher.start();
+  healthWatch.start();
   // Missed runs first, then on time; with idle exit, systemd's timer is kept at the next time podup is needed.
   scheduler.start({ wake: socketActivated && config.idleExitMs !== undefined });
   // Connect to D-Bus and Podman once the first requests are served, so the first task does not pay for it.

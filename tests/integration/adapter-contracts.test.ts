@@ -14,8 +14,10 @@ import { SystemdBus } from '../../server/src/adapters/systemd/systemd-bus.js';
 import { SystemdWakeTimer } from '../../server/src/adapters/systemd/wake-timer.js';
 import { describeWakeTimer } from '../../server/src/adapters/contracts/wake-timer.contract.js';
 import { describeContainerRuntime } from '../../server/src/adapters/contracts/container-runtime.contract.js';
+import { describeContainerHealth } from '../../server/src/adapters/contracts/container-health.contract.js';
 import { describeDigestResolver } from '../../server/src/adapters/contracts/digest-resolver.contract.js';
 import type { HostHarness } from '../../server/src/adapters/contracts/harness.js';
+import { describeUnitGraph } from '../../server/src/adapters/contracts/unit-graph.contract.js';
 import { describeUnitManager } from '../../server/src/adapters/contracts/unit-manager.contract.js';
 import { loadConfig } from '../../server/src/config.js';
 import { hostEnv } from '../helpers/app.js';
@@ -42,7 +44,8 @@ function realHarness(): HostHarness {
     async startUnit(name, image, options) {
       const unit = writeUnit(name, image, options);
       started.push(unit);
-      startUnits(unit);
+      if (options?.start === false) systemctl('daemon-reload');
+      else startUnits(unit);
       return unit;
     },
     async cleanup() {
@@ -76,3 +79,5 @@ describeWakeTimer('SystemdWakeTimer on the test host', () => {
     },
   };
 });
+describeUnitGraph('SystemdBus on the test host', realHarness);
+describeContainerHealth('PodmanApi on the test host', realHarness);

@@ -16,6 +16,10 @@ export const IMAGE = {
   docs: 'ghcr.io/acme/docs:latest',
 } as const;
 
+/** The ops webhook's URL; `OPS_HOOK` is where the fake sender answers for it (it can be taken down). */
+export const OPS_HOOK_URL = 'jsons://hooks.acme.example/podup';
+export const OPS_HOOK = 'https://hooks.acme.example/podup';
+
 /** The podup configuration of the acme host (besides the fake app's sockets and state dir). */
 export const ACME_ENV: Record<string, string> = {
   PODUP_UNITS: [
@@ -23,6 +27,9 @@ export const ACME_ENV: Record<string, string> = {
     `proxy.service=${IMAGE.proxy}`,
     'legacy.service=ghcr.io/acme/legacy:1',
   ].join(','),
+  // Two channels from the configuration: the team's phones (failures only) and the ops webhook (everything).
+  PODUP_NOTIFY: `ntfy://ntfy.sh/acme-ops-alerts?events=failed,rolled-back,degraded, ${OPS_HOOK_URL}?events=all`,
+  PODUP_NOTIFY_SECRET: 'recorded-notify-secret-0123456789',
 };
 
 const PULL_MS = 2_400;

@@ -16,6 +16,7 @@ import type {
   TaskChange,
   TaskStory,
 } from '../../web/src/testing/mocks/fixture-format.js';
+import { recordNotifications, recordTokens } from './admin-pages.js';
 import { RECORDED_ORIGIN } from './panel-client.js';
 import { REASON_MARK, taskIdOf, type Recording } from './recording.js';
 
@@ -28,7 +29,10 @@ export const PREVIEWS: ReadonlyArray<[string, string]> = [
   ['not a cron', 'UTC'],
 ];
 
-export type Snapshot = Omit<DataFixture, 'tasks' | 'control' | 'exchanges' | 'live'> & {
+export type Snapshot = Omit<
+  DataFixture,
+  'tasks' | 'control' | 'exchanges' | 'live' | 'tokens' | 'notifications'
+> & {
   tasks: ApiTaskDetail[];
 };
 
@@ -261,8 +265,10 @@ export async function recordPolicyExchanges(rec: Recording, snapshot: Snapshot):
 /** The usual data profile: the snapshot, then everything the panel can do from there. */
 export async function recordDataProfile(rec: Recording): Promise<DataFixture> {
   const snapshot = await takeSnapshot(rec);
+  const notifications = await recordNotifications(rec);
+  const tokens = await recordTokens(rec);
   const { tasks, control } = await recordControl(rec, snapshot);
   const exchanges = await recordExchanges(rec, snapshot.units.body.units);
   exchanges.push(...(await recordPolicyExchanges(rec, snapshot)));
-  return rec.finish({ ...snapshot, tasks, control, exchanges });
+  return rec.finish({ ...snapshot, tasks, control, exchanges, tokens, notifications });
 }

@@ -28,6 +28,8 @@ export class Recording {
   readonly ids = new IdBook();
   readonly client: PanelClient;
   private csrf: string | undefined;
+  /** Random values the session met (API tokens, channel ids) and what the fixtures say instead. */
+  private readonly standIns = new Map<string, string>();
 
   private constructor(readonly t: FakeTestApp) {
     this.client = new PanelClient(t, (answer) => this.ids.see(answer.body));
@@ -59,6 +61,16 @@ export class Recording {
 
   later = elapse;
 
+  /** `value` (random each run) is written `as` in the fixtures. */
+  standIn(value: string, as: string): void {
+    this.standIns.set(value, as);
+  }
+
+  /** What the outbox has due now goes out (the worker's timers do not run on simulated time). */
+  async notify(): Promise<void> {
+    await settle(this.t.podup.services.dispatcher.drain(), 'the notification outbox');
+  }
+
   /** Pushes `version` of `image` to the fake registry and delivers GitHub's package event for it. */
   async publish(
     image: string,
@@ -77,6 +89,7 @@ export class Recording {
     await this.later(3_000);
     const ran = await settle(this.t.podup.services.runner.runNow(id), `task ${id}`);
     if (!ran) throw new Error(`recorder: task ${id} was not queued`);
+    await this.notify();
   }
 
   async detail(id: string): Promise<ApiTaskDetail> {
@@ -92,7 +105,7 @@ export class Recording {
 
   /** `value` with this session's volatile parts (ids, tokens, temp paths) replaced; then closes it. */
   async finish<T>(value: T): Promise<T> {
-    const tokens = new Map<string, string>();
+    const tokens = new Map<string, string>(this.standIns);
     if (this.csrf) tokens.set(this.csrf, RECORDED_CSRF);
     const out = normalise(value, { ids: this.ids, stateDir: this.t.stateDir, tokens });
     await this.t.close();

@@ -10,7 +10,8 @@ import type {
   TaskStory,
 } from '../../web/src/testing/mocks/fixture-format.js';
 import { rawFixture } from '../helpers/github.js';
-import { IMAGE } from './acme-host.js';
+import { recordNotifications, recordTokens } from './admin-pages.js';
+import { IMAGE, OPS_HOOK } from './acme-host.js';
 import {
   recordControl,
   recordDataProfile,
@@ -22,10 +23,27 @@ import {
 import { DAY, HOUR, MINUTE, Recording, taskIdOf } from './recording.js';
 import { runUntil, settle } from './simulated-time.js';
 
+const DISCORD_ID = '1180000000000000001';
+const DISCORD_HOOK = `https://discord.com/api/webhooks/${DISCORD_ID}/recordedDiscordWebhookToken`;
+
 /** Ten days of the acme host: every kind of delivery and every way a task ends. */
 async function acmeHistory(rec: Recording): Promise<void> {
   const { client } = rec;
   const { host } = rec.t;
+  // The bots: CI deploys the web units; Grafana's dashboard reads. A channel added in the panel.
+  const ci = await client.post('/api/v1/tokens', {
+    name: 'ci-deploy',
+    scopes: ['trigger', 'read'],
+    units: ['web*'],
+  });
+  rec.standIn((ci.body as { token: string }).token, 'pdp_RECORDEDciDEPLOYtoken0000000000000000000000000');
+  const reader = await client.post('/api/v1/tokens', { name: 'grafana', scopes: ['read'], expires: '365d' });
+  rec.standIn((reader.body as { token: string }).token, 'pdp_RECORDEDgrafanaTOKEN00000000000000000000000000');
+  await client.post('/api/v1/notifications/channels', {
+    name: 'ops discord',
+    url: `discord://${DISCORD_ID}/recordedDiscordWebhookToken`,
+    events: ['failed', 'rolled-back', 'succeeded'],
+  });
   await rec.run(await rec.publish(IMAGE.web, '2'));
   await rec.later(DAY);
   await rec.run(await rec.publish(IMAGE.api, '2'));
@@ -49,10 +67,22 @@ async function acmeHistory(rec: Recording): Promise<void> {
   host.push(IMAGE.web, '4');
   await rec.run(await client.post('/api/units/web.service/update', { reason: 'hotfix for the login page' }));
   await rec.later(2 * HOUR);
+  // CI deploys with its token; the ops webhook is down for the day that follows.
+  rec.t.adapters.sender.answer(OPS_HOOK, 'down');
+  await rec.run(
+    await client.post(
+      '/api/v1/tasks',
+      { units: ['web.service'], caller: 'github-actions', reason: 'release 2.4.0' },
+      { headers: { authorization: `Bearer ${(ci.body as { token: string }).token}` } },
+    ),
+  );
+  await rec.later(2 * HOUR);
   host.push(IMAGE.api, '3', { crashes: true });
   await rec.run(await client.post('/api/units/api.service/update', {}));
   await rec.later(DAY);
 
+  await rec.notify();
+  rec.t.adapters.sender.answer(OPS_HOOK, 200);
   await rec.run(await rec.publish(IMAGE.docs, '2'));
   await rec.later(HOUR);
   const all = await client.post('/api/tasks', { all: true, caller: 'web', reason: 'weekly refresh' });
@@ -85,6 +115,8 @@ async function acmeHistory(rec: Recording): Promise<void> {
   await rec.run(await rec.publish(IMAGE.grafana, '3'));
   await rec.later(20 * HOUR);
 
+  // The Discord webhook was deleted on Discord's side: its deliveries fail from here on (the panel shows it).
+  rec.t.adapters.sender.answer(DISCORD_HOOK, 404);
   await rec.run(await rec.publish(IMAGE.web, '7'));
   await rec.later(3 * HOUR);
   await rec.run(await rec.publish(IMAGE.api, '5', { crashes: true }));
@@ -100,6 +132,7 @@ async function acmeHistory(rec: Recording): Promise<void> {
   await rec.later(6 * MINUTE);
   await client.deliver('package', rawFixture('package-published-npm'));
   await rec.later(25 * MINUTE);
+  await rec.notify();
   await operatorPolicies(rec);
 }
 
@@ -233,11 +266,13 @@ async function liveEnd(
 export async function recordBusy(): Promise<DataFixture> {
   const main = await busyAtSnapshot();
   const snapshot = await takeSnapshot(main.rec);
+  const notifications = await recordNotifications(main.rec);
+  const tokens = await recordTokens(main.rec);
   const { tasks, control } = await recordControl(main.rec, snapshot, { running: main.running });
   const exchanges = await recordExchanges(main.rec, snapshot.units.body.units);
   exchanges.push(...(await recordPolicyExchanges(main.rec, snapshot)));
   const seen = main.rec.ids.size;
-  const fixture = await main.rec.finish({ ...snapshot, tasks, control, exchanges });
+  const fixture = await main.rec.finish({ ...snapshot, tasks, control, exchanges, tokens, notifications });
 
   const ends: Partial<LiveTask['ends']> = {};
   let retry: TaskStory['retry'];

@@ -3,6 +3,7 @@ import type {
   ContainerRuntime,
   DigestResolver,
   LeaseOwnership,
+  NotificationSender,
   Probe,
   QuadletSource,
   UnitManager,
@@ -16,6 +17,8 @@ export interface Adapters {
   quadlets: QuadletSource;
   owners: LeaseOwnership;
   wake: WakeTimer;
+  /** Reaches notification channels (adapters/notify). */
+  sender: NotificationSender;
   probes: { podman: Probe; dbus: Probe };
   close(): Promise<void>;
 }

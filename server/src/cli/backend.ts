@@ -13,11 +13,14 @@ import type {
   ScheduleRunReply,
   SchedulesReply,
   PolicyReply,
+  CreatedToken,
+  CreateTokenBody,
   EventsPage,
   PruneBody,
   PruneReply,
   TaskActionReply,
   TasksPage,
+  TokensReply,
   TriggerBody,
   TriggerReply,
   UnitsReply,
@@ -53,6 +56,9 @@ export interface Backend {
   scheduleAction(name: string, action: 'pause' | 'resume'): Promise<ApiSchedule>;
   runSchedule(name: string): Promise<ScheduleRunReply>;
   reject(id: string): Promise<TaskActionReply>;
+  tokens(): Promise<TokensReply>;
+  createToken(body: CreateTokenBody): Promise<CreatedToken>;
+  revokeToken(name: string): Promise<void>;
   /** Waits for work the command started in-process (a triggered task) and releases everything. */
   close(): Promise<void>;
 }

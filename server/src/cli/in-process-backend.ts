@@ -1,6 +1,7 @@
 /**
  * The CLI without a server: the same composition `podup serve` uses (logging to stderr), the same use cases,
- * answers mapped through the same views. A triggered task runs here, in this process, to its end.
+ * answers mapped through the same views. A triggered task runs here, in this process, to its end, and what it
+ * notifies is sent before the command exits.
  */
 import { openPodup } from '../compose.js';
 import { assertDatabaseReadable } from '../db/database.js';
@@ -11,10 +12,12 @@ import { parseTasksQuery } from '../contract/tasks-query.js';
 import { parsePolicyBody } from '../contract/policy-input.js';
 import { ScheduleBody, ScheduleEditBody } from '../contract/api.js';
 import { parseInput } from '../contract/parse.js';
+import { parseTokenBody } from '../contract/token-body.js';
 import {
   toApiTask,
   toApiTaskDetail,
   toApiSchedule,
+  toApiToken,
   toApiUnit,
   toCheckReply,
   toEventsPage,
@@ -30,6 +33,9 @@ import type { Backend, BackendOptions } from './backend.js';
 import { serverUrl } from './server-backend.js';
 
 const flag = (field: string) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+/** podup tokens create names its list options in the singular (--scope, --units as given). */
+const tokenFlag = (field: string) =>
+  field.startsWith('scopes') ? '--scope' : flag(field.split('.')[0] ?? field);
 
 export function inProcessBackend(config: Config, options: BackendOptions): Backend {
   if (options.readOnly) assertDatabaseReadable(config.stateDir, config.dbPath);
@@ -109,8 +115,21 @@ export function inProcessBackend(config: Config, options: BackendOptions): Backe
       const r = await services.control.reject(id, origin);
       return { task: toApiTask(r.task), message: r.message };
     },
+    tokens: async () => ({ tokens: services.tokens.list().map(toApiToken) }),
+    async createToken(body) {
+      const { token, record } = await services.tokens.create(parseTokenBody(body, tokenFlag), origin);
+      return { ...toApiToken(record), token };
+    },
+    revokeToken: (name) => services.tokens.revoke(name, origin),
     async close() {
       await Promise.allSettled(running);
+      // What the tasks run here notified goes out now, not at the next start of podup serve (bounded: a
+      // receiver that is down keeps it queued for the server's retries).
+      if (running.length > 0)
+        await Promise.race([
+          services.dispatcher.drain().catch(() => 0),
+          new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
+        ]);
       await podup.close();
     },
   };

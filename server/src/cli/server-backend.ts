@@ -55,7 +55,7 @@ export async function serverBackend(config: Config): Promise<Backend | undefined
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(120_000),
     });
-    const json = (await res.json().catch(() => ({}))) as T & ErrorReply;
+    const json = (res.status === 204 ? {} : await res.json().catch(() => ({}))) as T & ErrorReply;
     if (res.ok) return json;
     const e = json.error;
     const code = isErrorCode(e?.code) ? e.code : res.status >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
@@ -93,6 +93,9 @@ export async function serverBackend(config: Config): Promise<Backend | undefined
     scheduleAction: (name, action) => call('POST', `/api/schedules/${id(name)}/${action}`),
     runSchedule: (name) => call('POST', `/api/schedules/${id(name)}/run`),
     reject: (taskId) => call('POST', `/api/tasks/${id(taskId)}/reject`),
+    tokens: () => call('GET', '/api/v1/tokens'),
+    createToken: (body) => call('POST', '/api/v1/tokens', body),
+    revokeToken: (name) => call('DELETE', `/api/v1/tokens/${id(name)}`),
     close: async () => undefined,
   };
 }

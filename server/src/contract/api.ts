@@ -5,11 +5,17 @@
 import { z } from 'zod';
 import {
   CHECK_STATUSES,
+  DEPENDENT_RESULTS,
+  CHANNEL_KINDS,
+  DELIVERY_STATUSES,
   LOG_LEVELS,
+  NOTIFY_EVENTS,
   OUTCOMES,
   POLICY_SOURCES,
   SCHEDULE_ACTIONS,
   UPDATE_POLICIES,
+  ROLLOUT_ROLES,
+  SCOPES,
   STEPS,
   TASK_KINDS,
   TASK_STATUSES,
@@ -110,6 +116,8 @@ export const ApiEvent = z.object({
   taskId: z.string().nullable(),
   source: z.string().nullable(),
   durationMs: z.number().nullable(),
+  /** Who acted: "admin", an API token's name, "github"; null when no credential vouched for the request. */
+  actor: z.string().nullable(),
 });
 export type ApiEvent = z.infer<typeof ApiEvent>;
 
@@ -134,6 +142,7 @@ export const EventsQuery = z
     delivery: z.string().max(100).optional(),
     image: z.string().max(512).optional(),
     task: z.string().max(64).optional(),
+    actor: z.string().max(100).optional(),
     status: z.coerce.number().int().min(100).max(599).optional(),
     since: z.string().optional(),
     until: z.string().optional(),
@@ -151,6 +160,9 @@ export const ApiTask = z.object({
   units: z.array(z.string()).nullable(),
   trigger: TaskTrigger,
   delivery: z.string().nullable(),
+  /** The credential that asked: "admin", an API token's name, "github hook 42". */
+  actor: z.string().nullable(),
+  /** The caller's own note of who asks, as given. */
   caller: z.string().nullable(),
   reason: z.string().nullable(),
   summary: z.string().nullable(),
@@ -182,6 +194,16 @@ export const ApiTaskUnit = z.object({
   reason: z.string().nullable(),
   startedAt: nullableTime,
   finishedAt: nullableTime,
+  /** "canary": the first unit of its image, moved alone through the full gate before the others. */
+  role: z.enum(ROLLOUT_ROLES).nullable(),
+  /** Its place in the rollout order (1 = first). */
+  position: z.number().int().nullable(),
+  /** What the health gate saw: the container's health check, or how long systemd kept it active. */
+  health: z.string().nullable(),
+  /** Units depending on it (Requires=, BindsTo=, PartOf=) checked after its restart or rollback. */
+  dependents: z.array(
+    z.object({ unit: z.string(), result: z.enum(DEPENDENT_RESULTS), detail: z.string().nullable() }),
+  ),
 });
 
 export const ApiTaskLog = z.object({
@@ -370,7 +392,7 @@ export const SignInBody = z.object({ token: z.string().min(1).max(512) }).strict
 export const Session = z.object({
   authenticated: z.boolean(),
   /** How this request was authenticated. */
-  method: z.enum(['cookie', 'bearer', 'forward-auth', 'open', 'none']),
+  method: z.enum(['cookie', 'bearer', 'token', 'forward-auth', 'open', 'none']),
   user: z.string().nullable(),
   /** Send as X-CSRF-Token with every state-changing request made with the session cookie. */
   csrfToken: z.string().nullable(),
@@ -451,6 +473,43 @@ const Duration = z
   .string()
   .regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d|w|y)$/i, 'must be a duration such as 30d or 12h');
 
+/* ---- API tokens ---- */
+
+export const Scope = z.enum(SCOPES);
+
+export const ApiToken = z.object({
+  name: z.string(),
+  scopes: z.array(Scope),
+  /** Unit patterns (`*` a wildcard) the token may trigger and control. */
+  units: z.array(z.string()),
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+  expiresAt: nullableTime,
+  lastUsedAt: nullableTime,
+  /** The address of the last use. */
+  lastUsedFrom: z.string().nullable(),
+});
+export type ApiToken = z.infer<typeof ApiToken>;
+
+export const TokensReply = z.object({ tokens: z.array(ApiToken) });
+export type TokensReply = z.infer<typeof TokensReply>;
+
+export const CreateTokenBody = z
+  .object({
+    name: z.string().min(1).max(64),
+    scopes: z.array(Scope).min(1).max(SCOPES.length),
+    /** Unit patterns such as web-*; none: every unit. */
+    units: z.array(z.string().min(1).max(256)).max(100).optional(),
+    /** Lifetime such as 90d; none: until revoked. */
+    expires: Duration.optional(),
+  })
+  .strict();
+export type CreateTokenBody = z.infer<typeof CreateTokenBody>;
+
+/** The answer to creating a token: the only time its plain text is shown. */
+export const CreatedToken = ApiToken.extend({ token: z.string() });
+export type CreatedToken = z.infer<typeof CreatedToken>;
+
 export const PruneBody = z
   .object({
     olderThan: Duration.default('30d'),
@@ -469,6 +528,8 @@ const RetentionCounts = z.object({
   taskLogs: z.number(),
   sessions: z.number(),
   units: z.number(),
+  notifications: z.number(),
+  idempotencyKeys: z.number(),
 });
 
 export const PruneReply = z.object({
@@ -539,3 +600,69 @@ export const CronPreviewQuery = z
 
 export const CronPreview = z.object({ cron: z.string(), zone: z.string(), next: z.array(z.string()) });
 export type CronPreview = z.infer<typeof CronPreview>;
+/* ---- Notifications ---- */
+
+export const NotifyEvent = z.enum(NOTIFY_EVENTS);
+
+export const ApiDelivery = z.object({
+  notificationId: z.number(),
+  event: z.union([NotifyEvent, z.literal('test')]),
+  /** The same on every channel and retry: receivers may drop a message they already have. */
+  dedupKey: z.string(),
+  status: z.enum(DELIVERY_STATUSES),
+  attempts: z.number(),
+  /** The next attempt of a pending delivery. */
+  nextAt: nullableTime,
+  lastError: z.string().nullable(),
+  lastStatus: z.number().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  deliveredAt: nullableTime,
+});
+export type ApiDelivery = z.infer<typeof ApiDelivery>;
+
+export const ApiChannel = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(CHANNEL_KINDS),
+  /** env: PODUP_NOTIFY (read-only here); api: added from the API or panel. */
+  source: z.enum(['env', 'api']),
+  events: z.array(NotifyEvent),
+  /** The service and, where it is no secret, the server: never the whole URL. */
+  url: z.string(),
+  /** False when a stored URL cannot be opened (PODUP_NOTIFY_SECRET changed): re-enter it. */
+  readable: z.boolean(),
+  createdAt: nullableTime,
+  counts: z.object({ pending: z.number(), delivered: z.number(), failed: z.number(), dropped: z.number() }),
+  /** The newest deliveries, newest first. */
+  recent: z.array(ApiDelivery),
+});
+export type ApiChannel = z.infer<typeof ApiChannel>;
+
+export const ChannelsReply = z.object({
+  channels: z.array(ApiChannel),
+  /** Every event a channel may select. */
+  events: z.array(NotifyEvent),
+  /** PODUP_NOTIFY_SECRET is set: channels may be added here, and the JSON webhook is signed. */
+  secretConfigured: z.boolean(),
+});
+export type ChannelsReply = z.infer<typeof ChannelsReply>;
+
+const ChannelUrl = z.string().min(1).max(2000);
+
+export const ChannelBody = z
+  .object({
+    name: z.string().max(100).optional(),
+    /** A service URL such as ntfy://ntfy.sh/topic or jsons://hooks.example.com/podup (secret: never shown again). */
+    url: ChannelUrl,
+    /** Replaces the URL's ?events= selection. */
+    events: z.array(NotifyEvent).max(NOTIFY_EVENTS.length).optional(),
+  })
+  .strict();
+export type ChannelBody = z.infer<typeof ChannelBody>;
+
+export const ChannelPatch = ChannelBody.partial().strict();
+export type ChannelPatch = z.infer<typeof ChannelPatch>;
+
+export const TestReply = z.object({ status: z.literal('queued'), dedupKey: z.string() });
+export type TestReply = z.infer<typeof TestReply>;

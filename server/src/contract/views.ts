@@ -1,8 +1,9 @@
 /** Records as the API shows them (ISO times, camelCase), shared by the routes and the CLI's in-process path. */
 import type { StoredEvent } from '../domain/events/event.js';
-import type { TaskLogRow, UnitCheck } from '../domain/ports/index.js';
+import type { ApiTokenRecord, OutboxDelivery, TaskLogRow, UnitCheck } from '../domain/ports/index.js';
 import { formatAge } from '../domain/policies/unit-policy.js';
 import type { CheckReport } from '../use-cases/check-units.js';
+import type { ChannelView } from '../use-cases/notifications.js';
 import type { Plan } from '../domain/tasks/plan.js';
 import type { TaskRecord, TaskStatus } from '../domain/tasks/task.js';
 import type { ScheduleRecord } from '../domain/schedules/schedule.js';
@@ -11,7 +12,10 @@ import type { OverviewData, Page, TaskDetail } from '../use-cases/queries.js';
 import type { TriggerResult } from '../use-cases/trigger-units.js';
 import type { UnitView } from '../use-cases/units.js';
 import type {
+  ApiChannel,
+  ApiDelivery,
   ApiEvent,
+  ApiToken,
   ApiPlan,
   ApiTask,
   ApiTaskDetail,
@@ -38,6 +42,7 @@ export const toApiTask = (t: TaskRecord): ApiTask => ({
   units: t.units,
   trigger: t.trigger,
   delivery: t.delivery,
+  actor: t.actor,
   caller: t.caller,
   reason: t.reason,
   summary: t.summary,
@@ -226,4 +231,35 @@ export const toApiSchedule = (s: ScheduleRecord, lastTaskStatus: TaskStatus | nu
   lastSummary: s.lastSummary,
   lastTaskId: s.lastTaskId,
   lastTaskStatus,
+});
+
+export const toApiToken = (t: ApiTokenRecord): ApiToken => ({
+  name: t.name,
+  scopes: t.scopes,
+  units: t.units,
+  createdAt: new Date(t.createdAt).toISOString(),
+  createdBy: t.createdBy,
+  expiresAt: iso(t.expiresAt),
+  lastUsedAt: iso(t.lastUsedAt),
+  lastUsedFrom: t.lastUsedFrom,
+});
+
+export const toApiDelivery = (d: OutboxDelivery): ApiDelivery => ({
+  notificationId: d.notificationId,
+  event: d.event,
+  dedupKey: d.dedupKey,
+  status: d.status,
+  attempts: d.attempts,
+  nextAt: d.status === 'pending' ? iso(d.nextAt) : null,
+  lastError: d.lastError,
+  lastStatus: d.lastStatus,
+  createdAt: new Date(d.createdAt).toISOString(),
+  updatedAt: new Date(d.updatedAt).toISOString(),
+  deliveredAt: iso(d.deliveredAt),
+});
+
+export const toApiChannel = (c: ChannelView): ApiChannel => ({
+  ...c,
+  createdAt: iso(c.createdAt),
+  recent: c.recent.map(toApiDelivery),
 });

@@ -2,6 +2,10 @@
  * The closed sets the API speaks, without zod: the web app imports this at runtime (its bundle stays free of
  * the schemas), the contract builds its enums from it, the CLI offers them as choices.
  */
+export { SCOPES, type Scope } from '../domain/auth/scopes.js';
+export { NOTIFY_EVENTS, type NotifyEvent } from '../domain/notifications/events.js';
+export { CHANNEL_KINDS, type ChannelKind } from '../domain/notifications/channel-kinds.js';
+export { DELIVERY_STATUSES, type DeliveryStatus } from '../domain/ports/notify.js';
 export { OUTCOMES, type Outcome } from '../domain/events/event.js';
 export {
   isFinished,
@@ -12,6 +16,8 @@ export {
   TASK_STATUSES,
   TRIGGERS,
   UNIT_RESULT_STATUSES,
+  ROLLOUT_ROLES,
+  DEPENDENT_RESULTS,
   type LogLevel,
   type Step,
   type TaskKind,

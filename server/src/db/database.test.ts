@@ -48,10 +48,15 @@ describe('migrate', () => {
     expect(migrate(db)).toBe(MIGRATIONS.length);
     expect(userVersion(db)).toBe(MIGRATIONS.length);
     expect(tables(db)).toEqual([
+      'api_tokens',
       'deliveries',
       'digests',
       'events',
+      'idempotency_keys',
       'meta',
+      'notifications',
+      'notify_channels',
+      'notify_deliveries',
       'rate_limits',
       'schedules',
       'sessions',
@@ -120,10 +125,15 @@ describe('openDatabase', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(userVersion(db)).toBe(MIGRATIONS.length);
     expect(tables(db)).toEqual([
+      'api_tokens',
       'deliveries',
       'digests',
       'events',
+      'idempotency_keys',
       'meta',
+      'notifications',
+      'notify_channels',
+      'notify_deliveries',
       'rate_limits',
       'schedules',
       'sessions',

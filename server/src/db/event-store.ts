@@ -18,6 +18,7 @@ interface EventDbRow {
   task_id: string | null;
   source: string | null;
   duration_ms: number | null;
+  actor: string | null;
 }
 
 const fromDb = (r: EventDbRow): StoredEvent => ({
@@ -36,6 +37,7 @@ const fromDb = (r: EventDbRow): StoredEvent => ({
   taskId: r.task_id,
   source: r.source,
   durationMs: r.duration_ms,
+  actor: r.actor,
 });
 
 /** Column filters accepted by list(): query key -> SQL condition. */
@@ -46,6 +48,7 @@ const FILTERS: ReadonlyArray<[keyof EventQuery, string]> = [
   ['delivery', 'delivery = ?'],
   ['image', 'image = ?'],
   ['taskId', 'task_id = ?'],
+  ['actor', 'actor = ?'],
   ['status', 'status = ?'],
   ['since', 'ts >= ?'],
   ['until', 'ts < ?'],
@@ -58,9 +61,9 @@ export class SqliteEventStore implements EventStore {
   constructor(private readonly db: Database) {
     this.insertStmt = db.prepare(
       `INSERT INTO events (ts, request_id, route, method, status, delivery, event, action, image, outcome,
-         reason, task_id, source, duration_ms)
+         reason, task_id, source, duration_ms, actor)
        VALUES (@ts, @requestId, @route, @method, @status, @delivery, @event, @action, @image, @outcome,
-         @reason, @taskId, @source, @durationMs)`,
+         @reason, @taskId, @source, @durationMs, @actor)`,
     );
   }
 

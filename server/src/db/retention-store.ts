@@ -26,6 +26,12 @@ const SELECTIONS: Record<keyof RetentionCounts, { from: string; where: string }>
   units: { from: 'units', where: 'present = 0 AND last_seen < @units' },
   taskLogs: { from: 'task_logs', where: 'task_id IN (SELECT id FROM prune_tasks)' },
   tasks: { from: 'tasks', where: 'id IN (SELECT id FROM prune_tasks)' },
+  notifications: {
+    from: 'notifications',
+    where: `created_at < @events AND id NOT IN (SELECT notification_id FROM notify_deliveries WHERE status = 'pending')`,
+  },
+  // An Idempotency-Key answers retries for a day.
+  idempotencyKeys: { from: 'idempotency_keys', where: 'created_at < @now - 86400000' },
 };
 
 /** Order of deletion: a task's log and unit rows before the task itself. */
@@ -37,6 +43,8 @@ const ORDER: Array<keyof RetentionCounts> = [
   'units',
   'taskLogs',
   'tasks',
+  'notifications',
+  'idempotencyKeys',
 ];
 
 export class SqliteRetentionStore implements RetentionStore {
@@ -82,6 +90,9 @@ export class SqliteRetentionStore implements RetentionStore {
         (from, where, params) => this.db.prepare(`DELETE FROM ${from} WHERE ${where}`).run(params).changes,
       );
       this.db.exec('DELETE FROM task_units WHERE task_id IN (SELECT id FROM prune_tasks)');
+      this.db.exec(
+        'DELETE FROM notify_deliveries WHERE notification_id NOT IN (SELECT id FROM notifications)',
+      );
       return counts;
     })();
   }

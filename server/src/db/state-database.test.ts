@@ -48,6 +48,7 @@ const task = (id: string): TaskRecord => ({
   image: 'ghcr.io/acme/app:stable',
   units: null,
   trigger: 'webhook',
+  actor: null,
   delivery: null,
   caller: null,
   reason: null,

@@ -69,6 +69,14 @@ export class StateDatabase {
     };
   }
 
+  /**
+   * Runs `op`'s store calls as one transaction, outside the write batcher: the task runner's end of a task and
+   * its outbox rows (a named exception, server/README.md). A disk fault is its 503, as for every store call.
+   */
+  atomically<T>(op: () => T): T {
+    return this.guard(() => this.current().db.transaction(op).immediate());
+  }
+
   /** The connection, once open (tests and podup doctor read it directly). */
   get db(): Database {
     return this.current().db;

@@ -1,11 +1,15 @@
 /** The SQLite stores over one connection, and the write batcher that is the request path's one writer. */
 import type { Database } from 'better-sqlite3';
 import type { Clock, Stores } from '../domain/ports/index.js';
+import { SqliteApiTokenStore } from './api-token-store.js';
+import { SqliteChannelStore } from './channel-store.js';
 import { SqliteDeliveryStore } from './delivery-store.js';
 import { SqliteEventStore } from './event-store.js';
 import { SqliteLeaseStore } from './lease-store.js';
 import { SqliteDigestStore, SqliteUnitCheckStore } from './digest-store.js';
+import { SqliteIdempotencyStore } from './idempotency-store.js';
 import { SqliteMetaStore } from './meta-store.js';
+import { SqliteOutboxStore } from './outbox-store.js';
 import { SqlitePolicyStore } from './policy-store.js';
 import { SqliteRateLimitStore } from './rate-limit-store.js';
 import { SqliteRetentionStore } from './retention-store.js';
@@ -39,6 +43,10 @@ export const STORE_PROTOTYPES: Record<keyof Stores, object> = {
   digests: SqliteDigestStore.prototype,
   checks: SqliteUnitCheckStore.prototype,
   schedules: SqliteScheduleStore.prototype,
+  tokens: SqliteApiTokenStore.prototype,
+  channels: SqliteChannelStore.prototype,
+  outbox: SqliteOutboxStore.prototype,
+  idempotency: SqliteIdempotencyStore.prototype,
 };
 
 export function createStores(db: Database, clock: Clock = { now: () => Date.now() }): SqliteState {
@@ -57,6 +65,10 @@ export function createStores(db: Database, clock: Clock = { now: () => Date.now(
     digests: new SqliteDigestStore(db),
     checks: new SqliteUnitCheckStore(db),
     schedules: new SqliteScheduleStore(db),
+    tokens: new SqliteApiTokenStore(db),
+    channels: new SqliteChannelStore(db),
+    outbox: new SqliteOutboxStore(db),
+    idempotency: new SqliteIdempotencyStore(db),
   };
   return { db, stores, writes: new WriteBatcher(db, stores) };
 }

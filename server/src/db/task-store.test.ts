@@ -37,6 +37,7 @@ const task = (over: Partial<TaskRecord> = {}): TaskRecord => ({
   image: 'ghcr.io/acme/app:stable',
   units: null,
   trigger: 'webhook',
+  actor: null,
   delivery: 'd-1',
   caller: null,
   reason: null,

@@ -10,6 +10,7 @@ interface TaskDbRow {
   units: string | null;
   trigger: string;
   delivery: string | null;
+  actor: string | null;
   caller: string | null;
   reason: string | null;
   created_at: number;
@@ -37,6 +38,7 @@ export const taskFromDb = (r: TaskDbRow): TaskRecord => ({
   units: r.units === null ? null : (JSON.parse(r.units) as string[]),
   trigger: r.trigger as TaskRecord['trigger'],
   delivery: r.delivery,
+  actor: r.actor,
   caller: r.caller,
   reason: r.reason,
   createdAt: r.created_at,
@@ -74,10 +76,10 @@ export class SqliteTaskStore implements TaskStore {
 
   constructor(private readonly db: Database) {
     this.insertStmt = db.prepare(
-      `INSERT INTO tasks (id, kind, status, image, units, trigger, delivery, caller, reason, created_at,
+      `INSERT INTO tasks (id, kind, status, image, units, trigger, delivery, actor, caller, reason, created_at,
          updated_at, started_at, finished_at, not_before, attempts, summary, retry_of, stop_requested, digest, force,
          expires_at, approved_by)
-       VALUES (@id, @kind, @status, @image, @units, @trigger, @delivery, @caller, @reason, @createdAt,
+       VALUES (@id, @kind, @status, @image, @units, @trigger, @delivery, @actor, @caller, @reason, @createdAt,
          @updatedAt, @startedAt, @finishedAt, @notBefore, @attempts, @summary, @retryOf, @stopRequested, @digest,
          @force, @expiresAt, @approvedBy)`,
     );

@@ -1,6 +1,7 @@
 /**
  * The long-lived responses (task-log streams) that are open, by the credential that opened them: a cap per
- * credential (a session, the bearer token, a ForwardAuth user, or the address when the admin API is open),
+ * credential (a session, the admin token, an API token, a ForwardAuth user, or the address when the admin API
+ * is open),
  * and the end of a credential's streams when it ends (sign-out), or of all of them when podup shuts down.
  */
 import type { FastifyRequest } from 'fastify';
@@ -17,6 +18,7 @@ export function streamCredential(request: FastifyRequest): string {
   if (method === 'cookie' && session) return sessionCredential(session.id);
   if (method === 'forward-auth') return `forward-auth:${user ?? ''}`;
   if (method === 'bearer') return 'bearer';
+  if (method === 'token') return `token:${user ?? ''}`;
   return `address:${request.ip}`;
 }
 

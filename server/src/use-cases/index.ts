@@ -3,12 +3,16 @@
  * they never open a transaction or reach a store themselves.
  */
 import type {
+  ChannelSealer,
   Clock,
   ContainerRuntime,
   DigestResolver,
   IdSource,
   LeaseOwnership,
   Log,
+  Metrics,
+  MetricsExposition,
+  NotificationSender,
   Probes,
   QuadletSource,
   Sleep,
@@ -18,11 +22,16 @@ import type {
   WakeTimer,
   WebhookSignatures,
 } from '../domain/ports/index.js';
+import { NotificationDispatcher } from '../domain/notifications/dispatcher.js';
+import { panelLinks } from '../domain/notifications/message.js';
+import { NotificationRouting, type ConfiguredChannel } from '../domain/notifications/routing.js';
+import { TaskEndNotices } from '../domain/notifications/task-end-notices.js';
 import type { RatePolicy } from '../domain/rate-limits/gcra.js';
 import { PolicyBook, type PolicySettings } from '../domain/policies/policy-book.js';
-import { UpdateEngine } from '../domain/tasks/engine.js';
+import { UpdateEngine, type RolloutOnFailure } from '../domain/tasks/engine.js';
 import { isStorageFault } from '../errors.js';
 import { TaskRunner } from '../domain/tasks/runner.js';
+import { ApiTokenService } from './api-tokens.js';
 import { AuditService } from './audit.js';
 import { CheckService } from './check-units.js';
 import { PolicyService } from './policies.js';
@@ -31,8 +40,11 @@ import { SchedulesService } from './schedules.js';
 import { TaskControlService } from './control-task.js';
 import { FailureLimits } from './failure-limits.js';
 import { HealthService } from './health.js';
+import { HealthWatch } from './health-watch.js';
 import { IntakeService } from './intake-delivery.js';
+import { MetricsService } from './metrics.js';
 import { NoticeService } from './notices.js';
+import { NotificationService } from './notifications.js';
 import { PruneService } from './prune.js';
 import { QueryService } from './queries.js';
 import { SessionService } from './sessions.js';
@@ -42,6 +54,8 @@ import { UnitsService } from './units.js';
 export interface ServicePorts {
   stores: Stores;
   writes: UnitOfWork;
+  /** Several direct store writes as one transaction (the runner's end of a task with its outbox rows). */
+  atomically<T>(op: () => T): T;
   runtime: ContainerRuntime;
   unitManager: UnitManager;
   registry: DigestResolver;
@@ -49,6 +63,9 @@ export interface ServicePorts {
   signatures: WebhookSignatures;
   probes: Probes;
   owners: LeaseOwnership;
+  sender: NotificationSender;
+  sealer: ChannelSealer;
+  metrics: Metrics & MetricsExposition;
   clock: Clock;
   sleep: Sleep;
   ids: IdSource;
@@ -70,8 +87,19 @@ export interface ServiceSettings {
   coalesceWindowMs: number;
   healthWindowMs: number;
   restartTimeoutMs: number;
+  rolloutBatch?: number;
+  rolloutOnFailure?: RolloutOnFailure;
   taskConcurrency: number;
   sessionTtlMs: number;
+  /** PODUP_PUBLIC_URL: notifications link to the panel there. */
+  publicUrl: string | undefined;
+  notify: {
+    channels: readonly ConfiguredChannel[];
+    backoffMs: number;
+    backoffMaxMs: number;
+    giveUpAfterMs: number;
+    degradedAfterMs: number;
+  };
 }
 
 export interface Services {
@@ -89,10 +117,19 @@ export interface Services {
   prune: PruneService;
   sessions: SessionService;
   failures: FailureLimits;
+  tokens: ApiTokenService;
   health: HealthService;
   notices: NoticeService;
+  notifications: NotificationService;
+  metrics: MetricsService;
+  /** Counts what HTTP requests ended how (the recording side of /metrics). */
+  recorder: Metrics;
   /** The durable queue's worker: podup serve starts it; the CLI runs one task with it in-process. */
   runner: TaskRunner;
+  /** The notification outbox's worker: podup serve starts it. */
+  dispatcher: NotificationDispatcher;
+  /** Notifies a /readyz part that stays down: podup serve starts it. */
+  healthWatch: HealthWatch;
 }
 
 export function createServices(ports: ServicePorts, settings: ServiceSettings): Services {
@@ -112,10 +149,48 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
       pullAttempts: 3,
       pullBackoffMs: 1000,
       journalLines: 50,
+      ...(settings.rolloutBatch === undefined ? {} : { rolloutBatch: settings.rolloutBatch }),
+      ...(settings.rolloutOnFailure === undefined ? {} : { onFailure: settings.rolloutOnFailure }),
     },
+  });
+  const routing = new NotificationRouting(settings.notify.channels);
+  const links = panelLinks(settings.publicUrl);
+  // Each needs the other, after both exist: the service pokes the worker, the worker asks the service.
+  const notifications: NotificationService = new NotificationService({
+    stores,
+    writes,
+    clock,
+    routing,
+    sealer: ports.sealer,
+    links,
+    queue: { poke: () => dispatcher.poke() },
+  });
+  const dispatcher: NotificationDispatcher = new NotificationDispatcher({
+    stores,
+    writes,
+    channel: (id) => notifications.channel(id),
+    sender: ports.sender,
+    clock,
+    owner: ports.owners.self,
+    settings: {
+      backoffMs: settings.notify.backoffMs,
+      backoffMaxMs: settings.notify.backoffMaxMs,
+      giveUpAfterMs: settings.notify.giveUpAfterMs,
+      leaseMs: 60_000,
+      pollMs: 30_000,
+      sendTimeoutMs: 10_000,
+      batch: 20,
+    },
+    onError: (err) =>
+      isStorageFault(err)
+        ? undefined
+        : log.warn({ err }, 'notification outbox: a write failed; the delivery is tried again'),
   });
   const runner = new TaskRunner({
     stores,
+    atomically: (op) => ports.atomically(op),
+    notices: new TaskEndNotices(routing, links, dispatcher),
+    metrics: ports.metrics,
     engine,
     runtime: ports.runtime,
     registry: ports.registry,
@@ -137,7 +212,7 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
         ? log.warn({ code: err.code }, `task runner cannot write, retrying with backoff: ${err.message}`)
         : log.error({ err }, 'task runner error'),
   });
-  const trigger = new TriggerService({ units, writes, queue: runner, clock, ids });
+  const trigger = new TriggerService({ units, stores, writes, queue: runner, clock, ids });
   const check = new CheckService({ units, trigger, book, stores, writes, clock });
   const prune = new PruneService({ stores, clock });
   const scheduler = new Scheduler({
@@ -175,15 +250,31 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
     }),
     scheduler,
     policies: new PolicyService({ known: () => units.known(), writes, clock }),
-    control: new TaskControlService({ writes, queue: runner, clock, ids }),
+    control: new TaskControlService({ stores, writes, queue: runner, clock, ids }),
     units,
     queries: new QueryService({ stores, clock, probes: ports.probes }),
     audit: new AuditService({ writes, clock, log }),
     prune,
     sessions: new SessionService({ stores, writes, clock, ttlMs: settings.sessionTtlMs }),
     failures,
+    tokens: new ApiTokenService({ stores, writes, clock, failures }),
     health: new HealthService(ports.probes),
     notices: new NoticeService({ stores, writes, clock }),
+    notifications,
+    metrics: new MetricsService({ stores, units, exposition: ports.metrics, clock, log }),
+    recorder: ports.metrics,
     runner,
+    dispatcher,
+    healthWatch: new HealthWatch({
+      probes: ports.probes,
+      stores,
+      writes,
+      clock,
+      routing,
+      links,
+      queue: dispatcher,
+      log,
+      degradedAfterMs: settings.notify.degradedAfterMs,
+    }),
   };
 }

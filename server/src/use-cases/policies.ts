@@ -4,6 +4,7 @@
  * row commit together.
  * Used by: PUT /api/units/:unit/policy, POST /api/units/:unit/skip | /snooze, podup policy | skip | snooze
  */
+import { assertMayTouch } from '../domain/auth/grant.js';
 import type { Clock, PolicyOverride, PolicyPatch, Stores, UnitOfWork } from '../domain/ports/index.js';
 import { parseAge, parsePolicy, type UpdatePolicy } from '../domain/policies/unit-policy.js';
 import { parseWindows } from '../domain/policies/windows.js';
@@ -89,6 +90,7 @@ export class PolicyService {
 
   /** The digest is never applied to the unit; a task waiting for exactly it ends. */
   async skip(unit: string, digest: string, origin: Origin): Promise<{ cancelled: string[] }> {
+    assertMayTouch(origin.grant, [unit], 'skip a version of');
     await this.known(unit);
     if (!DIGEST.test(digest))
       throw new AppError('BAD_REQUEST', `"${digest.slice(0, 80)}" is not a sha256:<64 hex> digest`);
@@ -109,6 +111,7 @@ export class PolicyService {
    * a snooze. Resolves with the snooze's end.
    */
   async snooze(unit: string, untilText: string | null, origin: Origin): Promise<number | null> {
+    assertMayTouch(origin.grant, [unit], 'snooze');
     await this.known(unit);
     const now = this.deps.clock.now();
     const until = untilText === null ? null : parseFutureTime(untilText, now);

@@ -68,6 +68,11 @@ export class QueryService {
     return this.deps.stores.tasks.hasPending();
   }
 
+  /** Notifications wait to be delivered (or retried): podup must not exit for being idle either. */
+  hasPendingNotifications(): boolean {
+    return this.deps.stores.outbox.hasPending();
+  }
+
   taskLog(id: string, after: number, limit: number): TaskLogRow[] {
     return this.deps.stores.journals.logs(id, after, limit);
   }

@@ -37,6 +37,9 @@ export interface UnitView {
 }
 
 export class UnitsService {
+  /** The last statuses listed, for /metrics: the registry is asked at most once per their age. */
+  private last: { at: number; statuses: UnitStatus[] } | undefined;
+
   constructor(
     private readonly deps: {
       runtime: ContainerRuntime;
@@ -92,6 +95,7 @@ export class UnitsService {
     const known = await this.discover();
     const stored = new Map(this.deps.stores.units.all().map((u) => [u.unit, u]));
     const statuses = await unitStatuses(known, this.deps);
+    this.last = { at: this.deps.clock.now(), statuses };
     const { policies, checks, tasks } = this.deps.stores;
     const checked = new Map(checks.all().map((c) => [c.unit, c]));
     return statuses.map((status) => {
@@ -107,6 +111,12 @@ export class UnitsService {
         waiting: tasks.waitingFor(status.unit),
       };
     });
+  }
+
+  /** Statuses no older than `maxAgeMs` (listing again when they are), for /metrics. */
+  async recentStatuses(maxAgeMs: number): Promise<UnitStatus[]> {
+    if (this.last && this.deps.clock.now() - this.last.at < maxAgeMs) return this.last.statuses;
+    return (await this.list()).map((v) => v.status);
   }
 
   plan(request: PlanRequest, known: readonly KnownUnit[]): Promise<Plan> {

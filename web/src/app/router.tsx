@@ -28,6 +28,11 @@ export const routes: RouteObject[] = [
         lazy: () => import('./routes/schedules').then((m) => ({ Component: m.SchedulesRoute })),
       },
       { path: 'events', lazy: () => import('./routes/events').then((m) => ({ Component: m.EventsRoute })) },
+      { path: 'tokens', lazy: () => import('./routes/tokens').then((m) => ({ Component: m.TokensRoute })) },
+      {
+        path: 'notifications',
+        lazy: () => import('./routes/notifications').then((m) => ({ Component: m.NotificationsRoute })),
+      },
       {
         path: 'settings',
         lazy: () => import('./routes/settings').then((m) => ({ Component: m.SettingsRoute })),

@@ -8,6 +8,8 @@ export const paths = {
   schedules: '/schedules',
   events: '/events',
   eventsOfTask: (id: string) => `/events?task=${encodeURIComponent(id)}`,
+  tokens: '/tokens',
+  notifications: '/notifications',
   settings: '/settings',
   signIn: '/sign-in',
   /** The sign-in page, coming back to `next` afterwards. */

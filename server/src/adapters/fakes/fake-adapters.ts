@@ -5,6 +5,7 @@
 import type { Adapters } from '../adapter-set.js';
 import type { LeaseOwnership, Probe } from '../../domain/ports/index.js';
 import { FakeHost, type HostPart } from './fake-host.js';
+import { FakeNotifier } from './fake-notifier.js';
 import { FakeQuadlets } from './fake-quadlets.js';
 import { FakeRegistry } from './fake-registry.js';
 import { FakeRuntime } from './fake-runtime.js';
@@ -16,6 +17,7 @@ export interface FakePorts {
   unitManager: FakeUnitManager;
   registry: FakeRegistry;
   quadlets: FakeQuadlets;
+  sender: FakeNotifier;
 }
 
 export function fakePorts(host: FakeHost): FakePorts {
@@ -24,6 +26,7 @@ export function fakePorts(host: FakeHost): FakePorts {
     unitManager: new FakeUnitManager(host),
     registry: new FakeRegistry(host),
     quadlets: new FakeQuadlets(host),
+    sender: new FakeNotifier(),
   };
 }
 

@@ -3,6 +3,7 @@
  * db/lease-store.ts, db/task-journal-store.ts), and the faults of a state disk: a store that refuses writes
  * (full disk) and a claim the store reports but does not keep (what get() on UPDATE ... RETURNING did).
  */
+import type { NotificationMessage } from '../../domain/notifications/message.js';
 import { PolicyBook } from '../../domain/policies/policy-book.js';
 import type { DefaultPolicy } from '../../domain/policies/unit-policy.js';
 import type { RunnerDeps, RunnerStores } from '../../domain/tasks/runner.js';
@@ -43,7 +44,8 @@ export type RunnerWrite =
   | 'leases.release'
   | 'leases.sweep'
   | 'journal.log'
-  | 'journal.unit';
+  | 'journal.unit'
+  | 'outbox.add';
 
 /** The runner's policy dependency with every unit on the defaults (auto, no cooldown, no window). */
 export function defaultPolicies(defaults: Partial<DefaultPolicy> = {}): RunnerDeps['policies'] {
@@ -78,6 +80,24 @@ export class MemoryRunnerStores implements RunnerStores {
   readonly failing = new Map<RunnerWrite, () => Error>();
   /** claimNext answers with the row without claiming it, as a claim rolled back after it was read. */
   claimsDoNotHold = false;
+  /** The outbox: messages queued by task ends, with the channels each goes to. */
+  readonly queued: Array<{ message: NotificationMessage; channels: string[] }> = [];
+
+  /** As a SQLite transaction: the task rows and the outbox are as before when `op` throws. */
+  atomically<T>(op: () => T): T {
+    const rows = new Map([...this.rows].map(([id, r]) => [id, { ...r, task: { ...r.task } }]));
+    const queued = this.queued.length;
+    const finished = this.finished.length;
+    try {
+      return op();
+    } catch (e) {
+      this.rows.clear();
+      for (const [id, r] of rows) this.rows.set(id, r);
+      this.queued.length = queued;
+      this.finished.length = finished;
+      throw e;
+    }
+  }
 
   add(task: TaskRecord, leaseOwner: string | null = null, leaseExpires: number | null = null): void {
     this.rows.set(task.id, { task: { ...task }, leaseOwner, leaseExpires });
@@ -284,5 +304,16 @@ export class MemoryRunnerStores implements RunnerStores {
       },
     }),
     units: (taskId) => this.earlierUnits.get(taskId) ?? [],
+  };
+
+  channels: RunnerStores['channels'] = { list: () => [] };
+
+  outbox: RunnerStores['outbox'] = {
+    add: (message, channels) => {
+      this.write('outbox.add');
+      if (this.queued.some((q) => q.message.dedupKey === message.dedupKey)) return false;
+      this.queued.push({ message, channels: [...channels] });
+      return true;
+    },
   };
 }

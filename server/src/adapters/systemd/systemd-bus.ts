@@ -4,9 +4,17 @@
  * @see https://www.freedesktop.org/software/systemd/man/org.freedesktop.systemd1.html
  */
 import { execFile } from 'node:child_process';
+import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ClientInterface, MessageBus, Variant } from 'dbus-next';
 import type { SystemdScope } from '../../config.js';
-import type { LoadState, UnitManager, UnitState } from '../../domain/ports/index.js';
+import type {
+  ExecCommand,
+  LoadState,
+  UnitDependencies,
+  UnitManager,
+  UnitState,
+} from '../../domain/ports/index.js';
 import { AppError, errorMessage } from '../../errors.js';
 
 const SYSTEMD = 'org.freedesktop.systemd1';
@@ -42,6 +50,8 @@ const bytesToHex = (v: unknown): string =>
 export class SystemdBus implements UnitManager {
   private conn: Promise<Connection> | undefined;
   private currentBus: MessageBus | undefined;
+  /** The manager's search path does not change while it runs. */
+  private control: string | undefined;
 
   constructor(
     readonly scope: SystemdScope,
@@ -167,10 +177,22 @@ export class SystemdBus implements UnitManager {
   }
 
   async restart(unit: string, timeoutMs: number): Promise<{ job: string; result: string }> {
+    return this.job('RestartUnit', unit, timeoutMs);
+  }
+
+  async start(unit: string, timeoutMs: number): Promise<{ job: string; result: string }> {
+    return this.job('StartUnit', unit, timeoutMs);
+  }
+
+  private async job(
+    method: 'RestartUnit' | 'StartUnit',
+    unit: string,
+    timeoutMs: number,
+  ): Promise<{ job: string; result: string }> {
     const c = await this.connection();
     const job = await this.call(
-      `RestartUnit ${unit}`,
-      async () => (await c.manager.RestartUnit?.(unit, 'replace')) as string,
+      `${method} ${unit}`,
+      async () => (await c.manager[method]?.(unit, 'replace')) as string,
     );
     const early = c.finished.get(job);
     if (early) {
@@ -184,12 +206,95 @@ export class SystemdBus implements UnitManager {
         () =>
           new AppError(
             'SYSTEMD_ERROR',
-            `restart of ${unit}: job ${job} did not finish within ${timeoutMs} ms`,
+            `${method === 'StartUnit' ? 'start' : 'restart'} of ${unit}: job ${job} did not finish within ${timeoutMs} ms`,
           ),
       );
     } finally {
       c.waiters.delete(job);
     }
+  }
+
+  private async unitProperties(c: Connection, unit: string, iface: string): Promise<Record<string, Variant>> {
+    const path = (await c.manager.LoadUnit?.(unit)) as string;
+    const props = (await c.bus.getProxyObject(SYSTEMD, path)).getInterface('org.freedesktop.DBus.Properties');
+    return (props.GetAll as (iface: string) => Promise<Record<string, Variant>>)(iface);
+  }
+
+  async dependencies(unit: string): Promise<UnitDependencies> {
+    return this.call(`dependencies of ${unit}`, async (c) => {
+      const u = await this.unitProperties(c, unit, 'org.freedesktop.systemd1.Unit');
+      const names = (k: string): string[] => {
+        const v = u[k]?.value as unknown;
+        return Array.isArray(v) ? v.map(String) : [];
+      };
+      return {
+        after: names('After'),
+        before: names('Before'),
+        requires: names('Requires'),
+        bindsTo: names('BindsTo'),
+        partOf: names('PartOf'),
+        wants: names('Wants'),
+        requiredBy: names('RequiredBy'),
+        boundBy: names('BoundBy'),
+        consistsOf: names('ConsistsOf'),
+      };
+    });
+  }
+
+  /** ExecStart is a(sasbttttuii): path, argv, ignore failure, then timestamps and the last run's status. */
+  async execStart(unit: string): Promise<ExecCommand[]> {
+    if (!unit.endsWith('.service')) return [];
+    return this.call(`ExecStart of ${unit}`, async (c) => {
+      const s = await this.unitProperties(c, unit, 'org.freedesktop.systemd1.Service');
+      const rows = (s.ExecStart?.value ?? []) as unknown[][];
+      return rows.map((r) => ({
+        path: String(r[0]),
+        argv: (r[1] as unknown[]).map(String),
+        ignoreFailure: r[2] === true,
+      }));
+    });
+  }
+
+  /** The manager's first ".control" directory on its search path: persistent, and meant for programs. */
+  private async controlDir(c: Connection): Promise<string> {
+    if (this.control) return this.control;
+    const props = (await c.bus.getProxyObject(SYSTEMD, MANAGER_PATH)).getInterface(
+      'org.freedesktop.DBus.Properties',
+    );
+    const paths = ((await props.Get?.(MANAGER_IFACE, 'UnitPath')) as Variant<string[]>).value;
+    const dir = paths.find((p) => p.endsWith('.control'));
+    if (!dir) throw new AppError('SYSTEMD_ERROR', `the ${this.scope} manager has no .control directory`);
+    this.control = dir;
+    return dir;
+  }
+
+  async setDropIn(unit: string, name: string, text: string | null): Promise<void> {
+    const c = await this.connection();
+    const dir = join(await this.call('UnitPath', (conn) => this.controlDir(conn)), `${unit}.d`);
+    const file = join(dir, `${name}.conf`);
+    try {
+      if (text === null) {
+        const existed = await rm(file).then(
+          () => true,
+          (e: NodeJS.ErrnoException) => {
+            if (e.code === 'ENOENT') return false;
+            throw e;
+          },
+        );
+        if (!existed) return;
+        await rmdir(dir).catch(() => undefined);
+      } else {
+        await mkdir(dir, { recursive: true });
+        // Whole or not at all: a reload must never read half a drop-in.
+        await writeFile(`${file}.tmp`, text, { mode: 0o644 });
+        await rename(`${file}.tmp`, file);
+      }
+    } catch (e) {
+      throw new AppError('SYSTEMD_ERROR', `drop-in ${file}: ${errorMessage(e)}`, { cause: e });
+    }
+    await this.call('Reload', async () => {
+      await c.manager.Reload?.();
+    });
   }
 
   /** ListUnitsByNames: one call for all names; it reports units without a file as "not-found". */

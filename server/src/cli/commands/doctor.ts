@@ -2,6 +2,8 @@
  * podup doctor: one screen, one line per part, each ok / warn / FAIL with the fix.
  * Exit status 1 when any line fails.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { PodmanApi } from '../../adapters/podman/podman-api.js';
 import { pingRegistry } from '../../adapters/registry/registry-ping.js';
 import { SystemdBus } from '../../adapters/systemd/systemd-bus.js';
@@ -13,8 +15,9 @@ import { dbProbe } from '../../db/db-probe.js';
 import { AppError, errorMessage } from '../../errors.js';
 import { snapshotState } from '../../snapshot/stamp.js';
 import { NoticeService } from '../../use-cases/notices.js';
-import { VERSION } from '../../version.js';
-import { withInstalledInstance } from '../installed.js';
+import { PACKAGE_ROOT, VERSION } from '../../version.js';
+import { installPaths, withInstalledInstance } from '../installed.js';
+import { currentUser, lingering } from '../linger.js';
 import { printJson } from '../output.js';
 
 export type Level = 'ok' | 'warn' | 'fail';
@@ -78,6 +81,69 @@ async function autoUpdateTimer(
   }
 }
 
+/**
+ * PODUP_SNAPSHOT and PODUP_NODE are the launcher's settings, not the server's: read them as the units pass them
+ * (the env file too), and look for the blob where bin/podup-serve does (the units' cache directory first).
+ */
+function startupSnapshot(config: Config): DoctorLine {
+  const check = 'startup snapshot';
+  const env = withInstalledInstance(process.env, process.getuid?.() ?? 1000);
+  const paths = installPaths(env, config.systemdScope);
+  const installed = existsSync(join(paths.unitDir, 'podup.service'));
+  // A checkout has its sources; an installed package builds its snapshot with podup setup.
+  const checkout = existsSync(join(PACKAGE_ROOT, 'server', 'src'));
+  const snapshot = snapshotState({
+    env,
+    nodePath: env.PODUP_NODE?.trim() || process.execPath,
+    ...(installed ? { cacheDir: paths.cacheDir } : {}),
+  });
+  if (snapshot.status !== 'unused') return { check, level: 'ok', detail: snapshot.detail };
+  const user = config.systemdScope === 'user' ? ' --user' : ' --system';
+  return {
+    check,
+    level: 'warn',
+    detail: snapshot.detail,
+    fix:
+      installed || !checkout
+        ? `run "podup setup${user}" again: it builds the snapshot for this node and this podup (or set PODUP_SNAPSHOT=off in ${paths.envFile} to start without it on purpose)`
+        : 'run "npm run build" in the podup checkout (with the node that runs podup) for fast cold starts (or set PODUP_SNAPSHOT=off to start without it on purpose)',
+  };
+}
+
+/** The socket unit `podup setup` installs; a podup run by hand has none, which is fine. */
+async function podupSocket(systemd: SystemdBus, config: Config): Promise<DoctorLine> {
+  const check = 'podup.socket';
+  const user = config.systemdScope === 'user' ? ' --user' : '';
+  try {
+    const s = await systemd.unitFile(check);
+    if (!s.unitFileState) return { check, level: 'ok', detail: 'not installed (podup setup installs it)' };
+    if (s.unitFileState === 'enabled' && s.activeState === 'active')
+      return { check, level: 'ok', detail: 'enabled, listening' };
+    return {
+      check,
+      level: 'warn',
+      detail: `${s.unitFileState}, ${s.activeState}: webhooks do not start podup`,
+      fix: `systemctl${user} enable --now podup.socket (or podup setup${user || ' --system'} again)`,
+    };
+  } catch (e) {
+    return { check, level: 'warn', detail: `could not read its state: ${errorMessage(e)}` };
+  }
+}
+
+/** A user manager without lingering stops, with podup's socket, at its user's last logout. */
+function linger(): DoctorLine {
+  const check = 'lingering';
+  const user = currentUser();
+  return lingering(user)
+    ? { check, level: 'ok', detail: `on for ${user}: the user manager runs without a login` }
+    : {
+        check,
+        level: 'warn',
+        detail: `off for ${user}: podup.socket stops listening when ${user}'s last session ends`,
+        fix: `loginctl enable-linger ${user}`,
+      };
+}
+
 const NOTICE_MAX_AGE_MS = 7 * 86_400_000;
 
 /** A reverse proxy podup does not trust makes every client look like the proxy (limits, event log). */
@@ -126,18 +192,7 @@ export async function doctorLines(config: Config): Promise<DoctorLine[]> {
           fix: 'set PODUP_ADMIN_TOKEN to a random string of 16+ characters (openssl rand -hex 32)',
         },
   ];
-  // PODUP_SNAPSHOT is the launcher's setting, not the server's: read it as the units pass it (env file too).
-  const snapshot = snapshotState({ env: withInstalledInstance(process.env, process.getuid?.() ?? 1000) });
-  lines.push(
-    snapshot.status === 'unused'
-      ? {
-          check: 'startup snapshot',
-          level: 'warn',
-          detail: snapshot.detail,
-          fix: 'run "npm run build" in the podup checkout (with the node that runs podup) for fast cold starts (or set PODUP_SNAPSHOT=off to start without it on purpose)',
-        }
-      : { check: 'startup snapshot', level: 'ok', detail: snapshot.detail },
-  );
+  lines.push(startupSnapshot(config));
 
   let dbLine: DoctorLine;
   let proxyLine: DoctorLine | undefined;
@@ -182,6 +237,8 @@ export async function doctorLines(config: Config): Promise<DoctorLine[]> {
     lines.push(
       ...(await Promise.all([
         probe(`systemd (${config.systemdScope})`, () => systemd.ping(TIMEOUT_MS)),
+        podupSocket(systemd, config),
+        ...(config.systemdScope === 'user' ? [Promise.resolve(linger())] : []),
         autoUpdateTimer(systemd, config, schedules),
         probe('podman API', async () => `${config.podmanSocket}: ${await podman.ping(TIMEOUT_MS)}`),
         ...config.registryCheck.map((r) => probe(`registry ${r}`, () => pingRegistry(r, TIMEOUT_MS))),
@@ -194,19 +251,20 @@ export async function doctorLines(config: Config): Promise<DoctorLine[]> {
   return lines;
 }
 
+export function printDoctor(lines: readonly DoctorLine[]): void {
+  process.stdout.write(`podup ${VERSION} doctor\n`);
+  const width = Math.max(...lines.map((l) => l.check.length));
+  for (const l of lines) {
+    const mark = l.level === 'ok' ? 'ok  ' : l.level === 'warn' ? 'warn' : 'FAIL';
+    process.stdout.write(`  ${mark}  ${l.check.padEnd(width)}  ${l.detail}\n`);
+    if (l.fix && l.level !== 'ok') process.stdout.write(`        ${''.padEnd(width)}  fix: ${l.fix}\n`);
+  }
+}
+
 export async function doctorCommand(config: Config, opts: { json?: boolean }): Promise<number> {
   const lines = await doctorLines(config);
   const failed = lines.some((l) => l.level === 'fail');
-  if (opts.json) {
-    printJson({ version: VERSION, ok: !failed, checks: lines });
-  } else {
-    process.stdout.write(`podup ${VERSION} doctor\n`);
-    const width = Math.max(...lines.map((l) => l.check.length));
-    for (const l of lines) {
-      const mark = l.level === 'ok' ? 'ok  ' : l.level === 'warn' ? 'warn' : 'FAIL';
-      process.stdout.write(`  ${mark}  ${l.check.padEnd(width)}  ${l.detail}\n`);
-      if (l.fix && l.level !== 'ok') process.stdout.write(`        ${''.padEnd(width)}  fix: ${l.fix}\n`);
-    }
-  }
+  if (opts.json) printJson({ version: VERSION, ok: !failed, checks: lines });
+  else printDoctor(lines);
   return failed ? 1 : 0;
 }

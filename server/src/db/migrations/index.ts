@@ -2,7 +2,21 @@ import init from './0001-init.js';
 import engine from './0002-engine.js';
 import sessions from './0003-sessions.js';
 import unitManaged from './0004-unit-managed.js';
-import policies from './0005-policies-schedules.js';
+import apiTokens from './0005-api-tokens.js';
+import notifications from './0006-notifications.js';
+import idempotency from './0007-idempotency.js';
+import rollout from './0008-rollout.js';
+import policies from './0009-policies-schedules.js';
 
 /** Applied in order; migration N sets PRAGMA user_version = N. Never edit a released migration: add one. */
-export const MIGRATIONS: readonly string[] = [init, engine, sessions, unitManaged, policies];
+export const MIGRATIONS: readonly string[] = [
+  init,
+  engine,
+  sessions,
+  unitManaged,
+  apiTokens,
+  notifications,
+  idempotency,
+  rollout,
+  policies,
+];

@@ -28,6 +28,8 @@ export interface EventRow {
   taskId: string | null;
   source: string | null;
   durationMs: number | null;
+  /** Who acted: "admin", an API token's name, "github"; null for requests no credential vouched for. */
+  actor: string | null;
 }
 
 export interface StoredEvent extends EventRow {
@@ -41,6 +43,7 @@ export interface EventQuery {
   delivery?: string | undefined;
   image?: string | undefined;
   taskId?: string | undefined;
+  actor?: string | undefined;
   status?: number | undefined;
   since?: number | undefined;
   until?: number | undefined;

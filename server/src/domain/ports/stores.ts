@@ -3,11 +3,22 @@
  * anywhere, and writes on the request path run inside UnitOfWork.run (one group commit shared by concurrent
  * requests; db/write-batcher.ts). The task runner writes directly: see db/README.md for that named exception.
  */
+import type { Scope } from '../auth/grant.js';
 import type { EventQuery, EventRow, StoredEvent } from '../events/event.js';
-import type { LogLevel, Step, TaskRecord, TaskStatus, TaskTrigger, UnitResultStatus } from '../tasks/task.js';
+import type {
+  DEPENDENT_RESULTS,
+  LogLevel,
+  ROLLOUT_ROLES,
+  Step,
+  TaskRecord,
+  TaskStatus,
+  TaskTrigger,
+  UnitResultStatus,
+} from '../tasks/task.js';
 import type { KnownUnit } from '../units/known-unit.js';
 import type { UpdatePolicy } from '../policies/unit-policy.js';
 import type { ScheduleRecord } from '../schedules/schedule.js';
+import type { ChannelStore, OutboxStore } from './notify.js';
 
 /* ---- tasks ---- */
 
@@ -131,6 +142,23 @@ export interface UnitResultPatch {
   reason?: string | null;
   startedAt?: number;
   finishedAt?: number;
+  /** canary: the first unit of its image in the rollout, moved alone through the full gate. */
+  role?: RolloutRole | null;
+  /** 1-based place in the rollout order. */
+  position?: number | null;
+  /** What the health gate saw (container health check or systemd state). */
+  health?: string | null;
+  /** The units depending on it that were checked after its restart or rollback. */
+  dependents?: DependentRecord[];
+}
+
+export type RolloutRole = (typeof ROLLOUT_ROLES)[number];
+
+export interface DependentRecord {
+  unit: string;
+  /** active: came back by itself; started: podup started it once; down: still down. */
+  result: (typeof DEPENDENT_RESULTS)[number];
+  detail: string | null;
 }
 
 export interface TaskUnitRow {
@@ -144,6 +172,10 @@ export interface TaskUnitRow {
   reason: string | null;
   startedAt: number | null;
   finishedAt: number | null;
+  role: RolloutRole | null;
+  position: number | null;
+  health: string | null;
+  dependents: DependentRecord[];
 }
 
 export interface TaskLogRow {
@@ -362,6 +394,55 @@ export interface MetaStore {
   set(key: string, value: string): void;
 }
 
+/* ---- API tokens ---- */
+
+export interface ApiTokenRecord {
+  name: string;
+  scopes: Scope[];
+  /** Unit patterns the token may trigger and control. */
+  units: string[];
+  createdAt: number;
+  /** Who created it (an actor). */
+  createdBy: string | null;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+  /** The address of the last use. */
+  lastUsedFrom: string | null;
+}
+
+export type NewApiToken = Pick<ApiTokenRecord, 'name' | 'scopes' | 'units' | 'expiresAt' | 'createdBy'>;
+
+export interface ApiTokenStore {
+  /**
+   * Creates a token and returns its plain text, which exists nowhere else: only its hash is stored.
+   * Throws CONFLICT when a token of that name exists.
+   */
+  create(token: NewApiToken, now: number): { token: string; record: ApiTokenRecord };
+  /** The token whose plain text this is (expired ones included: the caller decides). */
+  find(plain: string): ApiTokenRecord | undefined;
+  list(): ApiTokenRecord[];
+  /** Deletes it; false when there was none of that name. */
+  revoke(name: string): boolean;
+  used(name: string, at: number, from: string | null): void;
+}
+
+/* ---- Idempotency-Key ---- */
+
+export interface IdempotencyRecord {
+  /** Of the first request's method, route and body: the same key with another request is refused. */
+  fingerprint: string;
+  /** The first answer, as its use case returned it (JSON). */
+  result: string;
+  createdAt: number;
+}
+
+export interface IdempotencyStore {
+  /** The first request with this key by this credential, if it was made at or after `notBefore`. */
+  find(actor: string, key: string, notBefore: number): IdempotencyRecord | undefined;
+  /** Records it (an expired one of the same key is replaced). */
+  save(actor: string, key: string, record: IdempotencyRecord): void;
+}
+
 /* ---- retention ---- */
 
 export interface RetentionCutoffs {
@@ -383,6 +464,9 @@ export interface RetentionCounts {
   taskLogs: number;
   sessions: number;
   units: number;
+  /** Notifications older than the events cutoff with nothing left to deliver. */
+  notifications: number;
+  idempotencyKeys: number;
 }
 
 export interface RetentionStore {
@@ -411,6 +495,10 @@ export interface Stores {
   digests: DigestStore;
   checks: UnitCheckStore;
   schedules: ScheduleStore;
+  tokens: ApiTokenStore;
+  channels: ChannelStore;
+  outbox: OutboxStore;
+  idempotency: IdempotencyStore;
 }
 
 /** The one writer of the request path: writes queued in one turn of the event loop share one commit. */

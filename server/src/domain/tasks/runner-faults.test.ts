@@ -11,8 +11,11 @@ import {
   MemoryRunnerStores,
   splitIds,
 } from '../../adapters/fakes/index.js';
+import { panelLinks } from '../notifications/message.js';
+import { NotificationRouting } from '../notifications/routing.js';
+import { TaskEndNotices } from '../notifications/task-end-notices.js';
 import type { TaskJournal } from '../ports/index.js';
-import type { RunResult, UpdateEngine } from './engine.js';
+import type { RunResult } from './engine.js';
 import { TaskRunner } from './runner.js';
 import { queuedTask, type TaskRecord } from './task.js';
 
@@ -28,7 +31,23 @@ interface Setup {
   runner: TaskRunner;
   errors: unknown[];
   executed: number;
+  pokes: number;
 }
+
+/** One channel of PODUP_NOTIFY that takes every task end. */
+const ROUTING = new NotificationRouting([
+  {
+    id: 'env-ops',
+    name: 'json ops',
+    urlHint: 'json://ops/…',
+    target: {
+      kind: 'json',
+      endpoint: 'http://ops/',
+      headers: {},
+      events: ['failed', 'rolled-back', 'succeeded'],
+    },
+  },
+]);
 
 const task = (id: string, createdAt = T0 - 1000): TaskRecord =>
   queuedTask({
@@ -51,7 +70,7 @@ const task = (id: string, createdAt = T0 - 1000): TaskRecord =>
 function setup(execute: Execute = async () => ({ status: 'succeeded', summary: 'done' })): Setup {
   const stores = new MemoryRunnerStores();
   const { runtime, registry } = fakePorts(new FakeHost({ now: T0 }));
-  const s: Setup = { stores, runner: undefined as unknown as TaskRunner, errors: [], executed: 0 };
+  const s: Setup = { stores, runner: undefined as unknown as TaskRunner, errors: [], executed: 0, pokes: 0 };
   const engine = {
     execute: async (_plan: unknown, journal: TaskJournal) => {
       s.executed++;
@@ -60,7 +79,9 @@ function setup(execute: Execute = async () => ({ status: 'succeeded', summary: '
   };
   s.runner = new TaskRunner({
     stores,
-    engine: engine as unknown as UpdateEngine,
+    atomically: (op) => stores.atomically(op),
+    notices: new TaskEndNotices(ROUTING, panelLinks(undefined), { poke: () => s.pokes++ }),
+    engine: engine,
     runtime,
     registry,
     discover: async () => [],
@@ -187,6 +208,30 @@ describe('the runner on a store that refuses writes', () => {
       { id: 'tsk_A', status: 'rolled-back', summary: '1 rolled-back', now: T0 },
     ]);
     expect(s.stores.logOf('tsk_A').at(-1)?.message).toBe('rolled-back: 1 rolled-back');
+    expect(s.executed).toBe(1);
+    await s.runner.stop(1000);
+  });
+
+  it('writes a task end and its notification together: neither while the outbox refuses, both once, after', async () => {
+    const s = setup(async () => {
+      s.stores.fail('outbox.add');
+      return { status: 'failed', summary: 'health gate failed' };
+    });
+    s.stores.add(task('tsk_A'));
+    s.runner.start();
+    await advance(0);
+    expect(s.stores.tried('outbox.add')).toBe(1);
+    // The transaction rolled back: the task is not recorded as ended without its notification.
+    expect(s.stores.rows.get('tsk_A')?.task.status).toBe('running');
+    expect(s.stores.queued).toEqual([]);
+
+    s.stores.heal();
+    await advance(BACKOFF_MAX_MS);
+    expect(s.stores.rows.get('tsk_A')?.task.status).toBe('failed');
+    expect(s.stores.queued.map((q) => [q.message.dedupKey, q.channels])).toEqual([
+      ['failed:tsk_A', ['env-ops']],
+    ]);
+    expect(s.pokes).toBe(1);
     expect(s.executed).toBe(1);
     await s.runner.stop(1000);
   });

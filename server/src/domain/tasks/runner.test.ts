@@ -8,7 +8,7 @@ import {
 } from '../../adapters/fakes/index.js';
 import { mergeSightings, type KnownUnit } from '../units/known-unit.js';
 import type { LeaseHolder as LeaseHolderInfo, TaskJournal, TaskUnitRow } from '../ports/index.js';
-import type { RunResult, TaskControl, UpdateEngine } from './engine.js';
+import type { RunResult, TaskControl } from './engine.js';
 import type { Plan } from './plan.js';
 import { TaskRunner, type RunnerDeps } from './runner.js';
 import { queuedTask, type TaskRecord } from './task.js';
@@ -30,6 +30,10 @@ const unitRow = (
   reason: null,
   startedAt: null,
   finishedAt: null,
+  role: null,
+  position: null,
+  health: null,
+  dependents: [],
   ...r,
 });
 
@@ -132,7 +136,8 @@ function setup(
   const s = { host, stores, engine, clock, sleeps } as unknown as Setup;
   const deps: RunnerDeps = {
     stores,
-    engine: engine as unknown as UpdateEngine,
+    atomically: (op) => stores.atomically(op),
+    engine: engine,
     runtime,
     registry,
     discover: async () => {

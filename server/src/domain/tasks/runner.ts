@@ -5,7 +5,8 @@
  * dies, so a crash never blocks a unit; on start, tasks left running by a dead owner become "interrupted"
  * and run once more. A store that refuses writes (a full disk) never makes it spin: a claim, a hand-back or a
  * result it could not write is retried with a bounded exponential backoff, and a task that could not record
- * its start goes back to the queue untouched.
+ * its start goes back to the queue untouched. The end of a task and the notifications it causes (an outbox)
+ * are written in one transaction.
  * Used by: podup serve (in the background), podup trigger (in-process when no server runs)
  */
 import { errorMessage } from '../../errors.js';
@@ -19,21 +20,24 @@ import type {
   LeaseOwnership,
   LeaseStore,
   PolicyStore,
+  Metrics,
   TaskJournal,
   TaskJournalStore,
   TaskStore,
 } from '../ports/index.js';
 import type { PolicyBook } from '../policies/policy-book.js';
+import type { TaskEndNotices, TaskEndStores } from '../notifications/task-end-notices.js';
 import type { KnownUnit } from '../units/known-unit.js';
 import { Backoff } from './backoff.js';
 import { BestEffortJournal } from './best-effort-journal.js';
+import { MeasuredJournal } from './measured-journal.js';
 import type { UpdateEngine } from './engine.js';
 import { planUpdate, type Plan } from './plan.js';
 import { applyDecisions, decideUnits, type WaitingGroup } from './policy-gate.js';
-import { queuedTask, type TaskRecord, type TaskStatus } from './task.js';
+import { queuedTask, type TaskRecord, type TaskStatus, type TaskTrigger } from './task.js';
 
 /** What the runner needs of the stores. */
-export interface RunnerStores {
+export interface RunnerStores extends TaskEndStores {
   tasks: Pick<
     TaskStore,
     | 'claimNext'
@@ -58,7 +62,13 @@ export interface RunnerStores {
 
 export interface RunnerDeps {
   stores: RunnerStores;
-  engine: UpdateEngine;
+  /** Runs `op`'s writes as one transaction (the runner writes off the write batcher, on its connection). */
+  atomically<T>(op: () => T): T;
+  /** What a task's end notifies, written in the transaction of the end. */
+  notices?: TaskEndNotices | undefined;
+  /** Task ends, step durations and rollbacks for /metrics. */
+  metrics?: Metrics | undefined;
+  engine: Pick<UpdateEngine, 'execute'> & Partial<Pick<UpdateEngine, 'prefetch'>>;
   runtime: ContainerRuntime;
   registry: DigestResolver;
   /** Fresh discovery (and its persistence). */
@@ -89,7 +99,9 @@ const MAX_ATTEMPTS = 2;
 const BACKOFF_MAX_MS = 10_000;
 
 /** A write the runner owes the queue: a claim to hand back, or the result of a task that ran. */
-type Owed = { kind: 'unclaim' } | { kind: 'finish'; status: TaskStatus; summary: string; at: number };
+type Owed =
+  | { kind: 'unclaim' }
+  | { kind: 'finish'; status: TaskStatus; summary: string; at: number; trigger: TaskTrigger };
 
 /** A store write that failed before the engine touched anything: the task goes back to the queue. */
 class NotStarted extends Error {
@@ -141,7 +153,23 @@ export class TaskRunner {
         'task',
         `interrupted: the podup running it (${leaseOwner ?? 'unknown'}) stopped; ${requeue ? 're-queued' : 'not re-queued: it was interrupted before'}`,
       );
-      stores.tasks.interrupt(task.id, requeue, now);
+      const notified = this.deps.atomically(() => {
+        stores.tasks.interrupt(task.id, requeue, now);
+        // Interrupted for good is a failure to notify; re-queued, it will end some other way.
+        return (
+          !requeue &&
+          (this.deps.notices?.record(
+            stores,
+            task.id,
+            'interrupted',
+            'interrupted twice by a crash or restart of podup',
+            now,
+          ) ??
+            false)
+        );
+      });
+      if (notified) this.deps.notices?.poke();
+      if (!requeue) this.deps.metrics?.taskEnded(task.trigger, 'interrupted');
       recovered.push(task.id);
     }
     stores.leases.sweep(now, this.isStale);
@@ -248,7 +276,12 @@ export class TaskRunner {
       stores.tasks.unclaim(taskId, owners.self, clock.now());
       return;
     }
-    stores.tasks.finish(taskId, owed.status, owed.summary, owed.at);
+    const notified = this.deps.atomically(() => {
+      stores.tasks.finish(taskId, owed.status, owed.summary, owed.at);
+      return this.deps.notices?.record(stores, taskId, owed.status, owed.summary, owed.at) ?? false;
+    });
+    if (notified) this.deps.notices?.poke();
+    this.deps.metrics?.taskEnded(owed.trigger, owed.status);
     // The one line that says how the task ended (and why, for a failure); the row above is what counts.
     try {
       stores.journals
@@ -474,11 +507,17 @@ export class TaskRunner {
       Math.max(50, Math.min(1000, settings.leaseMs / 3)),
     );
     heartbeat.unref();
-    const engineJournal = new BestEffortJournal(journal, (err) => this.report(err));
+    const measured = this.deps.metrics ? new MeasuredJournal(journal, this.deps.metrics) : journal;
+    const engineJournal = new BestEffortJournal(measured, (err) => this.report(err));
     let status: TaskStatus = 'failed';
     let summary: string;
     let cleanup: (() => Promise<void>) | undefined;
     let notStarted: NotStarted | undefined;
+    const control = {
+      stopRequested: () => stopKind() !== null,
+      forceRequested: () => stopKind() === 'force',
+      signal: abort.signal,
+    };
     let parked = false;
     try {
       const started = performance.now();
@@ -500,16 +539,24 @@ export class TaskRunner {
         parked = true;
         return;
       }
+      // The pull starts once the policy gate lets the task through (a pull moves the local tag, and a unit
+      // held by notify/approve/a window must not run the new image at its next start) and overlaps the
+      // wait for the units' leases.
+      const prefetched = task.image
+        ? new Map([[task.image, this.deps.engine.prefetch?.(task.image, engineJournal, control)]])
+        : undefined;
       await this.acquireUnits(
         task,
         plan.units.filter((u) => u.action === 'update' || u.action === 'verify').map((u) => u.unit),
         journal,
       );
-      const result = await this.deps.engine.execute(plan, engineJournal, {
-        stopRequested: () => stopKind() !== null,
-        forceRequested: () => stopKind() === 'force',
-        signal: abort.signal,
-      });
+      const result = await this.deps.engine.execute(
+        plan,
+        engineJournal,
+        control,
+        prefetched &&
+          new Map([...prefetched].filter((e): e is [string, Promise<string>] => e[1] !== undefined)),
+      );
       status = result.status;
       summary = result.summary;
       cleanup = result.cleanup;
@@ -532,7 +579,7 @@ export class TaskRunner {
     if (parked) return;
     if (engineJournal.lost > 0)
       summary += ` (${engineJournal.lost} journal lines not recorded: the store refused them)`;
-    const result: Owed = { kind: 'finish', status, summary, at: clock.now() };
+    const result: Owed = { kind: 'finish', status, summary, at: clock.now(), trigger: task.trigger };
     try {
       this.settle(task.id, result);
     } catch (e) {

@@ -47,6 +47,7 @@ export const STEPS = [
   'verify',
   'rollback',
   'diagnose',
+  'dependents',
   'prune',
 ] as const;
 export type Step = (typeof STEPS)[number];
@@ -67,6 +68,12 @@ export const UNIT_RESULT_STATUSES = [
 export type UnitResultStatus = (typeof UNIT_RESULT_STATUSES)[number];
 export type UnitOutcome = Exclude<UnitResultStatus, 'pending' | 'running'>;
 
+/** A unit's part in a rollout: the canary goes first, alone, through the full gate. */
+export const ROLLOUT_ROLES = ['canary'] as const;
+
+/** A dependent after the unit it depends on was restarted: back by itself, started by podup, or left down. */
+export const DEPENDENT_RESULTS = ['active', 'started', 'down'] as const;
+
 export interface TaskRecord {
   id: string;
   kind: TaskKind;
@@ -77,6 +84,9 @@ export interface TaskRecord {
   units: string[] | null;
   trigger: TaskTrigger;
   delivery: string | null;
+  /** The credential that asked for it ("admin", an API token's name, "github hook 42"), never a caller's word. */
+  actor: string | null;
+  /** The caller's own note of who asks (a bot's name), as given. */
   caller: string | null;
   reason: string | null;
   createdAt: number;
@@ -105,8 +115,11 @@ export interface TaskRecord {
 /** A task as first queued; the scheduling fields start empty. */
 type PolicyFields = 'digest' | 'force' | 'expiresAt' | 'approvedBy';
 
-export type NewTask = Omit<TaskRecord, 'attempts' | 'summary' | 'retryOf' | 'stopRequested' | PolicyFields> &
-  Partial<Pick<TaskRecord, 'retryOf' | PolicyFields>>;
+export type NewTask = Omit<
+  TaskRecord,
+  'attempts' | 'summary' | 'retryOf' | 'stopRequested' | 'actor' | PolicyFields
+> &
+  Partial<Pick<TaskRecord, 'retryOf' | 'actor' | PolicyFields>>;
 
 export function queuedTask(t: NewTask): TaskRecord {
   return {
@@ -114,6 +127,7 @@ export function queuedTask(t: NewTask): TaskRecord {
     summary: null,
     retryOf: null,
     stopRequested: null,
+    actor: null,
     digest: null,
     force: false,
     expiresAt: null,

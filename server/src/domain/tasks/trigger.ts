@@ -12,6 +12,9 @@ export interface TriggerRequest {
   units?: readonly string[] | undefined;
   /** Every unit podup knows that follows a tag (pinned units are never moved). */
   all?: boolean | undefined;
+  /** The acting credential (Origin.actor). */
+  actor?: string | undefined;
+  /** The caller's own note of who asks. */
   caller?: string | undefined;
   reason?: string | undefined;
   trigger: TaskTrigger;
@@ -58,6 +61,7 @@ export function newTriggerTask(
     units,
     trigger: request.trigger,
     delivery: null,
+    actor: request.actor ?? null,
     caller: request.caller ?? null,
     reason: request.reason ?? null,
     createdAt: now,

@@ -1,39 +1,59 @@
-/** POST /api/tasks/:id/stop | /force-stop | /retry | /approve | /reject. Admin only. (The live log: task-log.ts.) */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+/**
+ * POST /api/v1/tasks/:id/stop | /force-stop | /retry (control) and /approve | /reject (approve).
+ * (The live log: task-log.ts.)
+ */
+import type { FastifyInstance } from 'fastify';
 import type { TaskActionReply } from '../../contract/api.js';
 import { toApiTask } from '../../contract/views.js';
 import { originOf } from '../audit.js';
+import { idempotencyOf, markReplay } from '../idempotency-key.js';
+import { apiPaths, type RequireScope } from '../api-paths.js';
 import type { Deps } from '../deps.js';
 
 type IdParams = { Params: { id: string } };
 
-export function taskControlRoutes(deps: Deps, adminGuard: (request: FastifyRequest) => Promise<void>) {
+export function taskControlRoutes(deps: Deps, need: RequireScope) {
   const { control } = deps.services;
 
   return async function plugin(app: FastifyInstance): Promise<void> {
-    app.addHook('preHandler', adminGuard);
-
-    for (const [path, kind] of [
+    for (const [action, kind] of [
       ['stop', 'stop'],
       ['force-stop', 'force'],
     ] as const) {
-      app.post<IdParams>(`/api/tasks/:id/${path}`, async (request): Promise<TaskActionReply> => {
-        const { task, message } = await control.stop(request.params.id, kind, originOf(request));
-        return { task: toApiTask(task), message };
-      });
+      for (const path of apiPaths(`/tasks/:id/${action}`))
+        app.post<IdParams>(
+          path,
+          { preHandler: need('control') },
+          async (request): Promise<TaskActionReply> => {
+            const { task, message } = await control.stop(request.params.id, kind, originOf(request));
+            return { task: toApiTask(task), message };
+          },
+        );
     }
 
     for (const action of ['approve', 'reject'] as const) {
-      app.post<IdParams>(`/api/tasks/:id/${action}`, async (request): Promise<TaskActionReply> => {
-        const { task, message } = await control[action](request.params.id, originOf(request));
-        return { task: toApiTask(task), message };
-      });
+      for (const path of apiPaths(`/tasks/:id/${action}`))
+        app.post<IdParams>(
+          path,
+          { preHandler: need('approve') },
+          async (request): Promise<TaskActionReply> => {
+            const { task, message } = await control[action](request.params.id, originOf(request));
+            return { task: toApiTask(task), message };
+          },
+        );
     }
 
-    app.post<IdParams>('/api/tasks/:id/retry', async (request, reply): Promise<TaskActionReply> => {
-      const { retry, message } = await control.retry(request.params.id, originOf(request));
-      reply.code(202);
-      return { task: toApiTask(retry), retryTaskId: retry.id, message };
-    });
+    for (const path of apiPaths('/tasks/:id/retry'))
+      app.post<IdParams>(
+        path,
+        { preHandler: need('control') },
+        async (request, reply): Promise<TaskActionReply> => {
+          const result = await control.retry(request.params.id, originOf(request), idempotencyOf(request));
+          const { retry, message } = result;
+          markReplay(reply, result);
+          reply.code(202);
+          return { task: toApiTask(retry), retryTaskId: retry.id, message };
+        },
+      );
   };
 }

@@ -3,12 +3,14 @@
  * task's shared feed (`event: log`, id = log id), ending with `event: end` ({status, summary}) when the task
  * ends. Admin only; each credential may hold PODUP_MAX_STREAMS_PER_CREDENTIAL open (429 beyond), and a stream
  * ends with the session that opened it. A stream that ends without `event: end` is resumed by EventSource.
+ * Needs read; also at /api/v1/tasks/:id/log.
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { toApiLog } from '../../contract/views.js';
 import type { TaskLogRow } from '../../domain/ports/index.js';
 import type { TaskRecord } from '../../domain/tasks/task.js';
+import { apiPaths, type RequireScope } from '../api-paths.js';
 import type { Deps } from '../deps.js';
 import { streamCredential, type StreamRegistry } from '../stream-registry.js';
 import type { FeedSubscriber, TaskFeeds } from '../task-feeds.js';
@@ -72,19 +74,14 @@ class LogStream implements FeedSubscriber {
   }
 }
 
-export function taskLogRoutes(
-  deps: Deps,
-  adminGuard: (request: FastifyRequest) => Promise<void>,
-  { feeds, registry }: LogStreams,
-) {
+export function taskLogRoutes(deps: Deps, need: RequireScope, { feeds, registry }: LogStreams) {
   const { queries, audit } = deps.services;
 
   return async function plugin(app: FastifyInstance): Promise<void> {
-    app.addHook('preHandler', adminGuard);
+    app.addHook('preHandler', need('read'));
 
-    app.get<{ Params: { id: string }; Querystring: { after?: string } }>(
-      '/api/tasks/:id/log',
-      async (request, reply) => {
+    for (const path of apiPaths('/tasks/:id/log'))
+      app.get<{ Params: { id: string }; Querystring: { after?: string } }>(path, async (request, reply) => {
         const id = request.params.id;
         queries.task(id);
         const lastEventId = Number(request.headers['last-event-id'] ?? request.query.after ?? 0);
@@ -140,7 +137,6 @@ export function taskLogRoutes(
           request.log.error({ err }, 'task log stream failed');
           stream.close();
         }
-      },
-    );
+      });
   };
 }

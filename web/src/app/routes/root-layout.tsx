@@ -26,6 +26,8 @@ const NAV = [
   { to: paths.units, label: 'Units', end: false },
   { to: paths.schedules, label: 'Schedules', end: false },
   { to: paths.events, label: 'Events', end: false },
+  { to: paths.notifications, label: 'Notifications', end: false },
+  { to: paths.tokens, label: 'Tokens', end: false },
   { to: paths.settings, label: 'Settings', end: false },
 ];
 

@@ -7,6 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  ApiChannel,
   ApiEvent,
   ApiSchedule,
   CronPreview,
@@ -16,6 +17,8 @@ import {
   ApiTask,
   ApiTaskDetail,
   ApiTaskLog,
+  ChannelsReply,
+  CreatedToken,
   ErrorBody,
   EventsPage,
   Health,
@@ -26,6 +29,8 @@ import {
   TaskActionReply,
   TaskLogEnd,
   TasksPage,
+  TestReply,
+  TokensReply,
   TriggerReply,
   UnitsReply,
 } from '@contract';
@@ -488,6 +493,73 @@ async function exerciseWrites(p: string): Promise<void> {
   );
 }
 
+/** The Tokens and Notifications pages: lists, create and revoke, test, add and remove, as podup answers them. */
+async function exerciseAdmin(p: string): Promise<void> {
+  const { data } = mockState();
+  const tokens = await call('GET /api/v1/tokens', '/api/v1/tokens');
+  check(tokens, `${p} tokens`, { status: 200, schema: TokensReply }, false);
+  const created = await call('POST /api/v1/tokens', '/api/v1/tokens', {
+    method: 'POST',
+    body: { name: 'contract-bot', scopes: ['read'], units: ['web*'] },
+  });
+  if (check(created, `${p} create token`, { status: 201, schema: CreatedToken }, true)) {
+    expect(created.body).toMatchObject({ name: 'contract-bot', scopes: ['read'], units: ['web*'] });
+    const listed = await call('GET /api/v1/tokens', '/api/v1/tokens');
+    expect((listed.body as TokensReply).tokens.map((t) => t.name)).toContain('contract-bot');
+    expect(JSON.stringify(listed.body)).not.toContain((created.body as CreatedToken).token);
+  }
+  check(
+    await call('POST /api/v1/tokens', '/api/v1/tokens', {
+      method: 'POST',
+      body: { name: 'x', scopes: ['root'] },
+    }),
+    `${p} bad token body`,
+    { status: 400 },
+    true,
+  );
+  check(
+    await call('DELETE /api/v1/tokens/:name', '/api/v1/tokens/contract-bot', { method: 'DELETE' }),
+    `${p} revoke`,
+    { status: 204 },
+    true,
+  );
+
+  const channels = await call('GET /api/v1/notifications/channels', '/api/v1/notifications/channels');
+  check(channels, `${p} channels`, { status: 200, schema: ChannelsReply }, false);
+  for (const c of mockState().channels) {
+    const test = await call(
+      'POST /api/v1/notifications/channels/:id/test',
+      `/api/v1/notifications/channels/${c.id}/test`,
+      { method: 'POST' },
+    );
+    check(test, `${p} test ${c.id}`, { status: 202, schema: TestReply }, true);
+  }
+  const added = await call('POST /api/v1/notifications/channels', '/api/v1/notifications/channels', {
+    method: 'POST',
+    body: { name: 'contract', url: 'ntfy://ntfy.sh/x', events: ['failed'] },
+  });
+  const addStatus = data.notifications.add.reply.status;
+  if (check(added, `${p} add channel`, { status: addStatus, schema: ApiChannel }, true)) {
+    const id = (added.body as ApiChannel).id;
+    check(
+      await call('DELETE /api/v1/notifications/channels/:id', `/api/v1/notifications/channels/${id}`, {
+        method: 'DELETE',
+      }),
+      `${p} remove channel`,
+      { status: 204 },
+      true,
+    );
+  } else
+    check(
+      await call('DELETE /api/v1/notifications/channels/:id', '/api/v1/notifications/channels/ch_none', {
+        method: 'DELETE',
+      }),
+      `${p} remove channel`,
+      { status: data.notifications.remove.status },
+      true,
+    );
+}
+
 async function exerciseSession(p: string): Promise<void> {
   const wrong = await call('POST /api/session', '/api/session', { method: 'POST', body: { token: 'wrong' } });
   expect(wrong.status, p).toBe(401);
@@ -528,6 +600,7 @@ describe('mock API conforms to the contract', () => {
     await exerciseStream(profile);
     await exerciseWrites(profile);
     await exercisePolicies(profile);
+    await exerciseAdmin(profile);
     if (profile === 'auth-error') {
       // Signed in, the same calls answer for real.
       const ok = await call('POST /api/session', '/api/session', {
@@ -539,6 +612,7 @@ describe('mock API conforms to the contract', () => {
       await exerciseStream(`${profile} (signed in)`);
       await exerciseWrites(`${profile} (signed in)`);
       await exercisePolicies(`${profile} (signed in)`);
+      await exerciseAdmin(`${profile} (signed in)`);
     }
     await exerciseSession(profile);
   });
@@ -587,6 +661,11 @@ describe('the recorded fixtures conform to the contract', () => {
       if (e.task) story(e.task, `task of POST ${e.path}`);
     }
     if (f.stream) frames(f.stream.frames, 'stream');
+    answer(f.tokens.list, TokensReply, 'tokens');
+    answer(f.tokens.create.reply, CreatedToken, 'created token');
+    answer(f.notifications.channels, ChannelsReply, 'channels');
+    f.notifications.tests.forEach((t) => answer(t.reply, TestReply, `test of ${t.channel}`));
+    answer(f.notifications.add.reply, ApiChannel, 'added channel');
     if (f.live) {
       conforms(ApiTaskDetail, f.live.running, 'running task');
       for (const [end, e] of Object.entries(f.live.ends)) {

@@ -5,10 +5,13 @@
  */
 import type { z } from 'zod';
 import type {
+  ApiChannel,
   ApiEvent,
   ApiTask,
   ApiTaskDetail,
   ApiTaskLog,
+  ChannelsReply,
+  CreatedToken,
   ErrorBody,
   Health,
   Overview,
@@ -17,6 +20,8 @@ import type {
   SchedulesReply,
   Session,
   Settings,
+  TestReply,
+  TokensReply,
   UnitsReply,
 } from '@contract';
 import type { TASK_STATUSES } from '@vocabulary';
@@ -99,6 +104,27 @@ export interface LiveTask {
   ends: Record<LiveEnd, { reply?: Recorded; stream: SseFrame[]; detail: ApiTaskDetail }>;
 }
 
+/**
+ * The Tokens page: the list at the snapshot, what creating a token answered (its plain text replaced by a
+ * recorded stand-in) for `body`, and what revoking it answered.
+ */
+export interface TokensFixture {
+  list: Recorded<TokensReply>;
+  create: { body: Record<string, unknown>; reply: Recorded<CreatedToken> };
+  revoke: Recorded;
+}
+
+/**
+ * The Notifications page: every channel with its last deliveries and failures at the snapshot, what "send a
+ * test" answered per channel id, and what adding (for `body`) and removing a channel answered.
+ */
+export interface NotificationsFixture {
+  channels: Recorded<ChannelsReply>;
+  tests: Array<{ channel: string; reply: Recorded<TestReply> }>;
+  add: { body: Record<string, unknown>; reply: Recorded<ApiChannel> };
+  remove: Recorded;
+}
+
 /** A data profile: the server's state at one moment, and how it answered what the panel can do. */
 export interface DataFixture {
   /** The simulated clock at the snapshot. */
@@ -124,6 +150,8 @@ export interface DataFixture {
   control: ControlAnswer[];
   exchanges: Exchange[];
   live?: LiveTask;
+  tokens: TokensFixture;
+  notifications: NotificationsFixture;
 }
 
 /** Answers that do not depend on the data: sessions, and the errors of auth, CSRF, limits and bad input. */

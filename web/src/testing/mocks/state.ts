@@ -3,7 +3,7 @@
  * (who is signed in, tasks a trigger or retry added, a task a stop changed, how far the running task has
  * played). Every answer is a recorded one; the state only picks which.
  */
-import type { ApiEvent, ApiTask, ApiTaskDetail } from '@contract';
+import type { ApiChannel, ApiEvent, ApiTask, ApiTaskDetail, ApiToken } from '@contract';
 import type { DataFixture, Recorded, TaskStory } from './fixture-format';
 import { DATA_FIXTURES, TRANSPORT } from './fixtures';
 import { History } from './history';
@@ -56,6 +56,10 @@ export interface MockState {
   reads: Pick<DataFixture, 'healthz' | 'readyz' | 'overview' | 'units' | 'settings' | 'schedules'>;
   /** Task ids made up so far for tasks the mocks added. */
   made: number;
+  /** The Tokens page's list as the panel changed it (created, revoked). */
+  tokens: ApiToken[];
+  /** The Notifications page's channels as the panel changed them (added, removed). */
+  channels: ApiChannel[];
 }
 
 const unitsOf = (d: ApiTaskDetail): string[] => d.units ?? d.unitResults.map((u) => u.unit);
@@ -95,6 +99,8 @@ function build(profile: Profile): MockState {
     live,
     reads: replay({ healthz, readyz, overview, units, settings, schedules }, { shiftMs }),
     made: 0,
+    tokens: replay(data.tokens.list.body.tokens ?? [], { shiftMs }),
+    channels: replay(data.notifications.channels.body.channels ?? [], { shiftMs }),
   };
 }
 

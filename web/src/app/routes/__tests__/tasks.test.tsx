@@ -148,6 +148,18 @@ describe('Task drawer', () => {
     expect(currentUrl(router)).toBe('/tasks');
   });
 
+  it("shows the rollout: the canary and each unit's place in the order, what the health gate saw", async () => {
+    const entry = mockState().tasks.find((t) => t.detail.unitResults.some((u) => u.role === 'canary'))!;
+    const canary = entry.detail.unitResults.find((u) => u.role === 'canary')!;
+    renderApp(`/tasks?task=${entry.task.id}`);
+    const drawer = await screen.findByRole('dialog', { name: `Task ${entry.task.id}` });
+    const steps = await within(drawer).findByRole('region', { name: 'Steps' });
+    const unitBox = (await within(steps).findByText(canary.unit)).closest('.timeline-unit') as HTMLElement;
+    expect(within(unitBox).getByText('canary')).toBeInTheDocument();
+    expect(within(unitBox).getByText(`#${canary.position} in the rollout`)).toBeInTheDocument();
+    if (canary.health) expect(within(unitBox).getByText(`Health: ${canary.health}`)).toBeInTheDocument();
+  });
+
   it('is reachable by keyboard: Tab to a task, Enter opens it, focus moves into the drawer', async () => {
     const { user } = renderApp('/tasks');
     await screen.findByRole('table');

@@ -11,6 +11,7 @@ const task = (status: ApiTask['status']): ApiTask => ({
   units: ['a.service'],
   trigger: 'api',
   delivery: null,
+  actor: 'admin',
   caller: null,
   reason: null,
   summary: null,

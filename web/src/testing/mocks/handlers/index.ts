@@ -1,3 +1,4 @@
+import { adminHandlers } from './admin';
 import { eventHandlers } from './events';
 import { policyHandlers } from './policies';
 import { sessionHandlers } from './session';
@@ -13,4 +14,5 @@ export const handlers = [
   ...unitHandlers,
   ...policyHandlers,
   ...eventHandlers,
+  ...adminHandlers,
 ];
