@@ -17,7 +17,7 @@ const IO_PACKAGES = [
   'node:crypto',
   'node:os',
 ];
-const IO_LIBRARIES = ['undici', 'better-sqlite3', 'dbus-next', 'fastify', 'pino'];
+const IO_LIBRARIES = ['undici', 'better-sqlite3', 'dbus-next', 'fastify', 'pino', 'prom-client'];
 
 export default tseslint.config(
   {
@@ -27,6 +27,7 @@ export default tseslint.config(
       'state/**',
       'tests/.report/**',
       'tests/.artifacts/**',
+      '.pack/**',
       'web/public/mockServiceWorker.js',
       'coverage/**',
     ],

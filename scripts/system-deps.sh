@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
   podman runc conmon netavark aardvark-dns catatonit slirp4netns uidmap fuse-overlayfs iptables
   golang-github-containers-common docker-registry skopeo busybox-static
-  systemd dbus-daemon dbus-user-session util-linux
+  systemd dbus-daemon dbus-user-session util-linux passwd
   curl ca-certificates openssl webhook wrk
   chromium fonts-liberation
 )
@@ -17,7 +17,7 @@ declare -A PROVIDES=(
   [podman]=podman [runc]=runc [docker-registry]=docker-registry [skopeo]=skopeo
   [/bin/busybox]=busybox-static [/lib/systemd/systemd]=systemd [systemd-socket-activate]=systemd
   [busctl]=systemd [dbus-daemon]=dbus-daemon [/usr/lib/systemd/user/dbus.socket]=dbus-user-session
-  [unshare]=util-linux [curl]=curl [openssl]=openssl [webhook]=webhook [wrk]=wrk [chromium]=chromium
+  [unshare]=util-linux [setpriv]=util-linux [useradd]=passwd [newuidmap]=uidmap [curl]=curl [openssl]=openssl [webhook]=webhook [wrk]=wrk [chromium]=chromium
 )
 
 missing() {

@@ -4,6 +4,9 @@
 #   - a real `systemd --user` manager reachable over D-Bus, in its own mount namespace and cgroup
 #   - the Podman REST API (podman system service) as a unit of that manager, on a unix socket
 #   - isolated Podman storage and configuration (nothing touches the machine's own containers)
+#   - rootless: a second `systemd --user` manager running as an unprivileged user ($ROOTLESS_USER, created once
+#     with subuid/subgid ranges and kept), with that user's own rootless Podman (its podman.socket) and
+#     lingering on, in a mount namespace and cgroup of its own; its environment is in $TH/rootless/env
 #
 #   scripts/test-host.sh up       start everything (idempotent), write $TH/env
 #   scripts/test-host.sh down     stop everything it started, by PID, and remove its cgroups
@@ -13,6 +16,9 @@
 # Safety (see DEVELOPERS.md): systemd --user starts only inside `unshare --mount` with a tmpfs over
 # /run/systemd, and only after its shell has moved into a dedicated child cgroup in every hierarchy;
 # PID 1's cgroup is checked to be unchanged after up and after down. Only 127.0.0.1 and unix sockets.
+# The rootless manager follows the same rules in its own cgroup ($CG_RL), of which only the name=systemd and
+# cgroup2 parts are handed to its user, as systemd delegates a user@.service; it drops root with setpriv
+# after the mount, so it runs as its user and nothing else.
 # Facts and gotchas: ../shared/research/realparts.md (sections 1-4 and 8).
 set -euo pipefail
 
@@ -21,6 +27,10 @@ REG_PORT=${PODUP_TEST_REGISTRY_PORT:-5077}
 REG_ADDR=127.0.0.1:$REG_PORT
 CG=/podup-test-host
 PODMAN_UNIT=podup-th-podman.service
+ROOTLESS_USER=${PODUP_TEST_ROOTLESS_USER:-podup-th}
+RL=$TH/rootless
+CG_RL=/podup-test-host-rootless
+LINGER_DIR=/var/lib/systemd/linger
 
 ms() { date +%s%3N; }
 log() { printf '[test-host %s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -219,6 +229,162 @@ start_podman_api() {
   log "podman API up on $TH/podman.sock in $(($(ms) - t0)) ms"
 }
 
+# ---- rootless: an unprivileged user's manager and Podman ----
+
+rl_ids() { echo "$(id -u "$ROOTLESS_USER"):$(id -g "$ROOTLESS_USER")"; }
+
+# Runs a command as the rootless user, in its manager's environment (setpriv: no PAM, no login session).
+as_rootless() {
+  setpriv --reuid="$(id -u "$ROOTLESS_USER")" --regid="$(id -g "$ROOTLESS_USER")" --init-groups \
+    env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$RL/home" USER="$ROOTLESS_USER" LOGNAME="$ROOTLESS_USER" \
+    XDG_RUNTIME_DIR="$RL/xdg" DBUS_SESSION_BUS_ADDRESS="unix:path=$RL/xdg/bus" "$@"
+}
+
+next_subid() { # the first id after every range already given out in $1 (/etc/subuid or /etc/subgid)
+  awk -F: 'BEGIN { m = 100000 } { e = $2 + $3; if (e > m) m = e } END { print m }' "$1"
+}
+
+ensure_rootless_user() {
+  if ! id -u "$ROOTLESS_USER" >/dev/null 2>&1; then
+    useradd --no-create-home --home-dir "$RL/home" --shell /usr/sbin/nologin --user-group \
+      --comment 'podup test host rootless user' "$ROOTLESS_USER"
+    log "created user $ROOTLESS_USER ($(rl_ids)) for the rootless test host (kept; userdel $ROOTLESS_USER removes it)"
+  fi
+  local f start
+  for f in /etc/subuid /etc/subgid; do
+    touch "$f"
+    if ! grep -q "^$ROOTLESS_USER:" "$f"; then
+      start=$(next_subid "$f")
+      if [ "$f" = /etc/subuid ]; then
+        usermod --add-subuids "$start-$((start + 65535))" "$ROOTLESS_USER"
+      else
+        usermod --add-subgids "$start-$((start + 65535))" "$ROOTLESS_USER"
+      fi
+    fi
+  done
+}
+
+write_rootless_configs() {
+  [ -n "$RL" ] || die "no rootless directory"
+  mkdir -p "$RL"/home/.config/containers/systemd "$RL"/home/.config/systemd/user "$RL"/xdg "$RL"/logs
+  chmod 755 "$RL"
+  cat >"$RL/home/.config/containers/containers.conf" <<CONF
+[containers]
+log_driver = "k8s-file"
+[network]
+network_backend = "netavark"
+[engine]
+# crun 1.8.1 fails on the hybrid cgroup layout; runc works (rootless too, without cgroup limits on v1).
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+# journald's socket is hidden inside the manager's mount namespace.
+events_logger = "file"
+CONF
+  # The same mirror as the root host's: ghcr.io is the local registry.
+  cp "$TH/registries.conf" "$RL/home/.config/containers/registries.conf"
+  chown -R "$(rl_ids)" "$RL/home" "$RL/xdg" "$RL/logs"
+  chmod 700 "$RL/xdg"
+  cat >"$RL/env" <<ENV
+export PODUP_TEST_ROOTLESS_USER=$ROOTLESS_USER
+export PODUP_TEST_UID=$(id -u "$ROOTLESS_USER")
+export PODUP_TEST_GID=$(id -g "$ROOTLESS_USER")
+export HOME=$RL/home
+export XDG_RUNTIME_DIR=$RL/xdg
+export DBUS_SESSION_BUS_ADDRESS=unix:path=$RL/xdg/bus
+export PODUP_PODMAN_SOCKET=$RL/xdg/podman/podman.sock
+export PODUP_SYSTEMD_SCOPE=user
+export PODUP_TEST_REGISTRY=$REG_ADDR
+export PODUP_TEST_UNIT_DIR=$RL/home/.config/systemd/user
+export PODUP_TEST_HOME=$RL/home
+export PODUP_TEST_QUADLET_DIR=$RL/home/.config/containers/systemd
+ENV
+}
+
+start_rootless_manager() {
+  if alive "$RL/user-manager.pid"; then return 0; fi
+  local t0 h hierarchies uid gid
+  t0=$(ms)
+  uid=$(id -u "$ROOTLESS_USER")
+  gid=$(id -g "$ROOTLESS_USER")
+  hierarchies=$(cg_hierarchies | tr '\n' ' ')
+  for h in $hierarchies; do mkdir -p "$h$CG_RL"; done
+  # Delegation, as for a user@.service: the manager manages only the name=systemd and cgroup2 trees below it.
+  for h in $hierarchies; do
+    case "$h" in */systemd | */unified) chown -R "$uid:$gid" "$h$CG_RL" ;; esac
+  done
+  cat >"$RL/user-manager.sh" <<SCRIPT
+#!/bin/sh
+# Runs inside 'unshare --mount': own cgroup first, then a faked sd_booted(), then drops root for systemd --user.
+set -e
+for h in $hierarchies; do echo \$\$ > "\$h$CG_RL/cgroup.procs"; done
+if awk -F: -v cg="$CG_RL" '\$2 !~ /cpuset/ && \$3 != cg { bad = 1 } END { exit !bad }' /proc/self/cgroup; then
+  echo "refusing to start systemd --user outside $CG_RL: \$(tr '\n' ' ' < /proc/self/cgroup)" >&2; exit 1
+fi
+mount -t tmpfs -o mode=755 tmpfs /run/systemd      # only in this mount namespace
+mkdir -p /run/systemd/system                       # sd_booted() == true
+exec setpriv --reuid=$uid --regid=$gid --init-groups env -i PATH=/usr/local/bin:/usr/bin:/bin \\
+  HOME=$RL/home USER=$ROOTLESS_USER LOGNAME=$ROOTLESS_USER XDG_RUNTIME_DIR=$RL/xdg \\
+  /lib/systemd/systemd --user --log-target=console --log-level=notice
+SCRIPT
+  chmod +x "$RL/user-manager.sh"
+  unshare --mount --propagation private "$RL/user-manager.sh" >"$RL/logs/user-manager.log" 2>&1 </dev/null &
+  echo $! >"$RL/user-manager.pid" # unshare and setpriv exec, so this is systemd's PID
+  if ! waitfor systemd-user-rootless 1000 as_rootless busctl --user call org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.DBus.Peer Ping; then
+    cat "$RL/logs/user-manager.log" >&2
+    die "the rootless systemd --user did not come up"
+  fi
+  log "rootless systemd --user up as $ROOTLESS_USER (pid $(cat "$RL/user-manager.pid")) in $(($(ms) - t0)) ms"
+}
+
+start_rootless_podman() {
+  local t0
+  t0=$(ms)
+  as_rootless systemctl --user start podman.socket
+  waitfor podman-api-rootless 500 curl -sf --unix-socket "$RL/xdg/podman/podman.sock" http://d/v4.0.0/libpod/_ping ||
+    die "rootless Podman API did not answer (as $ROOTLESS_USER: systemctl --user status podman.socket)"
+  log "rootless podman API up on $RL/xdg/podman/podman.sock in $(($(ms) - t0)) ms"
+}
+
+# What `loginctl enable-linger` does (there is no logind here): podup doctor and setup read this file.
+enable_rootless_linger() {
+  if [ -e "$LINGER_DIR/$ROOTLESS_USER" ]; then return 0; fi
+  mkdir -p "$LINGER_DIR"
+  touch "$LINGER_DIR/$ROOTLESS_USER" "$RL/linger-created"
+}
+
+up_rootless() {
+  ensure_rootless_user
+  write_rootless_configs
+  start_rootless_manager
+  assert_pid1_unchanged "starting the rootless systemd --user"
+  start_rootless_podman
+  enable_rootless_linger
+}
+
+down_rootless() {
+  local h
+  if alive "$RL/user-manager.pid"; then
+    timeout 20 as_rootless systemctl --user exit 2>/dev/null || true
+    stop_pidfile "$RL/user-manager.pid"
+  fi
+  rm -f "$RL/user-manager.pid"
+  if id -u "$ROOTLESS_USER" >/dev/null 2>&1 && [ -d "$RL/home/.local/share/containers" ]; then
+    timeout 60 as_rootless podman rm -af -t 0 >/dev/null 2>&1 || true
+  fi
+  # rootless Podman keeps its user namespace open with a pause process, wherever podman ran as the user
+  stop_pidfile "$RL/xdg/libpod/tmp/pause.pid"
+  # processes still in its cgroup (started by that manager) are the test host's: stop them by PID
+  for h in $(cg_hierarchies); do
+    [ -d "$h$CG_RL" ] || continue
+    find "$h$CG_RL" -name cgroup.procs -exec cat {} \; 2>/dev/null | while read -r p; do kill -9 "$p" 2>/dev/null || true; done
+  done
+  sleep 0.1
+  for h in $(cg_hierarchies); do
+    [ -d "$h$CG_RL" ] && find "$h$CG_RL" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+  done
+  if [ -f "$RL/linger-created" ]; then rm -f "$LINGER_DIR/$ROOTLESS_USER" "$RL/linger-created"; fi
+}
+
 up() {
   [ "$(id -u)" -eq 0 ] || die "the test host needs root (cgroups, mount namespace); CI runs as root"
   mkdir -p "$TH"
@@ -233,8 +399,9 @@ up() {
   assert_pid1_unchanged "starting systemd --user"
   export XDG_RUNTIME_DIR="$TH/xdg" DBUS_SESSION_BUS_ADDRESS="unix:path=$TH/xdg/bus"
   start_podman_api
+  up_rootless
   assert_pid1_unchanged "up"
-  log "ready in $(($(ms) - t0)) ms; source $TH/env"
+  log "ready in $(($(ms) - t0)) ms; source $TH/env (rootless: $RL/env)"
 }
 
 stop_pidfile() { # SIGTERM the PID in a pidfile, wait up to 5 s, then SIGKILL
@@ -263,6 +430,7 @@ down() {
     stop_pidfile "$TH/user-manager.pid"
   fi
   rm -f "$TH/user-manager.pid"
+  down_rootless
   # containers the tests left behind live only in this host's own storage
   if [ -f "$TH/storage.conf" ] && [ -d "$TH/storage" ]; then
     timeout 60 podman rm -af -t 0 >/dev/null 2>&1 || true
@@ -285,9 +453,14 @@ down() {
 
 status() {
   local what
-  for what in registry user-manager; do
+  for what in registry user-manager rootless/user-manager; do
     if alive "$TH/$what.pid"; then echo "$what: running (pid $(cat "$TH/$what.pid"))"; else echo "$what: stopped"; fi
   done
+  if curl -sf --unix-socket "$RL/xdg/podman/podman.sock" http://d/v4.0.0/libpod/_ping >/dev/null 2>&1; then
+    echo "rootless podman API: answering on $RL/xdg/podman/podman.sock"
+  else
+    echo "rootless podman API: not answering"
+  fi
   if curl -sf --unix-socket "$TH/podman.sock" http://d/v4.0.0/libpod/_ping >/dev/null 2>&1; then
     echo "podman API: answering on $TH/podman.sock"
   else

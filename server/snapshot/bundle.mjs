@@ -3,7 +3,6 @@
 // dependency but undici and dbus-next. Everything a snapshot cannot hold is shimmed here, for this bundle only,
 // so the server's own code has no snapshot cases (README.md).
 import http from 'node:http';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { snapshotOff } from './switch.mjs';
 
@@ -29,29 +28,30 @@ const lazyBuiltins = {
 };
 
 // undici and dbus-next are half of the server's code, and a cold start never needs them (the adapters import()
-// them on first use). The snapshot has no module loader for import(), so node's require loads them from
-// node_modules at run time.
-const LOADED_AT_RUN_TIME = ['undici', 'dbus-next'];
+// them on first use). The snapshot has no module loader for import(), so node's require loads their bundles in
+// dist/vendor (../rolldown.config.mjs) at run time, from where the snapshot was built (__filename).
 
-const loadedAtRunTime = {
+const loadedAtRunTime = (vendored) => ({
   name: 'podup-snapshot-loaded-at-run-time',
   resolveId(id) {
-    return LOADED_AT_RUN_TIME.includes(id) ? `\0run-time:${id}` : null;
+    return Object.hasOwn(vendored, id) ? `\0run-time:${id}` : null;
   },
   load(id) {
     if (!id.startsWith('\0run-time:')) return null;
-    const name = id.slice('\0run-time:'.length);
-    return `module.exports = process.getBuiltinModule('node:module').createRequire(__filename)('${name}');`;
+    const file = vendored[id.slice('\0run-time:'.length)];
+    // require() of a vendor bundle yields its namespace; the bundle's import() reads module.exports as node reads a
+    // CommonJS package, so a default export (dbus-next's) stands for the package's module.exports.
+    return `const ns = process.getBuiltinModule('node:module').createRequire(__filename)('${file}');
+module.exports = ns.default ?? ns;`;
   },
-};
+});
 
 // better-sqlite3 loads its native addon through the `bindings` package, which searches for it from the caller's
-// file (in this bundle: the wrong place) and loads it with a require the snapshot's script does not have. The
-// addon's path is known now; this `bindings` loads it when the first database opens (a snapshot cannot hold an
-// addon), which also spares every start the search.
-const SQLITE_ADDON = createRequire(import.meta.url).resolve(
-  'better-sqlite3/build/Release/better_sqlite3.node',
-);
+// file (in this bundle: the wrong place) and loads it with a require the snapshot's script does not have. This
+// `bindings` resolves the addon's one path from where the snapshot was built (the checkout, or the installed
+// package: the bundle is made when packing, the snapshot where podup runs) and loads it when the first database
+// opens (a snapshot cannot hold an addon).
+const SQLITE_ADDON = 'better-sqlite3/build/Release/better_sqlite3.node';
 
 const sqliteAddon = {
   name: 'podup-snapshot-sqlite-addon',
@@ -63,20 +63,23 @@ const sqliteAddon = {
     return `module.exports = function bindings(name) {
   if (name !== 'better_sqlite3.node') throw new Error('the snapshot bundle only has the addon of better-sqlite3, not ' + name);
   const addon = { exports: {} };
-  process.dlopen(addon, ${JSON.stringify(SQLITE_ADDON)});
+  process.dlopen(addon, process.getBuiltinModule('node:module').createRequire(__filename).resolve(${JSON.stringify(SQLITE_ADDON)}));
   return addon.exports;
 };`;
   },
 };
 
-/** The snapshot bundle's rolldown options (none with PODUP_SNAPSHOT=off); `common` is what every bundle shares. */
-export function snapshotBundles(common) {
+/**
+ * The snapshot bundle's rolldown options (none with PODUP_SNAPSHOT=off); `common` is what every bundle shares,
+ * `vendor` the bundles of dist/vendor by the name the adapters import.
+ */
+export function snapshotBundles(common, vendor) {
   if (snapshotOff) return [];
   return [
     {
       ...common,
       external: [],
-      plugins: [...common.plugins, lazyBuiltins, loadedAtRunTime, sqliteAddon],
+      plugins: [...common.plugins, lazyBuiltins, loadedAtRunTime(vendor), sqliteAddon],
       input: 'dist/snapshot/entry.js',
       output: {
         file: 'dist/serve-snapshot.cjs',

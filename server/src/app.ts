@@ -7,25 +7,48 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import cookie from '@fastify/cookie';
 import { AdminAuth } from './http/admin-auth.js';
 import { requestAudit } from './http/audit.js';
+import { capConnections } from './http/connection-limits.js';
 import type { Deps } from './http/deps.js';
 import { clientErrorHandler } from './http/client-errors.js';
 import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
+import { legacyAutoUpdateRoutes } from './http/routes/legacy-auto-update.js';
 import { maintenanceRoutes } from './http/routes/maintenance.js';
+import { metricsRoutes } from './http/routes/metrics.js';
+import { notificationRoutes } from './http/routes/notifications.js';
+import { openApiRoutes } from './http/routes/openapi.js';
 import { overviewRoutes } from './http/routes/overview.js';
 import { sessionRoutes } from './http/routes/session.js';
 import { appFallback, staticRoutes, WebDist } from './http/routes/static.js';
 import { applySecurityHeaders } from './http/security-headers.js';
 import { taskControlRoutes } from './http/routes/task-control.js';
+import { taskLogRoutes, type LogStreams } from './http/routes/task-log.js';
 import { taskRoutes } from './http/routes/tasks.js';
+import { tokenRoutes } from './http/routes/tokens.js';
 import { unitRoutes } from './http/routes/units.js';
+import { policyRoutes } from './http/routes/policies.js';
+import { scheduleRoutes } from './http/routes/schedules.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
-import { trustFunction } from './http/trusted-peer.js';
+import { isTrustedPeer, trustFunction } from './http/trusted-peer.js';
+import { StreamRegistry } from './http/stream-registry.js';
+import { TaskFeeds } from './http/task-feeds.js';
+import type { Scope } from './domain/auth/grant.js';
 import { AppError } from './errors.js';
 import './http/fastify-types.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Deadlines that a slow client cannot stretch. Headers within 10 s of a connection's first byte (or of the
+ * previous response); the whole request, body included, within 30 s of its start (a trickle does not reset
+ * it). They must reach node when the server is created: set afterwards (as Fastify sets requestTimeout), a
+ * headersTimeout left at node's 60 s default is larger than requestTimeout and node swaps the two, and node's
+ * 30 s check interval let a deadline pass by another 30 s.
+ */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+const DEADLINE_CHECK_MS = 1000;
 
 /** Unique across restarts (random per process) and cheap per request (a counter). */
 function requestIds(): () => string {
@@ -46,6 +69,17 @@ const NO_ROUTE_SCHEMAS = {
   },
 };
 
+/** The task-log streams: one feed per task, a cap per credential, and their end with podup. */
+function logStreams(app: FastifyInstance, deps: Deps): LogStreams {
+  const feeds = new TaskFeeds(deps.services.queries, (err, taskId) =>
+    deps.logger.error({ err, taskId }, 'task log feed failed'),
+  );
+  const registry = new StreamRegistry(deps.config.maxStreamsPerCredential);
+  // Before the server waits for open responses to finish: streams would hold it for up to 30 minutes.
+  app.addHook('preClose', async () => registry.endEverything('podup is shutting down'));
+  return { feeds, registry };
+}
+
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const nextRequestId = requestIds();
   const trust = trustFunction(deps.config.trustProxy);
@@ -62,7 +96,13 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     // Answered below in the one error shape (Fastify's own 503 has its own body and leaves no row).
     return503OnClosing: false,
     forceCloseConnections: 'idle',
-    requestTimeout: 30_000,
+    http: {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: DEADLINE_CHECK_MS,
+    },
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    // Inactivity in either direction, also while a response is written (a reader that stopped reading).
     connectionTimeout: 60_000,
     // Keep a caller's X-Request-Id when it is sane, so logs correlate across a proxy.
     genReqId: (req) => {
@@ -78,6 +118,17 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (_request, reply) => {
     applySecurityHeaders(reply);
   });
+
+  capConnections(
+    app.server,
+    {
+      total: deps.config.maxConnections,
+      perSource: deps.config.maxConnectionsPerSource,
+      exempt: (address) => isTrustedPeer(trust, address),
+    },
+    deps.logger,
+  );
+
   // Unknown non-API paths of the browser get the task panel (client-side routes), the rest a JSON 404.
   const dist = new WebDist(deps.config.webDist);
   installErrorHandling(app, appFallback(dist));
@@ -98,17 +149,26 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(cookie);
   app.decorateRequest('auth', null as never);
   const auth = new AdminAuth(deps, trust);
-  const admin = auth.guard;
+  const need = (scope: Scope) => auth.require(scope);
 
   await app.register(healthRoutes(deps));
   await app.register(webhookRoutes(deps));
-  await app.register(eventRoutes(deps, admin));
-  await app.register(taskRoutes(deps, admin));
-  await app.register(unitRoutes(deps, admin));
-  await app.register(sessionRoutes(deps, auth));
-  await app.register(taskControlRoutes(deps, admin));
-  await app.register(overviewRoutes(deps, admin));
-  await app.register(maintenanceRoutes(deps, admin));
+  await app.register(eventRoutes(deps, need));
+  await app.register(taskRoutes(deps, need));
+  await app.register(unitRoutes(deps, need));
+  await app.register(policyRoutes(deps, need));
+  await app.register(scheduleRoutes(deps, need));
+  const streams = logStreams(app, deps);
+  await app.register(sessionRoutes(deps, auth, streams.registry));
+  await app.register(taskControlRoutes(deps, need));
+  await app.register(taskLogRoutes(deps, need, streams));
+  await app.register(overviewRoutes(deps, need));
+  await app.register(maintenanceRoutes(deps, need));
+  await app.register(tokenRoutes(deps, need));
+  await app.register(notificationRoutes(deps, need));
+  await app.register(metricsRoutes(deps, auth.metrics));
+  await app.register(legacyAutoUpdateRoutes(deps, auth));
+  await app.register(openApiRoutes());
   await app.register(staticRoutes(deps, dist));
   return app;
 }

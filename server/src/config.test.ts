@@ -334,6 +334,18 @@ describe('secrets', () => {
     expect(c.adminToken).toBeUndefined();
   });
 
+  it("treats a blank credential (the units' SetCredential= default for a missing file) as unset", () => {
+    const dir = join(tmp, 'blank-creds');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'github-webhook-secret'), '\n');
+    writeFileSync(join(dir, 'admin-token'), '\n');
+    writeFileSync(join(dir, 'forward-auth-value'), '\n');
+    const c = loadConfig({ CREDENTIALS_DIRECTORY: dir }, USER);
+    expect(c.webhookSecret).toBeUndefined();
+    expect(c.adminToken).toBeUndefined();
+    expect(c.forwardAuth).toBeUndefined();
+  });
+
   it('prefers *_FILE over the credentials directory', () => {
     const dir = join(tmp, 'creds-2');
     mkdirSync(dir);
@@ -466,6 +478,40 @@ describe('update engine settings', () => {
   });
 });
 
+describe('connection and stream caps', () => {
+  it('default to 512 connections, 64 per source and 16 streams per credential', () => {
+    const c = loadConfig({}, USER);
+    expect(c.maxConnections).toBe(512);
+    expect(c.maxConnectionsPerSource).toBe(64);
+    expect(c.maxStreamsPerCredential).toBe(16);
+  });
+
+  it('take whole numbers, and a per-source cap no larger than the total', () => {
+    const c = loadConfig(
+      {
+        PODUP_MAX_CONNECTIONS: '20',
+        PODUP_MAX_CONNECTIONS_PER_SOURCE: '5',
+        PODUP_MAX_STREAMS_PER_CREDENTIAL: '2',
+      },
+      USER,
+    );
+    expect([c.maxConnections, c.maxConnectionsPerSource, c.maxStreamsPerCredential]).toEqual([20, 5, 2]);
+    const e = configError({
+      PODUP_MAX_CONNECTIONS: 'lots',
+      PODUP_MAX_CONNECTIONS_PER_SOURCE: '0',
+      PODUP_MAX_STREAMS_PER_CREDENTIAL: '1.5',
+    });
+    expect(e.problems.map((p) => p.split(':')[0])).toEqual([
+      'PODUP_MAX_CONNECTIONS',
+      'PODUP_MAX_CONNECTIONS_PER_SOURCE',
+      'PODUP_MAX_STREAMS_PER_CREDENTIAL',
+    ]);
+    expect(
+      configError({ PODUP_MAX_CONNECTIONS: '100', PODUP_MAX_CONNECTIONS_PER_SOURCE: '200' }).problems,
+    ).toEqual(['PODUP_MAX_CONNECTIONS_PER_SOURCE must not exceed PODUP_MAX_CONNECTIONS']);
+  });
+});
+
 const repoFile = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
 /** What config.ts reads: its own variables, and the standard ones it reads as env.NAME. */
@@ -508,5 +554,38 @@ describe('.env.example', () => {
   it('loads as it is, to the defaults', () => {
     const env = parseEnv(example);
     expect(loadConfig(env, USER)).toEqual(loadConfig({}, USER));
+  });
+});
+
+describe('update policies in the configuration', () => {
+  it('reads PODUP_UNITS options and the global defaults', () => {
+    const c = loadConfig({
+      PODUP_UNITS:
+        'app.service=ghcr.io/acme/app:stable;policy=approve;min-age=3d;window=Sat,Sun 02:00-05:00 Europe/Berlin;Wed 22:00-23:00 UTC, worker=ghcr.io/acme/w:1',
+      PODUP_MAINTENANCE_WINDOW: 'Mon-Fri 22:00-06:00 UTC',
+      PODUP_DEFAULT_POLICY: 'notify',
+      PODUP_MIN_IMAGE_AGE: '12h',
+    });
+    expect([...c.units.keys()]).toEqual(['app.service', 'worker.service']);
+    const app = c.unitPolicies.get('app.service');
+    expect(app?.policy).toBe('approve');
+    expect(app?.minAgeMs).toBe(3 * 86_400_000);
+    expect(app?.windows?.map((w) => w.text)).toEqual([
+      'Sat,Sun 02:00-05:00 Europe/Berlin',
+      'Wed 22:00-23:00 UTC',
+    ]);
+    expect(c.unitPolicies.has('worker.service')).toBe(false);
+    expect(c.defaultPolicy.policy).toBe('notify');
+    expect(c.defaultPolicy.minAgeMs).toBe(12 * 3_600_000);
+  });
+
+  it('reports bad policies, ages and windows together', () => {
+    expect(() =>
+      loadConfig({
+        PODUP_DEFAULT_POLICY: 'aprove',
+        PODUP_MAINTENANCE_WINDOW: 'Sat 02:00-05:00',
+        PODUP_UNITS: 'a.service=ghcr.io/a/a:1;policy=sometimes',
+      }),
+    ).toThrow(/a.service: "sometimes"[\s\S]*PODUP_DEFAULT_POLICY: "aprove"[\s\S]*time zone is missing/);
   });
 });

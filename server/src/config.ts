@@ -7,11 +7,28 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
 import proxyAddr from '@fastify/proxy-addr';
 import ms from 'ms';
 import { z } from 'zod';
 import { tryParseImageRef } from './domain/images/image-ref.js';
+import type { ConfiguredChannel } from './domain/notifications/routing.js';
+import {
+  defaultChannelName,
+  parseServiceUrl,
+  redactServiceUrl,
+  splitServiceUrls,
+} from './domain/notifications/service-url.js';
 import { toServiceUnit } from './domain/units/unit-name.js';
+import {
+  parseAge,
+  parsePolicy,
+  parsePolicyOptions,
+  type DefaultPolicy,
+  type PolicyOptions,
+  type RawPolicyOptions,
+} from './domain/policies/unit-policy.js';
+import { parseWindows } from './domain/policies/windows.js';
 import { ConfigError, errnoCode, errorMessage } from './errors.js';
 
 export type SystemdScope = 'user' | 'system';
@@ -53,8 +70,18 @@ export interface Config {
   /** How long a restarted unit must stay active. */
   readonly healthWindowMs: number;
   readonly restartTimeoutMs: number;
+  /** Units of one image moved at once after the canary. */
+  readonly rolloutBatch: number;
+  /** After a failed unit: roll back the units already moved, or keep them. */
+  readonly rolloutOnFailure: 'rollback-all' | 'keep';
   /** Units named explicitly (PODUP_UNITS): unit -> image reference. */
   readonly units: ReadonlyMap<string, string>;
+  /** The update-policy options PODUP_UNITS gives per unit. */
+  readonly unitPolicies: ReadonlyMap<string, PolicyOptions>;
+  /** PODUP_DEFAULT_POLICY, PODUP_MIN_IMAGE_AGE, PODUP_MAINTENANCE_WINDOW. */
+  readonly defaultPolicy: DefaultPolicy;
+  /** How long a task awaits approval before it is cancelled. */
+  readonly approvalTtlMs: number;
   /** Quadlet directories to scan; empty = the standard ones for the scope. */
   readonly quadletDirs: string[];
   /** Tasks that may run at once (on disjoint units). */
@@ -71,6 +98,27 @@ export interface Config {
   readonly containers: ContainersPaths;
   /** Past this many used bytes the server drops noise, then old events (deliveries are still accepted). */
   readonly maxDbBytes: number;
+  /** Open HTTP connections beyond which new ones are refused (503 and close). */
+  readonly maxConnections: number;
+  /** The same per source address (IPv6 per /64); trusted proxies (PODUP_TRUST_PROXY) count only in the total. */
+  readonly maxConnectionsPerSource: number;
+  /** Open task-log streams per credential (session, bearer token, ForwardAuth user, or address when open). */
+  readonly maxStreamsPerCredential: number;
+  readonly notify: NotifyConfig;
+  /** A bearer token that may read /metrics only (PODUP_METRICS_TOKEN), besides read-scoped API tokens. */
+  readonly metricsToken: string | undefined;
+}
+
+export interface NotifyConfig {
+  /** The channels of PODUP_NOTIFY (their URLs are secrets: describeConfig shows hints only). */
+  readonly channels: readonly ConfiguredChannel[];
+  /** Signs the JSON webhook and seals the URLs of channels added from the API. */
+  readonly secret: string | undefined;
+  readonly backoffMs: number;
+  readonly backoffMaxMs: number;
+  readonly giveUpAfterMs: number;
+  /** A /readyz part failing this long is notified as "degraded". */
+  readonly degradedAfterMs: number;
 }
 
 export interface ContainersPaths {
@@ -178,6 +226,39 @@ const list = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+/**
+ * PODUP_UNITS entries: one per line, or comma-separated; a comma followed by something that is not a new
+ * unit=... (the "Sat,Sun" of a window) stays inside its entry.
+ */
+function unitEntries(v: string): string[] {
+  return v
+    .split(/\n|,(?=\s*[^\s=,;]*=)/)
+    .map((e) => e.trim())
+    .filter(Boolean);
+}
+
+const OPTION_KEYS: Record<string, keyof RawPolicyOptions> = {
+  policy: 'policy',
+  'min-age': 'minAge',
+  window: 'window',
+};
+
+/** `policy=approve;min-age=3d;window=Sat 02:00-05:00 UTC;Sun 02:00-04:00 UTC`: a part without a key continues the window. */
+function unitOptions(parts: readonly string[]): RawPolicyOptions | string {
+  const raw: RawPolicyOptions = {};
+  let last: keyof RawPolicyOptions | undefined;
+  for (const part of parts.map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z-]+)\s*=(.*)$/.exec(part);
+    const key = m ? OPTION_KEYS[m[1] ?? ''] : undefined;
+    if (m && key) {
+      raw[key] = key === 'window' && raw.window ? `${raw.window};${m[2] ?? ''}` : (m[2] ?? '').trim();
+      last = key;
+    } else if (last === 'window') raw.window = `${raw.window ?? ''};${part}`;
+    else return `"${part}" is not an option: policy=, min-age= or window=`;
+  }
+  return raw;
+}
+
 /** Addresses, CIDRs or loopback/linklocal/uniquelocal, as Fastify will read them (so a typo stops the start). */
 const proxyList = list.transform((addresses, ctx) => {
   try {
@@ -197,7 +278,38 @@ const SECRETS = {
   PODUP_GITHUB_WEBHOOK_SECRET: 'github-webhook-secret',
   PODUP_ADMIN_TOKEN: 'admin-token',
   PODUP_FORWARD_AUTH_VALUE: 'forward-auth-value',
+  PODUP_NOTIFY: 'notify',
+  PODUP_NOTIFY_SECRET: 'notify-secret',
+  PODUP_METRICS_TOKEN: 'metrics-token',
 } as const;
+
+/**
+ * PODUP_NOTIFY's channels. An id is a hash of the URL without its event selection: the same channel keeps its
+ * queued deliveries across restarts and a reordered list, and the state database never holds the URL.
+ */
+const notifyChannels = z.string().transform((v, ctx): ConfiguredChannel[] => {
+  const channels: ConfiguredChannel[] = [];
+  splitServiceUrls(v).forEach((url, i) => {
+    const parsed = parseServiceUrl(url);
+    if (!parsed.ok) {
+      // The URL itself holds secrets: name the channel by its position and service only.
+      ctx.addIssue({
+        code: 'custom',
+        message: `channel ${i + 1} (${redactServiceUrl(url)}): ${parsed.problem}`,
+      });
+      return;
+    }
+    const identity = url.replace(/([?&])events=[^&]*&?/, '$1').replace(/[?&]$/, '');
+    const id = `env-${createHash('sha256').update(identity).digest('hex').slice(0, 12)}`;
+    channels.push({
+      id,
+      name: defaultChannelName(parsed.target.kind, url),
+      urlHint: redactServiceUrl(url),
+      target: parsed.target,
+    });
+  });
+  return channels;
+});
 
 /** One entry per variable; secrets get the value readSecret found. */
 const schema = z.object({
@@ -240,17 +352,20 @@ const schema = z.object({
     .prefault('2s'),
   PODUP_HEALTH_WINDOW: duration('PODUP_HEALTH_WINDOW').prefault('10s'),
   PODUP_RESTART_TIMEOUT: duration('PODUP_RESTART_TIMEOUT').prefault('5m'),
+  PODUP_ROLLOUT_BATCH: z.coerce.number().int().min(1).max(32).prefault('4'),
+  PODUP_ROLLOUT_ON_FAILURE: z
+    .enum(['rollback-all', 'keep'], { message: 'must be "rollback-all" or "keep"' })
+    .default('rollback-all'),
   PODUP_UNITS: z
     .string()
     .transform((v, ctx) => {
-      const map = new Map<string, string>();
-      for (const entry of v
-        .split(/[,\n]/)
-        .map((e) => e.trim())
-        .filter(Boolean)) {
-        const eq = entry.indexOf('=');
-        const unit = toServiceUnit(eq > 0 ? entry.slice(0, eq).trim() : '');
-        const image = eq > 0 ? entry.slice(eq + 1).trim() : '';
+      const units = new Map<string, string>();
+      const policies = new Map<string, PolicyOptions>();
+      for (const entry of unitEntries(v)) {
+        const [head = '', ...rest] = entry.split(';');
+        const eq = head.indexOf('=');
+        const unit = toServiceUnit(eq > 0 ? head.slice(0, eq).trim() : '');
+        const image = eq > 0 ? head.slice(eq + 1).trim() : '';
         if (!unit || !tryParseImageRef(image)) {
           ctx.addIssue({
             code: 'custom',
@@ -258,11 +373,54 @@ const schema = z.object({
           });
           continue;
         }
-        map.set(unit, image);
+        units.set(unit, image);
+        const options = unitOptions(rest);
+        if (typeof options === 'string') {
+          ctx.addIssue({ code: 'custom', message: `"${entry}": ${options}` });
+          continue;
+        }
+        const parsed = parsePolicyOptions(options);
+        for (const problem of parsed.problems)
+          ctx.addIssue({ code: 'custom', message: `${unit}: ${problem}` });
+        if (Object.keys(parsed.options).length > 0) policies.set(unit, parsed.options);
       }
-      return map;
+      return { units, policies };
     })
     .prefault(''),
+  PODUP_DEFAULT_POLICY: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return parsePolicy(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: errorMessage(e) });
+        return z.NEVER;
+      }
+    })
+    .prefault('auto'),
+  PODUP_MIN_IMAGE_AGE: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return parseAge(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: errorMessage(e) });
+        return z.NEVER;
+      }
+    })
+    .prefault('0'),
+  PODUP_MAINTENANCE_WINDOW: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return parseWindows(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: errorMessage(e) });
+        return z.NEVER;
+      }
+    })
+    .prefault(''),
+  PODUP_APPROVAL_TTL: duration('PODUP_APPROVAL_TTL').prefault('7d'),
   PODUP_QUADLET_DIRS: list.prefault(''),
   PODUP_TASK_CONCURRENCY: z.coerce.number().int().min(1).max(16).prefault('2'),
   PODUP_FORWARD_AUTH_HEADER: z
@@ -284,6 +442,22 @@ const schema = z.object({
   PODUP_MAX_DB_SIZE: sizeBetween(16 << 20, 2 ** 40, '16MiB and 1TiB such as 256MiB or 2GiB').prefault(
     '256MiB',
   ),
+  PODUP_MAX_CONNECTIONS: z.coerce.number().int().min(8).max(65_536).prefault('512'),
+  PODUP_MAX_CONNECTIONS_PER_SOURCE: z.coerce.number().int().min(1).max(65_536).prefault('64'),
+  PODUP_MAX_STREAMS_PER_CREDENTIAL: z.coerce.number().int().min(1).max(10_000).prefault('16'),
+  PODUP_NOTIFY: notifyChannels.prefault(''),
+  PODUP_NOTIFY_SECRET: z
+    .string()
+    .min(16, 'must be at least 16 characters (use e.g. `openssl rand -hex 32`)')
+    .optional(),
+  PODUP_NOTIFY_BACKOFF: duration('PODUP_NOTIFY_BACKOFF').prefault('10s'),
+  PODUP_NOTIFY_BACKOFF_MAX: duration('PODUP_NOTIFY_BACKOFF_MAX').prefault('30m'),
+  PODUP_NOTIFY_GIVE_UP: duration('PODUP_NOTIFY_GIVE_UP').prefault('3d'),
+  PODUP_NOTIFY_DEGRADED_AFTER: duration('PODUP_NOTIFY_DEGRADED_AFTER').prefault('5m'),
+  PODUP_METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters (use e.g. `openssl rand -hex 32`)')
+    .optional(),
 });
 
 /** Every variable of podup's own that loadConfig reads (.env.example lists them all). */
@@ -327,10 +501,13 @@ function readSecret(env: Env, name: string, credentialName: string, problems: st
     return undefined;
   }
   if (inline) return inline;
+  // A systemd credential may be missing or blank: the shipped units default each one to a blank value
+  // (SetCredential=, for when LoadCredential='s file does not exist), which means not set. A *_FILE is named on
+  // purpose, so it must be there and hold the secret.
   const readFrom = (path: string, label: string, optional: boolean): string | undefined => {
     try {
       const value = readFileSync(path, 'utf8').trim();
-      if (value === '') problems.push(`${label} (${path}) is empty`);
+      if (value === '' && !optional) problems.push(`${label} (${path}) is empty`);
       return value || undefined;
     } catch (e) {
       const code = errnoCode(e);
@@ -384,6 +561,9 @@ export function loadConfig(rawEnv: Env, options: LoadConfigOptions = {}): Config
         "reverse proxy that sets them, and any client could send them too; set PODUP_TRUST_PROXY to the proxy's address",
     );
   }
+  if (c && c.PODUP_MAX_CONNECTIONS_PER_SOURCE > c.PODUP_MAX_CONNECTIONS) {
+    problems.push('PODUP_MAX_CONNECTIONS_PER_SOURCE must not exceed PODUP_MAX_CONNECTIONS');
+  }
   if (!c || problems.length > 0) throw new ConfigError(problems);
 
   const systemdScope: SystemdScope = c.PODUP_SYSTEMD_SCOPE ?? (uid === 0 ? 'system' : 'user');
@@ -416,7 +596,16 @@ export function loadConfig(rawEnv: Env, options: LoadConfigOptions = {}): Config
     coalesceWindowMs: c.PODUP_COALESCE_WINDOW,
     healthWindowMs: c.PODUP_HEALTH_WINDOW,
     restartTimeoutMs: c.PODUP_RESTART_TIMEOUT,
-    units: c.PODUP_UNITS,
+    rolloutBatch: c.PODUP_ROLLOUT_BATCH,
+    rolloutOnFailure: c.PODUP_ROLLOUT_ON_FAILURE,
+    units: c.PODUP_UNITS.units,
+    unitPolicies: c.PODUP_UNITS.policies,
+    defaultPolicy: {
+      policy: c.PODUP_DEFAULT_POLICY,
+      minAgeMs: c.PODUP_MIN_IMAGE_AGE,
+      windows: c.PODUP_MAINTENANCE_WINDOW,
+    },
+    approvalTtlMs: c.PODUP_APPROVAL_TTL,
     quadletDirs: c.PODUP_QUADLET_DIRS,
     taskConcurrency: c.PODUP_TASK_CONCURRENCY,
     forwardAuth:
@@ -441,15 +630,58 @@ export function loadConfig(rawEnv: Env, options: LoadConfigOptions = {}): Config
       runtimeDir: runtimeDir(env, uid),
       uid,
     },
+    maxConnections: c.PODUP_MAX_CONNECTIONS,
+    maxConnectionsPerSource: c.PODUP_MAX_CONNECTIONS_PER_SOURCE,
+    maxStreamsPerCredential: c.PODUP_MAX_STREAMS_PER_CREDENTIAL,
+    notify: {
+      channels: c.PODUP_NOTIFY,
+      secret: c.PODUP_NOTIFY_SECRET,
+      backoffMs: c.PODUP_NOTIFY_BACKOFF,
+      backoffMaxMs: c.PODUP_NOTIFY_BACKOFF_MAX,
+      giveUpAfterMs: c.PODUP_NOTIFY_GIVE_UP,
+      degradedAfterMs: c.PODUP_NOTIFY_DEGRADED_AFTER,
+    },
+    metricsToken: c.PODUP_METRICS_TOKEN,
   });
 }
 
 /** What is safe to show about the configuration: secrets only as set/unset. */
 export function describeConfig(config: Config): Record<string, unknown> {
-  const { webhookSecret, adminToken, units, forwardAuth, ...rest } = config;
+  const {
+    webhookSecret,
+    adminToken,
+    units,
+    unitPolicies,
+    defaultPolicy,
+    forwardAuth,
+    notify,
+    metricsToken,
+    ...rest
+  } = config;
+  const describePolicy = (p: PolicyOptions) => ({
+    ...(p.policy ? { policy: p.policy } : {}),
+    ...(p.minAgeMs !== undefined ? { minAgeMs: p.minAgeMs } : {}),
+    ...(p.windows ? { windows: p.windows.map((w) => w.text) } : {}),
+  });
   return {
     ...rest,
+    notify: {
+      channels: notify.channels.map((c) => ({
+        id: c.id,
+        name: c.name,
+        url: c.urlHint,
+        events: c.target.events,
+      })),
+      secret: notify.secret ? 'set' : 'unset',
+      backoffMs: notify.backoffMs,
+      backoffMaxMs: notify.backoffMaxMs,
+      giveUpAfterMs: notify.giveUpAfterMs,
+      degradedAfterMs: notify.degradedAfterMs,
+    },
+    metricsToken: metricsToken ? 'set' : 'unset',
     units: Object.fromEntries(units),
+    unitPolicies: Object.fromEntries([...unitPolicies].map(([u, p]) => [u, describePolicy(p)])),
+    defaultPolicy: describePolicy(defaultPolicy),
     forwardAuth: forwardAuth
       ? { header: forwardAuth.header, value: 'set', userHeader: forwardAuth.userHeader ?? null }
       : 'unset',

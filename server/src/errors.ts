@@ -22,6 +22,8 @@ export const ERROR_TABLE = {
   SIGNATURE_MISSING: { status: 401, exit: EX_NOPERM },
   SIGNATURE_INVALID: { status: 401, exit: EX_NOPERM },
   CSRF_FAILED: { status: 403, exit: EX_NOPERM },
+  /** A credential without the scope or the units a request needs. */
+  FORBIDDEN: { status: 403, exit: EX_NOPERM },
   NOT_OPTED_IN: { status: 403, exit: EX_FAILURE },
   NOT_FOUND: { status: 404, exit: EX_FAILURE },
   UNKNOWN_UNIT: { status: 404, exit: EX_FAILURE },
@@ -29,6 +31,8 @@ export const ERROR_TABLE = {
   REQUEST_TIMEOUT: { status: 408, exit: EX_TEMPFAIL },
   CONFLICT: { status: 409, exit: EX_FAILURE },
   PAYLOAD_TOO_LARGE: { status: 413, exit: EX_USAGE },
+  /** An Idempotency-Key used again with another request. */
+  IDEMPOTENCY_MISMATCH: { status: 422, exit: EX_USAGE },
   URI_TOO_LONG: { status: 414, exit: EX_USAGE },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, exit: EX_USAGE },
   RATE_LIMITED: { status: 429, exit: EX_TEMPFAIL },
@@ -46,10 +50,18 @@ export const ERROR_TABLE = {
   WEBHOOK_SECRET_MISSING: { status: 503, exit: EXIT_CONFIG },
   ADMIN_AUTH_NOT_CONFIGURED: { status: 503, exit: EXIT_CONFIG },
   NOT_READY: { status: 503, exit: EX_UNAVAILABLE },
+  WAKE_UNSUPPORTED: { status: 503, exit: EX_UNAVAILABLE },
   SHUTTING_DOWN: { status: 503, exit: EX_UNAVAILABLE },
+  /** Written by http/connection-limits.ts before any request is read. */
+  TOO_MANY_CONNECTIONS: { status: 503, exit: EX_TEMPFAIL },
   PODMAN_UNAVAILABLE: { status: 503, exit: EX_UNAVAILABLE },
   DBUS_UNAVAILABLE: { status: 503, exit: EX_UNAVAILABLE },
   REGISTRY_UNAVAILABLE: { status: 503, exit: EX_UNAVAILABLE },
+  // The state disk: nothing is acknowledged that was not committed, so writes are refused until it recovers.
+  STORAGE_FULL: { status: 503, exit: EX_TEMPFAIL },
+  STORAGE_READ_ONLY: { status: 503, exit: EX_UNAVAILABLE },
+  STORAGE_FAILED: { status: 503, exit: EX_UNAVAILABLE },
+  STORAGE_DELETED: { status: 503, exit: EX_UNAVAILABLE },
 } as const satisfies Record<string, { status: number; exit: number }>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;
@@ -95,6 +107,14 @@ export class ConfigError extends AppError {
 }
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
+
+const STORAGE_CODES = ['STORAGE_FULL', 'STORAGE_READ_ONLY', 'STORAGE_FAILED', 'STORAGE_DELETED'] as const;
+
+/** The state disk refused a write; db/storage-health.ts logs it once per interval, so callers need not. */
+export const isStorageFault = (
+  e: unknown,
+): e is AppError & { readonly code: (typeof STORAGE_CODES)[number] } =>
+  isAppError(e) && (STORAGE_CODES as readonly string[]).includes(e.code);
 
 export const statusFor = (code: ErrorCode): number => ERROR_TABLE[code].status;
 

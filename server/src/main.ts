@@ -93,17 +93,34 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
   const fd = passedSocketFd(options.env, options.pid);
   const socketActivated = fd !== undefined;
   const podup = openPodup(config, logger);
-  const { runner } = podup.services;
+  const { runner, scheduler, dispatcher, healthWatch } = podup.services;
   startupWarnings(config, logger, socketActivated);
 
   let closing = false;
   // Assigned once the app exists; the idle timer and signals only fire after that.
   let shutdown = async (_reason: string, _code = 0): Promise<void> => {};
+  const canSleep = (): boolean => {
+    try {
+      return scheduler.canSleep();
+    } catch {
+      return false;
+    }
+  };
+  const hasPendingWork = (): boolean => {
+    try {
+      return podup.services.queries.hasPendingTasks() || podup.services.queries.hasPendingNotifications();
+    } catch {
+      // A state disk that fails cannot tell: stay up, so that the queue resumes once it can.
+      return true;
+    }
+  };
   const lifecycle = idleTracker(
     socketActivated ? 'socket-activation' : 'address',
     socketActivated ? config.idleExitMs : undefined,
-    // Never idle while a task runs or waits in the queue.
-    () => runner.running > 0 || podup.services.queries.hasPendingTasks(),
+    // Never idle while a task runs or waits in the queue, a notification waits to be delivered, a schedule
+    // runs, or nothing could start podup again for its next schedule or deferred task (the wake-up timer not
+    // armed).
+    () => runner.running > 0 || hasPendingWork() || scheduler.busy || !canSleep(),
     () => void shutdown('idle'),
   );
   const app = await buildApp({ config, logger, services: podup.services, lifecycle });
@@ -119,10 +136,14 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
     force.unref();
     try {
       lifecycle.stop();
+      scheduler.stop();
       await app.close();
       await podup.services.housekeeping.stop();
+      healthWatch.stop();
       // A task still running after this is left "running" and resumed (as interrupted) by the next start.
       await runner.stop(8000);
+      // A delivery in flight is recorded, or sent again by the next start (its lease ends).
+      await Promise.race([dispatcher.stop(), new Promise((r) => setTimeout(r, 1000).unref())]);
       await podup.close();
     } catch (err) {
       logger.error({ err }, 'error during shutdown');
@@ -161,6 +182,10 @@ export async function serve(config: Config, options: ServeOptions): Promise<Fast
   );
   runner.start();
   podup.services.housekeeping.start();
+  dispatcher.start();
+  healthWatch.start();
+  // Missed runs first, then on time; with idle exit, systemd's timer is kept at the next time podup is needed.
+  scheduler.start({ wake: socketActivated && config.idleExitMs !== undefined });
   // Connect to D-Bus and Podman once the first requests are served, so the first task does not pay for it.
   // Discovery at start too, so the allow-list and GET /api/units are fresh before the first event.
   setTimeout(() => {

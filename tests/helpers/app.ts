@@ -14,6 +14,7 @@ import { buildApp } from '../../server/src/app.js';
 import { loadConfig, type Config } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
 import { openPodup, type Adapters, type Podup } from '../../server/src/compose.js';
+import type { NotificationSender } from '../../server/src/domain/ports/index.js';
 import { ADMIN_TOKEN, SECRET } from './github.js';
 
 export interface TestApp {
@@ -96,7 +97,7 @@ export async function buildTestApp(
  */
 export async function buildFakeApp(
   overrides: Env = {},
-  options: { stateDir?: string; host?: FakeHost } = {},
+  options: { stateDir?: string; host?: FakeHost; sender?: NotificationSender } = {},
 ): Promise<FakeTestApp> {
   const dir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'podup-app-'));
   const host = options.host ?? new FakeHost({ now: Date.now() });
@@ -111,7 +112,9 @@ export async function buildFakeApp(
     PODUP_QUADLET_DIRS: nowhere,
     ...overrides,
   };
-  return { ...(await compose(env, dir, !options.stateDir, adapters)), host, adapters };
+  // A real sender (a test's local HTTP receiver) instead of the fake one, when given.
+  const composed = options.sender ? { ...adapters, sender: options.sender } : adapters;
+  return { ...(await compose(env, dir, !options.stateDir, composed)), host, adapters };
 }
 
 export const adminHeaders = { authorization: `Bearer ${ADMIN_TOKEN}` };

@@ -11,11 +11,12 @@ import { parseEnvFile, repoRoot, testHostDir } from './paths.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     testHostEnv: Record<string, string>;
+    /** The rootless manager's: an unprivileged user's systemd --user and rootless Podman. */
+    rootlessHostEnv: Record<string, string>;
   }
 }
 
-function hostRunning(dir: string): boolean {
-  const pidFile = join(dir, 'user-manager.pid');
+function running(pidFile: string): boolean {
   if (!existsSync(pidFile)) return false;
   try {
     process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 0);
@@ -38,9 +39,12 @@ export default function setup(project: TestProject): () => void {
   assertBuilt();
   const dir = testHostDir();
   const script = join(repoRoot, 'scripts/test-host.sh');
-  const reuse = hostRunning(dir);
-  if (!reuse) execFileSync('bash', [script, 'up'], { stdio: 'inherit' });
+  const reuse = running(join(dir, 'user-manager.pid'));
+  // `up` starts only what is not running: a host brought up before it had a rootless part gains one.
+  if (!reuse || !running(join(dir, 'rootless', 'user-manager.pid')))
+    execFileSync('bash', [script, 'up'], { stdio: 'inherit' });
   project.provide('testHostEnv', parseEnvFile(readFileSync(join(dir, 'env'), 'utf8')));
+  project.provide('rootlessHostEnv', parseEnvFile(readFileSync(join(dir, 'rootless', 'env'), 'utf8')));
   return () => {
     if (!reuse) execFileSync('bash', [script, 'down'], { stdio: 'inherit' });
   };

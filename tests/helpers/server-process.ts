@@ -52,19 +52,36 @@ export async function waitForHttp(url: string, timeoutMs = 10_000): Promise<void
   throw new Error(`${url} did not answer within ${timeoutMs} ms: ${String(last)}`);
 }
 
-export function spawnPodup(args: string[], env: Record<string, string | undefined>, cwd = repoRoot) {
+/** Who a child podup runs as (a rootless test host's user); the test's own user when not given. */
+export interface RunAs {
+  uid?: number;
+  gid?: number;
+}
+
+export function spawnPodup(
+  args: string[],
+  env: Record<string, string | undefined>,
+  cwd = repoRoot,
+  as: RunAs = {},
+) {
   return watch(
     spawn(process.execPath, [PODUP_BIN, ...args], {
       env: childEnv(env),
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...as,
     }),
   );
 }
 
 /** `podup serve` the way systemd/*.service runs it. */
-export function spawnServe(env: Record<string, string | undefined>, cwd = repoRoot, launcher = PODUP_SERVE) {
-  return watch(spawn(launcher, [], { env: childEnv(env), cwd, stdio: ['ignore', 'pipe', 'pipe'] }));
+export function spawnServe(
+  env: Record<string, string | undefined>,
+  cwd = repoRoot,
+  launcher = PODUP_SERVE,
+  as: RunAs = {},
+) {
+  return watch(spawn(launcher, [], { env: childEnv(env), cwd, stdio: ['ignore', 'pipe', 'pipe'], ...as }));
 }
 
 function watch(proc: ChildProcess) {
@@ -82,10 +99,11 @@ function watch(proc: ChildProcess) {
 export async function startServer(
   env: Record<string, string | undefined>,
   launcher = PODUP_SERVE,
+  as: RunAs = {},
 ): Promise<ServerProc> {
   const addr = env.PODUP_HTTP_ADDR ?? `127.0.0.1:${await freePort()}`;
   const url = `http://${addr}`;
-  const p = spawnServe({ ...env, PODUP_HTTP_ADDR: addr }, repoRoot, launcher);
+  const p = spawnServe({ ...env, PODUP_HTTP_ADDR: addr }, repoRoot, launcher, as);
   await Promise.race([
     waitForHttp(`${url}/healthz`),
     p.exited.then((code) => {
@@ -103,8 +121,13 @@ export async function startServer(
 }
 
 /** Run a podup CLI command to completion. */
-export async function runPodup(args: string[], env: Record<string, string | undefined>, cwd?: string) {
-  const p = spawnPodup(args, env, cwd);
+export async function runPodup(
+  args: string[],
+  env: Record<string, string | undefined>,
+  cwd?: string,
+  as: RunAs = {},
+) {
+  const p = spawnPodup(args, env, cwd, as);
   const code = await p.exited;
   return { code, stdout: p.stdout(), stderr: p.stderr() };
 }

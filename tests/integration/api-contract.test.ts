@@ -1,9 +1,10 @@
 // @vitest-environment jsdom
 /**
  * The API contract, both halves at once: the same requests go to the task panel's MSW handlers (what
- * `npm run dev:mock` and the web tests run on) and to the real `podup serve` on the real test host, and both
- * answers must satisfy the zod schemas of server/src/contract/api.ts with the same status. The mocks cannot
- * drift from the server without this test failing.
+ * `npm run dev:mock` and the web tests run on, replaying answers recorded on the fakes) and to the real
+ * `podup serve` on the real test host, and both answers must satisfy the zod schemas of
+ * server/src/contract/api.ts with the same status. Together with the drift test (tests/app/mock-fixtures)
+ * the mocks cannot drift from the server without a test failing.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -28,8 +29,8 @@ import {
   TriggerReply,
   UnitsReply,
 } from '../../server/src/contract/api.js';
-import { getDb, resetDb } from '../../web/src/testing/mocks/db.js';
 import { handlers } from '../../web/src/testing/mocks/handlers/index.js';
+import { recordedTransport, resetMocks } from '../../web/src/testing/mocks/state.js';
 import { hostEnv } from '../helpers/app.js';
 import { ADMIN_TOKEN, SECRET, githubHeaders, packagePublished } from '../helpers/github.js';
 import { startServer, type ServerProc } from '../helpers/server-process.js';
@@ -73,7 +74,9 @@ function side(name: Side['name'], base: () => string, headers: () => Record<stri
 
 /** jsdom's origin: where the handlers' relative paths resolve. */
 const jsdomOrigin = (): string => (globalThis as unknown as { location: { origin: string } }).location.origin;
-const mock = side('mock', jsdomOrigin, () => ({ 'x-csrf-token': getDb().csrfToken }));
+const mock = side('mock', jsdomOrigin, () => ({
+  'x-csrf-token': recordedTransport().session.body.csrfToken ?? '',
+}));
 const real = side(
   'real',
   () => server.url,
@@ -110,12 +113,12 @@ const firstTask = async (s: Side, status?: string): Promise<string> => {
 };
 const firstUnit = async (s: Side): Promise<string> => {
   const units = ((await s.call('GET', '/api/units')).body as z.infer<typeof UnitsReply>).units;
-  return units.find((u) => u.imageKey)?.unit ?? '';
+  return units.find((u) => u.managed && u.imageKey)?.unit ?? '';
 };
 
 beforeAll(async () => {
   msw.listen({ onUnhandledRequest: 'bypass' });
-  resetDb('happy-path');
+  resetMocks('happy-path');
   stateDir = mkdtempSync(join(tmpdir(), 'podup-contract-'));
   mkdirSync(join(stateDir, 'none'));
   pushImage(`acme-corp/contract-${run}`, 'stable', 'c-1');

@@ -183,31 +183,36 @@ describe('podup doctor', () => {
     );
   });
 
-  it('warns when podman-auto-update.timer is enabled too (two update paths racing)', async () => {
+  it('warns when podman-auto-update.timer is enabled too, and names the podup schedule that replaces it', async () => {
     expect(systemctl('enable', 'podman-auto-update.timer').status).toBe(0);
+    type Line = { check: string; level: string; detail: string; fix?: string };
+    const timerLine = async () =>
+      (JSON.parse((await runPodup(['doctor', '--json'], env())).stdout) as { checks: Line[] }).checks.find(
+        (c) => c.check === 'podman-auto-update.timer',
+      );
     try {
-      const r = await runPodup(['doctor', '--json'], env());
-      const line = (
-        JSON.parse(r.stdout) as {
-          checks: Array<{ check: string; level: string; detail: string; fix?: string }>;
-        }
-      ).checks.find((c) => c.check === 'podman-auto-update.timer');
-      expect(line).toMatchObject({ level: 'warn' });
-      expect(line?.detail).toMatch(
-        /also updates every unit with AutoUpdate=registry on its own schedule, racing podup's webhook-driven updates \(podup's unit leases do not cover it\)/,
+      const none = await timerLine();
+      expect(none).toMatchObject({ level: 'warn' });
+      expect(none?.detail).toMatch(
+        /also updates every unit with AutoUpdate=registry on its own schedule, racing podup and ignoring podup's update policies and unit leases; no podup schedule covers the same units/,
       );
-      // Disabling is advice only when every image sends webhooks: the timer is all that updates the others.
-      expect(line?.fix).toMatch(
-        /^if every image podup follows sends webhooks: systemctl --user disable --now podman-auto-update\.timer; otherwise keep it for the images without webhooks \(podup has no scheduler yet\)$/,
+      expect(none?.fix).toBe(
+        'switch over: podup schedules add --cron "0 0 * * *" --action check (podman\'s timer runs daily at midnight), then systemctl --user disable --now podman-auto-update.timer',
       );
-      expect(`${line?.detail} ${line?.fix}`).not.toMatch(/scheduler covers/);
+      const added = await runPodup(
+        ['schedules', 'add', '--cron', '0 0 * * *', '--action', 'check', '--name', 'nightly'],
+        env(),
+      );
+      expect(added.stdout).toMatch(/schedule nightly: check all units at "0 0 \* \* \*" UTC, next run /);
+      const covered = await timerLine();
+      expect(covered?.detail).toMatch(
+        /podup schedule nightly \(check "0 0 \* \* \*" UTC\) covers the same units/,
+      );
+      expect(covered?.fix).toBe('switch over: systemctl --user disable --now podman-auto-update.timer');
     } finally {
       systemctl('disable', 'podman-auto-update.timer');
     }
-    const after = JSON.parse((await runPodup(['doctor', '--json'], env())).stdout) as {
-      checks: Array<{ check: string; level: string }>;
-    };
-    expect(after.checks.find((c) => c.check === 'podman-auto-update.timer')?.level).toBe('ok');
+    expect((await timerLine())?.level).toBe('ok');
   });
 
   it('marks each broken part FAIL with its fix and exits 1', async () => {

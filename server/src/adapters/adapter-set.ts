@@ -3,9 +3,11 @@ import type {
   ContainerRuntime,
   DigestResolver,
   LeaseOwnership,
+  NotificationSender,
   Probe,
   QuadletSource,
   UnitManager,
+  WakeTimer,
 } from '../domain/ports/index.js';
 
 export interface Adapters {
@@ -14,6 +16,9 @@ export interface Adapters {
   registry: DigestResolver;
   quadlets: QuadletSource;
   owners: LeaseOwnership;
+  wake: WakeTimer;
+  /** Reaches notification channels (adapters/notify). */
+  sender: NotificationSender;
   probes: { podman: Probe; dbus: Probe };
   close(): Promise<void>;
 }

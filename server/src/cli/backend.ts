@@ -5,11 +5,22 @@
  */
 import type {
   ApiTaskDetail,
+  ApiSchedule,
+  CheckReply,
+  PolicyBody,
+  ScheduleBody,
+  ScheduleEditBody,
+  ScheduleRunReply,
+  SchedulesReply,
+  PolicyReply,
+  CreatedToken,
+  CreateTokenBody,
   EventsPage,
   PruneBody,
   PruneReply,
   TaskActionReply,
   TasksPage,
+  TokensReply,
   TriggerBody,
   TriggerReply,
   UnitsReply,
@@ -32,6 +43,22 @@ export interface Backend {
   /** Query parameters as in GET /api/events. */
   events(query: Record<string, string>): Promise<EventsPage>;
   prune(body: PruneBody): Promise<PruneReply>;
+  check(): Promise<CheckReply>;
+  setPolicy(unit: string, body: PolicyBody): Promise<PolicyReply>;
+  skip(unit: string, digest: string): Promise<PolicyReply>;
+  /** `until`: a time or a duration from now; null ends the snooze. */
+  snooze(unit: string, until: string | null): Promise<PolicyReply>;
+  approve(id: string): Promise<TaskActionReply>;
+  schedules(): Promise<SchedulesReply>;
+  addSchedule(body: ScheduleBody): Promise<ApiSchedule>;
+  editSchedule(name: string, body: ScheduleEditBody): Promise<ApiSchedule>;
+  removeSchedule(name: string): Promise<{ message: string }>;
+  scheduleAction(name: string, action: 'pause' | 'resume'): Promise<ApiSchedule>;
+  runSchedule(name: string): Promise<ScheduleRunReply>;
+  reject(id: string): Promise<TaskActionReply>;
+  tokens(): Promise<TokensReply>;
+  createToken(body: CreateTokenBody): Promise<CreatedToken>;
+  revokeToken(name: string): Promise<void>;
   /** Waits for work the command started in-process (a triggered task) and releases everything. */
   close(): Promise<void>;
 }

@@ -2,7 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { installedPaths, parseEnvFile, withInstalledInstance, type InstalledPaths } from './installed.js';
+import {
+  installPaths,
+  installedPaths,
+  parseEnvFile,
+  scopeOf,
+  withInstalledInstance,
+  type InstalledPaths,
+} from './installed.js';
 
 describe('installedPaths', () => {
   it('system scope as root: what systemd/podup.service reads', () => {
@@ -21,6 +28,28 @@ describe('installedPaths', () => {
     });
     expect(installedPaths({ HOME: '/h', XDG_CONFIG_HOME: '/c', XDG_STATE_HOME: '/s' }, 1000).stateDir).toBe(
       '/s/podup',
+    );
+  });
+});
+
+describe('installPaths (podup setup)', () => {
+  it('adds the unit directory and the cache of each scope', () => {
+    expect(installPaths({}, 'system')).toMatchObject({
+      unitDir: '/etc/systemd/system',
+      cacheDir: '/var/cache/podup',
+    });
+    expect(installPaths({ HOME: '/home/alice', XDG_CACHE_HOME: '/k' }, 'user')).toMatchObject({
+      unitDir: '/home/alice/.config/systemd/user',
+      cacheDir: '/k/podup',
+    });
+  });
+
+  it('takes the scope from PODUP_SYSTEMD_SCOPE, else from the user, like the server', () => {
+    expect(scopeOf({}, 0)).toBe('system');
+    expect(scopeOf({}, 1000)).toBe('user');
+    expect(scopeOf({ PODUP_SYSTEMD_SCOPE: 'user' }, 0)).toBe('user');
+    expect(installedPaths({ PODUP_SYSTEMD_SCOPE: 'user', HOME: '/root' }, 0).envFile).toBe(
+      '/root/.config/podup/env',
     );
   });
 });

@@ -1,11 +1,12 @@
 /**
- * Finds the podup an operator installed, so the CLI talks to it without being told: the env file and the
- * credential files the shipped units read (systemd/*.service), and the state directory they set. Only fills in
- * what the environment (or --state-dir) does not say. System scope when run as root, else user scope, as the
- * server itself decides.
+ * Finds the podup an operator installed (`podup setup`), so the CLI talks to it without being told: the env
+ * file and the credential files the shipped units read (systemd/*.service), and the state directory they set.
+ * Only fills in what the environment (or --state-dir) does not say. The scope is PODUP_SYSTEMD_SCOPE, else
+ * system when run as root and user otherwise, as the server itself decides.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SystemdScope } from '../config.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -15,17 +16,49 @@ export interface InstalledPaths {
   stateDir: string;
 }
 
-export function installedPaths(env: Env, uid: number): InstalledPaths {
-  if (uid === 0)
-    return { envFile: '/etc/podup/env', credentialDir: '/etc/podup', stateDir: '/var/lib/podup' };
+/** Everything `podup setup` puts somewhere: the paths above, the units' directory and the snapshot's cache. */
+export interface InstallPaths extends InstalledPaths {
+  scope: SystemdScope;
+  unitDir: string;
+  /** The units' CacheDirectory=podup: where the startup snapshot of an installed podup is built. */
+  cacheDir: string;
+}
+
+export function scopeOf(env: Env, uid: number): SystemdScope {
+  const named = env.PODUP_SYSTEMD_SCOPE?.trim();
+  if (named === 'user' || named === 'system') return named;
+  return uid === 0 ? 'system' : 'user';
+}
+
+/** %E, %S, %C and the unit directory of the manager of `scope`, as systemd resolves them for this user. */
+export function installPaths(env: Env, scope: SystemdScope): InstallPaths {
+  if (scope === 'system') {
+    return {
+      scope,
+      envFile: '/etc/podup/env',
+      credentialDir: '/etc/podup',
+      stateDir: '/var/lib/podup',
+      unitDir: '/etc/systemd/system',
+      cacheDir: '/var/cache/podup',
+    };
+  }
   const home = env.HOME?.trim() || '/root';
   const config = env.XDG_CONFIG_HOME?.trim() || join(home, '.config');
   const state = env.XDG_STATE_HOME?.trim() || join(home, '.local', 'state');
+  const cache = env.XDG_CACHE_HOME?.trim() || join(home, '.cache');
   return {
+    scope,
     envFile: join(config, 'podup', 'env'),
     credentialDir: join(config, 'podup'),
     stateDir: join(state, 'podup'),
+    unitDir: join(config, 'systemd', 'user'),
+    cacheDir: join(cache, 'podup'),
   };
+}
+
+export function installedPaths(env: Env, uid: number): InstalledPaths {
+  const { envFile, credentialDir, stateDir } = installPaths(env, scopeOf(env, uid));
+  return { envFile, credentialDir, stateDir };
 }
 
 /** KEY=value lines as systemd's EnvironmentFile= reads them: # comments, optional quotes, export is not used. */
@@ -70,7 +103,11 @@ export function withInstalledInstance(env: Env, uid: number, paths = installedPa
     )
       out[`${name}_FILE`] = path;
   }
-  if (unset(out, 'PODUP_STATE_DIR') && existsSync(join(paths.stateDir, 'podup.db')))
+  // Installed (its env file exists) or has run there: before its first start, too, the state is there.
+  if (
+    unset(out, 'PODUP_STATE_DIR') &&
+    (existsSync(join(paths.stateDir, 'podup.db')) || existsSync(paths.envFile))
+  )
     out.PODUP_STATE_DIR = paths.stateDir;
   return out;
 }

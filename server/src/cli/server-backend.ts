@@ -44,14 +44,18 @@ export async function serverBackend(config: Config): Promise<Backend | undefined
     ? { authorization: `Bearer ${config.adminToken}` }
     : {};
 
-  const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+  const call = async <T>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<T> => {
     const res = await fetch(`${base}${path}`, {
       method,
       headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(120_000),
     });
-    const json = (await res.json().catch(() => ({}))) as T & ErrorReply;
+    const json = (res.status === 204 ? {} : await res.json().catch(() => ({}))) as T & ErrorReply;
     if (res.ok) return json;
     const e = json.error;
     const code = isErrorCode(e?.code) ? e.code : res.status >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
@@ -77,6 +81,21 @@ export async function serverBackend(config: Config): Promise<Backend | undefined
     retry: (taskId) => call('POST', `/api/tasks/${id(taskId)}/retry`),
     events: (q) => call('GET', `/api/events${query(q)}`),
     prune: (body) => call('POST', '/api/maintenance/prune', body),
+    check: () => call('GET', '/api/check'),
+    setPolicy: (unit, body) => call('PUT', `/api/units/${id(unit)}/policy`, body),
+    skip: (unit, digest) => call('POST', `/api/units/${id(unit)}/skip`, { digest }),
+    snooze: (unit, until) => call('POST', `/api/units/${id(unit)}/snooze`, { until }),
+    approve: (taskId) => call('POST', `/api/tasks/${id(taskId)}/approve`),
+    schedules: () => call('GET', '/api/schedules'),
+    addSchedule: (body) => call('POST', '/api/schedules', body),
+    editSchedule: (name, body) => call('PUT', `/api/schedules/${id(name)}`, body),
+    removeSchedule: (name) => call('DELETE', `/api/schedules/${id(name)}`),
+    scheduleAction: (name, action) => call('POST', `/api/schedules/${id(name)}/${action}`),
+    runSchedule: (name) => call('POST', `/api/schedules/${id(name)}/run`),
+    reject: (taskId) => call('POST', `/api/tasks/${id(taskId)}/reject`),
+    tokens: () => call('GET', '/api/v1/tokens'),
+    createToken: (body) => call('POST', '/api/v1/tokens', body),
+    revokeToken: (name) => call('DELETE', `/api/v1/tokens/${id(name)}`),
     close: async () => undefined,
   };
 }

@@ -4,8 +4,18 @@
  */
 import { z } from 'zod';
 import {
+  CHECK_STATUSES,
+  DEPENDENT_RESULTS,
+  CHANNEL_KINDS,
+  DELIVERY_STATUSES,
   LOG_LEVELS,
+  NOTIFY_EVENTS,
   OUTCOMES,
+  POLICY_SOURCES,
+  SCHEDULE_ACTIONS,
+  UPDATE_POLICIES,
+  ROLLOUT_ROLES,
+  SCOPES,
   STEPS,
   TASK_KINDS,
   TASK_STATUSES,
@@ -111,6 +121,8 @@ export const ApiEvent = z.object({
    * minute (the first one's fields, the others counted). The server always sends it; absent reads as 1.
    */
   count: z.number().int().min(1).optional(),
+  /** Who acted: "admin", an API token's name, "github"; null when no credential vouched for the request. */
+  actor: z.string().nullable(),
 });
 export type ApiEvent = z.infer<typeof ApiEvent>;
 
@@ -135,6 +147,7 @@ export const EventsQuery = z
     delivery: z.string().max(100).optional(),
     image: z.string().max(512).optional(),
     task: z.string().max(64).optional(),
+    actor: z.string().max(100).optional(),
     status: z.coerce.number().int().min(100).max(599).optional(),
     since: z.string().optional(),
     until: z.string().optional(),
@@ -152,6 +165,9 @@ export const ApiTask = z.object({
   units: z.array(z.string()).nullable(),
   trigger: TaskTrigger,
   delivery: z.string().nullable(),
+  /** The credential that asked: "admin", an API token's name, "github hook 42". */
+  actor: z.string().nullable(),
+  /** The caller's own note of who asks, as given. */
   caller: z.string().nullable(),
   reason: z.string().nullable(),
   summary: z.string().nullable(),
@@ -160,6 +176,15 @@ export const ApiTask = z.object({
   createdAt: z.string(),
   startedAt: nullableTime,
   finishedAt: nullableTime,
+  /** The digest a policy decision was about (awaiting approval, deferred). */
+  digest: z.string().nullable(),
+  /** An admin overrode the update policy (--force). */
+  force: z.boolean(),
+  /** Deferred until (or the coalescing window of a webhook task). */
+  notBefore: nullableTime,
+  /** An awaiting-approval task is cancelled then. */
+  expiresAt: nullableTime,
+  approvedBy: z.string().nullable(),
 });
 export type ApiTask = z.infer<typeof ApiTask>;
 
@@ -174,6 +199,16 @@ export const ApiTaskUnit = z.object({
   reason: z.string().nullable(),
   startedAt: nullableTime,
   finishedAt: nullableTime,
+  /** "canary": the first unit of its image, moved alone through the full gate before the others. */
+  role: z.enum(ROLLOUT_ROLES).nullable(),
+  /** Its place in the rollout order (1 = first). */
+  position: z.number().int().nullable(),
+  /** What the health gate saw: the container's health check, or how long systemd kept it active. */
+  health: z.string().nullable(),
+  /** Units depending on it (Requires=, BindsTo=, PartOf=) checked after its restart or rollback. */
+  dependents: z.array(
+    z.object({ unit: z.string(), result: z.enum(DEPENDENT_RESULTS), detail: z.string().nullable() }),
+  ),
 });
 
 export const ApiTaskLog = z.object({
@@ -205,7 +240,13 @@ export const TasksQuery = z
       .optional(),
     status: TaskStatus.optional(),
     kind: TaskKind.optional(),
-    trigger: TaskTrigger.optional(),
+    /** One trigger, or several comma-separated (the panel's "Manual" is api,cli,retry). */
+    trigger: z
+      .string()
+      .max(100)
+      .transform((v) => v.split(',').map((t) => t.trim()))
+      .pipe(z.array(TaskTrigger).min(1))
+      .optional(),
     unit: z.string().max(256).optional(),
     image: z.string().max(512).optional(),
     q: z.string().max(200).optional(),
@@ -219,6 +260,8 @@ export const TriggerBody = z
     dryRun: z.boolean().optional(),
     caller: z.string().max(200).optional(),
     reason: z.string().max(1000).optional(),
+    /** Override the update policies for this task (recorded as such). */
+    force: z.boolean().optional(),
   })
   .strict();
 export type TriggerBody = z.infer<typeof TriggerBody>;
@@ -251,6 +294,72 @@ export const TriggerReply = z.union([
 ]);
 export type TriggerReply = z.infer<typeof TriggerReply>;
 
+const PolicySource = z.enum(POLICY_SOURCES);
+
+export const ApiUnitPolicy = z.object({
+  policy: z.object({ value: z.enum(UPDATE_POLICIES), source: PolicySource }),
+  /** "0", "12h", "3d". */
+  minAge: z.object({ value: z.string(), source: PolicySource }),
+  windows: z.object({ value: z.array(z.string()), source: PolicySource }),
+  snoozedUntil: nullableTime,
+  skipped: z.array(z.string()),
+});
+export type ApiUnitPolicy = z.infer<typeof ApiUnitPolicy>;
+
+export const ApiUnitCheck = z.object({
+  status: z.enum(CHECK_STATUSES),
+  digest: z.string().nullable(),
+  firstSeen: nullableTime,
+  verdict: z.string().nullable(),
+  reason: z.string().nullable(),
+  checkedAt: z.string(),
+});
+
+export const ApiWaitingTask = z.object({
+  taskId: z.string(),
+  status: z.enum(['awaiting-approval', 'deferred']),
+  digest: z.string().nullable(),
+  notBefore: nullableTime,
+  expiresAt: nullableTime,
+  summary: z.string().nullable(),
+});
+
+export const PolicyBody = z
+  .object({
+    /** null or "default": drop the override. */
+    policy: z
+      .union([z.enum(UPDATE_POLICIES), z.literal('default')])
+      .nullable()
+      .optional(),
+    minAge: z.string().max(32).nullable().optional(),
+    window: z.string().max(1000).nullable().optional(),
+  })
+  .strict();
+export type PolicyBody = z.infer<typeof PolicyBody>;
+
+export const SkipBody = z.object({ digest: z.string().max(100) }).strict();
+/** ISO 8601, unix ms, or a duration from now such as 2h; null ends the snooze. */
+export const SnoozeBody = z.object({ until: z.string().max(64).nullable() }).strict();
+
+export const PolicyReply = z.object({ unit: z.string(), message: z.string() });
+export type PolicyReply = z.infer<typeof PolicyReply>;
+
+export const ApiCheckUnit = z.object({
+  unit: z.string(),
+  image: z.string().nullable(),
+  status: z.enum(CHECK_STATUSES),
+  currentDigest: z.string().nullable(),
+  digest: z.string().nullable(),
+  firstSeen: nullableTime,
+  /** What the policy makes of it: apply, notify, approve, defer, skip, or waiting (a task already waits). */
+  verdict: z.string().nullable(),
+  reason: z.string().nullable(),
+  waitingTask: z.string().nullable(),
+});
+
+export const CheckReply = z.object({ checkedAt: z.string(), units: z.array(ApiCheckUnit) });
+export type CheckReply = z.infer<typeof CheckReply>;
+
 export const ApiUnit = z.object({
   unit: z.string(),
   image: z.string().nullable(),
@@ -270,6 +379,11 @@ export const ApiUnit = z.object({
   unmanagedReason: z.string().nullable(),
   firstSeen: z.string().nullable(),
   lastSeen: z.string().nullable(),
+  updatePolicy: ApiUnitPolicy,
+  /** The last scheduled check: what is available and what the policy makes of it. */
+  check: ApiUnitCheck.nullable(),
+  /** Tasks of this unit awaiting approval or deferred. */
+  waiting: z.array(ApiWaitingTask),
 });
 export type ApiUnit = z.infer<typeof ApiUnit>;
 
@@ -283,7 +397,7 @@ export const SignInBody = z.object({ token: z.string().min(1).max(512) }).strict
 export const Session = z.object({
   authenticated: z.boolean(),
   /** How this request was authenticated. */
-  method: z.enum(['cookie', 'bearer', 'forward-auth', 'open', 'none']),
+  method: z.enum(['cookie', 'bearer', 'token', 'forward-auth', 'open', 'none']),
   user: z.string().nullable(),
   /** Send as X-CSRF-Token with every state-changing request made with the session cookie. */
   csrfToken: z.string().nullable(),
@@ -291,7 +405,11 @@ export const Session = z.object({
 export type Session = z.infer<typeof Session>;
 
 export const UpdateUnitBody = z
-  .object({ dryRun: z.boolean().optional(), reason: z.string().max(1000).optional() })
+  .object({
+    dryRun: z.boolean().optional(),
+    reason: z.string().max(1000).optional(),
+    force: z.boolean().optional(),
+  })
   .strict();
 
 export const TaskActionReply = z.object({
@@ -309,6 +427,8 @@ export const Overview = z.object({
   counts: z.object({
     queued: z.number(),
     running: z.number(),
+    awaitingApproval: z.number(),
+    deferred: z.number(),
     succeeded24h: z.number(),
     failed24h: z.number(),
     rolledBack24h: z.number(),
@@ -324,6 +444,10 @@ export const Overview = z.object({
     }),
   ),
   recentTasks: z.array(ApiTask),
+  /** Tasks awaiting an admin's approval, oldest first. */
+  pendingApprovals: z.array(ApiTask),
+  /** Schedules that are not paused, by their next run. */
+  nextRuns: z.array(z.object({ name: z.string(), action: z.enum(SCHEDULE_ACTIONS), nextRunAt: z.string() })),
 });
 export type Overview = z.infer<typeof Overview>;
 
@@ -354,6 +478,43 @@ const Duration = z
   .string()
   .regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d|w|y)$/i, 'must be a duration such as 30d or 12h');
 
+/* ---- API tokens ---- */
+
+export const Scope = z.enum(SCOPES);
+
+export const ApiToken = z.object({
+  name: z.string(),
+  scopes: z.array(Scope),
+  /** Unit patterns (`*` a wildcard) the token may trigger and control. */
+  units: z.array(z.string()),
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+  expiresAt: nullableTime,
+  lastUsedAt: nullableTime,
+  /** The address of the last use. */
+  lastUsedFrom: z.string().nullable(),
+});
+export type ApiToken = z.infer<typeof ApiToken>;
+
+export const TokensReply = z.object({ tokens: z.array(ApiToken) });
+export type TokensReply = z.infer<typeof TokensReply>;
+
+export const CreateTokenBody = z
+  .object({
+    name: z.string().min(1).max(64),
+    scopes: z.array(Scope).min(1).max(SCOPES.length),
+    /** Unit patterns such as web-*; none: every unit. */
+    units: z.array(z.string().min(1).max(256)).max(100).optional(),
+    /** Lifetime such as 90d; none: until revoked. */
+    expires: Duration.optional(),
+  })
+  .strict();
+export type CreateTokenBody = z.infer<typeof CreateTokenBody>;
+
+/** The answer to creating a token: the only time its plain text is shown. */
+export const CreatedToken = ApiToken.extend({ token: z.string() });
+export type CreatedToken = z.infer<typeof CreatedToken>;
+
 export const PruneBody = z
   .object({
     olderThan: Duration.default('30d'),
@@ -373,6 +534,8 @@ const RetentionCounts = z.object({
   taskLogs: z.number(),
   sessions: z.number(),
   units: z.number(),
+  notifications: z.number(),
+  idempotencyKeys: z.number(),
 });
 
 export const PruneReply = z.object({
@@ -384,3 +547,128 @@ export const PruneReply = z.object({
   bytesAfter: z.number(),
 });
 export type PruneReply = z.infer<typeof PruneReply>;
+
+/* ---- Schedules ---- */
+
+export const ApiSchedule = z.object({
+  name: z.string(),
+  cron: z.string(),
+  zone: z.string(),
+  action: z.enum(SCHEDULE_ACTIONS),
+  /** null: every unit podup manages. */
+  units: z.array(z.string()).nullable(),
+  /** "0", "5m". */
+  randomDelay: z.string(),
+  paused: z.boolean(),
+  nextRunAt: nullableTime,
+  runningSince: nullableTime,
+  lastRunAt: nullableTime,
+  lastStatus: z.enum(['ok', 'failed']).nullable(),
+  lastSummary: z.string().nullable(),
+  lastTaskId: z.string().nullable(),
+  /** The status of the last run's task now (queued, succeeded, awaiting-approval, ...). */
+  lastTaskStatus: TaskStatus.nullable(),
+});
+export type ApiSchedule = z.infer<typeof ApiSchedule>;
+
+export const SchedulesReply = z.object({ schedules: z.array(ApiSchedule) });
+export type SchedulesReply = z.infer<typeof SchedulesReply>;
+
+const UnitList = z.array(z.string().min(1).max(256)).max(500).nullable();
+
+export const ScheduleBody = z
+  .object({
+    name: z.string().max(64).optional(),
+    cron: z.string().min(1).max(200),
+    zone: z.string().max(64).optional(),
+    action: z.enum(SCHEDULE_ACTIONS),
+    units: UnitList.optional(),
+    randomDelay: z.string().max(16).optional(),
+    paused: z.boolean().optional(),
+  })
+  .strict();
+export type ScheduleBody = z.infer<typeof ScheduleBody>;
+
+export const ScheduleEditBody = ScheduleBody.omit({ name: true }).partial().strict();
+export type ScheduleEditBody = z.infer<typeof ScheduleEditBody>;
+
+export const ScheduleRunReply = z.object({
+  schedule: ApiSchedule,
+  status: z.enum(['ok', 'failed']),
+  summary: z.string(),
+  taskId: z.string().nullable(),
+});
+export type ScheduleRunReply = z.infer<typeof ScheduleRunReply>;
+
+export const CronPreviewQuery = z
+  .object({ cron: z.string().min(1).max(200), zone: z.string().max(64).default('UTC') })
+  .strict();
+
+export const CronPreview = z.object({ cron: z.string(), zone: z.string(), next: z.array(z.string()) });
+export type CronPreview = z.infer<typeof CronPreview>;
+/* ---- Notifications ---- */
+
+export const NotifyEvent = z.enum(NOTIFY_EVENTS);
+
+export const ApiDelivery = z.object({
+  notificationId: z.number(),
+  event: z.union([NotifyEvent, z.literal('test')]),
+  /** The same on every channel and retry: receivers may drop a message they already have. */
+  dedupKey: z.string(),
+  status: z.enum(DELIVERY_STATUSES),
+  attempts: z.number(),
+  /** The next attempt of a pending delivery. */
+  nextAt: nullableTime,
+  lastError: z.string().nullable(),
+  lastStatus: z.number().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  deliveredAt: nullableTime,
+});
+export type ApiDelivery = z.infer<typeof ApiDelivery>;
+
+export const ApiChannel = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(CHANNEL_KINDS),
+  /** env: PODUP_NOTIFY (read-only here); api: added from the API or panel. */
+  source: z.enum(['env', 'api']),
+  events: z.array(NotifyEvent),
+  /** The service and, where it is no secret, the server: never the whole URL. */
+  url: z.string(),
+  /** False when a stored URL cannot be opened (PODUP_NOTIFY_SECRET changed): re-enter it. */
+  readable: z.boolean(),
+  createdAt: nullableTime,
+  counts: z.object({ pending: z.number(), delivered: z.number(), failed: z.number(), dropped: z.number() }),
+  /** The newest deliveries, newest first. */
+  recent: z.array(ApiDelivery),
+});
+export type ApiChannel = z.infer<typeof ApiChannel>;
+
+export const ChannelsReply = z.object({
+  channels: z.array(ApiChannel),
+  /** Every event a channel may select. */
+  events: z.array(NotifyEvent),
+  /** PODUP_NOTIFY_SECRET is set: channels may be added here, and the JSON webhook is signed. */
+  secretConfigured: z.boolean(),
+});
+export type ChannelsReply = z.infer<typeof ChannelsReply>;
+
+const ChannelUrl = z.string().min(1).max(2000);
+
+export const ChannelBody = z
+  .object({
+    name: z.string().max(100).optional(),
+    /** A service URL such as ntfy://ntfy.sh/topic or jsons://hooks.example.com/podup (secret: never shown again). */
+    url: ChannelUrl,
+    /** Replaces the URL's ?events= selection. */
+    events: z.array(NotifyEvent).max(NOTIFY_EVENTS.length).optional(),
+  })
+  .strict();
+export type ChannelBody = z.infer<typeof ChannelBody>;
+
+export const ChannelPatch = ChannelBody.partial().strict();
+export type ChannelPatch = z.infer<typeof ChannelPatch>;
+
+export const TestReply = z.object({ status: z.literal('queued'), dedupKey: z.string() });
+export type TestReply = z.infer<typeof TestReply>;

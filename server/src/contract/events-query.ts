@@ -31,6 +31,7 @@ export function parseEventsQuery(
     delivery: q.delivery,
     image: q.image,
     taskId: q.task,
+    actor: q.actor,
     status: q.status,
     since: time('since'),
     until: time('until'),

@@ -26,14 +26,22 @@ afterEach(() => {
 const userVersion = (db: Database): number => db.pragma('user_version', { simple: true }) as number;
 /** The tables of the current schema (*_search_* are the full-text indexes' own). */
 const SCHEMA_TABLES = [
+  'api_tokens',
   'deliveries',
+  'digests',
   'event_counts',
   'event_facets',
   'events',
+  'idempotency_keys',
   'meta',
+  'notifications',
+  'notify_channels',
+  'notify_deliveries',
   'rate_limits',
   'request_counts',
+  'schedules',
   'sessions',
+  'skipped_versions',
   'task_logs',
   'task_summaries_search',
   'task_summaries_search_config',
@@ -48,7 +56,9 @@ const SCHEMA_TABLES = [
   'tasks_search_data',
   'tasks_search_docsize',
   'tasks_search_idx',
+  'unit_checks',
   'unit_leases',
+  'unit_policies',
   'units',
 ];
 

@@ -7,6 +7,7 @@ import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { AppError, errnoCode, errorMessage } from '../errors.js';
 import { migrate } from './migrate.js';
+import { faultKindOf, storageFault } from './storage-faults.js';
 
 export type { Database } from 'better-sqlite3';
 
@@ -102,6 +103,11 @@ function ensureStateDir(dir: string, create: boolean): void {
     });
   }
   const denied = accessErrno(dir, create ? constants.R_OK | constants.W_OK | constants.X_OK : constants.X_OK);
+  if (denied === 'EROFS' && create) {
+    // A read-only file system is a disk fault, not a configuration error: podup serve waits for it
+    // (db/state-database.ts). A permission problem is the operator's to fix: exit 78 with the fix.
+    throw storageFault('read-only', dir, dir, new Error(denied));
+  }
   if (denied !== undefined) {
     throw new AppError(
       'STATE_DIR_UNUSABLE',
@@ -111,24 +117,45 @@ function ensureStateDir(dir: string, create: boolean): void {
   }
 }
 
+/** SQLite opens a file it may not write read-only without a word, and would then refuse every write. */
+function ensureWritableFile(path: string, stateDir: string): void {
+  try {
+    accessSync(path, constants.W_OK);
+  } catch (e) {
+    if (errnoCode(e) !== 'ENOENT') throw storageFault('read-only', path, stateDir, e);
+  }
+}
+
+/** A disk fault as its STORAGE_* error; anything else as `otherwise`. */
+function openFailure(e: unknown, stateDir: string, otherwise: () => AppError): AppError {
+  const kind = faultKindOf(e, stateDir);
+  return kind ? storageFault(kind, stateDir, stateDir, e) : otherwise();
+}
+
 export function openDatabase(options: OpenOptions): Database {
   const readonly = options.readonly ?? false;
   ensureStateDir(options.stateDir, !readonly);
+  if (!readonly) ensureWritableFile(options.dbPath, options.stateDir);
   let db: Database;
   try {
     db = new BetterSqlite3(options.dbPath, { readonly, fileMustExist: readonly });
   } catch (e) {
     // SQLite says only "unable to open database file": ask the file system why.
     const code = accessErrno(options.dbPath, readonly ? constants.R_OK : constants.R_OK | constants.W_OK);
-    throw new AppError('STATE_DIR_UNUSABLE', `cannot open database ${options.dbPath}: ${errorMessage(e)}`, {
-      cause: e,
-      hint:
-        code !== undefined && DENIED.has(code)
-          ? permissionHint(options.stateDir)
-          : readonly
-            ? 'start podup once (podup serve) to create it, or check PODUP_STATE_DIR'
-            : hintFor(options.stateDir),
-    });
+    throw openFailure(
+      e,
+      options.stateDir,
+      () =>
+        new AppError('STATE_DIR_UNUSABLE', `cannot open database ${options.dbPath}: ${errorMessage(e)}`, {
+          cause: e,
+          hint:
+            code !== undefined && DENIED.has(code)
+              ? permissionHint(options.stateDir)
+              : readonly
+                ? 'start podup once (podup serve) to create it, or check PODUP_STATE_DIR'
+                : hintFor(options.stateDir),
+        }),
+    );
   }
   try {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
@@ -147,9 +174,14 @@ export function openDatabase(options: OpenOptions): Database {
   } catch (e) {
     db.close();
     if (e instanceof AppError) throw e;
-    throw new AppError('STATE_DIR_UNUSABLE', `database ${options.dbPath} is not usable: ${errorMessage(e)}`, {
-      cause: e,
-      hint: `check that ${options.stateDir} is writable and not full, and that ${options.dbPath} is a podup database`,
-    });
+    throw openFailure(
+      e,
+      options.stateDir,
+      () =>
+        new AppError('STATE_DIR_UNUSABLE', `database ${options.dbPath} is not usable: ${errorMessage(e)}`, {
+          cause: e,
+          hint: `check that ${options.stateDir} is writable and not full, and that ${options.dbPath} is a podup database`,
+        }),
+    );
   }
 }

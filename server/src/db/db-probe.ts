@@ -2,6 +2,7 @@ import { accessSync, constants, statfsSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
 import type { Probe } from '../domain/ports/index.js';
 import { AppError, errorMessage } from '../errors.js';
+import { NEARLY_FULL_BYTES, storageFault } from './storage-faults.js';
 
 const MIN_FREE_BYTES = 16 << 20;
 
@@ -11,9 +12,14 @@ export function dbProbe(db: Database, stateDir: string, busyTimeoutMs = 5000): P
     async check(timeoutMs: number) {
       const hint = `check that ${stateDir} is on a writable, non-full file system and that no other process holds the database lock`;
       try {
-        accessSync(stateDir, constants.W_OK);
+        try {
+          accessSync(stateDir, constants.W_OK);
+        } catch (e) {
+          throw storageFault('read-only', stateDir, stateDir, e);
+        }
         const fs = statfsSync(stateDir);
         const free = fs.bavail * fs.bsize;
+        if (free < NEARLY_FULL_BYTES) throw storageFault('full', stateDir, stateDir);
         if (free < MIN_FREE_BYTES) {
           throw new AppError('DATABASE_ERROR', `only ${Math.round(free / 1024)} KiB free in ${stateDir}`, {
             hint,

@@ -42,6 +42,7 @@ const row = (ts: number, requestId: string, over: Partial<EventRow> = {}): Event
   reason: null,
   taskId: null,
   source: null,
+  actor: null,
   durationMs: 1,
   ...over,
 });

@@ -19,6 +19,7 @@ interface EventDbRow {
   source: string | null;
   duration_ms: number | null;
   count: number | null;
+  actor: string | null;
 }
 
 const fromDb = (r: EventDbRow): StoredEvent => ({
@@ -38,6 +39,7 @@ const fromDb = (r: EventDbRow): StoredEvent => ({
   source: r.source,
   durationMs: r.duration_ms,
   count: r.count ?? 1,
+  actor: r.actor,
 });
 
 /** Query key -> column, for the equality filters. */
@@ -48,11 +50,12 @@ const COLUMNS: ReadonlyArray<[keyof EventQuery, string]> = [
   ['delivery', 'delivery'],
   ['image', 'image'],
   ['taskId', 'task_id'],
+  ['actor', 'actor'],
   ['status', 'status'],
 ];
 
 /**
- * The filters event_facets answers (migration 0006), in the order one is chosen to walk its index: the most
+ * The filters event_facets answers (migration 0011), in the order one is chosen to walk its index: the most
  * selective first. Delivery and task have their own index on events.
  */
 const FACETS = ['image', 'event', 'status', 'outcome', 'route'] as const;
@@ -107,10 +110,10 @@ export class SqliteEventStore implements EventStore {
   constructor(private readonly db: Database) {
     this.insertStmt = db.prepare(
       `INSERT INTO events (ts, request_id, route, method, status, delivery, event, action, image, outcome,
-         reason, task_id, source, duration_ms, count)
+         reason, task_id, source, duration_ms, count, actor)
        VALUES (max(@ts, coalesce((SELECT ts FROM events ORDER BY id DESC LIMIT 1), @ts)), @requestId, @route,
          @method, @status, @delivery, @event, @action, @image, @outcome, @reason, @taskId, @source, @durationMs,
-         @count)`,
+         @count, @actor)`,
     );
     this.addStmt = db.prepare('UPDATE events SET count = count + ? WHERE id = ?');
     this.copiedThrough = db.prepare('SELECT coalesce(max(id), 0) FROM event_facets').pluck();

@@ -1,5 +1,5 @@
 /**
- * The panel's queries at scale are answered from an index (migrations 0006-0008), not by scanning the event log
+ * The panel's queries at scale are answered from an index (migrations 0011-0013), not by scanning the event log
  * or the tasks: each test runs a store method, catches the SQL and parameters it sent, and asks SQLite for the
  * plan of exactly that. Without statistics (podup never runs ANALYZE) the plan is what production gets.
  */
@@ -127,7 +127,7 @@ describe('the task list, filtered', () => {
   it.each([
     ['image', { image: 'ghcr.io/acme/app:1' }, 'tasks_image'],
     ['kind', { kind: 'unit-update' }, 'tasks_kind'],
-    ['trigger', { trigger: 'retry' as const }, 'tasks_trigger'],
+    ['trigger', { trigger: ['retry' as const] }, 'tasks_trigger'],
     ['status', { status: 'failed' as const }, 'tasks_status'],
   ])('by %s walks %s newest first, also from a cursor', (_name, filter, index) => {
     for (const beforeCreated of [undefined, { createdAt: 1_700_000_000_000, id: 'tsk_Z' }]) {

@@ -48,6 +48,7 @@ const row = (over: Partial<EventRow> = {}): EventRow => ({
   reason: null,
   taskId: null,
   source: null,
+  actor: null,
   durationMs: 1,
   ...over,
 });

@@ -78,6 +78,7 @@ describe('retention', () => {
         taskId: null,
         source: null,
         durationMs: 1,
+        actor: null,
       });
     event(OLD);
     event(NOW - DAY);
@@ -99,6 +100,24 @@ describe('retention', () => {
     stores.rateLimits.setTat('image', 'future', NOW + 1);
     stores.sessions.create('token-1234567890abcdef', 'admin', NOW - 2 * DAY, DAY);
     stores.sessions.create('token-1234567890abcdef', 'admin', NOW, DAY);
+    const note = (key: string, at: number) => ({
+      event: 'failed' as const,
+      dedupKey: key,
+      time: new Date(at).toISOString(),
+      severity: 'error' as const,
+      title: key,
+      text: key,
+      taskId: null,
+      link: null,
+      units: [],
+    });
+    // Old and delivered: goes (with its delivery); old but still pending: stays; new: stays.
+    stores.outbox.add(note('delivered-old', OLD), ['ch'], OLD);
+    stores.outbox.delivered(1, 'ch', OLD + 1, 200);
+    stores.outbox.add(note('pending-old', OLD), ['ch'], OLD);
+    stores.outbox.add(note('new', NOW), ['ch'], NOW);
+    stores.idempotency.save('bot', 'old', { fingerprint: 'f', result: '{}', createdAt: NOW - 2 * DAY });
+    stores.idempotency.save('bot', 'new', { fingerprint: 'f', result: '{}', createdAt: NOW - 1000 });
 
     const expected = {
       events: 1,
@@ -109,6 +128,8 @@ describe('retention', () => {
       tasks: 0,
       taskLogs: 0,
       units: 0,
+      notifications: 1,
+      idempotencyKeys: 1,
     };
     expect(stores.retention.count(cutoffs)).toEqual(expected);
     expect(count('events')).toBe(2);
@@ -118,6 +139,13 @@ describe('retention', () => {
     expect(stores.deliveries.find('old')).toBeUndefined();
     expect(stores.rateLimits.tat('image', 'future')).toBe(NOW + 1);
     expect(count('sessions')).toBe(1);
+    expect(db.prepare('SELECT dedup_key FROM notifications ORDER BY id').pluck().all()).toEqual([
+      'pending-old',
+      'new',
+    ]);
+    expect(count('notify_deliveries')).toBe(2);
+    expect(stores.idempotency.find('bot', 'new', 0)).toBeDefined();
+    expect(stores.idempotency.find('bot', 'old', 0)).toBeUndefined();
   });
 
   it('removes finished tasks with their units and log, never a running one nor the newest task of a unit', () => {
@@ -154,6 +182,7 @@ describe('retention', () => {
       problems: [],
       managed: true,
       unmanagedReason: null,
+      podupLabels: {},
     });
     stores.units.replace([unit('gone.service'), unit('recent.service'), unit('here.service')], OLD);
     stores.units.replace([unit('recent.service'), unit('here.service')], NOW - DAY);

@@ -48,6 +48,17 @@ const SELECTIONS: Record<keyof RetentionCounts, { from: string; where: string; k
   units: { from: 'units', where: 'present = 0 AND last_seen < @units', key: 'unit' },
   taskLogs: { from: 'task_logs', where: 'task_id IN (SELECT id FROM prune_tasks)', key: 'id' },
   tasks: { from: 'tasks', where: 'id IN (SELECT id FROM prune_tasks)', key: 'id' },
+  notifications: {
+    from: 'notifications',
+    where: `created_at < @events AND id NOT IN (SELECT notification_id FROM notify_deliveries WHERE status = 'pending')`,
+    key: 'id',
+  },
+  // An Idempotency-Key answers retries for a day.
+  idempotencyKeys: {
+    from: 'idempotency_keys',
+    where: 'created_at < @now - 86400000',
+    key: '(actor, key)',
+  },
 };
 
 /** Order of deletion: a task's log and unit rows before the task itself. */
@@ -60,6 +71,8 @@ const ORDER: Array<keyof RetentionCounts> = [
   'units',
   'taskLogs',
   'tasks',
+  'notifications',
+  'idempotencyKeys',
 ];
 
 /** The oldest rows of each kind the size cap may drop. */
@@ -134,6 +147,9 @@ export class SqliteRetentionStore implements RetentionStore {
       this.db.exec('DELETE FROM task_units WHERE task_id IN (SELECT id FROM prune_tasks)');
       this.dropEventCounts(cutoffs);
       this.dropFacets();
+      this.db.exec(
+        'DELETE FROM notify_deliveries WHERE notification_id NOT IN (SELECT id FROM notifications)',
+      );
       return counts;
     })();
   }

@@ -1,5 +1,5 @@
 /**
- * A database written before migrations 0005-0008 keeps its rows and gets every derived structure filled from
+ * A database written before migrations 0010-0013 keeps its rows and gets every derived structure filled from
  * them: per-minute event counts, task tallies, the tasks' search index and task_units' created_at.
  */
 import BetterSqlite3 from 'better-sqlite3';

@@ -42,6 +42,7 @@ const task = (over: Partial<TaskRecord> = {}): TaskRecord => ({
   image: 'ghcr.io/acme/app:stable',
   units: null,
   trigger: 'webhook',
+  actor: null,
   delivery: 'd-1',
   caller: null,
   reason: 'package published stable@…',
@@ -54,6 +55,10 @@ const task = (over: Partial<TaskRecord> = {}): TaskRecord => ({
   summary: null,
   retryOf: null,
   stopRequested: null,
+  digest: null,
+  force: false,
+  expiresAt: null,
+  approvedBy: null,
   ...over,
 });
 
@@ -72,6 +77,7 @@ const event = (over: Partial<EventRow> = {}): EventRow => ({
   taskId: null,
   source: '192.0.2.1',
   durationMs: 1.5,
+  actor: null,
   ...over,
 });
 

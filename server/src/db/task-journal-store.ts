@@ -2,6 +2,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type {
   Clock,
+  DependentRecord,
+  RolloutRole,
   TaskJournal,
   TaskJournalStore,
   TaskLogRow,
@@ -21,7 +23,20 @@ const COLUMNS: Record<keyof UnitResultPatch, string> = {
   reason: 'reason',
   startedAt: 'started_at',
   finishedAt: 'finished_at',
+  role: 'role',
+  position: 'position',
+  health: 'health',
+  dependents: 'dependents',
 };
+
+function parseDependents(v: unknown): DependentRecord[] {
+  try {
+    const parsed = JSON.parse(typeof v === 'string' ? v : '[]') as unknown;
+    return Array.isArray(parsed) ? (parsed as DependentRecord[]) : [];
+  } catch {
+    return [];
+  }
+}
 
 /** Log messages are bounded: a runaway pull or journal must not fill the disk. */
 const MAX_MESSAGE = 16 * 1024;
@@ -66,7 +81,14 @@ export class SqliteTaskJournalStore implements TaskJournalStore {
          VALUES (?, ?, ${['?', ...cols.filter((c) => c !== 'status').map(() => '?')].join(', ')})
          ON CONFLICT (task_id, unit) DO ${sets.length ? `UPDATE SET ${sets.join(', ')}` : 'NOTHING'}`,
       )
-      .run(taskId, unit, status, ...entries.filter(([k]) => k !== 'status').map(([, v]) => v));
+      .run(
+        taskId,
+        unit,
+        status,
+        ...entries
+          .filter(([k]) => k !== 'status')
+          .map(([k, v]) => (k === 'dependents' ? JSON.stringify(v) : v)),
+      );
   }
 
   /** The TaskJournal the engine writes to for one task. */
@@ -127,6 +149,10 @@ export class SqliteTaskJournalStore implements TaskJournalStore {
       reason: r.reason as string | null,
       startedAt: r.started_at as number | null,
       finishedAt: r.finished_at as number | null,
+      role: (r.role as RolloutRole | null) ?? null,
+      position: (r.position as number | null) ?? null,
+      health: (r.health as string | null) ?? null,
+      dependents: parseDependents(r.dependents),
     }));
   }
 

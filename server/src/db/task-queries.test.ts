@@ -123,6 +123,8 @@ describe('overview counts', () => {
       return {
         queued: c("SELECT count(*) FROM tasks WHERE status = 'queued'"),
         running: c("SELECT count(*) FROM tasks WHERE status = 'running'"),
+        awaitingApproval: c("SELECT count(*) FROM tasks WHERE status = 'awaiting-approval'"),
+        deferred: c("SELECT count(*) FROM tasks WHERE status = 'deferred'"),
         succeeded24h: ended('succeeded'),
         failed24h: ended('failed'),
         rolledBack24h: ended('rolled-back'),
@@ -142,6 +144,18 @@ describe('overview counts', () => {
     stores.tasks.interrupt(ids[2]!, true, T0 + 11 * MIN);
     stores.tasks.interrupt(ids[6]!, false, T0 + 11 * MIN);
     stores.tasks.cancelQueued(ids[3]!, 'no', T0 + 12 * MIN);
+    // Waiting on a policy: counted whatever their age, like queued tasks.
+    const park = (i: number, status: 'awaiting-approval' | 'deferred') => {
+      const held = stores.tasks.claim(ids[i]!, 'me', T0, T0 + MIN);
+      expect(held?.status).toBe('running');
+      const base = { units: ['web.service'], digest: null, expiresAt: null, summary: 'waits' };
+      expect(stores.tasks.park(ids[i]!, 'me', { ...base, status, notBefore: T0 + 60 * MIN }, T0 + MIN)).toBe(
+        true,
+      );
+    };
+    park(7, 'awaiting-approval');
+    park(11, 'deferred');
+    park(15, 'deferred');
     db.prepare('DELETE FROM tasks WHERE id IN (?, ?)').run(ids[0], ids[1]);
     expect(stores.tasks.counts(since)).toEqual(brute());
     expect(stores.tasks.counts(0)).toEqual({ ...brute(), ...countsSince(0) });

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { RunningTask, TaskCounts, TaskListQuery, TaskStore } from '../domain/ports/index.js';
+import type { RunningTask, TaskCounts, TaskListQuery, TaskPark, TaskStore } from '../domain/ports/index.js';
 import { sameUnits, type TaskRecord, type TaskStatus } from '../domain/tasks/task.js';
 
 interface TaskDbRow {
@@ -10,6 +10,7 @@ interface TaskDbRow {
   units: string | null;
   trigger: string;
   delivery: string | null;
+  actor: string | null;
   caller: string | null;
   reason: string | null;
   created_at: number;
@@ -23,6 +24,10 @@ interface TaskDbRow {
   lease_owner: string | null;
   lease_expires: number | null;
   stop_requested: string | null;
+  digest: string | null;
+  force: number;
+  expires_at: number | null;
+  approved_by: string | null;
 }
 
 export const taskFromDb = (r: TaskDbRow): TaskRecord => ({
@@ -33,6 +38,7 @@ export const taskFromDb = (r: TaskDbRow): TaskRecord => ({
   units: r.units === null ? null : (JSON.parse(r.units) as string[]),
   trigger: r.trigger as TaskRecord['trigger'],
   delivery: r.delivery,
+  actor: r.actor,
   caller: r.caller,
   reason: r.reason,
   createdAt: r.created_at,
@@ -44,10 +50,16 @@ export const taskFromDb = (r: TaskDbRow): TaskRecord => ({
   summary: r.summary,
   retryOf: r.retry_of,
   stopRequested: r.stop_requested as TaskRecord['stopRequested'],
+  digest: r.digest,
+  force: r.force === 1,
+  expiresAt: r.expires_at,
+  approvedBy: r.approved_by,
 });
 
 /** The outcomes the overview counts. */
 const ENDED = `('succeeded', 'failed', 'rolled-back')`;
+/** Not finished: counted whatever their age. */
+const WAITING = `('queued', 'running', 'awaiting-approval', 'deferred')`;
 
 /**
  * Queued tasks of one image, oldest first; must be answered from tasks_image_queued (see its migration). Named:
@@ -64,6 +76,16 @@ const SEARCH_FEW = 2000;
 
 const MINUTE_MS = 60_000;
 
+/**
+ * The row an UPDATE ... RETURNING claimed. Read with all(), never get(): the autocommit happens when the
+ * statement runs to its end, and get() stops at the first row and drops the error of that end. On a full
+ * disk get() returned the row of a claim SQLite had rolled back, and the runner ran it again and again.
+ */
+function claimed(rows: unknown[]): TaskRecord | undefined {
+  const row = rows[0] as TaskDbRow | undefined;
+  return row && taskFromDb(row);
+}
+
 export class SqliteTaskStore implements TaskStore {
   private readonly insertStmt: Statement;
   private readonly searchRows: Statement;
@@ -72,12 +94,13 @@ export class SqliteTaskStore implements TaskStore {
 
   constructor(private readonly db: Database) {
     this.insertStmt = db.prepare(
-      // search_row numbers the task for the search indexes (migration 0008): the next one, as the insert runs.
-      `INSERT INTO tasks (id, kind, status, image, units, trigger, delivery, caller, reason, created_at,
-         updated_at, started_at, finished_at, not_before, attempts, summary, retry_of, stop_requested, search_row)
-       VALUES (@id, @kind, @status, @image, @units, @trigger, @delivery, @caller, @reason, @createdAt,
-         @updatedAt, @startedAt, @finishedAt, @notBefore, @attempts, @summary, @retryOf, @stopRequested,
-         (SELECT coalesce(max(search_row), 0) + 1 FROM tasks))`,
+      // search_row numbers the task for the search indexes (migration 0013): the next one, as the insert runs.
+      `INSERT INTO tasks (id, kind, status, image, units, trigger, delivery, actor, caller, reason, created_at,
+         updated_at, started_at, finished_at, not_before, attempts, summary, retry_of, stop_requested, digest, force,
+         expires_at, approved_by, search_row)
+       VALUES (@id, @kind, @status, @image, @units, @trigger, @delivery, @actor, @caller, @reason, @createdAt,
+         @updatedAt, @startedAt, @finishedAt, @notBefore, @attempts, @summary, @retryOf, @stopRequested, @digest,
+         @force, @expiresAt, @approvedBy, (SELECT coalesce(max(search_row), 0) + 1 FROM tasks))`,
     );
     this.queuedForImage = db.prepare(QUEUED_FOR_IMAGE_SQL);
     this.byId = db.prepare('SELECT * FROM tasks WHERE id = ?');
@@ -91,7 +114,11 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   create(task: TaskRecord): void {
-    this.insertStmt.run({ ...task, units: task.units === null ? null : JSON.stringify(task.units) });
+    this.insertStmt.run({
+      ...task,
+      units: task.units === null ? null : JSON.stringify(task.units),
+      force: task.force ? 1 : 0,
+    });
   }
 
   get(id: string): TaskRecord | undefined {
@@ -120,7 +147,10 @@ export class SqliteTaskStore implements TaskStore {
     };
     filter('t.status = ?', q.status);
     filter('t.kind = ?', q.kind);
-    filter('t.trigger = ?', q.trigger);
+    if (q.trigger?.length) {
+      where.push(`t.trigger IN (${q.trigger.map(() => '?').join(', ')})`);
+      params.push(...q.trigger);
+    }
     filter('t.image = ?', q.image);
     filter('tu.unit = ?', q.unit);
     const searched = q.text ? this.textFilter(q.text, where, params) : false;
@@ -169,32 +199,48 @@ export class SqliteTaskStore implements TaskStore {
     // A read first: polling must not take the write lock (and wait behind another writer) when idle.
     const runnable = this.db
       .prepare(
-        `SELECT 1 FROM tasks WHERE status = 'queued' AND (not_before IS NULL OR not_before <= ?) LIMIT 1`,
+        `SELECT 1 FROM tasks WHERE status IN ('queued', 'deferred') AND (not_before IS NULL OR not_before <= ?) LIMIT 1`,
       )
       .get(now);
     if (runnable === undefined) return undefined;
-    const row = this.db
-      .prepare(
-        `UPDATE tasks SET status = 'running', lease_owner = ?, lease_expires = ?, started_at = ?, updated_at = ?,
-           attempts = attempts + 1
-         WHERE id = (SELECT id FROM tasks WHERE status = 'queued' AND (not_before IS NULL OR not_before <= ?)
-                     ORDER BY created_at, id LIMIT 1)
-         RETURNING *`,
-      )
-      .get(owner, leaseUntil, now, now, now) as TaskDbRow | undefined;
-    return row && taskFromDb(row);
+    return claimed(
+      this.db
+        .prepare(
+          `UPDATE tasks SET status = 'running', lease_owner = ?, lease_expires = ?, started_at = ?, updated_at = ?,
+             attempts = attempts + 1
+           WHERE id = (SELECT id FROM tasks WHERE status IN ('queued', 'deferred')
+                         AND (not_before IS NULL OR not_before <= ?)
+                       ORDER BY created_at, id LIMIT 1)
+           RETURNING *`,
+        )
+        .all(owner, leaseUntil, now, now, now),
+    );
   }
 
   /** Claims one named queued task (podup trigger in-process runs exactly the task it created). */
   claim(id: string, owner: string, now: number, leaseUntil: number): TaskRecord | undefined {
-    const row = this.db
-      .prepare(
-        `UPDATE tasks SET status = 'running', lease_owner = ?, lease_expires = ?, started_at = ?, updated_at = ?,
-           attempts = attempts + 1
-         WHERE id = ? AND status = 'queued' RETURNING *`,
-      )
-      .get(owner, leaseUntil, now, now, id) as TaskDbRow | undefined;
-    return row && taskFromDb(row);
+    return claimed(
+      this.db
+        .prepare(
+          `UPDATE tasks SET status = 'running', lease_owner = ?, lease_expires = ?, started_at = ?, updated_at = ?,
+             attempts = attempts + 1
+           WHERE id = ? AND status IN ('queued', 'deferred') RETURNING *`,
+        )
+        .all(owner, leaseUntil, now, now, id),
+    );
+  }
+
+  /** Hands a claimed task back to the queue, the claim's attempt undone (it never started). */
+  unclaim(id: string, owner: string, now: number): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE tasks SET status = 'queued', lease_owner = NULL, lease_expires = NULL, updated_at = ?,
+             attempts = attempts - 1, started_at = CASE WHEN attempts > 1 THEN started_at END
+           WHERE id = ? AND status = 'running' AND lease_owner = ?`,
+        )
+        .run(now, id, owner).changes === 1
+    );
   }
 
   /** Extends the lease of a running task; false when the task is no longer ours. */
@@ -227,7 +273,7 @@ export class SqliteTaskStore implements TaskStore {
     const rows = this.db
       .prepare(
         `SELECT status, sum(n) AS n FROM task_tallies
-         WHERE status IN ('queued', 'running') OR (status IN ${ENDED} AND minute >= @firstWhole)
+         WHERE status IN ${WAITING} OR (status IN ${ENDED} AND minute >= @firstWhole)
          GROUP BY status
          UNION ALL
          SELECT status, count(*) FROM tasks
@@ -240,6 +286,8 @@ export class SqliteTaskStore implements TaskStore {
     return {
       queued: n('queued'),
       running: n('running'),
+      awaitingApproval: n('awaiting-approval'),
+      deferred: n('deferred'),
       succeeded24h: n('succeeded'),
       failed24h: n('failed'),
       rolledBack24h: n('rolled-back'),
@@ -288,5 +336,92 @@ export class SqliteTaskStore implements TaskStore {
         )
         .run(summary, now, now, id).changes === 1
     );
+  }
+
+  /** A running task of `owner` waits on its policy now: its claim ends, the decision is kept. */
+  park(id: string, owner: string, park: TaskPark, now: number): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE tasks SET status = @status, not_before = @notBefore, expires_at = @expiresAt, digest = @digest,
+             summary = @summary, units = @units, approved_by = NULL, lease_owner = NULL, lease_expires = NULL,
+             attempts = attempts - 1, started_at = NULL, updated_at = @now
+           WHERE id = @id AND status = 'running' AND lease_owner = @owner`,
+        )
+        .run({
+          ...park,
+          units: JSON.stringify(park.units),
+          summary: park.summary.slice(0, 2000),
+          id,
+          owner,
+          now,
+        }).changes === 1
+    );
+  }
+
+  /** Waiting tasks (awaiting approval, deferred) that include `unit`. */
+  waitingFor(unit: string): TaskRecord[] {
+    const like = `%${JSON.stringify(unit).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return (
+      this.db
+        .prepare(
+          `SELECT * FROM tasks WHERE status IN ('awaiting-approval', 'deferred') AND units LIKE ? ESCAPE '\\'
+           ORDER BY created_at`,
+        )
+        .all(like) as TaskDbRow[]
+    )
+      .map(taskFromDb)
+      .filter((t) => t.units?.includes(unit));
+  }
+
+  approve(id: string, by: string, now: number): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE tasks SET status = 'queued', approved_by = ?, expires_at = NULL, not_before = NULL, updated_at = ?
+           WHERE id = ? AND status = 'awaiting-approval'`,
+        )
+        .run(by, now, id).changes === 1
+    );
+  }
+
+  /** Ends a task that waits on its policy (rejected, replaced by a newer digest); false when it no longer waits. */
+  cancelWaiting(id: string, summary: string, now: number): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE tasks SET status = 'cancelled', summary = ?, finished_at = ?, updated_at = ?
+           WHERE id = ? AND status IN ('awaiting-approval', 'deferred')`,
+        )
+        .run(summary.slice(0, 2000), now, now, id).changes === 1
+    );
+  }
+
+  /** Awaiting-approval tasks whose approval time ran out are cancelled; returns their ids. */
+  expireApprovals(now: number): string[] {
+    const due = this.db
+      .prepare(`SELECT 1 FROM tasks WHERE status = 'awaiting-approval' AND expires_at <= ? LIMIT 1`)
+      .get(now);
+    if (due === undefined) return [];
+    return this.db
+      .prepare(
+        `UPDATE tasks SET status = 'cancelled', summary = 'approval expired: nobody approved or rejected it in time',
+           finished_at = ?, updated_at = ?
+         WHERE status = 'awaiting-approval' AND expires_at <= ? RETURNING id`,
+      )
+      .pluck()
+      .all(now, now, now) as string[];
+  }
+
+  /** The earliest time a waiting task needs podup: a deferral's end or an approval's expiry. */
+  nextWake(): number | null {
+    const r = this.db
+      .prepare(
+        `SELECT min(CASE WHEN status = 'deferred' THEN not_before ELSE expires_at END) FROM tasks
+         WHERE status IN ('awaiting-approval', 'deferred')`,
+      )
+      .pluck()
+      .get() as number | null;
+    return r ?? null;
   }
 }

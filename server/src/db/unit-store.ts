@@ -17,6 +17,7 @@ interface UnitDbRow {
   problems: string;
   managed: number;
   unmanaged_reason: string | null;
+  podup_labels: string;
   present: number;
   first_seen: number;
   last_seen: number;
@@ -36,6 +37,7 @@ const fromDb = (r: UnitDbRow): StoredUnit => ({
   problems: JSON.parse(r.problems) as string[],
   managed: r.managed === 1,
   unmanagedReason: r.unmanaged_reason,
+  podupLabels: JSON.parse(r.podup_labels) as Record<string, string>,
   present: r.present === 1,
   firstSeen: r.first_seen,
   lastSeen: r.last_seen,
@@ -53,14 +55,14 @@ export class SqliteUnitStore implements UnitStore {
     this.db.transaction(() => {
       const upsert = this.db.prepare(
         `INSERT INTO units (unit, image, image_key, pinned, sources, policy, container_id, image_id, running_digest,
-           container_state, problems, managed, unmanaged_reason, present, first_seen, last_seen)
+           container_state, problems, managed, unmanaged_reason, podup_labels, present, first_seen, last_seen)
          VALUES (@unit, @image, @imageKey, @pinned, @sources, @policy, @containerId, @imageId, @runningDigest,
-           @containerState, @problems, @managed, @unmanagedReason, 1, @now, @now)
+           @containerState, @problems, @managed, @unmanagedReason, @podupLabels, 1, @now, @now)
          ON CONFLICT (unit) DO UPDATE SET image = excluded.image, image_key = excluded.image_key, pinned = excluded.pinned,
            sources = excluded.sources, policy = excluded.policy, container_id = excluded.container_id,
            image_id = excluded.image_id, running_digest = excluded.running_digest,
            container_state = excluded.container_state, problems = excluded.problems, managed = excluded.managed,
-           unmanaged_reason = excluded.unmanaged_reason, present = 1, last_seen = excluded.last_seen`,
+           unmanaged_reason = excluded.unmanaged_reason, podup_labels = excluded.podup_labels, present = 1, last_seen = excluded.last_seen`,
       );
       this.db.prepare('UPDATE units SET present = 0').run();
       for (const u of units) {
@@ -70,6 +72,7 @@ export class SqliteUnitStore implements UnitStore {
           managed: u.managed ? 1 : 0,
           sources: JSON.stringify(u.sources),
           problems: JSON.stringify(u.problems),
+          podupLabels: JSON.stringify(u.podupLabels),
           now,
         });
       }

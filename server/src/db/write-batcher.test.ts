@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from './database.js';
-import { WriteBatcher } from './write-batcher.js';
+import { WriteBatcher, type CommitGuard } from './write-batcher.js';
 
 /** The transaction view handed to ops: a tiny key/value table. */
 interface KvTx {
@@ -152,5 +152,87 @@ describe('WriteBatcher', () => {
     ).rejects.toThrow('first fails');
     await expect(batcher.run((tx) => tx.put('later', '1'))).resolves.toBeTypeOf('number');
     expect(keysIn(reader)).toEqual(['later']);
+  });
+
+  it('a write that makes SQLite roll the whole batch back fails the batch: no later write commits on its own', async () => {
+    // What SQLite may do on a full disk or an I/O error: undo the transaction, not only the statement.
+    db.exec(`CREATE TEMP TRIGGER undo_all BEFORE INSERT ON main.kv WHEN NEW.key = 'undo'
+             BEGIN SELECT RAISE(ROLLBACK, 'the transaction was rolled back'); END`);
+    const settled = await Promise.allSettled([
+      batcher.run((tx) => tx.put('a', '1')),
+      batcher.run((tx) => tx.put('undo', '2')),
+      batcher.run((tx) => tx.put('c', '3')),
+    ]);
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    for (const s of settled)
+      expect(String((s as PromiseRejectedResult).reason)).toMatch(/the transaction was rolled back/);
+    expect(keysIn(reader)).toEqual([]);
+    await expect(batcher.run((tx) => tx.put('later', '1'))).resolves.toBeTypeOf('number');
+    expect(keysIn(reader)).toEqual(['later']);
+  });
+});
+
+describe('WriteBatcher with a commit guard', () => {
+  const calls: string[] = [];
+  const guard = (over: Partial<CommitGuard> = {}): CommitGuard => ({
+    before: () => calls.push('before'),
+    after: () => calls.push('after'),
+    failed: (err) => {
+      calls.push('failed');
+      return new Error(`refused: ${String(err)}`);
+    },
+    succeeded: () => calls.push('succeeded'),
+    ...over,
+  });
+  const guarded = (g: CommitGuard) =>
+    new WriteBatcher<KvTx>(
+      db,
+      { put: (k, v) => db.prepare('INSERT INTO kv VALUES (?, ?)').run(k, v).changes, count: () => 0 },
+      1000,
+      g,
+    );
+
+  beforeEach(() => {
+    calls.length = 0;
+  });
+
+  it('asks before and after each commit, and reports a commit that succeeded', async () => {
+    await guarded(guard()).run((tx) => tx.put('a', '1'));
+    expect(calls).toEqual(['before', 'after', 'succeeded']);
+  });
+
+  it('attempts nothing while the guard refuses before the commit', async () => {
+    const b = guarded(
+      guard({
+        before: () => {
+          throw new Error('deleted');
+        },
+      }),
+    );
+    await expect(b.run((tx) => tx.put('a', '1'))).rejects.toThrow('refused: Error: deleted');
+    expect(keysIn(reader)).toEqual([]);
+  });
+
+  it('acknowledges nothing of a commit the guard finds lost afterwards', async () => {
+    const b = guarded(
+      guard({
+        after: () => {
+          throw new Error('the files at the paths are not the ones written');
+        },
+      }),
+    );
+    const settled = await Promise.allSettled([
+      b.run((tx) => tx.put('a', '1')),
+      b.run((tx) => tx.put('b', '2')),
+    ]);
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+    expect(String((settled[0] as PromiseRejectedResult).reason)).toMatch(/refused: .*not the ones written/);
+    expect(calls).not.toContain('succeeded');
+  });
+
+  it('gives each failed write the error the guard makes of it', async () => {
+    const b = guarded(guard());
+    await b.run((tx) => tx.put('a', '1'));
+    await expect(b.run((tx) => tx.put('a', 'again'))).rejects.toThrow(/^refused: .*UNIQUE/);
   });
 });

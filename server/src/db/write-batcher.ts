@@ -15,22 +15,47 @@ interface Pending<Tx> {
 
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/** What the batcher asks of the state disk around each commit (db/storage-health.ts in podup). */
+export interface CommitGuard {
+  /** Throws when no write may be attempted (the database was deleted). */
+  before(): void;
+  /** Throws when the commit landed where it will not be kept (the files were deleted meanwhile). */
+  after(): void;
+  /** The error a caller is given for `err` (a disk fault becomes its 503). */
+  failed(err: unknown): unknown;
+  succeeded(): void;
+}
+
+const NO_GUARD: CommitGuard = {
+  before() {},
+  after() {},
+  failed: (err) => err,
+  succeeded() {},
+};
+
 export class WriteBatcher<Tx> {
   private queue: Pending<Tx>[] = [];
   private scheduled = false;
+  /** The error that rolled the current batch back as a whole, if one did. */
+  private lostBy: unknown;
   private readonly commitBatch: (batch: Pending<Tx>[]) => Settled[];
 
   constructor(
     db: Database,
     private readonly tx: Tx,
     private readonly maxBatch = 1000,
+    private readonly guard: CommitGuard = NO_GUARD,
   ) {
     const inSavepoint = db.transaction((op: (tx: Tx) => unknown) => op(this.tx));
     const outer = db.transaction((batch: Pending<Tx>[]): Settled[] =>
       batch.map((item) => {
+        // SQLite may answer a full disk or an I/O error by rolling back the whole transaction. A later op
+        // would then run in a transaction of its own and commit while the batch is reported failed.
+        if (this.lostBy !== undefined) return { ok: false, error: this.lostBy };
         try {
           return { ok: true, value: inSavepoint(item.op) };
         } catch (error) {
+          if (!db.inTransaction) this.lostBy = error;
           return { ok: false, error };
         }
       }),
@@ -55,16 +80,22 @@ export class WriteBatcher<Tx> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       let settled: Settled[];
+      this.lostBy = undefined;
       try {
+        this.guard.before();
         settled = this.commitBatch(batch);
+        this.guard.after();
       } catch (error) {
-        for (const item of batch) item.reject(error);
+        // Without a transaction left to commit, the commit's own error ("no transaction is active") says less.
+        const refused = this.guard.failed(this.lostBy ?? error);
+        for (const item of batch) item.reject(refused);
         continue;
       }
+      if (settled.some((s) => s.ok)) this.guard.succeeded();
       batch.forEach((item, i) => {
         const s = settled[i];
         if (s?.ok) item.resolve(s.value);
-        else item.reject(s?.error);
+        else item.reject(this.guard.failed(s?.error));
       });
     }
   }

@@ -1,13 +1,16 @@
 /**
- * Who may use the admin API, fail-closed. In order: `Authorization: Bearer <PODUP_ADMIN_TOKEN>` (bots, CLI),
- * the task panel's session cookie (opened by signing in with that token), a ForwardAuth header set by a
- * reverse proxy, or PODUP_DEV_OPEN_ADMIN=1 for development. Nothing configured: 503 with a hint. Wrong
- * credentials (a token, a ForwardAuth value): 401, and they count against the caller's address. ForwardAuth
- * headers count only on requests straight from a PODUP_TRUST_PROXY peer: anyone else can send them too.
- * Browser-borne requests (cookie, ForwardAuth, open) that change something must carry X-CSRF-Token.
+ * Who may use the admin API, and with which scope, fail-closed. In order: `Authorization: Bearer pdp_...` (an
+ * API token: its scopes and unit patterns), `Authorization: Bearer <PODUP_ADMIN_TOKEN>` (the root credential:
+ * CLI, bots of old), the task panel's session cookie (opened by signing in with the admin token), a ForwardAuth
+ * header set by a reverse proxy, or PODUP_DEV_OPEN_ADMIN=1 for development; all but API tokens hold every
+ * scope. Nothing configured: 503 with a hint. Wrong credentials (a token, a ForwardAuth value): 401, and they
+ * count against the caller's address; a credential without the route's scope: 403. ForwardAuth headers count
+ * only on requests straight from a PODUP_TRUST_PROXY peer: anyone else can send them too. Browser-borne
+ * requests (cookie, ForwardAuth, open) that change something must carry X-CSRF-Token.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { allows, rootGrant, TOKEN_PREFIX, type Grant, type Scope } from '../domain/auth/grant.js';
 import { AppError } from '../errors.js';
 import type { Deps } from './deps.js';
 import { forwardedUser } from './forwarded-user.js';
@@ -16,13 +19,17 @@ import { fromTrustedProxy, type TrustFn } from './trusted-peer.js';
 export const SESSION_COOKIE = 'podup_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
-export type AuthMethod = 'cookie' | 'bearer' | 'forward-auth' | 'open' | 'none';
+export type AuthMethod = 'cookie' | 'bearer' | 'token' | 'forward-auth' | 'open' | 'none';
 
 export interface AuthContext {
   method: AuthMethod;
   user: string | null;
+  /** What it may do; null when nobody is signed in. */
+  grant: Grant | null;
   /** Expected X-CSRF-Token for state-changing requests; null when none is needed (bearer) or possible. */
   csrfToken: string | null;
+  /** The session of a cookie, for what must end with it (task-log streams). */
+  session?: { id: string; expiresAt: number };
 }
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
@@ -34,7 +41,18 @@ export function tokenMatches(expected: string, given: string): boolean {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-const NOBODY: AuthContext = { method: 'none', user: null, csrfToken: null };
+const NOBODY: AuthContext = { method: 'none', user: null, grant: null, csrfToken: null };
+
+/** A credential that holds every scope; `user ?? method` is who acts, as before API tokens. */
+const root = (method: AuthMethod, user: string | null, csrfToken: string | null): AuthContext => ({
+  method,
+  user,
+  grant: rootGrant(user ?? method),
+  csrfToken,
+});
+
+/** Who acts, as written on tasks and event rows. */
+export const actorOf = (ctx: AuthContext): string => ctx.grant?.name ?? ctx.user ?? ctx.method;
 
 export interface Identified {
   ctx: AuthContext;
@@ -74,12 +92,17 @@ export class AdminAuth {
     const cookie = request.cookies[SESSION_COOKIE];
     if (cookie && adminToken) {
       const s = this.deps.services.sessions.find(cookie, adminToken);
-      if (s) return { ctx: { method: 'cookie', user: s.user, csrfToken: s.csrfToken } };
+      if (s)
+        return {
+          ctx: {
+            ...root('cookie', s.user, s.csrfToken),
+            session: { id: cookie, expiresAt: s.expiresAt },
+          },
+        };
     }
     const forwarded = await this.forwardAuth(request);
     if (forwarded) return forwarded;
-    if (devOpenAdmin && !adminToken)
-      return { ctx: { method: 'open', user: null, csrfToken: this.serverCsrf('open') } };
+    if (devOpenAdmin && !adminToken) return { ctx: root('open', null, this.serverCsrf('open')) };
     return { ctx: NOBODY };
   }
 
@@ -107,7 +130,7 @@ export class AdminAuth {
       );
       return { ctx: NOBODY, refusal };
     }
-    return { ctx: { method: 'forward-auth', user, csrfToken: this.serverCsrf('forward-auth') } };
+    return { ctx: root('forward-auth', user, this.serverCsrf('forward-auth')) };
   }
 
   private notConfigured(): AppError {
@@ -135,37 +158,75 @@ export class AdminAuth {
     );
   }
 
-  /** preHandler of every admin route. */
-  guard = async (request: FastifyRequest): Promise<void> => {
-    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header(request, 'authorization') ?? '');
-    if (bearer?.[1]) {
-      if (!this.deps.config.adminToken && this.deps.config.devOpenAdmin) {
-        request.auth = { method: 'open', user: null, csrfToken: null };
-        return;
-      }
-      await this.checkToken(request, bearer[1]);
-      request.auth = { method: 'bearer', user: null, csrfToken: null };
-      return;
+  /**
+   * The context of a presented token: an API token (pdp_...) with its grant, else the admin token. Wrong ones
+   * are counted by the failed-attempt limiter and refused (401, or 429 once the address failed too often).
+   */
+  async bearer(request: FastifyRequest, token: string): Promise<AuthContext> {
+    if (token.startsWith(TOKEN_PREFIX)) {
+      const grant = await this.deps.services.tokens.authenticate(token, request.ip);
+      return { method: 'token', user: grant.name, grant, csrfToken: null };
     }
-    if (!this.configured) throw this.notConfigured();
-    const { ctx, refusal } = await this.identify(request);
-    if (ctx.method === 'none') {
-      throw (
-        refusal ??
-        new AppError('UNAUTHORIZED', 'sign in, or send Authorization: Bearer <admin token>', {
-          headers: { 'www-authenticate': 'Bearer realm="podup"' },
-        })
+    if (!this.deps.config.adminToken && this.deps.config.devOpenAdmin) return root('open', null, null);
+    await this.checkToken(request, token);
+    return root('bearer', null, null);
+  }
+
+  /** Admits `ctx` to a route that needs `scope` (403 otherwise) and records who acts. */
+  admit(request: FastifyRequest, ctx: AuthContext, scope: Scope): void {
+    if (!ctx.grant || !allows(ctx.grant, scope)) {
+      throw new AppError(
+        'FORBIDDEN',
+        `token ${ctx.user ?? ctx.method} has scope ${ctx.grant?.scopes.join(', ') ?? 'none'}; ${request.method} ${request.routeOptions.url ?? request.url} needs ${scope}`,
       );
     }
-    if (UNSAFE.has(request.method)) {
-      const given = header(request, CSRF_HEADER);
-      if (!given || !ctx.csrfToken || !tokenMatches(ctx.csrfToken, given)) {
-        throw new AppError(
-          'CSRF_FAILED',
-          `state-changing requests from the browser need the ${CSRF_HEADER} header of GET /api/session`,
+    request.auth = ctx;
+    request.audit.actor = actorOf(ctx);
+  }
+
+  /** preHandler of a route that needs `scope`. */
+  require(scope: Scope): (request: FastifyRequest) => Promise<void> {
+    return async (request) => {
+      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header(request, 'authorization') ?? '');
+      if (bearer?.[1]) {
+        this.admit(request, await this.bearer(request, bearer[1]), scope);
+        return;
+      }
+      if (!this.configured) throw this.notConfigured();
+      const { ctx, refusal } = await this.identify(request);
+      if (ctx.method === 'none') {
+        throw (
+          refusal ??
+          new AppError('UNAUTHORIZED', 'sign in, or send Authorization: Bearer <token>', {
+            headers: { 'www-authenticate': 'Bearer realm="podup"' },
+          })
         );
       }
+      if (UNSAFE.has(request.method)) {
+        const given = header(request, CSRF_HEADER);
+        if (!given || !ctx.csrfToken || !tokenMatches(ctx.csrfToken, given)) {
+          throw new AppError(
+            'CSRF_FAILED',
+            `state-changing requests from the browser need the ${CSRF_HEADER} header of GET /api/session`,
+          );
+        }
+      }
+      this.admit(request, ctx, scope);
+    };
+  }
+
+  /** preHandler of a route only the admin may use (tokens, settings, maintenance). */
+  guard = this.require('admin');
+
+  /** preHandler of GET /metrics: PODUP_METRICS_TOKEN (it may read the metrics and nothing else), or read. */
+  metrics = async (request: FastifyRequest): Promise<void> => {
+    const given = /^Bearer\s+(\S+)\s*$/i.exec(header(request, 'authorization') ?? '')?.[1];
+    const { metricsToken } = this.deps.config;
+    if (given && metricsToken && tokenMatches(metricsToken, given)) {
+      const grant = { name: 'metrics', scopes: ['read' as const], units: [] };
+      this.admit(request, { method: 'bearer', user: 'metrics', grant, csrfToken: null }, 'read');
+      return;
     }
-    request.auth = ctx;
+    await this.require('read')(request);
   };
 }

@@ -17,15 +17,25 @@ function routeOf(request: FastifyRequest): string {
   return request.routeOptions.url ?? (request.url.split('?')[0] ?? '').slice(0, MAX_ROUTE);
 }
 
-/** The use-case origin of a request: who acts (set by the admin guard or the caller) and its trace. */
+/** The use-case origin of a request: who acts and what it may (set by the admin guard), and its trace. */
 export function originOf(request: FastifyRequest, actor?: string): Origin {
   return {
-    actor: actor ?? request.auth?.user ?? request.auth?.method ?? 'anonymous',
+    actor: actor ?? request.auth?.grant?.name ?? request.auth?.user ?? request.auth?.method ?? 'anonymous',
+    grant: actor === undefined ? (request.auth?.grant ?? undefined) : undefined,
     request: request.trace,
   };
 }
 
 type AuditDeps = Pick<Deps, 'services' | 'lifecycle'>;
+
+/** /metrics: by route pattern (an unmatched path is not a label value: anyone could make up millions). */
+function countRequest(deps: AuditDeps, request: FastifyRequest, status: number): void {
+  deps.services.recorder.request(
+    request.routeOptions.url ?? '(unmatched)',
+    request.method,
+    outcomeFor(status, request.trace?.fields.outcome),
+  );
+}
 
 /** The one line per request; its outcome always agrees with the status. */
 export function logRequest(
@@ -104,6 +114,7 @@ export function requestAudit(deps: AuditDeps): {
 
     app.addHook('onResponse', async (request, reply) => {
       finish(request);
+      countRequest(deps, request, reply.statusCode);
       logRequest(
         request.log,
         request.trace,
@@ -122,6 +133,7 @@ export function requestAudit(deps: AuditDeps): {
  */
 export function answeredWithoutHooks(request: FastifyRequest, reply: FastifyReply, deps: AuditDeps): void {
   request.finishLifecycle();
+  countRequest(deps, request, reply.statusCode);
   void deps.services.audit.record(request.trace, reply.statusCode);
   logRequest(request.log, request.trace, reply.statusCode);
 }

@@ -5,7 +5,7 @@
  * and its details go to the log only. Requests Node's parser refuses never reach Fastify: client-errors.ts.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, isAppError, statusFor, type ErrorCode } from '../errors.js';
+import { AppError, isAppError, isStorageFault, statusFor, type ErrorCode } from '../errors.js';
 import { isFailedOutcome, outcomeOfStatus } from '../use-cases/origin.js';
 import { answeredWithoutHooks } from './audit.js';
 import type { Deps } from './deps.js';
@@ -92,6 +92,9 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
 function logError(request: FastifyRequest, err: unknown, error: AppError): void {
   if (error.code === 'INTERNAL') {
     request.log.error({ err }, 'request failed');
+  } else if (isStorageFault(error)) {
+    // The state disk's fault is logged once per interval where it is met, not once per refused request.
+    request.log.debug({ code: error.code, reason: error.message }, 'request refused');
   } else if (statusFor(error.code) >= 500) {
     // A known condition (no secret configured, a part unavailable): one line, no stack.
     request.log.warn({ code: error.code, reason: error.message }, 'request refused');

@@ -12,8 +12,18 @@ export function trustFunction(trustProxy: readonly string[] | false): TrustFn | 
   return trustProxy === false ? undefined : proxyAddr.compile([...trustProxy]);
 }
 
+/** Whether the connected peer is a trusted proxy; an address proxy-addr cannot read is not trusted. */
+export function isTrustedPeer(trust: TrustFn | undefined, peer: string | undefined): boolean {
+  if (trust === undefined || peer === undefined) return false;
+  try {
+    // A zone id (fe80::1%eth0) is not part of the address proxy-addr matches.
+    return trust(peer.replace(/%.*$/, ''), 0);
+  } catch {
+    return false;
+  }
+}
+
 /** Whether the request came straight from a trusted proxy (what a client sends directly never does). */
 export function fromTrustedProxy(request: FastifyRequest, trust: TrustFn | undefined): boolean {
-  const peer = request.socket.remoteAddress;
-  return trust !== undefined && peer !== undefined && trust(peer, 0);
+  return isTrustedPeer(trust, request.socket.remoteAddress);
 }

@@ -10,6 +10,7 @@ import { dispositionOf } from '../domain/events/request-disposition.js';
 import { RequestCounter } from '../domain/events/request-counter.js';
 import { MANY, RejectionFolds, type Fold } from '../domain/events/rejection-folds.js';
 import type { Clock, Log, UnitOfWork } from '../domain/ports/index.js';
+import { isStorageFault } from '../errors.js';
 import { eventRow, type RequestTrace } from './origin.js';
 
 export class AuditService {
@@ -23,7 +24,10 @@ export class AuditService {
 
   constructor(private readonly deps: { writes: UnitOfWork; clock: Clock; log: Log }) {}
 
-  /** Records the request once; resolves when what it wrote committed (a failed write is logged only). */
+  /**
+   * Records the request once; resolves when what it wrote committed. A failed write is logged (a disk fault is
+   * logged once per interval by the stores, not once per request), and the reply still goes out.
+   */
   async record(trace: RequestTrace, status: number): Promise<void> {
     if (trace.recorded) return;
     trace.recorded = true;
@@ -54,14 +58,16 @@ export class AuditService {
         s.requestCounts.add(counts);
         for (const { id, n } of increments) s.events.addToCount(id, n);
       })
-      .catch((err: unknown) => this.deps.log.error({ err }, 'request counts write failed'));
+      .catch((err: unknown) => {
+        if (!isStorageFault(err)) this.deps.log.error({ err }, 'request counts write failed');
+      });
   }
 
   private async write(trace: RequestTrace, row: EventRow): Promise<number | undefined> {
     return this.deps.writes
       .run((s) => s.events.insert(row))
       .catch((err: unknown) => {
-        this.deps.log.error({ err, requestId: trace.id }, 'event log write failed');
+        if (!isStorageFault(err)) this.deps.log.error({ err, requestId: trace.id }, 'event log write failed');
         return undefined;
       });
   }

@@ -1,6 +1,6 @@
 /**
- * Failed authentication per source address (bad webhook signatures, wrong admin tokens, wrong ForwardAuth
- * values), persisted so that a restart (socket activation restarts often) does not reset it. It only slows
+ * Failed authentication per source address (bad webhook signatures, wrong admin tokens, unknown, revoked or
+ * expired API tokens, wrong ForwardAuth values), persisted so that a restart (socket activation restarts often) does not reset it. It only slows
  * further failures: a valid signature, token or value is never refused, so forged requests sent through the
  * same reverse proxy as GitHub cannot lock GitHub out.
  */
@@ -8,7 +8,7 @@ import type { Clock, Stores, UnitOfWork } from '../domain/ports/index.js';
 import { gcraBlocked, gcraHit, rateLimitDisabled, type RatePolicy } from '../domain/rate-limits/gcra.js';
 import { AppError } from '../errors.js';
 
-export type FailureScope = 'bad-signature' | 'bad-admin-token' | 'bad-forward-auth';
+export type FailureScope = 'bad-signature' | 'bad-admin-token' | 'bad-api-token' | 'bad-forward-auth';
 
 /**
  * Rows kept per scope: each failing address leaves one until its allowance is back (the housekeeping timer

@@ -3,30 +3,49 @@
  * they never open a transaction or reach a store themselves.
  */
 import type {
+  ChannelSealer,
   Clock,
   ContainerRuntime,
   DigestResolver,
   IdSource,
   LeaseOwnership,
   Log,
+  Metrics,
+  MetricsExposition,
+  NotificationSender,
   Probes,
   QuadletSource,
   Sleep,
   Stores,
   UnitManager,
   UnitOfWork,
+  WakeTimer,
   WebhookSignatures,
 } from '../domain/ports/index.js';
+import { NotificationDispatcher } from '../domain/notifications/dispatcher.js';
+import { panelLinks } from '../domain/notifications/message.js';
+import { NotificationRouting, type ConfiguredChannel } from '../domain/notifications/routing.js';
+import { TaskEndNotices } from '../domain/notifications/task-end-notices.js';
 import type { RatePolicy } from '../domain/rate-limits/gcra.js';
-import { UpdateEngine } from '../domain/tasks/engine.js';
+import { PolicyBook, type PolicySettings } from '../domain/policies/policy-book.js';
+import { UpdateEngine, type RolloutOnFailure } from '../domain/tasks/engine.js';
+import { isStorageFault } from '../errors.js';
 import { TaskRunner } from '../domain/tasks/runner.js';
+import { ApiTokenService } from './api-tokens.js';
 import { AuditService } from './audit.js';
+import { CheckService } from './check-units.js';
+import { PolicyService } from './policies.js';
+import { Scheduler } from './scheduler.js';
+import { SchedulesService } from './schedules.js';
 import { TaskControlService } from './control-task.js';
 import { FailureLimits } from './failure-limits.js';
 import { HealthService } from './health.js';
 import { Housekeeping } from './housekeeping.js';
+import { HealthWatch } from './health-watch.js';
 import { IntakeService } from './intake-delivery.js';
+import { MetricsService } from './metrics.js';
 import { NoticeService } from './notices.js';
+import { NotificationService } from './notifications.js';
 import { PruneService } from './prune.js';
 import { QueryService } from './queries.js';
 import { SessionService } from './sessions.js';
@@ -36,6 +55,8 @@ import { UnitsService } from './units.js';
 export interface ServicePorts {
   stores: Stores;
   writes: UnitOfWork;
+  /** Several direct store writes as one transaction (the runner's end of a task with its outbox rows). */
+  atomically<T>(op: () => T): T;
   runtime: ContainerRuntime;
   unitManager: UnitManager;
   registry: DigestResolver;
@@ -43,29 +64,55 @@ export interface ServicePorts {
   signatures: WebhookSignatures;
   probes: Probes;
   owners: LeaseOwnership;
+  sender: NotificationSender;
+  sealer: ChannelSealer;
+  metrics: Metrics & MetricsExposition;
   clock: Clock;
   sleep: Sleep;
   ids: IdSource;
   log: Log;
+  /** The service manager's alarm clock (socket activation with idle exit). */
+  wake: WakeTimer;
+  /** [0, 1): the random delay of schedules. */
+  random: () => number;
 }
 
 export interface ServiceSettings {
   /** PODUP_UNITS: units named by the operator, unit -> image. */
   configuredUnits: ReadonlyMap<string, string>;
+  /** Update policies: PODUP_UNITS options and the defaults. */
+  policies: PolicySettings;
+  approvalTtlMs: number;
   imageRateLimit: RatePolicy;
   badSignatureRateLimit: RatePolicy;
   coalesceWindowMs: number;
   healthWindowMs: number;
   restartTimeoutMs: number;
+  rolloutBatch?: number;
+  rolloutOnFailure?: RolloutOnFailure;
   taskConcurrency: number;
   sessionTtlMs: number;
   /** PODUP_MAX_DB_SIZE: past it, noise and then old events are dropped (use-cases/housekeeping.ts). */
   maxDbBytes: number;
+  /** PODUP_PUBLIC_URL: notifications link to the panel there. */
+  publicUrl: string | undefined;
+  notify: {
+    channels: readonly ConfiguredChannel[];
+    backoffMs: number;
+    backoffMaxMs: number;
+    giveUpAfterMs: number;
+    degradedAfterMs: number;
+  };
 }
 
 export interface Services {
   intake: IntakeService;
   trigger: TriggerService;
+  check: CheckService;
+  policies: PolicyService;
+  schedules: SchedulesService;
+  /** Runs schedules at their time; podup serve starts it, the API's "run now" goes through it. */
+  scheduler: Scheduler;
   control: TaskControlService;
   units: UnitsService;
   queries: QueryService;
@@ -73,17 +120,27 @@ export interface Services {
   prune: PruneService;
   sessions: SessionService;
   failures: FailureLimits;
+  tokens: ApiTokenService;
   health: HealthService;
   notices: NoticeService;
   /** Request counts, the size cap and retention on a timer: podup serve starts it. */
   housekeeping: Housekeeping;
+  notifications: NotificationService;
+  metrics: MetricsService;
+  /** Counts what HTTP requests ended how (the recording side of /metrics). */
+  recorder: Metrics;
   /** The durable queue's worker: podup serve starts it; the CLI runs one task with it in-process. */
   runner: TaskRunner;
+  /** The notification outbox's worker: podup serve starts it. */
+  dispatcher: NotificationDispatcher;
+  /** Notifies a /readyz part that stays down: podup serve starts it. */
+  healthWatch: HealthWatch;
 }
 
 export function createServices(ports: ServicePorts, settings: ServiceSettings): Services {
   const { stores, writes, clock, ids, log } = ports;
-  const units = new UnitsService({ ...ports, configured: settings.configuredUnits });
+  const book = new PolicyBook(settings.policies);
+  const units = new UnitsService({ ...ports, configured: settings.configuredUnits, book });
   const engine = new UpdateEngine({
     runtime: ports.runtime,
     systemd: ports.unitManager,
@@ -97,14 +154,54 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
       pullAttempts: 3,
       pullBackoffMs: 1000,
       journalLines: 50,
+      ...(settings.rolloutBatch === undefined ? {} : { rolloutBatch: settings.rolloutBatch }),
+      ...(settings.rolloutOnFailure === undefined ? {} : { onFailure: settings.rolloutOnFailure }),
     },
+  });
+  const routing = new NotificationRouting(settings.notify.channels);
+  const links = panelLinks(settings.publicUrl);
+  // Each needs the other, after both exist: the service pokes the worker, the worker asks the service.
+  const notifications: NotificationService = new NotificationService({
+    stores,
+    writes,
+    clock,
+    routing,
+    sealer: ports.sealer,
+    links,
+    queue: { poke: () => dispatcher.poke() },
+  });
+  const dispatcher: NotificationDispatcher = new NotificationDispatcher({
+    stores,
+    writes,
+    channel: (id) => notifications.channel(id),
+    sender: ports.sender,
+    clock,
+    owner: ports.owners.self,
+    settings: {
+      backoffMs: settings.notify.backoffMs,
+      backoffMaxMs: settings.notify.backoffMaxMs,
+      giveUpAfterMs: settings.notify.giveUpAfterMs,
+      leaseMs: 60_000,
+      pollMs: 30_000,
+      sendTimeoutMs: 10_000,
+      batch: 20,
+    },
+    onError: (err) =>
+      isStorageFault(err)
+        ? undefined
+        : log.warn({ err }, 'notification outbox: a write failed; the delivery is tried again'),
   });
   const runner = new TaskRunner({
     stores,
+    atomically: (op) => ports.atomically(op),
+    notices: new TaskEndNotices(routing, links, dispatcher),
+    metrics: ports.metrics,
     engine,
     runtime: ports.runtime,
     registry: ports.registry,
     discover: () => units.discover(),
+    ids,
+    policies: { book, approvalTtlMs: settings.approvalTtlMs },
     clock,
     sleep: ports.sleep,
     owners: ports.owners,
@@ -114,7 +211,27 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
       pollMs: 500,
       lockWaitMs: 10 * 60_000,
     },
-    onError: (err) => log.error({ err }, 'task runner error'),
+    // A disk fault is logged by the stores once per interval; here once per streak, as what it pauses.
+    onError: (err) =>
+      isStorageFault(err)
+        ? log.warn({ code: err.code }, `task runner cannot write, retrying with backoff: ${err.message}`)
+        : log.error({ err }, 'task runner error'),
+  });
+  const trigger = new TriggerService({ units, stores, writes, queue: runner, clock, ids });
+  const check = new CheckService({ units, trigger, book, stores, writes, clock });
+  const prune = new PruneService({ stores, clock });
+  const scheduler = new Scheduler({
+    stores,
+    writes,
+    clock,
+    random: ports.random,
+    owners: ports.owners,
+    trigger,
+    check,
+    prune,
+    wake: ports.wake,
+    ids,
+    log,
   });
   const failures = new FailureLimits(settings.badSignatureRateLimit, { stores, writes, clock });
   const audit = new AuditService({ writes, clock, log });
@@ -128,14 +245,25 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
       ids,
       settings: { imageRateLimit: settings.imageRateLimit, coalesceWindowMs: settings.coalesceWindowMs },
     }),
-    trigger: new TriggerService({ units, writes, queue: runner, clock, ids }),
-    control: new TaskControlService({ writes, queue: runner, clock, ids }),
+    trigger,
+    check,
+    schedules: new SchedulesService({
+      stores,
+      writes,
+      clock,
+      random: ports.random,
+      changed: () => scheduler.poke(),
+    }),
+    scheduler,
+    policies: new PolicyService({ known: () => units.known(), writes, clock }),
+    control: new TaskControlService({ stores, writes, queue: runner, clock, ids }),
     units,
     queries: new QueryService({ stores, clock, probes: ports.probes }),
     audit,
-    prune: new PruneService({ stores, clock }),
+    prune,
     sessions: new SessionService({ stores, writes, clock, ttlMs: settings.sessionTtlMs }),
     failures,
+    tokens: new ApiTokenService({ stores, writes, clock, failures }),
     health: new HealthService(ports.probes),
     notices: new NoticeService({ stores, writes, clock }),
     housekeeping: new Housekeeping({
@@ -147,6 +275,21 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
       log,
       maxDbBytes: settings.maxDbBytes,
     }),
+    notifications,
+    metrics: new MetricsService({ stores, units, exposition: ports.metrics, clock, log }),
+    recorder: ports.metrics,
     runner,
+    dispatcher,
+    healthWatch: new HealthWatch({
+      probes: ports.probes,
+      stores,
+      writes,
+      clock,
+      routing,
+      links,
+      queue: dispatcher,
+      log,
+      degradedAfterMs: settings.notify.degradedAfterMs,
+    }),
   };
 }

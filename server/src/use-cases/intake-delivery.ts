@@ -126,6 +126,8 @@ export class IntakeService {
     if (fields) {
       fields.event = event;
       fields.delivery = delivery;
+      // The signature vouched for GitHub.
+      fields.actor = 'github';
     }
 
     const meaning = interpretGitHubEvent(event, decodePayload(input.raw, input.contentType));

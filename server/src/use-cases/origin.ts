@@ -3,6 +3,7 @@
  * changes something writes that row inside its own unit of work (so an acknowledged change and its row commit
  * together); any other request gets its row from the audit use case after the reply is chosen.
  */
+import type { Grant } from '../domain/auth/grant.js';
 import type { EventRow, Outcome } from '../domain/events/event.js';
 
 /** What the event-log row of a request says beyond method, route and status. */
@@ -14,6 +15,8 @@ export interface AuditFields {
   outcome?: Outcome | undefined;
   reason?: string | undefined;
   taskId?: string | undefined;
+  /** Who acted (set by the credential check, not by the request). */
+  actor?: string | undefined;
 }
 
 export interface RequestTrace {
@@ -31,8 +34,10 @@ export interface RequestTrace {
 }
 
 export interface Origin {
-  /** Who acts, as recorded on tasks and log lines: "admin", "github hook 42", "cli:alice". */
+  /** Who acts, as recorded on tasks and log lines: "admin", an API token's name, "github hook 42", "cli:alice". */
   actor: string;
+  /** What the credential may do; undefined for podup's own callers (the CLI in-process, signed webhooks). */
+  grant?: Grant | undefined;
   /** Present when the call arrived over HTTP. */
   request?: RequestTrace | undefined;
 }
@@ -89,5 +94,6 @@ export function eventRow(trace: RequestTrace, status: number, now: number): Even
     taskId: a.taskId ?? null,
     source: trace.source,
     durationMs: Math.round(trace.elapsedMs() * 100) / 100,
+    actor: a.actor ?? null,
   };
 }

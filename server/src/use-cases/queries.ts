@@ -15,6 +15,7 @@ import type {
   StoredUnit,
 } from '../domain/ports/index.js';
 import type { TaskRecord } from '../domain/tasks/task.js';
+import type { ScheduleRecord } from '../domain/schedules/schedule.js';
 import { runChecks, type CheckResult } from '../domain/health/readiness.js';
 import { AppError } from '../errors.js';
 
@@ -38,6 +39,8 @@ export interface OverviewData {
   counts: TaskCounts & { events24h: number };
   units: Array<{ unit: StoredUnit; last: UnitLastResult | undefined }>;
   recentTasks: TaskRecord[];
+  pendingApprovals: TaskRecord[];
+  nextRuns: ScheduleRecord[];
 }
 
 export class QueryService {
@@ -65,6 +68,11 @@ export class QueryService {
     return this.deps.stores.tasks.hasPending();
   }
 
+  /** Notifications wait to be delivered (or retried): podup must not exit for being idle either. */
+  hasPendingNotifications(): boolean {
+    return this.deps.stores.outbox.hasPending();
+  }
+
   taskLog(id: string, after: number, limit: number): TaskLogRow[] {
     return this.deps.stores.journals.logs(id, after, limit);
   }
@@ -84,6 +92,12 @@ export class QueryService {
       counts: { ...stores.tasks.counts(since), events24h: stores.events.countSince(since) },
       units: stores.units.present().map((unit) => ({ unit, last: last.get(unit.unit) })),
       recentTasks: stores.tasks.list({ limit: 10 }),
+      pendingApprovals: stores.tasks.list({ status: 'awaiting-approval', limit: 20 }).reverse(),
+      nextRuns: stores.schedules
+        .list()
+        .filter((s) => !s.paused && s.nextRunAt !== null)
+        .sort((a, b) => (a.nextRunAt ?? 0) - (b.nextRunAt ?? 0))
+        .slice(0, 5),
     };
   }
 }

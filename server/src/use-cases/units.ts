@@ -10,6 +10,7 @@ import type {
   QuadletSource,
   StoredUnit,
   Stores,
+  UnitCheck,
   UnitManager,
   UnitOfWork,
 } from '../domain/ports/index.js';
@@ -17,14 +18,28 @@ import { planUpdate, type Plan, type PlanRequest } from '../domain/tasks/plan.js
 import { discoverUnits } from '../domain/units/discovery.js';
 import type { KnownUnit } from '../domain/units/known-unit.js';
 import { unitStatuses, type UnitStatus } from '../domain/units/unit-status.js';
+import type { PolicyBook } from '../domain/policies/policy-book.js';
+import type { UnitPolicy } from '../domain/policies/unit-policy.js';
+import type { TaskRecord } from '../domain/tasks/task.js';
 
 export interface UnitView {
   status: UnitStatus;
   /** First and last sighting, from the recorded discoveries. */
   stored: StoredUnit | undefined;
+  /** The effective update policy, each part with where it came from. */
+  policy: UnitPolicy;
+  snoozedUntil: number | null;
+  skipped: string[];
+  /** The last scheduled check. */
+  check: UnitCheck | undefined;
+  /** Tasks of this unit awaiting approval or deferred. */
+  waiting: TaskRecord[];
 }
 
 export class UnitsService {
+  /** The last statuses listed, for /metrics: the registry is asked at most once per their age. */
+  private last: { at: number; statuses: UnitStatus[] } | undefined;
+
   constructor(
     private readonly deps: {
       runtime: ContainerRuntime;
@@ -33,7 +48,8 @@ export class UnitsService {
       quadlets: QuadletSource;
       /** PODUP_UNITS: unit -> image. */
       configured: ReadonlyMap<string, string>;
-      stores: Pick<Stores, 'units'>;
+      stores: Pick<Stores, 'units' | 'policies' | 'checks' | 'tasks'>;
+      book: PolicyBook;
       writes: UnitOfWork;
       clock: Clock;
       log: Log;
@@ -79,7 +95,28 @@ export class UnitsService {
     const known = await this.discover();
     const stored = new Map(this.deps.stores.units.all().map((u) => [u.unit, u]));
     const statuses = await unitStatuses(known, this.deps);
-    return statuses.map((status) => ({ status, stored: stored.get(status.unit) }));
+    this.last = { at: this.deps.clock.now(), statuses };
+    const { policies, checks, tasks } = this.deps.stores;
+    const checked = new Map(checks.all().map((c) => [c.unit, c]));
+    return statuses.map((status) => {
+      const override = policies.get(status.unit);
+      const { policy, problems } = this.deps.book.resolve(status, override);
+      return {
+        status: { ...status, problems: [...status.problems, ...problems] },
+        stored: stored.get(status.unit),
+        policy,
+        snoozedUntil: override?.snoozedUntil ?? null,
+        skipped: policies.skipped(status.unit).map((v) => v.digest),
+        check: checked.get(status.unit),
+        waiting: tasks.waitingFor(status.unit),
+      };
+    });
+  }
+
+  /** Statuses no older than `maxAgeMs` (listing again when they are), for /metrics. */
+  async recentStatuses(maxAgeMs: number): Promise<UnitStatus[]> {
+    if (this.last && this.deps.clock.now() - this.last.at < maxAgeMs) return this.last.statuses;
+    return (await this.list()).map((v) => v.status);
   }
 
   plan(request: PlanRequest, known: readonly KnownUnit[]): Promise<Plan> {

@@ -23,7 +23,16 @@ export const routes: RouteObject[] = [
       { index: true, lazy: () => import('./routes/overview').then((m) => ({ Component: m.OverviewRoute })) },
       { path: 'tasks', lazy: () => import('./routes/tasks').then((m) => ({ Component: m.TasksRoute })) },
       { path: 'units', lazy: () => import('./routes/units').then((m) => ({ Component: m.UnitsRoute })) },
+      {
+        path: 'schedules',
+        lazy: () => import('./routes/schedules').then((m) => ({ Component: m.SchedulesRoute })),
+      },
       { path: 'events', lazy: () => import('./routes/events').then((m) => ({ Component: m.EventsRoute })) },
+      { path: 'tokens', lazy: () => import('./routes/tokens').then((m) => ({ Component: m.TokensRoute })) },
+      {
+        path: 'notifications',
+        lazy: () => import('./routes/notifications').then((m) => ({ Component: m.NotificationsRoute })),
+      },
       {
         path: 'settings',
         lazy: () => import('./routes/settings').then((m) => ({ Component: m.SettingsRoute })),

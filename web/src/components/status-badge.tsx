@@ -2,6 +2,8 @@ import { toneOf, type Tone } from '@/lib/format';
 
 const TASK_LABELS: Record<string, string> = {
   queued: 'Queued',
+  'awaiting-approval': 'Awaiting approval',
+  deferred: 'Deferred',
   running: 'Running',
   succeeded: 'Succeeded',
   failed: 'Failed',

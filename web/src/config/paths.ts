@@ -5,8 +5,11 @@ export const paths = {
   /** The tasks page with one task's drawer open. */
   task: (id: string) => `/tasks?task=${encodeURIComponent(id)}`,
   units: '/units',
+  schedules: '/schedules',
   events: '/events',
   eventsOfTask: (id: string) => `/events?task=${encodeURIComponent(id)}`,
+  tokens: '/tokens',
+  notifications: '/notifications',
   settings: '/settings',
   signIn: '/sign-in',
   /** The sign-in page, coming back to `next` afterwards. */

@@ -1,5 +1,5 @@
 /** Small display helpers shared by every page. Pure. */
-import { isFinished, type TaskStatus } from '@vocabulary';
+import { isFinished, isWaiting, type TaskStatus } from '@vocabulary';
 
 /** `sha256:0123456789abcdef...` -> `0123456789ab` (what `podman images` shows). */
 export function shortDigest(digest: string | null | undefined): string {
@@ -20,6 +20,25 @@ export function formatTime(iso: string | null | undefined): string {
     minute: '2-digit',
     second: '2-digit',
   });
+}
+
+/** "Sat, 18 Jan, 03:00" as a clock in `zone` shows it (a schedule's runs, in the schedule's own zone). */
+export function formatInZone(iso: string, zone: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const options: Intl.DateTimeFormatOptions = {
+    weekday: 'short',
+    day: '2-digit',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  };
+  try {
+    return d.toLocaleString(undefined, { ...options, timeZone: zone });
+  } catch {
+    // A zone this browser does not know: the browser's own clock rather than nothing.
+    return d.toLocaleString(undefined, options);
+  }
 }
 
 export function formatClock(iso: string): string {
@@ -48,6 +67,21 @@ export function formatAgo(iso: string | null | undefined, now: number): string {
   return `${Math.round(h / 24)} d ago`;
 }
 
+/** "in 3 min 20 s" until `iso` (a countdown), "due" once it passed. */
+export function formatIn(iso: string | null | undefined, now: number): string {
+  if (!iso) return '—';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const s = Math.round((t - now) / 1000);
+  if (s <= 0) return 'due';
+  if (s < 60) return `in ${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `in ${m} min ${s % 60} s`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `in ${h} h ${m % 60} min`;
+  return `in ${Math.round(h / 24)} d`;
+}
+
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '';
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -66,8 +100,11 @@ export function between(from: string | null, to: string | null): number | null {
 
 export { TASK_STATUSES, type TaskStatus } from '@vocabulary';
 
-/** Queued or running: the server's own rule (isFinished), not a second list here. */
+/** Not over yet (queued, running, waiting on its policy): the server's own rule, not a second list here. */
 export const isActive = (status: TaskStatus): boolean => !isFinished(status);
+
+/** Queued or running: worth polling closely. A waiting task may wait for days, so it is not. */
+export const isInFlight = (status: TaskStatus): boolean => isActive(status) && !isWaiting(status);
 
 export type Tone = 'ok' | 'bad' | 'warn' | 'busy' | 'idle';
 
@@ -89,6 +126,7 @@ export function toneOf(status: string | null | undefined): Tone {
     case 'skipped':
     case 'rate-limited':
     case 'duplicate':
+    case 'awaiting-approval':
       return 'warn';
     case 'queued':
     case 'running':

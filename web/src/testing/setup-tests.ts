@@ -3,11 +3,12 @@ import { cleanup, configure } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { setCsrfToken } from '@/lib/api-client';
 import { FakeEventSource } from './fake-event-source';
-import { resetDb } from './mocks/db';
 import { server } from './mocks/server';
+import { resetMocks } from './mocks/state';
 
-// Whole-app renders in jsdom are slow on a busy CI machine: give findBy/waitFor more than 1 s.
-configure({ asyncUtilTimeout: 4_000 });
+// Whole-app renders in jsdom are slow on a busy 2-CPU host running the integration project beside them:
+// give findBy/waitFor well over 1 s (a debounced filter plus its fetch took over 4 s there).
+configure({ asyncUtilTimeout: 10_000 });
 
 let unpatchedFetch: typeof fetch | undefined;
 
@@ -32,7 +33,7 @@ beforeAll(() => {
 });
 
 beforeEach(() => {
-  resetDb('happy-path');
+  resetMocks('happy-path');
 });
 
 afterEach(() => {

@@ -5,16 +5,19 @@
 import type { Adapters } from '../adapter-set.js';
 import type { LeaseOwnership, Probe } from '../../domain/ports/index.js';
 import { FakeHost, type HostPart } from './fake-host.js';
+import { FakeNotifier } from './fake-notifier.js';
 import { FakeQuadlets } from './fake-quadlets.js';
 import { FakeRegistry } from './fake-registry.js';
 import { FakeRuntime } from './fake-runtime.js';
 import { FakeUnitManager } from './fake-unit-manager.js';
+import { FakeWakeTimer } from './fake-wake-timer.js';
 
 export interface FakePorts {
   runtime: FakeRuntime;
   unitManager: FakeUnitManager;
   registry: FakeRegistry;
   quadlets: FakeQuadlets;
+  sender: FakeNotifier;
 }
 
 export function fakePorts(host: FakeHost): FakePorts {
@@ -23,6 +26,7 @@ export function fakePorts(host: FakeHost): FakePorts {
     unitManager: new FakeUnitManager(host),
     registry: new FakeRegistry(host),
     quadlets: new FakeQuadlets(host),
+    sender: new FakeNotifier(),
   };
 }
 
@@ -50,6 +54,7 @@ export function fakeAdapters(host: FakeHost = new FakeHost()): FakeAdapters {
   return {
     ...fakePorts(host),
     owners: fakeOwners(host),
+    wake: new FakeWakeTimer(host),
     probes: {
       podman: probe(host, 'podman', 'libpod API 4.3.1 (fake host)'),
       dbus: probe(host, 'systemd', 'systemd 252 (user manager, fake host)'),

@@ -13,13 +13,20 @@ export function fakeHarness(host = new FakeHost()): HostHarness & { host: FakeHo
     registry: ports.registry,
     unique: (base) => `${base}-${++names}`,
     async pushImage(repo, tag, version, options = {}) {
-      return host.push(`ghcr.io/${repo}:${tag}`, version, { crashes: options.healthy === false }).digest;
+      return host.push(`ghcr.io/${repo}:${tag}`, version, {
+        crashes: options.healthy === false,
+        failsCheck: options.passesCheck === false,
+      }).digest;
     },
     async startUnit(name, image, options = {}) {
       const unit = `${name}.service`;
       host.addUnit(unit, image, {
         containerName: name,
         says: options.says === undefined ? [] : [options.says],
+        deps: options.deps ?? {},
+        healthCheck: options.healthCheck ?? null,
+        pull: options.pull ?? null,
+        stopped: options.start === false,
       });
       return unit;
     },

@@ -7,7 +7,16 @@
  * Tests only: product code cannot import adapters/fakes (eslint.config.js).
  */
 import { createHash } from 'node:crypto';
-import type { ContainerInfo, ImageInfo, QuadletFile, UnitState } from '../../domain/ports/index.js';
+import type {
+  ContainerHealth,
+  ContainerInfo,
+  ExecCommand,
+  ImageInfo,
+  QuadletFile,
+  UnitDependencies,
+  UnitState,
+} from '../../domain/ports/index.js';
+import { splitExecLine } from '../../domain/units/exec-line.js';
 import { parseQuadletContainer } from '../../domain/units/quadlet.js';
 import { AppError } from '../../errors.js';
 
@@ -21,6 +30,8 @@ export interface FakeImage {
   created: number;
   /** Its command exits at once with status 3: a unit started on it fails (like an image without /ok). */
   crashes: boolean;
+  /** Its process keeps running but a health check fails (like an image without /ready). */
+  failsCheck: boolean;
 }
 
 /** What the registry serves for one repository:tag. */
@@ -29,6 +40,18 @@ export interface RemoteImage {
   digest: string;
   created: number;
   crashes: boolean;
+  failsCheck: boolean;
+}
+
+/** The forward dependencies a unit file declares ([Unit] After=, Requires= ...); systemd derives the reverse. */
+export type FakeUnitDeps = Partial<
+  Pick<UnitDependencies, 'after' | 'before' | 'requires' | 'bindsTo' | 'partOf' | 'wants'>
+>;
+
+/** A health check on the unit's container (--health-cmd, --health-retries, --health-on-failure). */
+export interface FakeHealthCheck {
+  retries: number;
+  onFailure: 'none' | 'kill' | 'stop' | 'restart';
 }
 
 export interface FakeUnit {
@@ -40,9 +63,24 @@ export interface FakeUnit {
   says: string[];
   /** Its io.containers.autoupdate label (null: none, the unit does not opt in). */
   autoUpdate: string | null;
+  /** Other labels of its container (podup.policy, ...). */
+  labels: Record<string, string>;
   state: UnitState;
   restarts: number;
   restartedAt: number;
+  deps: FakeUnitDeps;
+  healthCheck: FakeHealthCheck | null;
+  /** --pull= of its podman run line (Quadlet's Pull=); null: podman's default (missing). */
+  pull: string | null;
+  /** Drop-ins by name, as setDropIn wrote them. */
+  dropIns: Map<string, string>;
+}
+
+/** Podman's health state of one container. */
+interface ContainerHealthState {
+  status: string;
+  streak: number;
+  last: string | null;
 }
 
 /** A part of the host that can be taken away: its port then rejects every call, as the real adapter does. */
@@ -88,8 +126,12 @@ export class FakeHost {
   /** What the registry serves per repository:tag. */
   readonly remote = new Map<string, RemoteImage>();
   readonly quadlets: QuadletFile[] = [];
+  /** Health of each container with a check, by container id. */
+  readonly containerHealth = new Map<string, ContainerHealthState>();
   /** Journal lines per unit, appended as units start, stop and fail. */
   readonly journals = new Map<string, string[]>();
+  /** When the service manager would start podup again (the wake-up timer), unix ms. */
+  wakeAt: number | null = null;
   /** Lease owners (other podup processes) that still run. */
   readonly liveOwners = new Set<string>();
 
@@ -114,6 +156,10 @@ export class FakeHost {
   /** What a new container prints, besides its unit's `says`. */
   containerOutput: ((containerId: string, unit: string) => string[]) | undefined;
   quadletError: Error | undefined;
+  /** Reading the dependencies of the unit throws this (an unreadable unit). */
+  readonly dependencyErrors = new Map<string, Error>();
+  /** Units that refuse to start (their start jobs fail), e.g. a dependent whose own start is broken. */
+  readonly failsToStart = new Set<string>();
 
   private jobs = 0;
   private pushes = 0;
@@ -141,7 +187,13 @@ export class FakeHost {
   addImage(
     id: string,
     digest: string | null,
-    options: { repos?: string[]; repoDigests?: string[]; created?: number; crashes?: boolean } = {},
+    options: {
+      repos?: string[];
+      repoDigests?: string[];
+      created?: number;
+      crashes?: boolean;
+      failsCheck?: boolean;
+    } = {},
   ): FakeImage {
     const image: FakeImage = {
       id,
@@ -149,6 +201,7 @@ export class FakeHost {
       repoDigests: options.repoDigests ?? (digest ? (options.repos ?? []).map((r) => `${r}@${digest}`) : []),
       created: options.created ?? this.now,
       crashes: options.crashes ?? false,
+      failsCheck: options.failsCheck ?? false,
     };
     this.images.set(id, image);
     return image;
@@ -163,13 +216,20 @@ export class FakeHost {
     if (typeof image === 'string') {
       const local = this.images.get(image);
       if (!local?.digest) throw new Error(`publish: no local image ${image} with a digest`);
-      remote = { id: image, digest: local.digest, created: local.created, crashes: local.crashes };
+      remote = {
+        id: image,
+        digest: local.digest,
+        created: local.created,
+        crashes: local.crashes,
+        failsCheck: local.failsCheck,
+      };
     } else {
       remote = {
         id: image.id ?? image.digest.slice(7),
         digest: image.digest,
         created: this.now,
         crashes: false,
+        failsCheck: false,
       };
     }
     this.remote.set(ref, remote);
@@ -177,7 +237,7 @@ export class FakeHost {
   }
 
   /** A new image built from `version` and pushed as `ref` (not pulled here): resolves with its digest. */
-  push(ref: string, version: string, options: { crashes?: boolean } = {}): RemoteImage {
+  push(ref: string, version: string, options: { crashes?: boolean; failsCheck?: boolean } = {}): RemoteImage {
     this.pushes++;
     const digest = sha256(`${ref}\n${version}\n${this.pushes}`);
     const remote = {
@@ -185,6 +245,7 @@ export class FakeHost {
       digest,
       created: this.now,
       crashes: options.crashes ?? false,
+      failsCheck: options.failsCheck ?? false,
     };
     this.remote.set(ref, remote);
     return remote;
@@ -215,7 +276,8 @@ export class FakeHost {
     if (!r) return undefined;
     const repoDigest = `${repositoryOf(ref)}@${r.digest}`;
     const local =
-      this.images.get(r.id) ?? this.addImage(r.id, r.digest, { created: r.created, crashes: r.crashes });
+      this.images.get(r.id) ??
+      this.addImage(r.id, r.digest, { created: r.created, crashes: r.crashes, failsCheck: r.failsCheck });
     if (!local.repoDigests.includes(repoDigest)) local.repoDigests.push(repoDigest);
     this.tags.set(ref, r.id);
     return r.id;
@@ -252,7 +314,18 @@ export class FakeHost {
   addUnit(
     unit: string,
     image: string,
-    options: { says?: string[]; containerName?: string; autoUpdate?: string | null } = {},
+    options: {
+      says?: string[];
+      containerName?: string;
+      autoUpdate?: string | null;
+      deps?: FakeUnitDeps;
+      healthCheck?: FakeHealthCheck | null;
+      pull?: string | null;
+      /** More labels on its containers (--label). */
+      labels?: Record<string, string>;
+      /** Written but not started (like a unit file before systemctl start). */
+      stopped?: boolean;
+    } = {},
   ): FakeUnit {
     const sim: FakeUnit = {
       unit,
@@ -260,6 +333,7 @@ export class FakeHost {
       containerName: options.containerName ?? unit.replace(/\.service$/, ''),
       says: options.says ?? [],
       autoUpdate: options.autoUpdate === undefined ? 'registry' : options.autoUpdate,
+      labels: options.labels ?? {},
       restarts: 0,
       restartedAt: this.now,
       state: {
@@ -270,9 +344,13 @@ export class FakeHost {
         mainPid: 0,
         invocationId: '',
       },
+      deps: options.deps ?? {},
+      healthCheck: options.healthCheck ?? null,
+      pull: options.pull ?? null,
+      dropIns: new Map(),
     };
     this.units.set(unit, sim);
-    this.start(sim, undefined);
+    if (!options.stopped) this.start(sim, undefined);
     return sim;
   }
 
@@ -307,6 +385,13 @@ export class FakeHost {
       sim.state = { ...sim.state, activeState: 'failed', subState: 'failed', result, mainPid: 0 };
       this.journal(unit, `${unit}: Failed with result '${result}'.`);
     };
+    if (this.failsToStart.has(unit)) {
+      fail('exit-code');
+      return 'failed';
+    }
+    // --pull=always/newer: podman run fetches the tag again before it starts (a drop-in may override it).
+    const pull = this.pullPolicyOf(sim);
+    if ((pull === 'always' || pull === 'newer') && !this.down.has('registry')) this.download(sim.image);
     if (outcome !== undefined && outcome !== 'done') {
       fail(typeof outcome === 'string' ? 'exit-code' : outcome.unitResult);
       return typeof outcome === 'string' ? outcome : outcome.job;
@@ -336,11 +421,13 @@ export class FakeHost {
       imageId,
       state: 'running',
       labels: {
+        ...sim.labels,
         [UNIT_LABEL]: unit,
         ...(sim.autoUpdate === null ? {} : { [AUTOUPDATE_LABEL]: sim.autoUpdate }),
       },
       startedAt: this.now,
     });
+    if (sim.healthCheck) this.containerHealth.set(id, { status: 'starting', streak: 0, last: null });
     sim.state = {
       ...sim.state,
       activeState: 'active',
@@ -353,16 +440,186 @@ export class FakeHost {
     return 'done';
   }
 
+  /** BindsTo= dependents go down with a unit that is not active (after the jobs that started them). */
+  private bindsToFallout(unit: string): void {
+    if (this.units.get(unit)?.state.activeState === 'active') return;
+    for (const d of this.units.values())
+      if (d.deps.bindsTo?.includes(unit) && d.state.activeState === 'active') this.stop(d);
+  }
+
+  private stop(sim: FakeUnit): void {
+    this.containers = this.containers.filter((c) => c.labels[UNIT_LABEL] !== sim.unit);
+    if (sim.state.activeState === 'active')
+      this.journal(sim.unit, `Stopping ${sim.unit}...`, `Stopped ${sim.unit}.`);
+    sim.state = { ...sim.state, activeState: 'inactive', subState: 'dead', mainPid: 0 };
+  }
+
+  /** The --pull= of the last ExecStart= among its drop-ins (a podup pin), else the unit file's. */
+  private pullPolicyOf(sim: FakeUnit): string | null {
+    let pull = sim.pull;
+    for (const text of sim.dropIns.values()) {
+      const exec = text
+        .split('\n')
+        .filter((l) => /^ExecStart=\S/.test(l))
+        .at(-1);
+      const m = exec ? /--pull[= ](\w+)/.exec(exec) : null;
+      if (exec) pull = m?.[1] ?? null;
+    }
+    return pull;
+  }
+
+  /** What systemd reports over D-Bus: the forward lists of the unit file, the reverse ones of the others. */
+  dependenciesOf(unit: string): UnitDependencies {
+    const error = this.dependencyErrors.get(unit);
+    if (error) throw error;
+    const d = this.units.get(unit)?.deps ?? {};
+    const others = [...this.units.values()].filter((u) => u.unit !== unit);
+    const by = (k: keyof FakeUnitDeps) => others.filter((u) => u.deps[k]?.includes(unit)).map((u) => u.unit);
+    return {
+      after: [...(d.after ?? []), ...by('before')],
+      before: [...(d.before ?? []), ...by('after')],
+      requires: [...(d.requires ?? [])],
+      bindsTo: [...(d.bindsTo ?? [])],
+      partOf: [...(d.partOf ?? [])],
+      wants: [...(d.wants ?? [])],
+      requiredBy: by('requires'),
+      boundBy: by('bindsTo'),
+      consistsOf: by('partOf'),
+    };
+  }
+
+  /** The podman run line the unit was written with (a drop-in's ExecStart= replaces it). */
+  execStartOf(unit: string): ExecCommand[] {
+    const sim = this.units.get(unit);
+    if (!sim) return [];
+    const override = [...sim.dropIns.values()]
+      .flatMap((t) => t.split('\n'))
+      .filter((l) => /^ExecStart=\S/.test(l))
+      .at(-1);
+    if (override) {
+      const argv = splitExecLine(override.slice('ExecStart='.length));
+      return [{ path: argv[0] ?? '', argv, ignoreFailure: false }];
+    }
+    const h = sim.healthCheck;
+    const argv = [
+      '/usr/bin/podman',
+      'run',
+      '--rm',
+      '--replace',
+      '--name',
+      sim.containerName,
+      ...(sim.pull ? [`--pull=${sim.pull}`] : []),
+      ...(h
+        ? [
+            '--health-cmd',
+            'test -e /ready',
+            `--health-retries=${h.retries}`,
+            `--health-on-failure=${h.onFailure}`,
+          ]
+        : []),
+      sim.image,
+      'sh',
+      '-c',
+      'test -e /ok || exit 3; exec sleep 100000',
+    ];
+    return [{ path: '/usr/bin/podman', argv, ignoreFailure: false }];
+  }
+
+  setDropIn(unit: string, name: string, text: string | null): void {
+    const sim = this.units.get(unit);
+    if (!sim) throw new AppError('SYSTEMD_ERROR', `drop-in of ${unit}: Unit ${unit} not found.`);
+    if (text === null) sim.dropIns.delete(name);
+    else sim.dropIns.set(name, text);
+  }
+
+  /** StartUnit: nothing to do for an active unit. */
+  startUnit(unit: string): { job: string; result: string } {
+    const sim = this.units.get(unit);
+    if (!sim) throw new AppError('SYSTEMD_ERROR', `StartUnit ${unit}: Unit ${unit} not found.`);
+    const job = `/org/freedesktop/systemd1/job/${++this.jobs}`;
+    if (sim.state.activeState === 'active') return { job, result: 'done' };
+    sim.restarts += 1;
+    sim.restartedAt = this.now;
+    const result = this.start(sim, undefined);
+    this.bindsToFallout(unit);
+    return { job, result };
+  }
+
+  healthOf(containerId: string): ContainerHealth | undefined {
+    const c = this.containers.find((x) => x.id === containerId);
+    if (!c) return undefined;
+    const sim = this.units.get(c.labels[UNIT_LABEL] ?? '');
+    const h = this.containerHealth.get(containerId);
+    if (!sim?.healthCheck || !h)
+      return { check: null, status: '', failingStreak: 0, onFailure: 'none', lastOutput: null };
+    return {
+      check: ['CMD-SHELL', 'test -e /ready'],
+      status: h.status,
+      failingStreak: h.streak,
+      onFailure: sim.healthCheck.onFailure,
+      lastOutput: h.last,
+    };
+  }
+
+  /** One run of the container's check, as `podman healthcheck run` does it: retries, then the on-failure action. */
+  runHealthcheck(containerId: string): 'healthy' | 'unhealthy' | 'gone' | 'no-check' {
+    const c = this.containers.find((x) => x.id === containerId);
+    if (!c) return 'gone';
+    const sim = this.units.get(c.labels[UNIT_LABEL] ?? '');
+    const h = this.containerHealth.get(containerId);
+    if (!sim?.healthCheck || !h) return 'no-check';
+    if (!this.images.get(c.imageId)?.failsCheck) {
+      Object.assign(h, { status: 'healthy', streak: 0, last: '' });
+      return 'healthy';
+    }
+    h.streak += 1;
+    h.last = 'test: /ready: not found';
+    if (h.streak < sim.healthCheck.retries) return 'unhealthy';
+    h.status = 'unhealthy';
+    const action = sim.healthCheck.onFailure;
+    if (action === 'kill' || action === 'stop') {
+      this.containers = this.containers.filter((x) => x.id !== containerId);
+      sim.state = {
+        ...sim.state,
+        activeState: 'failed',
+        subState: 'failed',
+        result: 'exit-code',
+        mainPid: 0,
+      };
+      this.journal(sim.unit, `${sim.unit}: Failed with result 'exit-code'.`);
+      this.bindsToFallout(sim.unit);
+    } else if (action === 'restart') {
+      Object.assign(h, { status: 'starting', streak: 0 });
+      c.startedAt = this.now;
+    }
+    return 'unhealthy';
+  }
+
   /** RestartUnit: the old container goes (--rm --replace), a new one comes from what the tag points at now. */
-  restart(unit: string): { job: string; result: string } {
+  restart(unit: string, visited = new Set<string>()): { job: string; result: string } {
     const sim = this.units.get(unit);
     if (!sim) throw new AppError('SYSTEMD_ERROR', `RestartUnit ${unit}: Unit ${unit} not found.`);
+    visited.add(unit);
+    const job = `/org/freedesktop/systemd1/job/${++this.jobs}`;
     sim.restarts += 1;
     sim.restartedAt = this.now;
     this.containers = this.containers.filter((c) => c.labels[UNIT_LABEL] !== unit);
     if (sim.state.activeState === 'active') this.journal(unit, `Stopping ${unit}...`, `Stopped ${unit}.`);
+    // systemd restarts the active units that Requires=, BindsTo= or are PartOf= this one along with it.
+    const dependents = [...this.units.values()].filter(
+      (d) =>
+        !visited.has(d.unit) &&
+        d.state.activeState === 'active' &&
+        [d.deps.requires, d.deps.bindsTo, d.deps.partOf].some((l) => l?.includes(unit)),
+    );
     const result = this.start(sim, this.restartResults.get(unit)?.shift());
-    return { job: `/org/freedesktop/systemd1/job/${++this.jobs}`, result };
+    for (const d of dependents) {
+      // A dependency whose start job failed takes its Requires= dependents down with it.
+      if (result !== 'done') this.stop(d);
+      else this.restart(d.unit, visited);
+    }
+    this.bindsToFallout(unit);
+    return { job, result };
   }
 
   /** What the manager reports now, with `health` applied. */

@@ -1,5 +1,10 @@
 /** The ContainerRuntime port over a FakeHost: what the Podman API answers, held to the same contract suite. */
-import type { ContainerInfo, ContainerRuntime, ImageInfo } from '../../domain/ports/index.js';
+import type {
+  ContainerHealth,
+  ContainerInfo,
+  ContainerRuntime,
+  ImageInfo,
+} from '../../domain/ports/index.js';
 import { AppError } from '../../errors.js';
 import { FakeHost } from './fake-host.js';
 
@@ -62,5 +67,16 @@ export class FakeRuntime implements ContainerRuntime {
     this.host.calls.push(`logs ${id}`);
     this.host.ensureUp('podman');
     return (this.host.logs.get(id) ?? []).slice(-tail);
+  }
+
+  async containerHealth(id: string): Promise<ContainerHealth | undefined> {
+    this.host.ensureUp('podman');
+    return this.host.healthOf(id);
+  }
+
+  async runHealthcheck(id: string): Promise<'healthy' | 'unhealthy' | 'gone' | 'no-check'> {
+    this.host.calls.push(`healthcheck ${id}`);
+    this.host.ensureUp('podman');
+    return this.host.runHealthcheck(id);
   }
 }

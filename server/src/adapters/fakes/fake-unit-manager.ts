@@ -1,5 +1,12 @@
 /** The UnitManager port over a FakeHost: what systemd answers over D-Bus, held to the same contract suite. */
-import type { LoadState, UnitManager, UnitState } from '../../domain/ports/index.js';
+import type {
+  ExecCommand,
+  LoadState,
+  UnitDependencies,
+  UnitManager,
+  UnitState,
+} from '../../domain/ports/index.js';
+import { AppError, errorMessage } from '../../errors.js';
 import type { FakeHost } from './fake-host.js';
 
 export class FakeUnitManager implements UnitManager {
@@ -10,6 +17,34 @@ export class FakeUnitManager implements UnitManager {
     this.host.restartsAt.push({ unit, at: this.host.now });
     this.host.ensureUp('systemd');
     return this.host.restart(unit);
+  }
+
+  async start(unit: string, _timeoutMs: number): Promise<{ job: string; result: string }> {
+    this.host.calls.push(`start ${unit}`);
+    this.host.ensureUp('systemd');
+    return this.host.startUnit(unit);
+  }
+
+  async dependencies(unit: string): Promise<UnitDependencies> {
+    this.host.ensureUp('systemd');
+    try {
+      return this.host.dependenciesOf(unit);
+    } catch (e) {
+      throw new AppError('SYSTEMD_ERROR', `dependencies of ${unit}: ${errorMessage(e)}`, { cause: e });
+    }
+  }
+
+  async execStart(unit: string): Promise<ExecCommand[]> {
+    this.host.ensureUp('systemd');
+    return this.host.execStartOf(unit);
+  }
+
+  async setDropIn(unit: string, name: string, text: string | null): Promise<void> {
+    this.host.ensureUp('systemd');
+    // Removing one that is not there changes nothing (the real adapter does not even reload).
+    if (text !== null || this.host.units.get(unit)?.dropIns.has(name))
+      this.host.calls.push(`${text === null ? 'remove' : 'write'} drop-in ${unit} ${name}`);
+    this.host.setDropIn(unit, name, text);
   }
 
   async state(unit: string): Promise<UnitState> {

@@ -4,4 +4,7 @@ export * from './fake-runtime.js';
 export * from './fake-unit-manager.js';
 export * from './fake-registry.js';
 export * from './fake-quadlets.js';
+export * from './fake-wake-timer.js';
+export * from './fake-notifier.js';
 export * from './fake-adapters.js';
+export * from './memory-runner-stores.js';

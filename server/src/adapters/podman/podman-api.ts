@@ -4,7 +4,12 @@
  * @see https://docs.podman.io/en/latest/_static/api.html
  */
 import type { Client, Dispatcher } from 'undici';
-import type { ContainerInfo, ContainerRuntime, ImageInfo } from '../../domain/ports/index.js';
+import type {
+  ContainerHealth,
+  ContainerInfo,
+  ContainerRuntime,
+  ImageInfo,
+} from '../../domain/ports/index.js';
 import { AppError, errnoCode, errorMessage } from '../../errors.js';
 import { readNdjson } from './ndjson.js';
 import { pullErrorCode } from './pull-errors.js';
@@ -211,6 +216,42 @@ export class PodmanApi implements ContainerRuntime {
       .map((l) => l.trimEnd())
       .filter(Boolean)
       .slice(-tail);
+  }
+
+  async containerHealth(id: string): Promise<ContainerHealth | undefined> {
+    const { status, body } = await this.json<{
+      State?: {
+        Health?: { Status?: string; FailingStreak?: number; Log?: Array<{ Output?: string }> | null };
+      };
+      Config?: { Healthcheck?: { Test?: string[] } | null; HealthcheckOnFailureAction?: string };
+    }>('GET', `/containers/${enc(id)}/json`, [200, 404]);
+    if (status === 404) return undefined;
+    const test = body.Config?.Healthcheck?.Test ?? null;
+    // ["NONE"] is how an image's HEALTHCHECK is switched off (--no-healthcheck).
+    const check = test && test.length > 0 && test[0] !== 'NONE' ? test : null;
+    const health = body.State?.Health;
+    const last = health?.Log?.at(-1)?.Output?.trim();
+    return {
+      check,
+      status: check ? (health?.Status ?? 'starting') : '',
+      failingStreak: health?.FailingStreak ?? 0,
+      onFailure: body.Config?.HealthcheckOnFailureAction || 'none',
+      lastOutput: last ? last.slice(0, 500) : null,
+    };
+  }
+
+  /** Podman 4.3 answers a vanished container with 500 "no such container", one without a check with 409. */
+  async runHealthcheck(id: string): Promise<'healthy' | 'unhealthy' | 'gone' | 'no-check'> {
+    const { status, body } = await this.json<{ Status?: string; cause?: string; message?: string }>(
+      'GET',
+      `/containers/${enc(id)}/healthcheck`,
+      [200, 404, 409, 500],
+    );
+    if (status === 200) return body.Status === 'healthy' ? 'healthy' : 'unhealthy';
+    const why = `${body?.cause ?? ''} ${body?.message ?? ''}`;
+    if (status === 404 || /no such container/i.test(why)) return 'gone';
+    if (status === 409 || /no (defined )?healthcheck/i.test(why)) return 'no-check';
+    throw new AppError('PODMAN_ERROR', `health check of ${id}: ${status} ${why.trim()}`);
   }
 
   async close(): Promise<void> {

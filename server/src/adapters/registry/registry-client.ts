@@ -3,6 +3,12 @@
  * Docker manifest lists and single manifests, through the endpoints registries.conf gives (mirrors first).
  * 401 challenges are answered with the anonymous bearer-token flow, or with auth.json credentials when the
  * host has some. Results are cached briefly: a burst of events asks the registry once.
+ * Polite at scale: one request in flight per reference (concurrent lookups share it), the token that worked
+ * for a repository is sent with the next request straight away (no 401 round trip), at most a few requests
+ * per registry at once, and a 429 pauses that registry for its Retry-After (or a doubling backoff) before a
+ * bounded number of retries; a lookup that still gets 429 fails as REGISTRY_UNAVAILABLE (unknown, never
+ * "up to date"). HEAD is asked first (Docker Hub does not count it against the pull limit); GET only when
+ * HEAD is not answered (405) or carries no digest.
  * @see https://github.com/opencontainers/distribution-spec/blob/main/spec.md
  * @see https://distribution.github.io/distribution/spec/auth/token/
  */
@@ -19,6 +25,7 @@ import {
 } from '../../domain/registries/registries-conf.js';
 import { AppError, errnoCode, errorMessage, type ErrorCode } from '../../errors.js';
 import { credentialsFor, loadRegistriesConf, type Credentials } from './containers-config.js';
+import { DEFAULT_HOST_LIMITS, HostGate, retryAfterMs, type HostLimits } from './host-limits.js';
 
 export const MANIFEST_ACCEPT = [
   'application/vnd.oci.image.index.v1+json',
@@ -75,16 +82,67 @@ interface Token {
   expires: number;
 }
 
+type Response = Dispatcher.ResponseData;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export class RegistryClient implements DigestResolver {
   private conf: { value: RegistriesConf; at: number } | undefined;
   private readonly cache = new Map<string, { digest: string; endpoint: string; at: number }>();
   private readonly tokens = new Map<string, Token>();
+  /** The Authorization that last worked per host/repository, sent first next time. */
+  private readonly authorized = new Map<string, Token>();
+  private readonly inflight = new Map<string, Promise<{ digest: string; endpoint: string }>>();
+  private readonly gates = new Map<string, HostGate>();
   private insecureAgent: Agent | undefined;
+  /** Requests sent, per method (the benchmark's and the tests' count). */
+  readonly sent = { HEAD: 0, GET: 0, token: 0 };
 
   constructor(
     private readonly paths: ContainersPaths,
     private readonly now: () => number = Date.now,
+    private readonly limits: HostLimits = DEFAULT_HOST_LIMITS,
   ) {}
+
+  private gate(host: string): HostGate {
+    let g = this.gates.get(host);
+    if (!g) {
+      g = new HostGate(this.limits.concurrency);
+      this.gates.set(host, g);
+    }
+    return g;
+  }
+
+  /** One request to a registry host within its limits: its concurrency, its pause after a 429, retries. */
+  private async politely(
+    host: string,
+    send: () => Promise<Response>,
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    const gate = this.gate(host);
+    for (let attempt = 0; ; attempt++) {
+      const pause = gate.pausedUntil - this.now();
+      if (pause > 0) await sleep(pause);
+      signal?.throwIfAborted();
+      const release = await gate.acquire();
+      let res: Response;
+      try {
+        res = await send();
+      } finally {
+        release();
+      }
+      if (res.statusCode !== 429) return res;
+      await res.body.dump();
+      const wait =
+        retryAfterMs(res.headers['retry-after'], this.now()) ?? this.limits.backoffMs * 2 ** attempt;
+      if (attempt >= this.limits.retries || wait > this.limits.maxWaitMs)
+        throw new AppError(
+          'REGISTRY_UNAVAILABLE',
+          `${host} answered 429 Too Many Requests${attempt > 0 ? ` ${attempt + 1} times` : ''}; backing off (retry after ${Math.round(wait / 1000)} s)`,
+        );
+      gate.pausedUntil = Math.max(gate.pausedUntil, this.now() + wait);
+    }
+  }
 
   /** registries.conf is re-read at most every 30 s, so edits apply without a restart. */
   private registries(): RegistriesConf {
@@ -142,7 +200,12 @@ export class RegistryClient implements DigestResolver {
     const headers: Record<string, string> = {};
     if (creds)
       headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
-    const res = await this.fetch(url.toString(), { method: 'GET', headers, insecure: ep.insecure, signal });
+    this.sent.token++;
+    const res = await this.politely(
+      url.host,
+      () => this.fetch(url.toString(), { method: 'GET', headers, insecure: ep.insecure, signal }),
+      signal,
+    );
     const text = await res.body.text();
     if (res.statusCode === 401 || res.statusCode === 403)
       throw new AppError(
@@ -174,26 +237,50 @@ export class RegistryClient implements DigestResolver {
     throw lastError;
   }
 
+  private send(
+    url: string,
+    ep: Endpoint,
+    method: 'HEAD' | 'GET',
+    headers: Record<string, string>,
+    signal?: AbortSignal,
+  ) {
+    return this.politely(
+      ep.host,
+      () => {
+        this.sent[method]++;
+        return this.fetch(url, { method, headers, insecure: ep.insecure, signal });
+      },
+      signal,
+    );
+  }
+
   private async headWithAuth(url: string, ep: Endpoint, signal?: AbortSignal): Promise<string> {
     const headers: Record<string, string> = { accept: MANIFEST_ACCEPT };
-    let res = await this.fetch(url, { method: 'HEAD', headers, insecure: ep.insecure, signal });
+    const repoKey = `${ep.host}/${ep.repository}`;
+    const known = this.authorized.get(repoKey);
+    if (known && known.expires > this.now()) headers.authorization = known.value;
+    let res = await this.send(url, ep, 'HEAD', headers, signal);
     await res.body.dump();
     if (res.statusCode === 401) {
       const challenge = parseChallenge(String(res.headers['www-authenticate'] ?? ''));
       const creds = credentialsFor(this.paths, ep.host, ep.repository);
-      if (challenge?.scheme === 'bearer')
+      let expires = Infinity;
+      if (challenge?.scheme === 'bearer') {
         headers.authorization = `Bearer ${await this.token(challenge.params, ep, creds, signal)}`;
-      else if (challenge?.scheme === 'basic' && creds) {
+        expires = this.tokenExpiry(challenge.params, ep, creds);
+      } else if (challenge?.scheme === 'basic' && creds) {
         headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
       } else
         throw new AppError(
           'REGISTRY_DENIED',
           `${ep.host} requires credentials; add them with podman login ${ep.host}`,
         );
-      res = await this.fetch(url, { method: 'HEAD', headers, insecure: ep.insecure, signal });
+      res = await this.send(url, ep, 'HEAD', headers, signal);
       await res.body.dump();
+      if (res.statusCode === 200) this.authorized.set(repoKey, { value: headers.authorization, expires });
     }
     if (res.statusCode === 401 || res.statusCode === 403) {
+      this.authorized.delete(repoKey);
       throw new AppError(
         'REGISTRY_DENIED',
         `${ep.host} refused access to ${ep.repository} (${res.statusCode}); check podman login ${ep.host}`,
@@ -203,23 +290,47 @@ export class RegistryClient implements DigestResolver {
       throw new AppError('IMAGE_NOT_FOUND', `${ep.host}/${ep.repository}: manifest unknown (404)`);
     if (res.statusCode >= 500)
       throw new AppError('REGISTRY_UNAVAILABLE', `${ep.host} answered ${res.statusCode}`);
-    if (res.statusCode !== 200) throw new AppError('REGISTRY_ERROR', `${ep.host} answered ${res.statusCode}`);
+    // 405: a registry that does not answer HEAD; the GET below reads the digest from the manifest.
+    if (res.statusCode !== 200 && res.statusCode !== 405)
+      throw new AppError('REGISTRY_ERROR', `${ep.host} answered ${res.statusCode}`);
     const digest = res.headers['docker-content-digest'];
-    if (typeof digest === 'string' && digest.startsWith('sha256:')) return digest;
+    if (res.statusCode === 200 && typeof digest === 'string' && digest.startsWith('sha256:')) return digest;
     // Some registries omit the header on HEAD: the digest is the hash of the manifest bytes.
-    const get = await this.fetch(url, { method: 'GET', headers, insecure: ep.insecure, signal });
+    const get = await this.send(url, ep, 'GET', headers, signal);
     const bytes = Buffer.from(await get.body.arrayBuffer());
     if (get.statusCode !== 200)
       throw new AppError('REGISTRY_ERROR', `${ep.host} answered ${get.statusCode} to GET of the manifest`);
     return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
   }
 
+  /** When the token just fetched for this challenge expires. */
+  private tokenExpiry(
+    challenge: Record<string, string>,
+    ep: Endpoint,
+    creds: Credentials | undefined,
+  ): number {
+    const scope = challenge.scope ?? `repository:${ep.repository}:pull`;
+    const key = `${challenge.realm ?? ''}|${challenge.service ?? ''}|${scope}|${creds?.username ?? ''}`;
+    return this.tokens.get(key)?.expires ?? this.now();
+  }
+
   async digest(reference: string, options: DigestLookup = {}): Promise<{ digest: string; endpoint: string }> {
-    const { signal } = options;
     const cached = this.cache.get(reference);
     if (cached && this.now() - cached.at < (options.maxAgeMs ?? CACHE_MS)) {
       return { digest: cached.digest, endpoint: cached.endpoint };
     }
+    // A lookup already on its way is as fresh as a new one: share it.
+    const running = this.inflight.get(reference);
+    if (running) return running;
+    const p = this.lookup(reference, options.signal).finally(() => this.inflight.delete(reference));
+    this.inflight.set(reference, p);
+    return p;
+  }
+
+  private async lookup(
+    reference: string,
+    signal: AbortSignal | undefined,
+  ): Promise<{ digest: string; endpoint: string }> {
     const ref = parseImageRef(reference);
     if (!ref.tag) throw new AppError('REGISTRY_ERROR', `${reference} has no tag to look up`);
     let endpoints: Endpoint[];

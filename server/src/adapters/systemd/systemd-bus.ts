@@ -4,9 +4,17 @@
  * @see https://www.freedesktop.org/software/systemd/man/org.freedesktop.systemd1.html
  */
 import { execFile } from 'node:child_process';
+import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ClientInterface, MessageBus, Variant } from 'dbus-next';
 import type { SystemdScope } from '../../config.js';
-import type { LoadState, UnitManager, UnitState } from '../../domain/ports/index.js';
+import type {
+  ExecCommand,
+  LoadState,
+  UnitDependencies,
+  UnitManager,
+  UnitState,
+} from '../../domain/ports/index.js';
 import { AppError, errorMessage } from '../../errors.js';
 
 const SYSTEMD = 'org.freedesktop.systemd1';
@@ -42,6 +50,8 @@ const bytesToHex = (v: unknown): string =>
 export class SystemdBus implements UnitManager {
   private conn: Promise<Connection> | undefined;
   private currentBus: MessageBus | undefined;
+  /** The manager's search path does not change while it runs. */
+  private control: string | undefined;
 
   constructor(
     readonly scope: SystemdScope,
@@ -167,10 +177,22 @@ export class SystemdBus implements UnitManager {
   }
 
   async restart(unit: string, timeoutMs: number): Promise<{ job: string; result: string }> {
+    return this.job('RestartUnit', unit, timeoutMs);
+  }
+
+  async start(unit: string, timeoutMs: number): Promise<{ job: string; result: string }> {
+    return this.job('StartUnit', unit, timeoutMs);
+  }
+
+  private async job(
+    method: 'RestartUnit' | 'StartUnit',
+    unit: string,
+    timeoutMs: number,
+  ): Promise<{ job: string; result: string }> {
     const c = await this.connection();
     const job = await this.call(
-      `RestartUnit ${unit}`,
-      async () => (await c.manager.RestartUnit?.(unit, 'replace')) as string,
+      `${method} ${unit}`,
+      async () => (await c.manager[method]?.(unit, 'replace')) as string,
     );
     const early = c.finished.get(job);
     if (early) {
@@ -184,12 +206,95 @@ export class SystemdBus implements UnitManager {
         () =>
           new AppError(
             'SYSTEMD_ERROR',
-            `restart of ${unit}: job ${job} did not finish within ${timeoutMs} ms`,
+            `${method === 'StartUnit' ? 'start' : 'restart'} of ${unit}: job ${job} did not finish within ${timeoutMs} ms`,
           ),
       );
     } finally {
       c.waiters.delete(job);
     }
+  }
+
+  private async unitProperties(c: Connection, unit: string, iface: string): Promise<Record<string, Variant>> {
+    const path = (await c.manager.LoadUnit?.(unit)) as string;
+    const props = (await c.bus.getProxyObject(SYSTEMD, path)).getInterface('org.freedesktop.DBus.Properties');
+    return (props.GetAll as (iface: string) => Promise<Record<string, Variant>>)(iface);
+  }
+
+  async dependencies(unit: string): Promise<UnitDependencies> {
+    return this.call(`dependencies of ${unit}`, async (c) => {
+      const u = await this.unitProperties(c, unit, 'org.freedesktop.systemd1.Unit');
+      const names = (k: string): string[] => {
+        const v = u[k]?.value as unknown;
+        return Array.isArray(v) ? v.map(String) : [];
+      };
+      return {
+        after: names('After'),
+        before: names('Before'),
+        requires: names('Requires'),
+        bindsTo: names('BindsTo'),
+        partOf: names('PartOf'),
+        wants: names('Wants'),
+        requiredBy: names('RequiredBy'),
+        boundBy: names('BoundBy'),
+        consistsOf: names('ConsistsOf'),
+      };
+    });
+  }
+
+  /** ExecStart is a(sasbttttuii): path, argv, ignore failure, then timestamps and the last run's status. */
+  async execStart(unit: string): Promise<ExecCommand[]> {
+    if (!unit.endsWith('.service')) return [];
+    return this.call(`ExecStart of ${unit}`, async (c) => {
+      const s = await this.unitProperties(c, unit, 'org.freedesktop.systemd1.Service');
+      const rows = (s.ExecStart?.value ?? []) as unknown[][];
+      return rows.map((r) => ({
+        path: String(r[0]),
+        argv: (r[1] as unknown[]).map(String),
+        ignoreFailure: r[2] === true,
+      }));
+    });
+  }
+
+  /** The manager's first ".control" directory on its search path: persistent, and meant for programs. */
+  private async controlDir(c: Connection): Promise<string> {
+    if (this.control) return this.control;
+    const props = (await c.bus.getProxyObject(SYSTEMD, MANAGER_PATH)).getInterface(
+      'org.freedesktop.DBus.Properties',
+    );
+    const paths = ((await props.Get?.(MANAGER_IFACE, 'UnitPath')) as Variant<string[]>).value;
+    const dir = paths.find((p) => p.endsWith('.control'));
+    if (!dir) throw new AppError('SYSTEMD_ERROR', `the ${this.scope} manager has no .control directory`);
+    this.control = dir;
+    return dir;
+  }
+
+  async setDropIn(unit: string, name: string, text: string | null): Promise<void> {
+    const c = await this.connection();
+    const dir = join(await this.call('UnitPath', (conn) => this.controlDir(conn)), `${unit}.d`);
+    const file = join(dir, `${name}.conf`);
+    try {
+      if (text === null) {
+        const existed = await rm(file).then(
+          () => true,
+          (e: NodeJS.ErrnoException) => {
+            if (e.code === 'ENOENT') return false;
+            throw e;
+          },
+        );
+        if (!existed) return;
+        await rmdir(dir).catch(() => undefined);
+      } else {
+        await mkdir(dir, { recursive: true });
+        // Whole or not at all: a reload must never read half a drop-in.
+        await writeFile(`${file}.tmp`, text, { mode: 0o644 });
+        await rename(`${file}.tmp`, file);
+      }
+    } catch (e) {
+      throw new AppError('SYSTEMD_ERROR', `drop-in ${file}: ${errorMessage(e)}`, { cause: e });
+    }
+    await this.call('Reload', async () => {
+      await c.manager.Reload?.();
+    });
   }
 
   /** ListUnitsByNames: one call for all names; it reports units without a file as "not-found". */
@@ -242,6 +347,89 @@ export class SystemdBus implements UnitManager {
         unitFileState: (await get(unitIface, 'UnitFileState')).value,
         activeState: (await get(unitIface, 'ActiveState')).value,
       };
+    });
+  }
+
+  /** The unit the process `pid` belongs to (its service, or a scope of a session); undefined when none. */
+  async unitOfPid(pid: number): Promise<string | undefined> {
+    try {
+      return await this.call(`GetUnitByPID ${pid}`, async (c) => {
+        const path = (await c.manager.GetUnitByPID?.(pid)) as string;
+        const props = (await c.bus.getProxyObject(SYSTEMD, path)).getInterface(
+          'org.freedesktop.DBus.Properties',
+        );
+        return ((await props.Get?.('org.freedesktop.systemd1.Unit', 'Id')) as Variant<string>).value;
+      });
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'SYSTEMD_ERROR') return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * A transient timer `timer` that starts the service of the same name once, at `at` (to the second, never
+   * earlier), replacing any timer of that name. It unloads itself once it elapsed (RemainAfterElapse=no).
+   */
+  async startTransientTimer(timer: string, at: number): Promise<void> {
+    const { Variant } = (await import('dbus-next')).default;
+    const seconds = Math.ceil(at / 1000) * 1000;
+    const calendar = new Date(seconds)
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, ' UTC');
+    await this.stopTimer(timer);
+    const properties = [
+      ['Description', new Variant('s', 'podup: run the next schedule or deferred task (set by podup)')],
+      ['TimersCalendar', new Variant('a(ss)', [['OnCalendar', calendar]])],
+      // The default accuracy is a minute; a schedule with seconds must not wait for it.
+      ['AccuracyUSec', new Variant('t', BigInt(1_000_000))],
+      ['RemainAfterElapse', new Variant('b', false)],
+    ];
+    // A stopped transient unit is unloaded soon after its stop job, not always before the next call.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.call(`StartTransientUnit ${timer}`, async (c) => {
+          await c.manager.StartTransientUnit?.(timer, 'replace', properties, []);
+        });
+        return;
+      } catch (e) {
+        if (attempt >= 20 || !/already loaded|already exists/i.test(errorMessage(e))) throw e;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+
+  /** Stops (and so unloads) the transient timer; nothing to do when there is none. */
+  async stopTimer(timer: string): Promise<void> {
+    try {
+      await this.call(`StopUnit ${timer}`, async (c) => {
+        await c.manager.StopUnit?.(timer, 'replace');
+      });
+    } catch (e) {
+      if (!(e instanceof AppError && e.code === 'SYSTEMD_ERROR' && /not loaded|not found/i.test(e.message)))
+        throw e;
+    }
+  }
+
+  /** The next time the timer elapses (unix ms), undefined when it is not loaded or has nothing ahead. */
+  async timerNext(timer: string): Promise<number | undefined> {
+    return this.call(`next elapse of ${timer}`, async (c) => {
+      let path: string;
+      try {
+        path = (await c.manager.GetUnit?.(timer)) as string;
+      } catch {
+        return undefined;
+      }
+      const props = (await c.bus.getProxyObject(SYSTEMD, path)).getInterface(
+        'org.freedesktop.DBus.Properties',
+      );
+      const usec = (
+        (await props.Get?.('org.freedesktop.systemd1.Timer', 'NextElapseUSecRealtime')) as Variant<
+          bigint | number
+        >
+      ).value;
+      const ms = Number(BigInt(usec) / 1000n);
+      return ms > 0 && ms < 2 ** 53 / 1000 ? ms : undefined;
     });
   }
 

@@ -2,6 +2,8 @@
  * podup doctor: one screen, one line per part, each ok / warn / FAIL with the fix.
  * Exit status 1 when any line fails.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { PodmanApi } from '../../adapters/podman/podman-api.js';
 import { pingRegistry } from '../../adapters/registry/registry-ping.js';
 import { SystemdBus } from '../../adapters/systemd/systemd-bus.js';
@@ -9,12 +11,14 @@ import type { Config } from '../../config.js';
 import { openDatabase, type Database } from '../../db/database.js';
 import { createStores } from '../../db/stores.js';
 import { databaseSize } from './doctor-database-size.js';
+import type { ScheduleRecord } from '../../domain/schedules/schedule.js';
 import { dbProbe } from '../../db/db-probe.js';
 import { AppError, errorMessage } from '../../errors.js';
 import { snapshotState } from '../../snapshot/stamp.js';
 import { NoticeService } from '../../use-cases/notices.js';
-import { VERSION } from '../../version.js';
-import { withInstalledInstance } from '../installed.js';
+import { PACKAGE_ROOT, VERSION } from '../../version.js';
+import { installPaths, withInstalledInstance } from '../installed.js';
+import { currentUser, lingering } from '../linger.js';
 import { printJson } from '../output.js';
 
 export type Level = 'ok' | 'warn' | 'fail';
@@ -37,31 +41,108 @@ async function probe(check: string, run: () => Promise<string> | string): Promis
 }
 
 /**
- * podman-auto-update.timer updates the same opted-in units as podup, outside podup's unit leases. It is still
- * the only thing that updates images without webhooks (podup has no scheduler), so disabling it is advice only
- * for operators whose images all send webhooks.
+ * podman-auto-update.timer updates the same opted-in units as podup, outside podup's unit leases and policies.
+ * A podup schedule (check or update, of every unit) replaces it; the line names it, or the command to add one.
  */
-async function autoUpdateTimer(systemd: SystemdBus, config: Config): Promise<DoctorLine> {
+async function autoUpdateTimer(
+  systemd: SystemdBus,
+  config: Config,
+  schedules: readonly ScheduleRecord[] | undefined,
+): Promise<DoctorLine> {
   const check = 'podman-auto-update.timer';
   try {
     const t = await systemd.unitFile(check);
     if (t.unitFileState === 'enabled' || t.activeState === 'active') {
       const user = config.systemdScope === 'user' ? ' --user' : '';
-      return {
-        check,
-        level: 'warn',
-        detail:
-          `${t.unitFileState}, ${t.activeState}: it also updates every unit with AutoUpdate=registry on its own ` +
-          "schedule, racing podup's webhook-driven updates (podup's unit leases do not cover it)",
-        fix:
-          `if every image podup follows sends webhooks: systemctl${user} disable --now podman-auto-update.timer; ` +
-          'otherwise keep it for the images without webhooks (podup has no scheduler yet)',
-      };
+      const disable = `systemctl${user} disable --now podman-auto-update.timer`;
+      const covering = (schedules ?? []).filter(
+        (s) => !s.paused && s.units === null && (s.action === 'check' || s.action === 'update'),
+      );
+      const race =
+        `${t.unitFileState}, ${t.activeState}: it also updates every unit with AutoUpdate=registry on its own ` +
+        "schedule, racing podup and ignoring podup's update policies and unit leases";
+      const [first] = covering;
+      return first
+        ? {
+            check,
+            level: 'warn',
+            detail: `${race}; podup schedule ${covering.map((s) => `${s.name} (${s.action} "${s.cron}" ${s.zone})`).join(', ')} covers the same units`,
+            fix: `switch over: ${disable}`,
+          }
+        : {
+            check,
+            level: 'warn',
+            detail: `${race}; no podup schedule covers the same units`,
+            fix: `switch over: podup schedules add --cron "0 0 * * *" --action check (podman's timer runs daily at midnight), then ${disable}`,
+          };
     }
     return { check, level: 'ok', detail: `${t.unitFileState || 'not installed'}, ${t.activeState}` };
   } catch (e) {
     return { check, level: 'warn', detail: `could not read its state: ${errorMessage(e)}` };
   }
+}
+
+/**
+ * PODUP_SNAPSHOT and PODUP_NODE are the launcher's settings, not the server's: read them as the units pass them
+ * (the env file too), and look for the blob where bin/podup-serve does (the units' cache directory first).
+ */
+function startupSnapshot(config: Config): DoctorLine {
+  const check = 'startup snapshot';
+  const env = withInstalledInstance(process.env, process.getuid?.() ?? 1000);
+  const paths = installPaths(env, config.systemdScope);
+  const installed = existsSync(join(paths.unitDir, 'podup.service'));
+  // A checkout has its sources; an installed package builds its snapshot with podup setup.
+  const checkout = existsSync(join(PACKAGE_ROOT, 'server', 'src'));
+  const snapshot = snapshotState({
+    env,
+    nodePath: env.PODUP_NODE?.trim() || process.execPath,
+    ...(installed ? { cacheDir: paths.cacheDir } : {}),
+  });
+  if (snapshot.status !== 'unused') return { check, level: 'ok', detail: snapshot.detail };
+  const user = config.systemdScope === 'user' ? ' --user' : ' --system';
+  return {
+    check,
+    level: 'warn',
+    detail: snapshot.detail,
+    fix:
+      installed || !checkout
+        ? `run "podup setup${user}" again: it builds the snapshot for this node and this podup (or set PODUP_SNAPSHOT=off in ${paths.envFile} to start without it on purpose)`
+        : 'run "npm run build" in the podup checkout (with the node that runs podup) for fast cold starts (or set PODUP_SNAPSHOT=off to start without it on purpose)',
+  };
+}
+
+/** The socket unit `podup setup` installs; a podup run by hand has none, which is fine. */
+async function podupSocket(systemd: SystemdBus, config: Config): Promise<DoctorLine> {
+  const check = 'podup.socket';
+  const user = config.systemdScope === 'user' ? ' --user' : '';
+  try {
+    const s = await systemd.unitFile(check);
+    if (!s.unitFileState) return { check, level: 'ok', detail: 'not installed (podup setup installs it)' };
+    if (s.unitFileState === 'enabled' && s.activeState === 'active')
+      return { check, level: 'ok', detail: 'enabled, listening' };
+    return {
+      check,
+      level: 'warn',
+      detail: `${s.unitFileState}, ${s.activeState}: webhooks do not start podup`,
+      fix: `systemctl${user} enable --now podup.socket (or podup setup${user || ' --system'} again)`,
+    };
+  } catch (e) {
+    return { check, level: 'warn', detail: `could not read its state: ${errorMessage(e)}` };
+  }
+}
+
+/** A user manager without lingering stops, with podup's socket, at its user's last logout. */
+function linger(): DoctorLine {
+  const check = 'lingering';
+  const user = currentUser();
+  return lingering(user)
+    ? { check, level: 'ok', detail: `on for ${user}: the user manager runs without a login` }
+    : {
+        check,
+        level: 'warn',
+        detail: `off for ${user}: podup.socket stops listening when ${user}'s last session ends`,
+        fix: `loginctl enable-linger ${user}`,
+      };
 }
 
 const NOTICE_MAX_AGE_MS = 7 * 86_400_000;
@@ -112,22 +193,12 @@ export async function doctorLines(config: Config): Promise<DoctorLine[]> {
           fix: 'set PODUP_ADMIN_TOKEN to a random string of 16+ characters (openssl rand -hex 32)',
         },
   ];
-  // PODUP_SNAPSHOT is the launcher's setting, not the server's: read it as the units pass it (env file too).
-  const snapshot = snapshotState({ env: withInstalledInstance(process.env, process.getuid?.() ?? 1000) });
-  lines.push(
-    snapshot.status === 'unused'
-      ? {
-          check: 'startup snapshot',
-          level: 'warn',
-          detail: snapshot.detail,
-          fix: 'run "npm run build" in the podup checkout (with the node that runs podup) for fast cold starts (or set PODUP_SNAPSHOT=off to start without it on purpose)',
-        }
-      : { check: 'startup snapshot', level: 'ok', detail: snapshot.detail },
-  );
+  lines.push(startupSnapshot(config));
 
   let dbLine: DoctorLine;
   let proxyLine: DoctorLine | undefined;
   let sizeLine: DoctorLine | undefined;
+  let schedules: ScheduleRecord[] | undefined;
   try {
     const db = openDatabase({ stateDir: config.stateDir, dbPath: config.dbPath, sync: config.dbSync });
     try {
@@ -137,6 +208,7 @@ export async function doctorLines(config: Config): Promise<DoctorLine[]> {
       } catch (e) {
         sizeLine = { check: 'database size', level: 'warn', detail: `could not measure: ${errorMessage(e)}` };
       }
+      schedules = createStores(db).stores.schedules.list();
       const version = db.pragma('user_version', { simple: true }) as number;
       const integrity = db.pragma('quick_check', { simple: true }) as string;
       const write = await dbProbe(db, config.stateDir).check(TIMEOUT_MS);
@@ -173,7 +245,9 @@ export async function doctorLines(config: Config): Promise<DoctorLine[]> {
     lines.push(
       ...(await Promise.all([
         probe(`systemd (${config.systemdScope})`, () => systemd.ping(TIMEOUT_MS)),
-        autoUpdateTimer(systemd, config),
+        podupSocket(systemd, config),
+        ...(config.systemdScope === 'user' ? [Promise.resolve(linger())] : []),
+        autoUpdateTimer(systemd, config, schedules),
         probe('podman API', async () => `${config.podmanSocket}: ${await podman.ping(TIMEOUT_MS)}`),
         ...config.registryCheck.map((r) => probe(`registry ${r}`, () => pingRegistry(r, TIMEOUT_MS))),
       ])),
@@ -185,19 +259,20 @@ export async function doctorLines(config: Config): Promise<DoctorLine[]> {
   return lines;
 }
 
+export function printDoctor(lines: readonly DoctorLine[]): void {
+  process.stdout.write(`podup ${VERSION} doctor\n`);
+  const width = Math.max(...lines.map((l) => l.check.length));
+  for (const l of lines) {
+    const mark = l.level === 'ok' ? 'ok  ' : l.level === 'warn' ? 'warn' : 'FAIL';
+    process.stdout.write(`  ${mark}  ${l.check.padEnd(width)}  ${l.detail}\n`);
+    if (l.fix && l.level !== 'ok') process.stdout.write(`        ${''.padEnd(width)}  fix: ${l.fix}\n`);
+  }
+}
+
 export async function doctorCommand(config: Config, opts: { json?: boolean }): Promise<number> {
   const lines = await doctorLines(config);
   const failed = lines.some((l) => l.level === 'fail');
-  if (opts.json) {
-    printJson({ version: VERSION, ok: !failed, checks: lines });
-  } else {
-    process.stdout.write(`podup ${VERSION} doctor\n`);
-    const width = Math.max(...lines.map((l) => l.check.length));
-    for (const l of lines) {
-      const mark = l.level === 'ok' ? 'ok  ' : l.level === 'warn' ? 'warn' : 'FAIL';
-      process.stdout.write(`  ${mark}  ${l.check.padEnd(width)}  ${l.detail}\n`);
-      if (l.fix && l.level !== 'ok') process.stdout.write(`        ${''.padEnd(width)}  fix: ${l.fix}\n`);
-    }
-  }
+  if (opts.json) printJson({ version: VERSION, ok: !failed, checks: lines });
+  else printDoctor(lines);
   return failed ? 1 : 0;
 }

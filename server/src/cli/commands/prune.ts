@@ -31,7 +31,8 @@ export async function pruneCommand(config: Config, opts: PruneOptions): Promise<
       `(and ${n.requestCounts} request-count rows), ` +
       `${n.tasks} finished tasks (${n.taskLogs} log lines) older than ${r.cutoffs.tasks}, ` +
       `${n.units} units gone since ${r.cutoffs.units}, ${n.sessions} expired sessions, ` +
-      `${n.rateLimits} expired rate-limit rows\n`,
+      `${n.rateLimits} expired rate-limit rows, ${n.notifications} delivered notifications, ` +
+      `${n.idempotencyKeys} idempotency keys\n`,
   );
   if (r.compacted) process.stdout.write(`database ${r.bytesBefore} -> ${r.bytesAfter} bytes after VACUUM\n`);
   return 0;

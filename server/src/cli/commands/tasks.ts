@@ -48,15 +48,23 @@ export function printTaskDetail(t: ApiTaskDetail): void {
   if (t.unitResults.length) {
     process.stdout.write('\n');
     printTable(
-      ['UNIT', 'RESULT', 'BEFORE', 'AFTER', 'REASON'],
+      ['#', 'UNIT', 'RESULT', 'BEFORE', 'AFTER', 'REASON'],
       t.unitResults.map((u) => [
+        u.position === null ? '' : String(u.position),
         u.unit,
-        u.status,
+        u.role ? `${u.status} (${u.role})` : u.status,
         shortDigest(u.digestBefore),
         shortDigest(u.digestAfter),
         truncate(u.reason ?? '', 70),
       ]),
     );
+    for (const u of t.unitResults) {
+      if (u.health) process.stdout.write(`  ${u.unit} health: ${u.health}\n`);
+      for (const d of u.dependents)
+        process.stdout.write(
+          `  ${u.unit} dependent ${d.unit}: ${d.result}${d.detail ? ` (${d.detail})` : ''}\n`,
+        );
+    }
   }
   if (t.log.length) {
     process.stdout.write('\n');

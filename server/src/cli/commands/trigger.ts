@@ -4,7 +4,7 @@
  */
 import type { Config } from '../../config.js';
 import type { ApiPlan, ApiTaskDetail } from '../../contract/api.js';
-import { isFinished } from '../../contract/vocabulary.js';
+import { isFinished, isWaiting } from '../../contract/vocabulary.js';
 import { withBackend, type Backend } from '../backend.js';
 import { logLine, shortDigest } from '../format.js';
 import { printJson, printTable, truncate } from '../output.js';
@@ -17,6 +17,7 @@ export interface TriggerOptions {
   reason?: string;
   json?: boolean;
   wait?: boolean;
+  force?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -43,7 +44,7 @@ async function follow(backend: Backend, taskId: string, quiet: boolean): Promise
       if (!quiet) process.stdout.write(`${logLine(l)}\n`);
       after = Math.max(after, l.id);
     }
-    if (isFinished(t.status)) return t;
+    if (isFinished(t.status) || isWaiting(t.status)) return t;
     await sleep(300);
   }
 }
@@ -52,7 +53,8 @@ function finish(t: ApiTaskDetail, opts: TriggerOptions, printedLog: boolean): nu
   if (opts.json) printJson(t);
   else if (!printedLog) printTaskDetail(t);
   else process.stdout.write(`task ${t.id} ${t.status}${t.summary ? `: ${t.summary}` : ''}\n`);
-  return t.status === 'succeeded' || t.status === 'skipped' ? 0 : 1;
+  // Held by its policy (awaiting approval, deferred) is what was asked for, not a failure.
+  return t.status === 'succeeded' || t.status === 'skipped' || isWaiting(t.status) ? 0 : 1;
 }
 
 export async function triggerCommand(config: Config, units: string[], opts: TriggerOptions): Promise<number> {
@@ -63,6 +65,7 @@ export async function triggerCommand(config: Config, units: string[], opts: Trig
       dryRun: opts.dryRun ?? false,
       caller: opts.caller ?? `cli:${process.env.USER ?? 'unknown'}`,
       reason: opts.reason,
+      ...(opts.force ? { force: true } : {}),
     });
     if (reply.status === 'dry-run') {
       if (opts.json) printJson(reply.plan);

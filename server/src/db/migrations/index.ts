@@ -2,10 +2,15 @@ import init from './0001-init.js';
 import engine from './0002-engine.js';
 import sessions from './0003-sessions.js';
 import unitManaged from './0004-unit-managed.js';
-import requestNoise from './0005-request-noise.js';
-import eventFilters from './0006-event-filters.js';
-import taskFilters from './0007-task-filters.js';
-import taskSearch from './0008-task-search.js';
+import apiTokens from './0005-api-tokens.js';
+import notifications from './0006-notifications.js';
+import idempotency from './0007-idempotency.js';
+import rollout from './0008-rollout.js';
+import policies from './0009-policies-schedules.js';
+import requestNoise from './0010-request-noise.js';
+import eventFilters from './0011-event-filters.js';
+import taskFilters from './0012-task-filters.js';
+import taskSearch from './0013-task-search.js';
 
 /** Applied in order; migration N sets PRAGMA user_version = N. Never edit a released migration: add one. */
 export const MIGRATIONS: readonly string[] = [
@@ -13,6 +18,11 @@ export const MIGRATIONS: readonly string[] = [
   engine,
   sessions,
   unitManaged,
+  apiTokens,
+  notifications,
+  idempotency,
+  rollout,
+  policies,
   requestNoise,
   eventFilters,
   taskFilters,

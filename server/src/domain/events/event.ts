@@ -34,6 +34,8 @@ export interface EventRow {
   durationMs: number | null;
   /** Set on a row that folds rejections (domain/events/rejection-folds.ts): the requests it stands for. */
   count?: number | undefined;
+  /** Who acted: "admin", an API token's name, "github"; null for requests no credential vouched for. */
+  actor: string | null;
 }
 
 export interface StoredEvent extends EventRow {
@@ -49,6 +51,7 @@ export interface EventQuery {
   delivery?: string | undefined;
   image?: string | undefined;
   taskId?: string | undefined;
+  actor?: string | undefined;
   status?: number | undefined;
   since?: number | undefined;
   until?: number | undefined;

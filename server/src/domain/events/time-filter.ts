@@ -21,3 +21,13 @@ export function parseTimeFilter(text: string, now: number): number | undefined {
   const t = Date.parse(s);
   return Number.isNaN(t) ? undefined : t;
 }
+
+/** A point in time ahead: unix milliseconds, an ISO 8601 date, or a duration meaning "that long from now" (2h). */
+export function parseFutureTime(text: string, now: number): number | undefined {
+  const s = text.trim();
+  if (/^\d+(?:\.\d+)?\s*[a-z]+$/i.test(s)) {
+    const ahead = ms(s as ms.StringValue);
+    return typeof ahead === 'number' && Number.isFinite(ahead) ? now + ahead : undefined;
+  }
+  return parseTimeFilter(s, now);
+}

@@ -7,3 +7,6 @@ export type * from './unit-manager.js';
 export type * from './registry.js';
 export type * from './system.js';
 export type * from './stores.js';
+export type * from './notify.js';
+export type * from './metrics.js';
+export type * from './state-copies.js';

@@ -24,6 +24,19 @@ export interface ImageInfo {
   created: number;
 }
 
+/** A container's health check (podman run --health-*, Quadlet HealthCmd=, or the image's HEALTHCHECK). */
+export interface ContainerHealth {
+  /** The check's command; null when the container has none. */
+  check: string[] | null;
+  /** Podman's verdict: "starting", "healthy", "unhealthy"; "" without a check. */
+  status: string;
+  failingStreak: number;
+  /** --health-on-failure: "none", "kill", "restart", "stop" (podman applies it, not podup). */
+  onFailure: string;
+  /** What the last run printed, trimmed; null before the first run. */
+  lastOutput: string | null;
+}
+
 export interface ContainerRuntime {
   listContainers(): Promise<ContainerInfo[]>;
   /** By id or reference; undefined when there is no such image. */
@@ -39,4 +52,12 @@ export interface ContainerRuntime {
   /** Removes an image that no container uses; "in-use" and "missing" are not errors. */
   removeImage(id: string): Promise<'removed' | 'in-use' | 'missing'>;
   containerLogs(id: string, tail: number): Promise<string[]>;
+  /** The container's health check and Podman's verdict; undefined when there is no such container. */
+  containerHealth(id: string): Promise<ContainerHealth | undefined>;
+  /**
+   * Runs the container's health check once, as its timer would (retries and --health-on-failure apply), so
+   * a verdict comes even where no timer runs the checks. Resolves "gone" when there is no such container,
+   * "no-check" when it has no health check.
+   */
+  runHealthcheck(id: string): Promise<'healthy' | 'unhealthy' | 'gone' | 'no-check'>;
 }

@@ -3,10 +3,23 @@
  * anywhere, and writes on the request path run inside UnitOfWork.run (one group commit shared by concurrent
  * requests; db/write-batcher.ts). The task runner writes directly: see db/README.md for that named exception.
  */
+import type { Scope } from '../auth/grant.js';
 import type { EventQuery, EventRow, StoredEvent } from '../events/event.js';
 import type { RequestCount } from '../events/request-counter.js';
-import type { LogLevel, Step, TaskRecord, TaskStatus, TaskTrigger, UnitResultStatus } from '../tasks/task.js';
+import type {
+  DEPENDENT_RESULTS,
+  LogLevel,
+  ROLLOUT_ROLES,
+  Step,
+  TaskRecord,
+  TaskStatus,
+  TaskTrigger,
+  UnitResultStatus,
+} from '../tasks/task.js';
 import type { KnownUnit } from '../units/known-unit.js';
+import type { UpdatePolicy } from '../policies/unit-policy.js';
+import type { ScheduleRecord } from '../schedules/schedule.js';
+import type { ChannelStore, OutboxStore } from './notify.js';
 
 /* ---- tasks ---- */
 
@@ -15,7 +28,8 @@ export interface TaskListQuery {
   text?: string | undefined;
   status?: TaskStatus | undefined;
   kind?: string | undefined;
-  trigger?: TaskTrigger | undefined;
+  /** Any of these. */
+  trigger?: readonly TaskTrigger[] | undefined;
   unit?: string | undefined;
   image?: string | undefined;
   beforeCreated?: { createdAt: number; id: string } | undefined;
@@ -31,6 +45,8 @@ export interface RunningTask {
 export interface TaskCounts {
   queued: number;
   running: number;
+  awaitingApproval: number;
+  deferred: number;
   succeeded24h: number;
   failed24h: number;
   rolledBack24h: number;
@@ -47,6 +63,8 @@ export interface TaskStore {
   claimNext(owner: string, now: number, leaseUntil: number): TaskRecord | undefined;
   /** Claims one named queued task. */
   claim(id: string, owner: string, now: number, leaseUntil: number): TaskRecord | undefined;
+  /** Hands a task `owner` claimed back to the queue, the claim's attempt undone; false when it is not ours. */
+  unclaim(id: string, owner: string, now: number): boolean;
   /** Extends the claim of a running task; false when the task is no longer ours. */
   renew(id: string, owner: string, leaseUntil: number, now: number): boolean;
   finish(id: string, status: TaskStatus, summary: string, now: number): void;
@@ -60,6 +78,29 @@ export interface TaskStore {
   requestStop(id: string, kind: 'stop' | 'force', now: number): void;
   /** Cancels a task that has not started; false when it already runs or ended. */
   cancelQueued(id: string, summary: string, now: number): boolean;
+  /** A running task of `owner` now waits on its policy (its claim ends); false when it is not ours. */
+  park(id: string, owner: string, park: TaskPark, now: number): boolean;
+  /** Tasks awaiting approval or deferred that include `unit`, oldest first. */
+  waitingFor(unit: string): TaskRecord[];
+  /** awaiting-approval -> queued, approved by `by`; false when it does not await approval. */
+  approve(id: string, by: string, now: number): boolean;
+  /** Cancels a task that waits on its policy; false when it no longer waits. */
+  cancelWaiting(id: string, summary: string, now: number): boolean;
+  /** Cancels awaiting-approval tasks past their expiry; their ids. */
+  expireApprovals(now: number): string[];
+  /** The earliest deferral end or approval expiry of a waiting task (unix ms). */
+  nextWake(): number | null;
+}
+
+/** What a task waits for when its policy holds it. */
+export interface TaskPark {
+  status: 'awaiting-approval' | 'deferred';
+  /** The units that wait (the task's own list from now on). */
+  units: string[];
+  digest: string | null;
+  notBefore: number | null;
+  expiresAt: number | null;
+  summary: string;
 }
 
 /* ---- unit leases ---- */
@@ -102,6 +143,23 @@ export interface UnitResultPatch {
   reason?: string | null;
   startedAt?: number;
   finishedAt?: number;
+  /** canary: the first unit of its image in the rollout, moved alone through the full gate. */
+  role?: RolloutRole | null;
+  /** 1-based place in the rollout order. */
+  position?: number | null;
+  /** What the health gate saw (container health check or systemd state). */
+  health?: string | null;
+  /** The units depending on it that were checked after its restart or rollback. */
+  dependents?: DependentRecord[];
+}
+
+export type RolloutRole = (typeof ROLLOUT_ROLES)[number];
+
+export interface DependentRecord {
+  unit: string;
+  /** active: came back by itself; started: podup started it once; down: still down. */
+  result: (typeof DEPENDENT_RESULTS)[number];
+  detail: string | null;
 }
 
 export interface TaskUnitRow {
@@ -115,6 +173,10 @@ export interface TaskUnitRow {
   reason: string | null;
   startedAt: number | null;
   finishedAt: number | null;
+  role: RolloutRole | null;
+  position: number | null;
+  health: string | null;
+  dependents: DependentRecord[];
 }
 
 export interface TaskLogRow {
@@ -227,6 +289,105 @@ export interface UnitStore {
   all(): StoredUnit[];
 }
 
+/* ---- update policies ---- */
+
+/** A runtime override of a unit's policy (API, panel, CLI): null fields fall through to the unit's labels. */
+export interface PolicyOverride {
+  unit: string;
+  policy: UpdatePolicy | null;
+  minAgeMs: number | null;
+  /** Maintenance windows as written, ";"-separated. */
+  windows: string | null;
+  snoozedUntil: number | null;
+  updatedBy: string;
+  updatedAt: number;
+}
+
+export type PolicyPatch = Partial<Pick<PolicyOverride, 'policy' | 'minAgeMs' | 'windows' | 'snoozedUntil'>>;
+
+export interface SkippedVersion {
+  unit: string;
+  digest: string;
+  skippedBy: string;
+  skippedAt: number;
+}
+
+export interface PolicyStore {
+  get(unit: string): PolicyOverride | undefined;
+  all(): PolicyOverride[];
+  /** Sets the given fields (null clears one); a row with nothing left is removed. */
+  set(unit: string, patch: PolicyPatch, by: string, now: number): PolicyOverride | undefined;
+  skip(unit: string, digest: string, by: string, now: number): void;
+  skipped(unit: string): SkippedVersion[];
+}
+
+export interface DigestSighting {
+  image: string;
+  digest: string;
+  firstSeen: number;
+  created: number | null;
+}
+
+/** When podup first saw each digest of each image: the clock of the minimum image age. */
+export interface DigestStore {
+  /** The sighting, recorded at `now` when the digest is new. */
+  see(image: string, digest: string, now: number, created?: number | null): DigestSighting;
+  find(image: string, digest: string): DigestSighting | undefined;
+}
+
+export const CHECK_STATUSES = ['up-to-date', 'available', 'unknown', 'not-checked'] as const;
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
+
+/** The last registry check of a unit: what is available, and what its policy makes of it. */
+export interface UnitCheck {
+  unit: string;
+  image: string | null;
+  status: CheckStatus;
+  digest: string | null;
+  firstSeen: number | null;
+  /** The policy's verdict on it (apply, notify, approve, defer, skip), null when nothing is available. */
+  verdict: string | null;
+  reason: string | null;
+  checkedAt: number;
+}
+
+export interface UnitCheckStore {
+  record(checks: readonly UnitCheck[]): void;
+  all(): UnitCheck[];
+}
+
+/* ---- schedules ---- */
+
+export interface ScheduleRun {
+  status: 'ok' | 'failed';
+  summary: string;
+  taskId: string | null;
+}
+
+export interface ScheduleStore {
+  list(): ScheduleRecord[];
+  get(name: string): ScheduleRecord | undefined;
+  create(schedule: ScheduleRecord): void;
+  /** Replaces the definition (cron, zone, action, units, delay, paused, next run); false when there is none. */
+  update(schedule: ScheduleRecord): boolean;
+  delete(name: string): boolean;
+  /**
+   * Takes one run of the schedule for `owner`: it is marked running and its next run moved to `nextRunAt`, in one
+   * statement, so that no two runs of it overlap (across processes too). `due`: only when its time has come.
+   * A run older than `staleBefore` counts as gone (its podup died). Undefined when it cannot be taken.
+   */
+  claim(
+    name: string,
+    owner: string,
+    now: number,
+    nextRunAt: number | null,
+    options: { due: boolean; staleBefore: number },
+  ): ScheduleRecord | undefined;
+  finish(name: string, owner: string, run: ScheduleRun, now: number): void;
+  /** The earliest next run of a schedule that is not paused. */
+  nextRun(): number | null;
+}
+
 /* ---- sessions and server-wide values ---- */
 
 export interface SessionRow {
@@ -255,6 +416,55 @@ export interface MetaStore {
   set(key: string, value: string): void;
 }
 
+/* ---- API tokens ---- */
+
+export interface ApiTokenRecord {
+  name: string;
+  scopes: Scope[];
+  /** Unit patterns the token may trigger and control. */
+  units: string[];
+  createdAt: number;
+  /** Who created it (an actor). */
+  createdBy: string | null;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+  /** The address of the last use. */
+  lastUsedFrom: string | null;
+}
+
+export type NewApiToken = Pick<ApiTokenRecord, 'name' | 'scopes' | 'units' | 'expiresAt' | 'createdBy'>;
+
+export interface ApiTokenStore {
+  /**
+   * Creates a token and returns its plain text, which exists nowhere else: only its hash is stored.
+   * Throws CONFLICT when a token of that name exists.
+   */
+  create(token: NewApiToken, now: number): { token: string; record: ApiTokenRecord };
+  /** The token whose plain text this is (expired ones included: the caller decides). */
+  find(plain: string): ApiTokenRecord | undefined;
+  list(): ApiTokenRecord[];
+  /** Deletes it; false when there was none of that name. */
+  revoke(name: string): boolean;
+  used(name: string, at: number, from: string | null): void;
+}
+
+/* ---- Idempotency-Key ---- */
+
+export interface IdempotencyRecord {
+  /** Of the first request's method, route and body: the same key with another request is refused. */
+  fingerprint: string;
+  /** The first answer, as its use case returned it (JSON). */
+  result: string;
+  createdAt: number;
+}
+
+export interface IdempotencyStore {
+  /** The first request with this key by this credential, if it was made at or after `notBefore`. */
+  find(actor: string, key: string, notBefore: number): IdempotencyRecord | undefined;
+  /** Records it (an expired one of the same key is replaced). */
+  save(actor: string, key: string, record: IdempotencyRecord): void;
+}
+
 /* ---- retention ---- */
 
 export interface RetentionCutoffs {
@@ -278,6 +488,9 @@ export interface RetentionCounts {
   taskLogs: number;
   sessions: number;
   units: number;
+  /** Notifications older than the events cutoff with nothing left to deliver. */
+  notifications: number;
+  idempotencyKeys: number;
 }
 
 /** What the size cap may drop: request counts, rows that fold rejections, any event row. */
@@ -329,6 +542,14 @@ export interface Stores {
   sessions: SessionStore;
   meta: MetaStore;
   retention: RetentionStore;
+  policies: PolicyStore;
+  digests: DigestStore;
+  checks: UnitCheckStore;
+  schedules: ScheduleStore;
+  tokens: ApiTokenStore;
+  channels: ChannelStore;
+  outbox: OutboxStore;
+  idempotency: IdempotencyStore;
 }
 
 /** The one writer of the request path: writes queued in one turn of the event loop share one commit. */

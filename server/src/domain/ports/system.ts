@@ -64,3 +64,19 @@ export interface Log {
   warn(fields: object, message: string): void;
   error(fields: object, message: string): void;
 }
+
+/**
+ * The service manager's alarm clock: starts podup at a time, so that a podup that exited for being idle still
+ * runs its schedules and deferred tasks on time. Implemented over D-Bus (adapters/systemd/wake-timer.ts: a
+ * transient timer of podup's own service); the fake beside it passes the same contract suite.
+ */
+export interface WakeTimer {
+  /**
+   * Asks to be started at `at` (unix ms), replacing any earlier request; null withdraws it. Resolves with what
+   * was done, e.g. "podup.timer at 2026-11-28T02:00:00Z". Rejects with UNSUPPORTED when this podup does not run
+   * as a service of the manager (nothing could start it again), SYSTEMD_ERROR or DBUS_UNAVAILABLE otherwise.
+   */
+  arm(at: number | null): Promise<string>;
+  /** When the manager will start podup next (unix ms, to the second), null when nothing is armed. */
+  armed(): Promise<number | null>;
+}

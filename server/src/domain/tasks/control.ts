@@ -4,9 +4,12 @@
  */
 import { AppError } from '../../errors.js';
 import type { Clock, IdSource, TaskStore } from '../ports/index.js';
-import { isFinished, queuedTask, type TaskRecord } from './task.js';
+import { isFinished, isWaiting, queuedTask, type TaskRecord } from './task.js';
 
-export type ControlStores = Pick<TaskStore, 'get' | 'cancelQueued' | 'requestStop' | 'create'>;
+export type ControlStores = Pick<
+  TaskStore,
+  'get' | 'cancelQueued' | 'cancelWaiting' | 'requestStop' | 'create'
+>;
 
 export function findTask(tasks: ControlStores, id: string): TaskRecord {
   const task = tasks.get(id);
@@ -26,6 +29,9 @@ export function stopTask(
     throw new AppError('CONFLICT', `task ${id} already ended (${task.status})`);
   }
   const now = clock.now();
+  if (isWaiting(task.status) && tasks.cancelWaiting(id, `stopped while ${task.status}`, now)) {
+    return { task: findTask(tasks, id), message: `cancelled while ${task.status}` };
+  }
   if (
     task.status === 'queued' &&
     tasks.cancelQueued(
@@ -66,7 +72,8 @@ export function retryTask(
     units: task.units,
     trigger: 'retry',
     delivery: null,
-    caller: who,
+    actor: who,
+    caller: null,
     reason: `retry of ${task.id}`,
     createdAt: now,
     updatedAt: now,

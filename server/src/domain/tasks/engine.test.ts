@@ -134,6 +134,12 @@ const planOf = (...units: UnitPlan[]): Plan => ({
   units,
 });
 
+/** Status and the counts of the summary (what follows ";" says which unit runs which digest). */
+const outcome = (r: { status: string; summary: string }): [string, string] => [
+  r.status,
+  r.summary.split('; ')[0] ?? '',
+];
+
 /** No journal line or unit record may carry "undefined" or "NaN", and every duration is a real number. */
 function expectCleanJournal(journal: MemoryJournal): void {
   for (const l of journal.lines) {
@@ -175,7 +181,10 @@ describe('UpdateEngine.execute: success', () => {
     w.addUnit('b.service');
     const { result, journal } = await run(w, planOf(updatePlan('a.service'), updatePlan('b.service')));
 
-    expect(result).toEqual({ status: 'succeeded', summary: '2 succeeded' });
+    expect(result).toEqual({
+      status: 'succeeded',
+      summary: `2 succeeded; now ${D_NEW.slice(0, 19)} on a.service, b.service`,
+    });
     expect(w.calls).toEqual([
       `pull ${WEB}`,
       `tag img-new ${WEB}`,
@@ -254,7 +263,7 @@ describe('UpdateEngine.execute: success', () => {
         }),
       ),
     );
-    expect(result).toEqual({ status: 'succeeded', summary: '1 succeeded' });
+    expect(outcome(result)).toEqual(['succeeded', '1 succeeded']);
     expect(w.calls.filter((c) => c.startsWith('restart'))).toEqual([]);
     expect(w.calls[0]).toBe(`pull ${WEB}`);
     expect(journal.record('a.service')).toMatchObject({ status: 'succeeded', digestAfter: D_NEW });
@@ -284,7 +293,7 @@ describe('UpdateEngine.execute: failures and rollback', () => {
     w.restartResults.set('a.service', ['failed']);
     const { result, journal } = await run(w, planOf(updatePlan('a.service')));
 
-    expect(result).toEqual({ status: 'rolled-back', summary: '1 rolled-back' });
+    expect(outcome(result)).toEqual(['rolled-back', '1 rolled-back']);
     expect(w.calls).toEqual([
       `pull ${WEB}`,
       `tag img-new ${WEB}`,
@@ -346,7 +355,7 @@ describe('UpdateEngine.execute: failures and rollback', () => {
       w,
       planOf(updatePlan('a.service', { imageId: null, currentDigests: [] })),
     );
-    expect(result).toEqual({ status: 'failed', summary: '1 failed' });
+    expect(outcome(result)).toEqual(['failed', '1 failed']);
     // only the tag that points the reference at the new image before the restart; no rollback tag
     expect(w.calls.filter((c) => c.startsWith('tag'))).toEqual([`tag img-new ${WEB}`]);
     expect(journal.record('a.service')).toMatchObject({ status: 'failed' });
@@ -403,19 +412,25 @@ describe('UpdateEngine.execute: failures and rollback', () => {
     expect(w.now - t0).toBeLessThan(3 * 5000);
   });
 
-  it('a rollback of one unit does not drag the next unit of the same image back to the old image', async () => {
+  it('the canary fails: it is rolled back, the other units of the image are never restarted', async () => {
     const w = new EngineHost();
     w.addUnit('a.service');
     w.addUnit('b.service');
     w.restartResults.set('a.service', ['failed']);
     const { result, journal } = await run(w, planOf(updatePlan('a.service'), updatePlan('b.service')));
-    expect(result).toEqual({ status: 'rolled-back', summary: '1 succeeded, 1 rolled-back' });
-    expect(journal.record('a.service').status).toBe('rolled-back');
-    expect(journal.record('b.service')).toMatchObject({ status: 'succeeded', digestAfter: D_NEW });
+    expect(result).toEqual({
+      status: 'rolled-back',
+      summary: `1 rolled-back, 1 skipped; now ${D_OLD.slice(0, 19)} on a.service, b.service`,
+    });
+    expect(journal.record('a.service')).toMatchObject({ status: 'rolled-back', role: 'canary', position: 1 });
+    expect(journal.record('b.service')).toMatchObject({
+      status: 'skipped',
+      reason: 'not reached: the rollout stopped when a.service failed',
+      position: 2,
+    });
     expect(w.runningImageOf('a.service')).toBe('img-old');
-    expect(w.runningImageOf('b.service')).toBe('img-new');
-    // b was restarted once: straight onto the new image, no second rollback
-    expect(w.calls.filter((c) => c === 'restart b.service')).toHaveLength(1);
+    expect(w.runningImageOf('b.service')).toBe('img-old');
+    expect(w.calls.filter((c) => c === 'restart b.service')).toHaveLength(0);
   });
 
   it('a start rate limit hit by the failed update is reset so the rollback can bring the unit back', async () => {
@@ -433,7 +448,7 @@ describe('UpdateEngine.execute: failures and rollback', () => {
     w.addUnit('a.service');
     w.restartResults.set('a.service', ['failed', 'failed']);
     const { result, journal } = await run(w, planOf(updatePlan('a.service')));
-    expect(result).toEqual({ status: 'failed', summary: '1 failed' });
+    expect(outcome(result)).toEqual(['failed', '1 failed']);
     expect(w.calls.slice(0, 7)).toEqual([
       `pull ${WEB}`,
       `tag img-new ${WEB}`,
@@ -525,7 +540,7 @@ describe('UpdateEngine.execute: pull', () => {
     const { result, journal } = await run(w, planOf(updatePlan('a.service'), updatePlan('b.service')), go, {
       pullAttempts: 3,
     });
-    expect(result).toEqual({ status: 'failed', summary: '2 failed' });
+    expect(outcome(result)).toEqual(['failed', '2 failed']);
     expect(w.calls.filter((c) => c.startsWith('pull'))).toHaveLength(3);
     expect(w.calls.some((c) => c.startsWith('restart'))).toBe(false);
     expect(w.sleeps.map((s) => s.ms)).toEqual([500, 1000]);
@@ -591,7 +606,7 @@ describe('UpdateEngine.execute: pull', () => {
       'restart a.service',
       'restart b.service',
     ]);
-    expect(result).toEqual({ status: 'failed', summary: '2 succeeded, 1 failed' });
+    expect(outcome(result)).toEqual(['failed', '2 succeeded, 1 failed']);
     expect(journal.record('db.service').status).toBe('failed');
   });
 });
@@ -608,7 +623,7 @@ describe('UpdateEngine.execute: control and planning outcomes', () => {
       planOf(updatePlan('a.service'), updatePlan('b.service'), updatePlan('c.service')),
       control,
     );
-    expect(result).toEqual({ status: 'cancelled', summary: '1 succeeded, 2 cancelled' });
+    expect(outcome(result)).toEqual(['cancelled', '1 succeeded, 2 cancelled']);
     expect(w.calls.filter((c) => c.startsWith('restart'))).toEqual(['restart a.service']);
     expect(journal.record('a.service').status).toBe('succeeded');
     for (const u of ['b.service', 'c.service']) {
@@ -671,7 +686,7 @@ describe('UpdateEngine.execute: control and planning outcomes', () => {
         updatePlan('x.service', { action: 'error', reason: 'registry: timeout', targetDigest: null }),
       ],
     });
-    expect(result).toEqual({ status: 'failed', summary: '1 succeeded, 1 not planned' });
+    expect(outcome(result)).toEqual(['failed', '1 succeeded, 1 not planned']);
     expect(w.runningImageOf('a.service')).toBe('img-new');
   });
 });

@@ -8,12 +8,17 @@ import { errorMessage, isAppError, type ErrorCode } from '../../errors.js';
 import type {
   Clock,
   ContainerRuntime,
+  DependentRecord,
   TaskJournal,
   TaskJournalStore,
   UnitManager,
-  UnitState,
 } from '../ports/index.js';
 import { localImageDigests } from '../images/image-digests.js';
+import { activeDependents, checkDependents } from './dependents.js';
+import { healthGate, type GateResult, runningContainerOf, UNIT_LABEL } from './health-gate.js';
+import { PIN_DROP_IN, pinDropIn, pullsOnStart } from './pull-pin.js';
+import { nextBatch, prepareRollout, type UnitRun } from './rollout-plan.js';
+import { summarise } from './rollout-summary.js';
 import type { Plan, UnitPlan } from './plan.js';
 import type { Step, TaskStatus, UnitOutcome } from './task.js';
 
@@ -30,7 +35,14 @@ export interface EngineSettings {
    * may still be creating it (podman run), and a short health window must not turn that into a rollback.
    */
   containerWaitMs?: number;
+  /** Units moved at once after the canary (PODUP_ROLLOUT_BATCH). */
+  rolloutBatch?: number;
+  /** After a failure: roll back the units already moved (default), or keep them (PODUP_ROLLOUT_ON_FAILURE). */
+  onFailure?: RolloutOnFailure;
 }
+
+export type RolloutOnFailure = 'rollback-all' | 'keep';
+const DEFAULT_BATCH = 4;
 
 const DEFAULT_CONTAINER_WAIT_MS = 15_000;
 
@@ -69,8 +81,6 @@ export interface RunResult {
   cleanup?: () => Promise<void>;
 }
 
-const UNIT_LABEL = 'PODMAN_SYSTEMD_UNIT';
-
 /** Pull failures that another attempt cannot fix (ContainerRuntime.pull says which codes those are). */
 const PERMANENT_PULL_ERRORS: ReadonlySet<ErrorCode> = new Set(['IMAGE_NOT_FOUND', 'REGISTRY_DENIED']);
 
@@ -86,6 +96,10 @@ class StepFailure extends Error {
 }
 
 export class UpdateEngine {
+  /** Set by each task's prepareRollout: the dependents gate needs the windows of units outside the task too. */
+  private windows = new Map<string, number>();
+  private readonly pulledDigests = new Map<string, Promise<string[]>>();
+
   constructor(private readonly deps: EngineDeps) {}
 
   private async timed<T>(
@@ -143,15 +157,19 @@ export class UpdateEngine {
 
   /** The unit's running container (by the PODMAN_SYSTEMD_UNIT label). */
   private async containerOf(unit: string): Promise<{ id: string; imageId: string } | undefined> {
-    const all = await this.deps.runtime.listContainers();
-    const mine = all.filter((c) => c.labels[UNIT_LABEL] === unit);
-    const running = mine.filter((c) => c.state === 'running').sort((a, b) => b.startedAt - a.startedAt);
-    const c = running[0];
-    return c ? { id: c.id, imageId: c.imageId } : undefined;
+    return runningContainerOf(this.deps.runtime, unit);
   }
 
-  /** Restart, then require the job to be "done" and the unit to stay active through the health window. */
-  private async restartAndGate(unit: string, journal: TaskJournal, control: TaskControl): Promise<void> {
+  /**
+   * Restart, then require the job to be "done" and the unit to pass its health gate. Resolves with what the
+   * gate saw.
+   */
+  private async restartAndGate(
+    run: UnitRun,
+    journal: TaskJournal,
+    control: TaskControl,
+  ): Promise<GateResult> {
+    const unit = run.plan.unit;
     const before = await this.deps.systemd.state(unit).catch(() => undefined);
     const job = await this.timed(journal, 'restart', unit, `restarted ${unit}`, () =>
       this.deps.systemd.restart(unit, this.deps.settings.restartTimeoutMs),
@@ -161,41 +179,64 @@ export class UpdateEngine {
       journal.log('error', 'restart', message, { unit });
       throw new StepFailure('restart', message);
     }
-    await this.healthGate(
-      unit,
+    return this.healthGate(
+      run,
       journal,
       control,
       before?.activeState === 'active' ? before.invocationId : undefined,
     );
   }
 
-  /** The unit stays active, without restarting by itself, for the whole health window. */
   private async healthGate(
-    unit: string,
+    run: UnitRun,
     journal: TaskJournal,
     control: TaskControl,
     previousInvocation?: string,
-  ): Promise<void> {
-    const { healthWindowMs, healthPollMs } = this.deps.settings;
-    await this.timed(journal, 'health', unit, `${unit} stayed active for ${healthWindowMs} ms`, async () => {
-      const deadline = this.deps.clock.now() + healthWindowMs;
-      let first: UnitState | undefined;
-      for (;;) {
-        this.checkForce(control, 'during the health gate');
-        const s = await this.deps.systemd.state(unit);
-        first ??= s;
-        if (s.activeState !== 'active')
-          throw new Error(`${unit} is ${s.activeState}/${s.subState} (result ${s.result})`);
-        if (s.nRestarts !== null && first.nRestarts !== null && s.nRestarts > first.nRestarts) {
-          throw new Error(`${unit} restarted by itself (NRestarts ${first.nRestarts} -> ${s.nRestarts})`);
-        }
-        if (previousInvocation !== undefined && s.invocationId === previousInvocation) {
-          throw new Error(`${unit} was not restarted (same invocation)`);
-        }
-        if (this.deps.clock.now() >= deadline) return;
-        await this.deps.sleep(Math.min(healthPollMs, Math.max(1, deadline - this.deps.clock.now())));
-      }
-    });
+  ): Promise<GateResult> {
+    const unit = run.plan.unit;
+    const gate = await this.timed(journal, 'health', unit, `health gate of ${unit}`, () =>
+      healthGate(this.deps, unit, {
+        windowMs: run.windowMs,
+        pollMs: this.deps.settings.healthPollMs,
+        previousInvocation,
+        checkpoint: () => this.checkForce(control, 'during the health gate'),
+      }),
+    );
+    journal.log('info', 'health', `${unit}: ${gate.seen}`, { unit });
+    return gate;
+  }
+
+  /** The dependents active before the restart must be active again; one left down fails the unit. */
+  private async dependentsGate(
+    run: UnitRun,
+    wereActive: readonly string[],
+    journal: TaskJournal,
+  ): Promise<DependentRecord[]> {
+    if (wereActive.length === 0) return [];
+    const unit = run.plan.unit;
+    const checks = await checkDependents(
+      {
+        systemd: this.deps.systemd,
+        clock: this.deps.clock,
+        sleep: (ms) => this.deps.sleep(ms),
+        pollMs: this.deps.settings.healthPollMs,
+        startTimeoutMs: this.deps.settings.restartTimeoutMs,
+        windowOf: (u) => this.windowOf(u),
+      },
+      wereActive,
+    );
+    for (const c of checks) {
+      const level = c.result === 'active' ? 'info' : c.result === 'started' ? 'warn' : 'error';
+      journal.log(
+        level,
+        'dependents',
+        `${c.unit} (depends on ${unit}): ${c.result}${c.detail ? `, ${c.detail}` : ''}`,
+        {
+          unit,
+        },
+      );
+    }
+    return checks;
   }
 
   /** The unit's running container, waiting (bounded) for it to appear. */
@@ -209,9 +250,14 @@ export class UpdateEngine {
     }
   }
 
-  private async verify(unit: string, expected: string, journal: TaskJournal): Promise<{ imageId: string }> {
+  private async verify(
+    unit: string,
+    expected: string,
+    journal: TaskJournal,
+    found?: { imageId: string },
+  ): Promise<{ imageId: string }> {
     return this.timed(journal, 'verify', unit, `${unit} runs ${expected}`, async () => {
-      const c = await this.runningContainer(unit);
+      const c = found ?? (await this.runningContainer(unit));
       if (!c) {
         const waited = (this.deps.settings.containerWaitMs ?? DEFAULT_CONTAINER_WAIT_MS) / 1000;
         throw new Error(`no running container carries ${UNIT_LABEL}=${unit} (waited ${waited} s)`);
@@ -246,12 +292,33 @@ export class UpdateEngine {
     );
   }
 
-  private async rollback(u: UnitPlan, journal: TaskJournal): Promise<boolean> {
+  /**
+   * Back to the image the unit ran before: the tag points at it again, a unit that pulls on start is pinned
+   * to it first, and the restart goes through the same gate. Never interrupted: it is what leaves the unit
+   * consistent. Dependents are checked again afterwards.
+   */
+  private async rollback(
+    run: UnitRun,
+    journal: TaskJournal,
+    why: string,
+  ): Promise<{ ok: boolean; dependents: DependentRecord[]; health: string | null }> {
+    const u = run.plan;
     if (!u.imageId || !u.image) {
       journal.log('error', 'rollback', 'no previous image recorded: cannot roll back', { unit: u.unit });
-      return false;
+      return { ok: false, dependents: [], health: null };
     }
     try {
+      if (pullsOnStart(run.pullPolicy)) {
+        const pin = pinDropIn(u.unit, run.execStart, `rolled back (${why})`);
+        if (!pin) throw new Error(`cannot pin ${u.unit}: no --pull in its ExecStart to replace`);
+        await this.timed(
+          journal,
+          'rollback',
+          u.unit,
+          `pinned ${u.unit} to its local image (drop-in ${PIN_DROP_IN}.conf, --pull=never)`,
+          () => this.deps.systemd.setDropIn(u.unit, PIN_DROP_IN, pin),
+        );
+      }
       await this.timed(
         journal,
         'rollback',
@@ -270,40 +337,70 @@ export class UpdateEngine {
         );
         await this.deps.systemd.resetFailed(u.unit);
       }
-      // A rollback is never interrupted: it is what leaves the unit consistent.
-      await this.restartAndGate(u.unit, journal, NEVER_STOP);
+      const wereActive = await this.dependentsActive(run);
+      const health = (await this.restartAndGate(run, journal, NEVER_STOP)).seen;
       const c = await this.containerOf(u.unit);
       if (c?.imageId !== u.imageId)
         throw new Error(`after rollback ${u.unit} runs ${c?.imageId ?? 'nothing'}`);
       journal.log('warn', 'rollback', `${u.unit} is back on its previous image`, { unit: u.unit });
-      return true;
+      const dependents = await this.dependentsGate(run, union(wereActive, run.dependentsActive), journal);
+      return { ok: true, dependents, health };
     } catch (e) {
       journal.log('error', 'rollback', `rollback of ${u.unit} failed: ${errorMessage(e)}`, { unit: u.unit });
-      return false;
+      return { ok: false, dependents: [], health: null };
     }
   }
 
+  private async dependentsActive(run: UnitRun): Promise<string[]> {
+    return activeDependents(this.deps.systemd, run.dependents);
+  }
+
   private async updateUnit(
-    u: UnitPlan,
+    run: UnitRun,
     pulledId: string,
     journal: TaskJournal,
     control: TaskControl,
   ): Promise<UnitOutcome> {
-    const target = u.targetDigest as string;
+    const u = run.plan;
     journal.unit(u.unit, { status: 'running', startedAt: this.deps.clock.now() });
+    await this.adjustTarget(u, pulledId, journal);
+    const target = u.targetDigest as string;
+    let dependents: DependentRecord[] = [];
     try {
+      run.dependentsActive = await this.dependentsActive(run);
+      let gate: GateResult;
       // A resumed task whose unit already restarted onto the target only finishes the checks.
-      if (u.action === 'verify') await this.healthGate(u.unit, journal, control);
+      if (u.action === 'verify') gate = await this.healthGate(run, journal, control);
       else {
         // The tag may point back at the old image: a rollback of an earlier unit of this image re-tags it.
         await this.deps.runtime.tag(pulledId, u.image as string);
-        await this.restartAndGate(u.unit, journal, control);
+        gate = await this.restartAndGate(run, journal, control);
       }
-      const now = await this.verify(u.unit, target, journal);
+      const health = gate.seen;
+      const now = await this.verify(u.unit, target, journal, gate.container);
+      dependents = await this.dependentsGate(run, run.dependentsActive, journal);
+      const down = dependents.filter((d) => d.result === 'down');
+      if (down.length > 0)
+        throw new StepFailure('dependents', `left down: ${down.map((d) => d.unit).join(', ')}`);
+      // A good update ends an earlier rollback's pin (it changes only the next start: no restart needed).
+      await this.deps.systemd.setDropIn(u.unit, PIN_DROP_IN, null).then(
+        () => undefined,
+        (e: unknown) =>
+          journal.log(
+            'warn',
+            'task',
+            `could not remove the drop-in ${PIN_DROP_IN}.conf: ${errorMessage(e)}`,
+            {
+              unit: u.unit,
+            },
+          ),
+      );
       journal.unit(u.unit, {
         status: 'succeeded',
         digestAfter: target,
         imageIdAfter: now.imageId,
+        health,
+        dependents,
         finishedAt: this.deps.clock.now(),
       });
       return 'succeeded';
@@ -315,16 +412,69 @@ export class UpdateEngine {
           unit: u.unit,
         });
       else await this.diagnose(u.unit, u.containerId, journal);
-      const back = await this.rollback(u, journal);
-      const status: UnitOutcome = forced ? (back ? 'cancelled' : 'failed') : back ? 'rolled-back' : 'failed';
+      const back = await this.rollback(run, journal, `update to ${target.slice(0, 19)} failed: ${reason}`);
+      const leftDown = back.dependents.some((d) => d.result === 'down');
+      const status: UnitOutcome = forced
+        ? back.ok && !leftDown
+          ? 'cancelled'
+          : 'failed'
+        : back.ok && !leftDown
+          ? 'rolled-back'
+          : 'failed';
       journal.unit(u.unit, {
         status,
-        reason: forced && back ? `${reason}; rolled back to its previous image` : reason,
-        ...(back ? { digestAfter: u.currentDigests[0] ?? null, imageIdAfter: u.imageId } : {}),
+        reason: forced && back.ok ? `${reason}; rolled back to its previous image` : reason,
+        health: e instanceof StepFailure && e.step === 'health' ? reason : back.health,
+        dependents: back.ok ? back.dependents : dependents,
+        ...(back.ok ? { digestAfter: u.currentDigests[0] ?? null, imageIdAfter: u.imageId } : {}),
         finishedAt: this.deps.clock.now(),
       });
       return status;
     }
+  }
+
+  /** The tag moved again between the plan and the pull: the unit goes to what was pulled. */
+  private async adjustTarget(u: UnitPlan, pulledId: string, journal: TaskJournal): Promise<void> {
+    const key = `${pulledId} ${u.image ?? ''}`;
+    let digests = this.pulledDigests.get(key);
+    if (!digests) {
+      digests = localImageDigests(this.deps.runtime, pulledId, u.image).catch((): string[] => []);
+      this.pulledDigests.set(key, digests);
+      // An image id names the same content for ever: only the map's size needs a bound.
+      if (this.pulledDigests.size > 64)
+        this.pulledDigests.delete(this.pulledDigests.keys().next().value ?? '');
+    }
+    const pulledDigests = await digests;
+    if (u.targetDigest && pulledDigests.length > 0 && !pulledDigests.includes(u.targetDigest)) {
+      journal.log(
+        'warn',
+        'pull',
+        `${u.image} moved after the check; updating to the pulled ${pulledDigests[0] ?? ''}`,
+        { unit: u.unit },
+      );
+      u.targetDigest = pulledDigests[0] ?? u.targetDigest;
+    }
+  }
+
+  /** A unit already moved in this task, rolled back because a later one failed (PODUP_ROLLOUT_ON_FAILURE). */
+  private async rollBackMoved(run: UnitRun, failed: string, journal: TaskJournal): Promise<UnitOutcome> {
+    const u = run.plan;
+    journal.log('warn', 'rollback', `rolling ${u.unit} back with the rollout: ${failed} failed`, {
+      unit: u.unit,
+    });
+    const back = await this.rollback(run, journal, `the rollout stopped when ${failed} failed`);
+    const ok = back.ok && !back.dependents.some((d) => d.result === 'down');
+    journal.unit(u.unit, {
+      status: ok ? 'rolled-back' : 'failed',
+      reason: ok
+        ? `rolled back with the rollout: ${failed} failed`
+        : `moved, but its rollback after ${failed} failed did not succeed`,
+      ...(back.ok
+        ? { digestAfter: u.currentDigests[0] ?? null, imageIdAfter: u.imageId, dependents: back.dependents }
+        : {}),
+      finishedAt: this.deps.clock.now(),
+    });
+    return ok ? 'rolled-back' : 'failed';
   }
 
   /**
@@ -348,7 +498,31 @@ export class UpdateEngine {
     }
   }
 
-  async execute(plan: Plan, journal: TaskJournal, control: TaskControl): Promise<RunResult> {
+  /** The unit's own health window (label podup.health-window on its container), else the global one. */
+  private windowOf(unit: string): number {
+    return this.windows.get(unit) ?? this.deps.settings.healthWindowMs;
+  }
+
+  private get batch(): number {
+    return Math.max(1, this.deps.settings.rolloutBatch ?? DEFAULT_BATCH);
+  }
+
+  /**
+   * Starts the pull of an image-update task's image at once: discovery and planning do not need it, so it
+   * overlaps them. `execute` takes the promise over.
+   */
+  prefetch(image: string, journal: TaskJournal, control: TaskControl): Promise<string> {
+    const p = this.pull(image, journal, control);
+    p.catch(() => undefined);
+    return p;
+  }
+
+  async execute(
+    plan: Plan,
+    journal: TaskJournal,
+    control: TaskControl,
+    prefetched?: ReadonlyMap<string, Promise<string>>,
+  ): Promise<RunResult> {
     const moving = (u: UnitPlan) => u.action === 'update' || u.action === 'verify';
     for (const u of plan.units) {
       journal.unit(u.unit, {
@@ -379,48 +553,99 @@ export class UpdateEngine {
       return { status: 'skipped', summary: why };
     }
 
+    // Every image's pull starts now and overlaps the reads of the graph and of the other pulls.
+    const images = [...new Set(todo.map((u) => u.image as string))];
+    const pulls = new Map(
+      images.map((image) => {
+        const p = prefetched?.get(image) ?? this.pull(image, journal, control);
+        p.catch(() => undefined);
+        return [image, p] as const;
+      }),
+    );
+    const rollout = await prepareRollout(this.deps, todo, journal, {
+      healthWindowMs: this.deps.settings.healthWindowMs,
+      batch: this.batch,
+    });
+    this.windows = rollout.windows;
+    const runs = rollout.runs;
+
     const outcomes = new Map<string, UnitOutcome>();
     const pulled = new Map<string, string>();
-    for (const image of new Set(todo.map((u) => u.image as string))) {
-      try {
-        pulled.set(image, await this.pull(image, journal, control));
-      } catch (e) {
-        if (e instanceof ForceStopped) break;
-        for (const u of todo.filter((t) => t.image === image)) {
-          outcomes.set(u.unit, 'failed');
-          journal.unit(u.unit, {
-            status: 'failed',
-            reason: `pull failed: ${errorMessage(e)}`,
-            finishedAt: this.deps.clock.now(),
-          });
-        }
+    const pullFailed = new Set<string>();
+    const moved: UnitRun[] = [];
+    const passed = new Set<string>();
+    let pending = [...runs.values()];
+    let failure: string | undefined;
+    let forced = false;
+    const finish = (r: UnitRun, status: UnitOutcome, reason: string) => {
+      outcomes.set(r.plan.unit, status);
+      journal.unit(r.plan.unit, { status, reason, finishedAt: this.deps.clock.now() });
+    };
+
+    while (pending.length > 0) {
+      if (failure !== undefined || forced || control.stopRequested() || control.forceRequested?.()) break;
+      const settled = new Set([...outcomes.keys()].filter((u) => pullFailed.has(u)));
+      const batch = nextBatch(
+        pending,
+        { moved: new Set(moved.map((m) => m.plan.unit)), passed, settled },
+        this.batch,
+      );
+      if (batch.length === 0) break;
+      pending = pending.filter((r) => !batch.includes(r));
+      const results = await Promise.all(
+        batch.map(async (r): Promise<[UnitRun, UnitOutcome]> => {
+          const image = r.plan.image as string;
+          let pulledId: string;
+          try {
+            pulledId = await (pulls.get(image) as Promise<string>);
+            pulled.set(image, pulledId);
+          } catch (e) {
+            if (e instanceof ForceStopped) {
+              forced = true;
+              finish(r, 'cancelled', 'task stopped before this unit');
+              return [r, 'cancelled'];
+            }
+            pullFailed.add(r.plan.unit);
+            finish(r, 'failed', `pull failed: ${errorMessage(e)}`);
+            return [r, 'failed'];
+          }
+          return [r, await this.updateUnit(r, pulledId, journal, control)];
+        }),
+      );
+      for (const [r, outcome] of results) {
+        outcomes.set(r.plan.unit, outcome);
+        if (outcome === 'succeeded') {
+          moved.push(r);
+          if (r.role === 'canary') passed.add(r.plan.image ?? '');
+        } else if (outcome === 'cancelled') forced = true;
+        else if (!pullFailed.has(r.plan.unit)) failure ??= r.plan.unit;
       }
     }
-    for (const u of todo) {
-      if (outcomes.has(u.unit)) continue;
-      const pulledId = pulled.get(u.image as string);
-      if (control.stopRequested() || control.forceRequested?.() || pulledId === undefined) {
-        outcomes.set(u.unit, 'cancelled');
-        journal.unit(u.unit, {
-          status: 'cancelled',
-          reason: 'task stopped before this unit',
-          finishedAt: this.deps.clock.now(),
-        });
-        continue;
-      }
-      const pulledDigests = await localImageDigests(this.deps.runtime, pulledId, u.image).catch(
-        (): string[] => [],
+
+    if (failure !== undefined && pending.length > 0)
+      journal.log(
+        'warn',
+        'task',
+        `rollout stopped: ${failure} failed; ${pending.length} unit(s) not reached are left untouched`,
       );
-      if (u.targetDigest && pulledDigests.length > 0 && !pulledDigests.includes(u.targetDigest)) {
+    for (const r of pending)
+      finish(
+        r,
+        failure !== undefined ? 'skipped' : 'cancelled',
+        failure !== undefined
+          ? `not reached: the rollout stopped when ${failure} failed`
+          : 'task stopped before this unit',
+      );
+    if (failure !== undefined && moved.length > 0) {
+      if (this.deps.settings.onFailure === 'keep')
         journal.log(
           'warn',
-          'pull',
-          `${u.image} moved after the check; updating to the pulled ${pulledDigests[0] ?? ''}`,
-          { unit: u.unit },
+          'task',
+          `PODUP_ROLLOUT_ON_FAILURE=keep: ${moved.map((m) => m.plan.unit).join(', ')} stay on the new image`,
         );
-        u.targetDigest = pulledDigests[0] ?? u.targetDigest;
-      }
-      outcomes.set(u.unit, await this.updateUnit(u, pulledId, journal, control));
+      else
+        for (const r of [...moved].reverse())
+          outcomes.set(r.plan.unit, await this.rollBackMoved(r, failure, journal));
     }
 
     const keep = new Set([
@@ -428,21 +653,10 @@ export class UpdateEngine {
       ...pulled.values(),
     ]);
     return {
-      ...summarise(outcomes, failedToPlan.length),
+      ...summarise(outcomes, failedToPlan.length, todo),
       cleanup: () => this.prune([...pulled.keys()], keep, journal),
     };
   }
 }
 
-function summarise(outcomes: Map<string, UnitOutcome>, unplanned: number): RunResult {
-  const count = (o: UnitOutcome) => [...outcomes.values()].filter((v) => v === o).length;
-  const parts: string[] = (['succeeded', 'rolled-back', 'failed', 'cancelled'] as const)
-    .filter((o) => count(o) > 0)
-    .map((o) => `${count(o)} ${o}`);
-  if (unplanned > 0) parts.push(`${unplanned} not planned`);
-  const summary = parts.join(', ');
-  if (count('failed') > 0 || unplanned > 0) return { status: 'failed', summary };
-  if (count('rolled-back') > 0) return { status: 'rolled-back', summary };
-  if (count('cancelled') > 0) return { status: 'cancelled', summary };
-  return { status: 'succeeded', summary };
-}
+const union = (a: readonly string[], b: readonly string[]): string[] => [...new Set([...a, ...b])];

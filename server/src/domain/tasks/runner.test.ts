@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { fakePorts, FakeHost } from '../../adapters/fakes/index.js';
+import {
+  defaultPolicies,
+  fakePorts,
+  FakeHost,
+  MemoryRunnerStores as MemoryStores,
+  splitIds,
+} from '../../adapters/fakes/index.js';
 import { mergeSightings, type KnownUnit } from '../units/known-unit.js';
-import type {
-  LeaseHolder as LeaseHolderInfo,
-  TaskJournal,
-  TaskUnitRow,
-  UnitResultPatch,
-} from '../ports/index.js';
-import type { RunResult, TaskControl, UpdateEngine } from './engine.js';
+import type { LeaseHolder as LeaseHolderInfo, TaskJournal, TaskUnitRow } from '../ports/index.js';
+import type { RunResult, TaskControl } from './engine.js';
 import type { Plan } from './plan.js';
-import { TaskRunner, type RunnerDeps, type RunnerStores } from './runner.js';
-import { queuedTask, type LogLevel as Level, type Step, type TaskRecord, type TaskStatus } from './task.js';
+import { TaskRunner, type RunnerDeps } from './runner.js';
+import { queuedTask, type TaskRecord } from './task.js';
 
 const T0 = 1_700_000_000_000;
 const WEB = 'ghcr.io/acme/web:stable';
@@ -19,129 +20,6 @@ const D_NEW = `sha256:${'2'.repeat(64)}`;
 const SELF = 'host-a:100:self';
 const ALIVE = 'host-a:200:alive';
 const DEAD = 'host-a:300:dead';
-
-interface RunningRow {
-  task: TaskRecord;
-  leaseOwner: string | null;
-  leaseExpires: number | null;
-}
-
-interface Logged {
-  level: Level;
-  step: Step;
-  message: string;
-}
-
-/** The runner's stores in memory, with the semantics of the SQLite ones (db/task-store.ts, db/lease-store.ts). */
-class MemoryStores implements RunnerStores {
-  readonly rows = new Map<string, RunningRow>();
-  readonly leaseMap = new Map<string, LeaseHolderInfo>();
-  readonly logs = new Map<string, Logged[]>();
-  readonly unitPatches = new Map<string, Map<string, UnitResultPatch>>();
-  readonly earlierUnits = new Map<string, TaskUnitRow[]>();
-  readonly finished: Array<{ id: string; status: TaskStatus; summary: string; now: number }> = [];
-  readonly interrupted: Array<{ id: string; requeue: boolean; now: number }> = [];
-  readonly released: string[] = [];
-  readonly sweeps: number[] = [];
-
-  add(task: TaskRecord, leaseOwner: string | null = null, leaseExpires: number | null = null): void {
-    this.rows.set(task.id, { task: { ...task }, leaseOwner, leaseExpires });
-  }
-
-  logOf(id: string): Logged[] {
-    return this.logs.get(id) ?? [];
-  }
-
-  tasks: RunnerStores['tasks'] = {
-    claimNext: () => undefined,
-    claim: (id, owner, now, leaseUntil) => {
-      const r = this.rows.get(id);
-      if (!r || r.task.status !== 'queued') return undefined;
-      r.task = {
-        ...r.task,
-        status: 'running',
-        startedAt: now,
-        updatedAt: now,
-        attempts: r.task.attempts + 1,
-      };
-      r.leaseOwner = owner;
-      r.leaseExpires = leaseUntil;
-      return { ...r.task };
-    },
-    renew: (id, owner, leaseUntil) => {
-      const r = this.rows.get(id);
-      if (!r || r.task.status !== 'running' || r.leaseOwner !== owner) return false;
-      r.leaseExpires = leaseUntil;
-      return true;
-    },
-    finish: (id, status, summary, now) => {
-      this.finished.push({ id, status, summary, now });
-      const r = this.rows.get(id);
-      if (r) {
-        r.task = { ...r.task, status, summary, finishedAt: now };
-        r.leaseOwner = null;
-        r.leaseExpires = null;
-      }
-    },
-    running: () =>
-      [...this.rows.values()]
-        .filter((r) => r.task.status === 'running')
-        .map((r) => ({ task: { ...r.task }, leaseOwner: r.leaseOwner, leaseExpires: r.leaseExpires })),
-    interrupt: (id, requeue, now) => {
-      this.interrupted.push({ id, requeue, now });
-      const r = this.rows.get(id);
-      if (r) {
-        r.task = { ...r.task, status: requeue ? 'queued' : 'interrupted' };
-        r.leaseOwner = null;
-        r.leaseExpires = null;
-      }
-    },
-    get: (id) => {
-      const r = this.rows.get(id);
-      return r && { ...r.task };
-    },
-  };
-
-  leases: RunnerStores['leases'] = {
-    acquire: (taskId, owner, units, now, expiresAt, isStale) => {
-      for (const unit of units) {
-        const h = this.leaseMap.get(unit);
-        if (h && h.taskId !== taskId && h.expiresAt > now && !isStale(h))
-          return { ok: false, heldBy: { ...h } };
-      }
-      for (const unit of units) this.leaseMap.set(unit, { unit, taskId, owner, expiresAt });
-      return { ok: true };
-    },
-    renew: (taskId, owner, expiresAt) => {
-      for (const h of this.leaseMap.values())
-        if (h.taskId === taskId && h.owner === owner) h.expiresAt = expiresAt;
-    },
-    release: (taskId) => {
-      this.released.push(taskId);
-      for (const [unit, h] of this.leaseMap) if (h.taskId === taskId) this.leaseMap.delete(unit);
-    },
-    sweep: (now, isStale) => {
-      this.sweeps.push(now);
-      const dead = [...this.leaseMap.values()].filter((h) => h.expiresAt <= now || isStale(h));
-      for (const h of dead) this.leaseMap.delete(h.unit);
-      return dead;
-    },
-  };
-
-  journals: RunnerStores['journals'] = {
-    journalFor: (taskId): TaskJournal => ({
-      log: (level, step, message) => {
-        this.logs.set(taskId, [...this.logOf(taskId), { level, step, message }]);
-      },
-      unit: (unit, patch) => {
-        const m = this.unitPatches.get(taskId) ?? new Map<string, UnitResultPatch>();
-        m.set(unit, { ...m.get(unit), ...patch });
-        this.unitPatches.set(taskId, m);
-      },
-    }),
-    units: (taskId) => this.earlierUnits.get(taskId) ?? [],
-  };
-}
 
 const unitRow = (
   r: Pick<TaskUnitRow, 'unit' | 'status' | 'digestBefore' | 'imageIdBefore'>,
@@ -152,6 +30,10 @@ const unitRow = (
   reason: null,
   startedAt: null,
   finishedAt: null,
+  role: null,
+  position: null,
+  health: null,
+  dependents: [],
   ...r,
 });
 
@@ -254,7 +136,8 @@ function setup(
   const s = { host, stores, engine, clock, sleeps } as unknown as Setup;
   const deps: RunnerDeps = {
     stores,
-    engine: engine as unknown as UpdateEngine,
+    atomically: (op) => stores.atomically(op),
+    engine: engine,
     runtime,
     registry,
     discover: async () => {
@@ -267,6 +150,8 @@ function setup(
       clock.ms += ms;
       opts.onSleep?.(sleeps.length, s);
     },
+    ids: splitIds,
+    policies: defaultPolicies(),
     owners: { self: SELF, alive: (owner) => owner === SELF || owner === ALIVE },
     settings: { concurrency: 1, leaseMs: 30_000, pollMs: 1000, lockWaitMs: opts.lockWaitMs ?? 5000 },
   };

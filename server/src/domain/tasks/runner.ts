@@ -3,7 +3,10 @@
  * plans, takes a lease on every unit it will touch (shared with every other podup process), runs the engine
  * and records the result. Leases and the task's own claim are renewed while it runs and expire if podup
  * dies, so a crash never blocks a unit; on start, tasks left running by a dead owner become "interrupted"
- * and run once more.
+ * and run once more. A store that refuses writes (a full disk) never makes it spin: a claim, a hand-back or a
+ * result it could not write is retried with a bounded exponential backoff, and a task that could not record
+ * its start goes back to the queue untouched. The end of a task and the notifications it causes (an outbox)
+ * are written in one transaction.
  * Used by: podup serve (in the background), podup trigger (in-process when no server runs)
  */
 import { errorMessage } from '../../errors.js';
@@ -11,32 +14,69 @@ import type {
   Clock,
   ContainerRuntime,
   DigestResolver,
+  DigestStore,
+  IdSource,
   LeaseHolder,
   LeaseOwnership,
   LeaseStore,
+  PolicyStore,
+  Metrics,
   TaskJournal,
   TaskJournalStore,
   TaskStore,
 } from '../ports/index.js';
+import type { PolicyBook } from '../policies/policy-book.js';
+import type { TaskEndNotices, TaskEndStores } from '../notifications/task-end-notices.js';
 import type { KnownUnit } from '../units/known-unit.js';
+import { Backoff } from './backoff.js';
+import { BestEffortJournal } from './best-effort-journal.js';
+import { MeasuredJournal } from './measured-journal.js';
 import type { UpdateEngine } from './engine.js';
-import { planUpdate } from './plan.js';
-import type { TaskRecord, TaskStatus } from './task.js';
+import { planUpdate, type Plan } from './plan.js';
+import { applyDecisions, decideUnits, type WaitingGroup } from './policy-gate.js';
+import { queuedTask, type TaskRecord, type TaskStatus, type TaskTrigger } from './task.js';
 
 /** What the runner needs of the stores. */
-export interface RunnerStores {
-  tasks: Pick<TaskStore, 'claimNext' | 'claim' | 'renew' | 'finish' | 'running' | 'interrupt' | 'get'>;
+export interface RunnerStores extends TaskEndStores {
+  tasks: Pick<
+    TaskStore,
+    | 'claimNext'
+    | 'claim'
+    | 'unclaim'
+    | 'renew'
+    | 'finish'
+    | 'running'
+    | 'interrupt'
+    | 'get'
+    | 'create'
+    | 'park'
+    | 'waitingFor'
+    | 'cancelWaiting'
+    | 'expireApprovals'
+  >;
+  policies: Pick<PolicyStore, 'get' | 'skipped'>;
+  digests: Pick<DigestStore, 'see' | 'find'>;
   leases: Pick<LeaseStore, 'acquire' | 'renew' | 'release' | 'sweep'>;
   journals: Pick<TaskJournalStore, 'journalFor' | 'units'>;
 }
 
 export interface RunnerDeps {
   stores: RunnerStores;
-  engine: UpdateEngine;
+  /** Runs `op`'s writes as one transaction (the runner writes off the write batcher, on its connection). */
+  atomically<T>(op: () => T): T;
+  /** What a task's end notifies, written in the transaction of the end. */
+  notices?: TaskEndNotices | undefined;
+  /** Task ends, step durations and rollbacks for /metrics. */
+  metrics?: Metrics | undefined;
+  engine: Pick<UpdateEngine, 'execute'> & Partial<Pick<UpdateEngine, 'prefetch'>>;
   runtime: ContainerRuntime;
   registry: DigestResolver;
   /** Fresh discovery (and its persistence). */
   discover(): Promise<KnownUnit[]>;
+  /** Ids of the tasks a policy splits off. */
+  ids: IdSource;
+  /** Every unit's update policy: the gate between plan and engine. */
+  policies: { book: PolicyBook; approvalTtlMs: number };
   clock: Clock;
   sleep(ms: number): Promise<void>;
   /** This process as written into leases, and whether another owner still runs. */
@@ -47,20 +87,49 @@ export interface RunnerDeps {
     pollMs: number;
     /** How long a task waits for a unit another task holds before it fails. */
     lockWaitMs: number;
+    /** The longest wait between two tries while the stores fail (the first wait is pollMs, then doubling). */
+    backoffMaxMs?: number;
   };
+  /** Told once per streak of failures with the same message. */
   onError?(err: unknown): void;
 }
 
 /** An interrupted task runs at most this many times in all. */
 const MAX_ATTEMPTS = 2;
+const BACKOFF_MAX_MS = 10_000;
+
+/** A write the runner owes the queue: a claim to hand back, or the result of a task that ran. */
+type Owed =
+  | { kind: 'unclaim' }
+  | { kind: 'finish'; status: TaskStatus; summary: string; at: number; trigger: TaskTrigger };
+
+/** A store write that failed before the engine touched anything: the task goes back to the queue. */
+class NotStarted extends Error {
+  constructor(override readonly cause: unknown) {
+    super(errorMessage(cause));
+  }
+}
+
+const beforeStart = <T>(write: () => T): T => {
+  try {
+    return write();
+  } catch (e) {
+    throw new NotStarted(e);
+  }
+};
 
 export class TaskRunner {
   private active = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private stopping = false;
   private started = false;
+  private readonly owed = new Map<string, Owed>();
+  /** While it counts failures the runner waits out its backoff and ignores pokes. */
+  private readonly backoff: Backoff;
 
-  constructor(private readonly deps: RunnerDeps) {}
+  constructor(private readonly deps: RunnerDeps) {
+    this.backoff = new Backoff(deps.settings.pollMs, deps.settings.backoffMaxMs ?? BACKOFF_MAX_MS);
+  }
 
   private isStale = (h: LeaseHolder): boolean =>
     h.owner !== this.deps.owners.self && !this.deps.owners.alive(h.owner);
@@ -84,7 +153,23 @@ export class TaskRunner {
         'task',
         `interrupted: the podup running it (${leaseOwner ?? 'unknown'}) stopped; ${requeue ? 're-queued' : 'not re-queued: it was interrupted before'}`,
       );
-      stores.tasks.interrupt(task.id, requeue, now);
+      const notified = this.deps.atomically(() => {
+        stores.tasks.interrupt(task.id, requeue, now);
+        // Interrupted for good is a failure to notify; re-queued, it will end some other way.
+        return (
+          !requeue &&
+          (this.deps.notices?.record(
+            stores,
+            task.id,
+            'interrupted',
+            'interrupted twice by a crash or restart of podup',
+            now,
+          ) ??
+            false)
+        );
+      });
+      if (notified) this.deps.notices?.poke();
+      if (!requeue) this.deps.metrics?.taskEnded(task.trigger, 'interrupted');
       recovered.push(task.id);
     }
     stores.leases.sweep(now, this.isStale);
@@ -94,13 +179,13 @@ export class TaskRunner {
   start(): void {
     this.started = true;
     this.stopping = false;
-    this.recoverInterrupted();
+    // The first tick recovers interrupted tasks: here a failing store would stop podup from starting.
     this.schedule(0);
   }
 
-  /** A task was queued: look sooner than the next poll. */
+  /** A task was queued: look sooner than the next poll (not while backing off from failing stores). */
   poke(delayMs = 0): void {
-    if (this.started && !this.stopping) this.schedule(delayMs);
+    if (this.started && !this.stopping && this.backoff.count === 0) this.schedule(delayMs);
   }
 
   private schedule(ms: number): void {
@@ -112,8 +197,11 @@ export class TaskRunner {
   private tick(): void {
     this.timer = undefined;
     if (this.stopping) return;
+    const failuresBefore = this.backoff.count;
     try {
+      this.settleOwed();
       this.recoverInterrupted();
+      this.deps.stores.tasks.expireApprovals(this.deps.clock.now());
       while (this.active.size < this.deps.settings.concurrency) {
         const now = this.deps.clock.now();
         const task = this.deps.stores.tasks.claimNext(
@@ -122,16 +210,94 @@ export class TaskRunner {
           now + this.deps.settings.leaseMs,
         );
         if (!task) break;
-        const run = this.run(task).finally(() => {
-          this.active.delete(task.id);
-          this.poke();
-        });
-        this.active.set(task.id, run);
+        // A claim the store did not keep comes back with the same id: never loop on it.
+        if (this.active.has(task.id)) throw new Error(`task ${task.id} was claimed again while it runs`);
+        this.launch(task);
+        // A run that could not record its start handed its task back and set the backoff.
+        if (this.backoff.count !== failuresBefore) return;
       }
     } catch (err) {
-      this.deps.onError?.(err);
+      this.backOff(err);
+      return;
     }
+    if (this.backoff.count !== failuresBefore) return;
+    this.backoff.reset();
     this.schedule(this.deps.settings.pollMs);
+  }
+
+  private launch(task: TaskRecord): void {
+    const run = this.run(task)
+      .catch((err: unknown) => this.backOff(err))
+      .finally(() => {
+        this.active.delete(task.id);
+        this.poke();
+      });
+    this.active.set(task.id, run);
+  }
+
+  /** One more failure in a row: report it (once per message) and wait pollMs, 2 pollMs, 4 pollMs ... */
+  private backOff(err: unknown): void {
+    const delayMs = this.backoff.fail();
+    this.report(err);
+    if (this.started && !this.stopping) this.schedule(delayMs);
+  }
+
+  private report(err: unknown): void {
+    if (this.backoff.isNew(err, this.deps.clock.now())) this.deps.onError?.(err);
+  }
+
+  /** A task that could not record its start goes back to the queue now, or as soon as the store lets it. */
+  private handBack(taskId: string, cause: unknown): void {
+    const owed: Owed = { kind: 'unclaim' };
+    try {
+      this.settle(taskId, owed);
+    } catch {
+      this.owed.set(taskId, owed);
+    }
+    this.backOff(cause);
+  }
+
+  private owe(taskId: string, owed: Owed, err: unknown): void {
+    this.owed.set(taskId, owed);
+    this.backOff(err);
+  }
+
+  /** Writes what earlier runs could not; throws (and keeps the rest) at the first write that fails again. */
+  private settleOwed(): void {
+    for (const [taskId, owed] of this.owed) {
+      this.settle(taskId, owed);
+      this.owed.delete(taskId);
+    }
+  }
+
+  private settle(taskId: string, owed: Owed): void {
+    const { stores, clock, owners } = this.deps;
+    if (owed.kind === 'unclaim') {
+      stores.tasks.unclaim(taskId, owners.self, clock.now());
+      return;
+    }
+    const notified = this.deps.atomically(() => {
+      stores.tasks.finish(taskId, owed.status, owed.summary, owed.at);
+      return this.deps.notices?.record(stores, taskId, owed.status, owed.summary, owed.at) ?? false;
+    });
+    if (notified) this.deps.notices?.poke();
+    this.deps.metrics?.taskEnded(owed.trigger, owed.status);
+    // The one line that says how the task ended (and why, for a failure); the row above is what counts.
+    try {
+      stores.journals
+        .journalFor(taskId)
+        .log(
+          owed.status === 'succeeded' || owed.status === 'skipped'
+            ? 'info'
+            : owed.status === 'failed'
+              ? 'error'
+              : 'warn',
+          'task',
+          `${owed.status}: ${owed.summary}`,
+        );
+    } catch (err) {
+      this.report(err);
+    }
   }
 
   /** Waits for running tasks up to `timeoutMs`; what is still running then is resumed by the next start. */
@@ -151,21 +317,137 @@ export class TaskRunner {
     let reported = '';
     for (;;) {
       const now = clock.now();
-      const r = stores.leases.acquire(
-        task.id,
-        this.deps.owners.self,
-        units,
-        now,
-        now + settings.leaseMs,
-        this.isStale,
+      const r = beforeStart(() =>
+        stores.leases.acquire(
+          task.id,
+          this.deps.owners.self,
+          units,
+          now,
+          now + settings.leaseMs,
+          this.isStale,
+        ),
       );
       if (r.ok) return;
       const who = `${r.heldBy.unit} is busy with task ${r.heldBy.taskId}`;
-      if (who !== reported) journal.log('info', 'task', `waiting: ${who}`);
+      if (who !== reported) beforeStart(() => journal.log('info', 'task', `waiting: ${who}`));
       reported = who;
       if (now >= deadline) throw new Error(`${who} for longer than ${settings.lockWaitMs} ms`);
       await this.deps.sleep(Math.min(1000, settings.leaseMs / 3));
     }
+  }
+
+  /**
+   * The policy decision for every unit the plan moves: held units leave the plan; waiting ones park this task
+   * (when nothing else is left to do) or move into a task of their own. True when the task was parked.
+   */
+  private gate(task: TaskRecord, plan: Plan, known: KnownUnit[], journal: TaskJournal): boolean {
+    const { stores, clock, policies } = this.deps;
+    const decisions = decideUnits(plan, known, task, {
+      book: policies.book,
+      policies: stores.policies,
+      digests: stores.digests,
+      now: clock.now(),
+      record: true,
+    });
+    for (const d of decisions) {
+      const v = d.verdict;
+      if (v.kind === 'apply' && v.reason === null) continue;
+      const level = v.kind === 'apply' && task.force ? 'warn' : 'info';
+      journal.log(level, 'plan', `policy: ${v.reason ?? ''}`, { unit: d.unit });
+      if (v.kind !== 'apply') journal.unit(d.unit, { status: 'skipped', image: d.image, reason: v.reason });
+    }
+    if (task.approvedBy !== null && task.digest !== null) {
+      const moved = decisions.find((d) => d.verdict.kind === 'approve' && d.digest !== task.digest);
+      if (moved)
+        journal.log(
+          'warn',
+          'plan',
+          `a newer digest ${moved.digest} replaced the approved ${task.digest}: approve again`,
+        );
+    }
+    const waiting = applyDecisions(plan, decisions)
+      .map((g) => this.withoutDuplicates(task, g, journal))
+      .filter((g) => g.units.length > 0);
+    const moving = plan.units.some((u) => u.action === 'update' || u.action === 'verify');
+    const now = clock.now();
+    const expiresAt = (g: WaitingGroup) =>
+      g.status === 'awaiting-approval' ? now + policies.approvalTtlMs : null;
+    const [only] = waiting;
+    if (!moving && waiting.length === 1 && only) {
+      return stores.tasks.park(
+        task.id,
+        this.deps.owners.self,
+        {
+          status: only.status,
+          units: only.units,
+          digest: only.digest,
+          notBefore: only.notBefore,
+          expiresAt: expiresAt(only),
+          summary: only.reason,
+        },
+        now,
+      );
+    }
+    for (const [i, g] of waiting.entries()) {
+      // A millisecond apart: the list orders tasks by creation, and these are created in this order.
+      const createdAt = now + i;
+      const split: TaskRecord = {
+        ...queuedTask({
+          id: this.deps.ids.taskId(),
+          kind: 'image-update',
+          status: g.status,
+          image: g.image,
+          units: g.units,
+          trigger: task.trigger,
+          delivery: task.delivery,
+          caller: task.caller,
+          reason: `from ${task.id}: ${g.reason}`,
+          createdAt,
+          updatedAt: createdAt,
+          startedAt: null,
+          finishedAt: null,
+          notBefore: g.notBefore,
+          digest: g.digest,
+          expiresAt: expiresAt(g),
+        }),
+        summary: g.reason,
+      };
+      stores.tasks.create(split);
+      journal.log('info', 'plan', `${g.units.join(', ')} wait in task ${split.id}: ${g.reason}`);
+    }
+    return false;
+  }
+
+  /**
+   * One waiting task per unit and digest: a unit already waiting for the same digest elsewhere stays there; a
+   * task waiting for an older digest is replaced, and says so.
+   */
+  private withoutDuplicates(task: TaskRecord, g: WaitingGroup, journal: TaskJournal): WaitingGroup {
+    const { stores, clock } = this.deps;
+    const units = g.units.filter((unit) => {
+      for (const other of stores.tasks.waitingFor(unit)) {
+        if (other.id === task.id) continue;
+        if (other.digest === g.digest) {
+          journal.log('info', 'plan', `already waiting in task ${other.id} (${other.status})`, { unit });
+          return false;
+        }
+        stores.tasks.cancelWaiting(
+          other.id,
+          `replaced by task ${task.id}: ${g.image} has a newer digest ${g.digest}`,
+          clock.now(),
+        );
+        journal.log(
+          'info',
+          'plan',
+          `replaces task ${other.id}, which waited for ${other.digest ?? 'an older digest'}`,
+          {
+            unit,
+          },
+        );
+      }
+      return true;
+    });
+    return { ...g, units };
   }
 
   /** Claims and runs one named queued task (the CLI's in-process trigger). */
@@ -182,70 +464,130 @@ export class TaskRunner {
     return true;
   }
 
-  /** Runs one claimed task to its end; never throws. */
+  /**
+   * Runs one claimed task to its end; never throws. Until the engine starts, a store that refuses a write
+   * hands the task back to the queue; once it started, the run goes on (a unit half updated must still be
+   * verified or rolled back) with the journal lines the store refuses counted, and a result it cannot write
+   * is kept and written later.
+   */
   async run(task: TaskRecord): Promise<void> {
     const { stores, clock, settings } = this.deps;
     const journal = stores.journals.journalFor(task.id);
     const abort = new AbortController();
-    const stopKind = () => stores.tasks.get(task.id)?.stopRequested ?? null;
-    const heartbeat = setInterval(
-      () => {
-        const now = clock.now();
-        stores.tasks.renew(task.id, this.deps.owners.self, now + settings.leaseMs, now);
-        stores.leases.renew(task.id, this.deps.owners.self, now + settings.leaseMs);
-        // A force-stop aborts the pull in flight; the engine also checks between and inside steps.
-        if (stopKind() === 'force') abort.abort(new Error('force-stopped'));
-      },
-      Math.max(50, Math.min(1000, settings.leaseMs / 3)),
-    );
-    heartbeat.unref();
-    let status: TaskStatus = 'failed';
-    let summary: string;
-    let cleanup: (() => Promise<void>) | undefined;
+    const stopKind = () => {
+      try {
+        return stores.tasks.get(task.id)?.stopRequested ?? null;
+      } catch {
+        return null;
+      }
+    };
     try {
       journal.log(
         'info',
         'task',
         `started (attempt ${task.attempts}) for ${task.image ?? task.units?.join(', ') ?? 'all units'}`,
       );
+    } catch (e) {
+      this.handBack(task.id, e);
+      return;
+    }
+    const heartbeat = setInterval(
+      () => {
+        const now = clock.now();
+        try {
+          stores.tasks.renew(task.id, this.deps.owners.self, now + settings.leaseMs, now);
+          stores.leases.renew(task.id, this.deps.owners.self, now + settings.leaseMs);
+        } catch (err) {
+          // A lease outlasts a few missed beats; a store that stays down shows in the result.
+          this.report(err);
+        }
+        // A force-stop aborts the pull in flight; the engine also checks between and inside steps.
+        if (stopKind() === 'force') abort.abort(new Error('force-stopped'));
+      },
+      Math.max(50, Math.min(1000, settings.leaseMs / 3)),
+    );
+    heartbeat.unref();
+    const measured = this.deps.metrics ? new MeasuredJournal(journal, this.deps.metrics) : journal;
+    const engineJournal = new BestEffortJournal(measured, (err) => this.report(err));
+    let status: TaskStatus = 'failed';
+    let summary: string;
+    let cleanup: (() => Promise<void>) | undefined;
+    let notStarted: NotStarted | undefined;
+    const control = {
+      stopRequested: () => stopKind() !== null,
+      forceRequested: () => stopKind() === 'force',
+      signal: abort.signal,
+    };
+    let parked = false;
+    try {
       const started = performance.now();
       const known = await this.deps.discover();
       const resume =
-        task.attempts > 1 ? new Map(stores.journals.units(task.id).map((u) => [u.unit, u])) : undefined;
+        task.attempts > 1
+          ? new Map(beforeStart(() => stores.journals.units(task.id)).map((u) => [u.unit, u]))
+          : undefined;
       const plan = await planUpdate({ image: task.image, units: task.units, resume }, known, this.deps);
       const planned = plan.units
         .map((u) => `${u.unit}: ${u.action}${u.reason ? ` (${u.reason})` : ''}`)
         .join('; ');
-      journal.log('info', 'plan', planned || 'no unit runs this image', {
-        durationMs: Math.round(performance.now() - started),
-      });
+      beforeStart(() =>
+        journal.log('info', 'plan', planned || 'no unit runs this image', {
+          durationMs: Math.round(performance.now() - started),
+        }),
+      );
+      if (beforeStart(() => this.gate(task, plan, known, journal))) {
+        parked = true;
+        return;
+      }
+      // The pull starts once the policy gate lets the task through (a pull moves the local tag, and a unit
+      // held by notify/approve/a window must not run the new image at its next start) and overlaps the
+      // wait for the units' leases.
+      const prefetched = task.image
+        ? new Map([[task.image, this.deps.engine.prefetch?.(task.image, engineJournal, control)]])
+        : undefined;
       await this.acquireUnits(
         task,
         plan.units.filter((u) => u.action === 'update' || u.action === 'verify').map((u) => u.unit),
         journal,
       );
-      const result = await this.deps.engine.execute(plan, journal, {
-        stopRequested: () => stopKind() !== null,
-        forceRequested: () => stopKind() === 'force',
-        signal: abort.signal,
-      });
+      const result = await this.deps.engine.execute(
+        plan,
+        engineJournal,
+        control,
+        prefetched &&
+          new Map([...prefetched].filter((e): e is [string, Promise<string>] => e[1] !== undefined)),
+      );
       status = result.status;
       summary = result.summary;
       cleanup = result.cleanup;
     } catch (e) {
+      if (e instanceof NotStarted) notStarted = e;
       summary = errorMessage(e);
     } finally {
       clearInterval(heartbeat);
-      stores.leases.release(task.id);
+      try {
+        stores.leases.release(task.id);
+      } catch (err) {
+        // Unit leases expire by themselves (leaseMs), and a later task of this process takes them over.
+        this.report(err);
+      }
     }
-    stores.tasks.finish(task.id, status, summary, clock.now());
-    // The one line that says how the task ended (and why, for a failure).
-    journal.log(
-      status === 'succeeded' || status === 'skipped' ? 'info' : status === 'failed' ? 'error' : 'warn',
-      'task',
-      `${status}: ${summary}`,
-    );
+    if (notStarted) {
+      this.handBack(task.id, notStarted.cause);
+      return;
+    }
+    if (parked) return;
+    if (engineJournal.lost > 0)
+      summary += ` (${engineJournal.lost} journal lines not recorded: the store refused them)`;
+    const result: Owed = { kind: 'finish', status, summary, at: clock.now(), trigger: task.trigger };
+    try {
+      this.settle(task.id, result);
+    } catch (e) {
+      this.owe(task.id, result, e);
+    }
     // After the result: the units are verified (or rolled back); pruning only reclaims disk.
-    await cleanup?.().catch((e: unknown) => journal.log('warn', 'prune', `prune failed: ${errorMessage(e)}`));
+    await cleanup?.().catch((e: unknown) =>
+      engineJournal.log('warn', 'prune', `prune failed: ${errorMessage(e)}`),
+    );
   }
 }

@@ -2,6 +2,8 @@
 
 export const TASK_STATUSES = [
   'queued',
+  'awaiting-approval',
+  'deferred',
   'running',
   'succeeded',
   'failed',
@@ -19,6 +21,10 @@ export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set([
   'cancelled',
   'skipped',
 ]);
+
+/** Waiting on the policy: an admin's approval, or a time (cooldown, window, snooze); not yet run. */
+export const isWaiting = (status: TaskStatus): boolean =>
+  status === 'awaiting-approval' || status === 'deferred';
 
 /** A task that will not run again by itself: ended, or interrupted twice (it waits for a retry). */
 export const isFinished = (status: TaskStatus): boolean =>
@@ -41,6 +47,7 @@ export const STEPS = [
   'verify',
   'rollback',
   'diagnose',
+  'dependents',
   'prune',
 ] as const;
 export type Step = (typeof STEPS)[number];
@@ -61,6 +68,12 @@ export const UNIT_RESULT_STATUSES = [
 export type UnitResultStatus = (typeof UNIT_RESULT_STATUSES)[number];
 export type UnitOutcome = Exclude<UnitResultStatus, 'pending' | 'running'>;
 
+/** A unit's part in a rollout: the canary goes first, alone, through the full gate. */
+export const ROLLOUT_ROLES = ['canary'] as const;
+
+/** A dependent after the unit it depends on was restarted: back by itself, started by podup, or left down. */
+export const DEPENDENT_RESULTS = ['active', 'started', 'down'] as const;
+
 export interface TaskRecord {
   id: string;
   kind: TaskKind;
@@ -71,6 +84,9 @@ export interface TaskRecord {
   units: string[] | null;
   trigger: TaskTrigger;
   delivery: string | null;
+  /** The credential that asked for it ("admin", an API token's name, "github hook 42"), never a caller's word. */
+  actor: string | null;
+  /** The caller's own note of who asks (a bot's name), as given. */
   caller: string | null;
   reason: string | null;
   createdAt: number;
@@ -86,14 +102,38 @@ export interface TaskRecord {
   /** The task this one retries. */
   retryOf: string | null;
   stopRequested: 'stop' | 'force' | null;
+  /** The digest a policy decision was about (awaiting approval, deferred); approval covers only this one. */
+  digest: string | null;
+  /** --force: an admin overrode the update policy for this task. */
+  force: boolean;
+  /** An awaiting-approval task is cancelled once this passes (unix ms). */
+  expiresAt: number | null;
+  /** Who approved it (the approved digest is `digest`). */
+  approvedBy: string | null;
 }
 
 /** A task as first queued; the scheduling fields start empty. */
-export type NewTask = Omit<TaskRecord, 'attempts' | 'summary' | 'retryOf' | 'stopRequested'> &
-  Partial<Pick<TaskRecord, 'retryOf'>>;
+type PolicyFields = 'digest' | 'force' | 'expiresAt' | 'approvedBy';
+
+export type NewTask = Omit<
+  TaskRecord,
+  'attempts' | 'summary' | 'retryOf' | 'stopRequested' | 'actor' | PolicyFields
+> &
+  Partial<Pick<TaskRecord, 'retryOf' | 'actor' | PolicyFields>>;
 
 export function queuedTask(t: NewTask): TaskRecord {
-  return { attempts: 0, summary: null, retryOf: null, stopRequested: null, ...t };
+  return {
+    attempts: 0,
+    summary: null,
+    retryOf: null,
+    stopRequested: null,
+    actor: null,
+    digest: null,
+    force: false,
+    expiresAt: null,
+    approvedBy: null,
+    ...t,
+  };
 }
 
 const ID_ALPHABET = '3479ACDEFHJKMNPQRTUVWXY';

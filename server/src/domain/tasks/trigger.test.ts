@@ -94,9 +94,10 @@ describe('triggerUnits', () => {
 describe('newTriggerTask', () => {
   const deps = { clock: { now: () => 1_700_000_123_456 }, ids: { taskId: () => 'tsk_TEST' } };
 
-  it('queues a unit-update task for the named units, now, with the caller and reason', () => {
+  it('queues a unit-update task for the named units, now, with who acts, the caller and reason', () => {
     const request: TriggerRequest = {
       units: ['web.service'],
+      actor: 'ci-bot',
       caller: 'alice',
       reason: 'hotfix',
       trigger: 'api',
@@ -109,6 +110,7 @@ describe('newTriggerTask', () => {
       units: ['web.service', 'api.service'],
       trigger: 'api',
       delivery: null,
+      actor: 'ci-bot',
       caller: 'alice',
       reason: 'hotfix',
       createdAt: 1_700_000_123_456,
@@ -120,6 +122,10 @@ describe('newTriggerTask', () => {
       summary: null,
       retryOf: null,
       stopRequested: null,
+      digest: null,
+      force: false,
+      expiresAt: null,
+      approvedBy: null,
     });
   });
 

@@ -12,10 +12,15 @@ export interface TriggerRequest {
   units?: readonly string[] | undefined;
   /** Every unit podup knows that follows a tag (pinned units are never moved). */
   all?: boolean | undefined;
+  /** The acting credential (Origin.actor). */
+  actor?: string | undefined;
+  /** The caller's own note of who asks. */
   caller?: string | undefined;
   reason?: string | undefined;
   trigger: TaskTrigger;
   retryOf?: string | undefined;
+  /** An admin overrides the update policy for this task (recorded on it). */
+  force?: boolean | undefined;
 }
 
 /** The units a trigger names, checked against the allow-list (throws UNKNOWN_UNIT / BAD_REQUEST). */
@@ -56,6 +61,7 @@ export function newTriggerTask(
     units,
     trigger: request.trigger,
     delivery: null,
+    actor: request.actor ?? null,
     caller: request.caller ?? null,
     reason: request.reason ?? null,
     createdAt: now,
@@ -64,5 +70,6 @@ export function newTriggerTask(
     finishedAt: null,
     notBefore: null,
     retryOf: request.retryOf ?? null,
+    force: request.force ?? false,
   });
 }

@@ -47,6 +47,10 @@ function notLoadedReason(u: KnownUnit, loadState: string | undefined): string | 
   return 'the systemd manager has no such unit';
 }
 
+/** Only podup's own keys are kept: a container's other labels are no business of the allow-list. */
+const podupLabels = (labels: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(labels).filter(([k]) => k.startsWith('podup.')));
+
 async function podmanSightings(runtime: ContainerRuntime): Promise<UnitSighting[]> {
   const perUnit = [...containerPerUnit(await runtime.listContainers())];
   const images = await Promise.all(
@@ -61,6 +65,7 @@ async function podmanSightings(runtime: ContainerRuntime): Promise<UnitSighting[
     imageId: c.imageId,
     runningDigest: images[i]?.digest ?? undefined,
     containerState: c.state,
+    podupLabels: podupLabels(c.labels),
   }));
 }
 
@@ -78,7 +83,14 @@ export async function discoverUnits(deps: DiscoveryDeps): Promise<KnownUnit[]> {
   }
   for (const f of await deps.quadletFiles()) {
     const q = parseQuadletContainer(f.fileName, f.text);
-    if (q) sightings.push({ unit: q.unit, source: 'quadlet', image: q.image, policy: q.autoUpdate });
+    if (q)
+      sightings.push({
+        unit: q.unit,
+        source: 'quadlet',
+        image: q.image,
+        policy: q.autoUpdate,
+        podupLabels: podupLabels(q.labels),
+      });
   }
   for (const [unit, image] of deps.configured) sightings.push({ unit, source: 'config', image });
   if (podmanError !== undefined && sightings.length === 0)

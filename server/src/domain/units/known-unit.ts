@@ -16,6 +16,8 @@ export interface UnitSighting {
   imageId?: string | undefined;
   runningDigest?: string | undefined;
   containerState?: string | undefined;
+  /** podup.* labels (update policy) of the container or the Quadlet file. */
+  podupLabels?: Record<string, string> | undefined;
 }
 
 export interface KnownUnit {
@@ -40,6 +42,8 @@ export interface KnownUnit {
   managed: boolean;
   /** Why podup never moves this unit; null when it is managed. */
   unmanagedReason: string | null;
+  /** podup.policy, podup.min-age, podup.window as set on the unit (the running container over its file). */
+  podupLabels: Record<string, string>;
 }
 
 /** The auto-update policies that opt a unit in for registry updates ("image" is Podman's old name). */
@@ -116,6 +120,10 @@ export function mergeSightings(sightings: readonly UnitSighting[]): KnownUnit[] 
       problems,
       managed: unmanagedReason === null,
       unmanagedReason,
+      podupLabels: Object.assign({}, ...[...list].reverse().map((s) => s.podupLabels ?? {})) as Record<
+        string,
+        string
+      >,
     });
   }
   return units.sort((a, b) => a.unit.localeCompare(b.unit));

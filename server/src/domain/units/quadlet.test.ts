@@ -73,6 +73,7 @@ describe('parseQuadletContainer', () => {
       image: 'ghcr.io/acme/shop:1.2',
       autoUpdate: 'registry',
       containerName: 'shop-1',
+      labels: {},
     });
   });
 
@@ -127,6 +128,7 @@ describe('parseQuadletContainer', () => {
       image: undefined,
       autoUpdate: undefined,
       containerName: undefined,
+      labels: {},
     });
   });
 
@@ -144,6 +146,7 @@ describe('parseQuadletContainer on fixture files', () => {
       image: 'ghcr.io/acme-corp/web:stable',
       autoUpdate: 'registry',
       containerName: 'acme-web',
+      labels: { app: 'web' },
     });
   });
 
@@ -172,6 +175,7 @@ describe('parseQuadletContainer on fixture files', () => {
       image: 'ghcr.io/acme-corp/api:v2',
       autoUpdate: 'registry',
       containerName: undefined,
+      labels: {},
     });
   });
 });

@@ -11,6 +11,26 @@ export interface QuadletContainer {
   /** AutoUpdate= value ("registry", "local"), undefined when unset. */
   autoUpdate: string | undefined;
   containerName: string | undefined;
+  /** Label= entries (key=value, space-separated, double quotes keep spaces), later ones win. */
+  labels: Record<string, string>;
+}
+
+/** Environment=-style words: whitespace separates, double quotes group. */
+function words(value: string): string[] {
+  return [...value.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) =>
+    (m[1] ?? m[2] ?? '').replace(/\\"/g, '"'),
+  );
+}
+
+function labelsOf(values: readonly string[] | undefined): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const v of values ?? []) {
+    for (const w of words(v)) {
+      const eq = w.indexOf('=');
+      if (eq > 0) labels[w.slice(0, eq)] = w.slice(eq + 1);
+    }
+  }
+  return labels;
 }
 
 /** systemd unit-file syntax: sections, key=value, comments with # or ;, backslash line continuations. */
@@ -58,5 +78,6 @@ export function parseQuadletContainer(fileName: string, text: string): QuadletCo
     image: last(container?.get('Image')),
     autoUpdate: last(container?.get('AutoUpdate'))?.toLowerCase(),
     containerName: last(container?.get('ContainerName')),
+    labels: labelsOf(container?.get('Label')),
   };
 }

@@ -100,6 +100,8 @@ export function intakeDelivery(tx: IntakeStores, input: IntakeInput, deps: Intak
       units,
       trigger: 'webhook',
       delivery: input.delivery,
+      // The signature is the credential: the hook it names is who acts.
+      actor: input.caller ?? null,
       caller: input.caller ?? null,
       reason: `${input.event} published ${meaning.image.tag ?? ''}@${meaning.image.digest ?? ''}`,
       createdAt: now,

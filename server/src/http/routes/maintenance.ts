@@ -1,13 +1,15 @@
-/** POST /api/maintenance/prune: retention now (also what podup prune uses while the server runs). Admin. */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+/** POST /api/v1/maintenance/prune: retention now (also what podup prune uses while the server runs). Admin. */
+import type { FastifyInstance } from 'fastify';
 import type { PruneReply } from '../../contract/api.js';
 import { parsePruneBody, toPruneReply } from '../../contract/prune-body.js';
+import { apiPaths, type RequireScope } from '../api-paths.js';
 import type { Deps } from '../deps.js';
 
-export function maintenanceRoutes(deps: Deps, adminGuard: (request: FastifyRequest) => Promise<void>) {
+export function maintenanceRoutes(deps: Deps, need: RequireScope) {
   return async function plugin(app: FastifyInstance): Promise<void> {
-    app.post('/api/maintenance/prune', { preHandler: adminGuard }, async (request): Promise<PruneReply> =>
-      toPruneReply(deps.services.prune.prune(parsePruneBody(request.body ?? {}))),
-    );
+    for (const path of apiPaths('/maintenance/prune'))
+      app.post(path, { preHandler: need('admin') }, async (request): Promise<PruneReply> =>
+        toPruneReply(deps.services.prune.prune(parsePruneBody(request.body ?? {}))),
+      );
   };
 }

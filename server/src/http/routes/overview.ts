@@ -1,37 +1,40 @@
 /**
- * GET /api/overview: the health of each part, task counts, the last result per unit, recent tasks.
- * GET /api/settings: the effective configuration (secrets only as set/unset), the webhook URLs to paste
- * into GitHub, discovered vs configured units. Admin only.
+ * GET /api/v1/overview: the health of each part, task counts, the last result per unit, recent tasks (read).
+ * GET /api/v1/settings: the effective configuration (secrets only as set/unset), the webhook URLs to paste
+ * into GitHub, discovered vs configured units (admin).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { describeConfig } from '../../config.js';
 import type { Overview, Settings } from '../../contract/api.js';
 import { toApiOverview } from '../../contract/views.js';
 import { VERSION } from '../../version.js';
+import { apiPaths, type RequireScope } from '../api-paths.js';
 import type { Deps } from '../deps.js';
 
-export function overviewRoutes(deps: Deps, adminGuard: (request: FastifyRequest) => Promise<void>) {
+export function overviewRoutes(deps: Deps, need: RequireScope) {
   const { config, services } = deps;
 
   return async function plugin(app: FastifyInstance): Promise<void> {
-    app.addHook('preHandler', adminGuard);
+    for (const path of apiPaths('/overview'))
+      app.get(path, { preHandler: need('read') }, async (): Promise<Overview> =>
+        toApiOverview(await services.queries.overview()),
+      );
 
-    app.get('/api/overview', async (): Promise<Overview> => toApiOverview(await services.queries.overview()));
-
-    app.get('/api/settings', async (request): Promise<Settings> => {
-      const base = config.publicUrl ?? `${request.protocol}://${request.host}`;
-      return {
-        version: VERSION,
-        webhookUrl: `${base}/webhooks/github`,
-        legacyWebhookUrl: `${base}/github-package-update/<unit>`,
-        config: describeConfig(config),
-        units: {
-          discovered: services.units
-            .present()
-            .map((u) => ({ unit: u.unit, image: u.image, sources: u.sources })),
-          configured: [...config.units].map(([unit, image]) => ({ unit, image })),
-        },
-      };
-    });
+    for (const path of apiPaths('/settings'))
+      app.get(path, { preHandler: need('admin') }, async (request): Promise<Settings> => {
+        const base = config.publicUrl ?? `${request.protocol}://${request.host}`;
+        return {
+          version: VERSION,
+          webhookUrl: `${base}/webhooks/github`,
+          legacyWebhookUrl: `${base}/github-package-update/<unit>`,
+          config: describeConfig(config),
+          units: {
+            discovered: services.units
+              .present()
+              .map((u) => ({ unit: u.unit, image: u.image, sources: u.sources })),
+            configured: [...config.units].map(([unit, image]) => ({ unit, image })),
+          },
+        };
+      });
   };
 }

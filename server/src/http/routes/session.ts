@@ -1,10 +1,11 @@
 /**
  * GET /api/session (who am I, and the CSRF token), POST /api/session {token} (sign in: sets the HttpOnly,
- * SameSite=Strict session cookie), DELETE /api/session (sign out).
+ * SameSite=Strict session cookie), DELETE /api/session (sign out: the session's task-log streams end too).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
 import { SESSION_COOKIE, type AdminAuth, type AuthContext } from '../admin-auth.js';
+import { sessionCredential, type StreamRegistry } from '../stream-registry.js';
 import { SignInBody, type Session } from '../../contract/api.js';
 import { parseInput } from '../../contract/parse.js';
 
@@ -15,7 +16,7 @@ const toSession = (ctx: AuthContext): Session => ({
   csrfToken: ctx.csrfToken,
 });
 
-export function sessionRoutes(deps: Deps, auth: AdminAuth) {
+export function sessionRoutes(deps: Deps, auth: AdminAuth, streams: StreamRegistry) {
   const httpsPublicUrl = deps.config.publicUrl?.startsWith('https://') ?? false;
   const cookieOptions = (request: FastifyRequest) => ({
     path: '/',
@@ -51,7 +52,10 @@ export function sessionRoutes(deps: Deps, auth: AdminAuth) {
 
     app.delete('/api/session', async (request, reply) => {
       const id = request.cookies[SESSION_COOKIE];
-      if (id) await deps.services.sessions.close(id);
+      if (id) {
+        await deps.services.sessions.close(id);
+        streams.endAll(sessionCredential(id), 'signed out');
+      }
       reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
       return reply.code(204).send();
     });

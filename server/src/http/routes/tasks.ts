@@ -1,37 +1,46 @@
 /**
- * GET /api/tasks, GET /api/tasks/:id, POST /api/tasks (trigger named or all units; dryRun answers the plan).
- * Admin only.
+ * GET /api/v1/tasks, GET /api/v1/tasks/:id (read); POST /api/v1/tasks (trigger: named or all units of the
+ * credential; dryRun answers the plan; Idempotency-Key: a retry answers the first result and queues nothing).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { TriggerBody, type ApiTaskDetail, type TasksPage, type TriggerReply } from '../../contract/api.js';
 import { parseTasksQuery } from '../../contract/tasks-query.js';
 import { toApiTaskDetail, toTasksPage, toTriggerReply } from '../../contract/views.js';
+import { apiPaths, type RequireScope } from '../api-paths.js';
 import { originOf } from '../audit.js';
+import { idempotencyOf, markReplay } from '../idempotency-key.js';
 import type { Deps } from '../deps.js';
 import { parseInput } from '../../contract/parse.js';
 
-export function taskRoutes(deps: Deps, adminGuard: (request: FastifyRequest) => Promise<void>) {
+export function taskRoutes(deps: Deps, need: RequireScope) {
   const { queries, trigger } = deps.services;
   return async function plugin(app: FastifyInstance): Promise<void> {
-    app.addHook('preHandler', adminGuard);
+    const read = { preHandler: need('read') };
+    for (const path of apiPaths('/tasks'))
+      app.get(path, read, async (request): Promise<TasksPage> =>
+        toTasksPage(queries.tasks(parseTasksQuery(request.query))),
+      );
 
-    app.get('/api/tasks', async (request): Promise<TasksPage> =>
-      toTasksPage(queries.tasks(parseTasksQuery(request.query))),
-    );
+    for (const path of apiPaths('/tasks/:id'))
+      app.get<{ Params: { id: string }; Querystring: { after?: string } }>(
+        path,
+        read,
+        async (request): Promise<ApiTaskDetail> => {
+          const after = Number(request.query.after ?? 0);
+          return toApiTaskDetail(queries.task(request.params.id, Number.isFinite(after) ? after : 0));
+        },
+      );
 
-    app.get<{ Params: { id: string }; Querystring: { after?: string } }>(
-      '/api/tasks/:id',
-      async (request): Promise<ApiTaskDetail> => {
-        const after = Number(request.query.after ?? 0);
-        return toApiTaskDetail(queries.task(request.params.id, Number.isFinite(after) ? after : 0));
-      },
-    );
-
-    app.post('/api/tasks', async (request, reply): Promise<TriggerReply> => {
-      const body = parseInput(TriggerBody, request.body ?? {}, 'BAD_REQUEST');
-      const result = await trigger.trigger({ ...body, trigger: 'api' }, originOf(request));
-      if (result.status === 'queued') reply.code(202);
-      return toTriggerReply(result);
-    });
+    for (const path of apiPaths('/tasks'))
+      app.post(path, { preHandler: need('trigger') }, async (request, reply): Promise<TriggerReply> => {
+        const body = parseInput(TriggerBody, request.body ?? {}, 'BAD_REQUEST');
+        const result = await trigger.trigger(
+          { ...body, trigger: 'api', idempotency: idempotencyOf(request) },
+          originOf(request),
+        );
+        markReplay(reply, result);
+        if (result.status === 'queued') reply.code(202);
+        return toTriggerReply(result);
+      });
   };
 }

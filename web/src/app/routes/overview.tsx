@@ -7,7 +7,10 @@ import { useReadiness } from '@/features/overview/api/get-readiness';
 import { HealthBanner } from '@/features/overview/components/health-banner';
 import { OverviewCounts } from '@/features/overview/components/overview-counts';
 import { RecentTasks } from '@/features/overview/components/recent-tasks';
+import { NextRuns } from '@/features/overview/components/next-runs';
+import { PendingApprovals } from '@/features/overview/components/pending-approvals';
 import { UnitStatusList } from '@/features/overview/components/unit-status-list';
+import { DecisionButtons } from '@/features/tasks/components/decision-buttons';
 import { useNow } from '@/lib/use-now';
 
 export function OverviewRoute() {
@@ -54,6 +57,30 @@ export function OverviewRoute() {
                 </Link>
               </div>
               <RecentTasks tasks={overview.data.recentTasks} now={now} />
+            </section>
+          </div>
+          <div className="grid-2">
+            <section className="card" aria-labelledby="approvals-h">
+              <div className="card-head">
+                <h2 id="approvals-h">Pending approvals</h2>
+                <Link to={`${paths.tasks}?status=awaiting-approval`} className="small">
+                  All
+                </Link>
+              </div>
+              <PendingApprovals
+                tasks={overview.data.pendingApprovals}
+                now={now}
+                decisions={(id, label) => <DecisionButtons taskId={id} label={label} />}
+              />
+            </section>
+            <section className="card" aria-labelledby="runs-h">
+              <div className="card-head">
+                <h2 id="runs-h">Next runs</h2>
+                <Link to={paths.schedules} className="small">
+                  Schedules
+                </Link>
+              </div>
+              <NextRuns runs={overview.data.nextRuns} now={now} />
             </section>
           </div>
         </>

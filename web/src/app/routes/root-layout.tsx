@@ -24,7 +24,10 @@ const NAV = [
   { to: paths.overview, label: 'Overview', end: true },
   { to: paths.tasks, label: 'Tasks', end: false },
   { to: paths.units, label: 'Units', end: false },
+  { to: paths.schedules, label: 'Schedules', end: false },
   { to: paths.events, label: 'Events', end: false },
+  { to: paths.notifications, label: 'Notifications', end: false },
+  { to: paths.tokens, label: 'Tokens', end: false },
   { to: paths.settings, label: 'Settings', end: false },
 ];
 

@@ -8,6 +8,11 @@ import { useTasks, type TaskFilters } from '@/features/tasks/api/get-tasks';
 import { TaskDrawer } from '@/features/tasks/components/task-drawer';
 import { TaskFiltersBar } from '@/features/tasks/components/task-filters';
 import { TasksTable } from '@/features/tasks/components/tasks-table';
+import {
+  TASK_CATEGORIES,
+  TaskCategories,
+  type TaskCategory,
+} from '@/features/tasks/components/task-categories';
 import { useNow } from '@/lib/use-now';
 
 const FILTER_KEYS = ['status', 'kind', 'unit', 'q'] as const;
@@ -15,10 +20,22 @@ const FILTER_KEYS = ['status', 'kind', 'unit', 'q'] as const;
 /** Filters and the open task live in the URL, so a view can be bookmarked or shared. */
 export function TasksRoute() {
   const [params, setParams] = useSearchParams();
-  const filters = useMemo<TaskFilters>(
-    () => Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? undefined])),
-    [params],
-  );
+  const category = TASK_CATEGORIES.find((c) => c.id === params.get('category')) ?? TASK_CATEGORIES[0];
+  const chosen: Pick<TaskFilters, 'trigger' | 'kind'> = category.filter;
+  const filters = useMemo<TaskFilters>(() => {
+    const own = Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? undefined])) as TaskFilters;
+    return { ...own, trigger: chosen.trigger, kind: own.kind ?? chosen.kind };
+  }, [params, chosen]);
+  const setCategory = (c: TaskCategory) =>
+    setParams(
+      (p) => {
+        const next = new URLSearchParams(p);
+        if (c === 'all') next.delete('category');
+        else next.set('category', c);
+        return next;
+      },
+      { replace: true },
+    );
   const taskId = params.get('task');
   const tasks = useTasks(filters);
   const now = useNow();
@@ -49,22 +66,24 @@ export function TasksRoute() {
       }),
     [setParams],
   );
-  const setFilters = (f: TaskFilters) =>
+  const setFilters = (f: TaskFilters, { keepCategory = true } = {}) =>
     setParams(
       (p) => {
         const next = new URLSearchParams(p);
         for (const k of FILTER_KEYS) {
-          const v = f[k]?.trim();
+          // The category's own kind (Maintenance) is not a filter of its own: leaving the category drops it.
+          const v = k === 'kind' && keepCategory && f.kind === chosen.kind ? undefined : f[k]?.trim();
           if (v) next.set(k, v);
           else next.delete(k);
         }
+        if (!keepCategory) next.delete('category');
         return next;
       },
       { replace: true },
     );
 
   const rows = useMemo(() => tasks.data?.pages.flatMap((p) => p.tasks) ?? [], [tasks.data]);
-  const filtered = FILTER_KEYS.some((k) => filters[k]);
+  const filtered = FILTER_KEYS.some((k) => filters[k]) || category.id !== 'all';
 
   return (
     <>
@@ -76,6 +95,7 @@ export function TasksRoute() {
           </span>
         )}
       </div>
+      <TaskCategories value={category.id} onChange={setCategory} />
       <TaskFiltersBar value={filters} onChange={setFilters} />
       {tasks.isPending && <Loading label="Loading tasks…" />}
       {tasks.isError && (
@@ -85,7 +105,7 @@ export function TasksRoute() {
         rows.length === 0 &&
         (filtered ? (
           <EmptyState title="No task matches these filters">
-            <Button size="sm" onClick={() => setFilters({})}>
+            <Button size="sm" onClick={() => setFilters({}, { keepCategory: false })}>
               Clear filters
             </Button>
           </EmptyState>

@@ -7,6 +7,7 @@ import { paths } from '@/config/paths';
 import { TriggerAll } from '@/features/tasks/components/trigger-all';
 import { useUnits } from '@/features/units/api/get-units';
 import { UnitsTable } from '@/features/units/components/units-table';
+import { DecisionButtons } from '@/features/tasks/components/decision-buttons';
 
 export function UnitsRoute() {
   const units = useUnits();
@@ -40,7 +41,11 @@ export function UnitsRoute() {
           <p className="muted small" role="status">
             {list.length} unit{list.length === 1 ? '' : 's'}, {available} with an update available.
           </p>
-          <UnitsTable units={list} onQueued={openTask} />
+          <UnitsTable
+            units={list}
+            onQueued={openTask}
+            decisions={(taskId, label) => <DecisionButtons taskId={taskId} label={label} />}
+          />
         </>
       )}
     </>

@@ -1,14 +1,15 @@
 /**
- * Mock mode (`npm run dev:mock`): MSW answers the API in a service worker, the data lives in db.ts, and a
- * small console switches fixture profiles. main.tsx imports this only when MODE is 'mock'.
+ * Mock mode (`npm run dev:mock`): MSW answers the API in a service worker from the recorded fixtures, and a
+ * small console switches profiles. main.tsx imports this only when MODE is 'mock'.
  */
 import { createElement } from 'react';
 import { createRoot } from 'react-dom/client';
 import { setupWorker } from 'msw/browser';
-import { resetDb, tick, type Profile } from './db';
 import { handlers } from './handlers';
 import { mockConfig } from './handlers/utils';
 import { MockPanel, PROFILE_KEY, readProfile } from './mock-panel';
+import type { Profile } from './profiles';
+import { resetMocks, tick } from './state';
 
 function changeProfile(profile: Profile): void {
   try {
@@ -22,7 +23,7 @@ function changeProfile(profile: Profile): void {
 
 export async function startMockWorker(): Promise<void> {
   const profile = readProfile();
-  resetDb(profile);
+  resetMocks(profile);
   mockConfig.latencyMs = 150;
   const worker = setupWorker(...handlers);
   await worker.start({
@@ -31,8 +32,8 @@ export async function startMockWorker(): Promise<void> {
       if (new URL(request.url).pathname.startsWith('/api/')) print.warning();
     },
   });
-  // The simulated runner: running tasks log a line, queued ones start.
-  setInterval(() => tick(), 1200);
+  // The running task (busy) plays its recorded log, a frame at a time.
+  setInterval(tick, 1200);
 
   const host = document.createElement('div');
   host.id = 'mock-panel-root';

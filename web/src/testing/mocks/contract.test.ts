@@ -1,13 +1,24 @@
 /**
- * The mock half of the API contract test: every MSW handler, in every fixture profile, answers with bodies
- * that the server's own zod schemas (server/src/contract/api.ts) accept, with the status the real server
- * would use. The server half (the real routes against the same schemas) lives with the server's tests.
+ * The mock half of the API contract test: every recorded answer in the fixtures, and every MSW handler in
+ * every fixture profile, satisfy the server's own zod schemas (server/src/contract/api.ts), with the status
+ * the real server would use. That the fixtures are what the server answers now is the drift test's part
+ * (tests/app/mock-fixtures.test.ts).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
+  ApiChannel,
+  ApiEvent,
+  ApiSchedule,
+  CronPreview,
+  PolicyReply,
+  ScheduleRunReply,
+  SchedulesReply,
+  ApiTask,
   ApiTaskDetail,
   ApiTaskLog,
+  ChannelsReply,
+  CreatedToken,
   ErrorBody,
   EventsPage,
   Health,
@@ -18,11 +29,19 @@ import {
   TaskActionReply,
   TaskLogEnd,
   TasksPage,
+  TestReply,
+  TokensReply,
   TriggerReply,
   UnitsReply,
 } from '@contract';
-import { MOCK_TOKEN, PROFILES, getDb, resetDb, tick, type Profile } from './db';
+import type { Recorded, SseFrame, TaskStory } from './fixture-format';
+import { DATA_FIXTURES, TRANSPORT } from './fixtures';
 import { handlers } from './handlers';
+import { PROFILES, type Profile } from './profiles';
+import { detailOf, findTask, mockState, recordedTransport, resetMocks, tick } from './state';
+
+const csrfToken = () => recordedTransport().session.body.csrfToken ?? '';
+const firstWith = (status: string) => mockState().tasks.find((t) => t.task.status === status);
 
 interface Reply {
   status: number;
@@ -43,7 +62,7 @@ async function call(
   const method = init.method ?? 'GET';
   const headers: Record<string, string> = { ...init.headers };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET') headers['x-csrf-token'] = getDb().csrfToken;
+  if (method !== 'GET') headers['x-csrf-token'] = csrfToken();
   const res = await fetch(new URL(path, location.origin), {
     method,
     headers,
@@ -74,8 +93,8 @@ function check(
   ok: { status: number; schema?: z.ZodType },
   mutating: boolean,
 ): boolean {
-  const db = getDb();
-  const expected = !db.signedIn ? 401 : mutating && db.profile === 'rate-limited' ? 429 : ok.status;
+  const { signedIn, profile } = mockState();
+  const expected = !signedIn ? 401 : mutating && profile === 'rate-limited' ? 429 : ok.status;
   expect(reply.status, what).toBe(expected);
   if (expected >= 400) {
     conforms(ErrorBody, reply.body, what);
@@ -126,9 +145,9 @@ function checkStream(text: string, what: string): Frame[] {
 }
 
 async function exerciseReads(p: string): Promise<void> {
-  const signedIn = getDb().signedIn;
+  const signedIn = mockState().signedIn;
   const session = await call('GET /api/session', '/api/session');
-  if (getDb().profile === 'auth-error' && !signedIn)
+  if (mockState().profile === 'auth-error' && !signedIn)
     check(session, `${p} GET /api/session`, { status: 200 }, false);
   else {
     expect(session.status).toBe(200);
@@ -139,7 +158,7 @@ async function exerciseReads(p: string): Promise<void> {
   expect(health.status).toBe(200);
   conforms(Health, health.body, `${p} /healthz`);
   const ready = await call('GET /readyz', '/readyz');
-  expect(ready.status).toBe(getDb().profile === 'degraded' ? 503 : 200);
+  expect(ready.status).toBe(mockState().profile === 'degraded' ? 503 : 200);
   conforms(Readiness, ready.body, `${p} /readyz`);
 
   check(
@@ -232,9 +251,8 @@ async function exerciseReads(p: string): Promise<void> {
 }
 
 async function exerciseStream(p: string): Promise<void> {
-  const db = getDb();
-  const finished = db.tasks.find((t) => t.task.status === 'succeeded');
-  if (!db.signedIn) {
+  const finished = firstWith('succeeded');
+  if (!mockState().signedIn) {
     const r = await call('GET /api/tasks/:id/log', '/api/tasks/tsk_ANY/log', {
       headers: { accept: 'text/event-stream' },
     });
@@ -244,24 +262,25 @@ async function exerciseStream(p: string): Promise<void> {
   if (finished) {
     const r = await call('GET /api/tasks/:id/log', `/api/tasks/${finished.task.id}/log`);
     expect(r.headers.get('content-type')).toMatch(/^text\/event-stream\b/);
+    const { log } = detailOf(finished);
     const all = checkStream(r.text, `${p} finished stream`);
-    expect(all.length).toBe(finished.log.length + 1);
+    expect(all.length).toBe(log.length + 1);
     // Resumed with Last-Event-ID: only what came after.
-    const from = finished.log[1]!.id;
+    const from = log[1]!.id;
     const resumed = await call('GET /api/tasks/:id/log', `/api/tasks/${finished.task.id}/log`, {
       headers: { 'last-event-id': String(from) },
     });
-    expect(checkStream(resumed.text, `${p} resumed`).length).toBe(finished.log.length - 2 + 1);
+    expect(checkStream(resumed.text, `${p} resumed`).length).toBe(log.length - 2 + 1);
   }
-  const running = db.tasks.find((t) => t.task.status === 'running');
+  const running = firstWith('running');
   if (running) {
-    // Live: lines logged while the stream is open arrive, then `end`.
+    // Live: lines played while the stream is open arrive, then `end`.
     const pending = call('GET /api/tasks/:id/log', `/api/tasks/${running.task.id}/log`);
     await new Promise((r) => setTimeout(r, 20));
     for (let i = 0; i < 200 && running.task.status === 'running'; i++) tick();
     const r = await pending;
     const all = checkStream(r.text, `${p} live stream`);
-    expect(all.length).toBe(running.log.length + 1);
+    expect(all.length).toBe(detailOf(running).log.length + 1);
   }
   check(
     await call('GET /api/tasks/:id/log', '/api/tasks/tsk_NOPE/log'),
@@ -271,9 +290,115 @@ async function exerciseStream(p: string): Promise<void> {
   );
 }
 
+/** What each kind of recorded change answers. */
+function exchangeSchema(method: string, path: string): z.ZodType {
+  if (path.startsWith('/api/units/') && !path.endsWith('/update')) return PolicyReply;
+  if (path.startsWith('/api/schedules')) {
+    if (method === 'DELETE') return z.object({ message: z.string() });
+    return path.endsWith('/run') ? ScheduleRunReply : ApiSchedule;
+  }
+  return TriggerReply;
+}
+
+/** Policies, approvals and schedules: every handler, with what the recordings answer. */
+async function exercisePolicies(p: string): Promise<void> {
+  const { reads, tasks } = mockState();
+  check(
+    await call('GET /api/schedules', '/api/schedules'),
+    `${p} schedules`,
+    { status: 200, schema: SchedulesReply },
+    false,
+  );
+  const preview = await call(
+    'GET /api/schedules/preview',
+    '/api/schedules/preview?cron=0%203%20*%20*%20*&zone=UTC',
+  );
+  check(preview, `${p} preview`, { status: 200, schema: CronPreview }, false);
+  const unit = reads.units.body.units.find((u) => u.managed);
+  const send = (route: string, path: string, method: string, body?: unknown) =>
+    call(route, path, { method, body });
+  if (unit) {
+    const base = `/api/units/${unit.unit}`;
+    const ok = { status: 200, schema: PolicyReply };
+    check(
+      await send('PUT /api/units/:unit/policy', `${base}/policy`, 'PUT', { policy: 'approve' }),
+      `${p} policy`,
+      ok,
+      true,
+    );
+    check(
+      await send('POST /api/units/:unit/snooze', `${base}/snooze`, 'POST', { until: '1d' }),
+      `${p} snooze`,
+      ok,
+      true,
+    );
+    const digest = unit.check?.digest ?? unit.registryDigest;
+    const skip = await send('POST /api/units/:unit/skip', `${base}/skip`, 'POST', { digest });
+    if (digest && digest !== unit.runningDigest) check(skip, `${p} skip`, ok, true);
+  } else {
+    await send('PUT /api/units/:unit/policy', '/api/units/x.service/policy', 'PUT', { policy: 'off' });
+    await send('POST /api/units/:unit/snooze', '/api/units/x.service/snooze', 'POST', { until: null });
+    await send('POST /api/units/:unit/skip', '/api/units/x.service/skip', 'POST', { digest: 'sha256:x' });
+  }
+  const [schedule] = reads.schedules.body.schedules;
+  const name = schedule?.name ?? 'none';
+  const has = (s: z.ZodType) => (schedule ? { status: 200, schema: s } : { status: 500 });
+  const path = `/api/schedules/${name}`;
+  if (schedule) {
+    for (const action of schedule.paused ? ['resume', 'pause'] : ['pause', 'resume'])
+      check(
+        await send(`POST /api/schedules/:name/${action}`, `${path}/${action}`, 'POST'),
+        `${p} ${action}`,
+        has(ApiSchedule),
+        true,
+      );
+    check(
+      await send('POST /api/schedules/:name/run', `${path}/run`, 'POST'),
+      `${p} run`,
+      has(ScheduleRunReply),
+      true,
+    );
+    const { cron, zone, action, units, randomDelay } = schedule;
+    check(
+      await send('PUT /api/schedules/:name', path, 'PUT', { cron, zone, action, units, randomDelay }),
+      `${p} edit`,
+      has(ApiSchedule),
+      true,
+    );
+    check(
+      await send('DELETE /api/schedules/:name', path, 'DELETE'),
+      `${p} delete`,
+      has(z.object({ message: z.string() })),
+      true,
+    );
+  } else {
+    for (const action of ['pause', 'resume', 'run'])
+      await send(`POST /api/schedules/:name/${action}`, `${path}/${action}`, 'POST');
+    await send('PUT /api/schedules/:name', path, 'PUT', { cron: '0 3 * * *' });
+    await send('DELETE /api/schedules/:name', path, 'DELETE');
+  }
+  const created = await send('POST /api/schedules', '/api/schedules', 'POST', {
+    name: 'from-the-panel',
+    cron: '0 3 * * *',
+    zone: 'UTC',
+    action: 'check',
+  });
+  check(created, `${p} create`, { status: 201, schema: ApiSchedule }, true);
+  const awaiting = tasks.find((t) => t.task.status === 'awaiting-approval');
+  const id = awaiting?.task.id ?? 'tsk_NONE';
+  const approve = await send('POST /api/tasks/:id/approve', `/api/tasks/${id}/approve`, 'POST');
+  if (awaiting) check(approve, `${p} approve`, { status: 200, schema: TaskActionReply }, true);
+  const other = tasks.find((t) => t.task.status === 'awaiting-approval' && t.task.id !== id);
+  const reject = await send(
+    'POST /api/tasks/:id/reject',
+    `/api/tasks/${other?.task.id ?? id}/reject`,
+    'POST',
+  );
+  if (other) check(reject, `${p} reject`, { status: 200, schema: TaskActionReply }, true);
+}
+
 async function exerciseWrites(p: string): Promise<void> {
-  const db = getDb();
-  const unit = db.units[0]?.unit;
+  const unit = mockState().reads.units.body.units.find((u) => u.managed)?.unit;
   const post = (route: string, path: string, body?: unknown) => call(route, path, { method: 'POST', body });
 
   if (unit) {
@@ -286,7 +411,7 @@ async function exerciseWrites(p: string): Promise<void> {
     if (check(queued, `${p} unit update`, { status: 202, schema: TriggerReply }, true))
       expect((queued.body as TriggerReply).status).toBe('queued');
     check(
-      await post('POST /api/units/:unit/update', `/api/units/${unit}/update`, { force: true }),
+      await post('POST /api/units/:unit/update', `/api/units/${unit}/update`, { sudo: true }),
       `${p} strict body`,
       { status: 400 },
       true,
@@ -299,7 +424,7 @@ async function exerciseWrites(p: string): Promise<void> {
     true,
   );
 
-  const all = await post('POST /api/tasks', '/api/tasks', { all: true, dryRun: true, caller: 'contract' });
+  const all = await post('POST /api/tasks', '/api/tasks', { all: true, dryRun: true, caller: 'web' });
   check(all, `${p} trigger dry run`, unit ? { status: 200, schema: TriggerReply } : { status: 404 }, true);
   if (unit)
     check(
@@ -315,10 +440,9 @@ async function exerciseWrites(p: string): Promise<void> {
     true,
   );
 
-  const finished =
-    db.tasks.find((t) => t.task.status === 'failed') ?? db.tasks.find((t) => t.task.status !== 'queued');
+  const finished = firstWith('failed') ?? mockState().tasks.find((t) => t.task.status !== 'queued');
   check(await post('POST /api/tasks', '/api/tasks', {}), `${p} trigger nothing`, { status: 400 }, true);
-  const active = db.tasks.find((t) => t.task.status === 'queued' || t.task.status === 'running');
+  const active = firstWith('queued') ?? firstWith('running');
   if (finished) {
     const id = finished.task.id;
     check(
@@ -338,7 +462,7 @@ async function exerciseWrites(p: string): Promise<void> {
       const newId = (retry.body as TaskActionReply).retryTaskId!;
       // Like podup: the reply's task is the new one.
       expect((retry.body as TaskActionReply).task.id).toBe(newId);
-      expect(getDb().byId.get(newId)?.task.retryOf).toBe(id);
+      expect(findTask(newId)?.task.retryOf).toBe(id);
       check(
         await post('POST /api/tasks/:id/retry', `/api/tasks/${newId}/retry`),
         `${p} retry queued`,
@@ -369,6 +493,73 @@ async function exerciseWrites(p: string): Promise<void> {
   );
 }
 
+/** The Tokens and Notifications pages: lists, create and revoke, test, add and remove, as podup answers them. */
+async function exerciseAdmin(p: string): Promise<void> {
+  const { data } = mockState();
+  const tokens = await call('GET /api/v1/tokens', '/api/v1/tokens');
+  check(tokens, `${p} tokens`, { status: 200, schema: TokensReply }, false);
+  const created = await call('POST /api/v1/tokens', '/api/v1/tokens', {
+    method: 'POST',
+    body: { name: 'contract-bot', scopes: ['read'], units: ['web*'] },
+  });
+  if (check(created, `${p} create token`, { status: 201, schema: CreatedToken }, true)) {
+    expect(created.body).toMatchObject({ name: 'contract-bot', scopes: ['read'], units: ['web*'] });
+    const listed = await call('GET /api/v1/tokens', '/api/v1/tokens');
+    expect((listed.body as TokensReply).tokens.map((t) => t.name)).toContain('contract-bot');
+    expect(JSON.stringify(listed.body)).not.toContain((created.body as CreatedToken).token);
+  }
+  check(
+    await call('POST /api/v1/tokens', '/api/v1/tokens', {
+      method: 'POST',
+      body: { name: 'x', scopes: ['root'] },
+    }),
+    `${p} bad token body`,
+    { status: 400 },
+    true,
+  );
+  check(
+    await call('DELETE /api/v1/tokens/:name', '/api/v1/tokens/contract-bot', { method: 'DELETE' }),
+    `${p} revoke`,
+    { status: 204 },
+    true,
+  );
+
+  const channels = await call('GET /api/v1/notifications/channels', '/api/v1/notifications/channels');
+  check(channels, `${p} channels`, { status: 200, schema: ChannelsReply }, false);
+  for (const c of mockState().channels) {
+    const test = await call(
+      'POST /api/v1/notifications/channels/:id/test',
+      `/api/v1/notifications/channels/${c.id}/test`,
+      { method: 'POST' },
+    );
+    check(test, `${p} test ${c.id}`, { status: 202, schema: TestReply }, true);
+  }
+  const added = await call('POST /api/v1/notifications/channels', '/api/v1/notifications/channels', {
+    method: 'POST',
+    body: { name: 'contract', url: 'ntfy://ntfy.sh/x', events: ['failed'] },
+  });
+  const addStatus = data.notifications.add.reply.status;
+  if (check(added, `${p} add channel`, { status: addStatus, schema: ApiChannel }, true)) {
+    const id = (added.body as ApiChannel).id;
+    check(
+      await call('DELETE /api/v1/notifications/channels/:id', `/api/v1/notifications/channels/${id}`, {
+        method: 'DELETE',
+      }),
+      `${p} remove channel`,
+      { status: 204 },
+      true,
+    );
+  } else
+    check(
+      await call('DELETE /api/v1/notifications/channels/:id', '/api/v1/notifications/channels/ch_none', {
+        method: 'DELETE',
+      }),
+      `${p} remove channel`,
+      { status: data.notifications.remove.status },
+      true,
+    );
+}
+
 async function exerciseSession(p: string): Promise<void> {
   const wrong = await call('POST /api/session', '/api/session', { method: 'POST', body: { token: 'wrong' } });
   expect(wrong.status, p).toBe(401);
@@ -376,20 +567,21 @@ async function exerciseSession(p: string): Promise<void> {
   const bad = await call('POST /api/session', '/api/session', { method: 'POST', body: { token: '' } });
   expect(bad.status, p).toBe(400);
   conforms(ErrorBody, bad.body, `${p} empty token`);
-  const ok = await call('POST /api/session', '/api/session', { method: 'POST', body: { token: MOCK_TOKEN } });
+  const token = recordedTransport().token;
+  const ok = await call('POST /api/session', '/api/session', { method: 'POST', body: { token } });
   expect(ok.status, p).toBe(200);
   conforms(Session, ok.body, `${p} sign in`);
   expect((ok.body as { authenticated: boolean }).authenticated).toBe(true);
 
   const out = await call('DELETE /api/session', '/api/session', { method: 'DELETE' });
-  if (getDb().profile === 'rate-limited') {
+  if (mockState().profile === 'rate-limited') {
     expect(out.status).toBe(429);
     conforms(ErrorBody, out.body, `${p} sign out`);
   } else {
     expect(out.status, `${p} sign out`).toBe(204);
     expect(out.text).toBe('');
     const after = await call('GET /api/session', '/api/session');
-    if (getDb().profile === 'auth-error') {
+    if (mockState().profile === 'auth-error') {
       // auth-error: every /api call is 401 while signed out, the session included.
       expect(after.status).toBe(401);
       conforms(ErrorBody, after.body, `${p} signed out`);
@@ -403,20 +595,24 @@ async function exerciseSession(p: string): Promise<void> {
 
 describe('mock API conforms to the contract', () => {
   it.each(PROFILES)('%s', async (profile: Profile) => {
-    resetDb(profile);
+    resetMocks(profile);
     await exerciseReads(profile);
     await exerciseStream(profile);
     await exerciseWrites(profile);
+    await exercisePolicies(profile);
+    await exerciseAdmin(profile);
     if (profile === 'auth-error') {
       // Signed in, the same calls answer for real.
       const ok = await call('POST /api/session', '/api/session', {
         method: 'POST',
-        body: { token: MOCK_TOKEN },
+        body: { token: recordedTransport().token },
       });
       expect(ok.status).toBe(200);
       await exerciseReads(`${profile} (signed in)`);
       await exerciseStream(`${profile} (signed in)`);
       await exerciseWrites(`${profile} (signed in)`);
+      await exercisePolicies(`${profile} (signed in)`);
+      await exerciseAdmin(`${profile} (signed in)`);
     }
     await exerciseSession(profile);
   });
@@ -424,5 +620,80 @@ describe('mock API conforms to the contract', () => {
   afterAll(() => {
     // Every handler was called by some case above: a new endpoint without a contract check fails here.
     expect([...covered].sort()).toEqual(handlers.map((h) => h.info.header).sort());
+  });
+});
+
+describe('the recorded fixtures conform to the contract', () => {
+  /** A 2xx answer has `schema`'s body, any other an ErrorBody. */
+  const answer = (r: Recorded, schema: z.ZodType, what: string) =>
+    conforms(r.status < 300 ? schema : ErrorBody, r.body, `${what} (${r.status})`);
+  const frames = (list: SseFrame[], what: string) => {
+    for (const f of list) {
+      if (f.event === 'log') conforms(ApiTaskLog, JSON.parse(f.data ?? 'null'), `${what} log ${f.id}`);
+      if (f.event === 'end') conforms(TaskLogEnd, JSON.parse(f.data ?? 'null'), `${what} end`);
+    }
+    expect(list.at(-1)?.event, what).toBe('end');
+  };
+  const story = (s: TaskStory, what: string) => {
+    conforms(ApiTaskDetail, s.detail, what);
+    if (s.retry) answer(s.retry.reply, TaskActionReply, `${what} retry`);
+    if (s.retry?.task) conforms(ApiTaskDetail, s.retry.task, `${what} retried`);
+  };
+
+  it.each(Object.keys(DATA_FIXTURES) as Array<keyof typeof DATA_FIXTURES>)('%s', (name) => {
+    const f = DATA_FIXTURES[name];
+    answer(f.healthz, Health, 'healthz');
+    conforms(Readiness, f.readyz.body, 'readyz');
+    answer(f.overview, Overview, 'overview');
+    answer(f.units, UnitsReply, 'units');
+    answer(f.settings, Settings, 'settings');
+    f.tasks.forEach((s) => story(s, `task ${s.detail.id}`));
+    f.events.forEach((e) => conforms(ApiEvent, e, `event ${e.id}`));
+    for (const c of f.control) {
+      answer(c.reply, TaskActionReply, `${c.action} of a ${c.status} task`);
+      if (c.change) conforms(ApiTask.partial(), c.change.fields, `${c.action} change`);
+      c.change?.log.forEach((l) => conforms(ApiTaskLog, l, `${c.action} change log`));
+    }
+    answer(f.schedules, SchedulesReply, 'schedules');
+    for (const pv of f.previews) answer(pv.reply, CronPreview, `preview of ${pv.cron}`);
+    for (const e of f.exchanges) {
+      answer(e.reply, exchangeSchema(e.method ?? 'POST', e.path), `${e.method ?? 'POST'} ${e.path}`);
+      if (e.task) story(e.task, `task of POST ${e.path}`);
+    }
+    if (f.stream) frames(f.stream.frames, 'stream');
+    answer(f.tokens.list, TokensReply, 'tokens');
+    answer(f.tokens.create.reply, CreatedToken, 'created token');
+    answer(f.notifications.channels, ChannelsReply, 'channels');
+    f.notifications.tests.forEach((t) => answer(t.reply, TestReply, `test of ${t.channel}`));
+    answer(f.notifications.add.reply, ApiChannel, 'added channel');
+    if (f.live) {
+      conforms(ApiTaskDetail, f.live.running, 'running task');
+      for (const [end, e] of Object.entries(f.live.ends)) {
+        if (e.reply) answer(e.reply, TaskActionReply, `${end} of the running task`);
+        conforms(ApiTaskDetail, e.detail, `running task after ${end}`);
+        frames(e.stream, `stream to ${end}`);
+      }
+    }
+  });
+
+  it('transport', () => {
+    for (const r of [TRANSPORT.session, TRANSPORT.signedOut, TRANSPORT.signIn]) answer(r, Session, 'session');
+    const errors = [
+      TRANSPORT.emptyToken,
+      TRANSPORT.unauthorized,
+      TRANSPORT.csrfRefused,
+      TRANSPORT.rateLimited,
+      TRANSPORT.taskNotFound,
+      TRANSPORT.unitNotFound,
+      TRANSPORT.badTasksQuery,
+      TRANSPORT.badEventsQuery,
+      TRANSPORT.badBody,
+      ...TRANSPORT.wrongTokens,
+    ];
+    for (const r of errors) {
+      expect(r.status).toBeGreaterThanOrEqual(400);
+      conforms(ErrorBody, r.body, `error ${r.status}`);
+    }
+    expect(Number(TRANSPORT.rateLimited.headers['retry-after'])).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,7 @@
 /** The floating mock console (mock mode only): pick a fixture profile; the choice survives reloads. */
 import { useId, useState } from 'react';
-import { MOCK_TOKEN, PROFILE_NOTES, PROFILES, isProfile, type Profile } from './db';
+import { TRANSPORT } from './fixtures';
+import { PROFILE_SETUP, PROFILES, isProfile, type Profile } from './profiles';
 
 export const PROFILE_KEY = 'podup:mock-profile';
 
@@ -43,10 +44,10 @@ export function MockPanel({ current, onChange }: { current: Profile; onChange: (
               </option>
             ))}
           </select>
-          <p className="muted small">{PROFILE_NOTES[current]}</p>
+          <p className="muted small">{PROFILE_SETUP[current].note}</p>
           {current === 'auth-error' && (
             <p className="small">
-              Token: <code>{MOCK_TOKEN}</code>
+              Token: <code>{TRANSPORT.token}</code>
             </p>
           )}
           <button type="button" className="btn btn-sm" onClick={() => onChange(current)}>

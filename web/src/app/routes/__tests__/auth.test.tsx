@@ -1,9 +1,12 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { MOCK_TOKEN, getDb } from '@/testing/mocks/db';
 import { server } from '@/testing/mocks/server';
+import { mockState, recordedTransport } from '@/testing/mocks/state';
 import { currentUrl, renderApp } from '@/testing/test-utils';
+
+/** The admin token the recordings signed in with: the one the mocks accept. */
+const token = () => recordedTransport().token;
 
 describe('Signing in', () => {
   it('auth-error: every page sends you to sign in, a wrong token is refused, the right one brings you back', async () => {
@@ -20,7 +23,7 @@ describe('Signing in', () => {
     expect(field).toHaveAttribute('aria-invalid', 'true');
 
     await user.clear(field);
-    await user.type(field, MOCK_TOKEN);
+    await user.type(field, token());
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
 
     expect(await screen.findByRole('heading', { name: 'Tasks' })).toBeInTheDocument();
@@ -40,13 +43,19 @@ describe('Signing in', () => {
     const { user } = renderApp('/', { profile: 'auth-error' });
     const field = await screen.findByLabelText('Admin token');
     const button = screen.getByRole('button', { name: 'Sign in' });
-    for (let i = 0; i < 6; i++) {
+    // As many as it took the server to refuse the address.
+    const answers = recordedTransport().wrongTokens;
+    const refused = answers.at(-1)!;
+    expect(refused.status).toBe(429);
+    for (let i = 0; i < answers.length; i++) {
       await user.clear(field);
       await user.type(field, `wrong-${i}`);
       await user.click(button);
       await waitFor(() => expect(button).toBeEnabled());
     }
-    expect(await screen.findByText('Too many attempts. Try again in 60 s.')).toBeInTheDocument();
+    expect(
+      await screen.findByText(`Too many attempts. Try again in ${refused.headers['retry-after']} s.`),
+    ).toBeInTheDocument();
   });
 
   it('a 401 in the middle of a session (expired cookie) goes to sign-in and back to the same page', async () => {
@@ -64,19 +73,19 @@ describe('Signing in', () => {
     expect(currentUrl(router)).toBe('/sign-in?next=%2Funits');
 
     server.resetHandlers();
-    await user.type(screen.getByLabelText('Admin token'), MOCK_TOKEN);
+    await user.type(screen.getByLabelText('Admin token'), token());
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
     expect(await screen.findByRole('heading', { name: 'Units' })).toBeInTheDocument();
     expect(currentUrl(router)).toBe('/units');
   });
 
-  it('sign out ends the session (with the CSRF token) and shows the sign-in page', async () => {
+  it('sign out ends the session and shows the sign-in page', async () => {
     const { user, router } = renderApp('/settings');
     await user.click(await screen.findByRole('button', { name: 'Sign out' }));
     expect(await screen.findByRole('heading', { name: 'Sign in to podup' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/sign-in');
-    // The mock accepts DELETE /api/session only with the right X-CSRF-Token: it really signed out.
-    expect(getDb().signedIn).toBe(false);
+    // DELETE /api/session reached the mock: every /api call is 401 now, until the next sign-in.
+    expect(mockState().signedIn).toBe(false);
   });
 
   it('open admin (no sign-in configured): no sign-in page, no sign-out button', async () => {
@@ -92,7 +101,7 @@ describe('Signing in', () => {
 
   it('never follows a next= that leaves the site', async () => {
     const { user, router } = renderApp('/sign-in?next=//evil.example/x', { profile: 'auth-error' });
-    await user.type(await screen.findByLabelText('Admin token'), MOCK_TOKEN);
+    await user.type(await screen.findByLabelText('Admin token'), token());
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
     await waitFor(() => expect(router.state.location.pathname).toBe('/'));
   });

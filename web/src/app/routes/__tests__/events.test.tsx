@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiEvent } from '@contract';
 import { EVENT_COLUMNS } from '@/features/events/components/export';
-import { getDb } from '@/testing/mocks/db';
+import { mockState } from '@/testing/mocks/state';
 import { currentUrl, renderApp } from '@/testing/test-utils';
 
 const bodyRows = () => within(screen.getByRole('table')).getAllByRole('row').slice(1);
@@ -44,7 +44,7 @@ describe('Events', () => {
     await screen.findByRole('table');
     await user.selectOptions(screen.getByLabelText('Outcome'), 'rejected');
     await waitFor(() => expect(new Set(outcomes())).toEqual(new Set(['rejected'])));
-    expect(bodyRows()).toHaveLength(getDb().events.filter((e) => e.outcome === 'rejected').length);
+    expect(bodyRows()).toHaveLength(mockState().events.filter((e) => e.outcome === 'rejected').length);
     expect(currentUrl(router)).toBe('/events?outcome=rejected');
   });
 
@@ -55,18 +55,17 @@ describe('Events', () => {
     await waitFor(() => expect(currentUrl(router)).toBe('/events?event=ping'));
     await waitFor(() => expect(new Set(outcomes())).toEqual(new Set(['pong'])));
 
+    // podup records the route as its pattern: the old per-unit webhook URL of pod-upgrade-trigger.
     await user.clear(screen.getByLabelText('Event type'));
-    await user.type(screen.getByLabelText('Route'), '/github-package-update');
-    await waitFor(() =>
-      expect(
-        bodyRows().every((r) => r.textContent?.includes('POST /github-package-update/web.service')),
-      ).toBe(true),
-    );
+    await user.type(screen.getByLabelText('Route'), '/github-package-update/:unit');
+    const legacy = mockState().events.filter((e) => e.route === '/github-package-update/:unit');
+    await waitFor(() => expect(bodyRows()).toHaveLength(legacy.length));
+    expect(bodyRows().every((r) => r.textContent?.includes('POST /github-package-update/:unit'))).toBe(true);
 
     await user.clear(screen.getByLabelText('Route'));
     await user.selectOptions(screen.getByLabelText('Time'), '1h');
     await waitFor(() => expect(currentUrl(router)).toBe('/events?since=1h'));
-    const lastHour = getDb().events.filter((e) => Date.parse(e.time) >= Date.now() - 3_600_000);
+    const lastHour = mockState().events.filter((e) => Date.parse(e.time) >= Date.now() - 3_600_000);
     await waitFor(() => expect(bodyRows()).toHaveLength(lastHour.length));
 
     await user.selectOptions(screen.getByLabelText('Time'), 'custom');
@@ -77,7 +76,7 @@ describe('Events', () => {
   it('exports exactly the loaded rows as CSV and as JSON', async () => {
     const { user } = renderApp('/events?outcome=rejected');
     await screen.findByRole('table');
-    const loaded = getDb().events.filter((e) => e.outcome === 'rejected');
+    const loaded = mockState().events.filter((e) => e.outcome === 'rejected');
     await waitFor(() => expect(bodyRows()).toHaveLength(loaded.length));
 
     await user.click(screen.getByRole('button', { name: 'Export CSV' }));
@@ -118,7 +117,7 @@ describe('Events', () => {
   it('opens an event to show every field it has', async () => {
     const { user } = renderApp('/events');
     await screen.findByRole('table');
-    const e = getDb().events[0]!;
+    const e = mockState().events[0]!;
     await user.click(screen.getByRole('button', { name: `Details of event ${e.id}` }));
     expect(screen.getByRole('button', { name: `Details of event ${e.id}` })).toHaveAttribute(
       'aria-expanded',
@@ -128,7 +127,7 @@ describe('Events', () => {
   });
 
   it('shows how many refusals a folded row stands for', async () => {
-    const db = getDb();
+    const db = mockState();
     const first = db.events[0]!;
     db.events[0] = { ...first, status: 401, outcome: 'rejected', count: 37 };
     const { user } = renderApp('/events');

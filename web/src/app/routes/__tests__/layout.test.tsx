@@ -1,5 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { mockState } from '@/testing/mocks/state';
 import { renderApp } from '@/testing/test-utils';
 
 describe('Layout', () => {
@@ -12,11 +13,16 @@ describe('Layout', () => {
     expect(within(nav).getByRole('link', { name: 'Events' })).toHaveAttribute('aria-current', 'page');
     expect(within(nav).getByRole('link', { name: 'Overview' })).not.toHaveAttribute('aria-current');
     expect(screen.getByRole('link', { name: 'Skip to content' })).toHaveAttribute('href', '#main');
+
+    await user.click(within(nav).getByRole('link', { name: 'Schedules' }));
+    expect(await screen.findByRole('heading', { name: 'Schedules', level: 1 })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/schedules');
   });
 
   it('shows the version from /healthz', async () => {
     renderApp('/');
-    expect(await screen.findByText('v0.1.0-mock')).toBeInTheDocument();
+    const { version } = mockState().reads.healthz.body;
+    expect(await screen.findByText(`v${version}`)).toBeInTheDocument();
   });
 
   it('theme toggle: system -> light -> dark -> system, applied to <html> and remembered', async () => {

@@ -1,11 +1,20 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { getDb } from '@/testing/mocks/db';
+import type { TaskActionReply } from '@contract';
+import { formatTime } from '@/lib/format';
 import { server } from '@/testing/mocks/server';
+import { mockState } from '@/testing/mocks/state';
 import { renderApp } from '@/testing/test-utils';
 
 const unitsCard = () => screen.getByRole('heading', { name: 'Units' }).closest('section') as HTMLElement;
+const card = (heading: string) =>
+  screen.getByRole('heading', { name: heading }).closest('section') as HTMLElement;
+/** The recorded approval or rejection: its answer, and the task it was recorded on. */
+const recordedDecision = (action: 'approve' | 'reject') => {
+  const c = mockState().data.control.find((x) => x.status === 'awaiting-approval' && x.action === action)!;
+  return { subject: c.subject, message: (c.reply.body as TaskActionReply).message };
+};
 
 describe('Overview', () => {
   it('happy-path: no health banner, counts, a dot per unit coloured by its last result, recent tasks', async () => {
@@ -16,7 +25,7 @@ describe('Overview', () => {
     // Each unit's dot names its last result; the colour class follows it.
     const card = unitsCard();
     const rows = within(card).getAllByRole('listitem');
-    expect(rows).toHaveLength(getDb().units.length);
+    expect(rows).toHaveLength(mockState().reads.overview.body.units.length);
     const web = rows.find((r) => within(r).queryByText('web.service'))!;
     const dot = within(web).getByRole('img');
     const status = dot.getAttribute('aria-label')!.replace('last update ', '');
@@ -25,7 +34,7 @@ describe('Overview', () => {
 
     // The ten newest tasks, each linking to its drawer.
     const recent = screen.getByRole('heading', { name: 'Recent tasks' }).closest('section') as HTMLElement;
-    const newest = getDb().tasks[0]!.task;
+    const newest = mockState().tasks[0]!.task;
     const links = within(recent)
       .getAllByRole('link')
       .filter((a) => a.getAttribute('href')?.includes('task='));
@@ -35,19 +44,72 @@ describe('Overview', () => {
     expect(screen.getByRole('link', { name: 'Ready' })).toBeInTheDocument();
   });
 
+  it('happy-path: pending approvals with their digest and expiry; approve and reject right there', async () => {
+    const { user } = renderApp('/');
+    await screen.findByRole('heading', { name: 'Pending approvals' });
+    const { pendingApprovals, counts } = mockState().reads.overview.body;
+    expect(pendingApprovals.length).toBe(2);
+    expect(screen.getByText('Awaiting approval', { selector: 'dt' }).nextElementSibling).toHaveTextContent(
+      String(counts.awaitingApproval),
+    );
+    expect(screen.getByText('Deferred', { selector: 'dt' }).nextElementSibling).toHaveTextContent(
+      String(counts.deferred),
+    );
+
+    const pending = card('Pending approvals');
+    const approve = recordedDecision('approve');
+    const reject = recordedDecision('reject');
+    const target = (id: string) => pendingApprovals.find((t) => t.id === id)!.units!.join(', ');
+    const first = pendingApprovals[0]!;
+    const item = within(pending)
+      .getByRole('link', { name: target(first.id) })
+      .closest('li')!;
+    expect(within(item).getByTitle(first.digest!)).toHaveTextContent(first.digest!.slice(7, 19));
+    expect(item).toHaveTextContent(`expires ${formatTime(first.expiresAt)}`);
+    expect(within(pending).getByRole('link', { name: 'All' })).toHaveAttribute(
+      'href',
+      '/tasks?status=awaiting-approval',
+    );
+
+    await user.click(within(pending).getByRole('button', { name: `Approve ${target(approve.subject)}` }));
+    expect(await screen.findByText(approve.message)).toBeInTheDocument();
+    // Approved: it runs, and no longer waits here.
+    await waitFor(() => expect(within(card('Pending approvals')).getAllByRole('listitem')).toHaveLength(1));
+
+    await user.click(screen.getByRole('button', { name: `Reject ${target(reject.subject)}` }));
+    expect(await screen.findByText(reject.message)).toBeInTheDocument();
+    expect(await screen.findByText('Nothing awaits approval')).toBeInTheDocument();
+    expect(screen.getByText('Awaiting approval', { selector: 'dt' }).nextElementSibling).toHaveTextContent(
+      String(counts.awaitingApproval - 2),
+    );
+  });
+
+  it('happy-path: the schedules that run next, with a countdown', async () => {
+    renderApp('/');
+    const runs = await screen.findByRole('heading', { name: 'Next runs' });
+    const section = runs.closest('section') as HTMLElement;
+    const { nextRuns } = mockState().reads.overview.body;
+    const items = within(section).getAllByRole('listitem');
+    expect(items.map((li) => li.querySelector('strong')?.textContent)).toEqual(nextRuns.map((r) => r.name));
+    expect(within(items[0]!).getByTitle(formatTime(nextRuns[0]!.nextRunAt))).toHaveTextContent(/^in \d+ h/);
+    expect(within(section).getByRole('link', { name: 'Schedules' })).toHaveAttribute('href', '/schedules');
+  });
+
   it('degraded: a banner names D-Bus as down with its detail and the fix', async () => {
     renderApp('/', { profile: 'degraded' });
     const banner = await screen.findByRole('alert', { name: 'Service health' });
+    const { dbus } = mockState().reads.readyz.body.checks;
     expect(banner).toHaveTextContent('D-Bus (systemd manager) is down: updates cannot run.');
-    expect(banner).toHaveTextContent('connect ENOENT /run/user/1000/bus');
-    expect(banner).toHaveTextContent(
-      'Fix: start the user manager and keep it running without a login: loginctl enable-linger podup',
-    );
+    expect(banner).toHaveTextContent(dbus.detail);
+    expect(banner).toHaveTextContent(`Fix: ${dbus.hint}`);
     expect(banner).not.toHaveTextContent('Podman API');
     expect(screen.getByRole('link', { name: 'Not ready' })).toBeInTheDocument();
     // The failed tasks of the outage are the newest ones.
     const recent = screen.getByRole('heading', { name: 'Recent tasks' }).closest('section') as HTMLElement;
-    expect(within(recent).getAllByText(/D-Bus unavailable/).length).toBe(3);
+    const statuses = within(recent)
+      .getAllByRole('listitem')
+      .map((li) => li.querySelector('.badge')?.textContent);
+    expect(statuses.slice(0, 4)).toEqual(['Failed', 'Failed', 'Failed', 'Succeeded']);
   });
 
   it('names every part that is down (as /readyz reports it), each with its own fix', async () => {
@@ -88,6 +150,8 @@ describe('Overview', () => {
     expect(await screen.findByText('No units yet')).toBeInTheDocument();
     expect(screen.getByText('No tasks yet')).toBeInTheDocument();
     expect(screen.getByText('Succeeded (24 h)').nextElementSibling).toHaveTextContent('0');
+    expect(screen.getByText('Nothing awaits approval')).toBeInTheDocument();
+    expect(screen.getByText('No schedule is set')).toBeInTheDocument();
   });
 
   it('says so when podup cannot be reached at all', async () => {

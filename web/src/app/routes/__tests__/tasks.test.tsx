@@ -1,7 +1,9 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { getDb, getTask } from '@/testing/mocks/db';
-import { currentUrl, renderApp } from '@/testing/test-utils';
+import type { TaskActionReply } from '@contract';
+import { formatTime } from '@/lib/format';
+import { detailOf, findTask, mockState, recordedTransport, resetMocks } from '@/testing/mocks/state';
+import { connectLiveStream, currentUrl, playToEnd, renderApp } from '@/testing/test-utils';
 
 /** The status and id of each row of the tasks table, in order. */
 function tableRows(): Array<{ status: string; id: string }> {
@@ -18,13 +20,13 @@ function tableRows(): Array<{ status: string; id: string }> {
     });
 }
 
-const firstWith = (status: string) => getDb().tasks.find((t) => t.task.status === status)!.task;
+const firstWith = (status: string) => mockState().tasks.find((t) => t.task.status === status)!.task;
 
 describe('Tasks list', () => {
   it('shows the newest 50 tasks and loads 50 more on request, never everything', async () => {
     const { user } = renderApp('/tasks');
     await screen.findByRole('table');
-    const all = getDb().tasks.map((t) => t.task.id);
+    const all = mockState().tasks.map((t) => t.task.id);
     expect(tableRows().map((r) => r.id)).toEqual(all.slice(0, 50));
     expect(screen.getByText('Showing 50 tasks (newest first; more on the server)')).toBeInTheDocument();
 
@@ -39,12 +41,12 @@ describe('Tasks list', () => {
     await user.selectOptions(screen.getByLabelText('Status'), 'rolled-back');
     await waitFor(() => expect(currentUrl(router)).toBe('/tasks?status=rolled-back'));
     await waitFor(() => expect(new Set(tableRows().map((r) => r.status))).toEqual(new Set(['Rolled back'])));
-    const expected = getDb().tasks.filter((t) => t.task.status === 'rolled-back').length;
+    const expected = mockState().tasks.filter((t) => t.task.status === 'rolled-back').length;
     expect(tableRows()).toHaveLength(Math.min(expected, 50));
 
     await user.selectOptions(screen.getByLabelText('Kind'), 'unit-update');
     await waitFor(() => expect(currentUrl(router)).toBe('/tasks?status=rolled-back&kind=unit-update'));
-    const both = getDb().tasks.filter(
+    const both = mockState().tasks.filter(
       (t) => t.task.status === 'rolled-back' && t.task.kind === 'unit-update',
     );
     await waitFor(() =>
@@ -55,7 +57,7 @@ describe('Tasks list', () => {
   it('searches text (id, image, units, caller, reason, summary) after typing stops', async () => {
     const { user, router } = renderApp('/tasks');
     await screen.findByRole('table');
-    const target = getDb().tasks[120]!.task;
+    const target = mockState().tasks[120]!.task;
     await user.type(screen.getByLabelText('Search'), target.id.slice(4));
     await waitFor(() => expect(tableRows().map((r) => r.id)).toEqual([target.id]));
     expect(currentUrl(router)).toBe(`/tasks?q=${target.id.slice(4)}`);
@@ -70,6 +72,41 @@ describe('Tasks list', () => {
     expect(screen.getByLabelText('Search')).toHaveValue('');
   });
 
+  it('categories: Automatic (scheduler), Maintenance (prune), Manual, each a server-side filter in the URL', async () => {
+    const { user, router } = renderApp('/tasks');
+    await screen.findByRole('table');
+    const categories = screen.getByRole('group', { name: 'Task category' });
+    const ids = (keep: (t: ReturnType<typeof firstWith>) => boolean) =>
+      mockState()
+        .tasks.filter((t) => keep(t.task))
+        .slice(0, 50)
+        .map((t) => t.task.id);
+
+    await user.click(within(categories).getByRole('button', { name: 'Automatic' }));
+    expect(currentUrl(router)).toBe('/tasks?category=automatic');
+    expect(within(categories).getByRole('button', { name: 'Automatic' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    const automatic = ids((t) => t.trigger === 'scheduler');
+    expect(automatic.length).toBeGreaterThan(0);
+    await waitFor(() => expect(tableRows().map((r) => r.id)).toEqual(automatic));
+
+    await user.click(within(categories).getByRole('button', { name: 'Maintenance' }));
+    await waitFor(() => expect(tableRows().map((r) => r.id)).toEqual(ids((t) => t.kind === 'maintenance')));
+    // Its kind belongs to the category, not to the URL's own filters.
+    expect(currentUrl(router)).toBe('/tasks?category=maintenance');
+    expect(screen.getByLabelText('Kind')).toHaveValue('maintenance');
+
+    await user.click(within(categories).getByRole('button', { name: 'Manual' }));
+    const manual = ids((t) => ['api', 'cli', 'retry'].includes(t.trigger));
+    await waitFor(() => expect(tableRows().map((r) => r.id)).toEqual(manual));
+
+    await user.click(within(categories).getByRole('button', { name: 'All' }));
+    expect(currentUrl(router)).toBe('/tasks');
+    await waitFor(() => expect(tableRows()).toHaveLength(50));
+  });
+
   it('empty: explains where tasks come from', async () => {
     renderApp('/tasks', { profile: 'empty' });
     expect(await screen.findByText('No tasks yet')).toBeInTheDocument();
@@ -82,8 +119,8 @@ describe('Task drawer', () => {
     const { user, router } = renderApp('/tasks');
     await screen.findByRole('table');
     const task = firstWith('rolled-back');
-    const rec = getTask(task.id)!;
-    const unit = rec.units.find((u) => u.status === 'rolled-back')!;
+    const rec = findTask(task.id)!.detail;
+    const unit = rec.unitResults.find((u) => u.status === 'rolled-back')!;
 
     await user.click(screen.getByRole('link', { name: `Open task ${task.id}` }));
     const drawer = await screen.findByRole('dialog', { name: `Task ${task.id}` });
@@ -98,8 +135,9 @@ describe('Task drawer', () => {
     expect(within(unitBox).getAllByText(unit.digestBefore!.slice(7, 19), { selector: 'code' })).toHaveLength(
       2,
     );
-    expect(within(unitBox).getByText('Health check')).toBeInTheDocument();
-    expect(within(unitBox).getByText('Roll back')).toBeInTheDocument();
+    // The health check that failed, the roll back, and the health check of the old image again.
+    expect(within(unitBox).getAllByText('Health check')).toHaveLength(2);
+    expect(within(unitBox).getAllByText('Roll back').length).toBeGreaterThan(0);
 
     const log = within(drawer).getByRole('list', { name: 'Log lines' });
     expect(within(log).getAllByRole('listitem')).toHaveLength(rec.log.length);
@@ -110,10 +148,22 @@ describe('Task drawer', () => {
     expect(currentUrl(router)).toBe('/tasks');
   });
 
+  it("shows the rollout: the canary and each unit's place in the order, what the health gate saw", async () => {
+    const entry = mockState().tasks.find((t) => t.detail.unitResults.some((u) => u.role === 'canary'))!;
+    const canary = entry.detail.unitResults.find((u) => u.role === 'canary')!;
+    renderApp(`/tasks?task=${entry.task.id}`);
+    const drawer = await screen.findByRole('dialog', { name: `Task ${entry.task.id}` });
+    const steps = await within(drawer).findByRole('region', { name: 'Steps' });
+    const unitBox = (await within(steps).findByText(canary.unit)).closest('.timeline-unit') as HTMLElement;
+    expect(within(unitBox).getByText('canary')).toBeInTheDocument();
+    expect(within(unitBox).getByText(`#${canary.position} in the rollout`)).toBeInTheDocument();
+    if (canary.health) expect(within(unitBox).getByText(`Health: ${canary.health}`)).toBeInTheDocument();
+  });
+
   it('is reachable by keyboard: Tab to a task, Enter opens it, focus moves into the drawer', async () => {
     const { user } = renderApp('/tasks');
     await screen.findByRole('table');
-    const first = getDb().tasks[0]!.task;
+    const first = mockState().tasks[0]!.task;
     const link = screen.getByRole('link', { name: `Open task ${first.id}` });
     link.focus();
     await user.keyboard('{Enter}');
@@ -133,7 +183,7 @@ describe('Task drawer', () => {
     expect(confirm).toHaveTextContent('A new task with the same units and image is queued.');
     await user.click(within(confirm).getByRole('button', { name: 'Retry' }));
 
-    const retried = getDb().tasks[0]!.task;
+    const retried = mockState().tasks[0]!.task;
     expect(retried.retryOf).toBe(failed.id);
     expect(await screen.findByText(`queued ${retried.id} as a retry of ${failed.id}`)).toBeInTheDocument();
     expect(await screen.findByRole('dialog', { name: `Task ${retried.id}` })).toBeInTheDocument();
@@ -148,33 +198,42 @@ describe('Task drawer', () => {
   });
 
   it('busy: stop asks first, then the running task is told to stop after its current unit', async () => {
-    resetBusy();
+    resetMocks('busy');
     const running = firstWith('running');
+    const recorded = mockState().data.live!.ends;
     const { user } = renderApp(`/tasks?task=${running.id}`);
     const drawer = await screen.findByRole('dialog', { name: `Task ${running.id}` });
     await user.click(await within(drawer).findByRole('button', { name: 'Stop' }));
     const confirm = screen.getByRole('dialog', { name: 'Stop this task?' });
     expect(confirm).toHaveTextContent('the units after it are skipped');
 
-    // Cancel changes nothing.
+    // Cancel changes nothing: left alone, the task ends as it was recorded to.
     await user.click(within(confirm).getByRole('button', { name: 'Cancel' }));
-    expect(getTask(running.id)!.stopRequested).toBeNull();
+    expect(mockState().live!.ended).toBe(false);
 
     await user.click(within(drawer).getByRole('button', { name: 'Stop' }));
     await user.click(
       within(screen.getByRole('dialog', { name: 'Stop this task?' })).getByRole('button', { name: 'Stop' }),
     );
-    expect(
-      await screen.findByText('stopping after the current unit; the remaining units are skipped'),
-    ).toBeInTheDocument();
-    expect(getTask(running.id)!.stopRequested).toBe('stop');
+    // Told to stop, not stopped: it still runs its current unit.
+    const { message, task } = recorded.stop.reply!.body as TaskActionReply;
+    expect(task.status).toBe('running');
+    expect(await screen.findByText(message)).toBeInTheDocument();
+    // The stop reached the task: it ends the way the server ended a stopped one.
+    playToEnd();
+    expect(detailOf(findTask(running.id)!)).toMatchObject({
+      status: 'cancelled',
+      summary: recorded.stop.detail.summary,
+    });
+    expect(recorded.stop.detail.summary).not.toBe(recorded.completed.detail.summary);
   });
 
-  it('busy: force stop cancels the task at once', async () => {
-    resetBusy();
+  it('busy: force stop cancels the task (its unit rolled back)', async () => {
+    resetMocks('busy');
     const running = firstWith('running');
     const { user } = renderApp(`/tasks?task=${running.id}`);
     const drawer = await screen.findByRole('dialog', { name: `Task ${running.id}` });
+    const { unsubscribe } = await connectLiveStream(running.id);
     await user.click(await within(drawer).findByRole('button', { name: 'Force stop' }));
     const confirm = screen.getByRole('dialog', { name: 'Force-stop this task?' });
     await user.click(within(confirm).getByRole('button', { name: 'Force stop' }));
@@ -183,22 +242,24 @@ describe('Task drawer', () => {
         'stopping now: a unit restarted but not yet verified is rolled back to its previous image',
       ),
     ).toBeInTheDocument();
+    playToEnd();
     await waitFor(() => expect(within(drawer).getAllByText('Cancelled').length).toBeGreaterThan(0));
+    // Its unit was in the health check: put back on the image it ran before.
+    const back = mockState().data.live!.ends['force-stop'].detail.log.findLast((l) => l.step === 'rollback')!;
+    const log = within(drawer).getByRole('list', { name: 'Log lines' });
+    expect(within(log).getByText(back.message)).toBeInTheDocument();
     expect(within(drawer).getByRole('button', { name: 'Retry' })).toBeInTheDocument();
+    unsubscribe();
   });
 
   it('a stop that comes too late (409: the task already ended) says so in an error toast', async () => {
-    resetBusy();
+    resetMocks('busy');
     const running = firstWith('running');
     const { user } = renderApp(`/tasks?task=${running.id}`);
     const drawer = await screen.findByRole('dialog', { name: `Task ${running.id}` });
     await within(drawer).findByRole('button', { name: 'Stop' });
     // The task ends on the server before the click arrives.
-    act(() => {
-      const rec = getTask(running.id)!;
-      rec.task.status = 'succeeded';
-      rec.task.finishedAt = new Date().toISOString();
-    });
+    playToEnd();
     await user.click(within(drawer).getByRole('button', { name: 'Stop' }));
     await user.click(
       within(screen.getByRole('dialog', { name: 'Stop this task?' })).getByRole('button', { name: 'Stop' }),
@@ -206,6 +267,53 @@ describe('Task drawer', () => {
     expect(
       await screen.findByText(`Stop failed: task ${running.id} already ended (succeeded)`),
     ).toBeInTheDocument();
+  });
+
+  it('awaiting approval: listed with when it expires; the drawer approves or rejects instead of stopping', async () => {
+    const recorded = (action: 'approve' | 'reject') =>
+      mockState().data.control.find((c) => c.status === 'awaiting-approval' && c.action === action)!;
+    const approve = recorded('approve');
+    const { user } = renderApp('/tasks?status=awaiting-approval');
+    await screen.findByRole('table');
+    const waiting = findTask(approve.subject)!.task;
+    const row = screen.getByRole('link', { name: `Open task ${waiting.id}` }).closest('tr') as HTMLElement;
+    expect(within(row).getByText('Awaiting approval')).toBeInTheDocument();
+    expect(row).toHaveTextContent(`expires ${formatTime(waiting.expiresAt)}`);
+
+    await user.click(screen.getByRole('link', { name: `Open task ${waiting.id}` }));
+    const drawer = await screen.findByRole('dialog', { name: `Task ${waiting.id}` });
+    expect(await within(drawer).findByText('Approval expires')).toBeInTheDocument();
+    expect(within(drawer).getByText(waiting.digest!, { selector: 'code' })).toBeInTheDocument();
+    expect(within(drawer).queryByRole('button', { name: 'Stop' })).not.toBeInTheDocument();
+    expect(within(drawer).getByRole('button', { name: `Reject task ${waiting.id}` })).toBeInTheDocument();
+
+    await user.click(within(drawer).getByRole('button', { name: `Approve task ${waiting.id}` }));
+    const { message } = approve.reply.body as TaskActionReply;
+    expect(await screen.findByText(message)).toBeInTheDocument();
+    // Approved, it is queued to run: the decision buttons are gone, Stop is back.
+    await waitFor(() => expect(within(drawer).getAllByText('Queued').length).toBeGreaterThan(0));
+    expect(within(drawer).getByText('Approved by')).toBeInTheDocument();
+    expect(within(drawer).queryByRole('button', { name: /^Approve/ })).not.toBeInTheDocument();
+    expect(within(drawer).getByRole('button', { name: 'Stop' })).toBeInTheDocument();
+  });
+
+  it('deferred: listed with the time it waits for; cancelling it asks first', async () => {
+    const deferred = firstWith('deferred');
+    const { user } = renderApp(`/tasks?status=deferred&task=${deferred.id}`);
+    await screen.findByRole('table');
+    const row = screen.getByRole('link', { name: `Open task ${deferred.id}` }).closest('tr') as HTMLElement;
+    expect(row).toHaveTextContent(`until ${formatTime(deferred.notBefore)}`);
+
+    const drawer = await screen.findByRole('dialog', { name: `Task ${deferred.id}` });
+    expect(await within(drawer).findByText('Deferred until')).toBeInTheDocument();
+    expect(within(drawer).getByText(deferred.summary!)).toBeInTheDocument();
+    await user.click(within(drawer).getByRole('button', { name: 'Cancel task' }));
+    const confirm = screen.getByRole('dialog', { name: 'Cancel this deferred task?' });
+    expect(confirm).toHaveTextContent('It has not started');
+    await user.click(within(confirm).getByRole('button', { name: 'Cancel task' }));
+    expect(await screen.findByText('cancelled while deferred')).toBeInTheDocument();
+    await waitFor(() => expect(within(drawer).getAllByText('Cancelled').length).toBeGreaterThan(0));
+    expect(within(drawer).getByRole('button', { name: 'Retry' })).toBeInTheDocument();
   });
 
   it('rate-limited: the 429 shows as a toast with how long to wait', async () => {
@@ -218,11 +326,11 @@ describe('Task drawer', () => {
     await user.click(
       within(screen.getByRole('dialog', { name: 'Retry this task?' })).getByRole('button', { name: 'Retry' }),
     );
+    const { body, headers } = recordedTransport().rateLimited;
     expect(
-      await screen.findByText('Retry failed: too many requests from this address. Retry in 30 s.'),
+      await screen.findByText(`Retry failed: ${body.error.message}. Retry in ${headers['retry-after']} s.`),
     ).toBeInTheDocument();
-    expect(screen.getByText('wait 30 s before trying again')).toBeInTheDocument();
-    expect(getDb().tasks.some((t) => t.task.retryOf === failed.id)).toBe(false);
+    expect(mockState().tasks.some((t) => t.task.retryOf === failed.id)).toBe(false);
   });
 
   it('Esc closes the confirmation first, then the drawer', async () => {
@@ -246,9 +354,3 @@ describe('Task drawer', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
   });
 });
-
-function resetBusy() {
-  // Imported lazily so the busy profile's 10,000 tasks are only built where needed.
-  resetDbTo('busy');
-}
-import { resetDb as resetDbTo } from '@/testing/mocks/db';

@@ -1,7 +1,23 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { findUnit, getDb } from '@/testing/mocks/db';
+import type { PolicyReply, TaskActionReply } from '@contract';
+import { formatTime } from '@/lib/format';
+import { recordedTransport, mockState } from '@/testing/mocks/state';
 import { currentUrl, renderApp } from '@/testing/test-utils';
+
+const units = () => mockState().reads.units.body.units;
+const findUnit = (name: string) => units().find((u) => u.unit === name);
+const tooManyRequests = () => {
+  const { body, headers } = recordedTransport().rateLimited;
+  return `${body.error.message}. Retry in ${headers['retry-after']} s.`;
+};
+
+/** The reply recorded for this change (the mocks replay it). */
+const recorded = (method: string, path: string, body: Record<string, unknown>) =>
+  mockState().data.exchanges.find(
+    (e) =>
+      (e.method ?? 'POST') === method && e.path === path && JSON.stringify(e.body) === JSON.stringify(body),
+  )!.reply.body as PolicyReply;
 
 const rowOf = (unit: string) => screen.getByText(unit, { selector: 'strong' }).closest('tr') as HTMLElement;
 
@@ -9,7 +25,10 @@ describe('Units', () => {
   it('happy-path: image, running vs registry digest (shortened), and whether an update is available', async () => {
     renderApp('/units');
     await screen.findByRole('table');
-    expect(screen.getByText('7 units, 2 with an update available.')).toBeInTheDocument();
+    const available = units().filter((u) => u.updateAvailable === true).length;
+    expect(
+      screen.getByText(`${units().length} units, ${available} with an update available.`),
+    ).toBeInTheDocument();
 
     const web = findUnit('web.service')!;
     const webRow = rowOf('web.service');
@@ -22,7 +41,7 @@ describe('Units', () => {
 
     expect(within(rowOf('worker.service')).getByText('up to date')).toBeInTheDocument();
     const proxy = within(rowOf('proxy.service')).getByText('registry unreachable');
-    expect(proxy).toHaveAttribute('title', 'ghcr.io answered 401: the pull token has expired');
+    expect(proxy).toHaveAttribute('title', findUnit('proxy.service')!.registryError);
   });
 
   it('a unit that does not opt in says why and offers no update (podup would refuse it)', async () => {
@@ -41,12 +60,15 @@ describe('Units', () => {
   it('dry run shows the plan without queueing anything', async () => {
     const { user } = renderApp('/units');
     await screen.findByRole('table');
-    const before = getDb().tasks.length;
+    const before = mockState().tasks.length;
     await user.click(screen.getByRole('button', { name: 'Dry run web.service' }));
     const dialog = await screen.findByRole('dialog', { name: 'Dry run: web.service' });
     expect(within(dialog).getByText('would update')).toBeInTheDocument();
-    expect(within(dialog).getByText('the registry has a newer digest')).toBeInTheDocument();
-    expect(getDb().tasks.length).toBe(before);
+    // From the digest it runs to the registry's.
+    const web = findUnit('web.service')!;
+    expect(within(dialog).getByTitle(web.runningDigest!)).toBeInTheDocument();
+    expect(within(dialog).getByTitle(web.registryDigest!)).toBeInTheDocument();
+    expect(mockState().tasks.length).toBe(before);
     await user.click(within(dialog).getByRole('button', { name: 'Close' }));
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
@@ -60,7 +82,7 @@ describe('Units', () => {
     await user.type(within(confirm).getByLabelText('Reason (optional)'), 'ship the fix');
     await user.click(within(confirm).getByRole('button', { name: 'Update now' }));
 
-    const task = getDb().tasks[0]!.task;
+    const task = mockState().tasks[0]!.task;
     expect(task).toMatchObject({ units: ['web.service'], reason: 'ship the fix', status: 'queued' });
     expect(await screen.findByText(`Update of web.service queued as ${task.id}`)).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'View task' }));
@@ -73,9 +95,10 @@ describe('Units', () => {
     await screen.findByRole('table');
     await user.click(screen.getByRole('button', { name: 'Dry run all' }));
     const plan = await screen.findByRole('dialog', { name: 'Dry run: every unit' });
-    expect(within(plan).getAllByRole('row')).toHaveLength(1 + 6);
+    const managed = units().filter((u) => u.managed);
+    expect(within(plan).getAllByRole('row')).toHaveLength(1 + managed.length);
     expect(within(plan).getByRole('alert')).toHaveTextContent(
-      'ghcr.io/acme/proxy:latest: ghcr.io answered 401',
+      `ghcr.io/acme/proxy:latest: ${findUnit('proxy.service')!.registryError}`,
     );
     expect(within(plan).getByText('cannot plan')).toBeInTheDocument();
     await user.keyboard('{Escape}');
@@ -86,10 +109,90 @@ describe('Units', () => {
         name: 'Update all',
       }),
     );
-    const task = getDb().tasks[0]!.task;
-    expect(await screen.findByText(`Queued ${task.id} for 6 units`)).toBeInTheDocument();
-    expect(task.units).toHaveLength(6);
+    const task = mockState().tasks[0]!.task;
+    expect(await screen.findByText(`Queued ${task.id} for ${managed.length} units`)).toBeInTheDocument();
+    expect(task.units).toEqual(managed.map((u) => u.unit));
     expect(task.caller).toBe('web');
+  });
+
+  it('each unit shows its effective policy and where it came from, the check, and what waits on it', async () => {
+    renderApp('/units');
+    await screen.findByRole('table');
+    const api = within(rowOf('api.service'));
+    expect(
+      api.getByRole('combobox', { name: 'Update policy of api.service: approve (set in podup)' }),
+    ).toBeInTheDocument();
+    expect(api.getByText('awaiting approval')).toBeInTheDocument();
+    expect(api.getByRole('button', { name: 'Approve api.service' })).toBeInTheDocument();
+    const check = findUnit('api.service')!.check!;
+    expect(api.getByTitle(check.reason!)).toHaveTextContent(`${check.digest!.slice(7, 19)} seen`);
+
+    // A maintenance window from the runtime override: the task waits for it.
+    const grafana = findUnit('grafana.service')!;
+    const g = within(rowOf('grafana.service'));
+    expect(
+      g.getByRole('combobox', { name: 'Update policy of grafana.service: auto (default)' }),
+    ).toBeInTheDocument();
+    expect(
+      g.getByText(`· window ${grafana.updatePolicy.windows.value[0]} (set in podup)`),
+    ).toBeInTheDocument();
+    expect(g.getByText(`deferred until ${formatTime(grafana.waiting[0]!.notBefore)}`)).toBeInTheDocument();
+
+    // Not managed: the policy shows, but cannot be changed from here.
+    expect(within(rowOf('adminer.service')).getByRole('combobox')).toBeDisabled();
+  });
+
+  it('changing the policy, and back to the labels and defaults', async () => {
+    const { user } = renderApp('/units');
+    await screen.findByRole('table');
+    const select = within(rowOf('web.service')).getByRole('combobox', {
+      name: /^Update policy of web.service/,
+    });
+    await user.selectOptions(select, 'set approve');
+    const path = '/api/units/web.service/policy';
+    expect(await screen.findByText(recorded('PUT', path, { policy: 'approve' }).message)).toBeInTheDocument();
+    // The current value stays the visible choice.
+    expect(select).toHaveValue('');
+    await user.selectOptions(select, 'back to labels and defaults');
+    await waitFor(() =>
+      expect(screen.getAllByText(recorded('PUT', path, { policy: 'default' }).message)).toHaveLength(2),
+    );
+  });
+
+  it('skip the offered version, snooze a unit for a day', async () => {
+    const { user } = renderApp('/units');
+    await screen.findByRole('table');
+    const web = findUnit('web.service')!;
+    const digest = web.check!.digest!;
+    await user.click(
+      screen.getByRole('button', { name: `Skip version ${digest.slice(7, 19)} of web.service` }),
+    );
+    expect(
+      await screen.findByText(recorded('POST', '/api/units/web.service/skip', { digest }).message),
+    ).toBeInTheDocument();
+    // Up to date: nothing to skip.
+    expect(
+      within(rowOf('worker.service')).queryByRole('button', { name: /^Skip version/ }),
+    ).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Snooze worker.service' }));
+    expect(
+      await screen.findByText(recorded('POST', '/api/units/worker.service/snooze', { until: '1d' }).message),
+    ).toBeInTheDocument();
+  });
+
+  it('approve a waiting update from its unit: it leaves the waiting list', async () => {
+    const { user } = renderApp('/units');
+    await screen.findByRole('table');
+    const approve = mockState().data.control.find(
+      (c) => c.status === 'awaiting-approval' && c.action === 'approve',
+    )!;
+    const unit = findUnit('backup.service')!;
+    expect(unit.waiting[0]!.taskId).toBe(approve.subject);
+    const row = within(rowOf('backup.service'));
+    await user.click(row.getByRole('button', { name: 'Approve backup.service' }));
+    expect(await screen.findByText((approve.reply.body as TaskActionReply).message)).toBeInTheDocument();
+    await waitFor(() => expect(row.queryByText('awaiting approval')).not.toBeInTheDocument());
   });
 
   it('empty: says no unit was found and offers nothing to update', async () => {
@@ -103,9 +206,7 @@ describe('Units', () => {
     await screen.findByRole('table');
     await user.click(screen.getByRole('button', { name: 'Dry run api.service' }));
     expect(
-      await screen.findByText(
-        'Dry run of api.service failed: too many requests from this address. Retry in 30 s.',
-      ),
+      await screen.findByText(`Dry run of api.service failed: ${tooManyRequests()}`),
     ).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Update api.service now' }));
     await user.click(
@@ -113,12 +214,8 @@ describe('Units', () => {
         name: 'Update now',
       }),
     );
-    expect(
-      await screen.findByText(
-        'Update of api.service failed: too many requests from this address. Retry in 30 s.',
-      ),
-    ).toBeInTheDocument();
+    expect(await screen.findByText(`Update of api.service failed: ${tooManyRequests()}`)).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
-    expect(getDb().tasks.some((t) => t.task.status === 'queued')).toBe(false);
+    expect(mockState().tasks.some((t) => t.task.status === 'queued')).toBe(false);
   });
 });

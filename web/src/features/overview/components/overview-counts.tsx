@@ -4,6 +4,12 @@ export function OverviewCounts({ counts }: { counts: Overview['counts'] }) {
   const items: Array<{ label: string; value: number; tone: string }> = [
     { label: 'Running', value: counts.running, tone: counts.running ? 'busy' : 'idle' },
     { label: 'Queued', value: counts.queued, tone: counts.queued ? 'busy' : 'idle' },
+    {
+      label: 'Awaiting approval',
+      value: counts.awaitingApproval,
+      tone: counts.awaitingApproval ? 'warn' : 'idle',
+    },
+    { label: 'Deferred', value: counts.deferred, tone: 'idle' },
     { label: 'Succeeded (24 h)', value: counts.succeeded24h, tone: 'ok' },
     { label: 'Failed (24 h)', value: counts.failed24h, tone: counts.failed24h ? 'bad' : 'idle' },
     {

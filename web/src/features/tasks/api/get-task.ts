@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { ApiTaskDetail, ApiTaskLog } from '@contract';
 import { apiRequest } from '@/lib/api-client';
-import { isActive } from '@/lib/format';
+import { isActive, isInFlight } from '@/lib/format';
 
 /** GET /api/tasks/:id (with `after`, only the log lines after that id). */
 export const getTask = (id: string, opts: { after?: number | undefined; signal?: AbortSignal } = {}) =>
@@ -33,7 +33,12 @@ export const getTaskQueryOptions = (id: string) =>
       const fresh = await getTask(id, { after, signal });
       return previous && after !== undefined ? { ...fresh, log: mergeLogs(previous.log, fresh.log) } : fresh;
     },
-    refetchInterval: (q) => (q.state.data && isActive(q.state.data.status) ? 3_000 : false),
+    // A waiting task is read now and then, so the drawer sees it start (deferred) or expire.
+    refetchInterval: (q) => {
+      const status = q.state.data?.status;
+      if (!status || !isActive(status)) return false;
+      return isInFlight(status) ? 3_000 : 30_000;
+    },
     staleTime: 2_000,
   });
 

@@ -11,6 +11,7 @@ const task = (status: ApiTask['status']): ApiTask => ({
   units: ['a.service'],
   trigger: 'api',
   delivery: null,
+  actor: 'admin',
   caller: null,
   reason: null,
   summary: null,
@@ -19,6 +20,11 @@ const task = (status: ApiTask['status']): ApiTask => ({
   createdAt: '2025-01-01T00:00:00.000Z',
   startedAt: null,
   finishedAt: null,
+  digest: null,
+  force: false,
+  notBefore: null,
+  expiresAt: null,
+  approvedBy: null,
 });
 
 /** The polling interval the list would use with these pages loaded. */
@@ -40,6 +46,8 @@ describe('tasks list polling', () => {
     expect(intervalWith([page('succeeded', 'running')])).toBe(3_000);
     expect(intervalWith([page('succeeded'), page('queued')])).toBe(3_000);
     expect(intervalWith([page('succeeded', 'failed')])).toBe(20_000);
+    // Tasks awaiting approval or deferred can wait for days: they do not keep the list at 3 s.
+    expect(intervalWith([page('awaiting-approval', 'deferred', 'succeeded')])).toBe(20_000);
     expect(intervalWith([1, 2, 3, 4, 5].map(() => page('running')))).toBe(30_000);
   });
 });

@@ -1,11 +1,13 @@
 import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import type { TasksPage } from '@contract';
 import { apiRequest } from '@/lib/api-client';
-import { isActive } from '@/lib/format';
+import { isInFlight } from '@/lib/format';
 
 export interface TaskFilters {
   status?: string | undefined;
   kind?: string | undefined;
+  /** One trigger, or several comma-separated. */
+  trigger?: string | undefined;
   unit?: string | undefined;
   image?: string | undefined;
   /** Substring over id, image, units, caller, reason and summary. */
@@ -25,6 +27,7 @@ export const getTasks = (
     query: {
       status: params.status,
       kind: params.kind,
+      trigger: params.trigger,
       unit: params.unit,
       image: params.image,
       q: params.q?.trim(),
@@ -47,7 +50,7 @@ export const getTasksQueryOptions = (filters: TaskFilters) =>
     refetchInterval: (q) => {
       const pages = q.state.data?.pages ?? [];
       if (pages.length > 4) return 30_000;
-      return pages.some((p) => p.tasks.some((t) => isActive(t.status))) ? 3_000 : 20_000;
+      return pages.some((p) => p.tasks.some((t) => isInFlight(t.status))) ? 3_000 : 20_000;
     },
   });
 

@@ -1,11 +1,11 @@
-/** What stop, force-stop and retry share: the reply patches the cached task, then lists refresh. */
+/** What stop, force-stop, retry, approve and reject share: the reply patches the cached task, then lists refresh. */
 import type { QueryClient } from '@tanstack/react-query';
 import type { ApiTaskDetail, TaskActionReply } from '@contract';
 import { apiRequest } from '@/lib/api-client';
 import { taskDetailKey } from './get-task';
 import { tasksListKey } from './get-tasks';
 
-export const postTaskAction = (id: string, action: 'stop' | 'force-stop' | 'retry') =>
+export const postTaskAction = (id: string, action: 'stop' | 'force-stop' | 'retry' | 'approve' | 'reject') =>
   apiRequest<TaskActionReply>(`/api/tasks/${encodeURIComponent(id)}/${action}`, { method: 'POST' });
 
 export function afterTaskAction(queryClient: QueryClient, reply: TaskActionReply): void {

@@ -7,14 +7,20 @@ import { isActive } from '@/lib/format';
 import { useForceStopTask } from '../api/force-stop-task';
 import { useRetryTask } from '../api/retry-task';
 import { useStopTask } from '../api/stop-task';
+import { DecisionButtons } from './decision-buttons';
 
-type Action = 'stop' | 'force-stop' | 'retry';
+type Action = 'stop' | 'cancel' | 'force-stop' | 'retry';
 
 const CONFIRM: Record<Action, { title: string; label: string; body: string }> = {
   stop: {
     title: 'Stop this task?',
     label: 'Stop',
     body: 'The unit being updated now finishes (or rolls back) normally; the units after it are skipped.',
+  },
+  cancel: {
+    title: 'Cancel this deferred task?',
+    label: 'Cancel task',
+    body: 'It has not started: it ends now and changes nothing. A later check or webhook may queue the update again.',
   },
   'force-stop': {
     title: 'Force-stop this task?',
@@ -28,14 +34,18 @@ const CONFIRM: Record<Action, { title: string; label: string; body: string }> = 
   },
 };
 
-/** Stop, force-stop (while queued or running) and retry (once over), each confirmed first. */
+/**
+ * Stop, force-stop (while queued or running) and retry (once over), each confirmed first. A task awaiting
+ * approval is decided instead (reject ends it); a deferred one can only be cancelled, since it has not started.
+ */
 export function TaskActions({ task, onRetried }: { task: ApiTask; onRetried: (newId: string) => void }) {
   const [pending, setPending] = useState<Action | null>(null);
   const toast = useToast();
   const stop = useStopTask();
   const forceStop = useForceStopTask();
   const retry = useRetryTask();
-  const mutation = pending === 'stop' ? stop : pending === 'force-stop' ? forceStop : retry;
+  const mutation =
+    pending === 'stop' || pending === 'cancel' ? stop : pending === 'force-stop' ? forceStop : retry;
   const active = isActive(task.status);
 
   const confirm = () => {
@@ -56,7 +66,11 @@ export function TaskActions({ task, onRetried }: { task: ApiTask; onRetried: (ne
 
   return (
     <>
-      {active ? (
+      {task.status === 'awaiting-approval' ? (
+        <DecisionButtons taskId={task.id} label={`task ${task.id}`} />
+      ) : task.status === 'deferred' ? (
+        <Button onClick={() => setPending('cancel')}>Cancel task</Button>
+      ) : active ? (
         <>
           <Button onClick={() => setPending('stop')}>Stop</Button>
           {task.status === 'running' && (

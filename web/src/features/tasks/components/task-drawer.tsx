@@ -7,7 +7,7 @@ import { ErrorMessage } from '@/components/error-message';
 import { Loading } from '@/components/spinner';
 import { paths } from '@/config/paths';
 import { downloadText } from '@/lib/download';
-import { between, formatDuration, formatTime, isActive } from '@/lib/format';
+import { between, formatDuration, formatTime, isInFlight } from '@/lib/format';
 import { useTask } from '../api/get-task';
 import { useTaskLogStream } from '../api/stream-task-log';
 import { TaskActions } from './task-actions';
@@ -21,7 +21,8 @@ function Meta({ task, hrefFor }: { task: ApiTaskDetail; hrefFor: (id: string) =>
     ['Trigger', task.trigger],
     ['Image', task.image ?? '—'],
     ['Units', task.units?.join(', ') ?? 'every unit of the image'],
-    ['Caller', task.caller ?? '—'],
+    ['Asked by', task.actor ?? '—'],
+    ['Caller’s note', task.caller ?? '—'],
     ['Reason', task.reason ?? '—'],
     ['Delivery', task.delivery ?? '—'],
     ['Attempts', String(task.attempts)],
@@ -30,6 +31,12 @@ function Meta({ task, hrefFor }: { task: ApiTaskDetail; hrefFor: (id: string) =>
     ['Finished', formatTime(task.finishedAt)],
     ['Duration', formatDuration(between(task.startedAt, task.finishedAt)) || '—'],
   ];
+  if (task.digest) rows.push(['Digest', <code title={task.digest}>{task.digest}</code>]);
+  if (task.status === 'deferred' && task.notBefore) rows.push(['Deferred until', formatTime(task.notBefore)]);
+  if (task.expiresAt && task.status === 'awaiting-approval')
+    rows.push(['Approval expires', formatTime(task.expiresAt)]);
+  if (task.approvedBy) rows.push(['Approved by', task.approvedBy]);
+  if (task.force) rows.push(['Policy', 'overridden (--force)']);
   if (task.retryOf) rows.push(['Retry of', <Link to={hrefFor(task.retryOf)}>{task.retryOf}</Link>]);
   return (
     <dl className="meta">
@@ -57,7 +64,8 @@ export function TaskDrawer({
 }) {
   const query = useTask(taskId);
   const task = query.data;
-  const live = Boolean(task && isActive(task.status));
+  // A waiting task writes no log until it runs, which may be days away: no stream held open for it.
+  const live = Boolean(task && isInFlight(task.status));
   const stream = useTaskLogStream(taskId, live);
 
   return (

@@ -12,6 +12,7 @@ const STEP_LABELS: Record<string, string> = {
   verify: 'Verify digest',
   rollback: 'Roll back',
   diagnose: 'Diagnose',
+  dependents: 'Dependents',
   prune: 'Prune old image',
 };
 
@@ -62,7 +63,10 @@ function Steps({ steps, active }: { steps: Step[]; active: boolean }) {
   );
 }
 
-/** Per unit: its result, the digest before and after, and the steps it went through. */
+/**
+ * Per unit: its result and part in the rollout (canary, place in the order), the digest before and after, what
+ * the health gate saw, the dependents checked, and the steps it went through.
+ */
 export function TaskTimeline({ task }: { task: ApiTaskDetail }) {
   const active = task.status === 'running';
   const general = stepsOf(task.log.filter((l) => l.unit === null));
@@ -82,6 +86,8 @@ export function TaskTimeline({ task }: { task: ApiTaskDetail }) {
         <div key={u.unit} className={`timeline-unit tone-line-${toneOf(u.status)}`}>
           <div className="timeline-head">
             <strong>{u.unit}</strong> <TaskStatusBadge status={u.status} />
+            {u.role === 'canary' && <span className="badge tone-info">canary</span>}
+            {u.position !== null && <span className="muted small"> #{u.position} in the rollout</span>}
           </div>
           {u.image && <div className="muted small wrap">{u.image}</div>}
           <dl className="digests">
@@ -105,6 +111,20 @@ export function TaskTimeline({ task }: { task: ApiTaskDetail }) {
             )}
           </dl>
           {u.reason && <p className="small">{u.reason}</p>}
+          {u.health && <p className="small">Health: {u.health}</p>}
+          {u.dependents.length > 0 && (
+            <ul className="small" aria-label={`Dependents of ${u.unit}`}>
+              {u.dependents.map((d) => (
+                <li
+                  key={d.unit}
+                  className={`tone-line-${d.result === 'down' ? 'bad' : d.result === 'started' ? 'warn' : 'ok'}`}
+                >
+                  {d.unit}: {d.result}
+                  {d.detail && <span className="muted"> ({d.detail})</span>}
+                </li>
+              ))}
+            </ul>
+          )}
           <Steps steps={stepsOf(task.log.filter((l) => l.unit === u.unit))} active={u.status === 'running'} />
         </div>
       ))}

@@ -9,6 +9,22 @@ export function taskTarget(t: ApiTask): string {
   return t.image ?? 'all units';
 }
 
+/** When a waiting task moves on by itself: a deferred one runs, an unapproved one expires. */
+function Waiting({ task }: { task: ApiTask }) {
+  const [label, at] =
+    task.status === 'deferred'
+      ? ['until', task.notBefore]
+      : task.status === 'awaiting-approval'
+        ? ['expires', task.expiresAt]
+        : [null, null];
+  if (!label || !at) return null;
+  return (
+    <div className="muted small">
+      {label} <time dateTime={at}>{formatTime(at)}</time>
+    </div>
+  );
+}
+
 /**
  * The loaded pages of tasks. Rows are plain (no per-row state) so a few hundred stay cheap; the server
  * pages the rest.
@@ -60,6 +76,7 @@ export function TasksTable({
             >
               <td>
                 <TaskStatusBadge status={t.status} />
+                <Waiting task={t} />
               </td>
               <td>
                 <Link to={hrefFor(t.id)} className="mono" aria-label={`Open task ${t.id}`}>

@@ -1,13 +1,155 @@
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import type { ApiPlan, ApiUnit } from '@contract';
 import { Button } from '@/components/button';
 import { ConfirmDialog, Dialog } from '@/components/dialog';
 import { Digest } from '@/components/digest';
 import { PlanView } from '@/components/plan-view';
 import { useToast } from '@/components/toast';
-import { formatAgo, formatTime } from '@/lib/format';
+import { formatAgo, formatTime, shortDigest } from '@/lib/format';
 import { useNow } from '@/lib/use-now';
+import { UPDATE_POLICIES, type UpdatePolicy } from '@vocabulary';
+import { useSetUnitPolicy } from '../api/set-unit-policy';
+import { useSkipVersion } from '../api/skip-version';
+import { useSnoozeUnit } from '../api/snooze-unit';
 import { useUpdateUnit } from '../api/update-unit';
+
+/** Approve / Reject of a task, rendered by the page (deciding belongs to the tasks feature). */
+export type DecisionSlot = (taskId: string, label: string) => ReactNode;
+
+const SOURCE_WORDS: Record<string, string> = {
+  override: 'set in podup',
+  label: 'unit label',
+  config: 'PODUP_UNITS',
+  default: 'default',
+};
+const from = (source: string) => SOURCE_WORDS[source] ?? source;
+
+/**
+ * The effective policy and where each part came from, and the operator's runtime override: choosing a value
+ * persists it, "labels and defaults" drops it so the unit's labels and podup's defaults apply again.
+ */
+function PolicyLine({ unit }: { unit: ApiUnit }) {
+  const p = unit.updatePolicy;
+  const change = useSetUnitPolicy();
+  const toast = useToast();
+  const id = useId();
+  return (
+    <div className="small policy-line">
+      <label htmlFor={id}>Policy</label>{' '}
+      <select
+        id={id}
+        value=""
+        aria-label={`Update policy of ${unit.unit}: ${p.policy.value} (${from(p.policy.source)})`}
+        disabled={!unit.managed || change.isPending}
+        onChange={(e) =>
+          e.target.value &&
+          change.mutate(
+            { unit: unit.unit, policy: e.target.value as UpdatePolicy | 'default' },
+            {
+              onSuccess: (r) => toast.success(r.message),
+              onError: (err) => toast.error(err, `Could not change the policy of ${unit.unit}`),
+            },
+          )
+        }
+      >
+        {/* The current value stays the visible choice; the options below change it. */}
+        <option value="">
+          {p.policy.value} ({from(p.policy.source)})
+        </option>
+        {UPDATE_POLICIES.map((v) => (
+          <option key={v} value={v}>
+            set {v}
+          </option>
+        ))}
+        {p.policy.source === 'override' && <option value="default">back to labels and defaults</option>}
+      </select>
+      {p.minAge.value !== '0' && (
+        <span className="muted">
+          {' '}
+          · min age {p.minAge.value} ({from(p.minAge.source)})
+        </span>
+      )}
+      {p.windows.value.length > 0 && (
+        <span className="muted">
+          {' '}
+          · window {p.windows.value.join('; ')} ({from(p.windows.source)})
+        </span>
+      )}
+      {p.snoozedUntil && <span className="muted"> · snoozed until {formatTime(p.snoozedUntil)}</span>}
+      {p.skipped.length > 0 && (
+        <span className="muted" title={p.skipped.join('\n')}>
+          {' '}
+          · skips {p.skipped.length} version{p.skipped.length === 1 ? '' : 's'}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** What the last scheduled check found and what the policy makes of it, and the tasks that wait on it. */
+function Waiting({ unit, now, decisions }: { unit: ApiUnit; now: number; decisions: DecisionSlot }) {
+  const c = unit.check;
+  return (
+    <>
+      {c?.status === 'available' && c.digest && (
+        <div className="muted small" title={c.reason ?? `found by the last check: ${c.digest}`}>
+          <code>{shortDigest(c.digest)}</code> seen {formatAgo(c.firstSeen, now)}
+          {c.verdict && ` · ${c.verdict}`}
+        </div>
+      )}
+      {unit.waiting.map((w) => (
+        <div key={w.taskId} className="small waiting">
+          {w.status === 'awaiting-approval' ? (
+            <>
+              <span className="badge tone-warn">awaiting approval</span>
+              {decisions(w.taskId, unit.unit)}
+            </>
+          ) : (
+            <span className="badge tone-idle" title={w.summary ?? undefined}>
+              deferred until {formatTime(w.notBefore)}
+            </span>
+          )}
+        </div>
+      ))}
+    </>
+  );
+}
+
+/** Skip the version the registry offers, snooze the unit for a day (or end its snooze). */
+function HoldActions({ unit }: { unit: ApiUnit }) {
+  const skip = useSkipVersion();
+  const snooze = useSnoozeUnit();
+  const toast = useToast();
+  const offered = unit.check?.digest ?? unit.registryDigest;
+  const snoozed = unit.updatePolicy.snoozedUntil !== null;
+  const done = (what: string) => ({
+    onSuccess: (r: { message: string }) => toast.success(r.message),
+    onError: (e: unknown) => toast.error(e, `${what} of ${unit.unit} failed`),
+  });
+  return (
+    <>
+      {offered && offered !== unit.runningDigest && !unit.updatePolicy.skipped.includes(offered) && (
+        <Button
+          size="sm"
+          busy={skip.isPending}
+          aria-label={`Skip version ${shortDigest(offered)} of ${unit.unit}`}
+          title={`never update ${unit.unit} to ${offered}`}
+          onClick={() => skip.mutate({ unit: unit.unit, digest: offered }, done('Skip'))}
+        >
+          Skip version
+        </Button>
+      )}
+      <Button
+        size="sm"
+        busy={snooze.isPending}
+        aria-label={`${snoozed ? 'End the snooze of' : 'Snooze'} ${unit.unit}`}
+        onClick={() => snooze.mutate({ unit: unit.unit, until: snoozed ? null : '1d' }, done('Snooze'))}
+      >
+        {snoozed ? 'Unsnooze' : 'Snooze 1 day'}
+      </Button>
+    </>
+  );
+}
 
 function Freshness({ unit }: { unit: ApiUnit }) {
   if (unit.registryError)
@@ -79,6 +221,7 @@ function UnitRowActions({ unit, onQueued }: { unit: ApiUnit; onQueued: (taskId: 
       >
         Update now
       </Button>
+      <HoldActions unit={unit} />
       <ConfirmDialog
         open={confirming}
         title={`Update ${unit.unit}?`}
@@ -114,7 +257,15 @@ function UnitRowActions({ unit, onQueued }: { unit: ApiUnit; onQueued: (taskId: 
 }
 
 /** Every discovered unit: its image, the digest it runs and the registry's, and what to do about it. */
-export function UnitsTable({ units, onQueued }: { units: ApiUnit[]; onQueued: (taskId: string) => void }) {
+export function UnitsTable({
+  units,
+  onQueued,
+  decisions,
+}: {
+  units: ApiUnit[];
+  onQueued: (taskId: string) => void;
+  decisions: DecisionSlot;
+}) {
   const now = useNow();
   return (
     <div className="table-wrap">
@@ -143,8 +294,9 @@ export function UnitsTable({ units, onQueued }: { units: ApiUnit[]; onQueued: (t
                 <div className="muted small">
                   {u.containerState ?? 'no container'}
                   {u.pinned && ' · pinned'}
-                  {u.policy && ` · policy ${u.policy}`}
+                  {u.policy && ` · AutoUpdate=${u.policy}`}
                 </div>
+                <PolicyLine unit={u} />
                 {u.unmanagedReason && <p className="small warn-text">{u.unmanagedReason}</p>}
                 {u.problems.length > 0 && (
                   <ul className="problems small">
@@ -166,6 +318,7 @@ export function UnitsTable({ units, onQueued }: { units: ApiUnit[]; onQueued: (t
               </td>
               <td>
                 <Freshness unit={u} />
+                <Waiting unit={u} now={now} decisions={decisions} />
                 {u.lastSeen && (
                   <div
                     className="muted small"

@@ -1,18 +1,18 @@
+import { adminHandlers } from './admin';
 import { eventHandlers } from './events';
-import { healthHandlers } from './health';
-import { overviewHandlers } from './overview';
+import { policyHandlers } from './policies';
 import { sessionHandlers } from './session';
-import { settingsHandlers } from './settings';
+import { snapshotHandlers } from './snapshot';
 import { taskHandlers } from './tasks';
 import { unitHandlers } from './units';
 
-/** Every endpoint of the task panel's API, one file per resource. */
+/** Every endpoint of the task panel's API, answered from the recorded fixtures. */
 export const handlers = [
   ...sessionHandlers,
-  ...healthHandlers,
-  ...overviewHandlers,
+  ...snapshotHandlers,
   ...taskHandlers,
   ...unitHandlers,
+  ...policyHandlers,
   ...eventHandlers,
-  ...settingsHandlers,
+  ...adminHandlers,
 ];

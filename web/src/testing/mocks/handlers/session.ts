@@ -1,35 +1,32 @@
-import { http, HttpResponse } from 'msw';
+import { http } from 'msw';
 import { SignInBody } from '@contract';
-import { getDb, session, signIn, signOut } from '../db';
-import { errorResponse, guard, issues, jsonBody, unauthorized, wait } from './utils';
+import { mockState, recordedTransport } from '../state';
+import { signIn } from '../task-actions';
+import { jsonBody, respond, wait } from './utils';
 
 export const sessionHandlers = [
   http.get('/api/session', async () => {
     await wait();
-    // auth-error: every /api call is 401, this one included, until someone signs in.
-    if (getDb().profile === 'auth-error' && !getDb().signedIn) return unauthorized();
-    return HttpResponse.json(session());
+    const t = recordedTransport();
+    const s = mockState();
+    // auth-error: every /api call is 401 until someone signs in, this one included.
+    if (!s.signedIn && s.setup.transport === 'auth-error') return respond(t.unauthorized);
+    return respond(s.signedIn ? t.session : t.signedOut);
   }),
 
   http.post('/api/session', async ({ request }) => {
     await wait();
     const parsed = SignInBody.safeParse(await jsonBody(request));
-    if (!parsed.success) return errorResponse(400, 'BAD_REQUEST', issues(parsed.error));
-    const result = signIn(parsed.data.token);
-    if (result === 'blocked')
-      return errorResponse(429, 'RATE_LIMITED', 'too many failed sign-ins from this address', {
-        headers: { 'retry-after': '60' },
-      });
-    if (result === 'wrong') return errorResponse(401, 'UNAUTHORIZED', 'wrong admin token');
-    return HttpResponse.json(session(), {
-      headers: { 'set-cookie': 'podup_session=mock; Path=/; HttpOnly; SameSite=Strict' },
-    });
+    if (!parsed.success) return respond(recordedTransport().emptyToken);
+    return respond(signIn(parsed.data.token));
   }),
 
-  http.delete('/api/session', async ({ request }) => {
-    const denied = await guard(request);
-    if (denied) return denied;
-    signOut();
-    return new HttpResponse(null, { status: 204 });
+  http.delete('/api/session', async () => {
+    await wait();
+    const s = mockState();
+    const t = recordedTransport();
+    if (s.setup.transport === 'rate-limited') return respond(t.rateLimited);
+    s.signedIn = false;
+    return respond(t.signOut);
   }),
 ];

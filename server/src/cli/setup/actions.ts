@@ -1,0 +1,166 @@
+/**
+ * What `podup setup` does to the host, one action at a time, each reported as one line: what it did (or, with
+ * --dry-run, would do) to what, and whether that changed anything. Files are compared first and written only
+ * when their content or mode differs, so a second run changes nothing and says so.
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { SystemdScope } from '../../config.js';
+import { AppError, errorMessage } from '../../errors.js';
+
+export interface SetupLine {
+  /** What was done: created, updated, generated, removed, ran, unchanged, ... */
+  verb: string;
+  target: string;
+  detail?: string | undefined;
+  changed: boolean;
+}
+
+export class SetupLog {
+  readonly lines: SetupLine[] = [];
+  constructor(
+    readonly dryRun: boolean,
+    private readonly print: (line: SetupLine, dryRun: boolean) => void,
+  ) {}
+
+  add(verb: string, target: string, changed: boolean, detail?: string): void {
+    const line = { verb, target, detail, changed };
+    this.lines.push(line);
+    this.print(line, this.dryRun);
+  }
+
+  get changed(): boolean {
+    return this.lines.some((l) => l.changed);
+  }
+}
+
+export function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+const modeOf = (path: string): number | undefined => {
+  try {
+    return statSync(path).mode & 0o777;
+  } catch {
+    return undefined;
+  }
+};
+
+export function ensureDir(log: SetupLog, path: string, mode: number): boolean {
+  if (existsSync(path)) return false;
+  if (!log.dryRun) mkdirSync(path, { recursive: true, mode });
+  log.add('created', path, true);
+  return true;
+}
+
+export interface FileOptions {
+  mode: number;
+  /** What the file is, for the report (e.g. "admin token"). */
+  what: string;
+  /** The verb for a file that did not exist (default: created). */
+  createVerb?: string;
+}
+
+/** Writes `content` to `path` unless it is there already, with `mode`; through a temporary file and a rename. */
+export function ensureFile(log: SetupLog, path: string, content: string, options: FileOptions): boolean {
+  const current = readText(path);
+  const label = `${path} (${options.what})`;
+  if (current === content && modeOf(path) === options.mode) {
+    log.add('unchanged', label, false);
+    return false;
+  }
+  if (!log.dryRun) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+    const tmp = join(dirname(path), `.${Date.now()}.${process.pid}.podup-setup`);
+    writeFileSync(tmp, content, { mode: options.mode });
+    // The umask may have taken bits away from `mode` when the file was created.
+    chmodSync(tmp, options.mode);
+    renameSync(tmp, path);
+  }
+  const verb =
+    current === undefined ? (options.createVerb ?? 'created') : current === content ? 'chmod' : 'updated';
+  log.add(verb, label, true, `mode ${options.mode.toString(8).padStart(4, '0')}`);
+  return true;
+}
+
+export function removePath(log: SetupLog, path: string, what: string, recursive = false): boolean {
+  if (!existsSync(path)) return false;
+  if (!log.dryRun) rmSync(path, { recursive, force: true });
+  log.add('removed', `${path} (${what})`, true);
+  return true;
+}
+
+/** Removes `dir` when empty; says what keeps it otherwise. */
+export function removeDirIfEmpty(log: SetupLog, dir: string, what: string, removedInside: string[]): void {
+  if (!existsSync(dir)) return;
+  const left = readdirSync(dir).filter((f) => !removedInside.includes(f));
+  if (left.length > 0) {
+    log.add('kept', `${dir} (${what})`, false, `holds ${left.join(', ')}`);
+    return;
+  }
+  if (!log.dryRun) rmdirSync(dir);
+  log.add('removed', `${dir} (${what})`, true);
+}
+
+export interface CommandResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function run(command: string, args: string[]): CommandResult {
+  const r = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.error) return { status: -1, stdout: '', stderr: errorMessage(r.error) };
+  return { status: r.status ?? -1, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
+}
+
+/** systemctl of the manager of `scope`. */
+export class Systemctl {
+  constructor(private readonly scope: SystemdScope) {}
+
+  private args(args: string[]): string[] {
+    return this.scope === 'user' ? ['--user', ...args] : args;
+  }
+
+  /** A query: its output whatever the exit status (is-active says "inactive" with status 3). */
+  query(...args: string[]): string {
+    return run('systemctl', this.args(args)).stdout;
+  }
+
+  /** A change, reported; a failure stops setup with systemctl's own words. */
+  change(log: SetupLog, verb: string, target: string, ...args: string[]): void {
+    const shown = `systemctl${this.scope === 'user' ? ' --user' : ''} ${args.join(' ')}`;
+    if (!log.dryRun) {
+      const r = run('systemctl', this.args(args));
+      if (r.status !== 0) {
+        throw new AppError(
+          'SYSTEMD_ERROR',
+          `${shown} failed: ${r.stderr || r.stdout || `exit ${r.status}`}`,
+          {
+            hint:
+              this.scope === 'user'
+                ? 'run podup setup --user as the user podup runs as, in a session with its user manager (XDG_RUNTIME_DIR set), or enable lingering first'
+                : 'run podup setup --system as root on a host booted with systemd',
+          },
+        );
+      }
+    }
+    log.add(verb, target, true, shown);
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * podup check: what the registry has for every unit (one lookup per distinct image), and what each unit's
+ * policy makes of it, without changing anything. A scheduled check also records what it found (the digests'
+ * first sightings start their cooldown, the units view shows it) and hands the units that may move to the
+ * trigger use case, whose task meets the same policy decision again when it runs.
+ * Used by: GET /api/check, podup check, the scheduler's check action
+ */
+import type { Clock, CheckStatus, Stores, UnitCheck, UnitOfWork } from '../domain/ports/index.js';
+import type { PolicyBook } from '../domain/policies/policy-book.js';
+import type { Plan } from '../domain/tasks/plan.js';
+import { decideUnits, type UnitDecision } from '../domain/tasks/policy-gate.js';
+import type { KnownUnit } from '../domain/units/known-unit.js';
+import type { Origin } from './origin.js';
+import type { TriggerService } from './trigger-units.js';
+import type { UnitsService } from './units.js';
+
+export interface UnitCheckResult extends UnitCheck {
+  currentDigest: string | null;
+  /** A task already waiting for this digest (awaiting approval or deferred). */
+  waitingTask: string | null;
+}
+
+export interface CheckReport {
+  checkedAt: number;
+  units: UnitCheckResult[];
+}
+
+export interface CheckAndApply {
+  report: CheckReport;
+  /** The task that moves (or parks) the units with something to apply; null when none has. */
+  taskId: string | null;
+  summary: string;
+}
+
+function statusOf(p: Plan['units'][number]): CheckStatus {
+  if (p.action === 'update' || p.action === 'verify') return 'available';
+  if (p.action === 'error') return 'unknown';
+  return p.reason === 'already up to date' ? 'up-to-date' : 'not-checked';
+}
+
+export class CheckService {
+  constructor(
+    private readonly deps: {
+      units: UnitsService;
+      trigger: TriggerService;
+      book: PolicyBook;
+      stores: Pick<Stores, 'policies' | 'digests' | 'tasks'>;
+      writes: UnitOfWork;
+      clock: Clock;
+    },
+  ) {}
+
+  private async look(
+    names: readonly string[] | undefined,
+  ): Promise<{ report: CheckReport; decisions: UnitDecision[] }> {
+    const known = await this.deps.units.known();
+    const selected: KnownUnit[] = names?.length
+      ? known.filter((u) => names.includes(u.unit))
+      : known.filter((u) => u.managed && u.imageKey !== null);
+    const plan = await this.deps.units.plan({ units: selected.map((u) => u.unit) }, known);
+    const now = this.deps.clock.now();
+    const decisions = decideUnits(plan, known, null, {
+      book: this.deps.book,
+      policies: this.deps.stores.policies,
+      digests: this.deps.stores.digests,
+      now,
+      record: false,
+    });
+    const units = plan.units.map((p): UnitCheckResult => {
+      const d = decisions.find((x) => x.unit === p.unit);
+      const waiting = d
+        ? this.deps.stores.tasks.waitingFor(p.unit).find((t) => t.digest === d.digest)
+        : undefined;
+      return {
+        unit: p.unit,
+        image: p.image,
+        status: statusOf(p),
+        currentDigest: p.currentDigests[0] ?? null,
+        digest: p.targetDigest,
+        firstSeen: d?.firstSeen ?? null,
+        verdict: d ? (waiting ? 'waiting' : d.verdict.kind) : null,
+        reason: waiting ? `${waiting.status} in task ${waiting.id}` : (d?.verdict.reason ?? p.reason),
+        checkedAt: now,
+        waitingTask: waiting?.id ?? null,
+      };
+    });
+    return { report: { checkedAt: now, units }, decisions };
+  }
+
+  /** Changes nothing. */
+  async check(names?: readonly string[]): Promise<CheckReport> {
+    return (await this.look(names)).report;
+  }
+
+  /** Records what was found and queues one task for the units that may move (apply, approve or defer). */
+  async checkAndApply(
+    names: readonly string[] | null,
+    origin: Origin,
+    caller: string,
+  ): Promise<CheckAndApply> {
+    const { report, decisions } = await this.look(names ?? undefined);
+    await this.deps.writes.run((s) => {
+      for (const d of decisions) s.digests.see(d.image, d.digest, report.checkedAt);
+      s.checks.record(report.units.map(({ currentDigest: _c, waitingTask: _w, ...check }) => check));
+    });
+    const moving = report.units
+      .filter((u) => u.verdict === 'apply' || u.verdict === 'approve' || u.verdict === 'defer')
+      .map((u) => u.unit);
+    const count = (s: CheckStatus) => report.units.filter((u) => u.status === s).length;
+    const found = `${report.units.length} units: ${count('available')} with an update, ${count('up-to-date')} up to date, ${count('unknown')} unknown`;
+    if (moving.length === 0) return { report, taskId: null, summary: `${found}; nothing to apply` };
+    const r = await this.deps.trigger.trigger(
+      { units: moving, trigger: 'scheduler', caller, reason: `check found updates for ${moving.join(', ')}` },
+      origin,
+    );
+    const taskId = r.status === 'queued' ? r.task.id : null;
+    return { report, taskId, summary: `${found}; task ${taskId ?? '-'} for ${moving.join(', ')}` };
+  }
+}

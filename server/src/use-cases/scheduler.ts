@@ -1,0 +1,291 @@
+/**
+ * The scheduler: runs each schedule at its time, through the use case of its action (check, update, prune),
+ * with the trigger "scheduler". A run is claimed in the store first, so two runs of one schedule never
+ * overlap (not even across processes); a run missed while podup or the host was down runs once at the next
+ * start (its next run is computed from now, not from the missed time). podup serve looks every minute at the
+ * latest; while it may exit for being idle, the service manager's wake-up timer is kept at the earliest time
+ * podup is needed (the next schedule, a deferred task's end, an approval's expiry), so a stopped podup is
+ * started again to run it.
+ * Used by: podup serve (the timer), POST /api/schedules/:name/run, podup schedules run
+ */
+import type {
+  Clock,
+  LeaseOwnership,
+  Log,
+  ScheduleRun,
+  Stores,
+  UnitOfWork,
+  WakeTimer,
+} from '../domain/ports/index.js';
+import { nextRunAt, type ScheduleRecord } from '../domain/schedules/schedule.js';
+import { queuedTask } from '../domain/tasks/task.js';
+import { AppError, errorMessage, isAppError } from '../errors.js';
+import type { CheckService } from './check-units.js';
+import { decidedRow, recorded, type Origin } from './origin.js';
+import type { PruneService } from './prune.js';
+import type { TriggerService } from './trigger-units.js';
+
+/** A run older than this whose podup still lives is taken to hang; it no longer blocks the next one. */
+const STALE_RUN_MS = 6 * 3_600_000;
+/** The in-process timer looks at least this often (a clock that jumped, a schedule another process added). */
+const LOOK_EVERY_MS = 60_000;
+const DAY = 86_400_000;
+
+export interface SchedulerDeps {
+  stores: Pick<Stores, 'schedules' | 'tasks'>;
+  writes: UnitOfWork;
+  clock: Clock;
+  random: () => number;
+  owners: LeaseOwnership;
+  trigger: TriggerService;
+  check: CheckService;
+  prune: PruneService;
+  wake: WakeTimer;
+  ids: { taskId(): string };
+  log: Log;
+}
+
+export interface RunOutcome {
+  schedule: ScheduleRecord;
+  run: ScheduleRun;
+}
+
+export class Scheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private started = false;
+  private runs = 0;
+  private armedAt: number | null | undefined;
+  private wakeState: 'unused' | 'armed' | 'failing' = 'unused';
+  /** Set by podup serve when it may exit for being idle: then systemd must be able to start it again. */
+  private wakeWanted = false;
+  private arming = false;
+
+  constructor(private readonly deps: SchedulerDeps) {}
+
+  /** A schedule run is in progress (podup must not exit for being idle). */
+  get busy(): boolean {
+    return this.runs > 0;
+  }
+
+  /**
+   * podup may exit for being idle: nothing needs it later, or the wake-up timer is armed for when it does.
+   * While the timer cannot be armed (podup not run as a service), podup stays up instead of missing a run.
+   */
+  canSleep(): boolean {
+    const at = this.wakeAt();
+    if (at === null) return true;
+    // Armed for this time or earlier (an early start finds nothing due and exits again); else arm it now.
+    const inStep = this.wakeState === 'armed' && this.armedAt != null && this.armedAt <= at;
+    if (!inStep) void this.keepWakeInStep();
+    return inStep;
+  }
+
+  /** The earliest time podup is needed: the next schedule, a deferred task's end, an approval's expiry. */
+  wakeAt(): number | null {
+    const times = [this.deps.stores.schedules.nextRun(), this.deps.stores.tasks.nextWake()].filter(
+      (t): t is number => t !== null,
+    );
+    return times.length ? Math.min(...times) : null;
+  }
+
+  /** Runs what is due (missed runs once each), then keeps looking; `wake`: keep the manager's timer in step. */
+  start(options: { wake: boolean }): void {
+    this.started = true;
+    this.wakeWanted = options.wake;
+    this.look();
+  }
+
+  stop(): void {
+    this.started = false;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  /** Schedules or waiting tasks changed: look again now. */
+  poke(): void {
+    if (this.started) this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.look(), ms);
+    this.timer.unref();
+  }
+
+  private look(): void {
+    this.timer = undefined;
+    void this.runDue()
+      .catch((err: unknown) => this.deps.log.warn({ err }, 'scheduler: could not run the due schedules'))
+      .finally(() => {
+        if (!this.started) return;
+        const next = this.deps.stores.schedules.nextRun();
+        const now = this.deps.clock.now();
+        this.schedule(Math.max(0, Math.min(next === null ? LOOK_EVERY_MS : next - now, LOOK_EVERY_MS)));
+        void this.keepWakeInStep();
+      });
+  }
+
+  /** Arms the manager's timer for the next time podup is needed, when that changed. */
+  async keepWakeInStep(): Promise<void> {
+    if (!this.wakeWanted) return;
+    let at: number | null;
+    try {
+      at = this.wakeAt();
+    } catch {
+      return; // the state disk: the next look tries again
+    }
+    if (at === this.armedAt && this.wakeState === 'armed') return;
+    if (this.arming) return;
+    this.arming = true;
+    try {
+      const done = await this.deps.wake.arm(at);
+      if (this.wakeState !== 'armed') this.deps.log.info({ wake: done }, 'wake-up timer armed');
+      this.armedAt = at;
+      this.wakeState = 'armed';
+    } catch (err) {
+      if (this.wakeState !== 'failing')
+        this.deps.log.warn(
+          { err, hint: isAppError(err) ? err.hint : undefined },
+          `wake-up timer not armed, so podup stays up instead of exiting when idle: ${errorMessage(err)}`,
+        );
+      this.wakeState = 'failing';
+    } finally {
+      this.arming = false;
+    }
+  }
+
+  /** Every schedule whose time has come, one run each. */
+  async runDue(): Promise<RunOutcome[]> {
+    const now = this.deps.clock.now();
+    const due = this.deps.stores.schedules
+      .list()
+      .filter((s) => !s.paused && s.nextRunAt !== null && s.nextRunAt <= now);
+    const outcomes: RunOutcome[] = [];
+    for (const s of due) {
+      const r = await this.run(s.name, { due: true, origin: { actor: `schedule ${s.name}` } });
+      if (r) outcomes.push(r);
+    }
+    return outcomes;
+  }
+
+  /** Runs one schedule now, out of turn; its next run stays where it was. CONFLICT while it runs. */
+  async runNow(name: string, origin: Origin): Promise<RunOutcome> {
+    const r = await this.run(name, { due: false, origin });
+    if (!r) throw new AppError('CONFLICT', `schedule ${name} is running; it runs once at a time`);
+    return r;
+  }
+
+  private async run(
+    name: string,
+    options: { due: boolean; origin: Origin },
+  ): Promise<RunOutcome | undefined> {
+    const { stores, clock, owners } = this.deps;
+    const s = stores.schedules.get(name);
+    if (!s) throw new AppError('NOT_FOUND', `no schedule ${name.slice(0, 64)}`);
+    const now = clock.now();
+    const holderGone = s.runningOwner !== null && !owners.alive(s.runningOwner);
+    const staleBefore = holderGone ? now + 1 : now - STALE_RUN_MS;
+    const next = options.due ? nextRunAt(s, now, this.deps.random) : s.nextRunAt;
+    this.runs++;
+    try {
+      const claimed = await this.deps.writes.run((st) =>
+        st.schedules.claim(name, owners.self, now, next, { due: options.due, staleBefore }),
+      );
+      if (!claimed) return undefined;
+      // Late by more than a start of podup takes: it was down (or the host was) when the run was due.
+      if (options.due && s.nextRunAt !== null && now - s.nextRunAt > 5000)
+        this.deps.log.info(
+          { schedule: name, missed: new Date(s.nextRunAt).toISOString() },
+          'running a missed schedule once',
+        );
+      let run: ScheduleRun;
+      try {
+        run = await this.act(claimed, options.origin);
+      } catch (e) {
+        run = { status: 'failed', summary: errorMessage(e), taskId: null };
+      }
+      const trace = options.origin.request;
+      const decided = {
+        outcome: run.status === 'ok' ? ('ok' as const) : ('error' as const),
+        taskId: run.taskId ?? undefined,
+      };
+      await this.deps.writes.run((st) => {
+        st.schedules.finish(name, owners.self, run, clock.now());
+        if (trace && !trace.recorded) st.events.insert(decidedRow(trace, decided, 200, clock.now()));
+      });
+      if (trace && !trace.recorded) recorded(trace, decided);
+      return { schedule: stores.schedules.get(name) ?? claimed, run };
+    } finally {
+      this.runs--;
+      this.poke();
+    }
+  }
+
+  private async act(s: ScheduleRecord, origin: Origin): Promise<ScheduleRun> {
+    const caller = `schedule ${s.name}`;
+    if (s.action === 'check') {
+      const r = await this.deps.check.checkAndApply(s.units, origin, caller);
+      return { status: 'ok', summary: r.summary, taskId: r.taskId };
+    }
+    if (s.action === 'update') {
+      const r = await this.deps.trigger.trigger(
+        {
+          all: s.units === null,
+          units: s.units ?? undefined,
+          trigger: 'scheduler',
+          caller,
+          reason: `schedule ${s.name} (${s.cron} ${s.zone})`,
+        },
+        origin,
+      );
+      const taskId = r.status === 'queued' ? r.task.id : null;
+      return {
+        status: 'ok',
+        summary: `queued task ${taskId ?? '-'} for ${r.status === 'queued' ? r.units.join(', ') : ''}`,
+        taskId,
+      };
+    }
+    return this.maintenance(s);
+  }
+
+  /** Retention with the defaults of podup prune, recorded as a maintenance task of the scheduler. */
+  private async maintenance(s: ScheduleRecord): Promise<ScheduleRun> {
+    const started = this.deps.clock.now();
+    const r = this.deps.prune.prune({
+      eventsOlderThanMs: 30 * DAY,
+      tasksOlderThanMs: 90 * DAY,
+      unitsOlderThanMs: 30 * DAY,
+      dryRun: false,
+    });
+    const removed = Object.entries(r.removed)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ');
+    const summary = `pruned ${removed || 'nothing'}; ${r.bytesBefore} -> ${r.bytesAfter} bytes`;
+    const now = this.deps.clock.now();
+    const task = {
+      ...queuedTask({
+        id: this.deps.ids.taskId(),
+        kind: 'maintenance',
+        status: 'succeeded',
+        image: null,
+        units: null,
+        trigger: 'scheduler',
+        delivery: null,
+        caller: `schedule ${s.name}`,
+        reason: `schedule ${s.name} (${s.cron} ${s.zone}): prune`,
+        createdAt: started,
+        updatedAt: now,
+        startedAt: started,
+        finishedAt: now,
+        notBefore: null,
+      }),
+      attempts: 1,
+      summary,
+    };
+    await this.deps.writes.run((st) => {
+      st.tasks.create(task);
+      st.journals.log(task.id, 'info', 'prune', summary);
+    });
+    return { status: 'ok', summary, taskId: task.id };
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * The stable API for bots, through the whole app on the fakes: /api/v1/openapi.json is a valid OpenAPI 3.1
+ * document that matches the routes (a test walks it: every operation exists and every /api/v1 route is
+ * documented; each needs exactly its scope, matrix of scope x operation; its answers match their schemas),
+ * Idempotency-Key makes a retried task-creating call answer the first result and create nothing, and the
+ * replaced system's POST /auto-update still triggers all units, saying it is deprecated.
+ */
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CreatedToken } from '../../server/src/contract/api.js';
+import { SCOPES, type Scope } from '../../server/src/contract/vocabulary.js';
+import { adminHeaders, buildFakeApp, type FakeTestApp } from '../helpers/app.js';
+
+const WEB = 'web-app.service';
+const DB = 'db.service';
+
+interface Operation {
+  operationId: string;
+  'x-podup-scope'?: Scope;
+  parameters?: Array<{ name: string; in: string }>;
+  responses: Record<string, { content?: Record<string, { schema?: object }> }>;
+}
+interface Doc {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, object> };
+}
+
+let t: FakeTestApp;
+let doc: Doc;
+
+beforeEach(async () => {
+  t = await buildFakeApp({ PODUP_RATE_LIMIT_BAD_SIGNATURE: 'off' });
+  t.host.push('ghcr.io/acme/web-app:stable', 'web-1');
+  t.host.push('ghcr.io/acme/db:stable', 'db-1');
+  t.host.addUnit(WEB, 'ghcr.io/acme/web-app:stable');
+  t.host.addUnit(DB, 'ghcr.io/acme/db:stable');
+  const res = await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+  expect(res.statusCode).toBe(200);
+  doc = res.json<Doc>();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const operations = (): Array<{ method: string; path: string; op: Operation }> =>
+  Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, op })),
+  );
+
+/** Fastify's route tree (printRoutes) as "METHOD /full/path" lines. */
+function registeredRoutes(): string[] {
+  const routes: string[] = [];
+  const stack: string[] = [];
+  for (const line of t.app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const m = /^([│ ├└─]*)(\S.*?) \(([A-Z, ]+)\)$/.exec(line);
+    if (!m) continue;
+    const depth = (m[1] ?? '').length / 4;
+    const segment = m[2] ?? '';
+    stack.length = depth;
+    const parent = stack.at(-1) ?? '';
+    const path =
+      depth === 0 ? segment : `${parent.replace(/\/$/, '')}${segment.startsWith('/') ? '' : '/'}${segment}`;
+    stack[depth] = path;
+    for (const method of (m[3] ?? '').split(', ')) routes.push(`${method} ${path}`);
+  }
+  return routes;
+}
+
+const toFastify = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
+async function token(name: string, scopes: Scope[], units?: string[]): Promise<string> {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/tokens',
+    headers: adminHeaders,
+    payload: { name, scopes, ...(units ? { units } : {}) },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return CreatedToken.parse(res.json()).token;
+}
+
+const bearer = (value: string) => ({ authorization: `Bearer ${value}` });
+
+/** What each operation is called with in the tests: harmless (dry runs, unknown ids). */
+const SAMPLE: Record<string, { params?: Record<string, string>; body?: object }> = {
+  triggerUnits: { body: { units: [WEB], dryRun: true } },
+  updateUnit: { params: { unit: WEB }, body: { dryRun: true } },
+  prune: { body: { dryRun: true } },
+  createToken: { body: { name: 'made-in-matrix', scopes: ['read'] } },
+  revokeToken: { params: { name: 'nobody' } },
+  addChannel: { body: { url: 'ntfy://ntfy.example.com/x' } },
+  changeChannel: { params: { id: 'ch_none' }, body: { name: 'x' } },
+  removeChannel: { params: { id: 'ch_none' } },
+  testChannel: { params: { id: 'ch_none' } },
+};
+
+function urlOf(path: string, op: Operation): string {
+  const params = { id: 'tsk_NONE', ...SAMPLE[op.operationId]?.params };
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name as 'id'] ?? 'x'));
+}
+
+describe('the OpenAPI document', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    expect(doc.openapi).toBe('3.1.0');
+    const result = await new Validator().validate(doc as never);
+    expect(result.errors ?? [], JSON.stringify(result.errors)).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('documents exactly the /api/v1 routes', () => {
+    const documented = operations()
+      .map(({ method, path }) => `${method} ${toFastify(path)}`)
+      .sort();
+    const served = registeredRoutes()
+      .filter((r) => / \/api\/v1\//.test(r) && !r.startsWith('HEAD '))
+      .sort();
+    expect(served).toEqual(documented);
+  });
+
+  it('names the scope each operation needs, and each needs exactly it (scope x operation)', async () => {
+    const tokens = new Map<Scope, string>();
+    for (const scope of SCOPES) tokens.set(scope, await token(`only-${scope}`, [scope]));
+    let checked = 0;
+    for (const { method, path, op } of operations()) {
+      const needs = op['x-podup-scope'];
+      if (op.operationId === 'streamTaskLog') continue; // a stream: its scope is checked on its own below
+      for (const scope of SCOPES) {
+        const res = await t.app.inject({
+          method: method as 'GET',
+          url: urlOf(path, op),
+          headers: bearer(tokens.get(scope) ?? ''),
+          ...(SAMPLE[op.operationId]?.body ? { payload: SAMPLE[op.operationId]?.body } : {}),
+        });
+        const label = `${scope} ${method} ${path}: ${res.statusCode} ${res.body.slice(0, 200)}`;
+        expect(res.statusCode, label).not.toBe(401);
+        if (needs === undefined || scope === needs || scope === 'admin')
+          expect(res.statusCode, label).not.toBe(403);
+        else expect(res.statusCode, label).toBe(403);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20 * SCOPES.length);
+    const stream = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/tasks/tsk_NONE/log',
+      headers: bearer(tokens.get('trigger') ?? ''),
+    });
+    expect(stream.statusCode).toBe(403);
+  });
+
+  // GETs whose query has a required parameter, with a value it accepts.
+  const REQUIRED_QUERY: Record<string, string> = { '/api/v1/schedules/preview': '?cron=0%203%20*%20*%20*' };
+
+  it('answers what it documents (every GET without path parameters, validated against its schema)', async () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    let validated = 0;
+    for (const { method, path, op } of operations()) {
+      if (method !== 'GET' || path.includes('{')) continue;
+      const res = await t.app.inject({
+        method: 'GET',
+        url: path + (REQUIRED_QUERY[path] ?? ''),
+        headers: adminHeaders,
+      });
+      expect(res.statusCode, `${path}: ${res.body}`).toBe(200);
+      const schema = op.responses['200']?.content?.['application/json']?.schema;
+      expect(schema, path).toBeDefined();
+      const validate = ajv.compile({ ...schema, components: doc.components });
+      expect(validate(res.json()), `${path}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      validated++;
+    }
+    expect(validated).toBeGreaterThanOrEqual(8);
+  });
+});
+
+describe('Idempotency-Key', () => {
+  const trigger = (key: string | undefined, body: object, auth = adminHeaders) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tasks',
+      headers: { ...auth, ...(key ? { 'idempotency-key': key } : {}) },
+      payload: body,
+    });
+  const taskCount = () => (t.podup.db.prepare('SELECT count(*) FROM tasks').pluck().get() as number) ?? 0;
+
+  it('answers a retried call with the first answer and creates one task', async () => {
+    const first = await trigger('deploy-1234', { units: [WEB] });
+    expect(first.statusCode).toBe(202);
+    const again = await trigger('deploy-1234', { units: [WEB] });
+    expect(again.statusCode).toBe(202);
+    expect(again.json()).toEqual(first.json());
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(taskCount()).toBe(1);
+
+    const other = await trigger('deploy-5678', { units: [WEB] });
+    expect(other.json().taskId).not.toBe(first.json().taskId);
+    expect(taskCount()).toBe(2);
+    const plain = await trigger(undefined, { units: [WEB] });
+    expect(plain.statusCode).toBe(202);
+    expect(taskCount()).toBe(3);
+  });
+
+  it('creates one task for concurrent calls with one key, and refuses the key with another request', async () => {
+    const answers = await Promise.all(Array.from({ length: 5 }, () => trigger('burst-1', { units: [DB] })));
+    expect(new Set(answers.map((a) => a.json().taskId)).size).toBe(1);
+    expect(answers.every((a) => a.statusCode === 202)).toBe(true);
+    expect(taskCount()).toBe(1);
+    const mismatch = await trigger('burst-1', { units: [WEB] });
+    expect(mismatch.statusCode).toBe(422);
+    expect(mismatch.json().error.code).toBe('IDEMPOTENCY_MISMATCH');
+    expect(taskCount()).toBe(1);
+  });
+
+  it('is per credential, applies to one unit and to retries, and is ignored by dry runs', async () => {
+    const bot = await token('bot', ['trigger', 'control']);
+    const mine = await trigger('same-key', { units: [WEB] });
+    const theirs = await trigger('same-key', { units: [WEB] }, bearer(bot));
+    expect(theirs.json().taskId).not.toBe(mine.json().taskId);
+
+    const unit = (key: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/units/${DB}/update`,
+        headers: { ...adminHeaders, 'idempotency-key': key },
+        payload: {},
+      });
+    expect((await unit('u-1')).json()).toEqual((await unit('u-1')).json());
+
+    const id = mine.json().taskId as string;
+    await t.podup.services.runner.runNow(id);
+    const retry = () =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/tasks/${id}/retry`,
+        headers: { ...bearer(bot), 'idempotency-key': 'retry-1' },
+      });
+    const r1 = await retry();
+    const r2 = await retry();
+    expect(r1.statusCode).toBe(202);
+    expect(r2.json().retryTaskId).toBe(r1.json().retryTaskId);
+    expect(r2.headers['idempotent-replayed']).toBe('true');
+
+    const before = taskCount();
+    const dry = await trigger('dry-1', { units: [WEB], dryRun: true });
+    const dry2 = await trigger('dry-1', { units: [WEB], dryRun: true });
+    expect([dry.statusCode, dry2.statusCode]).toEqual([200, 200]);
+    expect(taskCount()).toBe(before);
+  });
+});
+
+describe('POST /auto-update (pod-upgrade-trigger)', () => {
+  it('triggers all units the token may with a deprecation notice; the token may come as a header or ?token=', async () => {
+    const bot = await token('legacy-bot', ['trigger'], ['web-*']);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/auto-update',
+      headers: { 'x-podup-token': bot },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.headers.deprecation).toMatch(/^@\d+$/);
+    expect(res.headers.link).toContain('</api/v1/tasks>; rel="successor-version"');
+    expect(res.json()).toMatchObject({ status: 'queued', units: [WEB] });
+    const byQuery = await t.app.inject({ method: 'POST', url: `/auto-update?token=${bot}` });
+    expect(byQuery.statusCode).toBe(202);
+    const admin = await t.app.inject({ method: 'POST', url: '/auto-update', headers: adminHeaders });
+    expect(admin.json().units).toEqual([DB, WEB].sort());
+
+    t.podup.state.writes.flush();
+    const rows = t.podup.db
+      .prepare(`SELECT route, actor, reason FROM events WHERE route = '/auto-update' ORDER BY id`)
+      .all();
+    expect(rows).toEqual([
+      { route: '/auto-update', actor: 'legacy-bot', reason: 'deprecated /auto-update: trigger-all' },
+      { route: '/auto-update', actor: 'legacy-bot', reason: 'deprecated /auto-update: trigger-all' },
+      { route: '/auto-update', actor: 'bearer', reason: 'deprecated /auto-update: trigger-all' },
+    ]);
+    const everything = JSON.stringify(t.podup.db.prepare('SELECT * FROM events').all()) + t.logs.join('\n');
+    expect(everything).not.toContain(bot.slice(4));
+  });
+
+  it('refuses a missing, wrong or read-only token and other methods', async () => {
+    const reader = await token('reader', ['read']);
+    const none = await t.app.inject({ method: 'POST', url: '/auto-update' });
+    expect(none.statusCode).toBe(401);
+    expect(none.headers.deprecation).toBeDefined();
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/auto-update', headers: bearer('pdp_nope') })).statusCode,
+    ).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/auto-update', headers: bearer(reader) })).statusCode,
+    ).toBe(403);
+    expect((await t.app.inject({ method: 'GET', url: '/auto-update' })).statusCode).toBe(405);
+  });
+});
