@@ -19,7 +19,7 @@ import type {
 } from '../domain/ports/index.js';
 import { nextRunAt, type ScheduleRecord } from '../domain/schedules/schedule.js';
 import { queuedTask } from '../domain/tasks/task.js';
-import { AppError, errorMessage, isAppError } from '../errors.js';
+import { AppError, errorMessage, isAppError, isStorageFault } from '../errors.js';
 import type { CheckService } from './check-units.js';
 import { decidedRow, recorded, type Origin } from './origin.js';
 import type { PruneService } from './prune.js';
@@ -114,10 +114,20 @@ export class Scheduler {
   private look(): void {
     this.timer = undefined;
     void this.runDue()
-      .catch((err: unknown) => this.deps.log.warn({ err }, 'scheduler: could not run the due schedules'))
+      .catch((err: unknown) => {
+        // A disk fault is logged by the stores once per interval; the next look tries again.
+        if (!isStorageFault(err)) this.deps.log.warn({ err }, 'scheduler: could not run the due schedules');
+      })
       .finally(() => {
         if (!this.started) return;
-        const next = this.deps.stores.schedules.nextRun();
+        let next: number | null;
+        try {
+          next = this.deps.stores.schedules.nextRun();
+        } catch {
+          // The state disk cannot answer (full, read-only, gone): look again in a while, never crash.
+          this.schedule(LOOK_EVERY_MS);
+          return;
+        }
         const now = this.deps.clock.now();
         this.schedule(Math.max(0, Math.min(next === null ? LOOK_EVERY_MS : next - now, LOOK_EVERY_MS)));
         void this.keepWakeInStep();
