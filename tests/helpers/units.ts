@@ -210,7 +210,17 @@ NotifyAccess=all
         Digest: string;
         RepoDigests: string[];
       };
-      const version = run('podman', ['exec', id, 'cat', '/version']).trim();
+      let version: string;
+      try {
+        version = run('podman', ['exec', id, 'cat', '/version']).trim();
+      } catch (e) {
+        // Listed as running a moment ago and stopping now (a restart in progress): it runs nothing.
+        if (
+          /container state improper|no such container/i.test(String((e as { stderr?: unknown }).stderr ?? e))
+        )
+          return undefined;
+        throw e;
+      }
       return {
         id,
         imageDigests: [image.Digest, ...image.RepoDigests.map((d) => d.slice(d.indexOf('@') + 1))],
