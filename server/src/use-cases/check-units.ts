@@ -5,6 +5,7 @@
  * trigger use case, whose task meets the same policy decision again when it runs.
  * Used by: GET /api/check, podup check, the scheduler's check action
  */
+import type { PolicyNotices } from '../domain/notifications/policy-notices.js';
 import type { Clock, CheckStatus, Stores, UnitCheck, UnitOfWork } from '../domain/ports/index.js';
 import type { PolicyBook } from '../domain/policies/policy-book.js';
 import type { Plan } from '../domain/tasks/plan.js';
@@ -47,6 +48,8 @@ export class CheckService {
       stores: Pick<Stores, 'policies' | 'digests' | 'tasks'>;
       writes: UnitOfWork;
       clock: Clock;
+      /** update-available for notify units, written with the check that records the digest. */
+      notices?: PolicyNotices;
     },
   ) {}
 
@@ -99,10 +102,26 @@ export class CheckService {
     caller: string,
   ): Promise<CheckAndApply> {
     const { report, decisions } = await this.look(names ?? undefined);
-    await this.deps.writes.run((s) => {
+    const notices = this.deps.notices;
+    const queued = await this.deps.writes.run((s) => {
       for (const d of decisions) s.digests.see(d.image, d.digest, report.checkedAt);
       s.checks.record(report.units.map(({ currentDigest: _c, waitingTask: _w, ...check }) => check));
+      let any = false;
+      for (const d of decisions) {
+        if (d.verdict.kind !== 'notify' || !notices) continue;
+        const found = report.units.find((u) => u.unit === d.unit);
+        const update = {
+          unit: d.unit,
+          image: d.image,
+          runningDigest: found?.currentDigest ?? null,
+          registryDigest: d.digest,
+          why: d.verdict.reason,
+        };
+        any = notices.updateAvailable(s, update, report.checkedAt) || any;
+      }
+      return any;
     });
+    if (queued) notices?.poke();
     const moving = report.units
       .filter((u) => u.verdict === 'apply' || u.verdict === 'approve' || u.verdict === 'defer')
       .map((u) => u.unit);

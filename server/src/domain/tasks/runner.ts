@@ -19,6 +19,7 @@ import type {
   LeaseHolder,
   LeaseOwnership,
   LeaseStore,
+  MetaStore,
   PolicyStore,
   Metrics,
   TaskJournal,
@@ -26,6 +27,7 @@ import type {
   TaskStore,
 } from '../ports/index.js';
 import type { PolicyBook } from '../policies/policy-book.js';
+import type { PolicyNotices } from '../notifications/policy-notices.js';
 import type { TaskEndNotices, TaskEndStores } from '../notifications/task-end-notices.js';
 import type { KnownUnit } from '../units/known-unit.js';
 import { Backoff } from './backoff.js';
@@ -58,6 +60,8 @@ export interface RunnerStores extends TaskEndStores {
   digests: Pick<DigestStore, 'see' | 'find'>;
   leases: Pick<LeaseStore, 'acquire' | 'renew' | 'release' | 'sweep'>;
   journals: Pick<TaskJournalStore, 'journalFor' | 'units'>;
+  /** The digests policy notices announced per unit (update-available once per unit and digest). */
+  meta: Pick<MetaStore, 'get' | 'set'>;
 }
 
 export interface RunnerDeps {
@@ -66,6 +70,8 @@ export interface RunnerDeps {
   atomically<T>(op: () => T): T;
   /** What a task's end notifies, written in the transaction of the end. */
   notices?: TaskEndNotices | undefined;
+  /** What the policy gate notifies (approval needed, update available), written with what it records. */
+  policyNotices?: PolicyNotices | undefined;
   /** Task ends, step durations and rollbacks for /metrics. */
   metrics?: Metrics | undefined;
   engine: Pick<UpdateEngine, 'execute'> & Partial<Pick<UpdateEngine, 'prefetch'>>;
@@ -341,7 +347,25 @@ export class TaskRunner {
    * (when nothing else is left to do) or move into a task of their own. True when the task was parked.
    */
   private gate(task: TaskRecord, plan: Plan, known: KnownUnit[], journal: TaskJournal): boolean {
+    const poke = { needed: false };
+    try {
+      return this.gateAndNotify(task, plan, known, journal, poke);
+    } finally {
+      // After the commits: deliver now rather than at the next poll.
+      if (poke.needed) this.deps.policyNotices?.poke();
+    }
+  }
+
+  private gateAndNotify(
+    task: TaskRecord,
+    plan: Plan,
+    known: KnownUnit[],
+    journal: TaskJournal,
+    poke: { needed: boolean },
+  ): boolean {
     const { stores, clock, policies } = this.deps;
+    const notices = this.deps.policyNotices;
+    const running = (unit: string) => plan.units.find((u) => u.unit === unit)?.currentDigests[0] ?? null;
     const decisions = decideUnits(plan, known, task, {
       book: policies.book,
       policies: stores.policies,
@@ -354,7 +378,28 @@ export class TaskRunner {
       if (v.kind === 'apply' && v.reason === null) continue;
       const level = v.kind === 'apply' && task.force ? 'warn' : 'info';
       journal.log(level, 'plan', `policy: ${v.reason ?? ''}`, { unit: d.unit });
-      if (v.kind !== 'apply') journal.unit(d.unit, { status: 'skipped', image: d.image, reason: v.reason });
+      if (v.kind === 'apply') continue;
+      const reason = v.reason;
+      // The unit's row records the available digest: its notice commits with it, or neither does.
+      poke.needed =
+        this.deps.atomically(() => {
+          journal.unit(d.unit, { status: 'skipped', image: d.image, reason });
+          return (
+            v.kind === 'notify' &&
+            notices !== undefined &&
+            notices.updateAvailable(
+              stores,
+              {
+                unit: d.unit,
+                image: d.image,
+                runningDigest: running(d.unit),
+                registryDigest: d.digest,
+                why: reason,
+              },
+              clock.now(),
+            )
+          );
+        }) || poke.needed;
     }
     if (task.approvedBy !== null && task.digest !== null) {
       const moved = decisions.find((d) => d.verdict.kind === 'approve' && d.digest !== task.digest);
@@ -372,21 +417,31 @@ export class TaskRunner {
     const now = clock.now();
     const expiresAt = (g: WaitingGroup) =>
       g.status === 'awaiting-approval' ? now + policies.approvalTtlMs : null;
+    /** Inside the transaction that made `waiting` wait for approval: once per task (the outbox's key). */
+    const askApproval = (waiting: TaskRecord | undefined, g: WaitingGroup): void => {
+      if (!notices || !waiting || g.status !== 'awaiting-approval') return;
+      const units = g.units.map((unit) => ({ unit, image: g.image, runningDigest: running(unit) }));
+      poke.needed = notices.approvalNeeded(stores, waiting, units, g.reason, now) || poke.needed;
+    };
     const [only] = waiting;
     if (!moving && waiting.length === 1 && only) {
-      return stores.tasks.park(
-        task.id,
-        this.deps.owners.self,
-        {
-          status: only.status,
-          units: only.units,
-          digest: only.digest,
-          notBefore: only.notBefore,
-          expiresAt: expiresAt(only),
-          summary: only.reason,
-        },
-        now,
-      );
+      return this.deps.atomically(() => {
+        const parked = stores.tasks.park(
+          task.id,
+          this.deps.owners.self,
+          {
+            status: only.status,
+            units: only.units,
+            digest: only.digest,
+            notBefore: only.notBefore,
+            expiresAt: expiresAt(only),
+            summary: only.reason,
+          },
+          now,
+        );
+        if (parked) askApproval(stores.tasks.get(task.id), only);
+        return parked;
+      });
     }
     for (const [i, g] of waiting.entries()) {
       // A millisecond apart: the list orders tasks by creation, and these are created in this order.
@@ -412,7 +467,10 @@ export class TaskRunner {
         }),
         summary: g.reason,
       };
-      stores.tasks.create(split);
+      this.deps.atomically(() => {
+        stores.tasks.create(split);
+        askApproval(split, g);
+      });
       journal.log('info', 'plan', `${g.units.join(', ')} wait in task ${split.id}: ${g.reason}`);
     }
     return false;
