@@ -10,7 +10,6 @@ import type { Clock, CheckStatus, Stores, UnitCheck, UnitOfWork } from '../domai
 import type { PolicyBook } from '../domain/policies/policy-book.js';
 import type { Plan } from '../domain/tasks/plan.js';
 import { decideUnits, type UnitDecision } from '../domain/tasks/policy-gate.js';
-import type { KnownUnit } from '../domain/units/known-unit.js';
 import type { Origin } from './origin.js';
 import type { TriggerService } from './trigger-units.js';
 import type { UnitsService } from './units.js';
@@ -56,11 +55,12 @@ export class CheckService {
   private async look(
     names: readonly string[] | undefined,
   ): Promise<{ report: CheckReport; decisions: UnitDecision[] }> {
-    const known = await this.deps.units.known();
-    const selected: KnownUnit[] = names?.length
-      ? known.filter((u) => names.includes(u.unit))
-      : known.filter((u) => u.managed && u.imageKey !== null);
-    const plan = await this.deps.units.plan({ units: selected.map((u) => u.unit) }, known);
+    const { known, plan } = await this.deps.units.lookOnce((all) =>
+      (names?.length
+        ? all.filter((u) => names.includes(u.unit))
+        : all.filter((u) => u.managed && u.imageKey !== null)
+      ).map((u) => u.unit),
+    );
     const now = this.deps.clock.now();
     const decisions = decideUnits(plan, known, null, {
       book: this.deps.book,
