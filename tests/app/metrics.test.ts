@@ -2,7 +2,7 @@
  * GET /metrics through the whole app on the fakes: only a read-scoped credential or PODUP_METRICS_TOKEN gets it
  * (that token opens nothing else), it parses as Prometheus text, and its values move with what podup does:
  * requests, tasks by trigger and status, step durations, rollbacks, the queue, units and "update available",
- * the notification outbox.
+ * schedules' next runs, the notification outbox.
  */
 import parsePrometheusTextFormat, { type PromFamily } from 'parse-prometheus-text-format';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -155,5 +155,24 @@ describe('GET /metrics', () => {
     expect(
       value(after, 'podup_http_requests_total', { route: '/metrics', outcome: 'ok' }),
     ).toBeGreaterThanOrEqual(2);
+  });
+
+  it("exports each schedule's next run in unix seconds; a paused schedule has none", async () => {
+    const add = (payload: Record<string, unknown>) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/schedules', headers: adminHeaders, payload });
+    expect((await add({ name: 'nightly', cron: '0 3 * * *', zone: 'UTC', action: 'check' })).statusCode).toBe(
+      201,
+    );
+    expect((await add({ name: 'weekly', cron: '0 4 * * 0', zone: 'UTC', action: 'prune' })).statusCode).toBe(
+      201,
+    );
+    await t.app.inject({ method: 'POST', url: '/api/v1/schedules/weekly/pause', headers: adminHeaders });
+    const listed = await t.app.inject({ method: 'GET', url: '/api/v1/schedules', headers: adminHeaders });
+    const nightly = listed
+      .json<{ schedules: Array<{ name: string; nextRunAt: string | null }> }>()
+      .schedules.find((s) => s.name === 'nightly');
+    const series = family(await scrape(), 'podup_schedule_next_run_timestamp_seconds').metrics;
+    expect(series.map((m) => m.labels?.schedule)).toEqual(['nightly']);
+    expect(Number(series[0]?.value)).toBe(Date.parse(nightly?.nextRunAt ?? '') / 1000);
   });
 });

@@ -5,11 +5,11 @@
  * trigger use case, whose task meets the same policy decision again when it runs.
  * Used by: GET /api/check, podup check, the scheduler's check action
  */
+import type { PolicyNotices } from '../domain/notifications/policy-notices.js';
 import type { Clock, CheckStatus, Stores, UnitCheck, UnitOfWork } from '../domain/ports/index.js';
 import type { PolicyBook } from '../domain/policies/policy-book.js';
 import type { Plan } from '../domain/tasks/plan.js';
 import { decideUnits, type UnitDecision } from '../domain/tasks/policy-gate.js';
-import type { KnownUnit } from '../domain/units/known-unit.js';
 import type { Origin } from './origin.js';
 import type { TriggerService } from './trigger-units.js';
 import type { UnitsService } from './units.js';
@@ -47,17 +47,20 @@ export class CheckService {
       stores: Pick<Stores, 'policies' | 'digests' | 'tasks'>;
       writes: UnitOfWork;
       clock: Clock;
+      /** update-available for notify units, written with the check that records the digest. */
+      notices?: PolicyNotices;
     },
   ) {}
 
   private async look(
     names: readonly string[] | undefined,
   ): Promise<{ report: CheckReport; decisions: UnitDecision[] }> {
-    const known = await this.deps.units.known();
-    const selected: KnownUnit[] = names?.length
-      ? known.filter((u) => names.includes(u.unit))
-      : known.filter((u) => u.managed && u.imageKey !== null);
-    const plan = await this.deps.units.plan({ units: selected.map((u) => u.unit) }, known);
+    const { known, plan } = await this.deps.units.lookOnce((all) =>
+      (names?.length
+        ? all.filter((u) => names.includes(u.unit))
+        : all.filter((u) => u.managed && u.imageKey !== null)
+      ).map((u) => u.unit),
+    );
     const now = this.deps.clock.now();
     const decisions = decideUnits(plan, known, null, {
       book: this.deps.book,
@@ -99,10 +102,26 @@ export class CheckService {
     caller: string,
   ): Promise<CheckAndApply> {
     const { report, decisions } = await this.look(names ?? undefined);
-    await this.deps.writes.run((s) => {
+    const notices = this.deps.notices;
+    const queued = await this.deps.writes.run((s) => {
       for (const d of decisions) s.digests.see(d.image, d.digest, report.checkedAt);
       s.checks.record(report.units.map(({ currentDigest: _c, waitingTask: _w, ...check }) => check));
+      let any = false;
+      for (const d of decisions) {
+        if (d.verdict.kind !== 'notify' || !notices) continue;
+        const found = report.units.find((u) => u.unit === d.unit);
+        const update = {
+          unit: d.unit,
+          image: d.image,
+          runningDigest: found?.currentDigest ?? null,
+          registryDigest: d.digest,
+          why: d.verdict.reason,
+        };
+        any = notices.updateAvailable(s, update, report.checkedAt) || any;
+      }
+      return any;
     });
+    if (queued) notices?.poke();
     const moving = report.units
       .filter((u) => u.verdict === 'apply' || u.verdict === 'approve' || u.verdict === 'defer')
       .map((u) => u.unit);

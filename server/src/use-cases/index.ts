@@ -25,6 +25,7 @@ import type {
 import { NotificationDispatcher } from '../domain/notifications/dispatcher.js';
 import { panelLinks } from '../domain/notifications/message.js';
 import { NotificationRouting, type ConfiguredChannel } from '../domain/notifications/routing.js';
+import { PolicyNotices } from '../domain/notifications/policy-notices.js';
 import { TaskEndNotices } from '../domain/notifications/task-end-notices.js';
 import type { RatePolicy } from '../domain/rate-limits/gcra.js';
 import { PolicyBook, type PolicySettings } from '../domain/policies/policy-book.js';
@@ -191,10 +192,12 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
         ? undefined
         : log.warn({ err }, 'notification outbox: a write failed; the delivery is tried again'),
   });
+  const policyNotices = new PolicyNotices(routing, links, dispatcher);
   const runner = new TaskRunner({
     stores,
     atomically: (op) => ports.atomically(op),
     notices: new TaskEndNotices(routing, links, dispatcher),
+    policyNotices,
     metrics: ports.metrics,
     engine,
     runtime: ports.runtime,
@@ -218,7 +221,7 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
         : log.error({ err }, 'task runner error'),
   });
   const trigger = new TriggerService({ units, stores, writes, queue: runner, clock, ids });
-  const check = new CheckService({ units, trigger, book, stores, writes, clock });
+  const check = new CheckService({ units, trigger, book, stores, writes, clock, notices: policyNotices });
   const prune = new PruneService({ stores, clock });
   const scheduler = new Scheduler({
     stores,
@@ -232,6 +235,7 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
     wake: ports.wake,
     ids,
     log,
+    notices: policyNotices,
   });
   const failures = new FailureLimits(settings.badSignatureRateLimit, { stores, writes, clock });
   const audit = new AuditService({ writes, clock, log });

@@ -1,8 +1,8 @@
 /**
  * GET /metrics: what was counted as podup worked, with gauges read now: the task queue, units by state and
  * "update available" (the registry asked at most every UNIT_STATUS_MAX_AGE_MS, and never for longer than a
- * scrape may wait), schedules' next runs (issue 9 plugs its schedules in through `schedules`), and the
- * notification outbox by channel and status.
+ * scrape may wait), schedules' next runs (a paused schedule has none, so it is left out rather than shown
+ * as due at 0), and the notification outbox by channel and status.
  * Used by: GET /metrics
  */
 import type { Clock, Log, MetricReadings, MetricsExposition, Stores } from '../domain/ports/index.js';
@@ -15,13 +15,11 @@ const UNIT_STATUS_WAIT_MS = 4000;
 export class MetricsService {
   constructor(
     private readonly deps: {
-      stores: Pick<Stores, 'tasks' | 'units' | 'outbox'>;
+      stores: Pick<Stores, 'tasks' | 'units' | 'outbox' | 'schedules'>;
       units: UnitsService;
       exposition: MetricsExposition;
       clock: Clock;
       log: Log;
-      /** Issue 9: each schedule's next run (unix ms). */
-      schedules?: () => MetricReadings['schedules'];
     },
   ) {}
 
@@ -50,7 +48,9 @@ export class MetricsService {
     return this.deps.exposition.render({
       queue: { queued: counts.queued, running: counts.running },
       units: await this.units(),
-      schedules: this.deps.schedules?.() ?? [],
+      schedules: stores.schedules
+        .list()
+        .flatMap((s) => (s.nextRunAt === null ? [] : [{ name: s.name, nextRunAt: s.nextRunAt }])),
       notifications: stores.outbox.counts().map((c) => ({ channel: c.channelId, status: c.status, n: c.n })),
     });
   }

@@ -17,6 +17,7 @@ import type {
   UnitOfWork,
   WakeTimer,
 } from '../domain/ports/index.js';
+import type { PolicyNotices } from '../domain/notifications/policy-notices.js';
 import { nextRunAt, type ScheduleRecord } from '../domain/schedules/schedule.js';
 import { queuedTask } from '../domain/tasks/task.js';
 import { AppError, errorMessage, isAppError, isStorageFault } from '../errors.js';
@@ -43,6 +44,8 @@ export interface SchedulerDeps {
   wake: WakeTimer;
   ids: { taskId(): string };
   log: Log;
+  /** check-failed, written with the run's failed result. */
+  notices?: PolicyNotices;
 }
 
 export interface RunOutcome {
@@ -208,8 +211,10 @@ export class Scheduler {
           'running a missed schedule once',
         );
       let run: ScheduleRun;
+      // The units a failed check could not ask the registry about; null: the run failed as a whole.
+      let unchecked: string[] | null = null;
       try {
-        run = await this.act(claimed, options.origin);
+        ({ unchecked = null, ...run } = await this.act(claimed, options.origin));
       } catch (e) {
         run = { status: 'failed', summary: errorMessage(e), taskId: null };
       }
@@ -218,10 +223,20 @@ export class Scheduler {
         outcome: run.status === 'ok' ? ('ok' as const) : ('error' as const),
         taskId: run.taskId ?? undefined,
       };
-      await this.deps.writes.run((st) => {
-        st.schedules.finish(name, owners.self, run, clock.now());
-        if (trace && !trace.recorded) st.events.insert(decidedRow(trace, decided, 200, clock.now()));
+      const notices = this.deps.notices;
+      const queued = await this.deps.writes.run((st) => {
+        const at = clock.now();
+        st.schedules.finish(name, owners.self, run, at);
+        if (trace && !trace.recorded) st.events.insert(decidedRow(trace, decided, 200, at));
+        // The run's start tells its runs apart: a check that fails at every run notifies every run.
+        return (
+          claimed.action === 'check' &&
+          run.status === 'failed' &&
+          notices !== undefined &&
+          notices.checkFailed(st, { name, units: unchecked ?? claimed.units }, String(now), run.summary, at)
+        );
       });
+      if (queued) notices?.poke();
       if (trace && !trace.recorded) recorded(trace, decided);
       return { schedule: stores.schedules.get(name) ?? claimed, run };
     } finally {
@@ -230,11 +245,21 @@ export class Scheduler {
     }
   }
 
-  private async act(s: ScheduleRecord, origin: Origin): Promise<ScheduleRun> {
+  private async act(s: ScheduleRecord, origin: Origin): Promise<ScheduleRun & { unchecked?: string[] }> {
     const caller = `schedule ${s.name}`;
     if (s.action === 'check') {
       const r = await this.deps.check.checkAndApply(s.units, origin, caller);
-      return { status: 'ok', summary: r.summary, taskId: r.taskId };
+      // A unit the registry could not be asked for was not checked: the run failed for it (and notifies),
+      // whatever it did for the others, so an unreachable registry never passes as a quiet night.
+      const unknown = r.report.units.filter((u) => u.status === 'unknown');
+      if (unknown.length === 0) return { status: 'ok', summary: r.summary, taskId: r.taskId };
+      const why = unknown.map((u) => `${u.unit}: ${u.reason ?? 'unknown'}`).join('; ');
+      return {
+        status: 'failed',
+        summary: `${r.summary}; not checked: ${why}`,
+        taskId: r.taskId,
+        unchecked: unknown.map((u) => u.unit),
+      };
     }
     if (s.action === 'update') {
       const r = await this.deps.trigger.trigger(

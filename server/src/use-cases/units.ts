@@ -15,6 +15,7 @@ import type {
   UnitOfWork,
 } from '../domain/ports/index.js';
 import { planUpdate, type Plan, type PlanRequest } from '../domain/tasks/plan.js';
+import { readingEachImageOnce } from '../domain/images/image-digests.js';
 import { discoverUnits } from '../domain/units/discovery.js';
 import type { KnownUnit } from '../domain/units/known-unit.js';
 import { unitStatuses, type UnitStatus } from '../domain/units/unit-status.js';
@@ -57,9 +58,9 @@ export class UnitsService {
   ) {}
 
   /** Discovers now and records the result; a failed recording is logged, the next discovery records it. */
-  async discover(): Promise<KnownUnit[]> {
+  async discover(runtime: ContainerRuntime = this.deps.runtime): Promise<KnownUnit[]> {
     const units = await discoverUnits({
-      runtime: this.deps.runtime,
+      runtime,
       unitManager: this.deps.unitManager,
       quadletFiles: () => this.deps.quadlets.read(),
       configured: this.deps.configured,
@@ -77,9 +78,9 @@ export class UnitsService {
    * A fresh discovery, or the last recorded one when discovery fails (Podman down): what may be named is
    * still known, and a task then fails with the missing part's error instead of the request.
    */
-  async known(): Promise<KnownUnit[]> {
+  async known(runtime: ContainerRuntime = this.deps.runtime): Promise<KnownUnit[]> {
     try {
-      return await this.discover();
+      return await this.discover(runtime);
     } catch (err) {
       this.deps.log.warn({ err }, 'discovery failed; using the last known units');
       return this.deps.stores.units.present();
@@ -121,5 +122,18 @@ export class UnitsService {
 
   plan(request: PlanRequest, known: readonly KnownUnit[]): Promise<Plan> {
     return planUpdate(request, known, this.deps);
+  }
+
+  /**
+   * Discovery and a plan of the units `select` picks, reading each local image once between them: nothing is
+   * pulled in between, and the images' reads are most of a check's time (podup check, the scheduled check).
+   */
+  async lookOnce(
+    select: (known: readonly KnownUnit[]) => string[],
+  ): Promise<{ known: KnownUnit[]; plan: Plan }> {
+    const runtime = readingEachImageOnce(this.deps.runtime);
+    const known = await this.known(runtime);
+    const plan = await planUpdate({ units: select(known) }, known, { ...this.deps, runtime });
+    return { known, plan };
   }
 }

@@ -88,9 +88,12 @@ export class MemoryRunnerStores implements RunnerStores {
     const rows = new Map([...this.rows].map(([id, r]) => [id, { ...r, task: { ...r.task } }]));
     const queued = this.queued.length;
     const finished = this.finished.length;
+    const meta = new Map(this.metaValues);
     try {
       return op();
     } catch (e) {
+      this.metaValues.clear();
+      for (const [k, v] of meta) this.metaValues.set(k, v);
       this.rows.clear();
       for (const [id, r] of rows) this.rows.set(id, r);
       this.queued.length = queued;
@@ -307,6 +310,15 @@ export class MemoryRunnerStores implements RunnerStores {
   };
 
   channels: RunnerStores['channels'] = { list: () => [] };
+
+  /** What policy notices announced (kept in the meta table). */
+  readonly metaValues = new Map<string, string>();
+  meta: RunnerStores['meta'] = {
+    get: (key) => this.metaValues.get(key),
+    set: (key, value) => {
+      this.metaValues.set(key, value);
+    },
+  };
 
   outbox: RunnerStores['outbox'] = {
     add: (message, channels) => {

@@ -31,3 +31,28 @@ export async function localImageDigests(
   const info = await runtime.inspectImage(imageId);
   return info ? imageDigests(info, imageKey ? repositoryOf(imageKey) : null) : [];
 }
+
+/**
+ * The runtime with each image read at most once: for one look at the host that changes nothing in between
+ * (podup check: discovery, then the plan), where each unit's image would otherwise be read twice, once per
+ * step. Never across a pull: a pulled tag can add a digest to an image that was read before.
+ */
+export function readingEachImageOnce<R extends Pick<ContainerRuntime, 'inspectImage'>>(runtime: R): R {
+  const read = new Map<string, Promise<ImageInfo | undefined>>();
+  const inspectImage = (ref: string): Promise<ImageInfo | undefined> => {
+    let p = read.get(ref);
+    if (!p) {
+      p = runtime.inspectImage(ref);
+      read.set(ref, p);
+    }
+    return p;
+  };
+  // A proxy, not a copy: every other method runs on the adapter itself (its private state included).
+  return new Proxy(runtime, {
+    get(target, prop) {
+      if (prop === 'inspectImage') return inspectImage;
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}

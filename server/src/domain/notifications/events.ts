@@ -2,8 +2,10 @@
  * What podup notifies about, each selectable per channel (`?events=failed,rolled-back`). Pure.
  * failed / rolled-back / succeeded: a task ended so (the runner, in the transaction that records the end).
  * degraded: a /readyz part failed for PODUP_NOTIFY_DEGRADED_AFTER (use-cases/health-watch.ts).
- * update-available, approval-needed, check-failed: reached by schedules, policies and approvals (issue 9);
- * their messages are built by messages.ts and queued through NotificationRouting like the others.
+ * approval-needed: a task parks awaiting approval (the runner's policy gate, with the park or the split task).
+ * update-available: a notify unit's new digest is recorded (the gate's unit row, a check's record), once per
+ * unit and digest. check-failed: a run of a check schedule fails (use-cases/scheduler.ts, with its result).
+ * All through PolicyNotices (policy-notices.ts) in the transaction of the change, like the others.
  */
 export const NOTIFY_EVENTS = [
   'failed',

@@ -131,41 +131,59 @@ export function degradedMessage(
   };
 }
 
-/** For issue 9 (notify policy): the registry has a newer digest for a unit that is not updated by itself. */
+/** A unit held by policy notify: what runs, what the registry has, and why nothing is applied. */
+export interface AvailableUpdate {
+  unit: string;
+  image: string | null;
+  runningDigest: string | null;
+  registryDigest: string;
+  why: string;
+}
+
+/** The registry has a newer digest for a unit that is not updated by itself (policy notify). */
 export function updateAvailableMessage(
-  unit: { unit: string; image: string | null; runningDigest: string | null; registryDigest: string },
+  u: AvailableUpdate,
   at: number,
   links: PanelLinks,
 ): NotificationMessage {
   const link = links.page('/units');
   return {
     event: 'update-available',
-    dedupKey: `update-available:${unit.unit}:${unit.registryDigest}`,
+    dedupKey: `update-available:${u.unit}:${u.registryDigest}`,
     time: new Date(at).toISOString(),
     severity: 'info',
-    title: `${unit.unit}: update available`,
+    title: `${u.unit}: update available`,
     text: [
-      `${unit.unit} runs ${short(unit.runningDigest)}; the registry has ${short(unit.registryDigest)}${unit.image ? ` for ${unit.image}` : ''}`,
+      `${u.unit} runs ${short(u.runningDigest)}; the registry has ${u.registryDigest}${u.image ? ` for ${u.image}` : ''}`,
+      `why: ${u.why}`,
       ...(link ? [link] : []),
     ].join('\n'),
     taskId: null,
     link,
     units: [
       {
-        unit: unit.unit,
+        unit: u.unit,
         status: 'update-available',
-        image: unit.image,
-        digestBefore: unit.runningDigest,
-        digestAfter: unit.registryDigest,
-        reason: null,
+        image: u.image,
+        digestBefore: u.runningDigest,
+        digestAfter: u.registryDigest,
+        reason: u.why,
       },
     ],
   };
 }
 
-/** For issue 9 (approvals): a task waits for someone with the approve scope. */
+/** A unit of a task that waits for approval: what it runs and the digest it would move to. */
+export interface WaitingUnit {
+  unit: string;
+  image: string | null;
+  runningDigest: string | null;
+}
+
+/** A task waits for someone with the approve scope; the key is the task's, so a task asks once. */
 export function approvalNeededMessage(
   task: TaskRecord,
+  units: readonly WaitingUnit[],
   why: string,
   at: number,
   links: PanelLinks,
@@ -178,34 +196,58 @@ export function approvalNeededMessage(
     time: new Date(at).toISOString(),
     severity: 'warning',
     title: `${target}: approval needed`,
-    text: [`${target}: waits for approval`, `why: ${why}`, `task ${task.id}`, ...(link ? [link] : [])].join(
-      '\n',
-    ),
+    text: [
+      `${target}: waits for approval to move to ${task.digest ?? 'a new digest'}`,
+      `why: ${why}`,
+      ...units.map((u) => `${u.unit}: ${short(u.runningDigest)} -> ${short(task.digest)}`),
+      `task ${task.id}, ${task.trigger}${task.image ? `, image ${task.image}` : ''}`,
+      ...(link ? [link] : []),
+    ].join('\n'),
     taskId: task.id,
     link,
-    units: [],
+    units: units.map((u) => ({
+      unit: u.unit,
+      status: 'awaiting-approval',
+      image: u.image,
+      digestBefore: u.runningDigest,
+      digestAfter: task.digest,
+      reason: why,
+    })),
   };
 }
 
-/** For issue 9 (schedules): a scheduled registry check could not run; `runId` makes each run's key its own. */
+/** A scheduled registry check could not run; `runId` makes each run's key its own. */
 export function checkFailedMessage(
   schedule: string,
   runId: string,
+  units: readonly string[] | null,
   error: string,
   at: number,
   links: PanelLinks,
 ): NotificationMessage {
-  const link = links.page('/');
+  const link = links.page('/schedules');
+  const which = units?.length ? units.join(', ') : 'every managed unit';
   return {
     event: 'check-failed',
     dedupKey: `check-failed:${schedule}:${runId}`,
     time: new Date(at).toISOString(),
     severity: 'warning',
     title: `scheduled check ${schedule} failed`,
-    text: [`the scheduled check ${schedule} failed`, `why: ${error}`, ...(link ? [link] : [])].join('\n'),
+    text: [
+      `the scheduled check ${schedule} of ${which} failed: nothing is known of new digests`,
+      `why: ${error}`,
+      ...(link ? [link] : []),
+    ].join('\n'),
     taskId: null,
     link,
-    units: [],
+    units: (units ?? []).map((unit) => ({
+      unit,
+      status: 'unknown',
+      image: null,
+      digestBefore: null,
+      digestAfter: null,
+      reason: error,
+    })),
   };
 }
 

@@ -92,44 +92,55 @@ function skip(u: KnownUnit, reason: string, image: string | null = u.imageKey): 
   };
 }
 
+/** Why a selected unit is not looked up at all, or null when it may move. */
+function heldReason(u: KnownUnit, request: PlanRequest): UnitPlan | null {
+  if (!u.managed) return skip(u, u.unmanagedReason ?? 'podup does not manage this unit');
+  if (u.pinned) return skip(u, `pinned to a digest (${u.image ?? ''}); podup never moves it`, null);
+  if (!u.imageKey) return skip(u, u.problems[0] ?? 'no image known for this unit');
+  if (request.image && request.units?.length && u.imageKey !== request.image)
+    return skip(u, `runs ${u.imageKey}, not ${request.image}`);
+  return null;
+}
+
 export async function planUpdate(
   request: PlanRequest,
   known: readonly KnownUnit[],
   deps: { runtime: ContainerRuntime; registry: DigestResolver },
   signal?: AbortSignal,
 ): Promise<Plan> {
-  const selected = selectUnits(request, known);
-  const images = new Map<string, ImageTarget>();
-  const units: UnitPlan[] = [];
-  for (const u of selected) {
-    if (!u.managed) {
-      units.push(skip(u, u.unmanagedReason ?? 'podup does not manage this unit'));
-      continue;
-    }
-    if (u.pinned) {
-      units.push(skip(u, `pinned to a digest (${u.image ?? ''}); podup never moves it`, null));
-      continue;
-    }
-    if (!u.imageKey) {
-      units.push(skip(u, u.problems[0] ?? 'no image known for this unit'));
-      continue;
-    }
-    if (request.image && request.units?.length && u.imageKey !== request.image) {
-      units.push(skip(u, `runs ${u.imageKey}, not ${request.image}`));
-      continue;
-    }
-    let target = images.get(u.imageKey);
-    if (!target) {
-      try {
+  const selected = selectUnits(request, known).map((u) => ({ u, held: heldReason(u, request) }));
+  // Every distinct image asked once, all at once (the registry client bounds the requests per registry), and
+  // each local image read once while they answer: a check of 30 units over 10 images waits for the slowest
+  // lookup, not for the sum of them.
+  const lookups = new Map<string, Promise<ImageTarget>>();
+  const locals = new Map<string, Promise<string[]>>();
+  for (const { u, held } of selected) {
+    if (held || !u.imageKey) continue;
+    const key = u.imageKey;
+    if (!lookups.has(key))
+      lookups.set(
+        key,
         // Fresh: a tag can move seconds after the previous lookup (the push that triggered this task).
-        const found = await deps.registry.digest(u.imageKey, { signal, maxAgeMs: 0 });
-        target = { image: u.imageKey, digest: found.digest, endpoint: found.endpoint, error: null };
-      } catch (e) {
-        target = { image: u.imageKey, digest: null, endpoint: null, error: errorMessage(e) };
-      }
-      images.set(u.imageKey, target);
+        deps.registry.digest(key, { signal, maxAgeMs: 0 }).then(
+          (found) => ({ image: key, digest: found.digest, endpoint: found.endpoint, error: null }),
+          (e: unknown) => ({ image: key, digest: null, endpoint: null, error: errorMessage(e) }),
+        ),
+      );
+    const local = `${u.imageId ?? ''}|${key}`;
+    if (!locals.has(local)) locals.set(local, localImageDigests(deps.runtime, u.imageId, key));
+  }
+  const [targets, digests] = await Promise.all([
+    Promise.all(lookups.values()).then((ts) => new Map(ts.map((t) => [t.image, t]))),
+    Promise.all(locals.values()).then((ds) => new Map([...locals.keys()].map((k, i) => [k, ds[i] ?? []]))),
+  ]);
+  const units: UnitPlan[] = [];
+  for (const { u, held } of selected) {
+    if (held || !u.imageKey) {
+      units.push(held ?? skip(u, 'no image known for this unit'));
+      continue;
     }
-    const current = await localImageDigests(deps.runtime, u.imageId, u.imageKey);
+    const target = targets.get(u.imageKey) as ImageTarget;
+    const current = digests.get(`${u.imageId ?? ''}|${u.imageKey}`) ?? [];
     const base = {
       unit: u.unit,
       image: u.imageKey,
@@ -160,5 +171,5 @@ export async function planUpdate(
       units.push({ ...base, action: 'update', reason: null });
     }
   }
-  return { images: [...images.values()], units };
+  return { images: [...targets.values()], units };
 }

@@ -6,6 +6,9 @@ import {
   MemoryRunnerStores as MemoryStores,
   splitIds,
 } from '../../adapters/fakes/index.js';
+import { panelLinks } from '../notifications/message.js';
+import { PolicyNotices } from '../notifications/policy-notices.js';
+import { NotificationRouting } from '../notifications/routing.js';
 import { mergeSightings, type KnownUnit } from '../units/known-unit.js';
 import type { LeaseHolder as LeaseHolderInfo, TaskJournal, TaskUnitRow } from '../ports/index.js';
 import type { RunResult, TaskControl } from './engine.js';
@@ -120,6 +123,8 @@ function setup(
     known?: KnownUnit[] | Error;
     onSleep?: (n: number, s: Setup) => void;
     lockWaitMs?: number;
+    policies?: RunnerDeps['policies'];
+    policyNotices?: PolicyNotices;
   } = {},
 ): Setup {
   const stores = new MemoryStores();
@@ -151,7 +156,8 @@ function setup(
       opts.onSleep?.(sleeps.length, s);
     },
     ids: splitIds,
-    policies: defaultPolicies(),
+    policies: opts.policies ?? defaultPolicies(),
+    policyNotices: opts.policyNotices,
     owners: { self: SELF, alive: (owner) => owner === SELF || owner === ALIVE },
     settings: { concurrency: 1, leaseMs: 30_000, pollMs: 1000, lockWaitMs: opts.lockWaitMs ?? 5000 },
   };
@@ -444,5 +450,63 @@ describe('TaskRunner.run', () => {
     s2.stores.add(t, SELF, T0 + 30_000);
     await s2.runner.run(t);
     expect(s2.engine.stopSeen).toEqual([false]);
+  });
+});
+
+describe('TaskRunner.run: what the policy gate notifies', () => {
+  const routing = new NotificationRouting([
+    {
+      id: 'env-ops',
+      name: 'json ops',
+      urlHint: 'json://ops/…',
+      target: {
+        kind: 'json',
+        endpoint: 'http://ops/',
+        headers: {},
+        events: ['approval-needed', 'update-available'],
+      },
+    },
+  ]);
+
+  function gated(policy: 'approve' | 'notify') {
+    const pokes = { n: 0 };
+    const notices = new PolicyNotices(routing, panelLinks('https://podup.example.com'), {
+      poke: () => pokes.n++,
+    });
+    const s = setup({ policies: defaultPolicies({ policy }), policyNotices: notices });
+    s.stores.add(task(), SELF, T0 + 30_000);
+    return { s, pokes };
+  }
+
+  it('parks an approve task with its approval-needed row, or neither: the outbox refused, it runs again', async () => {
+    const { s, pokes } = gated('approve');
+    s.stores.fail('outbox.add');
+    await s.runner.run(task());
+    expect(s.stores.rows.get('tsk_1')?.task.status).toBe('queued');
+    expect(s.stores.queued).toEqual([]);
+
+    s.stores.heal();
+    expect(await s.runner.runNow('tsk_1')).toBe(true);
+    expect(s.stores.rows.get('tsk_1')?.task).toMatchObject({ status: 'awaiting-approval', digest: D_NEW });
+    expect(s.stores.queued.map((q) => [q.message.dedupKey, q.channels])).toEqual([
+      ['approval-needed:tsk_1', ['env-ops']],
+    ]);
+    expect(s.stores.queued[0]?.message.units).toEqual([
+      expect.objectContaining({ unit: 'a.service', digestBefore: D_OLD, digestAfter: D_NEW }),
+    ]);
+    expect(s.stores.queued[0]?.message.link).toBe('https://podup.example.com/tasks?task=tsk_1');
+    expect(pokes.n).toBe(1);
+    expect(s.engine.plans).toEqual([]);
+  });
+
+  it('records a notify unit with its update-available row once per digest', async () => {
+    const { s, pokes } = gated('notify');
+    await s.runner.run(task());
+    s.stores.add(task({ id: 'tsk_2' }), SELF, T0 + 30_000);
+    await s.runner.run(task({ id: 'tsk_2' }));
+    expect(s.stores.queued.map((q) => q.message.dedupKey)).toEqual([`update-available:a.service:${D_NEW}`]);
+    expect(s.stores.queued[0]?.message.text).toContain(`the registry has ${D_NEW} for ${WEB}`);
+    expect(pokes.n).toBe(1);
+    expect(s.stores.unitPatches.get('tsk_1')?.get('a.service')).toMatchObject({ status: 'skipped' });
   });
 });

@@ -19,6 +19,7 @@ import type {
   LeaseHolder,
   LeaseOwnership,
   LeaseStore,
+  MetaStore,
   PolicyStore,
   Metrics,
   TaskJournal,
@@ -26,15 +27,16 @@ import type {
   TaskStore,
 } from '../ports/index.js';
 import type { PolicyBook } from '../policies/policy-book.js';
+import type { PolicyNotices } from '../notifications/policy-notices.js';
 import type { TaskEndNotices, TaskEndStores } from '../notifications/task-end-notices.js';
 import type { KnownUnit } from '../units/known-unit.js';
 import { Backoff } from './backoff.js';
 import { BestEffortJournal } from './best-effort-journal.js';
 import { MeasuredJournal } from './measured-journal.js';
 import type { UpdateEngine } from './engine.js';
-import { planUpdate, type Plan } from './plan.js';
-import { applyDecisions, decideUnits, type WaitingGroup } from './policy-gate.js';
-import { queuedTask, type TaskRecord, type TaskStatus, type TaskTrigger } from './task.js';
+import { planUpdate } from './plan.js';
+import { RunnerGate } from './runner-gate.js';
+import type { TaskRecord, TaskStatus, TaskTrigger } from './task.js';
 
 /** What the runner needs of the stores. */
 export interface RunnerStores extends TaskEndStores {
@@ -58,6 +60,8 @@ export interface RunnerStores extends TaskEndStores {
   digests: Pick<DigestStore, 'see' | 'find'>;
   leases: Pick<LeaseStore, 'acquire' | 'renew' | 'release' | 'sweep'>;
   journals: Pick<TaskJournalStore, 'journalFor' | 'units'>;
+  /** The digests policy notices announced per unit (update-available once per unit and digest). */
+  meta: Pick<MetaStore, 'get' | 'set'>;
 }
 
 export interface RunnerDeps {
@@ -66,6 +70,8 @@ export interface RunnerDeps {
   atomically<T>(op: () => T): T;
   /** What a task's end notifies, written in the transaction of the end. */
   notices?: TaskEndNotices | undefined;
+  /** What the policy gate notifies (approval needed, update available), written with what it records. */
+  policyNotices?: PolicyNotices | undefined;
   /** Task ends, step durations and rollbacks for /metrics. */
   metrics?: Metrics | undefined;
   engine: Pick<UpdateEngine, 'execute'> & Partial<Pick<UpdateEngine, 'prefetch'>>;
@@ -127,7 +133,11 @@ export class TaskRunner {
   /** While it counts failures the runner waits out its backoff and ignores pokes. */
   private readonly backoff: Backoff;
 
+  /** Between the plan and the engine: what each unit's policy lets through (runner-gate.ts). */
+  private readonly policyGate: RunnerGate;
+
   constructor(private readonly deps: RunnerDeps) {
+    this.policyGate = new RunnerGate(deps);
     this.backoff = new Backoff(deps.settings.pollMs, deps.settings.backoffMaxMs ?? BACKOFF_MAX_MS);
   }
 
@@ -336,120 +346,6 @@ export class TaskRunner {
     }
   }
 
-  /**
-   * The policy decision for every unit the plan moves: held units leave the plan; waiting ones park this task
-   * (when nothing else is left to do) or move into a task of their own. True when the task was parked.
-   */
-  private gate(task: TaskRecord, plan: Plan, known: KnownUnit[], journal: TaskJournal): boolean {
-    const { stores, clock, policies } = this.deps;
-    const decisions = decideUnits(plan, known, task, {
-      book: policies.book,
-      policies: stores.policies,
-      digests: stores.digests,
-      now: clock.now(),
-      record: true,
-    });
-    for (const d of decisions) {
-      const v = d.verdict;
-      if (v.kind === 'apply' && v.reason === null) continue;
-      const level = v.kind === 'apply' && task.force ? 'warn' : 'info';
-      journal.log(level, 'plan', `policy: ${v.reason ?? ''}`, { unit: d.unit });
-      if (v.kind !== 'apply') journal.unit(d.unit, { status: 'skipped', image: d.image, reason: v.reason });
-    }
-    if (task.approvedBy !== null && task.digest !== null) {
-      const moved = decisions.find((d) => d.verdict.kind === 'approve' && d.digest !== task.digest);
-      if (moved)
-        journal.log(
-          'warn',
-          'plan',
-          `a newer digest ${moved.digest} replaced the approved ${task.digest}: approve again`,
-        );
-    }
-    const waiting = applyDecisions(plan, decisions)
-      .map((g) => this.withoutDuplicates(task, g, journal))
-      .filter((g) => g.units.length > 0);
-    const moving = plan.units.some((u) => u.action === 'update' || u.action === 'verify');
-    const now = clock.now();
-    const expiresAt = (g: WaitingGroup) =>
-      g.status === 'awaiting-approval' ? now + policies.approvalTtlMs : null;
-    const [only] = waiting;
-    if (!moving && waiting.length === 1 && only) {
-      return stores.tasks.park(
-        task.id,
-        this.deps.owners.self,
-        {
-          status: only.status,
-          units: only.units,
-          digest: only.digest,
-          notBefore: only.notBefore,
-          expiresAt: expiresAt(only),
-          summary: only.reason,
-        },
-        now,
-      );
-    }
-    for (const [i, g] of waiting.entries()) {
-      // A millisecond apart: the list orders tasks by creation, and these are created in this order.
-      const createdAt = now + i;
-      const split: TaskRecord = {
-        ...queuedTask({
-          id: this.deps.ids.taskId(),
-          kind: 'image-update',
-          status: g.status,
-          image: g.image,
-          units: g.units,
-          trigger: task.trigger,
-          delivery: task.delivery,
-          caller: task.caller,
-          reason: `from ${task.id}: ${g.reason}`,
-          createdAt,
-          updatedAt: createdAt,
-          startedAt: null,
-          finishedAt: null,
-          notBefore: g.notBefore,
-          digest: g.digest,
-          expiresAt: expiresAt(g),
-        }),
-        summary: g.reason,
-      };
-      stores.tasks.create(split);
-      journal.log('info', 'plan', `${g.units.join(', ')} wait in task ${split.id}: ${g.reason}`);
-    }
-    return false;
-  }
-
-  /**
-   * One waiting task per unit and digest: a unit already waiting for the same digest elsewhere stays there; a
-   * task waiting for an older digest is replaced, and says so.
-   */
-  private withoutDuplicates(task: TaskRecord, g: WaitingGroup, journal: TaskJournal): WaitingGroup {
-    const { stores, clock } = this.deps;
-    const units = g.units.filter((unit) => {
-      for (const other of stores.tasks.waitingFor(unit)) {
-        if (other.id === task.id) continue;
-        if (other.digest === g.digest) {
-          journal.log('info', 'plan', `already waiting in task ${other.id} (${other.status})`, { unit });
-          return false;
-        }
-        stores.tasks.cancelWaiting(
-          other.id,
-          `replaced by task ${task.id}: ${g.image} has a newer digest ${g.digest}`,
-          clock.now(),
-        );
-        journal.log(
-          'info',
-          'plan',
-          `replaces task ${other.id}, which waited for ${other.digest ?? 'an older digest'}`,
-          {
-            unit,
-          },
-        );
-      }
-      return true;
-    });
-    return { ...g, units };
-  }
-
   /** Claims and runs one named queued task (the CLI's in-process trigger). */
   async runNow(taskId: string): Promise<boolean> {
     const now = this.deps.clock.now();
@@ -535,7 +431,7 @@ export class TaskRunner {
           durationMs: Math.round(performance.now() - started),
         }),
       );
-      if (beforeStart(() => this.gate(task, plan, known, journal))) {
+      if (beforeStart(() => this.policyGate.gate(task, plan, known, journal))) {
         parked = true;
         return;
       }

@@ -53,9 +53,15 @@ const podupLabels = (labels: Readonly<Record<string, string>>): Record<string, s
 
 async function podmanSightings(runtime: ContainerRuntime): Promise<UnitSighting[]> {
   const perUnit = [...containerPerUnit(await runtime.listContainers())];
-  const images = await Promise.all(
-    perUnit.map(([, c]) => runtime.inspectImage(c.imageId).catch(() => undefined)),
-  );
+  // One read per image, not per container: units of one image share it.
+  const byId = new Map<string, ReturnType<ContainerRuntime['inspectImage']>>();
+  for (const [, c] of perUnit)
+    if (!byId.has(c.imageId))
+      byId.set(
+        c.imageId,
+        runtime.inspectImage(c.imageId).catch(() => undefined),
+      );
+  const images = await Promise.all(perUnit.map(async ([, c]) => byId.get(c.imageId)));
   return perUnit.map(([unit, c], i) => ({
     unit,
     source: 'podman',

@@ -26,9 +26,11 @@ describe('Schedules', () => {
     // The countdown, with the exact time in its tooltip.
     const next = row.getByTitle(formatTime(nightly.nextRunAt));
     expect(next).toHaveTextContent(/^in \d+ h \d+ min$/);
-    // Its run succeeded and so did the task it created: a green dot, the summary, a link to the task.
-    const dot = row.getByRole('img', { name: 'last run ok, task succeeded' });
-    expect(dot).toHaveClass('tone-ok');
+    // The registry refuses proxy.service's image: the run failed for that unit although the task it created
+    // for the others succeeded. A red dot, the summary naming what was not checked, a link to the task.
+    const dot = row.getByRole('img', { name: 'last run failed, task succeeded' });
+    expect(dot).toHaveClass('tone-bad');
+    expect(nightly.lastSummary).toMatch(/not checked: proxy\.service: registry: .*401/);
     expect(row.getByText(nightly.lastSummary!)).toBeInTheDocument();
     expect(row.getByRole('link', { name: 'Task of the last run of nightly-check' })).toHaveAttribute(
       'href',
