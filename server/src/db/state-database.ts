@@ -13,6 +13,7 @@ import { openDatabase, type OpenOptions } from './database.js';
 import { dbProbe } from './db-probe.js';
 import { StorageHealth } from './storage-health.js';
 import { createStores, STORE_PROTOTYPES } from './stores.js';
+import { WalSync } from './wal-sync.js';
 import { WriteBatcher } from './write-batcher.js';
 
 /** How long a failed open is answered from memory before the next call tries again. */
@@ -109,12 +110,24 @@ export class StateDatabase {
       const db = openDatabase(this.options);
       this.health.remember();
       const { stores } = createStores(db, this.options.clock);
-      const batcher = new WriteBatcher(db, stores, undefined, {
-        before: () => this.health.assertUsable(),
-        after: () => this.health.verifyFiles(),
-        failed: (err) => this.health.failed(err),
-        succeeded: () => this.health.succeeded(),
-      });
+      // PODUP_DB_SYNC=full: the batcher's commits are synced off the event loop before anyone is told
+      // (wal-sync.ts); with "normal" SQLite syncs only at checkpoints, as configured.
+      const durability =
+        this.options.sync === 'normal'
+          ? undefined
+          : new WalSync(db, `${this.options.dbPath}-wal`, () => !db.open);
+      const batcher = new WriteBatcher(
+        db,
+        stores,
+        undefined,
+        {
+          before: () => this.health.assertUsable(),
+          after: () => this.health.verifyFiles(),
+          failed: (err) => this.health.failed(err),
+          succeeded: () => this.health.succeeded(),
+        },
+        durability,
+      );
       this.opened = { db, stores, batcher };
       this.openError = undefined;
     } catch (e) {
