@@ -82,13 +82,19 @@ function request(kind, method, path, headers, body) {
 let seq = 0;
 function webhook(forged) {
   const { body, sig } = bodies[seq++ % bodies.length];
-  request(forged ? 'forged' : 'webhook', 'POST', '/webhooks/github', {
-    'content-type': 'application/json',
-    'x-github-event': 'package',
-    'x-github-delivery': `soak-${nonce}-${seq}`,
-    'x-hub-signature-256': forged ? `sha256=${'0'.repeat(64)}` : sig,
-    'content-length': body.length,
-  }, body);
+  request(
+    forged ? 'forged' : 'webhook',
+    'POST',
+    '/webhooks/github',
+    {
+      'content-type': 'application/json',
+      'x-github-event': 'package',
+      'x-github-delivery': `soak-${nonce}-${seq}`,
+      'x-hub-signature-256': forged ? `sha256=${'0'.repeat(64)}` : sig,
+      'content-length': body.length,
+    },
+    body,
+  );
 }
 
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -101,17 +107,20 @@ let recentTasks = [];
 const streams = new Set();
 function refreshTasks() {
   http
-    .get({ host: url.hostname, port: url.port, path: '/api/v1/tasks?limit=20', headers: auth, agent }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => {
-        try {
-          recentTasks = (JSON.parse(text).tasks ?? JSON.parse(text).items ?? []).map((t) => t.id);
-        } catch {
-          /* the next refresh tries again */
-        }
-      });
-    })
+    .get(
+      { host: url.hostname, port: url.port, path: '/api/v1/tasks?limit=20', headers: auth, agent },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => {
+          try {
+            recentTasks = (JSON.parse(text).tasks ?? JSON.parse(text).items ?? []).map((t) => t.id);
+          } catch {
+            /* the next refresh tries again */
+          }
+        });
+      },
+    )
     .on('error', () => count('sse refresh error'));
 }
 let streamSeq = 0;
@@ -122,7 +131,12 @@ function openStream() {
   streams.add(s);
   const req = http.get(
     // Not through the keep-alive agent: a stream holds its connection.
-    { host: url.hostname, port: url.port, path: `/api/v1/tasks/${id}/log`, headers: { ...auth, accept: 'text/event-stream' } },
+    {
+      host: url.hostname,
+      port: url.port,
+      path: `/api/v1/tasks/${id}/log`,
+      headers: { ...auth, accept: 'text/event-stream' },
+    },
     (res) => {
       count(`sse ${res.statusCode}`);
       res.setEncoding('utf8');
@@ -209,7 +223,11 @@ setTimeout(() => {
     writeFileSync(
       OUT,
       `t_s\trss_mib\tdb_mib\twal_shm_mib\taccepted\tstreams\n${samples
-        .map((r) => [r.t, r.rssMiB.toFixed(1), r.dbMiB.toFixed(2), r.walMiB.toFixed(2), r.webhooks, r.streams].join('\t'))
+        .map((r) =>
+          [r.t, r.rssMiB.toFixed(1), r.dbMiB.toFixed(2), r.walMiB.toFixed(2), r.webhooks, r.streams].join(
+            '\t',
+          ),
+        )
         .join('\n')}\n`,
     );
     console.log(`SOAK_COUNTS ${JSON.stringify(counts)}`);
