@@ -25,6 +25,8 @@
 #                          second with >= BENCH_IDLE_PCT % idle CPU (the VM is shared); runs that started busy
 #                          or where other processes used > BENCH_MAX_OTHER_CPU [0.15] cores are flagged BUSY-HOST
 #   BENCH_PODUP_BUNDLE=1   also measure podup started from server/dist/serve.mjs (no startup snapshot)
+#   BENCH_BASE=DIR         also measure another built checkout's bin/podup-serve (target base-podup-MODE), in
+#                          the same interleaved rounds: a before/after A/B on a shared host
 #   BENCH_WRITE=1 same as --write; BENCH_DOC [docs/benchmarks.md]; BENCH_KEEP=1 keeps the temp dir
 #
 # Needs wrk, webhook (adnanh), openssl, curl, systemd-socket-activate and a built server (npm run build -w server).
@@ -388,6 +390,9 @@ bench_podup() {
   mapfile -t envv < <(podup_env "$sync" "$state" "$port")
   if [[ $how == bundle ]]; then
     start_bg "$log" env "${envv[@]}" node "$ROOT/server/dist/serve.mjs"
+  elif [[ $how == base ]]; then
+    target=base-podup-$sync
+    start_bg "$log" env "${envv[@]}" "$BENCH_BASE/bin/podup-serve"
   else
     start_bg "$log" env "${envv[@]}" "$ROOT/bin/podup-serve"
   fi
@@ -420,6 +425,7 @@ for ((run = 1; run <= RUNS; run++)); do
     for sync in "${SYNC_MODES[@]}"; do
       bench_podup "$sync" "$run"
       if [[ ${BENCH_PODUP_BUNDLE:-0} == 1 ]]; then bench_podup "$sync" "$run" bundle; fi
+      if [[ -n ${BENCH_BASE:-} ]]; then bench_podup "$sync" "$run" base; fi
     done
   fi
 done
@@ -525,7 +531,7 @@ HOOK_RPS=$(med_rps adnanh-webhook)
   if [[ -s $RESULTS ]]; then
     echo "| target | req/s (median) | p99 ms (median) | runs | flags (non-2xx, socket errors, busy host) |"
     echo "|---|---:|---:|---:|---|"
-    for t in bare-node bare-verify adnanh-webhook $(for s in "${SYNC_MODES[@]}"; do echo "podup-$s podup-bundle-$s"; done); do
+    for t in bare-node bare-verify adnanh-webhook $(for s in "${SYNC_MODES[@]}"; do echo "podup-$s podup-bundle-$s base-podup-$s"; done); do
       [[ -n $(col "$t" 3) ]] || continue
       printf '| %s | %s | %s | %s | %s |\n' "$t" "$(printf '%.0f' "$(med_rps "$t")")" "$(med_p99 "$t")" \
         "$(col "$t" 3 | wc -l)" "$(flags "$t")"
@@ -569,6 +575,12 @@ HOOK_RPS=$(med_rps adnanh-webhook)
     fi
     r=$(ratio "$P" "$HOOK_RPS")
     echo "| podup ($name) / adnanh/webhook, req/s$tag | $r | >= 1.5 | $(verdict "$r" '>=' 1.5 "$(bad_flags "podup-$s" adnanh-webhook)") |"
+    B=$(med_rps "base-podup-$s")
+    if [[ -n $B ]]; then
+      echo "| base ($BENCH_BASE) podup ($name) / adnanh/webhook, req/s (before) | $(ratio "$B" "$HOOK_RPS") | | |"
+      [[ -n $VERIFY_RPS ]] && echo "| base podup ($name) / bare node:http + HMAC + JSON.parse, req/s (before) | $(ratio "$B" "$VERIFY_RPS") | | |"
+      echo "| podup / base podup ($name), req/s | $(ratio "$P" "$B") | | |"
+    fi
   done
   if [[ -s $COLD ]]; then
     PC=$(med_cold podup)

@@ -96,6 +96,11 @@ export class StateDatabase {
     };
   }
 
+  /** Resolves once every write committed so far is durable and acknowledged (the fsync off the event loop). */
+  async durable(): Promise<void> {
+    await this.opened?.batcher.durable();
+  }
+
   close(): void {
     this.closed = true;
     const o = this.opened;

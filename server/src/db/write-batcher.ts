@@ -49,6 +49,8 @@ const NO_GUARD: CommitGuard = {
 
 export class WriteBatcher<Tx> {
   private queue: Pending<Tx>[] = [];
+  /** Syncs of committed batches whose callers wait for them. */
+  private readonly syncing = new Set<Promise<void>>();
   private scheduled = false;
   /** The error that rolled the current batch back as a whole, if one did. */
   private lostBy: unknown;
@@ -110,13 +112,15 @@ export class WriteBatcher<Tx> {
       }
       const committed = settled.some((s) => s.ok);
       if (committed && this.durability) {
-        this.durability.synced().then(
+        const told = this.durability.synced().then(
           () => this.settle(batch, settled),
           (error: unknown) => {
             const refused = this.guard.failed(error);
             for (const item of batch) item.reject(refused);
           },
         );
+        this.syncing.add(told);
+        void told.finally(() => this.syncing.delete(told));
         continue;
       }
       this.settle(batch, settled);
@@ -130,6 +134,11 @@ export class WriteBatcher<Tx> {
       if (s?.ok) item.resolve(s.value);
       else item.reject(this.guard.failed(s?.error));
     });
+  }
+
+  /** Resolves once every batch committed so far is on disk and its callers were told (shutdown waits). */
+  async durable(): Promise<void> {
+    while (this.syncing.size > 0) await Promise.all(this.syncing);
   }
 
   get pending(): number {
