@@ -25,6 +25,7 @@ interface Opened {
   db: Database;
   stores: Stores;
   batcher: WriteBatcher<Stores>;
+  durability: WalSync | undefined;
 }
 
 type Method = (...args: unknown[]) => unknown;
@@ -108,6 +109,7 @@ export class StateDatabase {
     if (!o) return;
     o.batcher.flush();
     o.db.close();
+    o.durability?.close();
   }
 
   private open(): void {
@@ -118,9 +120,7 @@ export class StateDatabase {
       // PODUP_DB_SYNC=full: the batcher's commits are synced off the event loop before anyone is told
       // (wal-sync.ts); with "normal" SQLite syncs only at checkpoints, as configured.
       const durability =
-        this.options.sync === 'normal'
-          ? undefined
-          : new WalSync(db, `${this.options.dbPath}-wal`, () => !db.open);
+        this.options.sync === 'normal' ? undefined : new WalSync(db, `${this.options.dbPath}-wal`);
       const batcher = new WriteBatcher(
         db,
         stores,
@@ -133,7 +133,7 @@ export class StateDatabase {
         },
         durability,
       );
-      this.opened = { db, stores, batcher };
+      this.opened = { db, stores, batcher, durability };
       this.openError = undefined;
     } catch (e) {
       this.openError = e;
