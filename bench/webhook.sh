@@ -10,8 +10,8 @@
 # Environment (defaults in brackets):
 #   BENCH_DURATION [10s]   wrk -d per measured run      BENCH_RUNS [3]        measured runs per target
 #   BENCH_THREADS [2]      wrk -t                       BENCH_CONNECTIONS [50] wrk -c
-#   BENCH_BODIES [1000]    different signed bodies (one image each; with the default image rate limit of 60/1h,
-#                          1,000 images allow 60,000 accepted deliveries per run before any 429)
+#   BENCH_BODIES [2000]    different signed bodies (one image each; with the default image rate limit of 60/1h,
+#                          2,000 images allow 120,000 accepted deliveries per run before any 429)
 #   BENCH_SYNC_MODES ["defaults full normal"]   podup configurations measured; targets are judged on the first.
 #                          "defaults" is podup as an operator runs it: nothing set but the address, the state dir
 #                          and the secret (image rate limit 60/1h and the bad-signature limit on, info logs,
@@ -55,7 +55,7 @@ done
 DURATION=${BENCH_DURATION:-10s}
 THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNECTIONS:-50}
-BODIES=${BENCH_BODIES:-1000}
+BODIES=${BENCH_BODIES:-2000}
 RUNS=${BENCH_RUNS:-3}
 COLD_RUNS=${BENCH_COLD_RUNS:-9}
 LOG_LEVEL=${BENCH_LOG_LEVEL:-warn}
