@@ -10,9 +10,14 @@
 # Environment (defaults in brackets):
 #   BENCH_DURATION [10s]   wrk -d per measured run      BENCH_RUNS [3]        measured runs per target
 #   BENCH_THREADS [2]      wrk -t                       BENCH_CONNECTIONS [50] wrk -c
-#   BENCH_BODIES [200]     different signed bodies (one image each)
-#   BENCH_SYNC_MODES ["full normal"]   PODUP_DB_SYNC values measured; targets are judged on the first
-#   BENCH_LOG_LEVEL [warn] PODUP_LOG_LEVEL for podup    BENCH_COLD_RUNS [9]   cold starts per server
+#   BENCH_BODIES [2000]    different signed bodies (one image each; with the default image rate limit of 60/1h,
+#                          2,000 images allow 120,000 accepted deliveries per run before any 429)
+#   BENCH_SYNC_MODES ["defaults full normal"]   podup configurations measured; targets are judged on the first.
+#                          "defaults" is podup as an operator runs it: nothing set but the address, the state dir
+#                          and the secret (image rate limit 60/1h and the bad-signature limit on, info logs,
+#                          PODUP_DB_SYNC=full). "full" and "normal" are PODUP_DB_SYNC values with the image
+#                          rate limit off and PODUP_LOG_LEVEL=BENCH_LOG_LEVEL (the tuned setup of earlier runs)
+#   BENCH_LOG_LEVEL [warn] PODUP_LOG_LEVEL for the tuned podup runs   BENCH_COLD_RUNS [9]   cold starts per server
 #   BENCH_STRICT_STATUS [1] count every non-2xx in wrk's Lua response() (0: only wrk's status>=400 counter)
 #   BENCH_ONLY ["bare verify webhook podup cold"]  subset of the measurements (verify: the bare server plus
 #                          HMAC check and JSON.parse, the ceiling for any server that must do both)
@@ -20,6 +25,8 @@
 #                          second with >= BENCH_IDLE_PCT % idle CPU (the VM is shared); runs that started busy
 #                          or where other processes used > BENCH_MAX_OTHER_CPU [0.15] cores are flagged BUSY-HOST
 #   BENCH_PODUP_BUNDLE=1   also measure podup started from server/dist/serve.mjs (no startup snapshot)
+#   BENCH_BASE=DIR         also measure another built checkout's bin/podup-serve (target base-podup-MODE), in
+#                          the same interleaved rounds: a before/after A/B on a shared host
 #   BENCH_WRITE=1 same as --write; BENCH_DOC [docs/benchmarks.md]; BENCH_KEEP=1 keeps the temp dir
 #
 # Needs wrk, webhook (adnanh), openssl, curl, systemd-socket-activate and a built server (npm run build -w server).
@@ -48,11 +55,11 @@ done
 DURATION=${BENCH_DURATION:-10s}
 THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNECTIONS:-50}
-BODIES=${BENCH_BODIES:-200}
+BODIES=${BENCH_BODIES:-2000}
 RUNS=${BENCH_RUNS:-3}
 COLD_RUNS=${BENCH_COLD_RUNS:-9}
 LOG_LEVEL=${BENCH_LOG_LEVEL:-warn}
-read -r -a SYNC_MODES <<<"${BENCH_SYNC_MODES:-full normal}"
+read -r -a SYNC_MODES <<<"${BENCH_SYNC_MODES:-defaults full normal}"
 export BENCH_STRICT_STATUS=${BENCH_STRICT_STATUS:-1}
 ONLY=" ${BENCH_ONLY:-bare verify webhook podup cold} "
 DOC=${BENCH_DOC:-$ROOT/docs/benchmarks.md}
@@ -343,9 +350,19 @@ bench_webhook() {
   stop_pid "$pid"
 }
 
-podup_env() { # podup_env SYNC STATE_DIR PORT -> NAME=VALUE lines
-  printf '%s\n' "PODUP_HTTP_ADDR=127.0.0.1:$3" "PODUP_STATE_DIR=$2" "PODUP_GITHUB_WEBHOOK_SECRET=$SECRET" \
-    "PODUP_RATE_LIMIT_IMAGE=off" "PODUP_LOG_LEVEL=$LOG_LEVEL" "PODUP_DB_SYNC=$1"
+podup_env() { # podup_env SYNC|defaults STATE_DIR PORT -> NAME=VALUE lines
+  printf '%s\n' "PODUP_HTTP_ADDR=127.0.0.1:$3" "PODUP_STATE_DIR=$2" "PODUP_GITHUB_WEBHOOK_SECRET=$SECRET"
+  # "defaults": every other setting as shipped (rate limits on, info logs, PODUP_DB_SYNC=full).
+  [[ $1 == defaults ]] && return 0
+  printf '%s\n' "PODUP_RATE_LIMIT_IMAGE=off" "PODUP_LOG_LEVEL=$LOG_LEVEL" "PODUP_DB_SYNC=$1"
+}
+# What a podup target runs with, for the report.
+describe_podup() {
+  if [[ $1 == defaults ]]; then
+    echo "podup's defaults (image rate limit 60/1h, bad-signature limit 10/10m, PODUP_LOG_LEVEL=info, PODUP_DB_SYNC=full)"
+  else
+    echo "PODUP_RATE_LIMIT_IMAGE=off, PODUP_LOG_LEVEL=$LOG_LEVEL, PODUP_DB_SYNC=$1"
+  fi
 }
 
 # What podup itself recorded (after it stopped): webhook events by status, deliveries, tasks.
@@ -373,6 +390,9 @@ bench_podup() {
   mapfile -t envv < <(podup_env "$sync" "$state" "$port")
   if [[ $how == bundle ]]; then
     start_bg "$log" env "${envv[@]}" node "$ROOT/server/dist/serve.mjs"
+  elif [[ $how == base ]]; then
+    target=base-podup-$sync
+    start_bg "$log" env "${envv[@]}" "$BENCH_BASE/bin/podup-serve"
   else
     start_bg "$log" env "${envv[@]}" "$ROOT/bin/podup-serve"
   fi
@@ -405,6 +425,7 @@ for ((run = 1; run <= RUNS; run++)); do
     for sync in "${SYNC_MODES[@]}"; do
       bench_podup "$sync" "$run"
       if [[ ${BENCH_PODUP_BUNDLE:-0} == 1 ]]; then bench_podup "$sync" "$run" bundle; fi
+      if [[ -n ${BENCH_BASE:-} ]]; then bench_podup "$sync" "$run" base; fi
     done
   fi
 done
@@ -504,13 +525,13 @@ HOOK_RPS=$(med_rps adnanh-webhook)
   echo "Load: \`wrk -t$THREADS -c$CONNS -d$DURATION --latency\`, $BODIES different signed \`package\` (published) events" \
     "derived from tests/fixtures/github/package-published.json (one image each; $BODY_STATS), a unique" \
     "X-GitHub-Delivery per request, keep-alive. $RUNS measured run(s) per target, interleaved; the tables give the" \
-    "median. podup: fresh state dir per run, PODUP_RATE_LIMIT_IMAGE=off, PODUP_LOG_LEVEL=$LOG_LEVEL, stdout to a file." \
+    "median. podup: fresh state dir per run, stdout to a file; $(for s in "${SYNC_MODES[@]}"; do printf 'podup-%s: %s; ' "$s" "$(describe_podup "$s")"; done)" \
     "Non-2xx counted with $([[ $BENCH_STRICT_STATUS == 1 ]] && echo "wrk's Lua response() (every status outside 200-299)" || echo "wrk's status>=400 counter")."
   echo
   if [[ -s $RESULTS ]]; then
     echo "| target | req/s (median) | p99 ms (median) | runs | flags (non-2xx, socket errors, busy host) |"
     echo "|---|---:|---:|---:|---|"
-    for t in bare-node bare-verify adnanh-webhook $(for s in "${SYNC_MODES[@]}"; do echo "podup-$s podup-bundle-$s"; done); do
+    for t in bare-node bare-verify adnanh-webhook $(for s in "${SYNC_MODES[@]}"; do echo "podup-$s podup-bundle-$s base-podup-$s"; done); do
       [[ -n $(col "$t" 3) ]] || continue
       printf '| %s | %s | %s | %s | %s |\n' "$t" "$(printf '%.0f' "$(med_rps "$t")")" "$(med_p99 "$t")" \
         "$(col "$t" 3 | wc -l)" "$(flags "$t")"
@@ -544,14 +565,22 @@ HOOK_RPS=$(med_rps adnanh-webhook)
     [[ -n $P ]] || continue
     tag=""
     if [[ $s != "$MAIN_SYNC" ]]; then tag=" (informational)"; fi
+    name="PODUP_DB_SYNC=$s"
+    [[ $s == defaults ]] && name="defaults"
     r=$(ratio "$P" "$BARE_RPS")
-    echo "| podup (PODUP_DB_SYNC=$s) / bare node:http, req/s$tag | $r | >= 0.6 | $(verdict "$r" '>=' 0.6 "$(bad_flags "podup-$s" bare-node)") |"
+    echo "| podup ($name) / bare node:http, req/s (informational) | $r | | |"
     if [[ -n $VERIFY_RPS ]]; then
       r=$(ratio "$P" "$VERIFY_RPS")
-      echo "| podup (PODUP_DB_SYNC=$s) / bare node:http + HMAC + JSON.parse, req/s (informational) | $r | | |"
+      echo "| podup ($name) / bare node:http + HMAC + JSON.parse, req/s$tag | $r | >= 0.5 | $(verdict "$r" '>=' 0.5 "$(bad_flags "podup-$s" bare-verify)") |"
     fi
     r=$(ratio "$P" "$HOOK_RPS")
-    echo "| podup (PODUP_DB_SYNC=$s) / adnanh/webhook, req/s$tag | $r | >= 1.5 | $(verdict "$r" '>=' 1.5 "$(bad_flags "podup-$s" adnanh-webhook)") |"
+    echo "| podup ($name) / adnanh/webhook, req/s$tag | $r | >= 1.5 | $(verdict "$r" '>=' 1.5 "$(bad_flags "podup-$s" adnanh-webhook)") |"
+    B=$(med_rps "base-podup-$s")
+    if [[ -n $B ]]; then
+      echo "| base ($BENCH_BASE) podup ($name) / adnanh/webhook, req/s (before) | $(ratio "$B" "$HOOK_RPS") | | |"
+      [[ -n $VERIFY_RPS ]] && echo "| base podup ($name) / bare node:http + HMAC + JSON.parse, req/s (before) | $(ratio "$B" "$VERIFY_RPS") | | |"
+      echo "| podup / base podup ($name), req/s | $(ratio "$P" "$B") | | |"
+    fi
   done
   if [[ -s $COLD ]]; then
     PC=$(med_cold podup)
@@ -582,6 +611,7 @@ HOOK_RPS=$(med_rps adnanh-webhook)
   echo "node bench/gen-wrk-script.mjs tests/fixtures/github/package-published.json \$SECRET $BODIES \$WORK"
   echo "env BARE_PORT=\$PORT node bench/bare-node-server.mjs"
   echo "webhook -hooks \$WORK/hooks.json -ip 127.0.0.1 -port \$PORT        # payload-hmac-sha256 rule, /bin/true"
+  echo "env PODUP_HTTP_ADDR=127.0.0.1:\$PORT PODUP_STATE_DIR=\$WORK/state PODUP_GITHUB_WEBHOOK_SECRET=\$SECRET bin/podup-serve   # podup-defaults"
   echo "env $(podup_env SYNC '$WORK/state' '$PORT' | sed 's/PODUP_GITHUB_WEBHOOK_SECRET=.*/PODUP_GITHUB_WEBHOOK_SECRET=$SECRET/; s/PODUP_DB_SYNC=SYNC/PODUP_DB_SYNC={full,normal}/' | paste -sd' ' -) bin/podup-serve"
   echo "BENCH_STRICT_STATUS=$BENCH_STRICT_STATUS wrk -t$THREADS -c$CONNS -d$DURATION --latency -s \$WORK/signed-package.lua http://127.0.0.1:\$PORT/webhooks/github   # /hooks/$HOOK_ID for webhook"
   echo "# cold start"

@@ -122,6 +122,9 @@ export function openPodup(config: Config, logger: Logger, adapters: Adapters = r
     async close() {
       // Counts waiting in memory join the last commit.
       void services.audit.flush();
+      state.writes.flush();
+      // The last batches' callers are told once their fsync (off the event loop) is done, before the close.
+      await state.durable();
       state.close();
       await adapters.close();
     },

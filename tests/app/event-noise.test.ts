@@ -23,7 +23,7 @@ afterEach(async () => {
  */
 async function settle(): Promise<void> {
   t.podup.state.writes.flush();
-  await new Promise((resolve) => setImmediate(resolve));
+  await t.podup.state.durable();
   const flushed = t.podup.services.audit.flush();
   t.podup.state.writes.flush();
   await flushed;

@@ -100,7 +100,9 @@ describe('the size cap', () => {
 
 describe('retention on a timer', () => {
   it('runs by itself a minute after the start, then once an hour, with the default periods', async () => {
-    const app = (t = await buildFakeApp());
+    // With PODUP_DB_SYNC=full a round's writes wait for an fsync on the thread pool: real time, which the fake
+    // timers below do not move.
+    const app = (t = await buildFakeApp({ PODUP_DB_SYNC: 'normal' }));
     const { db } = app.podup;
     const oldEvent = db.prepare(
       `INSERT INTO events (ts, request_id, route, method, status, outcome) VALUES (?, ?, '/x', 'POST', 200, 'ok')`,

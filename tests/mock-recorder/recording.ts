@@ -10,7 +10,7 @@ import { packagePublished } from '../helpers/github.js';
 import { ACME_ENV, setUpAcmeHost } from './acme-host.js';
 import { IdBook, normalise } from './normalise.js';
 import { PanelClient } from './panel-client.js';
-import { elapse, settle, startSimulatedTime, stopSimulatedTime } from './simulated-time.js';
+import { awaitDurableWith, elapse, settle, startSimulatedTime, stopSimulatedTime } from './simulated-time.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -47,6 +47,7 @@ export class Recording {
       ...(acme ? ACME_ENV : {}),
       ...env,
     });
+    awaitDurableWith(() => t.podup.state.durable());
     if (acme) setUpAcmeHost(t);
     const rec = new Recording(t);
     if (options.signIn ?? true) await rec.signIn();

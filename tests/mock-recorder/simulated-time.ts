@@ -28,9 +28,19 @@ export function stopSimulatedTime(): void {
 
 const realTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+let durable: (() => Promise<void>) | undefined;
+
+/** How drain() waits for the commits' fsync, which runs on the thread pool in real time (the recording's podup). */
+export function awaitDurableWith(wait: (() => Promise<void>) | undefined): void {
+  durable = wait;
+}
+
 /** Lets pending I/O and commits run, without moving simulated time. */
 export async function drain(): Promise<void> {
-  for (let i = 0; i < 3; i++) await realTurn();
+  for (let i = 0; i < 3; i++) {
+    await realTurn();
+    await durable?.();
+  }
 }
 
 /** Moves simulated time from timer to timer until `done()` holds (a task ran, a stream ended, ...). */

@@ -13,6 +13,7 @@ import { openDatabase, type OpenOptions } from './database.js';
 import { dbProbe } from './db-probe.js';
 import { StorageHealth } from './storage-health.js';
 import { createStores, STORE_PROTOTYPES } from './stores.js';
+import { WalSync } from './wal-sync.js';
 import { WriteBatcher } from './write-batcher.js';
 
 /** How long a failed open is answered from memory before the next call tries again. */
@@ -24,6 +25,7 @@ interface Opened {
   db: Database;
   stores: Stores;
   batcher: WriteBatcher<Stores>;
+  durability: WalSync | undefined;
 }
 
 type Method = (...args: unknown[]) => unknown;
@@ -95,6 +97,11 @@ export class StateDatabase {
     };
   }
 
+  /** Resolves once every write committed so far is durable and acknowledged (the fsync off the event loop). */
+  async durable(): Promise<void> {
+    await this.opened?.batcher.durable();
+  }
+
   close(): void {
     this.closed = true;
     const o = this.opened;
@@ -102,6 +109,7 @@ export class StateDatabase {
     if (!o) return;
     o.batcher.flush();
     o.db.close();
+    o.durability?.close();
   }
 
   private open(): void {
@@ -109,13 +117,23 @@ export class StateDatabase {
       const db = openDatabase(this.options);
       this.health.remember();
       const { stores } = createStores(db, this.options.clock);
-      const batcher = new WriteBatcher(db, stores, undefined, {
-        before: () => this.health.assertUsable(),
-        after: () => this.health.verifyFiles(),
-        failed: (err) => this.health.failed(err),
-        succeeded: () => this.health.succeeded(),
-      });
-      this.opened = { db, stores, batcher };
+      // PODUP_DB_SYNC=full: the batcher's commits are synced off the event loop before anyone is told
+      // (wal-sync.ts); with "normal" SQLite syncs only at checkpoints, as configured.
+      const durability =
+        this.options.sync === 'normal' ? undefined : new WalSync(db, `${this.options.dbPath}-wal`);
+      const batcher = new WriteBatcher(
+        db,
+        stores,
+        undefined,
+        {
+          before: () => this.health.assertUsable(),
+          after: () => this.health.verifyFiles(),
+          failed: (err) => this.health.failed(err),
+          succeeded: () => this.health.succeeded(),
+        },
+        durability,
+      );
+      this.opened = { db, stores, batcher, durability };
       this.openError = undefined;
     } catch (e) {
       this.openError = e;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from './database.js';
+import { WalSync } from './wal-sync.js';
 import { WriteBatcher, type CommitGuard } from './write-batcher.js';
 
 /** The transaction view handed to ops: a tiny key/value table. */
@@ -234,5 +235,62 @@ describe('WriteBatcher with a commit guard', () => {
     const b = guarded(guard());
     await b.run((tx) => tx.put('a', '1'));
     await expect(b.run((tx) => tx.put('a', 'again'))).rejects.toThrow(/^refused: .*UNIQUE/);
+  });
+});
+
+describe('WriteBatcher with the fsync off the event loop (WalSync)', () => {
+  const kv = (): KvTx => ({
+    put: (k, v) => db.prepare('INSERT INTO kv VALUES (?, ?)').run(k, v).changes,
+    count: () => 0,
+  });
+
+  it('commits without SQLite syncing, syncs the log, and only then tells the callers', async () => {
+    let release: () => void = () => undefined;
+    const order: string[] = [];
+    const b = new WriteBatcher<KvTx>(db, kv(), 1000, undefined, {
+      unsynced: (commit) => {
+        order.push('commit');
+        return commit();
+      },
+      synced: () => new Promise<void>((r) => (release = () => r(order.push('synced') as never))),
+    });
+    const done = b.run((tx) => tx.put('a', '1')).then(() => order.push('told'));
+    await new Promise((r) => setTimeout(r, 20));
+    // Committed (another connection sees it) but not yet acknowledged: the sync is still running.
+    expect(keysIn(reader)).toEqual(['a']);
+    expect(order).toEqual(['commit']);
+    release();
+    await done;
+    expect(order).toEqual(['commit', 'synced', 'told']);
+  });
+
+  it('acknowledges nothing when the sync fails', async () => {
+    const b = new WriteBatcher<KvTx>(
+      db,
+      kv(),
+      1000,
+      { before() {}, after() {}, failed: (e) => new Error(`refused: ${String(e)}`), succeeded() {} },
+      { unsynced: (commit) => commit(), synced: () => Promise.reject(new Error('EIO')) },
+    );
+    const settled = await Promise.allSettled([
+      b.run((tx) => tx.put('a', '1')),
+      b.run((tx) => tx.put('b', '2')),
+    ]);
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+    expect(String((settled[0] as PromiseRejectedResult).reason)).toContain('refused: Error: EIO');
+  });
+
+  it('WalSync: NORMAL for the batch commit only, FULL again after it; each batch its own fdatasync', async () => {
+    const walPath = `${db.name}-wal`;
+    const sync = new WalSync(db, walPath);
+    const b = new WriteBatcher<KvTx>(db, kv(), 1000, undefined, sync);
+    await Promise.all([b.run((tx) => tx.put('a', '1')), b.run((tx) => tx.put('b', '2'))]);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    // Syncs may run side by side; the descriptor is closed once the last one is done.
+    await Promise.all([sync.synced(), sync.synced(), sync.synced()]);
+    expect(keysIn(reader)).toEqual(['a', 'b']);
+    const pending = sync.synced();
+    sync.close();
+    await pending;
   });
 });
