@@ -53,7 +53,7 @@ function Actions({ s, onEdit }: { s: ApiSchedule; onEdit: () => void }) {
       <Button
         size="sm"
         busy={run.isPending}
-        aria-label={`Run ${s.name} now`}
+        aria-label={`Run now: ${s.name}`}
         onClick={() =>
           run.mutate(s.name, {
             onSuccess: ({ status, summary, taskId }) =>

@@ -142,7 +142,7 @@ function HoldActions({ unit }: { unit: ApiUnit }) {
       <Button
         size="sm"
         busy={snooze.isPending}
-        aria-label={`${snoozed ? 'End the snooze of' : 'Snooze'} ${unit.unit}`}
+        aria-label={`${snoozed ? 'Unsnooze' : 'Snooze 1 day:'} ${unit.unit}`}
         onClick={() => snooze.mutate({ unit: unit.unit, until: snoozed ? null : '1d' }, done('Snooze'))}
       >
         {snoozed ? 'Unsnooze' : 'Snooze 1 day'}
@@ -217,7 +217,7 @@ function UnitRowActions({ unit, onQueued }: { unit: ApiUnit; onQueued: (taskId: 
         size="sm"
         variant={unit.updateAvailable ? 'primary' : 'secondary'}
         onClick={() => setConfirming(true)}
-        aria-label={`Update ${unit.unit} now`}
+        aria-label={`Update now: ${unit.unit}`}
       >
         Update now
       </Button>
