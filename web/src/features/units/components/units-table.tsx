@@ -1,9 +1,11 @@
 import { useId, useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
 import type { ApiPlan, ApiUnit } from '@contract';
 import { Button } from '@/components/button';
 import { ConfirmDialog, Dialog } from '@/components/dialog';
 import { Digest } from '@/components/digest';
 import { PlanView } from '@/components/plan-view';
+import { paths } from '@/config/paths';
 import { useToast } from '@/components/toast';
 import { formatAgo, formatTime, shortDigest } from '@/lib/format';
 import { useNow } from '@/lib/use-now';
@@ -28,7 +30,7 @@ const from = (source: string) => SOURCE_WORDS[source] ?? source;
  * The effective policy and where each part came from, and the operator's runtime override: choosing a value
  * persists it, "labels and defaults" drops it so the unit's labels and podup's defaults apply again.
  */
-function PolicyLine({ unit }: { unit: ApiUnit }) {
+export function PolicyLine({ unit }: { unit: ApiUnit }) {
   const p = unit.updatePolicy;
   const change = useSetUnitPolicy();
   const toast = useToast();
@@ -87,7 +89,7 @@ function PolicyLine({ unit }: { unit: ApiUnit }) {
 }
 
 /** What the last scheduled check found and what the policy makes of it, and the tasks that wait on it. */
-function Waiting({ unit, now, decisions }: { unit: ApiUnit; now: number; decisions: DecisionSlot }) {
+export function Waiting({ unit, now, decisions }: { unit: ApiUnit; now: number; decisions: DecisionSlot }) {
   const c = unit.check;
   return (
     <>
@@ -151,7 +153,7 @@ function HoldActions({ unit }: { unit: ApiUnit }) {
   );
 }
 
-function Freshness({ unit }: { unit: ApiUnit }) {
+export function Freshness({ unit }: { unit: ApiUnit }) {
   if (unit.registryError)
     return (
       <span className="badge tone-warn" title={unit.registryError}>
@@ -163,7 +165,7 @@ function Freshness({ unit }: { unit: ApiUnit }) {
   return <span className="badge tone-idle">unknown</span>;
 }
 
-function UnitRowActions({ unit, onQueued }: { unit: ApiUnit; onQueued: (taskId: string) => void }) {
+export function UnitRowActions({ unit, onQueued }: { unit: ApiUnit; onQueued: (taskId: string) => void }) {
   const update = useUpdateUnit();
   const toast = useToast();
   const [confirming, setConfirming] = useState(false);
@@ -290,7 +292,9 @@ export function UnitsTable({
           {units.map((u) => (
             <tr key={u.unit}>
               <td>
-                <strong>{u.unit}</strong>
+                <strong>
+                  <Link to={paths.unit(u.unit)}>{u.unit}</Link>
+                </strong>
                 <div className="muted small">
                   {u.containerState ?? 'no container'}
                   {u.pinned && ' · pinned'}
