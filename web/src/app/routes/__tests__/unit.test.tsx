@@ -44,11 +44,11 @@ describe('Unit page', () => {
     const failure = tasksOf(name).find((t) => t.task.status === 'failed' || t.task.status === 'rolled-back')!;
     renderApp(`/units/${name}`);
     const card = (await screen.findByRole('heading', { name: 'Last failure' })).closest('section')!;
-    expect(within(card as HTMLElement).getByRole('link', { name: 'Open task' })).toHaveAttribute(
+    expect(within(card).getByRole('link', { name: 'Open task' })).toHaveAttribute(
       'href',
       `/tasks?task=${failure.task.id}`,
     );
-    expect(await within(card as HTMLElement).findByLabelText('Log of the last failure')).toHaveAttribute(
+    expect(await within(card).findByLabelText('Log of the last failure')).toHaveAttribute(
       'tabindex',
       '0',
     );
