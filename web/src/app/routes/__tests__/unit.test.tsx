@@ -48,10 +48,7 @@ describe('Unit page', () => {
       'href',
       `/tasks?task=${failure.task.id}`,
     );
-    expect(await within(card).findByLabelText('Log of the last failure')).toHaveAttribute(
-      'tabindex',
-      '0',
-    );
+    expect(await within(card).findByLabelText('Log of the last failure')).toHaveAttribute('tabindex', '0');
   });
 
   it('a unit without tasks says so; its dependents are not known yet', async () => {
