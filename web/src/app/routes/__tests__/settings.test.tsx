@@ -93,7 +93,7 @@ describe('Settings', () => {
     ) as HTMLElement;
     const valueOf = (env: string) =>
       within(config).getByText(env).closest('.config-row')!.querySelector('dd')!.textContent;
-    const c = mockState().reads.settings.body.config as Record<string, unknown>;
+    const c = mockState().reads.settings.body.config;
     expect(c.approvalTtlMs).toBe(604800000);
     expect(valueOf('PODUP_APPROVAL_TTL')).toBe('7 d');
     expect(valueOf('PODUP_WEBHOOK_BODY_LIMIT')).toBe('1 MiB');
