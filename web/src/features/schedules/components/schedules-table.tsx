@@ -127,7 +127,7 @@ export function SchedulesTable({
 }) {
   return (
     <div className="table-wrap">
-      <table className="table">
+      <table className="table table-cards">
         <thead>
           <tr>
             <th scope="col">Schedule</th>

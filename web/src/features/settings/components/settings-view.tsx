@@ -54,7 +54,7 @@ export function UnitSources({ units }: { units: Settings['units'] }) {
         </EmptyState>
       ) : (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table table-cards">
             <thead>
               <tr>
                 <th scope="col">Unit</th>

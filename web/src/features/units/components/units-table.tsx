@@ -271,7 +271,7 @@ export function UnitsTable({
   const now = useNow();
   return (
     <div className="table-wrap">
-      <table className="table units-table">
+      <table className="table units-table table-cards">
         <thead>
           <tr>
             <th scope="col">Unit</th>
@@ -291,7 +291,7 @@ export function UnitsTable({
         <tbody>
           {units.map((u) => (
             <tr key={u.unit}>
-              <td>
+              <td data-label="Unit">
                 <strong>
                   <Link to={paths.unit(u.unit)}>{u.unit}</Link>
                 </strong>
@@ -310,17 +310,17 @@ export function UnitsTable({
                   </ul>
                 )}
               </td>
-              <td className="wrap">
+              <td className="wrap" data-label="Image">
                 {u.image ?? <span className="muted">no image</span>}
                 <div className="muted small">from {u.sources.join(', ') || '—'}</div>
               </td>
-              <td className="hide-sm">
+              <td className="hide-sm" data-label="Running">
                 <Digest value={u.runningDigest} />
               </td>
-              <td className="hide-sm">
+              <td className="hide-sm" data-label="Registry">
                 <Digest value={u.registryDigest} />
               </td>
-              <td>
+              <td data-label="State">
                 <Freshness unit={u} />
                 <Waiting unit={u} now={now} decisions={decisions} />
                 {u.lastSeen && (
@@ -332,7 +332,7 @@ export function UnitsTable({
                   </div>
                 )}
               </td>
-              <td>
+              <td data-label="Actions">
                 <UnitRowActions unit={u} onQueued={onQueued} />
               </td>
             </tr>
