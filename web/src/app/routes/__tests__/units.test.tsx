@@ -19,7 +19,8 @@ const recorded = (method: string, path: string, body: Record<string, unknown>) =
       (e.method ?? 'POST') === method && e.path === path && JSON.stringify(e.body) === JSON.stringify(body),
   )!.reply.body as PolicyReply;
 
-const rowOf = (unit: string) => screen.getByText(unit, { selector: 'strong > a' }).closest('tr') as HTMLElement;
+const rowOf = (unit: string) =>
+  screen.getByText(unit, { selector: 'strong > a' }).closest('tr') as HTMLElement;
 
 describe('Units', () => {
   it('happy-path: image, running vs registry digest (shortened), and whether an update is available', async () => {
