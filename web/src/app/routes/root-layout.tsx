@@ -92,9 +92,10 @@ export function RootLayout() {
         Skip to content
       </a>
       <header className="topbar">
-        <NavLink to={paths.overview} className="brand" aria-label="podup overview">
+        <NavLink to={paths.overview} className="brand">
           podup
-          {health.data && <span className="version">v{health.data.version}</span>}
+          {health.data && <span className="version"> v{health.data.version}</span>}
+          <span className="sr-only"> overview</span>
         </NavLink>
         <nav aria-label="Main" className="nav">
           {NAV.map((n) => (
