@@ -90,11 +90,10 @@ const pages = () => [
 
 async function violations(): Promise<string[]> {
   if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(axeSource);
-  const found = (await page.evaluate(
+  return page.evaluate<string[]>(
     `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) =>
       v.id + ': ' + v.help + ' | ' + v.nodes.slice(0, 4).map((n) => n.target.join(' ') + ' ' + (n.any[0]?.message ?? '')).join(' || ')))`,
-  )) as string[];
-  return found;
+  );
 }
 
 describe('axe-core in Chromium', { timeout: 180_000 }, () => {
@@ -111,9 +110,9 @@ describe('axe-core in Chromium', { timeout: 180_000 }, () => {
           await page.waitForTimeout(300);
           const found = await violations();
           if (width === 375) {
-            const overflow = (await page.evaluate(
+            const overflow = await page.evaluate<number>(
               'document.documentElement.scrollWidth - window.innerWidth',
-            )) as number;
+            );
             if (overflow > 0) found.push(`scrolls sideways by ${overflow} px`);
           }
           // The events table's row button (named "Details of event N" over its time) is the Events page's, being
