@@ -16,6 +16,7 @@ import {
   UnitHistory,
 } from '@/features/units/components/unit-detail';
 import { UnitRowActions } from '@/features/units/components/units-table';
+import { isInFlight } from '@/lib/format';
 import { usePageTitle } from '@/lib/page-title';
 
 /** /units/:unit: one unit, what it runs, what happened to it, and what to do about it. */
@@ -39,6 +40,7 @@ export function UnitRoute() {
       </nav>
       <div className="page-head">
         <h1 className="wrap">{name}</h1>
+        {list.some((t) => isInFlight(t.status)) && <span className="badge tone-busy">updating</span>}
         <span className="spacer" />
         {unit && <UnitRowActions unit={unit} onQueued={(id) => void navigate(paths.task(id))} />}
       </div>

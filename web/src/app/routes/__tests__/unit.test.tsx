@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { server } from '@/testing/mocks/server';
@@ -78,5 +78,16 @@ describe('Unit page', () => {
     );
     renderApp('/units/web.service');
     expect(await screen.findByText(/^Could not load its tasks/)).toBeInTheDocument();
+  });
+
+  it('busy: a unit a queued or running task moves says it is updating', async () => {
+    renderApp('/units', { profile: 'busy' });
+    const moving = mockState().tasks.find(
+      (t) => (t.task.status === 'running' || t.task.status === 'queued') && t.units.length > 0,
+    );
+    expect(moving).toBeDefined();
+    cleanup();
+    renderApp(`/units/${moving!.units[0]!}`, { profile: 'busy' });
+    expect(await screen.findByText('updating', { selector: '.page-head .badge' })).toBeInTheDocument();
   });
 });
