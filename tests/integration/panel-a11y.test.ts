@@ -106,6 +106,9 @@ describe('axe-core in Chromium', { timeout: 180_000 }, () => {
         for (const path of pages()) {
           await page.goto(`${server.url}${path}`);
           await page.locator('h1').first().waitFor();
+          expect(await page.evaluate<string | undefined>('document.documentElement.dataset.theme')).toBe(
+            theme,
+          );
           await page.waitForLoadState('networkidle').catch(() => undefined);
           await page.waitForTimeout(300);
           const found = await violations();
