@@ -93,7 +93,7 @@ describe('task panel in Chromium', { timeout: 90_000 }, () => {
   it('updates a real unit and streams its log live to succeeded', async () => {
     pushImage(repo, 'stable', 'e2e-2');
     await page.getByRole('navigation').getByRole('link', { name: 'Units' }).click();
-    await page.getByRole('button', { name: `Update ${a} now` }).click();
+    await page.getByRole('button', { name: `Update now: ${a}` }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Update now', exact: true }).click();
     await page.getByRole('button', { name: 'View task' }).click();
     const log = page.getByRole('dialog').getByLabel('Log lines');

@@ -24,6 +24,10 @@ export const routes: RouteObject[] = [
       { path: 'tasks', lazy: () => import('./routes/tasks').then((m) => ({ Component: m.TasksRoute })) },
       { path: 'units', lazy: () => import('./routes/units').then((m) => ({ Component: m.UnitsRoute })) },
       {
+        path: 'units/:unit',
+        lazy: () => import('./routes/unit').then((m) => ({ Component: m.UnitRoute })),
+      },
+      {
         path: 'schedules',
         lazy: () => import('./routes/schedules').then((m) => ({ Component: m.SchedulesRoute })),
       },

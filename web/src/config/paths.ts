@@ -5,6 +5,8 @@ export const paths = {
   /** The tasks page with one task's drawer open. */
   task: (id: string) => `/tasks?task=${encodeURIComponent(id)}`,
   units: '/units',
+  /** One unit's page: image, policy, digests, its tasks, the last failure, actions. */
+  unit: (name: string) => `/units/${encodeURIComponent(name)}`,
   schedules: '/schedules',
   events: '/events',
   eventsOfTask: (id: string) => `/events?task=${encodeURIComponent(id)}`,

@@ -7,8 +7,14 @@
  *
  * Hand-written rather than @fastify/static: with its dependencies (glob, send, mime-db) it doubled the module
  * code evaluated on every socket-activated cold start, for a directory of a dozen files (docs/benchmarks.md).
+ *
+ * Compression: the build writes `<file>.br` and `<file>.gz` next to each text asset (web/vite.config.ts,
+ * node:zlib at brotli quality 11 / gzip level 9, once); this route sends the best variant the client accepts
+ * (`content-encoding`, `vary: accept-encoding`). Not @fastify/compress: it compresses on every request (CPU on
+ * a small host, at a lower ratio than a build can afford) and adds its dependencies to every cold start.
+ * The variants are never served under their own names.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
@@ -37,12 +43,32 @@ export function wantsApp(request: FastifyRequest): boolean {
   return (request.headers.accept ?? '').includes('text/html');
 }
 
-/** URL path ("/assets/x.js") -> absolute file, for every regular file under root but dotfiles and source maps. */
+/** Precompressed variants the build writes next to a file, best first. */
+const ENCODINGS = [
+  { name: 'br', ext: '.br' },
+  { name: 'gzip', ext: '.gz' },
+] as const;
+
+/** Whether an Accept-Encoding header accepts `encoding` (a `q=0` refuses it). */
+export function accepts(header: string | undefined, encoding: string): boolean {
+  if (!header) return false;
+  for (const part of header.toLowerCase().split(',')) {
+    const [name, ...params] = part.trim().split(';');
+    if (name?.trim() !== encoding && name?.trim() !== '*') continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return !q || Number(q.slice(2)) > 0;
+  }
+  return false;
+}
+
+/** URL path ("/assets/x.js") -> absolute file, for every regular file under root but dotfiles, source maps and
+ * the precompressed variants (.br, .gz), which are only sent in place of their original. */
 function listFiles(root: string): Map<string, string> {
   const files = new Map<string, string>();
   const walk = (dir: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       if (e.name.startsWith('.') || e.name.endsWith('.map')) continue;
+      if (ENCODINGS.some((enc) => e.name.endsWith(enc.ext))) continue;
       const abs = join(dir, e.name);
       if (e.isDirectory()) walk(abs);
       else if (e.isFile()) files.set(`/${relative(root, abs).split(sep).join('/')}`, abs);
@@ -77,21 +103,50 @@ export class WebDist {
     return this.files.get(urlPath);
   }
 
-  send(reply: FastifyReply, file: string, urlPath: string): FastifyReply {
+  send(reply: FastifyReply, file: string, urlPath: string, acceptEncoding?: string): FastifyReply {
     const immutable = urlPath.startsWith('/assets/');
-    return reply
+    const mtime = statSync(file).mtime;
+    reply
       .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
-      .header('last-modified', statSync(file).mtime.toUTCString())
-      .type(TYPES[extname(file)] ?? 'application/octet-stream')
-      .send(readFileSync(file));
+      .header('last-modified', mtime.toUTCString())
+      .type(TYPES[extname(file)] ?? 'application/octet-stream');
+    const variant = this.variant(file, mtime, acceptEncoding);
+    if (variant) {
+      return reply
+        .header('vary', 'accept-encoding')
+        .header('content-encoding', variant.encoding)
+        .send(readFileSync(variant.file));
+    }
+    if (ENCODINGS.some((enc) => existsSync(file + enc.ext))) reply.header('vary', 'accept-encoding');
+    return reply.send(readFileSync(file));
+  }
+
+  /** The best precompressed copy the client accepts, if the build wrote one at least as new as the file. */
+  private variant(
+    file: string,
+    mtime: Date,
+    acceptEncoding: string | undefined,
+  ): { file: string; encoding: string } | undefined {
+    for (const enc of ENCODINGS) {
+      if (!accepts(acceptEncoding, enc.name)) continue;
+      const candidate = file + enc.ext;
+      try {
+        if (statSync(candidate).mtimeMs >= mtime.getTime() - 1000)
+          return { file: candidate, encoding: enc.name };
+      } catch {
+        /* no such variant */
+      }
+    }
+    return undefined;
   }
 
   /** index.html, read per request so a rebuilt panel is served without a restart. */
-  sendIndex(reply: FastifyReply): FastifyReply {
+  sendIndex(reply: FastifyReply, acceptEncoding?: string): FastifyReply {
     return this.send(
       reply.header('content-security-policy', PANEL_CSP),
       join(this.root, 'index.html'),
       '/index.html',
+      acceptEncoding,
     );
   }
 }
@@ -105,12 +160,12 @@ export function staticRoutes(deps: Deps, dist: WebDist) {
       );
       return;
     }
-    app.get('/', (_request, reply) => dist.sendIndex(reply));
+    app.get('/', (request, reply) => dist.sendIndex(reply, request.headers['accept-encoding']));
     // Only exact names of built files; everything else falls through to the not-found handler (SPA fallback).
     app.get('/*', (request, reply) => {
       const path = request.url.split('?')[0] ?? '';
       const file = path === '/index.html' ? undefined : dist.find(path);
-      if (file) return dist.send(reply, file, path);
+      if (file) return dist.send(reply, file, path, request.headers['accept-encoding']);
       return reply.callNotFound();
     });
   };
@@ -118,5 +173,5 @@ export function staticRoutes(deps: Deps, dist: WebDist) {
 
 export function appFallback(dist: WebDist) {
   return (request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined =>
-    wantsApp(request) && dist.built ? dist.sendIndex(reply) : undefined;
+    wantsApp(request) && dist.built ? dist.sendIndex(reply, request.headers['accept-encoding']) : undefined;
 }

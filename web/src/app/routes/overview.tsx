@@ -4,6 +4,8 @@ import { Link } from 'react-router';
 import { paths } from '@/config/paths';
 import { useOverview } from '@/features/overview/api/get-overview';
 import { useReadiness } from '@/features/overview/api/get-readiness';
+import { useLastDelivery, useTaskHistory } from '@/features/overview/api/get-task-history';
+import { LastDelivery } from '@/features/overview/components/last-delivery';
 import { HealthBanner } from '@/features/overview/components/health-banner';
 import { OverviewCounts } from '@/features/overview/components/overview-counts';
 import { RecentTasks } from '@/features/overview/components/recent-tasks';
@@ -16,7 +18,10 @@ import { useNow } from '@/lib/use-now';
 export function OverviewRoute() {
   const readiness = useReadiness();
   const overview = useOverview();
+  const history = useTaskHistory();
+  const lastDelivery = useLastDelivery();
   const now = useNow();
+  const tasks = history.data?.tasks ?? [];
 
   return (
     <>
@@ -39,6 +44,7 @@ export function OverviewRoute() {
       {overview.data && (
         <>
           <OverviewCounts counts={overview.data.counts} />
+          <LastDelivery event={lastDelivery.data} tasks={tasks} now={now} />
           <div className="grid-2">
             <section className="card" aria-labelledby="units-h">
               <div className="card-head">
@@ -47,7 +53,7 @@ export function OverviewRoute() {
                   All units
                 </Link>
               </div>
-              <UnitStatusList units={overview.data.units} now={now} />
+              <UnitStatusList units={overview.data.units} now={now} tasks={tasks} />
             </section>
             <section className="card" aria-labelledby="recent-h">
               <div className="card-head">

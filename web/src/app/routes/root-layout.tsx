@@ -1,4 +1,4 @@
-import { Suspense } from 'react';
+import { Suspense, useEffect } from 'react';
 import {
   Navigate,
   NavLink,
@@ -17,8 +17,10 @@ import { paths } from '@/config/paths';
 import { useSession } from '@/features/auth/api/get-session';
 import { useSignOut } from '@/features/auth/api/sign-out';
 import { useHealth } from '@/features/overview/api/get-health';
+import { useOverview } from '@/features/overview/api/get-overview';
 import { useReadiness } from '@/features/overview/api/get-readiness';
 import { isUnauthorized } from '@/lib/api-client';
+import { formatTitle, usePageName } from '@/lib/page-title';
 
 const NAV = [
   { to: paths.overview, label: 'Overview', end: true },
@@ -30,6 +32,18 @@ const NAV = [
   { to: paths.tokens, label: 'Tokens', end: false },
   { to: paths.settings, label: 'Settings', end: false },
 ];
+
+/** The page's own name and the tasks failed in the last 24 h (the overview's count) in the tab's title. */
+function DocumentTitle() {
+  const own = usePageName();
+  const { pathname } = useLocation();
+  const name = own || (NAV.find((n) => (n.end ? pathname === n.to : pathname.startsWith(n.to)))?.label ?? '');
+  const failed = useOverview().data?.counts.failed24h;
+  useEffect(() => {
+    document.title = formatTitle(name, failed);
+  }, [name, failed]);
+  return null;
+}
 
 function ReadinessPill() {
   const readiness = useReadiness();
@@ -73,13 +87,15 @@ export function RootLayout() {
 
   return (
     <div className="shell">
+      <DocumentTitle />
       <a className="skip-link" href="#main">
         Skip to content
       </a>
       <header className="topbar">
-        <NavLink to={paths.overview} className="brand" aria-label="podup overview">
+        <NavLink to={paths.overview} className="brand">
           podup
-          {health.data && <span className="version">v{health.data.version}</span>}
+          {health.data && <span className="version"> v{health.data.version}</span>}
+          <span className="sr-only"> overview</span>
         </NavLink>
         <nav aria-label="Main" className="nav">
           {NAV.map((n) => (

@@ -1,7 +1,8 @@
 import { ErrorMessage } from '@/components/error-message';
 import { Loading } from '@/components/spinner';
 import { useSettings } from '@/features/settings/api/get-settings';
-import { ConfigTable, UnitSources, WebhookUrls } from '@/features/settings/components/settings-view';
+import { ConfigTable, SettingsWarnings, settingsWarnings } from '@/features/settings/components/config-list';
+import { UnitSources, WebhookUrls } from '@/features/settings/components/settings-view';
 
 export function SettingsRoute() {
   const settings = useSettings();
@@ -21,6 +22,7 @@ export function SettingsRoute() {
       )}
       {settings.data && (
         <div className="stack">
+          <SettingsWarnings warnings={settingsWarnings(settings.data, { host: window.location.host })} />
           <WebhookUrls settings={settings.data} />
           <UnitSources units={settings.data.units} />
           <ConfigTable config={settings.data.config} />

@@ -73,6 +73,7 @@ export function listEvents(
       [q.image, e.image],
       [q.task, e.taskId],
       [q.status, e.status],
+      [q.actor, e.actor],
     ];
     if (fields.some(([want, has]) => want !== undefined && want !== has)) continue;
     if (events.length === q.limit) return { events, nextCursor: String(events.at(-1)?.id) };

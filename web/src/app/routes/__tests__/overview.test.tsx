@@ -24,10 +24,10 @@ describe('Overview', () => {
 
     // Each unit's dot names its last result; the colour class follows it.
     const card = unitsCard();
-    const rows = within(card).getAllByRole('listitem');
+    const rows = [...card.querySelectorAll<HTMLElement>('li.unit-line')];
     expect(rows).toHaveLength(mockState().reads.overview.body.units.length);
     const web = rows.find((r) => within(r).queryByText('web.service'))!;
-    const dot = within(web).getByRole('img');
+    const dot = within(web).getAllByRole('img')[0]!;
     const status = dot.getAttribute('aria-label')!.replace('last update ', '');
     const tone = { succeeded: 'tone-ok', failed: 'tone-bad' }[status] ?? 'tone-warn';
     expect(dot).toHaveClass(tone);
@@ -49,10 +49,10 @@ describe('Overview', () => {
     await screen.findByRole('heading', { name: 'Pending approvals' });
     const { pendingApprovals, counts } = mockState().reads.overview.body;
     expect(pendingApprovals.length).toBe(2);
-    expect(screen.getByText('Awaiting approval', { selector: 'dt' }).nextElementSibling).toHaveTextContent(
-      String(counts.awaitingApproval),
-    );
-    expect(screen.getByText('Deferred', { selector: 'dt' }).nextElementSibling).toHaveTextContent(
+    expect(
+      screen.getByText('Awaiting approval', { selector: '.stat-label' }).nextElementSibling,
+    ).toHaveTextContent(String(counts.awaitingApproval));
+    expect(screen.getByText('Deferred', { selector: '.stat-label' }).nextElementSibling).toHaveTextContent(
       String(counts.deferred),
     );
 
@@ -79,9 +79,9 @@ describe('Overview', () => {
     await user.click(screen.getByRole('button', { name: `Reject ${target(reject.subject)}` }));
     expect(await screen.findByText(reject.message)).toBeInTheDocument();
     expect(await screen.findByText('Nothing awaits approval')).toBeInTheDocument();
-    expect(screen.getByText('Awaiting approval', { selector: 'dt' }).nextElementSibling).toHaveTextContent(
-      String(counts.awaitingApproval - 2),
-    );
+    expect(
+      screen.getByText('Awaiting approval', { selector: '.stat-label' }).nextElementSibling,
+    ).toHaveTextContent(String(counts.awaitingApproval - 2));
   });
 
   it('happy-path: the schedules that run next, with a countdown', async () => {

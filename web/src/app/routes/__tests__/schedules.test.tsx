@@ -51,11 +51,11 @@ describe('Schedules', () => {
   it('run now answers with what the run did: a check with nothing to apply, a run that failed', async () => {
     const { user } = renderApp('/schedules');
     await screen.findByRole('table');
-    await user.click(screen.getByRole('button', { name: 'Run nightly-check now' }));
+    await user.click(screen.getByRole('button', { name: 'Run now: nightly-check' }));
     const ok = recorded<ScheduleRunReply>('POST', '/api/schedules/nightly-check/run');
     expect(await screen.findByText(`nightly-check: ${ok.summary}`)).toBeInTheDocument();
 
-    await user.click(screen.getByRole('button', { name: 'Run docs-refresh now' }));
+    await user.click(screen.getByRole('button', { name: 'Run now: docs-refresh' }));
     const failed = recorded<ScheduleRunReply>('POST', '/api/schedules/docs-refresh/run');
     expect(failed.status).toBe('failed');
     const alert = await screen.findByRole('alert');
@@ -65,7 +65,7 @@ describe('Schedules', () => {
   it('a run that created a task offers to open it', async () => {
     const { user } = renderApp('/schedules');
     await screen.findByRole('table');
-    await user.click(screen.getByRole('button', { name: 'Run weekly-prune now' }));
+    await user.click(screen.getByRole('button', { name: 'Run now: weekly-prune' }));
     const reply = recorded<ScheduleRunReply>('POST', '/api/schedules/weekly-prune/run');
     expect(await screen.findByText(`weekly-prune: ${reply.summary}`)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'View task' })).toBeInTheDocument();
@@ -157,7 +157,7 @@ describe('Schedules', () => {
   it('rate-limited: run now fails with a toast saying when to retry', async () => {
     const { user } = renderApp('/schedules', { profile: 'rate-limited' });
     await screen.findByRole('table');
-    await user.click(screen.getByRole('button', { name: 'Run nightly-check now' }));
+    await user.click(screen.getByRole('button', { name: 'Run now: nightly-check' }));
     const { body, headers } = recordedTransport().rateLimited;
     expect(
       await screen.findByText(

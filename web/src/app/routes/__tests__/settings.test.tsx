@@ -61,7 +61,9 @@ describe('Settings', () => {
     const config = screen
       .getByRole('heading', { name: 'Effective configuration' })
       .closest('section') as HTMLElement;
-    const secret = within(config).getByRole('rowheader', { name: 'webhookSecret' }).closest('tr')!;
+    const secret = within(config)
+      .getByText('PODUP_GITHUB_WEBHOOK_SECRET')
+      .closest('.config-row') as HTMLElement;
     expect(within(secret).getByText('set')).toHaveClass('tone-ok');
     expect(config).not.toHaveTextContent(/ghp_|sha256=/);
   });
@@ -72,7 +74,37 @@ describe('Settings', () => {
     const config = screen
       .getByRole('heading', { name: 'Effective configuration' })
       .closest('section') as HTMLElement;
-    const secret = within(config).getByRole('rowheader', { name: 'webhookSecret' }).closest('tr')!;
+    const secret = within(config)
+      .getByText('PODUP_GITHUB_WEBHOOK_SECRET')
+      .closest('.config-row') as HTMLElement;
     expect(within(secret).getByText('unset')).toHaveClass('tone-warn');
+    // ... and is the first warning at the top.
+    const warnings = screen.getByRole('region', { name: 'Warnings' });
+    expect(within(warnings).getAllByRole('listitem')[0]).toHaveTextContent(
+      /^PODUP_GITHUB_WEBHOOK_SECRET is not set/,
+    );
+    expect(warnings).toHaveTextContent('Discovery found no unit');
+  });
+
+  it('names each setting by its PODUP_* variable with a readable value', async () => {
+    renderApp('/settings');
+    const config = (await screen.findByRole('heading', { name: 'Effective configuration' })).closest(
+      'section',
+    ) as HTMLElement;
+    const valueOf = (env: string) =>
+      within(config).getByText(env).closest('.config-row')!.querySelector('dd')!.textContent;
+    const c = mockState().reads.settings.body.config;
+    expect(c.approvalTtlMs).toBe(604800000);
+    expect(valueOf('PODUP_APPROVAL_TTL')).toBe('7 d');
+    expect(valueOf('PODUP_WEBHOOK_BODY_LIMIT')).toBe('1 MiB');
+    expect(valueOf('PODUP_MAX_DB_SIZE')).toBe('256 MiB');
+    expect(valueOf('PODUP_HEALTH_WINDOW')).toBe('10 s');
+    expect(valueOf('PODUP_RATE_LIMIT_BAD_SIGNATURE')).toBe('10 per 10 min');
+    expect(valueOf('PODUP_HTTP_ADDR')).toBe('127.0.0.1:25111');
+    expect(valueOf('PODUP_TRUST_PROXY')).toBe('off');
+    // jsdom's page is not podup's own address: the proxy warning says what to set.
+    const warnings = screen.getByRole('region', { name: 'Warnings' });
+    expect(warnings).toHaveTextContent('PODUP_TRUST_PROXY');
+    expect(warnings).not.toHaveTextContent('PODUP_GITHUB_WEBHOOK_SECRET');
   });
 });

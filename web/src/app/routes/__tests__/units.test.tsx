@@ -19,7 +19,8 @@ const recorded = (method: string, path: string, body: Record<string, unknown>) =
       (e.method ?? 'POST') === method && e.path === path && JSON.stringify(e.body) === JSON.stringify(body),
   )!.reply.body as PolicyReply;
 
-const rowOf = (unit: string) => screen.getByText(unit, { selector: 'strong' }).closest('tr') as HTMLElement;
+const rowOf = (unit: string) =>
+  screen.getByText(unit, { selector: 'strong > a' }).closest('tr') as HTMLElement;
 
 describe('Units', () => {
   it('happy-path: image, running vs registry digest (shortened), and whether an update is available', async () => {
@@ -50,10 +51,10 @@ describe('Units', () => {
     const row = within(rowOf('adminer.service'));
     expect(row.getByText(/does not opt in to updates: set AutoUpdate=registry/)).toBeInTheDocument();
     expect(row.getByText('not updated by podup')).toBeInTheDocument();
-    expect(row.queryByRole('button', { name: /Update adminer.service now/ })).not.toBeInTheDocument();
+    expect(row.queryByRole('button', { name: /Update now: adminer.service/ })).not.toBeInTheDocument();
     // Listed in PODUP_UNITS: updated although it carries no label.
     expect(
-      within(rowOf('backup.service')).getByRole('button', { name: 'Update backup.service now' }),
+      within(rowOf('backup.service')).getByRole('button', { name: 'Update now: backup.service' }),
     ).toBeInTheDocument();
   });
 
@@ -76,7 +77,7 @@ describe('Units', () => {
   it('update now: confirm with a reason, a toast with a link, and the task opens', async () => {
     const { user, router } = renderApp('/units');
     await screen.findByRole('table');
-    await user.click(screen.getByRole('button', { name: 'Update web.service now' }));
+    await user.click(screen.getByRole('button', { name: 'Update now: web.service' }));
     const confirm = screen.getByRole('dialog', { name: 'Update web.service?' });
     expect(confirm).toHaveTextContent('rolls back to the current image if it does not');
     await user.type(within(confirm).getByLabelText('Reason (optional)'), 'ship the fix');
@@ -175,7 +176,7 @@ describe('Units', () => {
       within(rowOf('worker.service')).queryByRole('button', { name: /^Skip version/ }),
     ).not.toBeInTheDocument();
 
-    await user.click(screen.getByRole('button', { name: 'Snooze worker.service' }));
+    await user.click(screen.getByRole('button', { name: 'Snooze 1 day: worker.service' }));
     expect(
       await screen.findByText(recorded('POST', '/api/units/worker.service/snooze', { until: '1d' }).message),
     ).toBeInTheDocument();
@@ -208,7 +209,7 @@ describe('Units', () => {
     expect(
       await screen.findByText(`Dry run of api.service failed: ${tooManyRequests()}`),
     ).toBeInTheDocument();
-    await user.click(screen.getByRole('button', { name: 'Update api.service now' }));
+    await user.click(screen.getByRole('button', { name: 'Update now: api.service' }));
     await user.click(
       within(screen.getByRole('dialog', { name: 'Update api.service?' })).getByRole('button', {
         name: 'Update now',

@@ -17,7 +17,7 @@ function Deliveries({ deliveries }: { deliveries: ApiDelivery[] }) {
   if (deliveries.length === 0) return <p className="muted small">Nothing sent to this channel yet.</p>;
   return (
     <div className="table-wrap">
-      <table className="table">
+      <table className="table table-cards">
         <thead>
           <tr>
             <th scope="col">Event</th>

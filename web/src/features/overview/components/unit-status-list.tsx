@@ -1,12 +1,76 @@
 import { Link } from 'react-router';
-import type { Overview } from '@contract';
+import type { ApiTask, Overview } from '@contract';
 import { EmptyState } from '@/components/empty-state';
 import { StatusDot, taskStatusLabel } from '@/components/status-badge';
 import { paths } from '@/config/paths';
-import { formatAgo, toneOf } from '@/lib/format';
+import { formatAgo, formatTime, isInFlight, toneOf } from '@/lib/format';
 
-/** One line per unit: a dot (green succeeded, red failed, amber anything else, grey never updated). */
-export function UnitStatusList({ units, now }: { units: Overview['units']; now: number }) {
+type Unit = Overview['units'][number];
+
+/** How many past updates each unit's strip shows. */
+export const STRIP_LENGTH = 8;
+
+/** Worst first: failed, updating now, rolled back (or otherwise not clean), never updated, succeeded. */
+export function severity(u: Unit, updating: boolean): number {
+  if (u.lastStatus === 'failed') return 0;
+  if (updating) return 1;
+  if (u.lastStatus && u.lastStatus !== 'succeeded') return 2;
+  if (!u.lastStatus) return 3;
+  return 4;
+}
+
+/** A task is about a unit when it names it, or (an image's webhook task, which names no units) moves its image. */
+export const concerns = (t: ApiTask, u: Pick<Unit, 'unit' | 'image'>): boolean =>
+  t.units ? t.units.includes(u.unit) : t.image !== null && t.image === u.image;
+
+/** The units' order on the board, and which of them a queued or running task is moving now. */
+export function triage(units: Unit[], tasks: ApiTask[]): { unit: Unit; updating: boolean }[] {
+  const inFlight = tasks.filter((t) => isInFlight(t.status));
+  return units
+    .map((unit) => ({ unit, updating: inFlight.some((t) => concerns(t, unit)) }))
+    .sort(
+      (a, b) =>
+        severity(a.unit, a.updating) - severity(b.unit, b.updating) || a.unit.unit.localeCompare(b.unit.unit),
+    );
+}
+
+/** The last updates of a unit, oldest to newest, each a dot linking to its task. */
+function HistoryStrip({ unit, tasks, now }: { unit: Unit; tasks: ApiTask[]; now: number }) {
+  const mine = tasks
+    .filter((t) => concerns(t, unit) && t.finishedAt)
+    .slice(0, STRIP_LENGTH)
+    .reverse();
+  if (mine.length === 0) return null;
+  return (
+    <ol className="history-strip" aria-label={`Last updates of ${unit.unit}`}>
+      {mine.map((t) => (
+        <li key={t.id}>
+          <Link to={paths.task(t.id)} title={`${taskStatusLabel(t.status)} ${formatTime(t.finishedAt)}`}>
+            <StatusDot
+              tone={toneOf(t.status)}
+              label={`${taskStatusLabel(t.status)} ${formatAgo(t.finishedAt, now)}`}
+            />
+          </Link>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/**
+ * One line per unit, worst first: a dot (red failed, blue updating, amber anything else unclean, grey never
+ * updated, green succeeded), the unit linking to its page, its last result and its last updates as a strip.
+ */
+export function UnitStatusList({
+  units,
+  now,
+  tasks = [],
+}: {
+  units: Overview['units'];
+  now: number;
+  /** The newest tasks (for "updating" and the strips); empty until loaded. */
+  tasks?: ApiTask[];
+}) {
   if (units.length === 0)
     return (
       <EmptyState title="No units yet">
@@ -15,16 +79,20 @@ export function UnitStatusList({ units, now }: { units: Overview['units']; now: 
       </EmptyState>
     );
   return (
-    <ul className="unit-list">
-      {units.map((u) => {
-        const label = u.lastStatus ? `last update ${u.lastStatus}` : 'never updated';
+    <ul className="unit-list triage">
+      {triage(units, tasks).map(({ unit: u, updating }) => {
+        const label = updating ? 'updating' : u.lastStatus ? `last update ${u.lastStatus}` : 'never updated';
         return (
           <li key={u.unit} className="unit-line">
-            <StatusDot tone={toneOf(u.lastStatus)} label={label} />
-            <span className="unit-name">{u.unit}</span>
+            <StatusDot tone={updating ? 'busy' : toneOf(u.lastStatus)} label={label} />
+            <Link to={paths.unit(u.unit)} className="unit-name">
+              {u.unit}
+            </Link>
             <span className="muted small unit-image">{u.image ?? 'no image'}</span>
             <span className="small unit-last">
-              {u.lastTaskId ? (
+              {updating ? (
+                <span className="badge tone-busy">updating</span>
+              ) : u.lastTaskId ? (
                 <Link to={paths.task(u.lastTaskId)}>
                   {taskStatusLabel(u.lastStatus ?? '')} {formatAgo(u.lastFinishedAt, now)}
                 </Link>
@@ -32,6 +100,7 @@ export function UnitStatusList({ units, now }: { units: Overview['units']; now: 
                 <span className="muted">never updated</span>
               )}
             </span>
+            <HistoryStrip unit={u} tasks={tasks} now={now} />
           </li>
         );
       })}

@@ -53,7 +53,7 @@ function Actions({ s, onEdit }: { s: ApiSchedule; onEdit: () => void }) {
       <Button
         size="sm"
         busy={run.isPending}
-        aria-label={`Run ${s.name} now`}
+        aria-label={`Run now: ${s.name}`}
         onClick={() =>
           run.mutate(s.name, {
             onSuccess: ({ status, summary, taskId }) =>
@@ -127,7 +127,7 @@ export function SchedulesTable({
 }) {
   return (
     <div className="table-wrap">
-      <table className="table">
+      <table className="table table-cards">
         <thead>
           <tr>
             <th scope="col">Schedule</th>

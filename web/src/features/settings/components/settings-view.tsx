@@ -2,13 +2,6 @@ import type { Settings } from '@contract';
 import { CopyButton } from '@/components/copy-button';
 import { EmptyState } from '@/components/empty-state';
 
-function show(value: unknown): string {
-  if (value === null || value === undefined) return '—';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value);
-}
-
 function UrlRow({ label, url, help }: { label: string; url: string; help: string }) {
   return (
     <div className="url-row">
@@ -42,46 +35,6 @@ export function WebhookUrls({ settings }: { settings: Settings }) {
   );
 }
 
-export function ConfigTable({ config }: { config: Settings['config'] }) {
-  const entries = Object.entries(config).sort(([a], [b]) => a.localeCompare(b));
-  return (
-    <section className="card" aria-labelledby="config-heading">
-      <h2 id="config-heading">Effective configuration</h2>
-      <p className="muted small">Secrets show only whether they are set.</p>
-      {entries.length === 0 ? (
-        <EmptyState title="No configuration reported" />
-      ) : (
-        <div className="table-wrap">
-          <table className="table config-table">
-            <thead>
-              <tr>
-                <th scope="col">Setting</th>
-                <th scope="col">Value</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map(([k, v]) => (
-                <tr key={k}>
-                  <th scope="row" className="mono small">
-                    {k}
-                  </th>
-                  <td className="wrap mono small">
-                    {v === 'set' || v === 'unset' ? (
-                      <span className={`badge tone-${v === 'set' ? 'ok' : 'warn'}`}>{v}</span>
-                    ) : (
-                      show(v)
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
-  );
-}
-
 /** Units podup found on the host next to units named in its configuration, and where they differ. */
 export function UnitSources({ units }: { units: Settings['units'] }) {
   const configured = new Map(units.configured.map((u) => [u.unit, u.image]));
@@ -101,7 +54,7 @@ export function UnitSources({ units }: { units: Settings['units'] }) {
         </EmptyState>
       ) : (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table table-cards">
             <thead>
               <tr>
                 <th scope="col">Unit</th>

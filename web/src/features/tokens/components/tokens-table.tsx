@@ -36,7 +36,7 @@ export function TokensTable({ tokens }: { tokens: ApiToken[] }) {
 
   return (
     <div className="table-wrap">
-      <table className="table">
+      <table className="table table-cards">
         <thead>
           <tr>
             <th scope="col">Name</th>

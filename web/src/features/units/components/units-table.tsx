@@ -1,9 +1,11 @@
 import { useId, useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
 import type { ApiPlan, ApiUnit } from '@contract';
 import { Button } from '@/components/button';
 import { ConfirmDialog, Dialog } from '@/components/dialog';
 import { Digest } from '@/components/digest';
 import { PlanView } from '@/components/plan-view';
+import { paths } from '@/config/paths';
 import { useToast } from '@/components/toast';
 import { formatAgo, formatTime, shortDigest } from '@/lib/format';
 import { useNow } from '@/lib/use-now';
@@ -28,7 +30,7 @@ const from = (source: string) => SOURCE_WORDS[source] ?? source;
  * The effective policy and where each part came from, and the operator's runtime override: choosing a value
  * persists it, "labels and defaults" drops it so the unit's labels and podup's defaults apply again.
  */
-function PolicyLine({ unit }: { unit: ApiUnit }) {
+export function PolicyLine({ unit }: { unit: ApiUnit }) {
   const p = unit.updatePolicy;
   const change = useSetUnitPolicy();
   const toast = useToast();
@@ -87,7 +89,7 @@ function PolicyLine({ unit }: { unit: ApiUnit }) {
 }
 
 /** What the last scheduled check found and what the policy makes of it, and the tasks that wait on it. */
-function Waiting({ unit, now, decisions }: { unit: ApiUnit; now: number; decisions: DecisionSlot }) {
+export function Waiting({ unit, now, decisions }: { unit: ApiUnit; now: number; decisions: DecisionSlot }) {
   const c = unit.check;
   return (
     <>
@@ -142,7 +144,7 @@ function HoldActions({ unit }: { unit: ApiUnit }) {
       <Button
         size="sm"
         busy={snooze.isPending}
-        aria-label={`${snoozed ? 'End the snooze of' : 'Snooze'} ${unit.unit}`}
+        aria-label={`${snoozed ? 'Unsnooze' : 'Snooze 1 day:'} ${unit.unit}`}
         onClick={() => snooze.mutate({ unit: unit.unit, until: snoozed ? null : '1d' }, done('Snooze'))}
       >
         {snoozed ? 'Unsnooze' : 'Snooze 1 day'}
@@ -151,7 +153,7 @@ function HoldActions({ unit }: { unit: ApiUnit }) {
   );
 }
 
-function Freshness({ unit }: { unit: ApiUnit }) {
+export function Freshness({ unit }: { unit: ApiUnit }) {
   if (unit.registryError)
     return (
       <span className="badge tone-warn" title={unit.registryError}>
@@ -163,7 +165,7 @@ function Freshness({ unit }: { unit: ApiUnit }) {
   return <span className="badge tone-idle">unknown</span>;
 }
 
-function UnitRowActions({ unit, onQueued }: { unit: ApiUnit; onQueued: (taskId: string) => void }) {
+export function UnitRowActions({ unit, onQueued }: { unit: ApiUnit; onQueued: (taskId: string) => void }) {
   const update = useUpdateUnit();
   const toast = useToast();
   const [confirming, setConfirming] = useState(false);
@@ -217,7 +219,7 @@ function UnitRowActions({ unit, onQueued }: { unit: ApiUnit; onQueued: (taskId: 
         size="sm"
         variant={unit.updateAvailable ? 'primary' : 'secondary'}
         onClick={() => setConfirming(true)}
-        aria-label={`Update ${unit.unit} now`}
+        aria-label={`Update now: ${unit.unit}`}
       >
         Update now
       </Button>
@@ -269,7 +271,7 @@ export function UnitsTable({
   const now = useNow();
   return (
     <div className="table-wrap">
-      <table className="table units-table">
+      <table className="table units-table table-cards">
         <thead>
           <tr>
             <th scope="col">Unit</th>
@@ -289,8 +291,10 @@ export function UnitsTable({
         <tbody>
           {units.map((u) => (
             <tr key={u.unit}>
-              <td>
-                <strong>{u.unit}</strong>
+              <td data-label="Unit">
+                <strong>
+                  <Link to={paths.unit(u.unit)}>{u.unit}</Link>
+                </strong>
                 <div className="muted small">
                   {u.containerState ?? 'no container'}
                   {u.pinned && ' · pinned'}
@@ -306,17 +310,17 @@ export function UnitsTable({
                   </ul>
                 )}
               </td>
-              <td className="wrap">
+              <td className="wrap" data-label="Image">
                 {u.image ?? <span className="muted">no image</span>}
                 <div className="muted small">from {u.sources.join(', ') || '—'}</div>
               </td>
-              <td className="hide-sm">
+              <td className="hide-sm" data-label="Running">
                 <Digest value={u.runningDigest} />
               </td>
-              <td className="hide-sm">
+              <td className="hide-sm" data-label="Registry">
                 <Digest value={u.registryDigest} />
               </td>
-              <td>
+              <td data-label="State">
                 <Freshness unit={u} />
                 <Waiting unit={u} now={now} decisions={decisions} />
                 {u.lastSeen && (
@@ -328,7 +332,7 @@ export function UnitsTable({
                   </div>
                 )}
               </td>
-              <td>
+              <td data-label="Actions">
                 <UnitRowActions unit={u} onQueued={onQueued} />
               </td>
             </tr>

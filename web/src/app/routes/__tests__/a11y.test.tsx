@@ -1,0 +1,54 @@
+import { screen, waitFor } from '@testing-library/react';
+import axe from 'axe-core';
+import { describe, expect, it } from 'vitest';
+import { mockState } from '@/testing/mocks/state';
+import type { Profile } from '@/testing/mocks/profiles';
+import { renderApp } from '@/testing/test-utils';
+
+/**
+ * axe-core over every page's rendered DOM, in the light and the dark theme. jsdom has no layout and loads no
+ * stylesheet, so `color-contrast` cannot be judged here (axe reports it incomplete): the Chromium e2e checks
+ * it against the real CSS. Everything else (names, roles, labels, landmarks, focusable scroll regions, ...)
+ * must pass.
+ */
+async function violations(): Promise<string[]> {
+  const result = await axe.run(document.body, {
+    rules: { 'color-contrast': { enabled: false }, 'label-content-name-mismatch': { enabled: true } },
+    resultTypes: ['violations'],
+  });
+  return result.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`,
+  );
+}
+
+/** Rendered and settled: its heading is there and nothing is still loading. */
+async function settled(heading: RegExp | string) {
+  await screen.findByRole('heading', { level: 1, name: heading });
+  await waitFor(() => expect(document.querySelector('.spinner, [aria-busy="true"]')).toBeNull());
+}
+
+const firstUnit = () => mockState().reads.units.body.units[0]!.unit;
+
+const pages: [string, () => string, RegExp | string][] = [
+  ['overview', () => '/', 'Overview'],
+  ['tasks', () => '/tasks', 'Tasks'],
+  ['units', () => '/units', 'Units'],
+  ['unit', () => `/units/${encodeURIComponent(firstUnit())}`, /\.service$|\.container$|^[\w@.-]+$/],
+  ['schedules', () => '/schedules', 'Schedules'],
+  ['events', () => '/events', 'Events'],
+  ['tokens', () => '/tokens', /tokens/i],
+  ['notifications', () => '/notifications', 'Notifications'],
+  ['settings', () => '/settings', 'Settings'],
+];
+
+describe.each(['light', 'dark'] as const)('axe-core, %s theme', (theme) => {
+  describe.each(['happy-path', 'empty', 'degraded'] as Profile[])('%s', (profile) => {
+    it.each(pages)('%s has no violations', async (name, url, heading) => {
+      if (profile === 'empty' && name === 'unit') return;
+      document.documentElement.dataset.theme = theme;
+      renderApp(url(), { profile });
+      await settled(heading);
+      expect(await violations()).toEqual([]);
+    });
+  });
+});
