@@ -14,6 +14,8 @@ import {
   type TaskCategory,
 } from '@/features/tasks/components/task-categories';
 import { useNow } from '@/lib/use-now';
+import { useReadiness } from '@/features/overview/api/get-readiness';
+import { downParts, partName } from '@/features/overview/components/health-banner';
 
 const FILTER_KEYS = ['status', 'kind', 'unit', 'q'] as const;
 
@@ -39,6 +41,11 @@ export function TasksRoute() {
   const taskId = params.get('task');
   const tasks = useTasks(filters);
   const now = useNow();
+  const readiness = useReadiness();
+  const down = useMemo(
+    () => downParts(readiness.data).map((d) => ({ name: partName(d.part), detail: d.detail, hint: d.hint })),
+    [readiness.data],
+  );
 
   const hrefFor = useCallback(
     (id: string) => {
@@ -130,7 +137,7 @@ export function TasksRoute() {
           </div>
         </>
       )}
-      <TaskDrawer taskId={taskId} onClose={closeTask} onOpenTask={openTask} hrefFor={hrefFor} />
+      <TaskDrawer taskId={taskId} onClose={closeTask} onOpenTask={openTask} hrefFor={hrefFor} down={down} />
     </>
   );
 }

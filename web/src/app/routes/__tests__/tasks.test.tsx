@@ -5,8 +5,12 @@ import { formatTime } from '@/lib/format';
 import { detailOf, findTask, mockState, recordedTransport, resetMocks } from '@/testing/mocks/state';
 import { connectLiveStream, currentUrl, playToEnd, renderApp } from '@/testing/test-utils';
 
-/** The status and id of each row of the tasks table, in order. */
+/** The units, status and id of each row of the tasks table, in order. */
 function tableRows(): Array<{ status: string; id: string }> {
+  return rowCells().map(({ status, id }) => ({ status, id }));
+}
+
+function rowCells(): Array<{ units: string; status: string; id: string }> {
   const table = screen.getByRole('table');
   return within(table)
     .getAllByRole('row')
@@ -14,8 +18,9 @@ function tableRows(): Array<{ status: string; id: string }> {
     .map((row) => {
       const cells = within(row).getAllByRole('cell');
       return {
-        status: cells[0]?.textContent ?? '',
-        id: within(cells[1] as HTMLElement).getByRole('link').textContent ?? '',
+        units: cells[0]?.textContent ?? '',
+        status: cells[1]?.textContent ?? '',
+        id: (cells[2] as HTMLElement).querySelector('.mono')?.textContent ?? '',
       };
     });
 }

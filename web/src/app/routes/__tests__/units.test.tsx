@@ -73,7 +73,7 @@ describe('Units', () => {
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
 
-  it('update now: confirm with a reason, a toast with a link, and the task opens', async () => {
+  it('update now: confirm with a reason, a toast, and the new task opens at once', async () => {
     const { user, router } = renderApp('/units');
     await screen.findByRole('table');
     await user.click(screen.getByRole('button', { name: 'Update web.service now' }));
@@ -85,7 +85,6 @@ describe('Units', () => {
     const task = mockState().tasks[0]!.task;
     expect(task).toMatchObject({ units: ['web.service'], reason: 'ship the fix', status: 'queued' });
     expect(await screen.findByText(`Update of web.service queued as ${task.id}`)).toBeInTheDocument();
-    await user.click(screen.getByRole('button', { name: 'View task' }));
     expect(await screen.findByRole('dialog', { name: `Task ${task.id}` })).toBeInTheDocument();
     expect(currentUrl(router)).toBe(`/tasks?task=${task.id}`);
   });
@@ -113,6 +112,8 @@ describe('Units', () => {
     expect(await screen.findByText(`Queued ${task.id} for ${managed.length} units`)).toBeInTheDocument();
     expect(task.units).toEqual(managed.map((u) => u.unit));
     expect(task.caller).toBe('web');
+    // Its drawer opens on the Tasks page.
+    expect(await screen.findByRole('dialog', { name: `Task ${task.id}` })).toBeInTheDocument();
   });
 
   it('each unit shows its effective policy and where it came from, the check, and what waits on it', async () => {

@@ -9,6 +9,22 @@ export function taskTarget(t: ApiTask): string {
   return t.image ?? 'all units';
 }
 
+/** `ghcr.io/acme/web:main` -> `web:main`: the part an operator recognises. */
+export function imageTag(image: string | null | undefined): string | null {
+  if (!image) return null;
+  const at = image.indexOf('@');
+  const ref = at >= 0 ? image.slice(0, at) : image;
+  return ref.slice(ref.lastIndexOf('/') + 1) || ref;
+}
+
+const FAILED = new Set(['failed', 'rolled-back', 'interrupted']);
+
+/** Why a task did not succeed, in one line: the summary without the task's own prefix. */
+export function failureOf(t: ApiTask): string | null {
+  if (!FAILED.has(t.status) || !t.summary) return null;
+  return t.summary.split('\n')[0] ?? null;
+}
+
 /** When a waiting task moves on by itself: a deferred one runs, an unapproved one expires. */
 function Waiting({ task }: { task: ApiTask }) {
   const [label, at] =
@@ -47,9 +63,11 @@ export function TasksTable({
       <table className="table tasks-table">
         <thead>
           <tr>
+            <th scope="col">Units</th>
             <th scope="col">Status</th>
-            <th scope="col">Task</th>
-            <th scope="col">Units / image</th>
+            <th scope="col" className="hide-sm">
+              Task
+            </th>
             <th scope="col" className="hide-sm">
               Trigger
             </th>
@@ -74,17 +92,36 @@ export function TasksTable({
                 onOpen(t.id);
               }}
             >
+              <td className="wrap task-units">
+                <Link to={hrefFor(t.id)} className="task-units-link" aria-label={`Open task ${t.id}`}>
+                  {t.units && t.units.length > 0
+                    ? taskTarget(t)
+                    : t.kind === 'maintenance'
+                      ? 'maintenance'
+                      : `units of ${imageTag(t.image) ?? 'every image'}`}
+                </Link>
+                {imageTag(t.image) && t.units && t.units.length > 0 && (
+                  <div className="muted small mono">{imageTag(t.image)}</div>
+                )}
+                {failureOf(t) && (
+                  <div className="small task-failure" title={t.summary ?? undefined}>
+                    {failureOf(t)}
+                  </div>
+                )}
+              </td>
               <td>
                 <TaskStatusBadge status={t.status} />
                 <Waiting task={t} />
+                {t.status === 'running' && t.startedAt && (
+                  <div className="muted small">
+                    for {formatDuration(Math.max(0, now - Date.parse(t.startedAt)))}
+                  </div>
+                )}
               </td>
-              <td>
-                <Link to={hrefFor(t.id)} className="mono" aria-label={`Open task ${t.id}`}>
-                  {t.id}
-                </Link>
+              <td className="hide-sm">
+                <span className="mono small">{t.id}</span>
                 <div className="muted small">{t.kind}</div>
               </td>
-              <td className="wrap">{taskTarget(t)}</td>
               <td className="hide-sm">
                 {t.trigger}
                 {t.caller && <div className="muted small">{t.caller}</div>}
