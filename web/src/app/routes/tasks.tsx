@@ -91,6 +91,8 @@ export function TasksRoute() {
 
   const rows = useMemo(() => tasks.data?.pages.flatMap((p) => p.tasks) ?? [], [tasks.data]);
   const filtered = FILTER_KEYS.some((k) => filters[k]) || category.id !== 'all';
+  // The server counts the matches with the first page.
+  const total = tasks.data?.pages[0]?.total;
 
   return (
     <>
@@ -126,7 +128,8 @@ export function TasksRoute() {
           <TasksTable tasks={rows} selectedId={taskId} hrefFor={hrefFor} onOpen={openTask} now={now} />
           <div className="list-foot">
             <span className="muted small" role="status">
-              Showing {rows.length} task{rows.length === 1 ? '' : 's'}
+              Showing {rows.length}
+              {total !== undefined ? ` of ${total}` : ''} task{(total ?? rows.length) === 1 ? '' : 's'}
               {tasks.hasNextPage ? ' (newest first; more on the server)' : ''}
             </span>
             {tasks.hasNextPage && (

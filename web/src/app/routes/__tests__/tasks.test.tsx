@@ -33,7 +33,9 @@ describe('Tasks list', () => {
     await screen.findByRole('table');
     const all = mockState().tasks.map((t) => t.task.id);
     expect(tableRows().map((r) => r.id)).toEqual(all.slice(0, 50));
-    expect(screen.getByText('Showing 50 tasks (newest first; more on the server)')).toBeInTheDocument();
+    expect(
+      screen.getByText(`Showing 50 of ${all.length} tasks (newest first; more on the server)`),
+    ).toBeInTheDocument();
 
     await user.click(screen.getByRole('button', { name: 'Load more' }));
     await waitFor(() => expect(tableRows()).toHaveLength(100));

@@ -55,7 +55,17 @@ export function TaskActions({
   const [pending, setPending] = useState<Action | null>(null);
   /** A stop asked of a running task, until the task ends: it finishes the unit in hand first. */
   const [stopAsked, setStopAsked] = useState<{ id: string; how: 'stop' | 'force-stop' } | null>(null);
-  const stopping = stopAsked?.id === task.id && task.status === 'running' ? stopAsked.how : null;
+  // The server says so (stopRequested); until the next read, the stop this page just asked.
+  const stopping =
+    task.status !== 'running'
+      ? null
+      : task.stopRequested
+        ? task.stopRequested === 'force'
+          ? 'force-stop'
+          : 'stop'
+        : stopAsked?.id === task.id
+          ? stopAsked.how
+          : null;
   const toast = useToast();
   const stop = useStopTask();
   const forceStop = useForceStopTask();
