@@ -219,4 +219,20 @@ describe('Units', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     expect(mockState().tasks.some((t) => t.task.status === 'queued')).toBe(false);
   });
+
+  it('degraded: says updates will fail while a part is down, with the fix and a link to the overview', async () => {
+    renderApp('/units', { profile: 'degraded' });
+    const alert = await screen.findByRole('alert', { name: 'Updates will fail' });
+    const { dbus } = mockState().reads.readyz.body.checks;
+    expect(alert).toHaveTextContent(/Updates will fail while D-Bus .* is down/);
+    expect(alert).toHaveTextContent(dbus.detail);
+    if (dbus.hint) expect(alert).toHaveTextContent(`Fix: ${dbus.hint}`);
+    expect(within(alert).getByRole('link', { name: /Service health/ })).toHaveAttribute('href', '/');
+  });
+
+  it('happy path: no warning while every part is up', async () => {
+    renderApp('/units');
+    await screen.findByRole('table');
+    expect(screen.queryByRole('alert', { name: 'Updates will fail' })).not.toBeInTheDocument();
+  });
 });
