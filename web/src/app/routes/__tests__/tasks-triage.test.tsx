@@ -2,6 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { journalErrorLine } from '@vocabulary';
 import { detailOf, findTask, mockState, resetMocks, tick } from '@/testing/mocks/state';
+import { http, HttpResponse } from 'msw';
 import { server } from '@/testing/mocks/server';
 import { connectLiveStream, currentUrl, renderApp } from '@/testing/test-utils';
 
@@ -161,5 +162,28 @@ describe('Live is live', () => {
       expect(within(drawer).getByRole('button', { name: 'Stop' })).toBeDisabled();
     }
     expect(currentUrl(router)).toBe(`/tasks?task=${id}`);
+  });
+});
+
+describe("Next step: the server's hint", () => {
+  it('an action refused with a hint shows it in the toast and stays in the drawer', async () => {
+    resetMocks('degraded');
+    const failed = mockState().tasks.find((t) => t.task.status === 'failed')!.task;
+    // What a server with D-Bus down answers: its readiness error, with the check's hint.
+    const { body } = mockState().reads.readyz;
+    const error = { ...body.error!, hint: body.checks.dbus.hint };
+    server.use(
+      http.post(`/api/tasks/${failed.id}/retry`, () => HttpResponse.json({ error }, { status: 503 })),
+    );
+    const { user } = renderApp(`/tasks?task=${failed.id}`);
+    const drawer = await screen.findByRole('dialog', { name: `Task ${failed.id}` });
+    await user.click(await within(drawer).findByRole('button', { name: 'Retry' }));
+    await user.click(
+      within(screen.getByRole('dialog', { name: 'Retry this task?' })).getByRole('button', { name: 'Retry' }),
+    );
+    const inDrawer = await within(drawer).findByRole('alert');
+    expect(inDrawer).toHaveTextContent(`Retry failed: ${error.message}`);
+    expect(inDrawer).toHaveTextContent(`Next: ${error.hint}`);
+    expect(screen.getAllByText(error.hint!, { exact: false }).length).toBeGreaterThanOrEqual(2);
   });
 });

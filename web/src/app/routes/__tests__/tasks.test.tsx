@@ -271,9 +271,10 @@ describe('Task drawer', () => {
     await user.click(
       within(screen.getByRole('dialog', { name: 'Stop this task?' })).getByRole('button', { name: 'Stop' }),
     );
-    expect(
-      await screen.findByText(`Stop failed: task ${running.id} already ended (succeeded)`),
-    ).toBeInTheDocument();
+    // In a toast, and in the drawer where it stays.
+    const said = `Stop failed: task ${running.id} already ended (succeeded)`;
+    expect(await screen.findAllByText(said)).toHaveLength(2);
+    expect(within(drawer).getByRole('alert')).toHaveTextContent(said);
   });
 
   it('awaiting approval: listed with when it expires; the drawer approves or rejects instead of stopping', async () => {
@@ -334,9 +335,9 @@ describe('Task drawer', () => {
       within(screen.getByRole('dialog', { name: 'Retry this task?' })).getByRole('button', { name: 'Retry' }),
     );
     const { body, headers } = recordedTransport().rateLimited;
-    expect(
-      await screen.findByText(`Retry failed: ${body.error.message}. Retry in ${headers['retry-after']} s.`),
-    ).toBeInTheDocument();
+    const said = `Retry failed: ${body.error.message}. Retry in ${headers['retry-after']} s.`;
+    expect(await screen.findAllByText(said)).toHaveLength(2);
+    expect(within(drawer).getByRole('alert')).toHaveTextContent(said);
     expect(mockState().tasks.some((t) => t.task.retryOf === failed.id)).toBe(false);
   });
 

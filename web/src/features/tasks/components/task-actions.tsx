@@ -3,6 +3,7 @@ import type { ApiTask } from '@contract';
 import { Button } from '@/components/button';
 import { ConfirmDialog } from '@/components/dialog';
 import { useToast } from '@/components/toast';
+import { describeError } from '@/lib/api-client';
 import { isActive } from '@/lib/format';
 import { useForceStopTask } from '../api/force-stop-task';
 import { useRetryTask } from '../api/retry-task';
@@ -54,6 +55,10 @@ export function TaskActions({
 }) {
   const [pending, setPending] = useState<Action | null>(null);
   /** A stop asked of a running task, until the task ends: it finishes the unit in hand first. */
+  /** The last action that failed here, with the server's hint: it stays in the drawer after the toast is gone. */
+  const [failure, setFailure] = useState<{ id: string; title: string; hint?: string | undefined } | null>(
+    null,
+  );
   const [stopAsked, setStopAsked] = useState<{ id: string; how: 'stop' | 'force-stop' } | null>(null);
   // The server says so (stopRequested); until the next read, the stop this page just asked.
   const stopping =
@@ -80,6 +85,7 @@ export function TaskActions({
     mutation.mutate(task.id, {
       onSuccess: (reply) => {
         setPending(null);
+        setFailure(null);
         toast.success(reply.message);
         if ((action === 'stop' || action === 'force-stop') && task.status === 'running')
           setStopAsked({ id: task.id, how: action });
@@ -88,6 +94,8 @@ export function TaskActions({
       onError: (error) => {
         setPending(null);
         toast.error(error, `${CONFIRM[action].label} failed`);
+        const d = describeError(error);
+        setFailure({ id: task.id, title: `${CONFIRM[action].label} failed: ${d.title}`, hint: d.hint });
       },
     });
   };
@@ -125,6 +133,12 @@ export function TaskActions({
             Retry
           </Button>
         </>
+      )}
+      {failure?.id === task.id && (
+        <p className="action-failure small" role="alert">
+          {failure.title}
+          {failure.hint && <span className="alert-hint"> Next: {failure.hint}</span>}
+        </p>
       )}
       {pending && (
         <ConfirmDialog
