@@ -6,6 +6,8 @@ import { ErrorMessage } from '@/components/error-message';
 import { Loading } from '@/components/spinner';
 import { useTasks, type TaskFilters } from '@/features/tasks/api/get-tasks';
 import { TaskDrawer } from '@/features/tasks/components/task-drawer';
+import { RetryFailed } from '@/features/tasks/components/retry-failed';
+import { blockedBy } from '@/features/tasks/components/task-actions';
 import { TaskFiltersBar } from '@/features/tasks/components/task-filters';
 import { TasksTable } from '@/features/tasks/components/tasks-table';
 import {
@@ -103,6 +105,8 @@ export function TasksRoute() {
             Refreshing…
           </span>
         )}
+        <span className="spacer" />
+        <RetryFailed tasks={rows} now={now} warning={down.length > 0 ? blockedBy(down) : undefined} />
       </div>
       <TaskCategories value={category.id} onChange={setCategory} />
       <TaskFiltersBar value={filters} onChange={setFilters} />

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { journalErrorLine } from '@vocabulary';
 import { detailOf, findTask, mockState, resetMocks, tick } from '@/testing/mocks/state';
 import { http, HttpResponse } from 'msw';
+import { failedSince } from '@/features/tasks/components/retry-failed';
 import { server } from '@/testing/mocks/server';
 import { connectLiveStream, currentUrl, renderApp } from '@/testing/test-utils';
 
@@ -185,5 +186,32 @@ describe("Next step: the server's hint", () => {
     expect(inDrawer).toHaveTextContent(`Retry failed: ${error.message}`);
     expect(inDrawer).toHaveTextContent(`Next: ${error.hint}`);
     expect(screen.getAllByText(error.hint!, { exact: false }).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('Retry failed tasks since ...', () => {
+  it('retries each failed task of the loaded list in the period, once, and says how many', async () => {
+    const { user } = renderApp('/tasks');
+    await screen.findByRole('table');
+    const loaded = mockState()
+      .tasks.slice(0, 50)
+      .map((t) => t.task);
+    const chosen = failedSince(loaded, 86_400_000, Date.now());
+    expect(chosen.length).toBeGreaterThan(0);
+    await user.click(screen.getByRole('button', { name: 'Retry failed…' }));
+    const confirm = screen.getByRole('dialog', { name: 'Retry failed tasks?' });
+    expect(within(confirm).getByLabelText('Failed since')).toHaveValue('24h');
+    expect(confirm).toHaveTextContent(`${chosen.length} failed task`);
+    await user.click(within(confirm).getByRole('button', { name: `Retry ${chosen.length}` }));
+    await waitFor(() =>
+      expect(
+        mockState()
+          .tasks.filter((t) => t.task.retryOf !== null)
+          .map((t) => t.task.retryOf),
+      ).toEqual(expect.arrayContaining(chosen.map((t) => t.id))),
+    );
+    expect(
+      await screen.findByText(`Queued ${chosen.length} retr${chosen.length === 1 ? 'y' : 'ies'}`),
+    ).toBeInTheDocument();
   });
 });
