@@ -11,8 +11,7 @@ import { connectLiveStream, currentUrl, renderApp } from '@/testing/test-utils';
  * Issue 13: what happened, to which unit, why, and what now. Rows name units first; the drawer opens with the
  * result per unit and the cause; live tasks follow the stream; a part that is down says what to fix.
  */
-const rowOf = (id: string) =>
-  screen.getByRole('link', { name: `Open task ${id}` }).closest('tr') as HTMLElement;
+const rowOf = (id: string) => screen.getByRole('link', { name: taskLink(id) }).closest('tr') as HTMLElement;
 
 /** A webhook task for an image (no units asked) that rolled back, with a journal excerpt. */
 const imageTaskWithJournal = () =>
@@ -22,6 +21,9 @@ const imageTaskWithJournal = () =>
       t.task.status === 'rolled-back' &&
       t.detail.log.some((l) => l.step === 'diagnose'),
   )!;
+
+/** A task row's link: its units, then the task it opens. */
+const taskLink = (id: string) => new RegExp(`, open task ${id}$`);
 
 describe('Tasks: unit first', () => {
   it('a row names the units the task ran on, the image tag, why it failed and the journal error line', async () => {

@@ -27,6 +27,9 @@ function rowCells(): Array<{ units: string; status: string; id: string }> {
 
 const firstWith = (status: string) => mockState().tasks.find((t) => t.task.status === status)!.task;
 
+/** A task row's link: its units, then the task it opens. */
+const taskLink = (id: string) => new RegExp(`, open task ${id}$`);
+
 describe('Tasks list', () => {
   it('shows the newest 50 tasks and loads 50 more on request, never everything', async () => {
     const { user } = renderApp('/tasks');
@@ -129,7 +132,7 @@ describe('Task drawer', () => {
     const rec = findTask(task.id)!.detail;
     const unit = rec.unitResults.find((u) => u.status === 'rolled-back')!;
 
-    await user.click(screen.getByRole('link', { name: `Open task ${task.id}` }));
+    await user.click(screen.getByRole('link', { name: taskLink(task.id) }));
     const drawer = await screen.findByRole('dialog', { name: `Task ${task.id}` });
     expect(currentUrl(router)).toBe(`/tasks?task=${task.id}`);
     await within(drawer).findByText(task.summary!);
@@ -171,7 +174,7 @@ describe('Task drawer', () => {
     const { user } = renderApp('/tasks');
     await screen.findByRole('table');
     const first = mockState().tasks[0]!.task;
-    const link = screen.getByRole('link', { name: `Open task ${first.id}` });
+    const link = screen.getByRole('link', { name: taskLink(first.id) });
     link.focus();
     await user.keyboard('{Enter}');
     const drawer = await screen.findByRole('dialog', { name: `Task ${first.id}` });
@@ -182,7 +185,7 @@ describe('Task drawer', () => {
     const { user, router } = renderApp('/tasks');
     await screen.findByRole('table');
     const failed = firstWith('failed');
-    await user.click(screen.getByRole('link', { name: `Open task ${failed.id}` }));
+    await user.click(screen.getByRole('link', { name: taskLink(failed.id) }));
     const drawer = await screen.findByRole('dialog', { name: `Task ${failed.id}` });
     await user.click(await within(drawer).findByRole('button', { name: 'Retry' }));
 
@@ -197,9 +200,7 @@ describe('Task drawer', () => {
     expect(currentUrl(router)).toBe(`/tasks?task=${retried.id}`);
     // The new task heads the list, queued, and is marked as the open one.
     await waitFor(() => expect(tableRows()[0]).toEqual({ status: 'Queued', id: retried.id }));
-    expect(screen.getByRole('link', { name: `Open task ${retried.id}` }).closest('tr')).toHaveClass(
-      'selected',
-    );
+    expect(screen.getByRole('link', { name: taskLink(retried.id) }).closest('tr')).toHaveClass('selected');
     const drawerNow = screen.getByRole('dialog', { name: `Task ${retried.id}` });
     expect(within(drawerNow).getByRole('link', { name: failed.id })).toBeInTheDocument();
   });
@@ -284,11 +285,11 @@ describe('Task drawer', () => {
     const { user } = renderApp('/tasks?status=awaiting-approval');
     await screen.findByRole('table');
     const waiting = findTask(approve.subject)!.task;
-    const row = screen.getByRole('link', { name: `Open task ${waiting.id}` }).closest('tr') as HTMLElement;
+    const row = screen.getByRole('link', { name: taskLink(waiting.id) }).closest('tr') as HTMLElement;
     expect(within(row).getByText('Awaiting approval')).toBeInTheDocument();
     expect(row).toHaveTextContent(`expires ${formatTime(waiting.expiresAt)}`);
 
-    await user.click(screen.getByRole('link', { name: `Open task ${waiting.id}` }));
+    await user.click(screen.getByRole('link', { name: taskLink(waiting.id) }));
     const drawer = await screen.findByRole('dialog', { name: `Task ${waiting.id}` });
     expect(await within(drawer).findByText('Approval expires')).toBeInTheDocument();
     expect(within(drawer).getByText(waiting.digest!, { selector: 'code' })).toBeInTheDocument();
@@ -309,7 +310,7 @@ describe('Task drawer', () => {
     const deferred = firstWith('deferred');
     const { user } = renderApp(`/tasks?status=deferred&task=${deferred.id}`);
     await screen.findByRole('table');
-    const row = screen.getByRole('link', { name: `Open task ${deferred.id}` }).closest('tr') as HTMLElement;
+    const row = screen.getByRole('link', { name: taskLink(deferred.id) }).closest('tr') as HTMLElement;
     expect(row).toHaveTextContent(`until ${formatTime(deferred.notBefore)}`);
 
     const drawer = await screen.findByRole('dialog', { name: `Task ${deferred.id}` });
@@ -328,7 +329,7 @@ describe('Task drawer', () => {
     const { user } = renderApp('/tasks', { profile: 'rate-limited' });
     await screen.findByRole('table');
     const failed = firstWith('failed');
-    await user.click(screen.getByRole('link', { name: `Open task ${failed.id}` }));
+    await user.click(screen.getByRole('link', { name: taskLink(failed.id) }));
     const drawer = await screen.findByRole('dialog', { name: `Task ${failed.id}` });
     await user.click(await within(drawer).findByRole('button', { name: 'Retry' }));
     await user.click(
@@ -345,7 +346,7 @@ describe('Task drawer', () => {
     const { user } = renderApp('/tasks');
     await screen.findByRole('table');
     const failed = firstWith('failed');
-    await user.click(screen.getByRole('link', { name: `Open task ${failed.id}` }));
+    await user.click(screen.getByRole('link', { name: taskLink(failed.id) }));
     const drawer = await screen.findByRole('dialog', { name: `Task ${failed.id}` });
     const retry = await within(drawer).findByRole('button', { name: 'Retry' });
     await user.click(retry);

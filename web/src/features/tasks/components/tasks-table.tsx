@@ -105,7 +105,12 @@ export function TasksTable({
               }}
             >
               <td className="wrap task-units">
-                <Link to={hrefFor(t.id)} className="task-units-link" aria-label={`Open task ${t.id}`}>
+                <Link
+                  to={hrefFor(t.id)}
+                  className="task-units-link"
+                  // The visible text first (units), then which task it opens.
+                  aria-label={`${rowUnits(t)}, open task ${t.id}`}
+                >
                   {rowUnits(t)}
                 </Link>
                 {imageTag(t.image) && <div className="muted small mono">{imageTag(t.image)}</div>}
