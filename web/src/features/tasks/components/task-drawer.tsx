@@ -8,7 +8,6 @@ import { Loading } from '@/components/spinner';
 import { paths } from '@/config/paths';
 import { downloadText } from '@/lib/download';
 import { between, formatDuration, formatTime, isInFlight } from '@/lib/format';
-import { useNow } from '@/lib/use-now';
 import { useTask } from '../api/get-task';
 import { useTaskLogStream } from '../api/stream-task-log';
 import { TaskActions } from './task-actions';
@@ -104,7 +103,6 @@ export function TaskDrawer({
   hrefFor: (id: string) => string;
   down?: readonly PartDown[];
 }) {
-  const now = useNow(1_000);
   const query = useTask(taskId);
   const task = query.data;
   // A waiting task writes no log until it runs, which may be days away: no stream held open for it.
@@ -148,7 +146,7 @@ export function TaskDrawer({
             <TaskStatusBadge status={task.status} />
             <p className="summary-text">{task.summary ?? (live ? 'In progress…' : 'No summary.')}</p>
           </div>
-          <TaskNow task={task} now={now} />
+          <TaskNow task={task} />
           <UnitResults task={task} />
           <TaskCause task={task} />
           {down.length > 0 && <PartsDown down={down} />}
