@@ -6,6 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ApiEvent, ApiTask, ApiTaskDetail, ApiUnit } from '../../server/src/contract/api.js';
 import { isFinished } from '../../server/src/domain/tasks/task.js';
+import { journalErrorLine } from '../../server/src/domain/tasks/journal-line.js';
 import type {
   Action,
   ControlAction,
@@ -74,10 +75,23 @@ export async function takeSnapshot(rec: Recording): Promise<Snapshot> {
   const tasks: ApiTaskDetail[] = [];
   for (const entry of list) {
     const detail = await rec.detail(entry.id);
-    // The mocks list a task by its detail's fields: they must be the list's.
-    const listed = Object.fromEntries(Object.keys(entry).map((k) => [k, detail[k as keyof ApiTask]]));
-    if (!isDeepStrictEqual(listed, entry))
+    // The mocks list a task by its detail's fields: they must be the list's. The row's own fields (its units'
+    // results, the journal's error line) the mocks derive from the detail the way the server does.
+    const { outcomes, journal, ...own } = entry;
+    const listed = Object.fromEntries(Object.keys(own).map((k) => [k, detail[k as keyof ApiTask]]));
+    if (!isDeepStrictEqual(listed, own))
       throw new Error(`recorder: GET /api/tasks and /api/tasks/${entry.id} disagree about the task`);
+    const derived = {
+      outcomes: detail.unitResults.map((u) => ({ unit: u.unit, status: u.status, reason: u.reason })),
+      journal: ['failed', 'rolled-back', 'interrupted'].includes(detail.status)
+        ? (detail.log
+            .filter((l) => l.step === 'diagnose')
+            .map((l) => journalErrorLine(l.message))
+            .find((l) => l !== null) ?? null)
+        : null,
+    };
+    if (!isDeepStrictEqual(derived, { outcomes, journal }))
+      throw new Error(`recorder: the row of ${entry.id} is not what its detail says`);
     tasks.push(detail);
   }
   const ended = tasks.find((t) => isFinished(t.status));

@@ -185,6 +185,14 @@ export const ApiTask = z.object({
   /** An awaiting-approval task is cancelled then. */
   expiresAt: nullableTime,
   approvedBy: z.string().nullable(),
+  /** A stop was asked of the running task ("stop": after the unit in hand; "force": at once). */
+  stopRequested: z.enum(['stop', 'force']).nullable().optional(),
+  /** In task lists: each unit the task ran on, its result and why (empty before it ran). */
+  outcomes: z
+    .array(z.object({ unit: z.string(), status: UnitResultStatus, reason: z.string().nullable() }))
+    .optional(),
+  /** In task lists: the first error line of a failed task's journal excerpt. */
+  journal: z.string().nullable().optional(),
 });
 export type ApiTask = z.infer<typeof ApiTask>;
 
@@ -228,7 +236,12 @@ export const ApiTaskDetail = ApiTask.extend({
 });
 export type ApiTaskDetail = z.infer<typeof ApiTaskDetail>;
 
-export const TasksPage = z.object({ tasks: z.array(ApiTask), nextCursor: z.string().nullable() });
+export const TasksPage = z.object({
+  tasks: z.array(ApiTask),
+  nextCursor: z.string().nullable(),
+  /** How many tasks the filters match; with the first page only. */
+  total: z.number().int().optional(),
+});
 export type TasksPage = z.infer<typeof TasksPage>;
 
 export const TasksQuery = z

@@ -8,7 +8,7 @@ import type { Plan } from '../domain/tasks/plan.js';
 import type { TaskRecord, TaskStatus } from '../domain/tasks/task.js';
 import type { ScheduleRecord } from '../domain/schedules/schedule.js';
 import type { CheckResult } from '../domain/health/readiness.js';
-import type { OverviewData, Page, TaskDetail } from '../use-cases/queries.js';
+import type { OverviewData, Page, TaskDetail, TaskPage } from '../use-cases/queries.js';
 import type { TriggerResult } from '../use-cases/trigger-units.js';
 import type { UnitView } from '../use-cases/units.js';
 import type {
@@ -56,14 +56,23 @@ export const toApiTask = (t: TaskRecord): ApiTask => ({
   notBefore: iso(t.notBefore),
   expiresAt: iso(t.expiresAt),
   approvedBy: t.approvedBy,
+  stopRequested: t.stopRequested,
 });
 
 /** The cursor of a task page: the (createdAt, id) of its last task. */
 export const taskCursor = (t: TaskRecord): string => `${t.createdAt}.${t.id}`;
 
-export const toTasksPage = (page: Page<TaskRecord>): TasksPage => {
+export const toTasksPage = (page: TaskPage): TasksPage => {
   const last = page.items.at(-1);
-  return { tasks: page.items.map(toApiTask), nextCursor: page.more && last ? taskCursor(last) : null };
+  return {
+    tasks: page.items.map((t) => ({
+      ...toApiTask(t),
+      outcomes: page.outcomes.get(t.id) ?? [],
+      journal: page.journal.get(t.id) ?? null,
+    })),
+    nextCursor: page.more && last ? taskCursor(last) : null,
+    ...(page.total === undefined ? {} : { total: page.total }),
+  };
 };
 
 export const toApiLog = (l: TaskLogRow): ApiTaskLog => ({

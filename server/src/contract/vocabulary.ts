@@ -28,3 +28,4 @@ export {
 export { UPDATE_POLICIES, POLICY_SOURCES, type UpdatePolicy } from '../domain/policies/unit-policy.js';
 export { SCHEDULE_ACTIONS, type ScheduleAction } from '../domain/schedules/actions.js';
 export { CHECK_STATUSES, type CheckStatus } from '../domain/ports/stores.js';
+export { journalErrorLine } from '../domain/tasks/journal-line.js';

@@ -6,6 +6,7 @@ import type {
   RolloutRole,
   TaskJournal,
   TaskJournalStore,
+  TaskUnitOutcome,
   TaskLogRow,
   TaskUnitRow,
   UnitLastResult,
@@ -154,6 +155,43 @@ export class SqliteTaskJournalStore implements TaskJournalStore {
       health: (r.health as string | null) ?? null,
       dependents: parseDependents(r.dependents),
     }));
+  }
+
+  outcomesOf(taskIds: readonly string[]): Map<string, TaskUnitOutcome[]> {
+    const out = new Map<string, TaskUnitOutcome[]>();
+    if (taskIds.length === 0) return out;
+    const rows = this.db
+      .prepare(
+        'SELECT task_id, unit, status, reason FROM task_units WHERE task_id IN (SELECT value FROM json_each(?)) ORDER BY task_id, unit',
+      )
+      .all(JSON.stringify(taskIds)) as Array<{
+      task_id: string;
+      unit: string;
+      status: UnitResultStatus;
+      reason: string | null;
+    }>;
+    for (const r of rows) {
+      const list = out.get(r.task_id) ?? [];
+      list.push({ unit: r.unit, status: r.status, reason: r.reason });
+      out.set(r.task_id, list);
+    }
+    return out;
+  }
+
+  journalsOf(taskIds: readonly string[]): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    if (taskIds.length === 0) return out;
+    const rows = this.db
+      .prepare(
+        `SELECT task_id, message FROM task_logs WHERE task_id IN (SELECT value FROM json_each(?)) AND step = 'diagnose' ORDER BY id`,
+      )
+      .all(JSON.stringify(taskIds)) as Array<{ task_id: string; message: string }>;
+    for (const r of rows) {
+      const list = out.get(r.task_id) ?? [];
+      list.push(r.message);
+      out.set(r.task_id, list);
+    }
+    return out;
   }
 
   /** Log lines after `afterId`, oldest first. */

@@ -187,3 +187,45 @@ describe('the newest result per unit', () => {
     ]);
   });
 });
+
+describe('task list rows (issue 13)', () => {
+  it('count() matches what list() walks, with the same filters, the cursor aside', () => {
+    for (let i = 0; i < 30; i++) task({ status: i % 3 === 0 ? 'failed' : 'succeeded' });
+    expect(stores.tasks.count({ limit: 1 })).toBe(30);
+    expect(stores.tasks.count({ status: 'failed', limit: 1 })).toBe(10);
+    const first = stores.tasks.list({ status: 'failed', limit: 3 });
+    const last = first.at(-1)!;
+    expect(
+      stores.tasks.count({
+        status: 'failed',
+        beforeCreated: { createdAt: last.createdAt, id: last.id },
+        limit: 1,
+      }),
+    ).toBe(10);
+  });
+
+  it('outcomesOf() and journalsOf() read a page of tasks at once, by task', () => {
+    const a = task({ status: 'failed' });
+    const b = task();
+    stores.journals.upsertUnit(a.id, 'web.service', { status: 'rolled-back', reason: 'health check failed' });
+    stores.journals.upsertUnit(a.id, 'api.service', { status: 'succeeded' });
+    stores.journals.log(
+      a.id,
+      'info',
+      'diagnose',
+      'journal of web.service:\nStarting\nweb: fatal: no config',
+      'web.service',
+    );
+    stores.journals.log(a.id, 'info', 'task', 'done');
+    const outcomes = stores.journals.outcomesOf([a.id, b.id]);
+    expect(outcomes.get(a.id)).toEqual([
+      { unit: 'api.service', status: 'succeeded', reason: null },
+      { unit: 'web.service', status: 'rolled-back', reason: 'health check failed' },
+    ]);
+    expect(outcomes.has(b.id)).toBe(false);
+    expect(stores.journals.journalsOf([a.id, b.id])).toEqual(
+      new Map([[a.id, ['journal of web.service:\nStarting\nweb: fatal: no config']]]),
+    );
+    expect(stores.journals.outcomesOf([]).size).toBe(0);
+  });
+});

@@ -137,7 +137,22 @@ export class SqliteTaskStore implements TaskStore {
    * walk goes down that unit's entries in task_units_newest (which carry their task's created_at), so a page
    * of a unit with thousands of tasks reads a page of rows, not all of them.
    */
+  count(q: TaskListQuery): number {
+    const { from, where, params } = this.filters({ ...q, beforeCreated: undefined });
+    const sql = `SELECT count(*) FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+    return this.db
+      .prepare(sql)
+      .pluck()
+      .get(...params) as number;
+  }
+
   list(q: TaskListQuery): TaskRecord[] {
+    const { from, where, params, order } = this.filters(q);
+    const sql = `SELECT t.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
+    return (this.db.prepare(sql).all(...params, q.limit) as TaskDbRow[]).map(taskFromDb);
+  }
+
+  private filters(q: TaskListQuery): { from: string; where: string[]; params: unknown[]; order: string } {
     const where: string[] = [];
     const params: unknown[] = [];
     const filter = (sql: string, value: unknown) => {
@@ -164,8 +179,7 @@ export class SqliteTaskStore implements TaskStore {
     // The few tasks a search named are read by row and sorted, whatever other index a filter offers.
     const tasks = searched && q.unit === undefined ? 'tasks t INDEXED BY tasks_search_row' : 'tasks t';
     const from = q.unit === undefined ? tasks : `task_units tu JOIN ${tasks} ON t.id = tu.task_id`;
-    const sql = `SELECT t.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${created} DESC, ${id} DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...params, q.limit) as TaskDbRow[]).map(taskFromDb);
+    return { from, where, params, order: `${created} DESC, ${id} DESC` };
   }
 
   /**

@@ -10,6 +10,7 @@ import type {
   TaskCounts,
   TaskListQuery,
   TaskLogRow,
+  TaskUnitOutcome,
   TaskUnitRow,
   UnitLastResult,
   StoredUnit,
@@ -18,6 +19,7 @@ import type { TaskRecord } from '../domain/tasks/task.js';
 import type { ScheduleRecord } from '../domain/schedules/schedule.js';
 import { runChecks, type CheckResult } from '../domain/health/readiness.js';
 import { AppError } from '../errors.js';
+import { journalErrorLine } from '../domain/tasks/journal-line.js';
 
 const DAY_MS = 86_400_000;
 const OVERVIEW_PROBE_MS = 2000;
@@ -26,6 +28,16 @@ export interface Page<T> {
   items: T[];
   /** More rows exist past the last item. */
   more: boolean;
+}
+
+const FAILED: ReadonlySet<string> = new Set(['failed', 'rolled-back', 'interrupted']);
+
+export interface TaskPage extends Page<TaskRecord> {
+  outcomes: Map<string, TaskUnitOutcome[]>;
+  /** Task id -> the first error line of its journal excerpt (failed tasks that have one). */
+  journal: Map<string, string>;
+  /** The tasks the filters match; only with the first page. */
+  total: number | undefined;
 }
 
 export interface TaskDetail {
@@ -46,9 +58,29 @@ export interface OverviewData {
 export class QueryService {
   constructor(private readonly deps: { stores: Stores; clock: Clock; probes: Probes }) {}
 
-  tasks(query: TaskListQuery): Page<TaskRecord> {
-    const rows = this.deps.stores.tasks.list({ ...query, limit: query.limit + 1 });
-    return { items: rows.slice(0, query.limit), more: rows.length > query.limit };
+  /**
+   * A page of tasks with what a row shows: the units each ran on with their result, the first error line of a
+   * failed task's journal excerpt, and (on the first page only) how many tasks the filters match.
+   */
+  tasks(query: TaskListQuery): TaskPage {
+    const { tasks, journals } = this.deps.stores;
+    const rows = tasks.list({ ...query, limit: query.limit + 1 });
+    const items = rows.slice(0, query.limit);
+    const ids = items.map((t) => t.id);
+    const failed = items.filter((t) => FAILED.has(t.status)).map((t) => t.id);
+    const excerpts = journals.journalsOf(failed);
+    const journal = new Map<string, string>();
+    for (const [id, list] of excerpts) {
+      const line = list.map(journalErrorLine).find((l) => l !== null);
+      if (line) journal.set(id, line);
+    }
+    return {
+      items,
+      more: rows.length > query.limit,
+      outcomes: journals.outcomesOf(ids),
+      journal,
+      total: query.beforeCreated === undefined ? tasks.count(query) : undefined,
+    };
   }
 
   task(id: string, logAfter = 0): TaskDetail {

@@ -59,6 +59,8 @@ export interface TaskStore {
   findQueued(image: string, units: readonly string[] | null): TaskRecord | undefined;
   /** Newest first; the cursor is the (createdAt, id) of the last task of the previous page. */
   list(query: TaskListQuery): TaskRecord[];
+  /** How many tasks the query's filters match (cursor and limit aside). */
+  count(query: TaskListQuery): number;
   /** Claims the oldest runnable queued task: status running, lease until `leaseUntil`; atomic across processes. */
   claimNext(owner: string, now: number, leaseUntil: number): TaskRecord | undefined;
   /** Claims one named queued task. */
@@ -162,6 +164,12 @@ export interface DependentRecord {
   detail: string | null;
 }
 
+export interface TaskUnitOutcome {
+  unit: string;
+  status: UnitResultStatus;
+  reason: string | null;
+}
+
 export interface TaskUnitRow {
   unit: string;
   status: UnitResultStatus;
@@ -218,6 +226,10 @@ export interface TaskJournalStore {
   /** Image ids that units following `image` ran before a task moved them on successfully. */
   supersededImages(image: string): string[];
   units(taskId: string): TaskUnitRow[];
+  /** Per task of `taskIds`: each unit it ran on, its result and why (one read for a page of tasks). */
+  outcomesOf(taskIds: readonly string[]): Map<string, TaskUnitOutcome[]>;
+  /** Per task of `taskIds`: the journal excerpts its `diagnose` step logged, oldest first. */
+  journalsOf(taskIds: readonly string[]): Map<string, string[]>;
   /** Log lines after `afterId`, oldest first. */
   logs(taskId: string, afterId?: number, limit?: number): TaskLogRow[];
 }

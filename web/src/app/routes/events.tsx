@@ -9,6 +9,7 @@ import { useEvents, type EventFilters } from '@/features/events/api/get-events';
 import { EventFiltersBar } from '@/features/events/components/event-filters';
 import { EventsTable } from '@/features/events/components/events-table';
 import { eventsToCsv, eventsToJson } from '@/features/events/components/export';
+import { isDelivery } from '@/features/events/components/traffic';
 import { downloadText } from '@/lib/download';
 
 const FILTER_KEYS = ['route', 'outcome', 'event', 'image', 'delivery', 'task', 'since', 'until'] as const;
@@ -20,8 +21,22 @@ export function EventsRoute() {
     [params],
   );
   const events = useEvents(filters);
-  const rows = useMemo(() => events.data?.pages.flatMap((p) => p.events) ?? [], [events.data]);
+  const loaded = useMemo(() => events.data?.pages.flatMap((p) => p.events) ?? [], [events.data]);
+  // Deliveries by default; the panel's own and health traffic on request (`?traffic=all`).
+  const allTraffic = params.get('traffic') === 'all';
+  const rows = useMemo(() => (allTraffic ? loaded : loaded.filter(isDelivery)), [loaded, allTraffic]);
+  const hidden = loaded.length - rows.length;
   const filtered = FILTER_KEYS.some((k) => filters[k]);
+  const setAllTraffic = (on: boolean) =>
+    setParams(
+      (p) => {
+        const next = new URLSearchParams(p);
+        if (on) next.set('traffic', 'all');
+        else next.delete('traffic');
+        return next;
+      },
+      { replace: true },
+    );
 
   const setFilters = (f: EventFilters) =>
     setParams(
@@ -31,6 +46,7 @@ export function EventsRoute() {
           const v = f[k]?.trim();
           if (v) next.set(k, v);
         }
+        if (allTraffic) next.set('traffic', 'all');
         return next;
       },
       { replace: true },
@@ -58,6 +74,10 @@ export function EventsRoute() {
         </Button>
       </div>
       <EventFiltersBar value={filters} onChange={setFilters} />
+      <label className="small toggle-line">
+        <input type="checkbox" checked={allTraffic} onChange={(e) => setAllTraffic(e.target.checked)} /> Show
+        panel and health traffic{!allTraffic && hidden > 0 ? ` (${hidden} hidden)` : ''}
+      </label>
       {filters.task && (
         <p className="small">
           Events of task <code>{filters.task}</code>.{' '}
@@ -79,10 +99,14 @@ export function EventsRoute() {
         />
       )}
       {events.isSuccess && rows.length === 0 && (
-        <EmptyState title={filtered ? 'No event matches these filters' : 'No events yet'}>
+        <EmptyState
+          title={
+            filtered ? 'No event matches these filters' : hidden > 0 ? 'No deliveries yet' : 'No events yet'
+          }
+        >
           {filtered
             ? 'Widen the time range or clear a filter.'
-            : 'Every request to podup (webhooks, API calls) is recorded here.'}
+            : 'Every delivery to podup (webhooks, API calls) is recorded here.'}
         </EmptyState>
       )}
       {rows.length > 0 && (
@@ -90,7 +114,7 @@ export function EventsRoute() {
           <EventsTable events={rows} taskHref={paths.task} />
           <div className="list-foot">
             <span className="muted small" role="status">
-              {rows.length} event{rows.length === 1 ? '' : 's'} loaded (exports include exactly these)
+              {rows.length} event{rows.length === 1 ? '' : 's'} shown (exports include exactly these)
             </span>
             {events.hasNextPage && (
               <Button busy={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>

@@ -6,6 +6,8 @@ import { ErrorMessage } from '@/components/error-message';
 import { Loading } from '@/components/spinner';
 import { useTasks, type TaskFilters } from '@/features/tasks/api/get-tasks';
 import { TaskDrawer } from '@/features/tasks/components/task-drawer';
+import { RetryFailed } from '@/features/tasks/components/retry-failed';
+import { blockedBy } from '@/features/tasks/components/task-actions';
 import { TaskFiltersBar } from '@/features/tasks/components/task-filters';
 import { TasksTable } from '@/features/tasks/components/tasks-table';
 import {
@@ -14,6 +16,8 @@ import {
   type TaskCategory,
 } from '@/features/tasks/components/task-categories';
 import { useNow } from '@/lib/use-now';
+import { useReadiness } from '@/features/overview/api/get-readiness';
+import { downParts, partName } from '@/features/overview/components/health-banner';
 
 const FILTER_KEYS = ['status', 'kind', 'unit', 'q'] as const;
 
@@ -39,6 +43,11 @@ export function TasksRoute() {
   const taskId = params.get('task');
   const tasks = useTasks(filters);
   const now = useNow();
+  const readiness = useReadiness();
+  const down = useMemo(
+    () => downParts(readiness.data).map((d) => ({ name: partName(d.part), detail: d.detail, hint: d.hint })),
+    [readiness.data],
+  );
 
   const hrefFor = useCallback(
     (id: string) => {
@@ -84,6 +93,8 @@ export function TasksRoute() {
 
   const rows = useMemo(() => tasks.data?.pages.flatMap((p) => p.tasks) ?? [], [tasks.data]);
   const filtered = FILTER_KEYS.some((k) => filters[k]) || category.id !== 'all';
+  // The server counts the matches with the first page.
+  const total = tasks.data?.pages[0]?.total;
 
   return (
     <>
@@ -94,6 +105,8 @@ export function TasksRoute() {
             Refreshing…
           </span>
         )}
+        <span className="spacer" />
+        <RetryFailed tasks={rows} now={now} warning={down.length > 0 ? blockedBy(down) : undefined} />
       </div>
       <TaskCategories value={category.id} onChange={setCategory} />
       <TaskFiltersBar value={filters} onChange={setFilters} />
@@ -119,7 +132,8 @@ export function TasksRoute() {
           <TasksTable tasks={rows} selectedId={taskId} hrefFor={hrefFor} onOpen={openTask} now={now} />
           <div className="list-foot">
             <span className="muted small" role="status">
-              Showing {rows.length} task{rows.length === 1 ? '' : 's'}
+              Showing {rows.length}
+              {total !== undefined ? ` of ${total}` : ''} task{(total ?? rows.length) === 1 ? '' : 's'}
               {tasks.hasNextPage ? ' (newest first; more on the server)' : ''}
             </span>
             {tasks.hasNextPage && (
@@ -130,7 +144,7 @@ export function TasksRoute() {
           </div>
         </>
       )}
-      <TaskDrawer taskId={taskId} onClose={closeTask} onOpenTask={openTask} hrefFor={hrefFor} />
+      <TaskDrawer taskId={taskId} onClose={closeTask} onOpenTask={openTask} hrefFor={hrefFor} down={down} />
     </>
   );
 }

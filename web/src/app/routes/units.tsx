@@ -1,4 +1,4 @@
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { Button } from '@/components/button';
 import { EmptyState } from '@/components/empty-state';
 import { ErrorMessage } from '@/components/error-message';
@@ -8,6 +8,8 @@ import { TriggerAll } from '@/features/tasks/components/trigger-all';
 import { useUnits } from '@/features/units/api/get-units';
 import { UnitsTable } from '@/features/units/components/units-table';
 import { DecisionButtons } from '@/features/tasks/components/decision-buttons';
+import { useReadiness } from '@/features/overview/api/get-readiness';
+import { downParts, partName } from '@/features/overview/components/health-banner';
 
 export function UnitsRoute() {
   const units = useUnits();
@@ -15,6 +17,8 @@ export function UnitsRoute() {
   const openTask = (id: string) => void navigate(paths.task(id));
   const list = units.data?.units ?? [];
   const available = list.filter((u) => u.updateAvailable).length;
+  // While a part podup needs is down, an update fails at once: say so before anyone presses Update.
+  const down = downParts(useReadiness().data);
 
   return (
     <>
@@ -26,6 +30,25 @@ export function UnitsRoute() {
         </Button>
         <TriggerAll onQueued={openTask} disabled={list.length === 0} />
       </div>
+      {down.length > 0 && (
+        <section className="alert alert-warn" role="alert" aria-label="Updates will fail">
+          <p className="alert-title">
+            Updates will fail while {down.map((d) => partName(d.part)).join(' and ')}{' '}
+            {down.length === 1 ? 'is' : 'are'} down.
+          </p>
+          <ul className="alert-list">
+            {down.map((d) => (
+              <li key={d.part}>
+                <strong>{partName(d.part)}</strong>: {d.detail}
+                {d.hint && <span className="alert-hint"> Fix: {d.hint}</span>}
+              </li>
+            ))}
+          </ul>
+          <p className="small">
+            <Link to={paths.overview}>Service health on the overview</Link>
+          </p>
+        </section>
+      )}
       {units.isPending && <Loading label="Asking the registries…" />}
       {units.isError && (
         <ErrorMessage error={units.error} title="Could not list units" onRetry={() => void units.refetch()} />

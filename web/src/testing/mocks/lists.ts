@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { ApiEvent, ApiTask, EventsQuery, TasksPage, TasksQuery } from '@contract';
+import { journalErrorLine } from '@vocabulary';
 import { mockState, type MockTask } from './state';
 
 type TasksQueryIn = z.infer<typeof TasksQuery>;
@@ -33,13 +34,40 @@ export function listTasks(q: TasksQueryIn): TasksPage {
     start = at < 0 ? all.length : at + 1;
   }
   const tasks: ApiTask[] = [];
+  // The server counts the matches with the first page only.
+  const total = q.cursor ? undefined : all.filter((t) => matches(t, q)).length;
+  const page = (nextCursor: string | null): TasksPage => ({
+    tasks,
+    nextCursor,
+    ...(total === undefined ? {} : { total }),
+  });
   for (let i = start; i < all.length; i++) {
     const t = all[i] as MockTask;
     if (!matches(t, q)) continue;
-    if (tasks.length === q.limit) return { tasks, nextCursor: cursorOf(tasks.at(-1) as ApiTask) };
-    tasks.push(t.task);
+    if (tasks.length === q.limit) return page(cursorOf(tasks.at(-1) as ApiTask));
+    tasks.push(rowOf(t));
   }
-  return { tasks, nextCursor: null };
+  return page(null);
+}
+
+const FAILED = new Set(['failed', 'rolled-back', 'interrupted']);
+
+/** A list row as the server makes it from the task's detail: its units' results, its journal's error line. */
+function rowOf(t: MockTask): ApiTask {
+  const d = t.detail;
+  const journal = FAILED.has(d.status)
+    ? (d.log
+        .filter((l) => l.step === 'diagnose')
+        .map((l) => journalErrorLine(l.message))
+        .find((l) => l !== null) ?? null)
+    : null;
+  return {
+    ...t.task,
+    outcomes: [...d.unitResults]
+      .sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0))
+      .map((u) => ({ unit: u.unit, status: u.status, reason: u.reason })),
+    journal,
+  };
 }
 
 /** since / until: unix milliseconds, an ISO date, or a duration back from now (24h, 7d, 30m). */

@@ -32,7 +32,7 @@ describe('Signing in', () => {
     const statuses = within(table)
       .getAllByRole('row')
       .slice(1)
-      .map((r) => within(r).getAllByRole('cell')[0]?.textContent);
+      .map((r) => within(r).getAllByRole('cell')[1]?.textContent);
     expect(statuses.length).toBeGreaterThan(1);
     expect(new Set(statuses)).toEqual(new Set(['Failed']));
     // Signed in with a cookie: a way out is offered.

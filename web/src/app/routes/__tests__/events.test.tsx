@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiEvent } from '@contract';
 import { EVENT_COLUMNS } from '@/features/events/components/export';
+import { isDelivery, SIGNATURE_MISMATCH } from '@/features/events/components/traffic';
 import { mockState } from '@/testing/mocks/state';
 import { currentUrl, renderApp } from '@/testing/test-utils';
 
@@ -32,11 +33,47 @@ const readBlob = (b: Blob) =>
 
 describe('Events', () => {
   it('lists the newest 100 events and pages on', async () => {
-    const { user } = renderApp('/events');
+    const { user } = renderApp('/events?traffic=all');
     await screen.findByRole('table');
     expect(bodyRows()).toHaveLength(100);
     await user.click(screen.getByRole('button', { name: 'Load more' }));
     await waitFor(() => expect(bodyRows()).toHaveLength(200));
+  });
+
+  it('shows deliveries by default; panel and health traffic on request', async () => {
+    const { user, router } = renderApp('/events');
+    await screen.findByRole('table');
+    const page = mockState().events.slice(0, 100);
+    const deliveries = page.filter(isDelivery);
+    // The recordings hold panel traffic (the sign-in): it is hidden, and says so.
+    expect(deliveries.length).toBeLessThan(page.length);
+    expect(bodyRows()).toHaveLength(deliveries.length);
+    expect(bodyRows().some((r) => r.textContent?.includes('/api/session'))).toBe(false);
+    const toggle = screen.getByLabelText(/Show panel and health traffic/);
+    expect(toggle).toHaveAccessibleName(
+      `Show panel and health traffic (${page.length - deliveries.length} hidden)`,
+    );
+    await user.click(toggle);
+    await waitFor(() => expect(bodyRows()).toHaveLength(100));
+    expect(currentUrl(router)).toBe('/events?traffic=all');
+  });
+
+  it('says why a delivery was rejected or ignored, in a column; a 401 names the secret to check', async () => {
+    renderApp('/events');
+    await screen.findByRole('table');
+    const rejected = mockState().events.find((e) => e.route === '/webhooks/github' && e.status === 401)!;
+    const row = screen
+      .getByRole('button', { name: `Details of event ${rejected.id}` })
+      .closest('tr') as HTMLElement;
+    expect(within(row).getByText(SIGNATURE_MISMATCH)).toBeInTheDocument();
+    expect(SIGNATURE_MISMATCH).toBe(
+      'signature mismatch: check the secret in GitHub and PODUP_GITHUB_WEBHOOK_SECRET',
+    );
+    const ignored = mockState().events.find((e) => e.outcome === 'ignored' && e.reason)!;
+    const ignoredRow = screen
+      .getByRole('button', { name: `Details of event ${ignored.id}` })
+      .closest('tr') as HTMLElement;
+    expect(within(ignoredRow).getByText(ignored.reason!)).toBeInTheDocument();
   });
 
   it('filters by outcome', async () => {

@@ -74,7 +74,7 @@ describe('Units', () => {
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
 
-  it('update now: confirm with a reason, a toast with a link, and the task opens', async () => {
+  it('update now: confirm with a reason, a toast, and the new task opens at once', async () => {
     const { user, router } = renderApp('/units');
     await screen.findByRole('table');
     await user.click(screen.getByRole('button', { name: 'Update now: web.service' }));
@@ -86,7 +86,6 @@ describe('Units', () => {
     const task = mockState().tasks[0]!.task;
     expect(task).toMatchObject({ units: ['web.service'], reason: 'ship the fix', status: 'queued' });
     expect(await screen.findByText(`Update of web.service queued as ${task.id}`)).toBeInTheDocument();
-    await user.click(screen.getByRole('button', { name: 'View task' }));
     expect(await screen.findByRole('dialog', { name: `Task ${task.id}` })).toBeInTheDocument();
     expect(currentUrl(router)).toBe(`/tasks?task=${task.id}`);
   });
@@ -114,6 +113,8 @@ describe('Units', () => {
     expect(await screen.findByText(`Queued ${task.id} for ${managed.length} units`)).toBeInTheDocument();
     expect(task.units).toEqual(managed.map((u) => u.unit));
     expect(task.caller).toBe('web');
+    // Its drawer opens on the Tasks page.
+    expect(await screen.findByRole('dialog', { name: `Task ${task.id}` })).toBeInTheDocument();
   });
 
   it('each unit shows its effective policy and where it came from, the check, and what waits on it', async () => {
@@ -218,5 +219,21 @@ describe('Units', () => {
     expect(await screen.findByText(`Update of api.service failed: ${tooManyRequests()}`)).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     expect(mockState().tasks.some((t) => t.task.status === 'queued')).toBe(false);
+  });
+
+  it('degraded: says updates will fail while a part is down, with the fix and a link to the overview', async () => {
+    renderApp('/units', { profile: 'degraded' });
+    const alert = await screen.findByRole('alert', { name: 'Updates will fail' });
+    const { dbus } = mockState().reads.readyz.body.checks;
+    expect(alert).toHaveTextContent(/Updates will fail while D-Bus .* is down/);
+    expect(alert).toHaveTextContent(dbus.detail);
+    if (dbus.hint) expect(alert).toHaveTextContent(`Fix: ${dbus.hint}`);
+    expect(within(alert).getByRole('link', { name: /Service health/ })).toHaveAttribute('href', '/');
+  });
+
+  it('happy path: no warning while every part is up', async () => {
+    renderApp('/units');
+    await screen.findByRole('table');
+    expect(screen.queryByRole('alert', { name: 'Updates will fail' })).not.toBeInTheDocument();
   });
 });

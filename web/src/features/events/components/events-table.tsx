@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import type { ApiEvent } from '@contract';
 import { StatusBadge } from '@/components/status-badge';
 import { formatDuration, formatTime } from '@/lib/format';
+import { reasonOf } from './traffic';
 
 /**
  * The event log; a row opens to every field it has (request id, delivery, reason). A row may stand for several
@@ -18,6 +19,7 @@ export function EventsTable({ events, taskHref }: { events: ApiEvent[]; taskHref
             <th scope="col">Time</th>
             <th scope="col">Outcome</th>
             <th scope="col">Request</th>
+            <th scope="col">Reason</th>
             <th scope="col" className="hide-sm">
               Event
             </th>
@@ -59,6 +61,7 @@ export function EventsTable({ events, taskHref }: { events: ApiEvent[]; taskHref
                     </span>
                   )}
                 </td>
+                <td className="wrap small event-reason">{e.outcome === 'ok' ? '' : (reasonOf(e) ?? '')}</td>
                 <td className="hide-sm">
                   {e.event ?? '—'}
                   {e.action && <span className="muted small"> · {e.action}</span>}
@@ -76,7 +79,7 @@ export function EventsTable({ events, taskHref }: { events: ApiEvent[]; taskHref
               </tr>
               {open === e.id && (
                 <tr className="details-row">
-                  <td colSpan={6}>
+                  <td colSpan={7}>
                     <dl className="meta">
                       {(
                         [
@@ -88,7 +91,7 @@ export function EventsTable({ events, taskHref }: { events: ApiEvent[]; taskHref
                           ['Delivery', e.delivery],
                           ['Source', e.source],
                           ['Duration', formatDuration(e.durationMs)],
-                          ['Reason', e.reason],
+                          ['Reason', reasonOf(e)],
                           ['Image', e.image],
                         ] as const
                       ).map(([k, v]) => (

@@ -38,16 +38,16 @@ function intervalWith(pages: TasksPage[]): number | false | undefined {
 }
 
 describe('tasks list polling', () => {
-  it('follows running or queued work every 3 s, idles at 20 s, and slows to 30 s with many pages loaded', () => {
+  it('reads the first page every 2 s (new tasks show within ~2 s), several pages at 3 s / 10 s, many at 30 s', () => {
     const page = (...statuses: Array<ApiTask['status']>): TasksPage => ({
       tasks: statuses.map(task),
       nextCursor: 'x',
     });
-    expect(intervalWith([page('succeeded', 'running')])).toBe(3_000);
+    expect(intervalWith([page('succeeded', 'running')])).toBe(2_000);
+    expect(intervalWith([page('succeeded', 'failed')])).toBe(2_000);
     expect(intervalWith([page('succeeded'), page('queued')])).toBe(3_000);
-    expect(intervalWith([page('succeeded', 'failed')])).toBe(20_000);
-    // Tasks awaiting approval or deferred can wait for days: they do not keep the list at 3 s.
-    expect(intervalWith([page('awaiting-approval', 'deferred', 'succeeded')])).toBe(20_000);
+    // Tasks awaiting approval or deferred can wait for days: they do not keep several pages at 3 s.
+    expect(intervalWith([page('awaiting-approval'), page('deferred', 'succeeded')])).toBe(10_000);
     expect(intervalWith([1, 2, 3, 4, 5].map(() => page('running')))).toBe(30_000);
   });
 });

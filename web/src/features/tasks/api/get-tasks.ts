@@ -36,6 +36,9 @@ export const getTasks = (
     },
   });
 
+/** How often the first page of the task list is read while the page is visible. */
+export const LIST_POLL_MS = 2_000;
+
 export const tasksListKey = ['tasks', 'list'] as const;
 
 export const getTasksQueryOptions = (filters: TaskFilters) =>
@@ -46,12 +49,17 @@ export const getTasksQueryOptions = (filters: TaskFilters) =>
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     // While another filter loads, the old rows stay (no flash of an empty table at every key stroke).
     placeholderData: keepPreviousData,
-    // Follow running work closely; a refetch re-reads every loaded page, so slow down once many are loaded.
+    // New tasks (a webhook, a schedule) appear within ~2 s while the page is visible: a short poll of the
+    // first page (TanStack Query pauses it while the tab is hidden). A refetch re-reads every loaded page,
+    // so slow down once several are loaded.
     refetchInterval: (q) => {
       const pages = q.state.data?.pages ?? [];
       if (pages.length > 4) return 30_000;
-      return pages.some((p) => p.tasks.some((t) => isInFlight(t.status))) ? 3_000 : 20_000;
+      if (pages.length > 1)
+        return pages.some((p) => p.tasks.some((t) => isInFlight(t.status))) ? 3_000 : 10_000;
+      return LIST_POLL_MS;
     },
+    refetchIntervalInBackground: false,
   });
 
 export const useTasks = (filters: TaskFilters) => useInfiniteQuery(getTasksQueryOptions(filters));

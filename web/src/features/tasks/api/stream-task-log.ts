@@ -24,6 +24,9 @@ const isLog = (v: unknown): v is ApiTaskLog =>
 const isEnd = (v: unknown): v is LogEnd =>
   typeof v === 'object' && v !== null && TASK_STATUSES.includes((v as LogEnd).status);
 
+/** While lines stream, the task's detail (its units' status) is re-read at most this often. */
+export const DETAIL_REFRESH_MS = 1_000;
+
 /** Follows the log of `id` while `live`; returns the stream's state for the "live" indicator. */
 export function useTaskLogStream(id: string | null, live: boolean): StreamState | 'idle' {
   const queryClient = useQueryClient();
@@ -32,6 +35,15 @@ export function useTaskLogStream(id: string | null, live: boolean): StreamState 
   useEffect(() => {
     if (!id || !live) return;
     const key = taskDetailKey(id);
+    // A line may mean a unit moved on (pending -> running -> its result): the unit results come with the
+    // detail, so it is re-read (only the lines after the last one held) at most once per REFRESH_MS.
+    let refresh: ReturnType<typeof setTimeout> | undefined;
+    const refreshSoon = () => {
+      refresh ??= setTimeout(() => {
+        refresh = undefined;
+        void queryClient.invalidateQueries({ queryKey: key });
+      }, DETAIL_REFRESH_MS);
+    };
     const stream = openEventStream(taskLogUrl(id), {
       onState: setState,
       events: {
@@ -40,9 +52,11 @@ export function useTaskLogStream(id: string | null, live: boolean): StreamState 
           queryClient.setQueryData<ApiTaskDetail>(key, (d) =>
             d ? { ...d, log: mergeLogs(d.log, [data]) } : d,
           );
+          refreshSoon();
         },
         end: (data) => {
           stream.close();
+          clearTimeout(refresh);
           if (isEnd(data))
             queryClient.setQueryData<ApiTaskDetail>(key, (d) =>
               d ? { ...d, status: data.status, summary: data.summary } : d,
@@ -54,6 +68,7 @@ export function useTaskLogStream(id: string | null, live: boolean): StreamState 
       },
     });
     return () => {
+      clearTimeout(refresh);
       stream.close();
       setState('idle');
     };

@@ -12,6 +12,7 @@ import { useTask } from '../api/get-task';
 import { useTaskLogStream } from '../api/stream-task-log';
 import { TaskActions } from './task-actions';
 import { TaskLog } from './task-log';
+import { TaskCause, TaskNow, UnitResults } from './task-result';
 import { TaskStatusBadge } from './task-status-badge';
 import { TaskTimeline } from './task-timeline';
 
@@ -39,28 +40,68 @@ function Meta({ task, hrefFor }: { task: ApiTaskDetail; hrefFor: (id: string) =>
   if (task.force) rows.push(['Policy', 'overridden (--force)']);
   if (task.retryOf) rows.push(['Retry of', <Link to={hrefFor(task.retryOf)}>{task.retryOf}</Link>]);
   return (
-    <dl className="meta">
-      {rows.map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}</dt>
-          <dd className="wrap">{v}</dd>
-        </div>
-      ))}
-    </dl>
+    <details className="meta-box">
+      <summary>Details</summary>
+      <dl className="meta">
+        {rows.map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd className="wrap">{v}</dd>
+          </div>
+        ))}
+      </dl>
+    </details>
   );
 }
 
-/** One task: summary, actions, per-unit steps with digests, and the log (live while it runs). */
+/** A part podup needs that is down (from /readyz): actions that run work will fail until it is back. */
+export interface PartDown {
+  name: string;
+  detail: string;
+  hint?: string | undefined;
+}
+
+/** What to do next while a part is down: its hint, and the overview, where its health is shown. */
+function PartsDown({ down }: { down: readonly PartDown[] }) {
+  return (
+    <section className="alert alert-warn" aria-label="Next step">
+      <p className="alert-title">Updates and retries fail until this is fixed:</p>
+      <ul className="alert-list">
+        {down.map((d) => (
+          <li key={d.name}>
+            <strong>{d.name}</strong>: {d.detail}
+            {d.hint && (
+              <>
+                <br />
+                <span className="alert-hint">Fix: {d.hint}</span>
+              </>
+            )}
+          </li>
+        ))}
+      </ul>
+      <p className="small">
+        <Link to={paths.overview}>Service health on the overview</Link>
+      </p>
+    </section>
+  );
+}
+
+/**
+ * One task, in the order an operator asks: the result per unit, the cause, what to do next, then the steps
+ * and the log (live while it runs); metadata last.
+ */
 export function TaskDrawer({
   taskId,
   onClose,
   onOpenTask,
   hrefFor,
+  down = [],
 }: {
   taskId: string | null;
   onClose: () => void;
   onOpenTask: (id: string) => void;
   hrefFor: (id: string) => string;
+  down?: readonly PartDown[];
 }) {
   const query = useTask(taskId);
   const task = query.data;
@@ -80,7 +121,7 @@ export function TaskDrawer({
       actions={
         task && (
           <>
-            <TaskActions task={task} onRetried={onOpenTask} />
+            <TaskActions task={task} onRetried={onOpenTask} down={down} />
             <Button
               size="sm"
               variant="ghost"
@@ -105,9 +146,13 @@ export function TaskDrawer({
             <TaskStatusBadge status={task.status} />
             <p className="summary-text">{task.summary ?? (live ? 'In progress…' : 'No summary.')}</p>
           </div>
-          <Meta task={task} hrefFor={hrefFor} />
+          <TaskNow task={task} />
+          <UnitResults task={task} />
+          <TaskCause task={task} />
+          {down.length > 0 && <PartsDown down={down} />}
           <TaskTimeline task={task} />
           <TaskLog key={task.id} lines={task.log} live={live} stream={stream} />
+          <Meta task={task} hrefFor={hrefFor} />
         </>
       )}
     </Drawer>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { ApiTaskLog } from '@contract';
 import { Button } from '@/components/button';
 import { formatClock, formatDuration } from '@/lib/format';
@@ -11,6 +11,10 @@ const STREAM_LABEL: Record<StreamState | 'idle', string> = {
   closed: 'stream closed',
   unsupported: 'polling',
 };
+
+/** One line as plain text, as a copy gives it: time, step, unit, message. */
+export const lineText = (l: ApiTaskLog): string =>
+  [l.time, l.level, l.step, l.unit ?? '-', l.message].join(' ');
 
 /**
  * The task's log, newest at the bottom. While live it follows new lines unless you scroll up or pause;
@@ -31,8 +35,14 @@ export function TaskLog({
   const [pausedAt, setFrozenAt] = useState<number | null>(null);
   // Once the task is over there is nothing to wait for: show everything.
   const frozenAt = live ? pausedAt : null;
-  const shown = frozenAt === null ? lines : lines.slice(0, frozenAt);
-  const waiting = lines.length - shown.length;
+  const held = frozenAt === null ? lines : lines.slice(0, frozenAt);
+  const waiting = lines.length - held.length;
+  const [search, setSearch] = useState('');
+  const needle = search.trim().toLowerCase();
+  const shown = needle
+    ? held.filter((l) => `${l.step} ${l.unit ?? ''} ${l.message}`.toLowerCase().includes(needle))
+    : held;
+  const searchId = useId();
 
   useEffect(() => {
     const el = box.current;
@@ -49,6 +59,22 @@ export function TaskLog({
           </span>
         )}
         <span className="spacer" />
+        <label htmlFor={searchId} className="sr-only">
+          Search the log
+        </label>
+        <input
+          id={searchId}
+          type="search"
+          className="log-search"
+          placeholder="Search the log"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
+        {needle && (
+          <span className="muted small" role="status">
+            {shown.length} of {held.length}
+          </span>
+        )}
         {live && (
           <Button
             size="sm"
@@ -66,7 +92,9 @@ export function TaskLog({
         )}
       </div>
       {shown.length === 0 ? (
-        <p className="muted">{live ? 'Waiting for the first line…' : 'No log lines.'}</p>
+        <p className="muted">
+          {needle ? 'No line matches.' : live ? 'Waiting for the first line…' : 'No log lines.'}
+        </p>
       ) : (
         <ol
           ref={box}
@@ -85,6 +113,14 @@ export function TaskLog({
               {l.unit && <span className="log-unit">{l.unit}</span>}
               <span className="log-msg">{l.message}</span>
               {l.durationMs !== null && <span className="log-dur">{formatDuration(l.durationMs)}</span>}
+              <button
+                type="button"
+                className="log-copy"
+                aria-label={`Copy line ${l.id}`}
+                onClick={() => void navigator.clipboard?.writeText(lineText(l)).catch(() => undefined)}
+              >
+                Copy
+              </button>
             </li>
           ))}
         </ol>

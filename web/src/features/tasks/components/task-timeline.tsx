@@ -3,7 +3,7 @@ import { Digest } from '@/components/digest';
 import { formatDuration, toneOf } from '@/lib/format';
 import { TaskStatusBadge } from './task-status-badge';
 
-const STEP_LABELS: Record<string, string> = {
+export const STEP_LABELS: Record<string, string> = {
   task: 'Task',
   plan: 'Plan',
   pull: 'Pull image',
@@ -45,8 +45,21 @@ export function stepsOf(lines: readonly ApiTaskLog[]): Step[] {
 const levelTone = (level: ApiTaskLog['level']) =>
   level === 'error' ? 'bad' : level === 'warn' ? 'warn' : 'ok';
 
-function Steps({ steps, active }: { steps: Step[]; active: boolean }) {
+function Steps({ steps, active, label }: { steps: Step[]; active: boolean; label: string }) {
   if (steps.length === 0) return <p className="muted small">No steps yet.</p>;
+  // Collapsible: open while the work runs or when a step went wrong, closed once all went well.
+  const open = active || steps.some((s) => s.level !== 'info');
+  return (
+    <details className="steps-box" open={open}>
+      <summary className="small">
+        {label}: {steps.length} step{steps.length === 1 ? '' : 's'}
+      </summary>
+      <StepList steps={steps} active={active} />
+    </details>
+  );
+}
+
+function StepList({ steps, active }: { steps: Step[]; active: boolean }) {
   return (
     <ol className="steps">
       {steps.map((s, i) => (
@@ -72,13 +85,17 @@ export function TaskTimeline({ task }: { task: ApiTaskDetail }) {
   const general = stepsOf(task.log.filter((l) => l.unit === null));
   return (
     <section className="timeline" aria-label="Steps">
-      <h3>Steps</h3>
+      <h3>Steps by unit</h3>
       {general.length > 0 && (
         <div className="timeline-unit">
           <div className="timeline-head">
             <strong>Task</strong>
           </div>
-          <Steps steps={general} active={active && task.unitResults.every((u) => u.status !== 'running')} />
+          <Steps
+            label="Task"
+            steps={general}
+            active={active && task.unitResults.every((u) => u.status !== 'running')}
+          />
         </div>
       )}
       {task.unitResults.length === 0 && general.length === 0 && <p className="muted">Nothing has run yet.</p>}
@@ -125,7 +142,11 @@ export function TaskTimeline({ task }: { task: ApiTaskDetail }) {
               ))}
             </ul>
           )}
-          <Steps steps={stepsOf(task.log.filter((l) => l.unit === u.unit))} active={u.status === 'running'} />
+          <Steps
+            label={`Steps of ${u.unit}`}
+            steps={stepsOf(task.log.filter((l) => l.unit === u.unit))}
+            active={u.status === 'running'}
+          />
         </div>
       ))}
     </section>

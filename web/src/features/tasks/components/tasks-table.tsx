@@ -9,6 +9,34 @@ export function taskTarget(t: ApiTask): string {
   return t.image ?? 'all units';
 }
 
+/** The units a row names: those it ran on (an image's units are known once it ran), else those it asked for. */
+export function rowUnits(t: ApiTask): string {
+  const ran = t.outcomes?.map((o) => o.unit) ?? [];
+  const names = ran.length > 0 ? ran : (t.units ?? []);
+  if (names.length > 0)
+    return names.length > 3 ? `${names.slice(0, 3).join(', ')} +${names.length - 3}` : names.join(', ');
+  if (t.kind === 'maintenance') return 'maintenance';
+  return `units of ${imageTag(t.image) ?? 'every image'}`;
+}
+
+/** `ghcr.io/acme/web:main` -> `web:main`: the part an operator recognises. */
+export function imageTag(image: string | null | undefined): string | null {
+  if (!image) return null;
+  const at = image.indexOf('@');
+  const ref = at >= 0 ? image.slice(0, at) : image;
+  return ref.slice(ref.lastIndexOf('/') + 1) || ref;
+}
+
+const FAILED = new Set(['failed', 'rolled-back', 'interrupted']);
+
+/** Why a task did not succeed, in one line: the first failing unit's reason, else the summary. */
+export function failureOf(t: ApiTask): string | null {
+  if (!FAILED.has(t.status)) return null;
+  const unit = t.outcomes?.find((o) => o.status !== 'succeeded' && o.status !== 'skipped' && o.reason);
+  if (unit?.reason) return `${unit.unit}: ${unit.reason.split('\n')[0]}`;
+  return t.summary?.split('\n')[0] ?? null;
+}
+
 /** When a waiting task moves on by itself: a deferred one runs, an unapproved one expires. */
 function Waiting({ task }: { task: ApiTask }) {
   const [label, at] =
@@ -47,9 +75,11 @@ export function TasksTable({
       <table className="table tasks-table">
         <thead>
           <tr>
+            <th scope="col">Units</th>
             <th scope="col">Status</th>
-            <th scope="col">Task</th>
-            <th scope="col">Units / image</th>
+            <th scope="col" className="hide-sm">
+              Task
+            </th>
             <th scope="col" className="hide-sm">
               Trigger
             </th>
@@ -74,17 +104,47 @@ export function TasksTable({
                 onOpen(t.id);
               }}
             >
+              <td className="wrap task-units">
+                <Link
+                  to={hrefFor(t.id)}
+                  className="task-units-link"
+                  // The visible text first (units), then which task it opens.
+                  aria-label={`${rowUnits(t)}, open task ${t.id}`}
+                >
+                  {rowUnits(t)}
+                </Link>
+                {imageTag(t.image) && <div className="muted small mono">{imageTag(t.image)}</div>}
+                {failureOf(t) && (
+                  <div className="small task-failure" title={t.summary ?? undefined}>
+                    {failureOf(t)}
+                  </div>
+                )}
+                {t.journal && (
+                  <div className="small mono task-journal" title="First error line of the journal">
+                    {t.journal}
+                  </div>
+                )}
+              </td>
               <td>
                 <TaskStatusBadge status={t.status} />
                 <Waiting task={t} />
+                {t.status === 'running' && t.stopRequested && (
+                  <div className="small">
+                    <span className="badge tone-warn">
+                      {t.stopRequested === 'force' ? 'stopping' : 'stop requested'}
+                    </span>
+                  </div>
+                )}
+                {t.status === 'running' && t.startedAt && (
+                  <div className="muted small">
+                    for {formatDuration(Math.max(0, now - Date.parse(t.startedAt)))}
+                  </div>
+                )}
               </td>
-              <td>
-                <Link to={hrefFor(t.id)} className="mono" aria-label={`Open task ${t.id}`}>
-                  {t.id}
-                </Link>
+              <td className="hide-sm">
+                <span className="mono small">{t.id}</span>
                 <div className="muted small">{t.kind}</div>
               </td>
-              <td className="wrap">{taskTarget(t)}</td>
               <td className="hide-sm">
                 {t.trigger}
                 {t.caller && <div className="muted small">{t.caller}</div>}

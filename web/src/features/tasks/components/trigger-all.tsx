@@ -43,8 +43,8 @@ export function TriggerAll({
             toast.show({
               tone: 'ok',
               title: `Queued ${reply.taskId} for ${reply.units.length} unit${reply.units.length === 1 ? '' : 's'}`,
-              action: { label: 'View task', onClick: () => onQueued(reply.taskId) },
             });
+            onQueued(reply.taskId);
           }
         },
         onError: (e) => {

@@ -188,12 +188,11 @@ export function UnitRowActions({ unit, onQueued }: { unit: ApiUnit; onQueued: (t
         onSuccess: (reply) => {
           setConfirming(false);
           setReason('');
-          if (reply.status === 'queued')
-            toast.show({
-              tone: 'ok',
-              title: `Update of ${unit.unit} queued as ${reply.taskId}`,
-              action: { label: 'View task', onClick: () => onQueued(reply.taskId) },
-            });
+          if (reply.status === 'queued') {
+            toast.show({ tone: 'ok', title: `Update of ${unit.unit} queued as ${reply.taskId}` });
+            // The new task's drawer opens at once: what happens next is followed there.
+            onQueued(reply.taskId);
+          }
         },
         onError: (e) => {
           setConfirming(false);
