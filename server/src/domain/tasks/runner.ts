@@ -27,11 +27,12 @@ import type {
 } from '../ports/index.js';
 import type { PolicyBook } from '../policies/policy-book.js';
 import type { TaskEndNotices, TaskEndStores } from '../notifications/task-end-notices.js';
+import { repositoryOf } from '../images/image-digests.js';
 import type { KnownUnit } from '../units/known-unit.js';
 import { Backoff } from './backoff.js';
 import { BestEffortJournal } from './best-effort-journal.js';
 import { MeasuredJournal } from './measured-journal.js';
-import type { UpdateEngine } from './engine.js';
+import type { TaskControl, UpdateEngine } from './engine.js';
 import { planUpdate, type Plan } from './plan.js';
 import { applyDecisions, decideUnits, type WaitingGroup } from './policy-gate.js';
 import { queuedTask, type TaskRecord, type TaskStatus, type TaskTrigger } from './task.js';
@@ -450,6 +451,39 @@ export class TaskRunner {
     return { ...g, units };
   }
 
+  /**
+   * An image-update task looks its tag up at once and pulls that digest (`repository@sha256:...`) beside
+   * discovery and planning: a pull by digest stores the image without moving any tag, so it is safe before
+   * the policy gate, and the gate's slow part (the download) is done by the time the units may move.
+   */
+  private earlyPull(
+    image: string,
+    journal: TaskJournal,
+    control: TaskControl,
+  ):
+    | {
+        lookup: Promise<{ digest: string; endpoint: string }>;
+        digest: Promise<string | null>;
+        pull: Promise<string>;
+        abort(): void;
+      }
+    | undefined {
+    const prefetch = this.deps.engine.prefetch?.bind(this.deps.engine);
+    if (!prefetch) return undefined;
+    const aborter = new AbortController();
+    const signal = control.signal ? AbortSignal.any([control.signal, aborter.signal]) : aborter.signal;
+    const lookup = this.deps.registry.digest(image, { maxAgeMs: 0, signal });
+    const digest = lookup.then(
+      (d) => d.digest,
+      () => null,
+    );
+    const pull = lookup.then((d) =>
+      prefetch(`${repositoryOf(image)}@${d.digest}`, journal, { ...control, signal }),
+    );
+    pull.catch(() => undefined);
+    return { lookup, digest, pull, abort: () => aborter.abort(new Error('not needed')) };
+  }
+
   /** Claims and runs one named queued task (the CLI's in-process trigger). */
   async runNow(taskId: string): Promise<boolean> {
     const now = this.deps.clock.now();
@@ -519,6 +553,8 @@ export class TaskRunner {
       signal: abort.signal,
     };
     let parked = false;
+    const early = task.image ? this.earlyPull(task.image, engineJournal, control) : undefined;
+    let pullHandedOver = false;
     try {
       const started = performance.now();
       const known = await this.deps.discover();
@@ -526,7 +562,16 @@ export class TaskRunner {
         task.attempts > 1
           ? new Map(beforeStart(() => stores.journals.units(task.id)).map((u) => [u.unit, u]))
           : undefined;
-      const plan = await planUpdate({ image: task.image, units: task.units, resume }, known, this.deps);
+      const registry: DigestResolver = early
+        ? {
+            // The plan's fresh lookup of the task's image is the one the early pull started from.
+            digest: (ref, o) => (ref === task.image ? early.lookup : this.deps.registry.digest(ref, o)),
+          }
+        : this.deps.registry;
+      const plan = await planUpdate({ image: task.image, units: task.units, resume }, known, {
+        runtime: this.deps.runtime,
+        registry,
+      });
       const planned = plan.units
         .map((u) => `${u.unit}: ${u.action}${u.reason ? ` (${u.reason})` : ''}`)
         .join('; ');
@@ -539,24 +584,28 @@ export class TaskRunner {
         parked = true;
         return;
       }
-      // The pull starts once the policy gate lets the task through (a pull moves the local tag, and a unit
-      // held by notify/approve/a window must not run the new image at its next start) and overlaps the
-      // wait for the units' leases.
-      const prefetched = task.image
-        ? new Map([[task.image, this.deps.engine.prefetch?.(task.image, engineJournal, control)]])
-        : undefined;
+      // A pull of the tag moves the local tag, and a unit held by notify/approve/a window must not run the
+      // new image at its next start: the tag is pulled only once the policy gate let the task through. The
+      // early pull by digest stored the image without naming it; the engine tags it right before each
+      // restart. When the plan's target is another digest (it has none: the lookup failed), the tag is
+      // pulled now, overlapping the wait for the units' leases.
+      const image = task.image;
+      const moves =
+        image !== null &&
+        plan.units.some((u) => u.image === image && (u.action === 'update' || u.action === 'verify'));
+      const target = plan.images.find((i) => i.image === image)?.digest ?? null;
+      let prefetch: Promise<string> | undefined;
+      if (moves && early && target !== null && target === (await early.digest)) {
+        prefetch = early.pull;
+        pullHandedOver = true;
+      } else if (moves) prefetch = this.deps.engine.prefetch?.(image, engineJournal, control);
+      const prefetched = image !== null && prefetch ? new Map([[image, prefetch]]) : undefined;
       await this.acquireUnits(
         task,
         plan.units.filter((u) => u.action === 'update' || u.action === 'verify').map((u) => u.unit),
         journal,
       );
-      const result = await this.deps.engine.execute(
-        plan,
-        engineJournal,
-        control,
-        prefetched &&
-          new Map([...prefetched].filter((e): e is [string, Promise<string>] => e[1] !== undefined)),
-      );
+      const result = await this.deps.engine.execute(plan, engineJournal, control, prefetched);
       status = result.status;
       summary = result.summary;
       cleanup = result.cleanup;
@@ -565,6 +614,8 @@ export class TaskRunner {
       summary = errorMessage(e);
     } finally {
       clearInterval(heartbeat);
+      // Nothing of the image moves (held, parked, up to date, handed back): its download is not needed.
+      if (!pullHandedOver) early?.abort();
       try {
         stores.leases.release(task.id);
       } catch (err) {
