@@ -452,9 +452,9 @@ export class TaskRunner {
   }
 
   /**
-   * An image-update task looks its tag up at once and pulls that digest (`repository@sha256:...`) beside
-   * discovery and planning: a pull by digest stores the image without moving any tag, so it is safe before
-   * the policy gate, and the gate's slow part (the download) is done by the time the units may move.
+   * Once discovery found a unit that follows the task's image, its tag is looked up and that digest pulled
+   * (`repository@sha256:...`) beside the plan and the policy gate: a pull by digest stores the image without
+   * moving any tag, so it is safe before the gate, and the download is done by the time the units may move.
    */
   private earlyPull(
     image: string,
@@ -553,19 +553,33 @@ export class TaskRunner {
       signal: abort.signal,
     };
     let parked = false;
-    const early = task.image ? this.earlyPull(task.image, engineJournal, control) : undefined;
+    let early: ReturnType<TaskRunner['earlyPull']>;
     let pullHandedOver = false;
     try {
       const started = performance.now();
       const known = await this.deps.discover();
+      // Only for an image a managed unit follows: an organisation's webhook names every package it pushes.
+      const image = task.image;
+      if (
+        image !== null &&
+        known.some(
+          (u) =>
+            u.imageKey === image &&
+            u.managed &&
+            !u.pinned &&
+            (!task.units?.length || task.units.includes(u.unit)),
+        )
+      )
+        early = this.earlyPull(image, engineJournal, control);
       const resume =
         task.attempts > 1
           ? new Map(beforeStart(() => stores.journals.units(task.id)).map((u) => [u.unit, u]))
           : undefined;
-      const registry: DigestResolver = early
+      const lookup = early?.lookup;
+      const registry: DigestResolver = lookup
         ? {
             // The plan's fresh lookup of the task's image is the one the early pull started from.
-            digest: (ref, o) => (ref === task.image ? early.lookup : this.deps.registry.digest(ref, o)),
+            digest: (ref, o) => (ref === image ? lookup : this.deps.registry.digest(ref, o)),
           }
         : this.deps.registry;
       const plan = await planUpdate({ image: task.image, units: task.units, resume }, known, {
@@ -589,7 +603,6 @@ export class TaskRunner {
       // early pull by digest stored the image without naming it; the engine tags it right before each
       // restart. When the plan's target is another digest (it has none: the lookup failed), the tag is
       // pulled now, overlapping the wait for the units' leases.
-      const image = task.image;
       const moves =
         image !== null &&
         plan.units.some((u) => u.image === image && (u.action === 'update' || u.action === 'verify'));
