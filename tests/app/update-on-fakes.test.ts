@@ -81,8 +81,12 @@ describe('a package event on the fake host', () => {
       }),
     ]);
     expect(t.host.runningImageOf(UNIT)).toBe(pushed?.id);
-    expect(t.host.calls.filter((c) => c.startsWith('pull') || c.startsWith('restart'))).toEqual([
-      `pull ${REF}`,
+    // Pulled by the digest the registry named (no tag moved before the policy gate), tagged before the restart.
+    expect(
+      t.host.calls.filter((c) => c.startsWith('pull') || c.startsWith('tag') || c.startsWith('restart')),
+    ).toEqual([
+      `pull ghcr.io/acme-corp/web-app@${pushed?.digest ?? ''}`,
+      `tag ${pushed?.id ?? ''} ${REF}`,
       `restart ${UNIT}`,
     ]);
   });

@@ -85,6 +85,8 @@ describe('update policies on every path', () => {
       new RegExp(`update available: ${digest} \\(age 0\\); policy notify`),
     );
     expect(running()).toBe(before);
+    // Its next start runs what it runs now: the pull before the decision (by digest) moved no tag.
+    expect(t.host.tags.get(REF)).toBe(before);
     const u = await unitView();
     expect(u?.updatePolicy.policy).toEqual({ value: 'notify', source: 'config' });
   });
@@ -97,6 +99,7 @@ describe('update policies on every path', () => {
     expect(waiting).toMatchObject({ status: 'awaiting-approval', digest, units: [UNIT] });
     near(waiting.expiresAt, T0 + 7 * 24 * H);
     expect(running()).toBe(before);
+    expect(t.host.tags.get(REF)).toBe(before);
     const u = await unitView();
     expect(u?.updatePolicy.policy).toEqual({ value: 'approve', source: 'label' });
     expect(u?.waiting).toEqual([expect.objectContaining({ taskId, status: 'awaiting-approval', digest })]);

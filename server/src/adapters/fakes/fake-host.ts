@@ -272,15 +272,27 @@ export class FakeHost {
 
   /** Copies what the registry serves for `ref` into the local store and tags it; undefined when it has nothing. */
   download(ref: string): string | undefined {
-    const r = this.remote.get(ref);
+    const r = this.remoteImage(ref);
     if (!r) return undefined;
-    const repoDigest = `${repositoryOf(ref)}@${r.digest}`;
+    const byDigest = ref.includes('@');
+    const repoDigest = byDigest ? ref : `${repositoryOf(ref)}@${r.digest}`;
     const local =
       this.images.get(r.id) ??
       this.addImage(r.id, r.digest, { created: r.created, crashes: r.crashes, failsCheck: r.failsCheck });
     if (!local.repoDigests.includes(repoDigest)) local.repoDigests.push(repoDigest);
-    this.tags.set(ref, r.id);
+    // As Podman: a pull by digest names the image by that digest only, and moves no tag.
+    if (!byDigest) this.tags.set(ref, r.id);
     return r.id;
+  }
+
+  /** What the registry serves as `ref`: repository:tag, or repository@digest of an image pushed to it. */
+  remoteImage(ref: string): RemoteImage | undefined {
+    const at = ref.indexOf('@');
+    if (at < 0) return this.remote.get(ref);
+    const repository = ref.slice(0, at);
+    const digest = ref.slice(at + 1);
+    for (const [key, r] of this.remote) if (repositoryOf(key) === repository && r.digest === digest) return r;
+    return undefined;
   }
 
   /** The error a pull of a reference the registry does not have ends with, as Podman words it. */

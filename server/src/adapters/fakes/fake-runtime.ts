@@ -37,7 +37,7 @@ export class FakeRuntime implements ContainerRuntime {
     const error = this.host.pullErrors.get(ref)?.shift();
     if (error) throw error;
     this.host.ensureUp('registry');
-    const remote = this.host.remote.get(ref);
+    const remote = this.host.remoteImage(ref);
     if (!remote) throw FakeHost.notFound(ref);
     onProgress(`Trying to pull ${ref}...`);
     onProgress(`Copying blob ${remote.id}`);

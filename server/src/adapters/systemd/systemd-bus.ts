@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ClientInterface, MessageBus, Variant } from 'dbus-next';
+import type { ClientInterface, Message, MessageBus, Variant } from 'dbus-next';
 import type { SystemdScope } from '../../config.js';
 import type {
   ExecCommand,
@@ -42,6 +42,8 @@ interface Connection {
   /** JobRemoved can arrive before RestartUnit's reply is processed, so results are kept by job path. */
   finished: Map<string, JobResult>;
   waiters: Map<string, (r: JobResult) => void>;
+  /** dbus-next's Message class (loaded with the connection), for calls without a proxy object. */
+  Message: typeof Message;
 }
 
 const bytesToHex = (v: unknown): string =>
@@ -83,7 +85,12 @@ export class SystemdBus implements UnitManager {
     // "unix:socket=" makes dbus-next use node's own net socket: for "unix:path=" it prefers the optional
     // native usocket module, which trips a libuv assertion (uv__finish_close) when connections close.
     const bus = dbus.sessionBus({ busAddress: this.address.replace(/(^|;)unix:path=/g, '$1unix:socket=') });
-    const conn: Partial<Connection> = { bus, finished: new Map(), waiters: new Map() };
+    const conn: Partial<Connection> = {
+      bus,
+      finished: new Map(),
+      waiters: new Map(),
+      Message: dbus.Message,
+    };
     this.currentBus = bus;
     // Without a listener a broken connection would crash the process.
     bus.on('error', () => {
@@ -216,8 +223,26 @@ export class SystemdBus implements UnitManager {
 
   private async unitProperties(c: Connection, unit: string, iface: string): Promise<Record<string, Variant>> {
     const path = (await c.manager.LoadUnit?.(unit)) as string;
-    const props = (await c.bus.getProxyObject(SYSTEMD, path)).getInterface('org.freedesktop.DBus.Properties');
-    return (props.GetAll as (iface: string) => Promise<Record<string, Variant>>)(iface);
+    return this.getAll(c, path, iface);
+  }
+
+  /**
+   * Properties.GetAll as one plain method call: a proxy object (getProxyObject) first introspects the unit,
+   * a second round trip and the parse of a large XML document on every call, while the health gate and the
+   * dependents gate read units' states on every poll.
+   */
+  private async getAll(c: Connection, path: string, iface: string): Promise<Record<string, Variant>> {
+    const reply = await c.bus.call(
+      new c.Message({
+        destination: SYSTEMD,
+        path,
+        interface: 'org.freedesktop.DBus.Properties',
+        member: 'GetAll',
+        signature: 's',
+        body: [iface],
+      }),
+    );
+    return (reply?.body[0] ?? {}) as Record<string, Variant>;
   }
 
   async dependencies(unit: string): Promise<UnitDependencies> {
@@ -315,12 +340,10 @@ export class SystemdBus implements UnitManager {
   async state(unit: string): Promise<UnitState> {
     return this.call(`properties of ${unit}`, async (c) => {
       const path = (await c.manager.LoadUnit?.(unit)) as string;
-      const props = (await c.bus.getProxyObject(SYSTEMD, path)).getInterface(
-        'org.freedesktop.DBus.Properties',
-      );
-      const getAll = props.GetAll as (iface: string) => Promise<Record<string, Variant>>;
-      const u = await getAll('org.freedesktop.systemd1.Unit');
-      const s = unit.endsWith('.service') ? await getAll('org.freedesktop.systemd1.Service') : {};
+      const [u, s] = await Promise.all([
+        this.getAll(c, path, 'org.freedesktop.systemd1.Unit'),
+        unit.endsWith('.service') ? this.getAll(c, path, 'org.freedesktop.systemd1.Service') : {},
+      ]);
       const v = (r: Record<string, Variant>, k: string): unknown => r[k]?.value;
       const str = (x: unknown): string => (typeof x === 'string' ? x : '');
       return {

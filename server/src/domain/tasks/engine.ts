@@ -12,6 +12,7 @@ import type {
   TaskJournal,
   TaskJournalStore,
   UnitManager,
+  UnitState,
 } from '../ports/index.js';
 import { localImageDigests } from '../images/image-digests.js';
 import { activeDependents, checkDependents } from './dependents.js';
@@ -168,9 +169,10 @@ export class UpdateEngine {
     run: UnitRun,
     journal: TaskJournal,
     control: TaskControl,
+    read?: { before: UnitState | undefined },
   ): Promise<GateResult> {
     const unit = run.plan.unit;
-    const before = await this.deps.systemd.state(unit).catch(() => undefined);
+    const before = read ? read.before : await this.deps.systemd.state(unit).catch(() => undefined);
     const job = await this.timed(journal, 'restart', unit, `restarted ${unit}`, () =>
       this.deps.systemd.restart(unit, this.deps.settings.restartTimeoutMs),
     );
@@ -363,19 +365,29 @@ export class UpdateEngine {
   ): Promise<UnitOutcome> {
     const u = run.plan;
     journal.unit(u.unit, { status: 'running', startedAt: this.deps.clock.now() });
-    await this.adjustTarget(u, pulledId, journal);
-    const target = u.targetDigest as string;
     let dependents: DependentRecord[] = [];
+    // What precedes the restart is read at once, not one after the other: none of it depends on the rest.
+    const adjusted = this.adjustTarget(u, pulledId, journal);
     try {
-      run.dependentsActive = await this.dependentsActive(run);
       let gate: GateResult;
       // A resumed task whose unit already restarted onto the target only finishes the checks.
-      if (u.action === 'verify') gate = await this.healthGate(run, journal, control);
-      else {
-        // The tag may point back at the old image: a rollback of an earlier unit of this image re-tags it.
-        await this.deps.runtime.tag(pulledId, u.image as string);
-        gate = await this.restartAndGate(run, journal, control);
+      if (u.action === 'verify') {
+        run.dependentsActive = await this.dependentsActive(run);
+        gate = await this.healthGate(run, journal, control);
+      } else {
+        const [active, before] = await Promise.all([
+          this.dependentsActive(run),
+          this.deps.systemd.state(u.unit).catch(() => undefined),
+          // The tag points at the pulled image now, after the policy gate (the pull may have been by digest,
+          // and a rollback of an earlier unit of this image tags the old image back).
+          this.deps.runtime.tag(pulledId, u.image as string),
+          adjusted,
+        ]);
+        run.dependentsActive = active;
+        gate = await this.restartAndGate(run, journal, control, { before });
       }
+      await adjusted;
+      const target = u.targetDigest as string;
       const health = gate.seen;
       const now = await this.verify(u.unit, target, journal, gate.container);
       dependents = await this.dependentsGate(run, run.dependentsActive, journal);
@@ -412,6 +424,8 @@ export class UpdateEngine {
           unit: u.unit,
         });
       else await this.diagnose(u.unit, u.containerId, journal);
+      await adjusted;
+      const target = u.targetDigest as string;
       const back = await this.rollback(run, journal, `update to ${target.slice(0, 19)} failed: ${reason}`);
       const leftDown = back.dependents.some((d) => d.result === 'down');
       const status: UnitOutcome = forced

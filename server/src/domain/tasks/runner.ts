@@ -29,11 +29,12 @@ import type {
 import type { PolicyBook } from '../policies/policy-book.js';
 import type { PolicyNotices } from '../notifications/policy-notices.js';
 import type { TaskEndNotices, TaskEndStores } from '../notifications/task-end-notices.js';
+import { repositoryOf } from '../images/image-digests.js';
 import type { KnownUnit } from '../units/known-unit.js';
 import { Backoff } from './backoff.js';
 import { BestEffortJournal } from './best-effort-journal.js';
 import { MeasuredJournal } from './measured-journal.js';
-import type { UpdateEngine } from './engine.js';
+import type { TaskControl, UpdateEngine } from './engine.js';
 import { planUpdate } from './plan.js';
 import { RunnerGate } from './runner-gate.js';
 import type { TaskRecord, TaskStatus, TaskTrigger } from './task.js';
@@ -346,6 +347,39 @@ export class TaskRunner {
     }
   }
 
+  /**
+   * Once discovery found a unit that follows the task's image, its tag is looked up and that digest pulled
+   * (`repository@sha256:...`) beside the plan and the policy gate: a pull by digest stores the image without
+   * moving any tag, so it is safe before the gate, and the download is done by the time the units may move.
+   */
+  private earlyPull(
+    image: string,
+    journal: TaskJournal,
+    control: TaskControl,
+  ):
+    | {
+        lookup: Promise<{ digest: string; endpoint: string }>;
+        digest: Promise<string | null>;
+        pull: Promise<string>;
+        abort(): void;
+      }
+    | undefined {
+    const prefetch = this.deps.engine.prefetch?.bind(this.deps.engine);
+    if (!prefetch) return undefined;
+    const aborter = new AbortController();
+    const signal = control.signal ? AbortSignal.any([control.signal, aborter.signal]) : aborter.signal;
+    const lookup = this.deps.registry.digest(image, { maxAgeMs: 0, signal });
+    const digest = lookup.then(
+      (d) => d.digest,
+      () => null,
+    );
+    const pull = lookup.then((d) =>
+      prefetch(`${repositoryOf(image)}@${d.digest}`, journal, { ...control, signal }),
+    );
+    pull.catch(() => undefined);
+    return { lookup, digest, pull, abort: () => aborter.abort(new Error('not needed')) };
+  }
+
   /** Claims and runs one named queued task (the CLI's in-process trigger). */
   async runNow(taskId: string): Promise<boolean> {
     const now = this.deps.clock.now();
@@ -415,14 +449,39 @@ export class TaskRunner {
       signal: abort.signal,
     };
     let parked = false;
+    let early: ReturnType<TaskRunner['earlyPull']>;
+    let pullHandedOver = false;
     try {
       const started = performance.now();
       const known = await this.deps.discover();
+      // Only for an image a managed unit follows: an organisation's webhook names every package it pushes.
+      const image = task.image;
+      if (
+        image !== null &&
+        known.some(
+          (u) =>
+            u.imageKey === image &&
+            u.managed &&
+            !u.pinned &&
+            (!task.units?.length || task.units.includes(u.unit)),
+        )
+      )
+        early = this.earlyPull(image, engineJournal, control);
       const resume =
         task.attempts > 1
           ? new Map(beforeStart(() => stores.journals.units(task.id)).map((u) => [u.unit, u]))
           : undefined;
-      const plan = await planUpdate({ image: task.image, units: task.units, resume }, known, this.deps);
+      const lookup = early?.lookup;
+      const registry: DigestResolver = lookup
+        ? {
+            // The plan's fresh lookup of the task's image is the one the early pull started from.
+            digest: (ref, o) => (ref === image ? lookup : this.deps.registry.digest(ref, o)),
+          }
+        : this.deps.registry;
+      const plan = await planUpdate({ image: task.image, units: task.units, resume }, known, {
+        runtime: this.deps.runtime,
+        registry,
+      });
       const planned = plan.units
         .map((u) => `${u.unit}: ${u.action}${u.reason ? ` (${u.reason})` : ''}`)
         .join('; ');
@@ -435,24 +494,27 @@ export class TaskRunner {
         parked = true;
         return;
       }
-      // The pull starts once the policy gate lets the task through (a pull moves the local tag, and a unit
-      // held by notify/approve/a window must not run the new image at its next start) and overlaps the
-      // wait for the units' leases.
-      const prefetched = task.image
-        ? new Map([[task.image, this.deps.engine.prefetch?.(task.image, engineJournal, control)]])
-        : undefined;
+      // A pull of the tag moves the local tag, and a unit held by notify/approve/a window must not run the
+      // new image at its next start: the tag is pulled only once the policy gate let the task through. The
+      // early pull by digest stored the image without naming it; the engine tags it right before each
+      // restart. When the plan's target is another digest (it has none: the lookup failed), the tag is
+      // pulled now, overlapping the wait for the units' leases.
+      const moves =
+        image !== null &&
+        plan.units.some((u) => u.image === image && (u.action === 'update' || u.action === 'verify'));
+      const target = plan.images.find((i) => i.image === image)?.digest ?? null;
+      let prefetch: Promise<string> | undefined;
+      if (moves && early && target !== null && target === (await early.digest)) {
+        prefetch = early.pull;
+        pullHandedOver = true;
+      } else if (moves) prefetch = this.deps.engine.prefetch?.(image, engineJournal, control);
+      const prefetched = image !== null && prefetch ? new Map([[image, prefetch]]) : undefined;
       await this.acquireUnits(
         task,
         plan.units.filter((u) => u.action === 'update' || u.action === 'verify').map((u) => u.unit),
         journal,
       );
-      const result = await this.deps.engine.execute(
-        plan,
-        engineJournal,
-        control,
-        prefetched &&
-          new Map([...prefetched].filter((e): e is [string, Promise<string>] => e[1] !== undefined)),
-      );
+      const result = await this.deps.engine.execute(plan, engineJournal, control, prefetched);
       status = result.status;
       summary = result.summary;
       cleanup = result.cleanup;
@@ -461,6 +523,8 @@ export class TaskRunner {
       summary = errorMessage(e);
     } finally {
       clearInterval(heartbeat);
+      // Nothing of the image moves (held, parked, up to date, handed back): its download is not needed.
+      if (!pullHandedOver) early?.abort();
       try {
         stores.leases.release(task.id);
       } catch (err) {
