@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostEnv } from '../helpers/app.js';
-import { ADMIN_TOKEN } from '../helpers/github.js';
+import { ADMIN_TOKEN, githubHeaders, packagePublished, SECRET } from '../helpers/github.js';
 import { repoRoot } from '../helpers/paths.js';
 import { startServer, type ServerProc } from '../helpers/server-process.js';
 import { containerOf, pushImage, removeUnits, startUnits, writeUnit } from '../helpers/units.js';
@@ -40,6 +40,7 @@ beforeAll(async () => {
     ...hostEnv(),
     PODUP_STATE_DIR: stateDir,
     PODUP_ADMIN_TOKEN: ADMIN_TOKEN,
+    PODUP_GITHUB_WEBHOOK_SECRET: SECRET,
     PODUP_HEALTH_WINDOW: '4s',
     PODUP_QUADLET_DIRS: join(stateDir, 'no-quadlets'),
     PODUP_WEB_DIST: join(repoRoot, 'web/dist'),
@@ -105,8 +106,29 @@ describe('task panel in Chromium', { timeout: 90_000 }, () => {
         .getByText(/^succeeded$/i)
         .count(),
     ).resolves.toBe(0);
+    // The unit's card follows the stream: it leaves "pending" while the health window still runs, before the
+    // log's last line (the digest check) arrives.
+    const card = page
+      .getByRole('dialog')
+      .getByRole('region', { name: 'Result per unit' })
+      .getByRole('listitem');
+    await expect
+      .poll(
+        () =>
+          card
+            .filter({ hasText: a })
+            .getByText(/^pending$/i)
+            .count(),
+        { timeout: 3_000 },
+      )
+      .toBe(0);
+    await expect(log.getByText(new RegExp(`${a} runs sha256:`)).count()).resolves.toBe(0);
     await shot('03-task-running');
     await waitForStatus('succeeded');
+    await card
+      .filter({ hasText: a })
+      .getByText(/^succeeded$/i)
+      .waitFor();
     await log.getByText(new RegExp(`${a} runs sha256:`)).waitFor();
     await shot('04-task-succeeded');
     expect(containerOf(a)?.version).toBe('e2e-2');
@@ -172,6 +194,35 @@ describe('task panel in Chromium', { timeout: 90_000 }, () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('shows a webhook task in the open task list within 3 s', async () => {
+    await page.goto(`${server.url}/tasks`);
+    await page.getByRole('table').waitFor();
+    const digest = pushImage(repo, 'stable', 'e2e-hook');
+    const body = packagePublished({ owner: 'acme-corp', name: `e2e-${run}`, tag: 'stable', digest });
+    const res = await fetch(`${server.url}/webhooks/github`, {
+      method: 'POST',
+      headers: githubHeaders('package', body),
+      body,
+    });
+    expect(res.status).toBe(202);
+    const acknowledged = Date.now();
+    const { taskId } = (await res.json()) as { taskId: string };
+    // Nothing is clicked or reloaded: the open list finds the task by itself.
+    await page.getByRole('link', { name: new RegExp(`open task ${taskId}`) }).waitFor({ timeout: 3_000 });
+    expect(Date.now() - acknowledged).toBeLessThan(3_000);
+    await shot('07-webhook-task-listed');
+    for (let i = 0; i < 120; i++) {
+      const t = (await (
+        await fetch(`${server.url}/api/tasks/${taskId}`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        })
+      ).json()) as { status: string };
+      if (!['queued', 'running'].includes(t.status)) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it('is usable 375 px wide: no sideways scrolling, the navigation reachable', async () => {
     await page.setViewportSize({ width: 375, height: 800 });
     for (const path of ['/', '/tasks', '/units', '/events', '/settings']) {
@@ -181,7 +232,7 @@ describe('task panel in Chromium', { timeout: 90_000 }, () => {
       const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
       expect(overflow, path).toBeLessThanOrEqual(0);
     }
-    await shot('07-narrow-settings');
+    await shot('08-narrow-settings');
     expect(pageErrors).toEqual([]);
   });
 });
