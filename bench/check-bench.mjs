@@ -2,53 +2,31 @@
 // side in one run on the real test host (see bench/check.sh). Both tools reach the registry through a counting
 // loopback proxy (a registries.conf of the bench's own mirrors ghcr.io to it), so each run's requests are
 // counted by kind; nothing is updated.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
-import { createServer as netServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  ROOT,
+  env,
+  childEnv,
+  REGISTRY,
+  ROUNDS,
+  IDLE_PCT,
+  sh,
+  median,
+  sleep,
+  freePort,
+  waitIdle,
+} from './lib/host.mjs';
 
-const ROOT = new URL('..', import.meta.url).pathname;
-const env = Object.fromEntries(
-  readFileSync(join(process.env.PODUP_TEST_HOST_DIR ?? '/tmp/podup-test-host', 'env'), 'utf8')
-    .split('\n')
-    .map((l) => /^export ([A-Z_0-9]+)=(.*)$/.exec(l))
-    .filter(Boolean)
-    .map((m) => [m[1], m[2]]),
-);
-const REGISTRY = env.PODUP_TEST_REGISTRY;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 10);
 const PER_IMAGE = Number(process.env.BENCH_UNITS_PER_IMAGE ?? 3);
-const IDLE_PCT = Number(process.env.BENCH_IDLE_PCT ?? 80);
-const IDLE_WAIT_S = Number(process.env.BENCH_IDLE_WAIT ?? 60);
 const TOKEN = 'bench-admin-token-0123456789';
 const run = Math.random().toString(16).slice(2, 8);
 const OWNER = 'acme-corp';
 const repos = Array.from({ length: IMAGES }, (_, i) => `${OWNER}/check-bench-${run}-${i}`);
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = netServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The registry behind a proxy that counts what each tool asks: "HEAD manifest", "GET blob", "GET /v2/" ... */
 const counts = new Map();
@@ -92,29 +70,7 @@ location = "127.0.0.1:${proxyPort}"
 insecure = true
 `,
 );
-const childEnv = { PATH: process.env.PATH, HOME: env.PODUP_TEST_HOME, ...env };
 const benchEnv = { ...childEnv, CONTAINERS_REGISTRIES_CONF: registriesConf };
-const sh = (cmd, args) =>
-  execFileSync(cmd, args, { env: childEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-
-function cpuTicks() {
-  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  return { idle: f[3] + f[4], total: f.reduce((a, b) => a + b, 0) };
-}
-async function idlePct() {
-  const a = cpuTicks();
-  await sleep(1000);
-  const b = cpuTicks();
-  return Math.round((100 * (b.idle - a.idle)) / Math.max(1, b.total - a.total));
-}
-/** The VM is shared: wait for an idle second; a run that starts busy is flagged. */
-async function waitIdle() {
-  const deadline = Date.now() + IDLE_WAIT_S * 1000;
-  for (;;) {
-    const pct = await idlePct();
-    if (pct >= IDLE_PCT || Date.now() > deadline) return pct;
-  }
-}
 
 /** A busybox image, version `version`, pushed to the registry only. */
 function push(repo, version) {

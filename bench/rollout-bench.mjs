@@ -2,7 +2,7 @@
 // test host (see bench/rollout.sh). Each round pushes a new digest and times, for each tool, "new digest ->
 // both units run it": podman auto-update as one command; podup from the signed webhook to its task's end,
 // minus the time inside its health gates (the health window is excluded; PODUP_HEALTH_WINDOW=1ms).
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import {
   cpSync,
@@ -14,63 +14,28 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  ROOT,
+  env,
+  childEnv,
+  REGISTRY,
+  ROUNDS,
+  IDLE_PCT,
+  sh,
+  median,
+  sleep,
+  freePort,
+  waitIdle,
+} from './lib/host.mjs';
 
-const ROOT = new URL('..', import.meta.url).pathname;
-const env = Object.fromEntries(
-  readFileSync(join(process.env.PODUP_TEST_HOST_DIR ?? '/tmp/podup-test-host', 'env'), 'utf8')
-    .split('\n')
-    .map((l) => /^export ([A-Z_0-9]+)=(.*)$/.exec(l))
-    .filter(Boolean)
-    .map((m) => [m[1], m[2]]),
-);
-const childEnv = { PATH: process.env.PATH, HOME: env.PODUP_TEST_HOME, ...env };
-const REGISTRY = env.PODUP_TEST_REGISTRY;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const IDLE_PCT = Number(process.env.BENCH_IDLE_PCT ?? 80);
-const IDLE_WAIT_S = Number(process.env.BENCH_IDLE_WAIT ?? 60);
 const TOKEN = 'bench-admin-token-0123456789';
 const SECRET = 'bench-webhook-secret-0123456789';
 const run = Math.random().toString(16).slice(2, 8);
 const OWNER = 'acme-corp';
 const NAME = `rollout-bench-${run}`;
 const REPO = `${OWNER}/${NAME}`;
-
-const sh = (cmd, args) =>
-  execFileSync(cmd, args, { env: childEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function cpuTicks() {
-  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  return { idle: f[3] + f[4], total: f.reduce((a, b) => a + b, 0) };
-}
-async function idlePct() {
-  const a = cpuTicks();
-  await sleep(1000);
-  const b = cpuTicks();
-  return Math.round((100 * (b.idle - a.idle)) / Math.max(1, b.total - a.total));
-}
-/** The VM is shared: wait for an idle second; a run that starts busy is flagged. */
-async function waitIdle() {
-  const deadline = Date.now() + IDLE_WAIT_S * 1000;
-  for (;;) {
-    const pct = await idlePct();
-    if (pct >= IDLE_PCT || Date.now() > deadline) return pct;
-  }
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 let version = 0;
 /** A new busybox image version pushed to the registry only (both tools must pull it). */

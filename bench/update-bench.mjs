@@ -2,50 +2,17 @@
 // For N units of one image: the raw way (podman pull + systemctl --user restart of each unit, timed as
 // commands) against a podup task doing the same through the Podman API and D-Bus (pull once, restart, health
 // gate of 1 ms, digest check, prune), timed by podup itself (task started -> finished).
-import { execFileSync, spawn } from 'node:child_process';
-import {
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ROOT, env, childEnv, REGISTRY, ROUNDS, sh, median, freePort } from './lib/host.mjs';
 
-const ROOT = new URL('..', import.meta.url).pathname;
-const env = Object.fromEntries(
-  readFileSync(join(process.env.PODUP_TEST_HOST_DIR ?? '/tmp/podup-test-host', 'env'), 'utf8')
-    .split('\n')
-    .map((l) => /^export ([A-Z_0-9]+)=(.*)$/.exec(l))
-    .filter(Boolean)
-    .map((m) => [m[1], m[2]]),
-);
-const childEnv = { PATH: process.env.PATH, HOME: env.PODUP_TEST_HOME, ...env };
-const REGISTRY = env.PODUP_TEST_REGISTRY;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SIZES = (process.env.BENCH_UNITS ?? '1 4').split(/\s+/).map(Number);
 const TOKEN = 'bench-admin-token-0123456789';
 const run = Math.random().toString(16).slice(2, 8);
 
-const sh = (cmd, args) =>
-  execFileSync(cmd, args, { env: childEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 let version = 0;
 function pushVersion(repo) {
