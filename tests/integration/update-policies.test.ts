@@ -160,8 +160,9 @@ describe('update policies on the real host', () => {
 
   it('a maintenance window holds work until it opens', async () => {
     const { unit, v2 } = unitWith('pol-window');
-    // The next minute, for a minute: the shortest window there is.
-    const open = new Date(Math.ceil((Date.now() + 1000) / 60_000) * 60_000);
+    // A one-minute window (the shortest there is) opening at a minute boundary at least 20 s away, so the
+    // policy, the check and the first run (seconds on a loaded host) all happen before it opens.
+    const open = new Date(Math.ceil((Date.now() + 20_000) / 60_000) * 60_000);
     const hhmm = (d: Date) => d.toISOString().slice(11, 16);
     const window = `daily ${hhmm(open)}-${hhmm(new Date(open.getTime() + 60_000))} UTC`;
     expect((await api('PUT', `/api/units/${unit}/policy`, { window })).status).toBe(200);
@@ -175,7 +176,7 @@ describe('update policies on the real host', () => {
     expect((await task(id)).status).toBe('succeeded');
     expect(Date.parse((await task(id)).startedAt ?? '')).toBeGreaterThanOrEqual(open.getTime());
     expect(containerOf(unit)?.imageDigests).toContain(v2);
-  }, 100_000);
+  }, 130_000);
 
   it('skip a version and snooze a unit', async () => {
     const { unit, v1, v2 } = unitWith('pol-skip');
