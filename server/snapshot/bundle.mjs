@@ -52,6 +52,12 @@ module.exports = ns.default ?? ns;`;
 // package: the bundle is made when packing, the snapshot where podup runs) and loads it when the first database
 // opens (a snapshot cannot hold an addon).
 const SQLITE_ADDON = 'better-sqlite3/build/Release/better_sqlite3.node';
+// The addon's path, looked up once when the bundle is evaluated, i.e. while the snapshot is built (the stamp ties
+// the snapshot to this directory): the lookup would cost each cold start a millisecond. The bundle's first lines
+// (the output's intro), because its modules are evaluated on first use, at run time.
+const SQLITE_ADDON_PATH = '__podupSqliteAddon';
+const SQLITE_ADDON_INTRO = `var ${SQLITE_ADDON_PATH};
+try { ${SQLITE_ADDON_PATH} = require('node:module').createRequire(__filename).resolve(${JSON.stringify(SQLITE_ADDON)}); } catch {}`;
 
 const sqliteAddon = {
   name: 'podup-snapshot-sqlite-addon',
@@ -63,9 +69,28 @@ const sqliteAddon = {
     return `module.exports = function bindings(name) {
   if (name !== 'better_sqlite3.node') throw new Error('the snapshot bundle only has the addon of better-sqlite3, not ' + name);
   const addon = { exports: {} };
-  process.dlopen(addon, process.getBuiltinModule('node:module').createRequire(__filename).resolve(${JSON.stringify(SQLITE_ADDON)}));
+  process.dlopen(addon, ${SQLITE_ADDON_PATH} ?? process.getBuiltinModule('node:module').createRequire(__filename).resolve(${JSON.stringify(SQLITE_ADDON)}));
   return addon.exports;
 };`;
+  },
+};
+
+// V8 keeps a script's source in the snapshot, as one-byte (Latin-1) text only when every character fits: a single
+// '…' in a message makes the whole ~1 MB source two-byte, doubling it in the snapshot (and in the time to
+// deserialise it). Escaping the few non-ASCII characters keeps it one-byte; they only occur in string, template
+// and regular-expression literals, where \uXXXX means the same character.
+const asciiOnly = {
+  name: 'podup-snapshot-ascii-only',
+  // After minification, which writes such escapes back as the characters.
+  generateBundle(_, bundle) {
+    for (const chunk of Object.values(bundle)) {
+      if (chunk.type !== 'chunk') continue;
+      // A backslash before the character (an identity escape, e.g. "\…") is dropped: "\u2026" is the escape.
+      chunk.code = chunk.code.replace(/(\\*)([^\x00-\x7f])/g, (_, slashes, c) => {
+        const kept = slashes.length % 2 === 1 ? slashes.slice(1) : slashes;
+        return `${kept}\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+      });
+    }
   },
 };
 
@@ -79,12 +104,13 @@ export function snapshotBundles(common, vendor) {
     {
       ...common,
       external: [],
-      plugins: [...common.plugins, lazyBuiltins, loadedAtRunTime(vendor), sqliteAddon],
+      plugins: [...common.plugins, lazyBuiltins, loadedAtRunTime(vendor), sqliteAddon, asciiOnly],
       input: 'dist/snapshot/entry.js',
       output: {
         file: 'dist/serve-snapshot.cjs',
         format: 'cjs',
         codeSplitting: false,
+        intro: SQLITE_ADDON_INTRO,
         // Function and class names kept: the source text is part of the snapshot (7.7 instead of 11 MB, which
         // deserialises faster), and stack traces keep their names.
         minify: { compress: { keepNames: { function: true, class: true } }, mangle: { keepNames: true } },
