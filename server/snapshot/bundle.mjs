@@ -86,11 +86,36 @@ const asciiOnly = {
     for (const chunk of Object.values(bundle)) {
       if (chunk.type !== 'chunk') continue;
       // A backslash before the character (an identity escape, e.g. "\…") is dropped: "\u2026" is the escape.
-      chunk.code = chunk.code.replace(/(\\*)([^\x00-\x7f])/g, (_, slashes, c) => {
+      chunk.code = chunk.code.replace(/(\\*)([^\p{ASCII}])/gu, (_, slashes, c) => {
         const kept = slashes.length % 2 === 1 ? slashes.slice(1) : slashes;
-        return `${kept}\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+        // Each UTF-16 unit (two for a character beyond the BMP), as a string literal spells it.
+        const units = [...Array(c.length).keys()].map((i) => c.charCodeAt(i).toString(16).padStart(4, '0'));
+        return `${kept}${units.map((u) => `\\u${u}`).join('')}`;
       });
     }
+  },
+};
+
+// find-my-way compiles a matcher for each static segment of the route tree with `new Function` when a route is
+// added: code generation on every cold start (2.5 ms of podup's; the snapshot cannot keep it, as the tree is built
+// at run time). Here it matches with a loop, as find-my-way already does for prefixes of 16 characters or more.
+const GENERATED_PREFIX_MATCH =
+  "return new Function('path', 'i', `'use strict'\\nreturn ${lines.join(' && ')}`)";
+const prefixMatchWithoutCodegen = {
+  name: 'podup-snapshot-prefix-match',
+  transform(code, id) {
+    if (!/find-my-way[\\/]lib[\\/]node\.js$/.test(id)) return null;
+    if (!code.includes(GENERATED_PREFIX_MATCH)) {
+      this.warn('find-my-way changed: its prefix matchers are generated code again (snapshot/bundle.mjs)');
+      return null;
+    }
+    return code.replace(
+      GENERATED_PREFIX_MATCH,
+      `return function matchPrefix(path, i) {
+    for (let j = 1; j < prefix.length; j++) if (path.charCodeAt(i + j) !== prefix.charCodeAt(j)) return false;
+    return true;
+  }`,
+    );
   },
 };
 
@@ -104,7 +129,14 @@ export function snapshotBundles(common, vendor) {
     {
       ...common,
       external: [],
-      plugins: [...common.plugins, lazyBuiltins, loadedAtRunTime(vendor), sqliteAddon, asciiOnly],
+      plugins: [
+        ...common.plugins,
+        lazyBuiltins,
+        loadedAtRunTime(vendor),
+        sqliteAddon,
+        prefixMatchWithoutCodegen,
+        asciiOnly,
+      ],
       input: 'dist/snapshot/entry.js',
       output: {
         file: 'dist/serve-snapshot.cjs',

@@ -12,6 +12,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { allows, rootGrant, TOKEN_PREFIX, type Grant, type Scope } from '../domain/auth/grant.js';
 import { AppError } from '../errors.js';
+import { routeName } from './api-paths.js';
 import type { Deps } from './deps.js';
 import { forwardedUser } from './forwarded-user.js';
 import { fromTrustedProxy, type TrustFn } from './trusted-peer.js';
@@ -177,7 +178,7 @@ export class AdminAuth {
     if (!ctx.grant || !allows(ctx.grant, scope)) {
       throw new AppError(
         'FORBIDDEN',
-        `token ${ctx.user ?? ctx.method} has scope ${ctx.grant?.scopes.join(', ') ?? 'none'}; ${request.method} ${request.routeOptions.url ?? request.url} needs ${scope}`,
+        `token ${ctx.user ?? ctx.method} has scope ${ctx.grant?.scopes.join(', ') ?? 'none'}; ${request.method} ${routeName(request) ?? request.originalUrl} needs ${scope}`,
       );
     }
     request.auth = ctx;

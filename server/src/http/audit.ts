@@ -8,13 +8,14 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { outcomeFor, type Origin, type RequestTrace } from '../use-cases/origin.js';
+import { routeName } from './api-paths.js';
 import type { Deps } from './deps.js';
 
 const READ_ONLY = new Set(['GET', 'HEAD', 'OPTIONS']);
 const MAX_ROUTE = 200;
 
 function routeOf(request: FastifyRequest): string {
-  return request.routeOptions.url ?? (request.url.split('?')[0] ?? '').slice(0, MAX_ROUTE);
+  return routeName(request) ?? (request.originalUrl.split('?')[0] ?? '').slice(0, MAX_ROUTE);
 }
 
 /** The use-case origin of a request: who acts and what it may (set by the admin guard), and its trace. */
@@ -31,7 +32,7 @@ type AuditDeps = Pick<Deps, 'services' | 'lifecycle'>;
 /** /metrics: by route pattern (an unmatched path is not a label value: anyone could make up millions). */
 function countRequest(deps: AuditDeps, request: FastifyRequest, status: number): void {
   deps.services.recorder.request(
-    request.routeOptions.url ?? '(unmatched)',
+    routeName(request) ?? '(unmatched)',
     request.method,
     outcomeFor(status, request.trace?.fields.outcome),
   );

@@ -137,7 +137,7 @@ export function installErrorHandling(
         reply,
         new AppError(
           'NOT_FOUND',
-          `no route for ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}`,
+          `no route for ${request.method} ${(request.originalUrl.split('?')[0] ?? '').slice(0, 200)}`,
         ),
       ),
   );

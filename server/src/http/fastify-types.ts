@@ -7,6 +7,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Log the request at debug instead of info (probes polled by monitoring). */
     quietLog?: boolean;
+    /** Served under /api/v1 as well (http/api-paths.ts). */
+    v1?: boolean;
   }
 
   interface FastifyRequest {

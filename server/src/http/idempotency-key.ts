@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
+import { routeName } from './api-paths.js';
 import type { IdempotencyKey } from '../use-cases/idempotency.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -22,12 +23,7 @@ export function idempotencyOf(request: FastifyRequest): IdempotencyKey | undefin
     );
   const fingerprint = createHash('sha256')
     .update(
-      JSON.stringify([
-        request.method,
-        request.routeOptions.url ?? '',
-        request.params ?? {},
-        request.body ?? {},
-      ]),
+      JSON.stringify([request.method, routeName(request) ?? '', request.params ?? {}, request.body ?? {}]),
     )
     .digest('hex');
   return { key, fingerprint };

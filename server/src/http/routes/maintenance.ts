@@ -2,14 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { PruneReply } from '../../contract/api.js';
 import { parsePruneBody, toPruneReply } from '../../contract/prune-body.js';
-import { apiPaths, type RequireScope } from '../api-paths.js';
+import { api, type RequireScope } from '../api-paths.js';
 import type { Deps } from '../deps.js';
 
 export function maintenanceRoutes(deps: Deps, need: RequireScope) {
   return async function plugin(app: FastifyInstance): Promise<void> {
-    for (const path of apiPaths('/maintenance/prune'))
-      app.post(path, { preHandler: need('admin') }, async (request): Promise<PruneReply> =>
-        toPruneReply(deps.services.prune.prune(parsePruneBody(request.body ?? {}))),
-      );
+    app.post(api('/maintenance/prune'), { preHandler: need('admin') }, async (request): Promise<PruneReply> =>
+      toPruneReply(deps.services.prune.prune(parsePruneBody(request.body ?? {}))),
+    );
   };
 }

@@ -14,7 +14,7 @@ import {
 import { parseInput } from '../../contract/parse.js';
 import { NOTIFY_EVENTS } from '../../contract/vocabulary.js';
 import { toApiChannel } from '../../contract/views.js';
-import { apiPaths, type RequireScope } from '../api-paths.js';
+import { api, type RequireScope } from '../api-paths.js';
 import { originOf } from '../audit.js';
 import type { Deps } from '../deps.js';
 
@@ -25,35 +25,35 @@ export function notificationRoutes(deps: Deps, need: RequireScope) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.addHook('preHandler', need('admin'));
 
-    for (const path of apiPaths('/notifications/channels')) {
-      app.get(path, async (): Promise<ChannelsReply> => ({
-        channels: notifications.list().map(toApiChannel),
-        events: [...NOTIFY_EVENTS],
-        secretConfigured: notifications.secretConfigured,
-      }));
-      app.post(path, async (request, reply): Promise<ApiChannel> => {
-        const body = parseInput(ChannelBody, request.body ?? {}, 'BAD_REQUEST');
-        reply.code(201);
-        return toApiChannel(await notifications.add(body, originOf(request)));
-      });
-    }
+    const channels = api('/notifications/channels');
+    app.get(channels, async (): Promise<ChannelsReply> => ({
+      channels: notifications.list().map(toApiChannel),
+      events: [...NOTIFY_EVENTS],
+      secretConfigured: notifications.secretConfigured,
+    }));
+    app.post(channels, async (request, reply): Promise<ApiChannel> => {
+      const body = parseInput(ChannelBody, request.body ?? {}, 'BAD_REQUEST');
+      reply.code(201);
+      return toApiChannel(await notifications.add(body, originOf(request)));
+    });
 
-    for (const path of apiPaths('/notifications/channels/:id')) {
-      app.patch<IdParams>(path, async (request): Promise<ApiChannel> => {
-        const body = parseInput(ChannelPatch, request.body ?? {}, 'BAD_REQUEST');
-        return toApiChannel(await notifications.update(request.params.id, body, originOf(request)));
-      });
-      app.delete<IdParams>(path, async (request, reply) => {
-        await notifications.remove(request.params.id, originOf(request));
-        return reply.code(204).send();
-      });
-    }
+    const channel = api('/notifications/channels/:id');
+    app.patch<IdParams>(channel, async (request): Promise<ApiChannel> => {
+      const body = parseInput(ChannelPatch, request.body ?? {}, 'BAD_REQUEST');
+      return toApiChannel(await notifications.update(request.params.id, body, originOf(request)));
+    });
+    app.delete<IdParams>(channel, async (request, reply) => {
+      await notifications.remove(request.params.id, originOf(request));
+      return reply.code(204).send();
+    });
 
-    for (const path of apiPaths('/notifications/channels/:id/test'))
-      app.post<IdParams>(path, async (request, reply): Promise<TestReply> => {
+    app.post<IdParams>(
+      api('/notifications/channels/:id/test'),
+      async (request, reply): Promise<TestReply> => {
         const { dedupKey } = await notifications.test(request.params.id, originOf(request));
         reply.code(202);
         return { status: 'queued', dedupKey };
-      });
+      },
+    );
   };
 }

@@ -8,33 +8,31 @@ import { describeConfig } from '../../config.js';
 import type { Overview, Settings } from '../../contract/api.js';
 import { toApiOverview } from '../../contract/views.js';
 import { VERSION } from '../../version.js';
-import { apiPaths, type RequireScope } from '../api-paths.js';
+import { api, type RequireScope } from '../api-paths.js';
 import type { Deps } from '../deps.js';
 
 export function overviewRoutes(deps: Deps, need: RequireScope) {
   const { config, services } = deps;
 
   return async function plugin(app: FastifyInstance): Promise<void> {
-    for (const path of apiPaths('/overview'))
-      app.get(path, { preHandler: need('read') }, async (): Promise<Overview> =>
-        toApiOverview(await services.queries.overview()),
-      );
+    app.get(api('/overview'), { preHandler: need('read') }, async (): Promise<Overview> =>
+      toApiOverview(await services.queries.overview()),
+    );
 
-    for (const path of apiPaths('/settings'))
-      app.get(path, { preHandler: need('admin') }, async (request): Promise<Settings> => {
-        const base = config.publicUrl ?? `${request.protocol}://${request.host}`;
-        return {
-          version: VERSION,
-          webhookUrl: `${base}/webhooks/github`,
-          legacyWebhookUrl: `${base}/github-package-update/<unit>`,
-          config: describeConfig(config),
-          units: {
-            discovered: services.units
-              .present()
-              .map((u) => ({ unit: u.unit, image: u.image, sources: u.sources })),
-            configured: [...config.units].map(([unit, image]) => ({ unit, image })),
-          },
-        };
-      });
+    app.get(api('/settings'), { preHandler: need('admin') }, async (request): Promise<Settings> => {
+      const base = config.publicUrl ?? `${request.protocol}://${request.host}`;
+      return {
+        version: VERSION,
+        webhookUrl: `${base}/webhooks/github`,
+        legacyWebhookUrl: `${base}/github-package-update/<unit>`,
+        config: describeConfig(config),
+        units: {
+          discovered: services.units
+            .present()
+            .map((u) => ({ unit: u.unit, image: u.image, sources: u.sources })),
+          configured: [...config.units].map(([unit, image]) => ({ unit, image })),
+        },
+      };
+    });
   };
 }

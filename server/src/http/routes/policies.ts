@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CheckReply, PolicyReply } from '../../contract/api.js';
 import { parsePolicyBody, parseSkipBody, parseSnoozeBody } from '../../contract/policy-input.js';
 import { toCheckReply, toPolicyReply, toSkipReply, toSnoozeReply } from '../../contract/views.js';
-import { apiPaths, type RequireScope } from '../api-paths.js';
+import { api, type RequireScope } from '../api-paths.js';
 import { originOf } from '../audit.js';
 import type { Deps } from '../deps.js';
 
@@ -16,31 +16,39 @@ type UnitParams = { Params: { unit: string } };
 export function policyRoutes(deps: Deps, need: RequireScope) {
   const { policies, check } = deps.services;
   return async function plugin(app: FastifyInstance): Promise<void> {
-    for (const path of apiPaths('/units/:unit/policy'))
-      app.put<UnitParams>(path, { preHandler: need('admin') }, async (request): Promise<PolicyReply> => {
+    app.put<UnitParams>(
+      api('/units/:unit/policy'),
+      { preHandler: need('admin') },
+      async (request): Promise<PolicyReply> => {
         const { unit } = request.params;
         await policies.setPolicy(unit, parsePolicyBody(request.body ?? {}), originOf(request));
         return toPolicyReply(unit);
-      });
+      },
+    );
 
-    for (const path of apiPaths('/units/:unit/skip'))
-      app.post<UnitParams>(path, { preHandler: need('approve') }, async (request): Promise<PolicyReply> => {
+    app.post<UnitParams>(
+      api('/units/:unit/skip'),
+      { preHandler: need('approve') },
+      async (request): Promise<PolicyReply> => {
         const { unit } = request.params;
         const { digest } = parseSkipBody(request.body ?? {});
         const { cancelled } = await policies.skip(unit, digest, originOf(request));
         return toSkipReply(unit, digest, cancelled);
-      });
+      },
+    );
 
-    for (const path of apiPaths('/units/:unit/snooze'))
-      app.post<UnitParams>(path, { preHandler: need('approve') }, async (request): Promise<PolicyReply> => {
+    app.post<UnitParams>(
+      api('/units/:unit/snooze'),
+      { preHandler: need('approve') },
+      async (request): Promise<PolicyReply> => {
         const { unit } = request.params;
         const until = await policies.snooze(unit, parseSnoozeBody(request.body ?? {}), originOf(request));
         return toSnoozeReply(unit, until);
-      });
+      },
+    );
 
-    for (const path of apiPaths('/check'))
-      app.get(path, { preHandler: need('read') }, async (): Promise<CheckReply> =>
-        toCheckReply(await check.check()),
-      );
+    app.get(api('/check'), { preHandler: need('read') }, async (): Promise<CheckReply> =>
+      toCheckReply(await check.check()),
+    );
   };
 }

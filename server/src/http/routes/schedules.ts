@@ -16,7 +16,7 @@ import {
 import { parseInput } from '../../contract/parse.js';
 import { toApiSchedule } from '../../contract/views.js';
 import type { ScheduleView } from '../../use-cases/schedules.js';
-import { apiPaths, type RequireScope } from '../api-paths.js';
+import { api, type RequireScope } from '../api-paths.js';
 import { originOf } from '../audit.js';
 import type { Deps } from '../deps.js';
 
@@ -30,48 +30,44 @@ export function scheduleRoutes(deps: Deps, need: RequireScope) {
     const read = { preHandler: need('read') };
     const admin = { preHandler: need('admin') };
 
-    for (const path of apiPaths('/schedules'))
-      app.get(path, read, async (): Promise<SchedulesReply> => ({ schedules: schedules.views().map(view) }));
+    app.get(api('/schedules'), read, async (): Promise<SchedulesReply> => ({
+      schedules: schedules.views().map(view),
+    }));
 
-    for (const path of apiPaths('/schedules/preview'))
-      app.get(path, read, async (request): Promise<CronPreview> => {
-        const q = parseInput(CronPreviewQuery, request.query, 'INVALID_QUERY', (f) => f, 'query');
-        return {
-          cron: q.cron,
-          zone: q.zone,
-          next: schedules.preview(q.cron, q.zone).map((t) => new Date(t).toISOString()),
-        };
-      });
+    app.get(api('/schedules/preview'), read, async (request): Promise<CronPreview> => {
+      const q = parseInput(CronPreviewQuery, request.query, 'INVALID_QUERY', (f) => f, 'query');
+      return {
+        cron: q.cron,
+        zone: q.zone,
+        next: schedules.preview(q.cron, q.zone).map((t) => new Date(t).toISOString()),
+      };
+    });
 
-    for (const path of apiPaths('/schedules'))
-      app.post(path, admin, async (request, reply): Promise<ApiSchedule> => {
-        const body = parseInput(ScheduleBody, request.body ?? {}, 'BAD_REQUEST');
-        const created = await schedules.create(body, originOf(request));
-        reply.code(201);
-        return view(schedules.view(created));
-      });
+    app.post(api('/schedules'), admin, async (request, reply): Promise<ApiSchedule> => {
+      const body = parseInput(ScheduleBody, request.body ?? {}, 'BAD_REQUEST');
+      const created = await schedules.create(body, originOf(request));
+      reply.code(201);
+      return view(schedules.view(created));
+    });
 
-    for (const path of apiPaths('/schedules/:name')) {
-      app.put<NameParams>(path, admin, async (request): Promise<ApiSchedule> => {
-        const body = parseInput(ScheduleEditBody, request.body ?? {}, 'BAD_REQUEST');
-        return view(schedules.view(await schedules.edit(request.params.name, body, originOf(request))));
-      });
-      app.delete<NameParams>(path, admin, async (request): Promise<{ message: string }> => {
-        await schedules.remove(request.params.name, originOf(request));
-        return { message: `schedule ${request.params.name} deleted` };
-      });
-    }
+    const schedule = api('/schedules/:name');
+    app.put<NameParams>(schedule, admin, async (request): Promise<ApiSchedule> => {
+      const body = parseInput(ScheduleEditBody, request.body ?? {}, 'BAD_REQUEST');
+      return view(schedules.view(await schedules.edit(request.params.name, body, originOf(request))));
+    });
+    app.delete<NameParams>(schedule, admin, async (request): Promise<{ message: string }> => {
+      await schedules.remove(request.params.name, originOf(request));
+      return { message: `schedule ${request.params.name} deleted` };
+    });
 
     for (const action of ['pause', 'resume'] as const)
-      for (const path of apiPaths(`/schedules/:name/${action}`))
-        app.post<NameParams>(path, admin, async (request): Promise<ApiSchedule> =>
-          view(schedules.view(await schedules[action](request.params.name, originOf(request)))),
-        );
+      app.post<NameParams>(api(`/schedules/:name/${action}`), admin, async (request): Promise<ApiSchedule> =>
+        view(schedules.view(await schedules[action](request.params.name, originOf(request)))),
+      );
 
-    for (const path of apiPaths('/schedules/:name/run'))
-      app.post<NameParams>(path, admin, async (request): Promise<ScheduleRunReply> => {
-        const { schedule, run } = await scheduler.runNow(request.params.name, originOf(request));
-        return { schedule: view(schedules.view(schedule)), ...run };
-      });
+    app.post<NameParams>(api('/schedules/:name/run'), admin, async (request): Promise<ScheduleRunReply> => {
+      const { schedule, run } = await scheduler.runNow(request.params.name, originOf(request));
+      return { schedule: view(schedules.view(schedule)), ...run };
+    });
   };
 }

@@ -83,21 +83,20 @@ function listFiles(root: string): Map<string, string> {
 }
 
 export class WebDist {
-  private files: Map<string, string>;
+  // Listed on the first request for a file, not at start: a cold start is for the request that caused it.
+  private files: Map<string, string> | undefined;
   private scannedAt = 0;
 
-  constructor(readonly root: string) {
-    this.files = listFiles(root);
-  }
+  constructor(readonly root: string) {}
 
   get built(): boolean {
-    return this.files.has('/index.html');
+    return existsSync(join(this.root, 'index.html'));
   }
 
   /** The file for a request path; a miss re-reads the directory at most once a second (a rebuilt panel). */
   find(urlPath: string): string | undefined {
-    const hit = this.files.get(urlPath);
-    if (hit || Date.now() - this.scannedAt < 1000) return hit;
+    const hit = this.files?.get(urlPath);
+    if (hit || (this.files && Date.now() - this.scannedAt < 1000)) return hit;
     this.scannedAt = Date.now();
     this.files = listFiles(this.root);
     return this.files.get(urlPath);

@@ -7,7 +7,7 @@ import type { TaskActionReply } from '../../contract/api.js';
 import { toApiTask } from '../../contract/views.js';
 import { originOf } from '../audit.js';
 import { idempotencyOf, markReplay } from '../idempotency-key.js';
-import { apiPaths, type RequireScope } from '../api-paths.js';
+import { api, type RequireScope } from '../api-paths.js';
 import type { Deps } from '../deps.js';
 
 type IdParams = { Params: { id: string } };
@@ -20,40 +20,37 @@ export function taskControlRoutes(deps: Deps, need: RequireScope) {
       ['stop', 'stop'],
       ['force-stop', 'force'],
     ] as const) {
-      for (const path of apiPaths(`/tasks/:id/${action}`))
-        app.post<IdParams>(
-          path,
-          { preHandler: need('control') },
-          async (request): Promise<TaskActionReply> => {
-            const { task, message } = await control.stop(request.params.id, kind, originOf(request));
-            return { task: toApiTask(task), message };
-          },
-        );
+      app.post<IdParams>(
+        api(`/tasks/:id/${action}`),
+        { preHandler: need('control') },
+        async (request): Promise<TaskActionReply> => {
+          const { task, message } = await control.stop(request.params.id, kind, originOf(request));
+          return { task: toApiTask(task), message };
+        },
+      );
     }
 
     for (const action of ['approve', 'reject'] as const) {
-      for (const path of apiPaths(`/tasks/:id/${action}`))
-        app.post<IdParams>(
-          path,
-          { preHandler: need('approve') },
-          async (request): Promise<TaskActionReply> => {
-            const { task, message } = await control[action](request.params.id, originOf(request));
-            return { task: toApiTask(task), message };
-          },
-        );
-    }
-
-    for (const path of apiPaths('/tasks/:id/retry'))
       app.post<IdParams>(
-        path,
-        { preHandler: need('control') },
-        async (request, reply): Promise<TaskActionReply> => {
-          const result = await control.retry(request.params.id, originOf(request), idempotencyOf(request));
-          const { retry, message } = result;
-          markReplay(reply, result);
-          reply.code(202);
-          return { task: toApiTask(retry), retryTaskId: retry.id, message };
+        api(`/tasks/:id/${action}`),
+        { preHandler: need('approve') },
+        async (request): Promise<TaskActionReply> => {
+          const { task, message } = await control[action](request.params.id, originOf(request));
+          return { task: toApiTask(task), message };
         },
       );
+    }
+
+    app.post<IdParams>(
+      api('/tasks/:id/retry'),
+      { preHandler: need('control') },
+      async (request, reply): Promise<TaskActionReply> => {
+        const result = await control.retry(request.params.id, originOf(request), idempotencyOf(request));
+        const { retry, message } = result;
+        markReplay(reply, result);
+        reply.code(202);
+        return { task: toApiTask(retry), retryTaskId: retry.id, message };
+      },
+    );
   };
 }

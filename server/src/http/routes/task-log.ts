@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { toApiLog } from '../../contract/views.js';
 import type { TaskLogRow } from '../../domain/ports/index.js';
 import type { TaskRecord } from '../../domain/tasks/task.js';
-import { apiPaths, type RequireScope } from '../api-paths.js';
+import { api, type RequireScope } from '../api-paths.js';
 import type { Deps } from '../deps.js';
 import { streamCredential, type StreamRegistry } from '../stream-registry.js';
 import type { FeedSubscriber, TaskFeeds } from '../task-feeds.js';
@@ -80,8 +80,9 @@ export function taskLogRoutes(deps: Deps, need: RequireScope, { feeds, registry 
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.addHook('preHandler', need('read'));
 
-    for (const path of apiPaths('/tasks/:id/log'))
-      app.get<{ Params: { id: string }; Querystring: { after?: string } }>(path, async (request, reply) => {
+    app.get<{ Params: { id: string }; Querystring: { after?: string } }>(
+      api('/tasks/:id/log'),
+      async (request, reply) => {
         const id = request.params.id;
         queries.task(id);
         const lastEventId = Number(request.headers['last-event-id'] ?? request.query.after ?? 0);
@@ -137,6 +138,7 @@ export function taskLogRoutes(deps: Deps, need: RequireScope, { feeds, registry 
           request.log.error({ err }, 'task log stream failed');
           stream.close();
         }
-      });
+      },
+    );
   };
 }

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { TriggerBody, type ApiTaskDetail, type TasksPage, type TriggerReply } from '../../contract/api.js';
 import { parseTasksQuery } from '../../contract/tasks-query.js';
 import { toApiTaskDetail, toTasksPage, toTriggerReply } from '../../contract/views.js';
-import { apiPaths, type RequireScope } from '../api-paths.js';
+import { api, type RequireScope } from '../api-paths.js';
 import { originOf } from '../audit.js';
 import { idempotencyOf, markReplay } from '../idempotency-key.js';
 import type { Deps } from '../deps.js';
@@ -16,23 +16,23 @@ export function taskRoutes(deps: Deps, need: RequireScope) {
   const { queries, trigger } = deps.services;
   return async function plugin(app: FastifyInstance): Promise<void> {
     const read = { preHandler: need('read') };
-    for (const path of apiPaths('/tasks'))
-      app.get(path, read, async (request): Promise<TasksPage> =>
-        toTasksPage(queries.tasks(parseTasksQuery(request.query))),
-      );
+    app.get(api('/tasks'), read, async (request): Promise<TasksPage> =>
+      toTasksPage(queries.tasks(parseTasksQuery(request.query))),
+    );
 
-    for (const path of apiPaths('/tasks/:id'))
-      app.get<{ Params: { id: string }; Querystring: { after?: string } }>(
-        path,
-        read,
-        async (request): Promise<ApiTaskDetail> => {
-          const after = Number(request.query.after ?? 0);
-          return toApiTaskDetail(queries.task(request.params.id, Number.isFinite(after) ? after : 0));
-        },
-      );
+    app.get<{ Params: { id: string }; Querystring: { after?: string } }>(
+      api('/tasks/:id'),
+      read,
+      async (request): Promise<ApiTaskDetail> => {
+        const after = Number(request.query.after ?? 0);
+        return toApiTaskDetail(queries.task(request.params.id, Number.isFinite(after) ? after : 0));
+      },
+    );
 
-    for (const path of apiPaths('/tasks'))
-      app.post(path, { preHandler: need('trigger') }, async (request, reply): Promise<TriggerReply> => {
+    app.post(
+      api('/tasks'),
+      { preHandler: need('trigger') },
+      async (request, reply): Promise<TriggerReply> => {
         const body = parseInput(TriggerBody, request.body ?? {}, 'BAD_REQUEST');
         const result = await trigger.trigger(
           { ...body, trigger: 'api', idempotency: idempotencyOf(request) },
@@ -41,6 +41,7 @@ export function taskRoutes(deps: Deps, need: RequireScope) {
         markReplay(reply, result);
         if (result.status === 'queued') reply.code(202);
         return toTriggerReply(result);
-      });
+      },
+    );
   };
 }

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CreatedToken, TokensReply } from '../../contract/api.js';
 import { parseTokenBody } from '../../contract/token-body.js';
 import { toApiToken } from '../../contract/views.js';
-import { apiPaths, type RequireScope } from '../api-paths.js';
+import { api, type RequireScope } from '../api-paths.js';
 import { originOf } from '../audit.js';
 import type { Deps } from '../deps.js';
 
@@ -15,21 +15,19 @@ export function tokenRoutes(deps: Deps, need: RequireScope) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.addHook('preHandler', need('admin'));
 
-    for (const path of apiPaths('/tokens')) {
-      app.get(path, async (): Promise<TokensReply> => ({ tokens: tokens.list().map(toApiToken) }));
+    const tokensPath = api('/tokens');
+    app.get(tokensPath, async (): Promise<TokensReply> => ({ tokens: tokens.list().map(toApiToken) }));
 
-      app.post(path, async (request, reply): Promise<CreatedToken> => {
-        const { token, record } = await tokens.create(parseTokenBody(request.body ?? {}), originOf(request));
-        // The one answer that holds a secret: no cache may keep it.
-        reply.code(201).header('cache-control', 'no-store');
-        return { ...toApiToken(record), token };
-      });
-    }
+    app.post(tokensPath, async (request, reply): Promise<CreatedToken> => {
+      const { token, record } = await tokens.create(parseTokenBody(request.body ?? {}), originOf(request));
+      // The one answer that holds a secret: no cache may keep it.
+      reply.code(201).header('cache-control', 'no-store');
+      return { ...toApiToken(record), token };
+    });
 
-    for (const path of apiPaths('/tokens/:name'))
-      app.delete<{ Params: { name: string } }>(path, async (request, reply) => {
-        await tokens.revoke(request.params.name, originOf(request));
-        return reply.code(204).send();
-      });
+    app.delete<{ Params: { name: string } }>(api('/tokens/:name'), async (request, reply) => {
+      await tokens.revoke(request.params.name, originOf(request));
+      return reply.code(204).send();
+    });
   };
 }
