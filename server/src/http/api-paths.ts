@@ -48,12 +48,14 @@ export function serveV1(app: FastifyInstance): void {
     if (methodsOf(route).some((m) => table.has(`${m === 'HEAD' ? 'GET' : m} ${route.url}`)))
       route.config = { ...route.config, v1: true };
   });
-  app.addHook('onRequest', async (request) => {
-    if (calledAsV1(request) && request.routeOptions.config.v1 !== true)
-      throw new AppError(
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!calledAsV1(request) || request.routeOptions.config.v1 === true) return done();
+    done(
+      new AppError(
         'NOT_FOUND',
         `no route for ${request.method} ${(request.originalUrl.split('?')[0] ?? '').slice(0, 200)}`,
-      );
+      ),
+    );
   });
 }
 

@@ -102,7 +102,11 @@ export function requestAudit(deps: AuditDeps): {
     app.decorateRequest('startedAt', 0);
     app.decorateRequest('finishLifecycle', null as never);
 
-    app.addHook('onRequest', async (request, reply) => begin(request, reply));
+    // Callback hooks: no promise per request for what runs synchronously.
+    app.addHook('onRequest', (request, reply, done) => {
+      begin(request, reply);
+      done();
+    });
 
     app.addHook('onSend', async (request, reply, payload) => {
       if (!request.trace) return payload;
@@ -113,7 +117,7 @@ export function requestAudit(deps: AuditDeps): {
 
     app.addHook('onRequestAbort', async (request) => finish(request));
 
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       finish(request);
       countRequest(deps, request, reply.statusCode);
       logRequest(
@@ -122,6 +126,7 @@ export function requestAudit(deps: AuditDeps): {
         reply.statusCode,
         request.routeOptions.config?.quietLog === true,
       );
+      done();
     });
   };
 
