@@ -108,3 +108,48 @@ describe('a package event on the fake host', () => {
     expect(t.host.runningImageOf(UNIT)).toBe(v1.id);
   });
 });
+
+describe('discovery before each task', () => {
+  /** Delivers a package event for `name` (its own image, no unit runs it); the task it queued. */
+  async function queue(name: string): Promise<string> {
+    const body = packagePublished({
+      owner: 'acme-corp',
+      name,
+      tag: 'stable',
+      digest: `sha256:${'e'.repeat(64)}`,
+    });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/webhooks/github',
+      headers: githubHeaders('package', body),
+      payload: body,
+    });
+    expect(res.statusCode).toBe(202);
+    return res.json<{ taskId: string }>().taskId;
+  }
+
+  it('is shared by tasks queued before it began; a task queued after it gets its own', async () => {
+    const burst = [await queue('api'), await queue('worker'), await queue('cron')];
+    // The clock has millisecond steps: the discovery must begin after the last of them was queued.
+    await new Promise((r) => setTimeout(r, 5));
+    let discoveries = 0;
+    const list = t.adapters.runtime.listContainers.bind(t.adapters.runtime);
+    t.adapters.runtime.listContainers = () => {
+      discoveries++;
+      return list();
+    };
+    for (const id of burst) expect(await t.podup.services.runner.runNow(id)).toBe(true);
+    expect(discoveries).toBe(1);
+    const later = await queue('mailer');
+    expect(await t.podup.services.runner.runNow(later)).toBe(true);
+    expect(discoveries).toBe(2);
+    const tasks = await Promise.all(
+      [...burst, later].map(async (id) =>
+        ApiTaskDetail.parse(
+          (await t.app.inject({ method: 'GET', url: `/api/tasks/${id}`, headers: adminHeaders })).json(),
+        ),
+      ),
+    );
+    expect(tasks.map((task) => task.status)).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
+  });
+});

@@ -202,7 +202,7 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
     engine,
     runtime: ports.runtime,
     registry: ports.registry,
-    discover: () => units.discover(),
+    discover: (since) => units.discoverSince(since),
     ids,
     policies: { book, approvalTtlMs: settings.approvalTtlMs },
     clock,

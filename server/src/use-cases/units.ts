@@ -37,9 +37,14 @@ export interface UnitView {
   waiting: TaskRecord[];
 }
 
+/** How old a discovery may be and still serve another task (discoverSince). */
+const SHARED_DISCOVERY_MS = 2000;
+
 export class UnitsService {
   /** The last statuses listed, for /metrics: the registry is asked at most once per their age. */
   private last: { at: number; statuses: UnitStatus[] } | undefined;
+  /** The task runner's last discovery and when it began (discoverSince). */
+  private shared: { began: number; units: Promise<KnownUnit[]> } | undefined;
 
   constructor(
     private readonly deps: {
@@ -71,6 +76,24 @@ export class UnitsService {
       .catch((err: unknown) =>
         this.deps.log.warn({ err }, 'discovered units not recorded; the next discovery records them'),
       );
+    return units;
+  }
+
+  /**
+   * A discovery that began after `since` (a task's creation) and at most 2 s ago: the one in flight or just
+   * finished, else a new one. A burst of queued tasks shares one discovery instead of each asking Podman,
+   * systemd and the disk again, and each still sees every unit that existed when it was asked for.
+   */
+  discoverSince(since: number): Promise<KnownUnit[]> {
+    const now = this.deps.clock.now();
+    const shared = this.shared;
+    if (shared && shared.began > since && now - shared.began <= SHARED_DISCOVERY_MS) return shared.units;
+    const units = this.discover();
+    this.shared = { began: now, units };
+    // A failed discovery serves only those already waiting for it.
+    units.catch(() => {
+      if (this.shared?.units === units) this.shared = undefined;
+    });
     return units;
   }
 

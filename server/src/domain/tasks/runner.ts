@@ -78,8 +78,8 @@ export interface RunnerDeps {
   engine: Pick<UpdateEngine, 'execute'> & Partial<Pick<UpdateEngine, 'prefetch'>>;
   runtime: ContainerRuntime;
   registry: DigestResolver;
-  /** Fresh discovery (and its persistence). */
-  discover(): Promise<KnownUnit[]>;
+  /** A discovery (and its persistence) that began after `since`: the task's creation. */
+  discover(since: number): Promise<KnownUnit[]>;
   /** Ids of the tasks a policy splits off. */
   ids: IdSource;
   /** Every unit's update policy: the gate between plan and engine. */
@@ -453,7 +453,7 @@ export class TaskRunner {
     let pullHandedOver = false;
     try {
       const started = performance.now();
-      const known = await this.deps.discover();
+      const known = await this.deps.discover(task.createdAt);
       // Only for an image a managed unit follows: an organisation's webhook names every package it pushes.
       const image = task.image;
       if (
