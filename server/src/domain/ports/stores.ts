@@ -1,7 +1,7 @@
 /**
  * The state podup keeps (SQLite in db/, in memory in tests). Every method is synchronous: reads happen
  * anywhere, and writes on the request path run inside UnitOfWork.run (one group commit shared by concurrent
- * requests; db/write-batcher.ts). The task runner writes directly: see db/README.md for that named exception.
+ * requests; db/write-batcher.ts). The task runner writes directly: server/README.md names that exception.
  */
 import type { Scope } from '../auth/grant.js';
 import type { EventQuery, EventRow, StoredEvent } from '../events/event.js';
