@@ -1,5 +1,6 @@
 import type { ApiPlan } from '@contract';
 import { Digest } from './digest';
+import { TableWrap } from './table-wrap';
 
 const ACTION_TONE: Record<ApiPlan['units'][number]['action'], string> = {
   update: 'busy',
@@ -31,7 +32,7 @@ export function PlanView({ plan }: { plan: ApiPlan }) {
       {plan.units.length === 0 ? (
         <p className="muted">No unit would be touched.</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Plan">
           <table className="table">
             <thead>
               <tr>
@@ -67,7 +68,7 @@ export function PlanView({ plan }: { plan: ApiPlan }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </div>
   );

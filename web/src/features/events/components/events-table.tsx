@@ -4,6 +4,7 @@ import type { ApiEvent } from '@contract';
 import { StatusBadge } from '@/components/status-badge';
 import { formatDuration, formatTime } from '@/lib/format';
 import { reasonOf } from './traffic';
+import { TableWrap } from '@/components/table-wrap';
 
 /**
  * The event log; a row opens to every field it has (request id, delivery, reason). A row may stand for several
@@ -12,7 +13,7 @@ import { reasonOf } from './traffic';
 export function EventsTable({ events, taskHref }: { events: ApiEvent[]; taskHref: (id: string) => string }) {
   const [open, setOpen] = useState<number | null>(null);
   return (
-    <div className="table-wrap">
+    <TableWrap label="Events">
       <table className="table events-table">
         <thead>
           <tr>
@@ -109,6 +110,6 @@ export function EventsTable({ events, taskHref }: { events: ApiEvent[]; taskHref
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

@@ -5,6 +5,7 @@ import { ConfirmDialog } from '@/components/dialog';
 import { useToast } from '@/components/toast';
 import { formatTime, type Tone } from '@/lib/format';
 import { useRemoveChannel, useSendTest } from '../api/channel-actions';
+import { TableWrap } from '@/components/table-wrap';
 
 const TONE: Record<ApiDelivery['status'], Tone> = {
   delivered: 'ok',
@@ -13,10 +14,10 @@ const TONE: Record<ApiDelivery['status'], Tone> = {
   dropped: 'idle',
 };
 
-function Deliveries({ deliveries }: { deliveries: ApiDelivery[] }) {
+function Deliveries({ name, deliveries }: { name: string; deliveries: ApiDelivery[] }) {
   if (deliveries.length === 0) return <p className="muted small">Nothing sent to this channel yet.</p>;
   return (
-    <div className="table-wrap">
+    <TableWrap label={`Deliveries to ${name}`}>
       <table className="table table-cards">
         <thead>
           <tr>
@@ -44,7 +45,7 @@ function Deliveries({ deliveries }: { deliveries: ApiDelivery[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 
@@ -99,7 +100,7 @@ export function ChannelCard({ channel }: { channel: ApiChannel }) {
           {counts.dropped ? `, ${counts.dropped} dropped` : ''}
         </span>
       </p>
-      <Deliveries deliveries={channel.recent} />
+      <Deliveries name={channel.name} deliveries={channel.recent} />
       <ConfirmDialog
         open={removing}
         title={`Remove ${channel.name}?`}

@@ -11,6 +11,7 @@ import { useDeleteSchedule } from '../api/delete-schedule';
 import { usePauseSchedule } from '../api/pause-schedule';
 import { useResumeSchedule } from '../api/resume-schedule';
 import { useRunSchedule } from '../api/run-schedule';
+import { TableWrap } from '@/components/table-wrap';
 
 /** The last run: its dot is the run's outcome, or once its task ended, that task's own outcome. */
 function LastRun({ s, now }: { s: ApiSchedule; now: number }) {
@@ -126,7 +127,7 @@ export function SchedulesTable({
   onEdit: (s: ApiSchedule) => void;
 }) {
   return (
-    <div className="table-wrap">
+    <TableWrap label="Schedules">
       <table className="table table-cards">
         <thead>
           <tr>
@@ -179,6 +180,6 @@ export function SchedulesTable({
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

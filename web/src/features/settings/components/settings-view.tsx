@@ -1,6 +1,7 @@
 import type { Settings } from '@contract';
 import { CopyButton } from '@/components/copy-button';
 import { EmptyState } from '@/components/empty-state';
+import { TableWrap } from '@/components/table-wrap';
 
 function UrlRow({ label, url, help }: { label: string; url: string; help: string }) {
   return (
@@ -53,7 +54,7 @@ export function UnitSources({ units }: { units: Settings['units'] }) {
           file.
         </EmptyState>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Units and their settings">
           <table className="table table-cards">
             <thead>
               <tr>
@@ -84,7 +85,7 @@ export function UnitSources({ units }: { units: Settings['units'] }) {
               })}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );

@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import type { ApiTask } from '@contract';
 import { between, formatAgo, formatDuration, formatTime } from '@/lib/format';
 import { TaskStatusBadge } from './task-status-badge';
+import { TableWrap } from '../../../components/table-wrap';
 
 export function taskTarget(t: ApiTask): string {
   if (t.units && t.units.length > 0)
@@ -71,7 +72,7 @@ export function TasksTable({
   now: number;
 }) {
   return (
-    <div className="table-wrap">
+    <TableWrap label="Tasks">
       <table className="table tasks-table">
         <thead>
           <tr>
@@ -160,6 +161,6 @@ export function TasksTable({
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

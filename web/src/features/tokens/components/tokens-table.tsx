@@ -6,6 +6,7 @@ import { EmptyState } from '@/components/empty-state';
 import { useToast } from '@/components/toast';
 import { formatTime } from '@/lib/format';
 import { useRevokeToken } from '../api/revoke-token';
+import { TableWrap } from '@/components/table-wrap';
 
 /** Every API token: what it may do, when it expires, when and from where it was last used; revoke. */
 export function TokensTable({ tokens }: { tokens: ApiToken[] }) {
@@ -35,7 +36,7 @@ export function TokensTable({ tokens }: { tokens: ApiToken[] }) {
   };
 
   return (
-    <div className="table-wrap">
+    <TableWrap label="API tokens">
       <table className="table table-cards">
         <thead>
           <tr>
@@ -100,6 +101,6 @@ export function TokensTable({ tokens }: { tokens: ApiToken[] }) {
       >
         <p>Whatever uses this token is refused from its next request on. This cannot be undone.</p>
       </ConfirmDialog>
-    </div>
+    </TableWrap>
   );
 }

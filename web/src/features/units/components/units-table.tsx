@@ -14,6 +14,7 @@ import { useSetUnitPolicy } from '../api/set-unit-policy';
 import { useSkipVersion } from '../api/skip-version';
 import { useSnoozeUnit } from '../api/snooze-unit';
 import { useUpdateUnit } from '../api/update-unit';
+import { TableWrap } from '@/components/table-wrap';
 
 /** Approve / Reject of a task, rendered by the page (deciding belongs to the tasks feature). */
 export type DecisionSlot = (taskId: string, label: string) => ReactNode;
@@ -269,7 +270,7 @@ export function UnitsTable({
 }) {
   const now = useNow();
   return (
-    <div className="table-wrap">
+    <TableWrap label="Units">
       <table className="table units-table table-cards">
         <thead>
           <tr>
@@ -338,6 +339,6 @@ export function UnitsTable({
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
