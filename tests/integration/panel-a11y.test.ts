@@ -96,6 +96,25 @@ async function violations(): Promise<string[]> {
   );
 }
 
+describe('on a phone (375 px)', { timeout: 60_000 }, () => {
+  it('shows each task and each event as a card, not as a row of a wide table', async () => {
+    await page.setViewportSize({ width: 375, height: 900 });
+    for (const path of ['/tasks', '/events?traffic=all']) {
+      await page.goto(`${server.url}${path}`);
+      await page.locator('tbody tr').first().waitFor();
+      const shape = await page.evaluate<{ row: string; head: number; table: number }>(`(() => ({
+        row: getComputedStyle(document.querySelector('tbody tr')).display,
+        head: document.querySelector('thead').getBoundingClientRect().height,
+        table: document.querySelector('table').getBoundingClientRect().width,
+      }))()`);
+      // Rows are blocks, the header row is only for screen readers, and nothing is wider than the screen.
+      expect(shape.row, path).toBe('block');
+      expect(shape.head, path).toBeLessThanOrEqual(1);
+      expect(shape.table, path).toBeLessThanOrEqual(375);
+    }
+  });
+});
+
 describe('axe-core in Chromium', { timeout: 180_000 }, () => {
   for (const theme of ['light', 'dark'] as const) {
     for (const width of [1440, 375]) {

@@ -14,7 +14,7 @@ export function EventsTable({ events, taskHref }: { events: ApiEvent[]; taskHref
   const [open, setOpen] = useState<number | null>(null);
   return (
     <TableWrap label="Events">
-      <table className="table events-table">
+      <table className="table events-table table-cards">
         <thead>
           <tr>
             <th scope="col">Time</th>
@@ -48,10 +48,10 @@ export function EventsTable({ events, taskHref }: { events: ApiEvent[]; taskHref
                     <span className="sr-only">, details of event {e.id}</span>
                   </button>
                 </td>
-                <td>
+                <td data-label="Outcome">
                   <StatusBadge status={e.outcome} />
                 </td>
-                <td className="wrap">
+                <td className="wrap" data-label="Request">
                   <span className="mono small">
                     {e.method} {e.route}
                   </span>{' '}
@@ -63,13 +63,17 @@ export function EventsTable({ events, taskHref }: { events: ApiEvent[]; taskHref
                     </span>
                   )}
                 </td>
-                <td className="wrap small event-reason">{e.outcome === 'ok' ? '' : (reasonOf(e) ?? '')}</td>
-                <td className="hide-sm">
+                <td className="wrap small event-reason" data-label="Reason">
+                  {e.outcome === 'ok' ? '' : (reasonOf(e) ?? '')}
+                </td>
+                <td className="hide-sm" data-label="Event">
                   {e.event ?? '—'}
                   {e.action && <span className="muted small"> · {e.action}</span>}
                 </td>
-                <td className="hide-md wrap small">{e.image ?? '—'}</td>
-                <td className="hide-sm">
+                <td className="hide-md wrap small card-hide" data-label="Image">
+                  {e.image ?? '—'}
+                </td>
+                <td className="hide-sm" data-label="Task">
                   {e.taskId ? (
                     <Link to={taskHref(e.taskId)} className="mono small">
                       {e.taskId}

@@ -73,7 +73,7 @@ export function TasksTable({
 }) {
   return (
     <TableWrap label="Tasks">
-      <table className="table tasks-table">
+      <table className="table tasks-table table-cards">
         <thead>
           <tr>
             <th scope="col">Units</th>
@@ -126,7 +126,7 @@ export function TasksTable({
                   </div>
                 )}
               </td>
-              <td>
+              <td data-label="Status">
                 <TaskStatusBadge status={t.status} />
                 <Waiting task={t} />
                 {t.status === 'running' && t.stopRequested && (
@@ -142,21 +142,25 @@ export function TasksTable({
                   </div>
                 )}
               </td>
-              <td className="hide-sm">
+              <td className="hide-sm card-hide" data-label="Task">
                 <span className="mono small">{t.id}</span>
                 <div className="muted small">{t.kind}</div>
               </td>
-              <td className="hide-sm">
+              <td className="hide-sm" data-label="Trigger">
                 {t.trigger}
                 {t.caller && <div className="muted small">{t.caller}</div>}
               </td>
-              <td className="hide-sm">
+              <td className="hide-sm" data-label="Created">
                 <time dateTime={t.createdAt} title={formatTime(t.createdAt)}>
                   {formatAgo(t.createdAt, now)}
                 </time>
               </td>
-              <td className="hide-md">{formatDuration(between(t.startedAt, t.finishedAt))}</td>
-              <td className="hide-md wrap summary-cell">{t.summary ?? ''}</td>
+              <td className="hide-md" data-label="Duration">
+                {formatDuration(between(t.startedAt, t.finishedAt))}
+              </td>
+              <td className="hide-md wrap summary-cell" data-label="Summary">
+                {t.summary ?? ''}
+              </td>
             </tr>
           ))}
         </tbody>
