@@ -101,6 +101,12 @@ program
   .option('--status <code>', 'HTTP status')
   .option('--since <time>', 'ISO date, unix ms, or a duration such as 24h')
   .option('--until <time>', 'ISO date, unix ms, or a duration')
+  .addOption(
+    new Option(
+      '--traffic <which>',
+      'deliveries: webhooks and API calls that ask for something; all: also panel and health traffic',
+    ).choices(['all', 'deliveries']),
+  )
   .option('--json', 'machine-readable output')
   .action(run((opts: Parameters<typeof eventsCommand>[1]) => eventsCommand(config(), opts)));
 

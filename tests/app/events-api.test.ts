@@ -1,6 +1,6 @@
 /** GET /api/events, through the whole app on the fakes: admin auth (fail closed), filters, pagination, validation. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventsPage } from '../../server/src/contract/api.js';
+import { EventsPage, isDelivery } from '../../server/src/contract/api.js';
 import { adminHeaders, buildFakeApp, type TestApp } from '../helpers/app.js';
 import { githubHeaders, packagePublished, rawFixture } from '../helpers/github.js';
 
@@ -132,5 +132,41 @@ describe('listing', () => {
         message: 'query: Unrecognized key: "unknown"',
       });
     }
+  });
+});
+
+describe('traffic=deliveries', () => {
+  const list = async (query: string) =>
+    EventsPage.parse(
+      (
+        await t!.app.inject({ method: 'GET', url: `/api/events?limit=500${query}`, headers: adminHeaders })
+      ).json(),
+    ).events;
+
+  it("keeps webhooks and calls that ask for something, never the panel's own or health traffic: the contract's isDelivery, in SQL", async () => {
+    t = await seeded();
+    const call = (
+      method: 'GET' | 'POST',
+      url: string,
+      payload?: object,
+      headers: Record<string, string> = adminHeaders,
+    ) => t!.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+    await call('POST', '/api/session', { token: 'not-the-admin-token' }, {});
+    await call('GET', '/api/tasks/tsk_NONE');
+    await call('GET', '/api/v1/tasks/tsk_NONE');
+    await call('POST', '/api/v1/tasks', { units: ['nobody.service'] });
+    await call('POST', '/api/tasks/tsk_NONE/stop');
+    const all = await list('');
+    const want = all.filter(isDelivery).map((e) => e.id);
+    expect(want.length).toBeGreaterThan(5);
+    expect(want.length).toBeLessThan(all.length);
+    expect((await list('&traffic=deliveries')).map((e) => e.id)).toEqual(want);
+    // With a filter the filter index answers: for rows it has not copied yet, and once it has.
+    const refused = all.filter((e) => isDelivery(e) && e.outcome === 'rejected').map((e) => e.id);
+    expect(refused.length).toBeGreaterThan(0);
+    expect((await list('&traffic=deliveries&outcome=rejected')).map((e) => e.id)).toEqual(refused);
+    t.podup.state.stores.events.copyFacets(10_000);
+    expect((await list('&traffic=deliveries&outcome=rejected')).map((e) => e.id)).toEqual(refused);
+    expect((await list('&traffic=all')).map((e) => e.id)).toEqual(all.map((e) => e.id));
   });
 });

@@ -22,6 +22,7 @@ import {
   TRIGGERS,
   UNIT_RESULT_STATUSES,
 } from './vocabulary.js';
+export { isDelivery } from './traffic.js';
 
 const TaskStatus = z.enum(TASK_STATUSES);
 const TaskKind = z.enum(TASK_KINDS);
@@ -151,6 +152,8 @@ export const EventsQuery = z
     status: z.coerce.number().int().min(100).max(599).optional(),
     since: z.string().optional(),
     until: z.string().optional(),
+    /** deliveries: webhooks and API calls that ask for something (contract/traffic.ts); all: every row. */
+    traffic: z.enum(['all', 'deliveries']).default('all'),
   })
   .strict();
 export type EventsQuery = z.infer<typeof EventsQuery>;

@@ -35,6 +35,7 @@ export function parseEventsQuery(
     status: q.status,
     since: time('since'),
     until: time('until'),
+    deliveriesOnly: q.traffic === 'deliveries',
     beforeId: q.cursor,
     limit: q.limit,
   };

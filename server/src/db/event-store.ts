@@ -1,4 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3';
+import {
+  DELIVERY_ROUTE_PREFIXES,
+  PANEL_TRAFFIC_PREFIXES,
+  PANEL_TRAFFIC_ROUTES,
+  READ_METHODS,
+} from '../contract/traffic.js';
 import type { EventQuery, EventRow, Outcome, StoredEvent } from '../domain/events/event.js';
 import type { EventStore } from '../domain/ports/index.js';
 
@@ -93,12 +99,30 @@ function conditions(query: EventQuery, row: string, id: string, skip?: Facet): C
     );
     params.push(query.until, query.until);
   }
+  if (query.deliveriesOnly) {
+    where.push(deliveryCondition(row));
+    params.push(...DELIVERY_PARAMS);
+  }
   if (query.beforeId !== undefined) {
     where.push(`${id} < ?`);
     params.push(query.beforeId);
   }
   return { where, params };
 }
+
+/** contract/traffic.ts's isDelivery in SQL, with its lists as parameters (DELIVERY_PARAMS, in this order). */
+const deliveryCondition = (row: string): string => {
+  const startsWith = `(substr(${row}.route, 1, length(?)) = ?)`;
+  const any = (n: number, one: string) => `(${Array.from({ length: n }, () => one).join(' OR ')})`;
+  return `(${any(DELIVERY_ROUTE_PREFIXES.length, startsWith)} OR (${row}.route NOT IN (${PANEL_TRAFFIC_ROUTES.map(() => '?').join(', ')})
+    AND NOT ${any(PANEL_TRAFFIC_PREFIXES.length, startsWith)} AND ${row}.method NOT IN (${READ_METHODS.map(() => '?').join(', ')})))`;
+};
+const DELIVERY_PARAMS: readonly string[] = [
+  ...DELIVERY_ROUTE_PREFIXES.flatMap((p) => [p, p]),
+  ...PANEL_TRAFFIC_ROUTES,
+  ...PANEL_TRAFFIC_PREFIXES.flatMap((p) => [p, p]),
+  ...READ_METHODS,
+];
 
 const whereOf = (c: Conditions): string => (c.where.length ? `WHERE ${c.where.join(' AND ')}` : '');
 

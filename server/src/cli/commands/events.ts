@@ -15,6 +15,7 @@ export interface EventsOptions {
   status?: string;
   since?: string;
   until?: string;
+  traffic?: string;
   json?: boolean;
 }
 

@@ -55,6 +55,8 @@ export interface EventQuery {
   status?: number | undefined;
   since?: number | undefined;
   until?: number | undefined;
+  /** Only deliveries (contract/traffic.ts): no panel, health or failed-read traffic. */
+  deliveriesOnly?: boolean | undefined;
   /** Only events with id below this (cursor pagination, newest first). */
   beforeId?: number | undefined;
   limit: number;

@@ -9,7 +9,6 @@ import { useEvents, type EventFilters } from '@/features/events/api/get-events';
 import { EventFiltersBar } from '@/features/events/components/event-filters';
 import { EventsTable } from '@/features/events/components/events-table';
 import { eventsToCsv, eventsToJson } from '@/features/events/components/export';
-import { isDelivery } from '@/features/events/components/traffic';
 import { downloadText } from '@/lib/download';
 
 const FILTER_KEYS = ['route', 'outcome', 'event', 'image', 'delivery', 'task', 'since', 'until'] as const;
@@ -20,12 +19,11 @@ export function EventsRoute() {
     () => Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? undefined])),
     [params],
   );
-  const events = useEvents(filters);
-  const loaded = useMemo(() => events.data?.pages.flatMap((p) => p.events) ?? [], [events.data]);
-  // Deliveries by default; the panel's own and health traffic on request (`?traffic=all`).
+  // Deliveries by default (the server filters, so every page is full); the panel's own and health traffic on
+  // request (`?traffic=all`).
   const allTraffic = params.get('traffic') === 'all';
-  const rows = useMemo(() => (allTraffic ? loaded : loaded.filter(isDelivery)), [loaded, allTraffic]);
-  const hidden = loaded.length - rows.length;
+  const events = useEvents({ ...filters, traffic: allTraffic ? 'all' : 'deliveries' });
+  const rows = useMemo(() => events.data?.pages.flatMap((p) => p.events) ?? [], [events.data]);
   const filtered = FILTER_KEYS.some((k) => filters[k]);
   const setAllTraffic = (on: boolean) =>
     setParams(
@@ -76,7 +74,7 @@ export function EventsRoute() {
       <EventFiltersBar value={filters} onChange={setFilters} />
       <label className="small toggle-line">
         <input type="checkbox" checked={allTraffic} onChange={(e) => setAllTraffic(e.target.checked)} /> Show
-        panel and health traffic{!allTraffic && hidden > 0 ? ` (${hidden} hidden)` : ''}
+        panel and health traffic
       </label>
       {filters.task && (
         <p className="small">
@@ -101,7 +99,7 @@ export function EventsRoute() {
       {events.isSuccess && rows.length === 0 && (
         <EmptyState
           title={
-            filtered ? 'No event matches these filters' : hidden > 0 ? 'No deliveries yet' : 'No events yet'
+            filtered ? 'No event matches these filters' : allTraffic ? 'No events yet' : 'No deliveries yet'
           }
         >
           {filtered

@@ -3,7 +3,14 @@
  * that value, `q` is a case-insensitive substring, pages follow the server's cursor formats.
  */
 import type { z } from 'zod';
-import type { ApiEvent, ApiTask, EventsQuery, TasksPage, TasksQuery } from '@contract';
+import {
+  isDelivery,
+  type ApiEvent,
+  type ApiTask,
+  type EventsQuery,
+  type TasksPage,
+  type TasksQuery,
+} from '@contract';
 import { journalErrorLine } from '@vocabulary';
 import { mockState, type MockTask } from './state';
 
@@ -104,6 +111,7 @@ export function listEvents(
       [q.actor, e.actor],
     ];
     if (fields.some(([want, has]) => want !== undefined && want !== has)) continue;
+    if (q.traffic === 'deliveries' && !isDelivery(e)) continue;
     if (events.length === q.limit) return { events, nextCursor: String(events.at(-1)?.id) };
     events.push(e);
   }

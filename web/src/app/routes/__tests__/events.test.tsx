@@ -1,8 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiEvent } from '@contract';
+import { isDelivery, type ApiEvent } from '@contract';
 import { EVENT_COLUMNS } from '@/features/events/components/export';
-import { isDelivery, SIGNATURE_MISMATCH } from '@/features/events/components/traffic';
+import { SIGNATURE_MISMATCH } from '@/features/events/components/traffic';
 import { mockState } from '@/testing/mocks/state';
 import { currentUrl, renderApp } from '@/testing/test-utils';
 
@@ -43,21 +43,17 @@ describe('Events', () => {
     await waitFor(() => expect(bodyRows()).toHaveLength(200));
   });
 
-  it('shows deliveries by default; panel and health traffic on request', async () => {
+  it('shows deliveries by default, filtered by the server (full pages); panel and health traffic on request', async () => {
     const { user, router } = renderApp('/events');
     await screen.findByRole('table');
-    const page = mockState().events.slice(0, 100);
-    const deliveries = page.filter(isDelivery);
-    // The recordings hold panel traffic (the sign-in): it is hidden, and says so.
-    expect(deliveries.length).toBeLessThan(page.length);
-    expect(bodyRows()).toHaveLength(deliveries.length);
+    const deliveries = mockState().events.filter(isDelivery);
+    // The recordings hold panel traffic (the sign-in): it is left out, and the page is still full.
+    expect(deliveries.length).toBeLessThan(mockState().events.length);
+    expect(bodyRows()).toHaveLength(Math.min(100, deliveries.length));
     expect(bodyRows().some((r) => r.textContent?.includes('/api/session'))).toBe(false);
-    const toggle = screen.getByLabelText(/Show panel and health traffic/);
-    expect(toggle).toHaveAccessibleName(
-      `Show panel and health traffic (${page.length - deliveries.length} hidden)`,
-    );
-    await user.click(toggle);
-    await waitFor(() => expect(bodyRows()).toHaveLength(100));
+    await user.click(screen.getByLabelText('Show panel and health traffic'));
+    await waitFor(() => expect(bodyRows().some((r) => r.textContent?.includes('/api/session'))).toBe(true));
+    expect(bodyRows()).toHaveLength(Math.min(100, mockState().events.length));
     expect(currentUrl(router)).toBe('/events?traffic=all');
   });
 
@@ -175,7 +171,7 @@ describe('Events', () => {
 
   it('empty: says nothing was recorded yet and offers no export', async () => {
     renderApp('/events', { profile: 'empty' });
-    expect(await screen.findByText('No events yet')).toBeInTheDocument();
+    expect(await screen.findByText('No deliveries yet')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Export CSV' })).toBeDisabled();
     expect(screen.getByRole('button', { name: 'Export JSON' })).toBeDisabled();
   });

@@ -18,6 +18,8 @@ export interface EventFilters {
   /** ISO time, unix ms, or a duration back from now ("24h"). */
   since?: string | undefined;
   until?: string | undefined;
+  /** deliveries (webhooks and API calls that ask for something) or all rows, the panel's own included. */
+  traffic?: EventsQuery['traffic'] | undefined;
 }
 
 export const EVENTS_PAGE_SIZE = 100;
