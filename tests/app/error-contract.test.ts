@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queuedTask } from '../../server/src/domain/tasks/task.js';
 import { adminHeaders, buildFakeApp, type FakeTestApp } from '../helpers/app.js';
-import { githubHeaders, rawFixture } from '../helpers/github.js';
+import { injectEvent, rawFixture } from '../helpers/github.js';
 import { openRaw, parseResponses, sendRaw, type RawResponse } from '../helpers/raw-http.js';
 
 let t: FakeTestApp | undefined;
@@ -209,12 +209,7 @@ describe('outcome agrees with status', () => {
   it('a delivery whose unit of work fails (a full disk): its row and log line say error, with no task', async () => {
     const a = await app();
     failDecidedRows(a);
-    const res = await a.app.inject({
-      method: 'POST',
-      url: '/webhooks/github',
-      headers: githubHeaders('package', body),
-      payload: body,
-    });
+    const res = await injectEvent(a.app, 'package', body);
     expect(res.statusCode).toBe(500);
     const id = String(res.headers['x-request-id']);
     expect(await rowOf(a, id)).toMatchObject({

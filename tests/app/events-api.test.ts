@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventsPage, isDelivery } from '../../server/src/contract/api.js';
 import { adminHeaders, buildFakeApp, type TestApp } from '../helpers/app.js';
-import { githubHeaders, packagePublished, rawFixture } from '../helpers/github.js';
+import { injectEvent, packagePublished, rawFixture } from '../helpers/github.js';
 
 let t: TestApp | undefined;
 afterEach(async () => {
@@ -14,20 +14,10 @@ async function seeded(overrides: Record<string, string | undefined> = {}): Promi
   const app = await buildFakeApp(overrides);
   for (let i = 0; i < 5; i++) {
     const body = packagePublished({ name: `app-${i}`, tag: '1', digest: `sha256:${String(i).repeat(64)}` });
-    await app.app.inject({
-      method: 'POST',
-      url: '/webhooks/github',
-      headers: githubHeaders('package', body),
-      payload: body,
-    });
+    await injectEvent(app.app, 'package', body);
   }
   const ping = rawFixture('ping');
-  await app.app.inject({
-    method: 'POST',
-    url: '/webhooks/github',
-    headers: githubHeaders('ping', ping),
-    payload: ping,
-  });
+  await injectEvent(app.app, 'ping', ping);
   return app;
 }
 

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildFakeApp, type TestApp } from '../helpers/app.js';
-import { githubHeaders, packagePublished } from '../helpers/github.js';
+import { injectEvent, packagePublished } from '../helpers/github.js';
 
 const DAY = 86_400_000;
 const MIB = 2 ** 20;
@@ -80,12 +80,7 @@ describe('the size cap', () => {
     const app = (t = await buildFakeApp({ PODUP_MAX_DB_SIZE: '16MiB' }));
     app.podup.services.audit.overCap = true;
     const body = packagePublished({ tag: 'v1', digest: `sha256:${'e'.repeat(64)}` });
-    const delivered = await app.app.inject({
-      method: 'POST',
-      url: '/webhooks/github',
-      headers: githubHeaders('package', body),
-      payload: body,
-    });
+    const delivered = await injectEvent(app.app, 'package', body);
     expect(delivered.statusCode).toBe(202);
     for (let i = 0; i < 5; i++)
       expect((await app.app.inject({ method: 'GET', url: '/api/tasks' })).statusCode).toBe(401);

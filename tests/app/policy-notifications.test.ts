@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChannelsReply } from '../../server/src/contract/api.js';
 import type { NotificationMessage } from '../../server/src/domain/notifications/message.js';
 import { adminHeaders, buildFakeApp, type FakeTestApp } from '../helpers/app.js';
-import { githubHeaders, packagePublished } from '../helpers/github.js';
+import { injectEvent, packagePublished } from '../helpers/github.js';
 
 const REF = 'ghcr.io/acme-corp/web-app:stable';
 const UNIT = 'web-app.service';
@@ -54,12 +54,7 @@ const api = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknow
 /** A package webhook for `digest` (already in the registry); its task run. */
 async function webhook(digest: string): Promise<string> {
   const body = packagePublished({ owner: 'acme-corp', name: 'web-app', tag: 'stable', digest });
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/webhooks/github',
-    headers: githubHeaders('package', body),
-    payload: body,
-  });
+  const res = await injectEvent(t.app, 'package', body);
   expect(res.statusCode).toBe(202);
   const taskId = res.json<{ taskId: string }>().taskId;
   await t.podup.services.runner.runNow(taskId);

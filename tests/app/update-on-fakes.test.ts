@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiTaskDetail, UnitsReply } from '../../server/src/contract/api.js';
 import { adminHeaders, buildFakeApp, type FakeTestApp } from '../helpers/app.js';
-import { githubHeaders, packagePublished } from '../helpers/github.js';
+import { injectEvent, packagePublished } from '../helpers/github.js';
 
 const REF = 'ghcr.io/acme-corp/web-app:stable';
 const UNIT = 'web-app.service';
@@ -37,12 +37,7 @@ async function publishAndRun(version: string, options: { crashes?: boolean } = {
     tag: 'stable',
     digest: pushed.digest,
   });
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/webhooks/github',
-    headers: githubHeaders('package', body),
-    payload: body,
-  });
+  const res = await injectEvent(t.app, 'package', body);
   expect(res.statusCode).toBe(202);
   const taskId = res.json<{ taskId: string }>().taskId;
   expect(await t.podup.services.runner.runNow(taskId)).toBe(true);
@@ -118,12 +113,7 @@ describe('discovery before each task', () => {
       tag: 'stable',
       digest: `sha256:${'e'.repeat(64)}`,
     });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/webhooks/github',
-      headers: githubHeaders('package', body),
-      payload: body,
-    });
+    const res = await injectEvent(t.app, 'package', body);
     expect(res.statusCode).toBe(202);
     return res.json<{ taskId: string }>().taskId;
   }

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiTaskDetail, CheckReply, UnitsReply } from '../../server/src/contract/api.js';
 import { adminHeaders, buildFakeApp, type FakeTestApp } from '../helpers/app.js';
-import { githubHeaders, packagePublished } from '../helpers/github.js';
+import { injectEvent, packagePublished } from '../helpers/github.js';
 
 const REF = 'ghcr.io/acme-corp/web-app:stable';
 const UNIT = 'web-app.service';
@@ -46,12 +46,7 @@ async function deliver(version: string): Promise<{ taskId: string; digest: strin
     tag: 'stable',
     digest: pushed.digest,
   });
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/webhooks/github',
-    headers: githubHeaders('package', body),
-    payload: body,
-  });
+  const res = await injectEvent(t.app, 'package', body);
   expect(res.statusCode).toBe(202);
   return { taskId: res.json<{ taskId: string }>().taskId, digest: pushed.digest };
 }

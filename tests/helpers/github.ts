@@ -1,4 +1,5 @@
 /** GitHub-shaped deliveries: real payload fixtures, signed the way GitHub signs them. */
+import type { FastifyInstance } from 'fastify';
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,3 +71,7 @@ export function githubHeaders(
     ...extra,
   };
 }
+
+/** A signed GitHub event POSTed to podup in-process (Fastify's inject); the response. */
+export const injectEvent = (app: FastifyInstance, event: string, body: Buffer | string) =>
+  app.inject({ method: 'POST', url: '/webhooks/github', headers: githubHeaders(event, body), payload: body });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiTaskDetail, CheckReply, type ScheduleRunReply } from '../../server/src/contract/api.js';
 import { adminHeaders, buildTestApp, type TestApp } from '../helpers/app.js';
-import { githubHeaders, packagePublished } from '../helpers/github.js';
+import { injectEvent, packagePublished } from '../helpers/github.js';
 import { containerOf, pushImage, removeUnits, startUnits, writeUnit } from '../helpers/units.js';
 
 const run = randomBytes(3).toString('hex');
@@ -125,12 +125,7 @@ describe('update policies on the real host', () => {
     const { unit, repo, v2 } = unitWith('pol-hook', { 'podup.policy': 'approve' });
     const [owner, name] = repo.split('/') as [string, string];
     const body = packagePublished({ owner, name, tag: 'stable', digest: v2 });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/webhooks/github',
-      headers: githubHeaders('package', body),
-      payload: body,
-    });
+    const res = await injectEvent(t.app, 'package', body);
     expect(res.statusCode).toBe(202);
     const held = await runTask(res.json<{ taskId: string }>().taskId);
     expect(held).toMatchObject({
