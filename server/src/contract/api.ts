@@ -448,7 +448,8 @@ export const Overview = z.object({
     succeeded24h: z.number(),
     failed24h: z.number(),
     rolledBack24h: z.number(),
-    events24h: z.number(),
+    /** Deliveries (contract/traffic.ts) in the last 24 h: webhooks and API calls that asked for something. */
+    deliveries24h: z.number(),
   }),
   units: z.array(
     z.object({

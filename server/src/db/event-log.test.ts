@@ -140,6 +140,36 @@ describe('countSince', () => {
   });
 });
 
+describe('countSince, deliveries only', () => {
+  it('counts webhooks and calls that ask for something, not failed reads, sign-ins or probes, before and after the copy', () => {
+    const minute = 60_000;
+    const start = T0 - (T0 % minute);
+    const others: Array<Partial<EventRow>> = [
+      { route: '/api/tasks/:id', method: 'GET', status: 404, outcome: 'rejected' },
+      { route: '/api/session', method: 'POST', status: 401, outcome: 'rejected' },
+      { route: '/readyz', method: 'GET', status: 503, outcome: 'error' },
+    ];
+    const deliveries: Array<Partial<EventRow>> = [
+      {},
+      { route: '/github-package-update/:unit', status: 401, outcome: 'rejected' },
+      { route: '/api/v1/tasks', method: 'POST', status: 202 },
+      { route: '/api/tasks/:id/stop', method: 'POST', status: 409, outcome: 'rejected' },
+    ];
+    [...others, ...deliveries].forEach((over, i) =>
+      stores.events.insert(row(start + i * 20_000, `e${i}`, over)),
+    );
+    expect(stores.events.countSince(start, true)).toBe(4);
+    expect(stores.events.countSince(start)).toBe(7);
+    for (const copy of [3, 100]) {
+      stores.events.copyFacets(copy);
+      expect(stores.events.countSince(start, true)).toBe(4);
+      expect(stores.events.countSince(start + minute, true)).toBe(4);
+      expect(stores.events.countSince(start + 2 * minute, true)).toBe(1);
+      expect(stores.events.countSince(start)).toBe(7);
+    }
+  });
+});
+
 describe('the filter copies (event_facets) as rows go', () => {
   const facets = () => db.prepare('SELECT count(*) FROM event_facets').pluck().get() as number;
 

@@ -210,12 +210,13 @@ export class SqliteEventStore implements EventStore {
       if (copied === 0) return 0;
       this.db
         .prepare(
-          `INSERT INTO event_counts (minute, rows)
-           SELECT CAST(ts / ${MINUTE_MS} AS INTEGER) AS m, count(*) FROM events
-           WHERE id > ? AND id <= (SELECT max(id) FROM event_facets) GROUP BY m
-           ON CONFLICT (minute) DO UPDATE SET rows = rows + excluded.rows`,
+          `INSERT INTO event_counts (minute, rows, deliveries)
+           SELECT CAST(ts / ${MINUTE_MS} AS INTEGER) AS m, count(*), sum(${deliveryCondition('events')})
+           FROM events WHERE id > ? AND id <= (SELECT max(id) FROM event_facets) GROUP BY m
+           ON CONFLICT (minute) DO UPDATE SET rows = rows + excluded.rows,
+             deliveries = deliveries + excluded.deliveries`,
         )
-        .run(through);
+        .run(...DELIVERY_PARAMS, through);
       return copied;
     })();
   }
@@ -225,23 +226,34 @@ export class SqliteEventStore implements EventStore {
    * yet from events (a few seconds of them: walked by id, `+ts` keeps the planner off the day's range of
    * events_ts).
    */
-  countSince(since: number): number {
+  countSince(since: number, deliveriesOnly = false): number {
     const through = this.copiedThrough.get() as number;
     const firstWhole = Math.ceil(since / MINUTE_MS);
-    const count = (sql: string, ...params: number[]) =>
+    const count = (sql: string, ...params: unknown[]) =>
       this.db
         .prepare(sql)
         .pluck()
         .get(...params) as number;
+    const rows = (row: string) => (deliveriesOnly ? `AND ${deliveryCondition(row)}` : '');
+    const params = deliveriesOnly ? DELIVERY_PARAMS : [];
     return (
-      count('SELECT coalesce(sum(rows), 0) FROM event_counts WHERE minute >= ?', firstWhole) +
       count(
-        'SELECT count(*) FROM events WHERE ts >= ? AND ts < ? AND id <= ?',
+        `SELECT coalesce(sum(${deliveriesOnly ? 'deliveries' : 'rows'}), 0) FROM event_counts WHERE minute >= ?`,
+        firstWhole,
+      ) +
+      count(
+        `SELECT count(*) FROM events WHERE ts >= ? AND ts < ? AND id <= ? ${rows('events')}`,
         since,
         firstWhole * MINUTE_MS,
         through,
+        ...params,
       ) +
-      count('SELECT count(*) FROM events WHERE id > ? AND +ts >= ?', through, since)
+      count(
+        `SELECT count(*) FROM events WHERE id > ? AND +ts >= ? ${rows('events')}`,
+        through,
+        since,
+        ...params,
+      )
     );
   }
 }

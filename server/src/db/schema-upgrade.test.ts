@@ -1,6 +1,6 @@
 /**
- * A database written before migrations 0010-0013 keeps its rows and gets every derived structure filled from
- * them: per-minute event counts, task tallies, the tasks' search index and task_units' created_at.
+ * A database written before migrations 0010-0014 keeps its rows and gets every derived structure filled from
+ * them: per-minute event and delivery counts, task tallies, the tasks' search index and task_units' created_at.
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,6 +23,11 @@ describe('upgrading a database of release 4', () => {
       `INSERT INTO events (ts, request_id, route, method, status, outcome) VALUES (?, ?, '/healthz', 'GET', 200, 'ok')`,
     );
     for (let i = 0; i < 5; i++) event.run(T0 + i * 20_000, `r${i}`);
+    const delivery = db.prepare(
+      `INSERT INTO events (ts, request_id, route, method, status, outcome)
+       VALUES (?, ?, '/webhooks/github', 'POST', 202, 'accepted')`,
+    );
+    for (let i = 0; i < 3; i++) delivery.run(T0 + i * 30_000, `d${i}`);
     const task = db.prepare(
       `INSERT INTO tasks (id, kind, status, image, trigger, caller, created_at, updated_at, finished_at, summary)
        VALUES (?, 'image-update', ?, 'ghcr.io/acme/web:1', 'webhook', 'github', ?, ?, ?, ?)`,
@@ -35,7 +40,9 @@ describe('upgrading a database of release 4', () => {
 
     migrate(db);
     const { stores } = createStores(db);
-    expect(stores.events.countSince(T0)).toBe(5);
+    expect(stores.events.countSince(T0)).toBe(8);
+    // Migration 0014: the overview counts the deliveries among them.
+    expect(stores.events.countSince(T0, true)).toBe(3);
     expect(stores.tasks.counts(T0)).toMatchObject({ queued: 1, succeeded24h: 1 });
     expect(stores.tasks.list({ text: 'sha256:abc', limit: 10 }).map((t) => t.id)).toEqual(['tsk_old']);
     expect(stores.tasks.list({ unit: 'web.service', limit: 10 }).map((t) => t.id)).toEqual(['tsk_old']);

@@ -48,7 +48,7 @@ export interface TaskDetail {
 
 export interface OverviewData {
   health: Record<keyof Probes, CheckResult>;
-  counts: TaskCounts & { events24h: number };
+  counts: TaskCounts & { deliveries24h: number };
   units: Array<{ unit: StoredUnit; last: UnitLastResult | undefined }>;
   recentTasks: TaskRecord[];
   pendingApprovals: TaskRecord[];
@@ -121,7 +121,7 @@ export class QueryService {
     const last = new Map(stores.journals.lastResults().map((r) => [r.unit, r]));
     return {
       health,
-      counts: { ...stores.tasks.counts(since), events24h: stores.events.countSince(since) },
+      counts: { ...stores.tasks.counts(since), deliveries24h: stores.events.countSince(since, true) },
       units: stores.units.present().map((unit) => ({ unit, last: last.get(unit.unit) })),
       recentTasks: stores.tasks.list({ limit: 10 }),
       pendingApprovals: stores.tasks.list({ status: 'awaiting-approval', limit: 20 }).reverse(),

@@ -11,6 +11,7 @@ import requestNoise from './0010-request-noise.js';
 import eventFilters from './0011-event-filters.js';
 import taskFilters from './0012-task-filters.js';
 import taskSearch from './0013-task-search.js';
+import deliveryCounts from './0014-delivery-counts.js';
 
 /** Applied in order; migration N sets PRAGMA user_version = N. Never edit a released migration: add one. */
 export const MIGRATIONS: readonly string[] = [
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly string[] = [
   eventFilters,
   taskFilters,
   taskSearch,
+  deliveryCounts,
 ];

@@ -243,8 +243,11 @@ export interface EventStore {
   addToCount(id: number, n: number): void;
   /** Newest first. */
   list(query: EventQuery): StoredEvent[];
-  /** Rows written since `since` (counted as they are indexed: removing old rows does not lower it). */
-  countSince(since: number): number;
+  /**
+   * Rows written since `since`, or only the deliveries among them (contract/traffic.ts), counted as they are
+   * indexed: removing old rows does not lower it.
+   */
+  countSince(since: number, deliveriesOnly?: boolean): number;
   /**
    * Indexes up to `maxRows` rows written since the last call for the filters and the counts (off the request
    * path, in bulk: db/migrations/0006). Returns the rows indexed; until then, list() reads them directly.

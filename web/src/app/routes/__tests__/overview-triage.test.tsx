@@ -26,7 +26,7 @@ describe('Overview as a triage board', () => {
       'href',
       '/tasks?status=awaiting-approval',
     );
-    expect(within(counts).getByRole('link', { name: /^Webhook events/ })).toHaveAttribute('href', '/events');
+    expect(within(counts).getByRole('link', { name: /^Deliveries/ })).toHaveAttribute('href', '/events');
     expect(within(counts).getAllByRole('link')).toHaveLength(8);
   });
 

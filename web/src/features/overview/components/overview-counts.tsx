@@ -43,7 +43,7 @@ export function OverviewCounts({ counts }: { counts: Overview['counts'] }) {
       tone: counts.rolledBack24h ? 'warn' : 'idle',
       to: tasksWith('rolled-back'),
     },
-    { label: 'Webhook events (24 h)', value: counts.events24h, tone: 'idle', to: paths.events },
+    { label: 'Deliveries (24 h)', value: counts.deliveries24h, tone: 'idle', to: paths.events },
   ];
   return (
     <ul className="stats" aria-label="Counts">
