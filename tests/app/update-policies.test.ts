@@ -80,8 +80,9 @@ describe('update policies on every path', () => {
       new RegExp(`update available: ${digest} \\(age 0\\); policy notify`),
     );
     expect(running()).toBe(before);
-    // Its next start runs what it runs now: the pull before the decision (by digest) moved no tag.
+    // Its next start runs what it runs now: no tag moved, and no image was downloaded for nobody.
     expect(t.host.tags.get(REF)).toBe(before);
+    expect(t.host.calls.filter((c) => c.startsWith('pull'))).toEqual([]);
     const u = await unitView();
     expect(u?.updatePolicy.policy).toEqual({ value: 'notify', source: 'config' });
   });

@@ -380,6 +380,12 @@ export class TaskRunner {
     return { lookup, digest, pull, abort: () => aborter.abort(new Error('not needed')) };
   }
 
+  /** Whether the unit's update policy can let an update through (approve, now or later), unforced. */
+  private mayApply(unit: KnownUnit): boolean {
+    const { policy } = this.deps.policies.book.resolve(unit, this.deps.stores.policies.get(unit.unit));
+    return policy.policy.value !== 'notify' && policy.policy.value !== 'off';
+  }
+
   /** Claims and runs one named queued task (the CLI's in-process trigger). */
   async runNow(taskId: string): Promise<boolean> {
     const now = this.deps.clock.now();
@@ -454,7 +460,8 @@ export class TaskRunner {
     try {
       const started = performance.now();
       const known = await this.deps.discover(task.createdAt);
-      // Only for an image a managed unit follows: an organisation's webhook names every package it pushes.
+      // Only for an image a managed unit follows (an organisation's webhook names every package it pushes), and
+      // one whose policy may apply it: a notify or off unit would only be left an image nobody runs.
       const image = task.image;
       if (
         image !== null &&
@@ -463,7 +470,8 @@ export class TaskRunner {
             u.imageKey === image &&
             u.managed &&
             !u.pinned &&
-            (!task.units?.length || task.units.includes(u.unit)),
+            (!task.units?.length || task.units.includes(u.unit)) &&
+            (task.force || this.mayApply(u)),
         )
       )
         early = this.earlyPull(image, engineJournal, control);
