@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiTaskDetail, UnitsReply } from '../../server/src/contract/api.js';
+import { AppError } from '../../server/src/errors.js';
 import { adminHeaders, buildFakeApp, type FakeTestApp } from '../helpers/app.js';
 import { injectEvent, packagePublished } from '../helpers/github.js';
 
@@ -141,5 +142,30 @@ describe('discovery before each task', () => {
       ),
     );
     expect(tasks.map((task) => task.status)).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
+  });
+});
+
+describe('a registry that serves tags only', () => {
+  it('refuses the pull by digest: the tag is pulled once the policy let the task through, and the unit moves', async () => {
+    const pushed = t.host.push(REF, 'web-2');
+    const byDigest = `ghcr.io/acme-corp/web-app@${pushed.digest}`;
+    t.host.pullErrors.set(byDigest, [
+      new AppError('IMAGE_NOT_FOUND', `manifest unknown: ${pushed.digest} (this mirror serves tags only)`),
+    ]);
+    const body = packagePublished({
+      owner: 'acme-corp',
+      name: 'web-app',
+      tag: 'stable',
+      digest: pushed.digest,
+    });
+    const taskId = (await injectEvent(t.app, 'package', body)).json<{ taskId: string }>().taskId;
+    expect(await t.podup.services.runner.runNow(taskId)).toBe(true);
+    const task = ApiTaskDetail.parse(
+      (await t.app.inject({ method: 'GET', url: `/api/tasks/${taskId}`, headers: adminHeaders })).json(),
+    );
+    expect(task.status, log(task)).toBe('succeeded');
+    expect(log(task)).toMatch(/by digest failed \(manifest unknown: .*\); pulling it by its tag/);
+    expect(t.host.calls.filter((c) => c.startsWith('pull'))).toEqual([`pull ${byDigest}`, `pull ${REF}`]);
+    expect(t.host.runningImageOf(UNIT)).toBe(t.host.remote.get(REF)?.id);
   });
 });

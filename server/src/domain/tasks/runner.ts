@@ -513,7 +513,18 @@ export class TaskRunner {
       const target = plan.images.find((i) => i.image === image)?.digest ?? null;
       let prefetch: Promise<string> | undefined;
       if (moves && early && target !== null && target === (await early.digest)) {
-        prefetch = early.pull;
+        // A registry or mirror that serves tags only refuses the pull by digest: the tag then, now that the
+        // policy gate let the task through (moving the tag is no longer early).
+        const byTag = this.deps.engine.prefetch?.bind(this.deps.engine);
+        prefetch = early.pull.catch((err: unknown) => {
+          if (!byTag || control.signal.aborted) throw err;
+          engineJournal.log(
+            'warn',
+            'pull',
+            `pull of ${image} by digest failed (${errorMessage(err)}); pulling it by its tag`,
+          );
+          return byTag(image, engineJournal, control);
+        });
         pullHandedOver = true;
       } else if (moves) prefetch = this.deps.engine.prefetch?.(image, engineJournal, control);
       const prefetched = image !== null && prefetch ? new Map([[image, prefetch]]) : undefined;
