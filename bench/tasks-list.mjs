@@ -203,6 +203,8 @@ const shapes = {
   'tasks: next page (cursor)': `/api/tasks?limit=50&cursor=${taskCursor}`,
   'tasks: status filter, next page': `/api/tasks?limit=50&status=failed&cursor=${taskCursor}`,
   'events: first page (limit 100)': '/api/events',
+  "events: deliveries only (the panel's default)": '/api/events?traffic=deliveries',
+  'events: deliveries only, outcome=accepted': '/api/events?traffic=deliveries&outcome=accepted',
   'events: outcome=accepted': '/api/events?outcome=accepted',
   'events: image': '/api/events?image=ghcr.io/acme/svc-7:stable',
   'events: event=package': '/api/events?event=package',

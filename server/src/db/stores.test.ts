@@ -133,25 +133,23 @@ describe('TaskStore', () => {
     expect(stores.tasks.get('tsk_missing')).toBeUndefined();
   });
 
-  it('findQueued matches image, queued status and the unit set (order-insensitive)', () => {
+  it('queuedFor matches image, queued status and the unit set (order-insensitive)', () => {
     stores.tasks.create(task({ id: 'tsk_all' }));
     stores.tasks.create(task({ id: 'tsk_units', units: ['b.service', 'a.service'] }));
     stores.tasks.create(task({ id: 'tsk_running', status: 'running', units: ['c.service'] }));
     stores.tasks.create(task({ id: 'tsk_other', image: 'ghcr.io/acme/other:stable' }));
 
-    expect(stores.tasks.findQueued('ghcr.io/acme/app:stable', null)?.id).toBe('tsk_all');
-    expect(stores.tasks.findQueued('ghcr.io/acme/app:stable', ['a.service', 'b.service'])?.id).toBe(
-      'tsk_units',
-    );
-    expect(stores.tasks.findQueued('ghcr.io/acme/app:stable', ['a.service'])).toBeUndefined();
-    expect(stores.tasks.findQueued('ghcr.io/acme/app:stable', ['c.service'])).toBeUndefined();
-    expect(stores.tasks.findQueued('ghcr.io/acme/app:edge', null)).toBeUndefined();
+    expect(stores.tasks.queuedFor('ghcr.io/acme/app:stable', null)).toBe('tsk_all');
+    expect(stores.tasks.queuedFor('ghcr.io/acme/app:stable', ['a.service', 'b.service'])).toBe('tsk_units');
+    expect(stores.tasks.queuedFor('ghcr.io/acme/app:stable', ['a.service'])).toBeUndefined();
+    expect(stores.tasks.queuedFor('ghcr.io/acme/app:stable', ['c.service'])).toBeUndefined();
+    expect(stores.tasks.queuedFor('ghcr.io/acme/app:edge', null)).toBeUndefined();
   });
 
-  it('findQueued returns the oldest matching queued task', () => {
+  it('queuedFor returns the oldest matching queued task', () => {
     stores.tasks.create(task({ id: 'tsk_new', createdAt: T0 + 10 }));
     stores.tasks.create(task({ id: 'tsk_old', createdAt: T0 }));
-    expect(stores.tasks.findQueued('ghcr.io/acme/app:stable', null)?.id).toBe('tsk_old');
+    expect(stores.tasks.queuedFor('ghcr.io/acme/app:stable', null)).toBe('tsk_old');
   });
 });
 
@@ -259,15 +257,15 @@ describe('intake through the write batcher on SQLite', () => {
     expect(second).toMatchObject({ outcome: 'accepted', coalesced: true });
     expect(dup.outcome).toBe('duplicate');
     if (first.outcome !== 'accepted' || second.outcome !== 'accepted') return;
-    expect(second.task.id).toBe(first.task.id);
+    expect(second.taskId).toBe(first.taskId);
 
     // visible to another connection once the promises resolved
     expect(reader.prepare('SELECT id, image, status FROM tasks').all()).toEqual([
-      { id: first.task.id, image: 'ghcr.io/acme-corp/web-app:stable', status: 'queued' },
+      { id: first.taskId, image: 'ghcr.io/acme-corp/web-app:stable', status: 'queued' },
     ]);
     expect(reader.prepare('SELECT delivery, task_id FROM deliveries ORDER BY delivery').all()).toEqual([
-      { delivery: 'd-1', task_id: first.task.id },
-      { delivery: 'd-2', task_id: first.task.id },
+      { delivery: 'd-1', task_id: first.taskId },
+      { delivery: 'd-2', task_id: first.taskId },
     ]);
     expect(reader.prepare('SELECT scope, key FROM rate_limits').all()).toEqual([
       { scope: IMAGE_RATE_SCOPE, key: 'ghcr.io/acme-corp/web-app' },

@@ -160,7 +160,7 @@ export class IntakeService {
 
 function describe(r: IntakeResult, limit: RatePolicy): AuditFields {
   const fields: AuditFields = { outcome: r.outcome };
-  if (r.outcome === 'accepted') fields.taskId = r.task.id;
+  if (r.outcome === 'accepted') fields.taskId = r.taskId;
   if (r.outcome === 'duplicate') fields.taskId = r.original.taskId ?? undefined;
   if ('image' in r) fields.image = r.image;
   if (r.outcome === 'ignored' || r.outcome === 'recorded') fields.reason = r.reason;

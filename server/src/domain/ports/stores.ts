@@ -56,7 +56,8 @@ export interface TaskStore {
   create(task: TaskRecord): void;
   get(id: string): TaskRecord | undefined;
   /** A queued task of `image` for exactly these units (null: every unit of the image), oldest first. */
-  findQueued(image: string, units: readonly string[] | null): TaskRecord | undefined;
+  /** The oldest queued task of this image and unit set (any order), by id: a delivery joins it. */
+  queuedFor(image: string, units: readonly string[] | null): string | undefined;
   /** Newest first; the cursor is the (createdAt, id) of the last task of the previous page. */
   list(query: TaskListQuery): TaskRecord[];
   /** How many tasks the query's filters match (cursor and limit aside). */

@@ -96,6 +96,12 @@ class StepFailure extends Error {
   }
 }
 
+/** A pull the registry refused (unknown reference, denied): another attempt cannot fix it. */
+export function refusedPull(e: unknown): boolean {
+  const cause = e instanceof StepFailure ? e.cause : e;
+  return isAppError(cause) && PERMANENT_PULL_ERRORS.has(cause.code);
+}
+
 export class UpdateEngine {
   /** Set by each task's prepareRollout: the dependents gate needs the windows of units outside the task too. */
   private windows = new Map<string, number>();
@@ -146,9 +152,7 @@ export class UpdateEngine {
       } catch (e) {
         if (e instanceof ForceStopped || control.forceRequested?.())
           throw new ForceStopped('during the pull');
-        const cause = e instanceof StepFailure ? e.cause : e;
-        const permanent = isAppError(cause) && PERMANENT_PULL_ERRORS.has(cause.code);
-        if (permanent || attempt >= pullAttempts) throw e;
+        if (refusedPull(e) || attempt >= pullAttempts) throw e;
         const wait = pullBackoffMs * 2 ** (attempt - 1);
         journal.log('warn', 'pull', `attempt ${attempt} of ${pullAttempts} failed; retrying in ${wait} ms`);
         await this.deps.sleep(wait);

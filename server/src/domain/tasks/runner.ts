@@ -34,7 +34,7 @@ import type { KnownUnit } from '../units/known-unit.js';
 import { Backoff } from './backoff.js';
 import { BestEffortJournal } from './best-effort-journal.js';
 import { MeasuredJournal } from './measured-journal.js';
-import type { TaskControl, UpdateEngine } from './engine.js';
+import { refusedPull, type TaskControl, type UpdateEngine } from './engine.js';
 import { planUpdate } from './plan.js';
 import { RunnerGate } from './runner-gate.js';
 import type { TaskRecord, TaskStatus, TaskTrigger } from './task.js';
@@ -517,7 +517,7 @@ export class TaskRunner {
         // policy gate let the task through (moving the tag is no longer early).
         const byTag = this.deps.engine.prefetch?.bind(this.deps.engine);
         prefetch = early.pull.catch((err: unknown) => {
-          if (!byTag || control.signal.aborted) throw err;
+          if (!byTag || control.signal.aborted || !refusedPull(err)) throw err;
           engineJournal.log(
             'warn',
             'pull',

@@ -39,11 +39,11 @@ class MemoryTx {
   setRateTat(scope: string, key: string, tat: number): void {
     this.tats.set(`${scope}\n${key}`, tat);
   }
-  findQueuedTask(image: string, units: readonly string[] | null): TaskRecord | undefined {
+  queuedFor(image: string, units: readonly string[] | null): string | undefined {
     return [...this.tasks.values()]
       .filter((t) => t.status === 'queued' && t.image === image)
       .sort((a, b) => a.createdAt - b.createdAt)
-      .find((t) => sameUnits(t.units, units));
+      .find((t) => sameUnits(t.units, units))?.id;
   }
   createTask(task: TaskRecord): void {
     if (this.tasks.has(task.id)) throw new Error(`duplicate task ${task.id}`);
@@ -61,7 +61,7 @@ class MemoryTx {
         trim: () => 0,
       },
       tasks: {
-        findQueued: (i, u) => this.findQueuedTask(i, u),
+        queuedFor: (i, u) => this.queuedFor(i, u),
         create: (t) => this.createTask(t),
       } as IntakeStores['tasks'],
     };
@@ -116,7 +116,7 @@ describe('intakeDelivery: published', () => {
     const r = accepted(intake(published('d-1', { caller: '192.0.2.1' })));
     expect(r.coalesced).toBe(false);
     expect(r.image).toBe(IMAGE);
-    expect(r.task).toMatchObject({
+    expect(tx.tasks.get(r.taskId)).toMatchObject({
       id: 'tsk_1',
       kind: 'image-update',
       status: 'queued',
@@ -135,9 +135,9 @@ describe('intakeDelivery: published', () => {
       retryOf: null,
       stopRequested: null,
     });
-    expect(r.task.reason).toContain('stable');
-    expect(r.task.reason).toContain(DIGEST_A);
-    expect([...tx.tasks.values()]).toEqual([r.task]);
+    expect(tx.tasks.get(r.taskId)?.reason).toContain('stable');
+    expect(tx.tasks.get(r.taskId)?.reason).toContain(DIGEST_A);
+    expect([...tx.tasks.keys()]).toEqual([r.taskId]);
     expect(tx.deliveries.get('d-1')).toEqual({
       delivery: 'd-1',
       receivedAt: clock.ms,
@@ -161,7 +161,7 @@ describe('intakeDelivery: published', () => {
     expect(again.outcome).toBe('duplicate');
     if (again.outcome !== 'duplicate') return;
     expect(again.original).toEqual(deliveriesBefore.get('d-1'));
-    expect(again.original.taskId).toBe(first.task.id);
+    expect(again.original.taskId).toBe(first.taskId);
     expect(tx.tasks.size).toBe(1);
     expect(tx.deliveries).toEqual(deliveriesBefore);
     // a duplicate does not consume rate allowance either
@@ -182,12 +182,12 @@ describe('intakeDelivery: published', () => {
     const first = accepted(intake(published('d-1')));
     const second = accepted(intake(published('d-2', { event: 'registry_package' })));
     expect(second.coalesced).toBe(true);
-    expect(second.task.id).toBe(first.task.id);
+    expect(second.taskId).toBe(first.taskId);
     expect(tx.tasks.size).toBe(1);
     // the joining delivery is remembered, pointing at the shared task
     expect(tx.deliveries.get('d-2')).toMatchObject({
       outcome: 'accepted',
-      taskId: first.task.id,
+      taskId: first.taskId,
       event: 'registry_package',
     });
   });
@@ -198,17 +198,17 @@ describe('intakeDelivery: published', () => {
     const second = accepted(
       intake(published('d-2', { meaning: publishedMeaning(`ghcr.io/acme-corp/web-app:stable@${DIGEST_B}`) })),
     );
-    expect(second).toMatchObject({ coalesced: true, task: { id: first.task.id } });
+    expect(second).toMatchObject({ coalesced: true, taskId: first.taskId });
     expect(tx.tasks.size).toBe(1);
   });
 
   it('does not join a task that is no longer queued', () => {
     const { tx, intake } = setup();
     const first = accepted(intake(published('d-1')));
-    tx.tasks.set(first.task.id, { ...first.task, status: 'running' });
+    tx.tasks.set(first.taskId, { ...tx.tasks.get(first.taskId)!, status: 'running' });
     const second = accepted(intake(published('d-2')));
     expect(second.coalesced).toBe(false);
-    expect(second.task.id).not.toBe(first.task.id);
+    expect(second.taskId).not.toBe(first.taskId);
     expect(tx.tasks.size).toBe(2);
   });
 
@@ -220,7 +220,7 @@ describe('intakeDelivery: published', () => {
     );
     expect(other.coalesced).toBe(false);
     expect(other.image).toBe('ghcr.io/acme-corp/web-app:edge');
-    expect(other.task.id).not.toBe(first.task.id);
+    expect(other.taskId).not.toBe(first.taskId);
     expect(tx.tasks.size).toBe(2);
   });
 
@@ -229,18 +229,18 @@ describe('intakeDelivery: published', () => {
     const all = accepted(intake(published('d-1')));
     const unitA = accepted(intake(published('d-2', { unit: 'web.service' })));
     expect(unitA.coalesced).toBe(false);
-    expect(unitA.task.units).toEqual(['web.service']);
-    expect(unitA.task.id).not.toBe(all.task.id);
+    expect(tx.tasks.get(unitA.taskId)?.units).toEqual(['web.service']);
+    expect(unitA.taskId).not.toBe(all.taskId);
 
     const unitAAgain = accepted(intake(published('d-3', { unit: 'web.service' })));
-    expect(unitAAgain).toMatchObject({ coalesced: true, task: { id: unitA.task.id } });
+    expect(unitAAgain).toMatchObject({ coalesced: true, taskId: unitA.taskId });
 
     const unitB = accepted(intake(published('d-4', { unit: 'worker.service' })));
     expect(unitB.coalesced).toBe(false);
     expect(tx.tasks.size).toBe(3);
 
     const allAgain = accepted(intake(published('d-5')));
-    expect(allAgain).toMatchObject({ coalesced: true, task: { id: all.task.id } });
+    expect(allAgain).toMatchObject({ coalesced: true, taskId: all.taskId });
   });
 });
 
@@ -348,7 +348,7 @@ describe('intakeDelivery: image rate limit', () => {
 
     clock.advance(1);
     const redelivered = accepted(intake(published('d-3')));
-    expect(tx.deliveries.get('d-3')).toMatchObject({ outcome: 'accepted', taskId: redelivered.task.id });
+    expect(tx.deliveries.get('d-3')).toMatchObject({ outcome: 'accepted', taskId: redelivered.taskId });
     // and now it is remembered
     expect(intake(published('d-3')).outcome).toBe('duplicate');
   });

@@ -36,7 +36,7 @@ export type IntakeResult =
   | { outcome: 'ignored'; reason: string; action: string | undefined }
   | { outcome: 'recorded'; reason: string; image: string }
   | { outcome: 'rate-limited'; image: string; retryAfterMs: number }
-  | { outcome: 'accepted'; task: TaskRecord; coalesced: boolean; image: string };
+  | { outcome: 'accepted'; taskId: string; coalesced: boolean; image: string };
 
 /** The stores one intake decision reads and writes, inside the caller's unit of work. */
 export type IntakeStores = Pick<Stores, 'deliveries' | 'rateLimits' | 'tasks'>;
@@ -89,28 +89,30 @@ export function intakeDelivery(tx: IntakeStores, input: IntakeInput, deps: Intak
   const units = input.unit ? [input.unit] : null;
   // A second event for an image whose task has not started yet (the other event type of the same push, a
   // re-push, another tag of one digest) joins that task instead of queueing a second pull and restart.
-  const queued = tx.tasks.findQueued(image, units);
-  const task: TaskRecord =
-    queued ??
-    queuedTask({
-      id: deps.ids.taskId(),
-      kind: 'image-update',
-      status: 'queued',
-      image,
-      units,
-      trigger: 'webhook',
-      delivery: input.delivery,
-      // The signature is the credential: the hook it names is who acts.
-      actor: input.caller ?? null,
-      caller: input.caller ?? null,
-      reason: `${input.event} published ${meaning.image.tag ?? ''}@${meaning.image.digest ?? ''}`,
-      createdAt: now,
-      updatedAt: now,
-      startedAt: null,
-      finishedAt: null,
-      notBefore: now + deps.coalesceWindowMs,
-    });
-  if (!queued) tx.tasks.create(task);
+  const queued = tx.tasks.queuedFor(image, units);
+  if (queued !== undefined) {
+    remember('accepted', { image, taskId: queued });
+    return { outcome: 'accepted', taskId: queued, coalesced: true, image };
+  }
+  const task: TaskRecord = queuedTask({
+    id: deps.ids.taskId(),
+    kind: 'image-update',
+    status: 'queued',
+    image,
+    units,
+    trigger: 'webhook',
+    delivery: input.delivery,
+    // The signature is the credential: the hook it names is who acts.
+    actor: input.caller ?? null,
+    caller: input.caller ?? null,
+    reason: `${input.event} published ${meaning.image.tag ?? ''}@${meaning.image.digest ?? ''}`,
+    createdAt: now,
+    updatedAt: now,
+    startedAt: null,
+    finishedAt: null,
+    notBefore: now + deps.coalesceWindowMs,
+  });
+  tx.tasks.create(task);
   remember('accepted', { image, taskId: task.id });
-  return { outcome: 'accepted', task, coalesced: queued !== undefined, image };
+  return { outcome: 'accepted', taskId: task.id, coalesced: false, image };
 }

@@ -29,7 +29,7 @@ function replyBody(d: Delivered): WebhookReply {
         status: 'accepted',
         duplicate: false,
         delivery,
-        taskId: d.task.id,
+        taskId: d.taskId,
         image: d.image,
         coalesced: d.coalesced,
         ...(unit ? { unit } : {}),
