@@ -90,6 +90,7 @@ function seed() {
       reason: null,
       taskId: null,
       source: null,
+      actor: null,
       durationMs: 0.4,
     };
     for (let i = 0; i < EVENTS; i++) {
