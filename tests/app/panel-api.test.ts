@@ -358,6 +358,34 @@ describe('overview and settings', () => {
   });
 });
 
+describe('the task list total', () => {
+  it('counts the matches up to 1000 and says when more match', async () => {
+    t = await buildFakeApp({ PODUP_WEB_DIST: dist });
+    const { stores } = t.podup.state;
+    const base = Date.now() - 3_600_000;
+    for (let i = 0; i < 1003; i++)
+      stores.tasks.create(
+        task({
+          id: `tsk_T${String(i).padStart(15, '0')}`,
+          createdAt: base + i,
+          status: i < 3 ? 'failed' : 'queued',
+        }),
+      );
+    const page = async (query: string) =>
+      TasksPage.parse(
+        (
+          await t!.app.inject({ method: 'GET', url: `/api/tasks?limit=5${query}`, headers: adminHeaders })
+        ).json(),
+      );
+    const all = await page('');
+    expect(all.tasks).toHaveLength(5);
+    expect(all).toMatchObject({ total: 1000, totalCapped: true });
+    const failed = await page('&status=failed');
+    expect(failed.total).toBe(3);
+    expect(failed.totalCapped).toBeUndefined();
+  });
+});
+
 describe('the task panel files', () => {
   it('serves the app with the right caching, falls back to it for client routes, and keeps API 404s JSON', async () => {
     const { app: a } = await app();

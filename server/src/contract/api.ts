@@ -242,8 +242,10 @@ export type ApiTaskDetail = z.infer<typeof ApiTaskDetail>;
 export const TasksPage = z.object({
   tasks: z.array(ApiTask),
   nextCursor: z.string().nullable(),
-  /** How many tasks the filters match; with the first page only. */
+  /** How many tasks the filters match, counted up to 1000; with the first page only. */
   total: z.number().int().optional(),
+  /** More than `total` tasks match (the count stopped there). */
+  totalCapped: z.boolean().optional(),
 });
 export type TasksPage = z.infer<typeof TasksPage>;
 

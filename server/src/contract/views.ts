@@ -72,6 +72,7 @@ export const toTasksPage = (page: TaskPage): TasksPage => {
     })),
     nextCursor: page.more && last ? taskCursor(last) : null,
     ...(page.total === undefined ? {} : { total: page.total }),
+    ...(page.totalCapped ? { totalCapped: true } : {}),
   };
 };
 

@@ -24,6 +24,7 @@ export {
   type TaskStatus,
   type TaskTrigger,
   type UnitResultStatus,
+  TASKS_TOTAL_UP_TO,
 } from '../domain/tasks/task.js';
 export { UPDATE_POLICIES, POLICY_SOURCES, type UpdatePolicy } from '../domain/policies/unit-policy.js';
 export { SCHEDULE_ACTIONS, type ScheduleAction } from '../domain/schedules/actions.js';

@@ -189,19 +189,21 @@ describe('the newest result per unit', () => {
 });
 
 describe('task list rows (issue 13)', () => {
-  it('count() matches what list() walks, with the same filters, the cursor aside', () => {
+  it('count() matches what list() walks, with the same filters, the cursor aside, up to its bound', () => {
     for (let i = 0; i < 30; i++) task({ status: i % 3 === 0 ? 'failed' : 'succeeded' });
-    expect(stores.tasks.count({ limit: 1 })).toBe(30);
-    expect(stores.tasks.count({ status: 'failed', limit: 1 })).toBe(10);
+    expect(stores.tasks.count({ limit: 1 }, 1000)).toBe(30);
+    expect(stores.tasks.count({ status: 'failed', limit: 1 }, 1000)).toBe(10);
     const first = stores.tasks.list({ status: 'failed', limit: 3 });
     const last = first.at(-1)!;
     expect(
-      stores.tasks.count({
-        status: 'failed',
-        beforeCreated: { createdAt: last.createdAt, id: last.id },
-        limit: 1,
-      }),
+      stores.tasks.count(
+        { status: 'failed', beforeCreated: { createdAt: last.createdAt, id: last.id }, limit: 1 },
+        1000,
+      ),
     ).toBe(10);
+    // It stops counting at its bound.
+    expect(stores.tasks.count({ limit: 1 }, 21)).toBe(21);
+    expect(stores.tasks.count({ status: 'failed', limit: 1 }, 21)).toBe(10);
   });
 
   it('outcomesOf() and journalsOf() read a page of tasks at once, by task', () => {

@@ -138,13 +138,13 @@ export class SqliteTaskStore implements TaskStore {
    * walk goes down that unit's entries in task_units_newest (which carry their task's created_at), so a page
    * of a unit with thousands of tasks reads a page of rows, not all of them.
    */
-  count(q: TaskListQuery): number {
+  count(q: TaskListQuery, upTo: number): number {
     const { from, where, params } = this.filters({ ...q, beforeCreated: undefined });
-    const sql = `SELECT count(*) FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+    const sql = `SELECT count(*) FROM (SELECT 1 FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} LIMIT ?)`;
     return this.db
       .prepare(sql)
       .pluck()
-      .get(...params) as number;
+      .get(...params, upTo) as number;
   }
 
   list(q: TaskListQuery): TaskRecord[] {

@@ -15,7 +15,7 @@ import type {
   UnitLastResult,
   StoredUnit,
 } from '../domain/ports/index.js';
-import type { TaskRecord } from '../domain/tasks/task.js';
+import { TASKS_TOTAL_UP_TO, type TaskRecord } from '../domain/tasks/task.js';
 import type { ScheduleRecord } from '../domain/schedules/schedule.js';
 import { runChecks, type CheckResult } from '../domain/health/readiness.js';
 import { AppError } from '../errors.js';
@@ -36,9 +36,14 @@ export interface TaskPage extends Page<TaskRecord> {
   outcomes: Map<string, TaskUnitOutcome[]>;
   /** Task id -> the first error line of its journal excerpt (failed tasks that have one). */
   journal: Map<string, string>;
-  /** The tasks the filters match; only with the first page. */
+  /** The tasks the filters match, up to TASKS_TOTAL_UP_TO (domain/tasks/task.ts); only with the first page. */
   total: number | undefined;
+  /** More tasks match than `total` says. */
+  totalCapped?: boolean;
 }
+
+const totalOf = (counted: number): { total: number; totalCapped?: true } =>
+  counted > TASKS_TOTAL_UP_TO ? { total: TASKS_TOTAL_UP_TO, totalCapped: true } : { total: counted };
 
 export interface TaskDetail {
   task: TaskRecord;
@@ -79,7 +84,11 @@ export class QueryService {
       more: rows.length > query.limit,
       outcomes: journals.outcomesOf(ids),
       journal,
-      total: query.beforeCreated === undefined ? tasks.count(query) : undefined,
+      // Counted up to a bound: a search that matches most of 100,000 tasks would otherwise count them all on
+      // every poll of the panel (the list says "1000+").
+      ...(query.beforeCreated === undefined
+        ? totalOf(tasks.count(query, TASKS_TOTAL_UP_TO + 1))
+        : { total: undefined }),
     };
   }
 

@@ -61,7 +61,8 @@ export interface TaskStore {
   /** Newest first; the cursor is the (createdAt, id) of the last task of the previous page. */
   list(query: TaskListQuery): TaskRecord[];
   /** How many tasks the query's filters match (cursor and limit aside). */
-  count(query: TaskListQuery): number;
+  /** How many tasks match, counting no further than `upTo`. */
+  count(query: TaskListQuery, upTo: number): number;
   /** Claims the oldest runnable queued task: status running, lease until `leaseUntil`; atomic across processes. */
   claimNext(owner: string, now: number, leaseUntil: number): TaskRecord | undefined;
   /** Claims one named queued task. */

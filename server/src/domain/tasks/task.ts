@@ -31,6 +31,9 @@ export const isFinished = (status: TaskStatus): boolean =>
   TERMINAL_STATUSES.has(status) || status === 'interrupted';
 
 /** image-update: move the units of one image to its newest digest; unit-update: named units. */
+/** A task page's total counts matches up to this many (more: `totalCapped`, shown as "1000+"). */
+export const TASKS_TOTAL_UP_TO = 1000;
+
 export const TASK_KINDS = ['image-update', 'unit-update', 'maintenance'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 

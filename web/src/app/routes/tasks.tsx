@@ -94,7 +94,8 @@ export function TasksRoute() {
   const rows = useMemo(() => tasks.data?.pages.flatMap((p) => p.tasks) ?? [], [tasks.data]);
   const filtered = FILTER_KEYS.some((k) => filters[k]) || category.id !== 'all';
   // The server counts the matches with the first page.
-  const total = tasks.data?.pages[0]?.total;
+  const first = tasks.data?.pages[0];
+  const total = first?.total === undefined ? undefined : `${first.total}${first.totalCapped ? '+' : ''}`;
 
   return (
     <>
@@ -133,7 +134,8 @@ export function TasksRoute() {
           <div className="list-foot">
             <span className="muted small" role="status">
               Showing {rows.length}
-              {total !== undefined ? ` of ${total}` : ''} task{(total ?? rows.length) === 1 ? '' : 's'}
+              {total !== undefined ? ` of ${total}` : ''} task
+              {(total ?? String(rows.length)) === '1' ? '' : 's'}
               {tasks.hasNextPage ? ' (newest first; more on the server)' : ''}
             </span>
             {tasks.hasNextPage && (

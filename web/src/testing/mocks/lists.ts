@@ -3,6 +3,7 @@
  * that value, `q` is a case-insensitive substring, pages follow the server's cursor formats.
  */
 import type { z } from 'zod';
+import { TASKS_TOTAL_UP_TO } from '@vocabulary';
 import {
   isDelivery,
   type ApiEvent,
@@ -46,7 +47,8 @@ export function listTasks(q: TasksQueryIn): TasksPage {
   const page = (nextCursor: string | null): TasksPage => ({
     tasks,
     nextCursor,
-    ...(total === undefined ? {} : { total }),
+    ...(total === undefined ? {} : { total: Math.min(total, TASKS_TOTAL_UP_TO) }),
+    ...(total !== undefined && total > TASKS_TOTAL_UP_TO ? { totalCapped: true } : {}),
   });
   for (let i = start; i < all.length; i++) {
     const t = all[i] as MockTask;
