@@ -53,6 +53,22 @@ describe('Tasks: unit first', () => {
   });
 });
 
+describe('Task list total', () => {
+  it('says "1000+" when the server stopped counting there', async () => {
+    const tasks = mockState()
+      .tasks.slice(0, 3)
+      .map((t) => t.task);
+    server.use(
+      http.get('/api/tasks', () =>
+        HttpResponse.json({ tasks, nextCursor: 'c', total: 1000, totalCapped: true }),
+      ),
+    );
+    renderApp('/tasks');
+    await screen.findByRole('table');
+    expect(screen.getByText(/^Showing 3 of 1000\+ tasks/)).toBeInTheDocument();
+  });
+});
+
 describe('Task drawer: result, cause, log, metadata last', () => {
   it('opens with the result per unit, then the cause, the steps, the log; details last', async () => {
     const entry = imageTaskWithJournal();
