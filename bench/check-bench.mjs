@@ -8,7 +8,6 @@ import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ROOT,
   env,
   childEnv,
   REGISTRY,
@@ -16,9 +15,9 @@ import {
   IDLE_PCT,
   sh,
   median,
-  sleep,
   freePort,
   waitIdle,
+  startPodup,
 } from './lib/host.mjs';
 
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 10);
@@ -51,7 +50,6 @@ const proxyPort = await freePort();
 await new Promise((r) => proxy.listen(proxyPort, '127.0.0.1', r));
 
 const state = mkdtempSync(join(tmpdir(), 'podup-check-bench-'));
-mkdirSync(join(state, 'none'));
 const registriesConf = join(state, 'registries.conf');
 writeFileSync(
   registriesConf,
@@ -175,28 +173,11 @@ async function podupCheck(base) {
   return { ms, units: mine.length, pending: mine.filter((u) => u.status === 'available').length };
 }
 
-const port = await freePort();
-const server = spawn(process.execPath, [join(ROOT, 'bin/podup.js'), 'serve'], {
-  env: {
-    ...benchEnv,
-    PODUP_STATE_DIR: join(state, 'state'),
-    PODUP_HTTP_ADDR: `127.0.0.1:${port}`,
-    PODUP_ADMIN_TOKEN: TOKEN,
-    PODUP_GITHUB_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
-    PODUP_QUADLET_DIRS: join(state, 'none'),
-    PODUP_LOG_LEVEL: 'warn',
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; i < 400; i++) {
-  try {
-    await fetch(`${base}/healthz`);
-    break;
-  } catch {
-    await sleep(25);
-  }
-}
+const { server, base } = await startPodup(
+  join(state, 'state'),
+  { PODUP_ADMIN_TOKEN: TOKEN, PODUP_GITHUB_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789' },
+  benchEnv,
+);
 
 const rows = [];
 let units = [];

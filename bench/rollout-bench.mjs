@@ -2,7 +2,7 @@
 // test host (see bench/rollout.sh). Each round pushes a new digest and times, for each tool, "new digest ->
 // both units run it": podman auto-update as one command; podup from the signed webhook to its task's end,
 // minus the time inside its health gates (the health window is excluded; PODUP_HEALTH_WINDOW=1ms).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import {
   cpSync,
@@ -26,8 +26,8 @@ import {
   sh,
   median,
   sleep,
-  freePort,
   waitIdle,
+  startPodup,
 } from './lib/host.mjs';
 
 const TOKEN = 'bench-admin-token-0123456789';
@@ -193,32 +193,13 @@ async function podupUpdate(base, digest) {
 }
 
 const state = mkdtempSync(join(tmpdir(), 'podup-rollout-bench-'));
-mkdirSync(join(state, 'none'));
-const port = await freePort();
-const server = spawn(process.execPath, [join(ROOT, 'bin/podup.js'), 'serve'], {
-  env: {
-    ...childEnv,
-    PODUP_STATE_DIR: state,
-    PODUP_HTTP_ADDR: `127.0.0.1:${port}`,
-    PODUP_ADMIN_TOKEN: TOKEN,
-    PODUP_GITHUB_WEBHOOK_SECRET: SECRET,
-    PODUP_HEALTH_WINDOW: '1ms',
-    PODUP_COALESCE_WINDOW: '0',
-    PODUP_RATE_LIMIT_IMAGE: 'off',
-    PODUP_QUADLET_DIRS: join(state, 'none'),
-    PODUP_LOG_LEVEL: 'warn',
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
+const { server, base } = await startPodup(state, {
+  PODUP_ADMIN_TOKEN: TOKEN,
+  PODUP_GITHUB_WEBHOOK_SECRET: SECRET,
+  PODUP_HEALTH_WINDOW: '1ms',
+  PODUP_COALESCE_WINDOW: '0',
+  PODUP_RATE_LIMIT_IMAGE: 'off',
 });
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; i < 200; i++) {
-  try {
-    await fetch(`${base}/healthz`);
-    break;
-  } catch {
-    await sleep(25);
-  }
-}
 
 const rows = [];
 let units = [];

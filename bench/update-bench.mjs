@@ -2,11 +2,10 @@
 // For N units of one image: the raw way (podman pull + systemctl --user restart of each unit, timed as
 // commands) against a podup task doing the same through the Podman API and D-Bus (pull once, restart, health
 // gate of 1 ms, digest check, prune), timed by podup itself (task started -> finished).
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, env, childEnv, REGISTRY, ROUNDS, sh, median, freePort } from './lib/host.mjs';
+import { env, REGISTRY, ROUNDS, sh, median, startPodup } from './lib/host.mjs';
 
 const SIZES = (process.env.BENCH_UNITS ?? '1 4').split(/\s+/).map(Number);
 const TOKEN = 'bench-admin-token-0123456789';
@@ -48,7 +47,7 @@ StartLimitIntervalSec=0
 [Service]
 Environment=PODMAN_SYSTEMD_UNIT=%n
 ExecStartPre=/bin/rm -f %t/%n.ctr-id
-ExecStart=/usr/bin/podman run --cidfile=%t/%n.ctr-id --cgroups=no-conmon --rm --sdnotify=conmon -d --replace --network none --name ${name} ghcr.io/${repo}:stable sh -c 'test -e /ok || exit 3; exec sleep 100000'
+ExecStart=/usr/bin/podman run --cidfile=%t/%n.ctr-id --cgroups=no-conmon --rm --sdnotify=conmon -d --replace --network none --name ${name} --label io.containers.autoupdate=registry ghcr.io/${repo}:stable sh -c 'test -e /ok || exit 3; exec sleep 100000'
 ExecStop=/usr/bin/podman stop --ignore -t 1 --cidfile=%t/%n.ctr-id
 ExecStopPost=/usr/bin/podman rm -f --ignore -t 1 --cidfile=%t/%n.ctr-id
 Type=notify
@@ -98,7 +97,9 @@ async function podupUpdate(base, units) {
     headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify({ units }),
   });
-  const { taskId } = await res.json();
+  const queued = await res.json();
+  if (res.status !== 202) throw new Error(`POST /api/tasks: ${res.status} ${JSON.stringify(queued)}`);
+  const { taskId } = queued;
   for (;;) {
     const t = await (
       await fetch(`${base}/api/tasks/${taskId}`, { headers: { authorization: `Bearer ${TOKEN}` } })
@@ -123,29 +124,7 @@ async function podupUpdate(base, units) {
 }
 
 const state = mkdtempSync(join(tmpdir(), 'podup-bench-state-'));
-mkdirSync(join(state, 'none'));
-const port = await freePort();
-const server = spawn(process.execPath, [join(ROOT, 'bin/podup.js'), 'serve'], {
-  env: {
-    ...childEnv,
-    PODUP_STATE_DIR: state,
-    PODUP_HTTP_ADDR: `127.0.0.1:${port}`,
-    PODUP_ADMIN_TOKEN: TOKEN,
-    PODUP_HEALTH_WINDOW: '1ms',
-    PODUP_QUADLET_DIRS: join(state, 'none'),
-    PODUP_LOG_LEVEL: 'warn',
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; i < 200; i++) {
-  try {
-    await fetch(`${base}/healthz`);
-    break;
-  } catch {
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const { server, base } = await startPodup(state, { PODUP_ADMIN_TOKEN: TOKEN, PODUP_HEALTH_WINDOW: '1ms' });
 
 const results = [];
 try {

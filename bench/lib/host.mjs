@@ -1,8 +1,8 @@
 // What the benchmarks on the real test host share: its environment (written by scripts/test-host.sh up), a
 // shell with it, free ports, and the wait for an idle second on this shared VM (a run that starts busy is
 // flagged by the caller).
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -52,4 +52,36 @@ export async function waitIdle() {
     const pct = await idlePct();
     if (pct >= IDLE_PCT || Date.now() > deadline) return pct;
   }
+}
+
+/**
+ * `podup serve` (bin/podup.js) on a free loopback port with its state in `stateDir`, no Quadlet files and warn
+ * logs, plus `settings`; resolves once /healthz answers (10 s at most). Stop it with server.kill('SIGTERM').
+ */
+export async function startPodup(stateDir, settings, baseEnv = childEnv) {
+  const noQuadlets = join(stateDir, 'no-quadlets');
+  mkdirSync(noQuadlets, { recursive: true });
+  const port = await freePort();
+  const server = spawn(process.execPath, [join(ROOT, 'bin/podup.js'), 'serve'], {
+    env: {
+      ...baseEnv,
+      PODUP_STATE_DIR: stateDir,
+      PODUP_HTTP_ADDR: `127.0.0.1:${port}`,
+      PODUP_QUADLET_DIRS: noQuadlets,
+      PODUP_LOG_LEVEL: 'warn',
+      ...settings,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 400; i++) {
+    try {
+      await fetch(`${base}/healthz`);
+      return { server, base };
+    } catch {
+      await sleep(25);
+    }
+  }
+  server.kill('SIGTERM');
+  throw new Error('podup did not answer GET /healthz within 10 s');
 }
