@@ -22,7 +22,7 @@ import {
   TRIGGERS,
   UNIT_RESULT_STATUSES,
 } from './vocabulary.js';
-export { isDelivery } from './traffic.js';
+export { isDelivery, isWebhookRoute } from './traffic.js';
 
 const TaskStatus = z.enum(TASK_STATUSES);
 const TaskKind = z.enum(TASK_KINDS);

@@ -12,8 +12,12 @@ export const PANEL_TRAFFIC_PREFIXES = ['/api/session'] as const;
 /** Methods that ask for nothing (a failed read). */
 export const READ_METHODS = ['GET', 'HEAD'] as const;
 
+/** A webhook route: GitHub's, or the replaced system's per-unit hook. */
+export const isWebhookRoute = (route: string): boolean =>
+  DELIVERY_ROUTE_PREFIXES.some((p) => route.startsWith(p));
+
 export function isDelivery(e: { route: string; method: string }): boolean {
-  if (DELIVERY_ROUTE_PREFIXES.some((p) => e.route.startsWith(p))) return true;
+  if (isWebhookRoute(e.route)) return true;
   if ((PANEL_TRAFFIC_ROUTES as readonly string[]).includes(e.route)) return false;
   if (PANEL_TRAFFIC_PREFIXES.some((p) => e.route.startsWith(p))) return false;
   return !(READ_METHODS as readonly string[]).includes(e.method);
