@@ -1,5 +1,6 @@
 import { Link, useNavigate } from 'react-router';
 import { Button } from '@/components/button';
+import { DownList } from '@/components/down-list';
 import { EmptyState } from '@/components/empty-state';
 import { ErrorMessage } from '@/components/error-message';
 import { Loading } from '@/components/spinner';
@@ -36,14 +37,7 @@ export function UnitsRoute() {
             Updates will fail while {down.map((d) => partName(d.part)).join(' and ')}{' '}
             {down.length === 1 ? 'is' : 'are'} down.
           </p>
-          <ul className="alert-list">
-            {down.map((d) => (
-              <li key={d.part}>
-                <strong>{partName(d.part)}</strong>: {d.detail}
-                {d.hint && <span className="alert-hint"> Fix: {d.hint}</span>}
-              </li>
-            ))}
-          </ul>
+          <DownList down={down.map((d) => ({ ...d, name: partName(d.part) }))} />
           <p className="small">
             <Link to={paths.overview}>Service health on the overview</Link>
           </p>

@@ -1,4 +1,5 @@
 import type { Overview, Readiness } from '@contract';
+import { DownList } from '@/components/down-list';
 import { describeError } from '@/lib/api-client';
 
 type Part = 'db' | 'dbus' | 'podman';
@@ -62,19 +63,7 @@ export function HealthBanner({
               .map((d) => partName(d.part))
               .join(', ')} and ${partName(down.at(-1)!.part)} are down: updates cannot run.`}
       </p>
-      <ul className="alert-list">
-        {down.map((d) => (
-          <li key={d.part}>
-            <strong>{partName(d.part)}</strong>: {d.detail}
-            {d.hint && (
-              <>
-                <br />
-                <span className="alert-hint">Fix: {d.hint}</span>
-              </>
-            )}
-          </li>
-        ))}
-      </ul>
+      <DownList down={down.map((d) => ({ ...d, name: partName(d.part) }))} />
     </section>
   );
 }

@@ -9,7 +9,7 @@ import { useForceStopTask } from '../api/force-stop-task';
 import { useRetryTask } from '../api/retry-task';
 import { useStopTask } from '../api/stop-task';
 import { DecisionButtons } from './decision-buttons';
-import type { PartDown } from './task-drawer';
+import type { PartDown } from '@/components/down-list';
 
 type Action = 'stop' | 'cancel' | 'force-stop' | 'retry';
 

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { ApiTaskDetail } from '@contract';
 import { Button } from '@/components/button';
+import { DownList, type PartDown } from '@/components/down-list';
 import { Drawer } from '@/components/drawer';
 import { ErrorMessage } from '@/components/error-message';
 import { Loading } from '@/components/spinner';
@@ -54,31 +55,12 @@ function Meta({ task, hrefFor }: { task: ApiTaskDetail; hrefFor: (id: string) =>
   );
 }
 
-/** A part podup needs that is down (from /readyz): actions that run work will fail until it is back. */
-export interface PartDown {
-  name: string;
-  detail: string;
-  hint?: string | undefined;
-}
-
 /** What to do next while a part is down: its hint, and the overview, where its health is shown. */
 function PartsDown({ down }: { down: readonly PartDown[] }) {
   return (
     <section className="alert alert-warn" aria-label="Next step">
       <p className="alert-title">Updates and retries fail until this is fixed:</p>
-      <ul className="alert-list">
-        {down.map((d) => (
-          <li key={d.name}>
-            <strong>{d.name}</strong>: {d.detail}
-            {d.hint && (
-              <>
-                <br />
-                <span className="alert-hint">Fix: {d.hint}</span>
-              </>
-            )}
-          </li>
-        ))}
-      </ul>
+      <DownList down={down} />
       <p className="small">
         <Link to={paths.overview}>Service health on the overview</Link>
       </p>
