@@ -64,9 +64,19 @@ async function scheduledCheck(unit: string): Promise<string> {
   return r.body.taskId ?? '';
 }
 
+/**
+ * Runs the task now, and waits until it has settled: once a test started the runner, it may have claimed the task
+ * first (runNow then finds it taken), and the task shows "running" until the runner decided.
+ */
 async function runTask(id: string): Promise<ApiTaskDetail> {
   await t.podup.services.runner.runNow(id);
-  return task(id);
+  const deadline = Date.now() + 30_000;
+  let d = await task(id);
+  while ((d.status === 'queued' || d.status === 'running') && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    d = await task(id);
+  }
+  return d;
 }
 
 describe('update policies on the real host', () => {
