@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebhookReply } from '../../server/src/contract/api.js';
-import { buildFakeApp, type TestApp } from '../helpers/app.js';
+import { adminHeaders, buildFakeApp, type TestApp } from '../helpers/app.js';
 import { SECRET, githubHeaders, newDelivery, packagePublished, rawFixture, sign } from '../helpers/github.js';
 
 let t: TestApp;
@@ -104,6 +104,20 @@ describe('real payload shapes', () => {
       units: null,
       caller: 'github hook 123456789',
     });
+  });
+
+  it('the task says which commit GitHub built the image from, with its page and the package version page', async () => {
+    const body = rawFixture('package-published');
+    const reply = WebhookReply.parse((await post(body, githubHeaders('package', body))).json());
+    const id = reply.status === 'accepted' ? reply.taskId : '';
+    const res = await t.app.inject({ method: 'GET', url: `/api/v1/tasks/${id}`, headers: adminHeaders });
+    expect(res.json().source).toEqual({
+      commit: '2464b545bbb85c88daa132be76030aab6b5cb201',
+      commitUrl: 'https://github.com/Acme-Corp/web-app/commit/2464b545bbb85c88daa132be76030aab6b5cb201',
+      page: 'https://github.com/orgs/acme-corp/packages/container/web-app/612345678',
+    });
+    const list = await t.app.inject({ method: 'GET', url: '/api/v1/tasks', headers: adminHeaders });
+    expect(list.json().tasks[0].source.commit).toBe('2464b545bbb85c88daa132be76030aab6b5cb201');
   });
 
   it('the package and registry_package deliveries of one push share one task', async () => {

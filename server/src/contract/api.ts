@@ -188,6 +188,10 @@ export const ApiTask = z.object({
   /** An awaiting-approval task is cancelled then. */
   expiresAt: nullableTime,
   approvedBy: z.string().nullable(),
+  /** Webhook tasks: the commit the image was built from and GitHub's pages of it, as the delivery said. */
+  source: z
+    .object({ commit: z.string().nullable(), commitUrl: z.string().nullable(), page: z.string().nullable() })
+    .nullable(),
   /** A stop was asked of the running task ("stop": after the unit in hand; "force": at once). */
   stopRequested: z.enum(['stop', 'force']).nullable().optional(),
   /** In task lists: each unit the task ran on, its result and why (empty before it ran). */

@@ -56,6 +56,7 @@ export const toApiTask = (t: TaskRecord): ApiTask => ({
   notBefore: iso(t.notBefore),
   expiresAt: iso(t.expiresAt),
   approvedBy: t.approvedBy,
+  source: t.source,
   stopRequested: t.stopRequested,
 });
 

@@ -65,6 +65,7 @@ const task = (id: string): TaskRecord => ({
   force: false,
   expiresAt: null,
   approvedBy: null,
+  source: null,
 });
 
 async function rejection(p: Promise<unknown>): Promise<{ code?: string; message: string }> {

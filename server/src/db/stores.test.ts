@@ -59,6 +59,7 @@ const task = (over: Partial<TaskRecord> = {}): TaskRecord => ({
   force: false,
   expiresAt: null,
   approvedBy: null,
+  source: null,
   ...over,
 });
 
@@ -242,6 +243,7 @@ describe('intake through the write batcher on SQLite', () => {
     meaning: {
       kind: 'published' as const,
       action: 'published',
+      source: null,
       image: parseImageRef(`ghcr.io/acme-corp/web-app:stable@${DIGEST}`),
     },
   });

@@ -54,6 +54,7 @@ const task = (over: Partial<TaskRecord> = {}): TaskRecord => ({
   force: false,
   expiresAt: null,
   approvedBy: null,
+  source: null,
   ...over,
 });
 

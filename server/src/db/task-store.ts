@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { RunningTask, TaskCounts, TaskListQuery, TaskPark, TaskStore } from '../domain/ports/index.js';
-import { sameUnits, type TaskRecord, type TaskStatus } from '../domain/tasks/task.js';
+import { sameUnits, type TaskRecord, type TaskSource, type TaskStatus } from '../domain/tasks/task.js';
 
 interface TaskDbRow {
   id: string;
@@ -28,6 +28,7 @@ interface TaskDbRow {
   force: number;
   expires_at: number | null;
   approved_by: string | null;
+  source: string | null;
 }
 
 export const taskFromDb = (r: TaskDbRow): TaskRecord => ({
@@ -54,6 +55,7 @@ export const taskFromDb = (r: TaskDbRow): TaskRecord => ({
   force: r.force === 1,
   expiresAt: r.expires_at,
   approvedBy: r.approved_by,
+  source: r.source === null ? null : (JSON.parse(r.source) as TaskSource),
 });
 
 /** The outcomes the overview counts. */
@@ -91,16 +93,17 @@ export class SqliteTaskStore implements TaskStore {
   private readonly searchRows: Statement;
   private readonly queuedForImage: Statement;
   private readonly byId: Statement;
+  private sourceStmt: Statement | undefined;
 
   constructor(private readonly db: Database) {
     this.insertStmt = db.prepare(
       // search_row numbers the task for the search indexes (migration 0013): the next one, as the insert runs.
       `INSERT INTO tasks (id, kind, status, image, units, trigger, delivery, actor, caller, reason, created_at,
          updated_at, started_at, finished_at, not_before, attempts, summary, retry_of, stop_requested, digest, force,
-         expires_at, approved_by, search_row)
+         expires_at, approved_by, source, search_row)
        VALUES (@id, @kind, @status, @image, @units, @trigger, @delivery, @actor, @caller, @reason, @createdAt,
          @updatedAt, @startedAt, @finishedAt, @notBefore, @attempts, @summary, @retryOf, @stopRequested, @digest,
-         @force, @expiresAt, @approvedBy, (SELECT coalesce(max(search_row), 0) + 1 FROM tasks))`,
+         @force, @expiresAt, @approvedBy, @source, (SELECT coalesce(max(search_row), 0) + 1 FROM tasks))`,
     );
     this.queuedForImage = db.prepare(QUEUED_FOR_IMAGE_SQL);
     this.byId = db.prepare('SELECT * FROM tasks WHERE id = ?');
@@ -118,7 +121,13 @@ export class SqliteTaskStore implements TaskStore {
       ...task,
       units: task.units === null ? null : JSON.stringify(task.units),
       force: task.force ? 1 : 0,
+      source: task.source === null ? null : JSON.stringify(task.source),
     });
+  }
+
+  setSource(id: string, source: TaskSource): void {
+    this.sourceStmt ??= this.db.prepare(`UPDATE tasks SET source = ? WHERE id = ? AND status = 'queued'`);
+    this.sourceStmt.run(JSON.stringify(source), id);
   }
 
   get(id: string): TaskRecord | undefined {

@@ -45,6 +45,8 @@ export function printTaskDetail(t: ApiTaskDetail): void {
   process.stdout.write(
     `  created ${shortTime(t.createdAt)}, started ${shortTime(t.startedAt)}, finished ${shortTime(t.finishedAt)}, attempts ${t.attempts}\n`,
   );
+  if (t.source?.commit) process.stdout.write(`  commit ${t.source.commitUrl ?? t.source.commit}\n`);
+  if (t.source?.page) process.stdout.write(`  from ${t.source.page}\n`);
   if (t.unitResults.length) {
     process.stdout.write('\n');
     printTable(

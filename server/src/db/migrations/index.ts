@@ -12,6 +12,7 @@ import eventFilters from './0011-event-filters.js';
 import taskFilters from './0012-task-filters.js';
 import taskSearch from './0013-task-search.js';
 import deliveryCounts from './0014-delivery-counts.js';
+import taskSource from './0015-task-source.js';
 
 /** Applied in order; migration N sets PRAGMA user_version = N. Never edit a released migration: add one. */
 export const MIGRATIONS: readonly string[] = [
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly string[] = [
   taskFilters,
   taskSearch,
   deliveryCounts,
+  taskSource,
 ];

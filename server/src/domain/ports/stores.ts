@@ -12,6 +12,7 @@ import type {
   ROLLOUT_ROLES,
   Step,
   TaskRecord,
+  TaskSource,
   TaskStatus,
   TaskTrigger,
   UnitResultStatus,
@@ -55,13 +56,13 @@ export interface TaskCounts {
 export interface TaskStore {
   create(task: TaskRecord): void;
   get(id: string): TaskRecord | undefined;
-  /** A queued task of `image` for exactly these units (null: every unit of the image), oldest first. */
-  /** The oldest queued task of this image and unit set (any order), by id: a delivery joins it. */
+  /** The oldest queued task of this image and unit set (any order; null: every unit), by id: a delivery joins it. */
   queuedFor(image: string, units: readonly string[] | null): string | undefined;
+  /** A queued task joined by a delivery with another source takes that one (the newest push is what it pulls). */
+  setSource(id: string, source: TaskSource): void;
   /** Newest first; the cursor is the (createdAt, id) of the last task of the previous page. */
   list(query: TaskListQuery): TaskRecord[];
-  /** How many tasks the query's filters match (cursor and limit aside). */
-  /** How many tasks match, counting no further than `upTo`. */
+  /** How many tasks the query's filters match (cursor and limit aside), counting no further than `upTo`. */
   count(query: TaskListQuery, upTo: number): number;
   /** Claims the oldest runnable queued task: status running, lease until `leaseUntil`; atomic across processes. */
   claimNext(owner: string, now: number, leaseUntil: number): TaskRecord | undefined;

@@ -81,6 +81,8 @@ export function retryTask(
     finishedAt: null,
     notBefore: null,
     retryOf: task.id,
+    // It pulls the same tag again: the push the first run came from is the best word on what it brings.
+    source: task.source,
   });
   tasks.create(retry);
   return { task, retry, message: `queued ${retry.id} as a retry of ${task.id}` };

@@ -77,6 +77,16 @@ export const ROLLOUT_ROLES = ['canary'] as const;
 /** A dependent after the unit it depends on was restarted: back by itself, started by podup, or left down. */
 export const DEPENDENT_RESULTS = ['active', 'started', 'down'] as const;
 
+/** Where the image of a webhook task came from, as GitHub said (domain/webhooks/github-source.ts). */
+export interface TaskSource {
+  /** The git commit the image was built from (40 or 64 hex digits, lower case). */
+  commit: string | null;
+  /** GitHub's page of that commit. */
+  commitUrl: string | null;
+  /** The release page when the version belongs to one, else the package version's page. */
+  page: string | null;
+}
+
 export interface TaskRecord {
   id: string;
   kind: TaskKind;
@@ -113,10 +123,12 @@ export interface TaskRecord {
   expiresAt: number | null;
   /** Who approved it (the approved digest is `digest`). */
   approvedBy: string | null;
+  /** Webhook tasks: the commit and page GitHub sent with the newest delivery the task took. */
+  source: TaskSource | null;
 }
 
 /** A task as first queued; the scheduling fields start empty. */
-type PolicyFields = 'digest' | 'force' | 'expiresAt' | 'approvedBy';
+type PolicyFields = 'digest' | 'force' | 'expiresAt' | 'approvedBy' | 'source';
 
 export type NewTask = Omit<
   TaskRecord,
@@ -135,6 +147,7 @@ export function queuedTask(t: NewTask): TaskRecord {
     force: false,
     expiresAt: null,
     approvedBy: null,
+    source: null,
     ...t,
   };
 }

@@ -55,6 +55,38 @@ describe('interpretGitHubEvent on the real-shaped fixtures', () => {
     expect(formatImageRef(m.image)).toBe(`ghcr.io/acme-corp/web-app:stable@${INDEX_DIGEST}`);
   });
 
+  it('keeps where the image came from: the commit, its page in the repository, the package version page', () => {
+    const m = published(interpretGitHubEvent('package', fixture('package-published')));
+    expect(m.source).toEqual({
+      commit: '2464b545bbb85c88daa132be76030aab6b5cb201',
+      commitUrl: 'https://github.com/Acme-Corp/web-app/commit/2464b545bbb85c88daa132be76030aab6b5cb201',
+      page: 'https://github.com/orgs/acme-corp/packages/container/web-app/612345678',
+    });
+  });
+
+  it('prefers the release page; keeps only GitHub https pages and hex commits (the panel links them)', () => {
+    const withRelease = packagePayload((pkg) => {
+      pkg.package_version.release = { html_url: 'https://github.com/Acme-Corp/web-app/releases/tag/v1.2.0' };
+    });
+    expect(published(interpretGitHubEvent('package', withRelease)).source?.page).toBe(
+      'https://github.com/Acme-Corp/web-app/releases/tag/v1.2.0',
+    );
+    const hostile = packagePayload((pkg, payload) => {
+      pkg.package_version.target_oid = 'not a commit';
+      pkg.package_version.html_url = 'javascript:alert(1)';
+      pkg.package_version.release = { html_url: 'https://github.com.evil.example/x' };
+      payload.repository.html_url = 'http://github.com/Acme-Corp/web-app';
+    });
+    expect(published(interpretGitHubEvent('package', hostile)).source).toBeNull();
+    const quoted = packagePayload((pkg, payload) => {
+      payload.repository.html_url = 'https://github.com/a"onmouseover="x';
+    });
+    expect(published(interpretGitHubEvent('package', quoted)).source).toMatchObject({
+      commit: '2464b545bbb85c88daa132be76030aab6b5cb201',
+      commitUrl: null,
+    });
+  });
+
   it('registry_package/published reads the same image from the legacy root key', () => {
     const legacy = published(interpretGitHubEvent('registry_package', fixture('registry-package-published')));
     const current = published(interpretGitHubEvent('package', fixture('package-published')));

@@ -13,10 +13,12 @@ import {
   parseImageRef,
   type ImageRef,
 } from '../images/image-ref.js';
+import type { TaskSource } from '../tasks/task.js';
+import { sourceOf } from './github-source.js';
 
 export type GitHubEventMeaning =
   /** A tagged container version was published: podup acts on it. */
-  | { kind: 'published'; action: string; image: ImageRef }
+  | { kind: 'published'; action: string; image: ImageRef; source: TaskSource | null }
   /** An untagged manifest (per-platform or attestation) of a multi-arch push: recorded, nothing runs. */
   | { kind: 'untagged'; action: string; image: ImageRef }
   | { kind: 'ping'; zen: string | undefined }
@@ -104,5 +106,7 @@ export function interpretGitHubEvent(event: string, payload: unknown): GitHubEve
     if (e instanceof InvalidImageRef) throw invalid(e.message);
     throw e;
   }
-  return tagName === '' ? { kind: 'untagged', action, image } : { kind: 'published', action, image };
+  return tagName === ''
+    ? { kind: 'untagged', action, image }
+    : { kind: 'published', action, image, source: sourceOf(payload, version) };
 }

@@ -3,7 +3,7 @@ import type { EventRow } from '../events/event.js';
 import { parseImageRef } from '../images/image-ref.js';
 import type { DeliveryRecord } from '../ports/index.js';
 import type { RatePolicy } from '../rate-limits/gcra.js';
-import { sameUnits, type TaskRecord } from '../tasks/task.js';
+import { sameUnits, type TaskRecord, type TaskSource } from '../tasks/task.js';
 import type { GitHubEventMeaning } from './github-event.js';
 import {
   IMAGE_RATE_SCOPE,
@@ -45,6 +45,10 @@ class MemoryTx {
       .sort((a, b) => a.createdAt - b.createdAt)
       .find((t) => sameUnits(t.units, units))?.id;
   }
+  setSource(id: string, source: TaskSource): void {
+    const task = this.tasks.get(id);
+    if (task?.status === 'queued') task.source = source;
+  }
   createTask(task: TaskRecord): void {
     if (this.tasks.has(task.id)) throw new Error(`duplicate task ${task.id}`);
     this.tasks.set(task.id, { ...task });
@@ -63,6 +67,7 @@ class MemoryTx {
       tasks: {
         queuedFor: (i, u) => this.queuedFor(i, u),
         create: (t) => this.createTask(t),
+        setSource: (id, source) => this.setSource(id, source),
       } as IntakeStores['tasks'],
     };
   }
@@ -92,10 +97,13 @@ function setup(imageRateLimit: RatePolicy = { limit: 60, windowMs: HOUR }) {
   return { tx, clock, deps, intake };
 }
 
-const publishedMeaning = (ref = `ghcr.io/acme-corp/web-app:stable@${DIGEST_A}`): GitHubEventMeaning => ({
+const publishedMeaning = (
+  ref = `ghcr.io/acme-corp/web-app:stable@${DIGEST_A}`,
+): Extract<GitHubEventMeaning, { kind: 'published' }> => ({
   kind: 'published',
   action: 'published',
   image: parseImageRef(ref),
+  source: null,
 });
 
 const published = (delivery: string, extra: Partial<IntakeInput> = {}): IntakeInput => ({
@@ -190,6 +198,28 @@ describe('intakeDelivery: published', () => {
       taskId: first.taskId,
       event: 'registry_package',
     });
+  });
+
+  it('a webhook task keeps where its image came from; a newer push joining it brings its own', () => {
+    const { tx, intake } = setup();
+    const from = (commit: string): TaskSource => ({
+      commit,
+      commitUrl: `https://github.com/acme-corp/web-app/commit/${commit}`,
+      page: 'https://github.com/orgs/acme-corp/packages/container/web-app/1',
+    });
+    const first = accepted(
+      intake(published('d-1', { meaning: { ...publishedMeaning(), source: from('a'.repeat(40)) } })),
+    );
+    expect(tx.tasks.get(first.taskId)?.source).toEqual(from('a'.repeat(40)));
+    const newer = {
+      ...publishedMeaning(`ghcr.io/acme-corp/web-app:stable@${DIGEST_B}`),
+      source: from('b'.repeat(40)),
+    };
+    expect(accepted(intake(published('d-2', { meaning: newer }))).taskId).toBe(first.taskId);
+    expect(tx.tasks.get(first.taskId)?.source).toEqual(from('b'.repeat(40)));
+    // A delivery that says nothing of its source leaves the task's as it was.
+    accepted(intake(published('d-3')));
+    expect(tx.tasks.get(first.taskId)?.source?.commit).toBe('b'.repeat(40));
   });
 
   it('another digest of the same tag also joins the queued task', () => {

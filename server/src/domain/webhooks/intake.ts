@@ -91,6 +91,8 @@ export function intakeDelivery(tx: IntakeStores, input: IntakeInput, deps: Intak
   // re-push, another tag of one digest) joins that task instead of queueing a second pull and restart.
   const queued = tx.tasks.queuedFor(image, units);
   if (queued !== undefined) {
+    // The task pulls the tag when it runs, so it shows where the newest push came from.
+    if (meaning.source) tx.tasks.setSource(queued, meaning.source);
     remember('accepted', { image, taskId: queued });
     return { outcome: 'accepted', taskId: queued, coalesced: true, image };
   }
@@ -111,6 +113,7 @@ export function intakeDelivery(tx: IntakeStores, input: IntakeInput, deps: Intak
     startedAt: null,
     finishedAt: null,
     notBefore: now + deps.coalesceWindowMs,
+    source: meaning.source,
   });
   tx.tasks.create(task);
   remember('accepted', { image, taskId: task.id });

@@ -107,6 +107,24 @@ describe('Task drawer: result, cause, log, metadata last', () => {
     expect(within(lines).getAllByRole('button', { name: /^Copy line / })).toHaveLength(kept);
   });
 
+  it('a webhook task links the commit GitHub built the image from and the package version, after the result', async () => {
+    const entry = mockState().tasks.find((t) => t.task.source?.commitUrl && t.detail.unitResults.length > 0)!;
+    const source = entry.task.source!;
+    renderApp(`/tasks?task=${entry.task.id}`);
+    const drawer = await screen.findByRole('dialog', { name: `Task ${entry.task.id}` });
+    const line = await within(drawer).findByLabelText('Source');
+    expect(within(line).getByRole('link', { name: source.commit!.slice(0, 12) })).toHaveAttribute(
+      'href',
+      source.commitUrl,
+    );
+    expect(within(line).getByRole('link', { name: 'Package version on GitHub' })).toHaveAttribute(
+      'href',
+      source.page,
+    );
+    const result = within(drawer).getByRole('region', { name: 'Result per unit' });
+    expect(result.compareDocumentPosition(line) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+
   it('degraded: Retry says why it will fail, and the drawer names the fix with a link to the overview', async () => {
     resetMocks('degraded');
     const failed = mockState().tasks.find((t) => t.task.status === 'failed')!.task;

@@ -25,6 +25,7 @@ const task = (status: ApiTask['status']): ApiTask => ({
   notBefore: null,
   expiresAt: null,
   approvedBy: null,
+  source: null,
 });
 
 /** The polling interval the list would use with these pages loaded. */

@@ -13,7 +13,7 @@ import { useTask } from '../api/get-task';
 import { useTaskLogStream } from '../api/stream-task-log';
 import { TaskActions } from './task-actions';
 import { TaskLog } from './task-log';
-import { TaskCause, TaskNow, UnitResults } from './task-result';
+import { TaskCause, TaskNow, TaskSourceLine, UnitResults } from './task-result';
 import { TaskStatusBadge } from './task-status-badge';
 import { TaskTimeline } from './task-timeline';
 
@@ -130,6 +130,7 @@ export function TaskDrawer({
           </div>
           <TaskNow task={task} />
           <UnitResults task={task} />
+          <TaskSourceLine task={task} />
           <TaskCause task={task} />
           {down.length > 0 && <PartsDown down={down} />}
           <TaskTimeline task={task} />

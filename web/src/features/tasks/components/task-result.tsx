@@ -37,10 +37,7 @@ function Running({ task }: { task: ApiTaskDetail }) {
   );
 }
 
-/**
- * The result per unit first: its status, the image tag, and the digest before -> after. Webhook tasks carry
- * the delivery id only: podup does not keep the commit (target_oid) or release link GitHub sent.
- */
+/** The result per unit first: its status, the image tag, and the digest before -> after. */
 export function UnitResults({ task }: { task: ApiTaskDetail }) {
   if (task.unitResults.length === 0) return null;
   return (
@@ -67,6 +64,36 @@ export function UnitResults({ task }: { task: ApiTaskDetail }) {
         ))}
       </ul>
     </section>
+  );
+}
+
+/** Webhook tasks: the commit GitHub built the image from, and its release or package-version page. */
+export function TaskSourceLine({ task }: { task: ApiTaskDetail }) {
+  const source = task.source;
+  if (!source) return null;
+  const commit = source.commit?.slice(0, 12);
+  return (
+    <p className="small task-source" aria-label="Source">
+      {commit &&
+        (source.commitUrl ? (
+          <>
+            Built from commit{' '}
+            <a className="mono" href={source.commitUrl} target="_blank" rel="noreferrer">
+              {commit}
+            </a>
+          </>
+        ) : (
+          <>
+            Built from commit <code title={source.commit ?? undefined}>{commit}</code>
+          </>
+        ))}
+      {commit && source.page && ' · '}
+      {source.page && (
+        <a href={source.page} target="_blank" rel="noreferrer">
+          {source.page.includes('/releases/') ? 'Release on GitHub' : 'Package version on GitHub'}
+        </a>
+      )}
+    </p>
   );
 }
 
