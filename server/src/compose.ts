@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Adapters } from './adapters/adapter-set.js';
 import { githubSignatures } from './adapters/github/webhook-signature.js';
+import { httpWebClient } from './adapters/http/web-client.js';
 import { PrometheusMetrics } from './adapters/metrics/prometheus.js';
 import { channelSealer } from './adapters/notify/channel-sealer.js';
 import { httpSender } from './adapters/notify/http-sender.js';
@@ -39,6 +40,7 @@ export function realAdapters(config: Config): Adapters {
     owners: processOwnership(),
     wake: new SystemdWakeTimer(systemd),
     sender: httpSender(config.notify.secret),
+    web: httpWebClient(),
     probes: { podman: { check: (t) => podman.ping(t) }, dbus: { check: (t) => systemd.ping(t) } },
     async close() {
       systemd.close();
@@ -83,6 +85,7 @@ export function openPodup(config: Config, logger: Logger, adapters: Adapters = r
       probes: { db: state.probe(), ...adapters.probes },
       owners: adapters.owners,
       sender: adapters.sender,
+      web: adapters.web,
       sealer: channelSealer(config.notify.secret),
       metrics: new PrometheusMetrics(),
       clock,

@@ -118,3 +118,16 @@ export async function buildFakeApp(
 }
 
 export const adminHeaders = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+/** Requests the fake web client sends to `origin` reach this app: what a working reverse proxy does. */
+export function serveAppAt(t: FakeTestApp, origin: string): void {
+  t.adapters.web.serve(origin, async (req) => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: new URL(req.url).pathname,
+      headers: req.headers,
+      payload: req.body,
+    });
+    return { status: res.statusCode, contentType: String(res.headers['content-type']), body: res.body };
+  });
+}

@@ -16,6 +16,7 @@ export interface ReceivedRequest {
 export class Receiver {
   readonly requests: ReceivedRequest[] = [];
   private status = 200;
+  private reply = { body: '{}', contentType: 'application/json' };
   private hang = false;
   private server: Server | undefined;
   port = 0;
@@ -40,7 +41,7 @@ export class Receiver {
           ),
           body: Buffer.concat(chunks).toString('utf8'),
         });
-        res.writeHead(this.status, { 'content-type': 'application/json' }).end('{}');
+        res.writeHead(this.status, { 'content-type': this.reply.contentType }).end(this.reply.body);
       });
     });
     this.server = server;
@@ -57,8 +58,10 @@ export class Receiver {
     return `${scheme}://127.0.0.1:${this.port}${path}`;
   }
 
-  answer(status: number): void {
+  /** Answers `status` from now on, with this body (default: an empty JSON object). */
+  answer(status: number, body = '{}', contentType = 'application/json'): void {
     this.status = status;
+    this.reply = { body, contentType };
     this.hang = false;
   }
 

@@ -19,6 +19,7 @@ import type {
 } from '../../web/src/testing/mocks/fixture-format.js';
 import { recordNotifications, recordTokens } from './admin-pages.js';
 import { RECORDED_ORIGIN } from './panel-client.js';
+import { serveAppAt } from '../helpers/app.js';
 import { REASON_MARK, taskIdOf, type Recording } from './recording.js';
 
 /** The expressions the panel's schedule editor previews: its presets, and one that is not cron. */
@@ -32,7 +33,7 @@ export const PREVIEWS: ReadonlyArray<[string, string]> = [
 
 export type Snapshot = Omit<
   DataFixture,
-  'tasks' | 'control' | 'exchanges' | 'live' | 'tokens' | 'notifications'
+  'tasks' | 'control' | 'exchanges' | 'live' | 'tokens' | 'notifications' | 'testDelivery'
 > & {
   tasks: ApiTaskDetail[];
 };
@@ -276,13 +277,33 @@ export async function recordPolicyExchanges(rec: Recording, snapshot: Snapshot):
   return out;
 }
 
+/**
+ * "Send a test delivery" from the Settings page: through the recorded origin into podup (a working proxy), then
+ * with nothing listening there. The delivery ids are random: the fixtures say what stands for them.
+ */
+export async function recordTestDelivery(rec: Recording): Promise<DataFixture['testDelivery']> {
+  const send = async (as: string) => {
+    const answer = (await rec.client.post(
+      '/api/v1/settings/test-delivery',
+    )) as DataFixture['testDelivery']['reached'];
+    if (answer.body && 'delivery' in answer.body) rec.standIn(answer.body.delivery, as);
+    return answer;
+  };
+  serveAppAt(rec.t, RECORDED_ORIGIN);
+  const reached = await send('podup-test-recordedreached');
+  rec.t.adapters.web.serve(RECORDED_ORIGIN, undefined);
+  const unreached = await send('podup-test-recordedunreach');
+  return { reached, unreached };
+}
+
 /** The usual data profile: the snapshot, then everything the panel can do from there. */
 export async function recordDataProfile(rec: Recording): Promise<DataFixture> {
   const snapshot = await takeSnapshot(rec);
   const notifications = await recordNotifications(rec);
   const tokens = await recordTokens(rec);
+  const testDelivery = await recordTestDelivery(rec);
   const { tasks, control } = await recordControl(rec, snapshot);
   const exchanges = await recordExchanges(rec, snapshot.units.body.units);
   exchanges.push(...(await recordPolicyExchanges(rec, snapshot)));
-  return rec.finish({ ...snapshot, tasks, control, exchanges, tokens, notifications });
+  return rec.finish({ ...snapshot, tasks, control, exchanges, tokens, notifications, testDelivery });
 }

@@ -15,6 +15,7 @@ import { IMAGE, OPS_HOOK } from './acme-host.js';
 import {
   recordControl,
   recordDataProfile,
+  recordTestDelivery,
   recordExchanges,
   recordPolicyExchanges,
   sseFrames,
@@ -268,11 +269,20 @@ export async function recordBusy(): Promise<DataFixture> {
   const snapshot = await takeSnapshot(main.rec);
   const notifications = await recordNotifications(main.rec);
   const tokens = await recordTokens(main.rec);
+  const testDelivery = await recordTestDelivery(main.rec);
   const { tasks, control } = await recordControl(main.rec, snapshot, { running: main.running });
   const exchanges = await recordExchanges(main.rec, snapshot.units.body.units);
   exchanges.push(...(await recordPolicyExchanges(main.rec, snapshot)));
   const seen = main.rec.ids.size;
-  const fixture = await main.rec.finish({ ...snapshot, tasks, control, exchanges, tokens, notifications });
+  const fixture = await main.rec.finish({
+    ...snapshot,
+    tasks,
+    control,
+    exchanges,
+    tokens,
+    notifications,
+    testDelivery,
+  });
 
   const ends: Partial<LiveTask['ends']> = {};
   let retry: TaskStory['retry'];

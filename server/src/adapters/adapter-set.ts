@@ -8,6 +8,7 @@ import type {
   QuadletSource,
   UnitManager,
   WakeTimer,
+  WebClient,
 } from '../domain/ports/index.js';
 
 export interface Adapters {
@@ -19,6 +20,8 @@ export interface Adapters {
   wake: WakeTimer;
   /** Reaches notification channels (adapters/notify). */
   sender: NotificationSender;
+  /** Reaches podup's own public URL for the test delivery (adapters/http). */
+  web: WebClient;
   probes: { podman: Probe; dbus: Probe };
   close(): Promise<void>;
 }

@@ -36,6 +36,7 @@ import {
   TaskActionReply,
   TasksPage,
   TasksQuery,
+  TestDeliveryReply,
   TestReply,
   TokensReply,
   TriggerBody,
@@ -192,6 +193,17 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary:
       'The effective configuration (secrets as set/unset), webhook URLs, discovered and configured units',
     responses: { 200: { description: 'The settings', schema: Settings } },
+  },
+  {
+    method: 'post',
+    path: '/settings/test-delivery',
+    scope: 'admin',
+    operationId: 'sendTestDelivery',
+    summary:
+      'Send a ping signed with the webhook secret to the webhook URL GitHub is given, and say what answered',
+    description:
+      'The URL is PODUP_PUBLIC_URL (else the address of this request) + /webhooks/github: the path from this host through DNS, the proxy, TLS and the route to the secret check. The answer is 200 whether or not the delivery arrived; `ok` says which.',
+    responses: { 200: { description: 'What answered', schema: TestDeliveryReply } },
   },
   {
     method: 'post',

@@ -488,6 +488,24 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
+/** POST /api/settings/test-delivery: a signed ping sent to the webhook URL GitHub is given, and what answered. */
+export const TestDeliveryReply = z.object({
+  ok: z.boolean(),
+  /** What answered, in one line. */
+  message: z.string(),
+  /** What to do about it. */
+  hint: z.string().nullable(),
+  url: z.string(),
+  /** The X-GitHub-Delivery it was sent with (podup-test-...): find it in the event log. */
+  delivery: z.string(),
+  /** The HTTP status that came back; null when nothing answered. */
+  status: z.number().nullable(),
+  ms: z.number(),
+  /** False when PODUP_PUBLIC_URL is unset: the URL is the one the panel was reached at. */
+  publicUrl: z.boolean(),
+});
+export type TestDeliveryReply = z.infer<typeof TestDeliveryReply>;
+
 /** One Server-Sent Event of GET /api/tasks/:id/log: `event: log` (data ApiTaskLog) or `event: end` (data ApiTask). */
 export const TaskLogEnd = z.object({
   status: z.union([TaskStatus, z.literal('gone')]),

@@ -20,6 +20,7 @@ import type {
   UnitManager,
   UnitOfWork,
   WakeTimer,
+  WebClient,
   WebhookSignatures,
 } from '../domain/ports/index.js';
 import { NotificationDispatcher } from '../domain/notifications/dispatcher.js';
@@ -50,6 +51,7 @@ import { NotificationService } from './notifications.js';
 import { PruneService } from './prune.js';
 import { QueryService } from './queries.js';
 import { SessionService } from './sessions.js';
+import { TestDeliveryService } from './test-delivery.js';
 import { TriggerService } from './trigger-units.js';
 import { UnitsService } from './units.js';
 
@@ -66,6 +68,8 @@ export interface ServicePorts {
   probes: Probes;
   owners: LeaseOwnership;
   sender: NotificationSender;
+  /** Reaches podup's own public URL (the test delivery). */
+  web: WebClient;
   sealer: ChannelSealer;
   metrics: Metrics & MetricsExposition;
   clock: Clock;
@@ -127,6 +131,8 @@ export interface Services {
   /** Request counts, the size cap and retention on a timer: podup serve starts it. */
   housekeeping: Housekeeping;
   notifications: NotificationService;
+  /** Sends a signed ping to the webhook URL GitHub is given, and says what answered. */
+  testDelivery: TestDeliveryService;
   metrics: MetricsService;
   /** Counts what HTTP requests ended how (the recording side of /metrics). */
   recorder: Metrics;
@@ -280,6 +286,12 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
       maxDbBytes: settings.maxDbBytes,
     }),
     notifications,
+    testDelivery: new TestDeliveryService({
+      web: ports.web,
+      signatures: ports.signatures,
+      ids,
+      publicUrl: settings.publicUrl,
+    }),
     metrics: new MetricsService({ stores, units, exposition: ports.metrics, clock, log }),
     recorder: ports.metrics,
     runner,

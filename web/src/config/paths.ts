@@ -10,6 +10,7 @@ export const paths = {
   schedules: '/schedules',
   events: '/events',
   eventsOfTask: (id: string) => `/events?task=${encodeURIComponent(id)}`,
+  eventsOfDelivery: (id: string) => `/events?delivery=${encodeURIComponent(id)}`,
   tokens: '/tokens',
   notifications: '/notifications',
   settings: '/settings',

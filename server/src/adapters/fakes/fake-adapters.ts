@@ -11,6 +11,7 @@ import { FakeRegistry } from './fake-registry.js';
 import { FakeRuntime } from './fake-runtime.js';
 import { FakeUnitManager } from './fake-unit-manager.js';
 import { FakeWakeTimer } from './fake-wake-timer.js';
+import { FakeWebClient } from './fake-web-client.js';
 
 export interface FakePorts {
   runtime: FakeRuntime;
@@ -18,6 +19,7 @@ export interface FakePorts {
   registry: FakeRegistry;
   quadlets: FakeQuadlets;
   sender: FakeNotifier;
+  web: FakeWebClient;
 }
 
 export function fakePorts(host: FakeHost): FakePorts {
@@ -27,6 +29,7 @@ export function fakePorts(host: FakeHost): FakePorts {
     registry: new FakeRegistry(host),
     quadlets: new FakeQuadlets(host),
     sender: new FakeNotifier(),
+    web: new FakeWebClient(),
   };
 }
 

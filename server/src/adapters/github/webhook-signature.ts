@@ -36,5 +36,6 @@ export function githubSignatures(secret: string | undefined): WebhookSignatures 
       );
       return verdict === 'ok' || verdict === 'missing' ? verdict : 'invalid';
     },
+    sign: (body) => (secret === undefined ? undefined : signBody(secret, body)),
   };
 }

@@ -56,6 +56,22 @@ export interface WebhookSignatures {
   /** False when no secret is configured: webhooks are refused. */
   readonly configured: boolean;
   verify(raw: Uint8Array, header: string | undefined): 'ok' | 'missing' | 'invalid';
+  /** The X-Hub-Signature-256 value GitHub would send with `body`; undefined when no secret is configured. */
+  sign(body: string): string | undefined;
+}
+
+/** What answered one request: its status and JSON body (null when it was not JSON), or why nothing did. */
+export type WebAnswer =
+  { status: number; ms: number; body: unknown } | { status: null; ms: number; error: string };
+
+/**
+ * Sends one request to a URL the operator configured (never one a caller gave) and reads the answer: podup's
+ * test delivery to its own public URL. adapters/http/web-client.ts (undici); the fake beside it passes the same
+ * contract suite (adapters/contracts/web-client.contract.ts).
+ */
+export interface WebClient {
+  /** Never rejects: a refused connection or no answer within `timeoutMs` is a WebAnswer without status. */
+  post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<WebAnswer>;
 }
 
 /** Where use cases report what an operator should read (pino in production). */

@@ -26,6 +26,7 @@ import {
   Readiness,
   Session,
   Settings,
+  TestDeliveryReply,
   TaskActionReply,
   TaskLogEnd,
   TasksPage,
@@ -173,6 +174,13 @@ async function exerciseReads(p: string): Promise<void> {
     `${p} settings`,
     { status: 200, schema: Settings },
     false,
+  );
+  check(
+    await call('POST /api/v1/settings/test-delivery', '/api/v1/settings/test-delivery', { method: 'POST' }),
+    `${p} test delivery`,
+    // As recorded: 503 where the profile has no webhook secret to sign with.
+    { status: mockState().data.testDelivery.reached.status, schema: TestDeliveryReply },
+    true,
   );
 
   const tasks = await call('GET /api/tasks', '/api/tasks?limit=20');

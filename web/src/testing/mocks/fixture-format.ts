@@ -20,6 +20,7 @@ import type {
   SchedulesReply,
   Session,
   Settings,
+  TestDeliveryReply,
   TestReply,
   TokensReply,
   UnitsReply,
@@ -138,6 +139,8 @@ export interface DataFixture {
   overview: Recorded<Overview>;
   units: Recorded<UnitsReply>;
   settings: Recorded<Settings>;
+  /** POST /api/v1/settings/test-delivery with the webhook URL leading to podup, and with nothing listening. */
+  testDelivery: { reached: Recorded<TestDeliveryReply>; unreached: Recorded<TestDeliveryReply> };
   schedules: Recorded<SchedulesReply>;
   /** GET /api/schedules/preview for the expressions the panel's editor offers (and a bad one). */
   previews: Array<{ cron: string; zone: string; reply: Recorded<CronPreview> }>;

@@ -1,5 +1,9 @@
 import { screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { http } from 'msw';
+import { respond } from '@/testing/mocks/handlers/utils';
+import { replay } from '@/testing/mocks/replay';
+import { server } from '@/testing/mocks/server';
 import { mockState } from '@/testing/mocks/state';
 import { renderApp } from '@/testing/test-utils';
 
@@ -17,6 +21,42 @@ describe('Settings', () => {
     expect(writeText).toHaveBeenCalledWith(url);
     expect(await screen.findByRole('button', { name: `Copy: ${url}` })).toHaveTextContent('Copied');
     expect(screen.getByText(`${location.origin}/github-package-update/<unit>`)).toBeInTheDocument();
+  });
+
+  it('sends a test delivery: podup answered, with the delivery in the event log', async () => {
+    const { user } = renderApp('/settings');
+    await user.click(await screen.findByRole('button', { name: 'Send a test delivery' }));
+    const result = await screen.findByRole('status', { name: 'Test delivery result' });
+    const url = `${location.origin}/webhooks/github`;
+    expect(result).toHaveTextContent(`Delivered: podup answered the signed ping at ${url}`);
+    // PODUP_PUBLIC_URL unset when recorded: the answer warns that GitHub may use another address.
+    expect(result).toHaveTextContent('PODUP_PUBLIC_URL is not set');
+    const reached = mockState().data.testDelivery.reached.body;
+    expect(within(result).getByRole('link', { name: 'The delivery in the event log' })).toHaveAttribute(
+      'href',
+      `/events?delivery=${reached.delivery}`,
+    );
+  });
+
+  it('a test delivery nothing answered says so, with what to check', async () => {
+    const { data } = mockState();
+    server.use(
+      http.post('/api/v1/settings/test-delivery', ({ request }) =>
+        respond(
+          replay(data.testDelivery.unreached, {
+            replace: new Map([[data.origin, new URL(request.url).origin]]),
+          }),
+        ),
+      ),
+    );
+    const { user } = renderApp('/settings');
+    await user.click(await screen.findByRole('button', { name: 'Send a test delivery' }));
+    const result = await screen.findByRole('status', { name: 'Test delivery result' });
+    expect(result).toHaveTextContent(
+      `Not delivered: nothing answered at ${location.origin}/webhooks/github: ECONNREFUSED`,
+    );
+    expect(result).toHaveTextContent('the port is open from this host');
+    expect(within(result).queryByRole('link')).toBeNull();
   });
 
   it('says when copying is refused', async () => {

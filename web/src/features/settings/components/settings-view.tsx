@@ -2,6 +2,7 @@ import type { Settings } from '@contract';
 import { CopyButton } from '@/components/copy-button';
 import { EmptyState } from '@/components/empty-state';
 import { TableWrap } from '@/components/table-wrap';
+import { TestDelivery } from './test-delivery';
 
 function UrlRow({ label, url, help }: { label: string; url: string; help: string }) {
   return (
@@ -32,6 +33,7 @@ export function WebhookUrls({ settings }: { settings: Settings }) {
         url={settings.legacyWebhookUrl}
         help="For hooks set up for pod-upgrade-trigger: replace <unit> with the unit name."
       />
+      <TestDelivery />
     </section>
   );
 }

@@ -1,7 +1,8 @@
 /**
- * The reads that replay the snapshot as it was recorded: health, readiness, overview, units, settings. The one
- * change followed: a waiting task approved, rejected or cancelled in the panel leaves the overview's pending
- * approvals and its unit's waiting list, as it would on the server.
+ * The reads that replay the snapshot as it was recorded: health, readiness, overview, units, settings, and the
+ * Settings page's test delivery as it was answered. The one change followed: a waiting task approved, rejected
+ * or cancelled in the panel leaves the overview's pending approvals and its unit's waiting list, as it would on
+ * the server.
  */
 import { http } from 'msw';
 import type { Overview, UnitsReply } from '@contract';
@@ -59,5 +60,13 @@ export const snapshotHandlers = [
     // The webhook URLs name the origin podup was reached on: the browser's, here.
     const origin = new URL(request.url).origin;
     return respond(replay(reads.settings, { replace: new Map([[data.origin, origin]]) }));
+  }),
+
+  http.post('/api/v1/settings/test-delivery', async ({ request }) => {
+    const denied = await guard(request);
+    if (denied) return denied;
+    const { data } = mockState();
+    const origin = new URL(request.url).origin;
+    return respond(replay(data.testDelivery.reached, { replace: new Map([[data.origin, origin]]) }));
   }),
 ];
