@@ -129,7 +129,11 @@ describe('traffic=deliveries', () => {
   const list = async (query: string) =>
     EventsPage.parse(
       (
-        await t!.app.inject({ method: 'GET', url: `/api/events?limit=500${query}`, headers: adminHeaders })
+        await t!.app.inject({
+          method: 'GET',
+          url: `/api/events?${query.includes('limit=') ? '' : 'limit=500'}${query}`,
+          headers: adminHeaders,
+        })
       ).json(),
     ).events;
 
@@ -151,12 +155,19 @@ describe('traffic=deliveries', () => {
     expect(want.length).toBeGreaterThan(5);
     expect(want.length).toBeLessThan(all.length);
     expect((await list('&traffic=deliveries')).map((e) => e.id)).toEqual(want);
+    // The deliveries' own index answers for the rows copied into it, events for the rest: half, then all.
+    t.podup.state.stores.events.copyFacets(Math.floor(all.length / 2));
+    expect((await list('&traffic=deliveries')).map((e) => e.id)).toEqual(want);
+    expect((await list('&traffic=deliveries&limit=3')).map((e) => e.id)).toEqual(want.slice(0, 3));
     // With a filter the filter index answers: for rows it has not copied yet, and once it has.
     const refused = all.filter((e) => isDelivery(e) && e.outcome === 'rejected').map((e) => e.id);
     expect(refused.length).toBeGreaterThan(0);
     expect((await list('&traffic=deliveries&outcome=rejected')).map((e) => e.id)).toEqual(refused);
     t.podup.state.stores.events.copyFacets(10_000);
     expect((await list('&traffic=deliveries&outcome=rejected')).map((e) => e.id)).toEqual(refused);
+    expect((await list('&traffic=deliveries')).map((e) => e.id)).toEqual(want);
+    const older = want[want.length - 2]!;
+    expect((await list(`&traffic=deliveries&cursor=${older}`)).map((e) => e.id)).toEqual(want.slice(-1));
     expect((await list('&traffic=all')).map((e) => e.id)).toEqual(all.map((e) => e.id));
   });
 });

@@ -162,7 +162,10 @@ export class SqliteEventStore implements EventStore {
    */
   list(query: EventQuery): StoredEvent[] {
     const facet = FACETS.find((f) => query[f] !== undefined);
-    const direct = facet === undefined || query.delivery !== undefined || query.taskId !== undefined;
+    // Deliveries only, and no other facet: the deliveries' own index (a log of mostly panel traffic and probes
+    // would otherwise be walked newest first until a page of deliveries turned up).
+    const walk = facet ?? (query.deliveriesOnly ? 'delivery' : undefined);
+    const direct = walk === undefined || query.delivery !== undefined || query.taskId !== undefined;
     if (direct) {
       const c = conditions(query, 'e', 'e.id');
       return this.rows(`SELECT e.* FROM events e ${whereOf(c)} ORDER BY e.id DESC LIMIT ?`, c, query.limit);
@@ -177,12 +180,20 @@ export class SqliteEventStore implements EventStore {
       query.limit,
     );
     if (rows.length >= query.limit) return rows;
-    const copied = conditions(query, 'e', 'f.id', facet);
-    copied.where.unshift(`f.${facet} = ?`, 'f.id <= ?');
-    copied.params.unshift(query[facet], through);
+    let copied: Conditions;
+    if (walk === 'delivery') {
+      copied = conditions({ ...query, deliveriesOnly: false }, 'e', 'f.id');
+      copied.where.unshift('f.delivery = 1', 'f.id <= ?');
+      copied.params.unshift(through);
+    } else {
+      copied = conditions(query, 'e', 'f.id', walk);
+      copied.where.unshift(`f.${walk} = ?`, 'f.id <= ?');
+      copied.params.unshift(query[walk], through);
+    }
+    const index = walk === 'delivery' ? 'event_facets_deliveries' : `event_facets_${walk}`;
     return rows.concat(
       this.rows(
-        `SELECT e.* FROM event_facets f INDEXED BY event_facets_${facet} JOIN events e ON e.id = f.id
+        `SELECT e.* FROM event_facets f INDEXED BY ${index} JOIN events e ON e.id = f.id
          ${whereOf(copied)} ORDER BY f.id DESC LIMIT ?`,
         copied,
         query.limit - rows.length,
@@ -203,20 +214,21 @@ export class SqliteEventStore implements EventStore {
       const through = this.copiedThrough.get() as number;
       const copied = this.db
         .prepare(
-          `INSERT INTO event_facets (id, outcome, route, status, event, image)
-           SELECT id, outcome, route, status, event, image FROM events WHERE id > ? ORDER BY id LIMIT ?`,
+          `INSERT INTO event_facets (id, outcome, route, status, event, image, delivery)
+           SELECT id, outcome, route, status, event, image, ${deliveryCondition('events')}
+           FROM events WHERE id > ? ORDER BY id LIMIT ?`,
         )
-        .run(through, maxRows).changes;
+        .run(...DELIVERY_PARAMS, through, maxRows).changes;
       if (copied === 0) return 0;
       this.db
         .prepare(
           `INSERT INTO event_counts (minute, rows, deliveries)
-           SELECT CAST(ts / ${MINUTE_MS} AS INTEGER) AS m, count(*), sum(${deliveryCondition('events')})
-           FROM events WHERE id > ? AND id <= (SELECT max(id) FROM event_facets) GROUP BY m
+           SELECT CAST(e.ts / ${MINUTE_MS} AS INTEGER) AS m, count(*), sum(f.delivery)
+           FROM event_facets f JOIN events e ON e.id = f.id WHERE f.id > ? GROUP BY m
            ON CONFLICT (minute) DO UPDATE SET rows = rows + excluded.rows,
              deliveries = deliveries + excluded.deliveries`,
         )
-        .run(...DELIVERY_PARAMS, through);
+        .run(through);
       return copied;
     })();
   }

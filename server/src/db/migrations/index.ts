@@ -13,6 +13,7 @@ import taskFilters from './0012-task-filters.js';
 import taskSearch from './0013-task-search.js';
 import deliveryCounts from './0014-delivery-counts.js';
 import taskSource from './0015-task-source.js';
+import deliveryFacet from './0016-delivery-facet.js';
 
 /** Applied in order; migration N sets PRAGMA user_version = N. Never edit a released migration: add one. */
 export const MIGRATIONS: readonly string[] = [
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly string[] = [
   taskSearch,
   deliveryCounts,
   taskSource,
+  deliveryFacet,
 ];
