@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/paths.js';
-import { recordBusy, recordDegraded, recordEmpty, recordHappyPath } from './scenarios.js';
+import { recordBusy, recordDegraded, recordEmpty, recordHappyPath, recordRealHost } from './scenarios.js';
 import { recordTransport } from './transport.js';
 
 export const FIXTURE_DIR = join(repoRoot, 'web/src/testing/mocks/fixtures');
@@ -16,6 +16,7 @@ export const FIXTURES = {
   empty: recordEmpty,
   busy: recordBusy,
   degraded: recordDegraded,
+  'real-host': recordRealHost,
   transport: recordTransport,
 } as const;
 

@@ -9,7 +9,7 @@ import type {
   LiveTask,
   TaskStory,
 } from '../../web/src/testing/mocks/fixture-format.js';
-import { rawFixture } from '../helpers/github.js';
+import { rawFixture, sign } from '../helpers/github.js';
 import { recordNotifications, recordTokens } from './admin-pages.js';
 import { IMAGE, OPS_HOOK } from './acme-host.js';
 import {
@@ -216,6 +216,72 @@ export async function recordDegraded(): Promise<DataFixture> {
     await rec.run(await rec.publish(image, version));
     await rec.later(20 * MINUTE);
   }
+  return recordDataProfile(rec);
+}
+
+const METRICS_TOKEN = 'prometheus-scrape-token-0123456789abcdef';
+
+/**
+ * A real host's afternoon: the panel open in a tab (its reads every 10 s), a Prometheus scraper and health
+ * probes (all counted, never rows), a tab whose session had expired, a mistyped sign-in, a scanner looking for
+ * admin pages, a delivery signed with an old secret; and among all that the deliveries an operator looks for:
+ * GitHub's webhooks and a bot's trigger.
+ */
+export async function recordRealHost(): Promise<DataFixture> {
+  const rec = await Recording.open({ ...IMAGE_LIMIT, PODUP_METRICS_TOKEN: METRICS_TOKEN });
+  const { client } = rec;
+  const poll = async (minutes: number) => {
+    for (let s = 0; s < minutes * 60; s += 10) {
+      await client.get('/api/overview');
+      await client.get('/api/tasks?limit=50');
+      if (s % 30 === 0) {
+        await client.get('/healthz', { anonymous: true });
+        await client.get('/readyz', { anonymous: true });
+        await client.get('/metrics', {
+          anonymous: true,
+          headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+        });
+      }
+      await rec.later(10_000);
+    }
+  };
+  const bot = await client.post('/api/v1/tokens', {
+    name: 'ci-bot',
+    scopes: ['trigger', 'read'],
+    units: ['web*'],
+  });
+  const botToken = (bot.body as { token: string }).token;
+  rec.standIn(botToken, 'pdp_recordedCiBotToken');
+  await poll(10);
+  await rec.run(await rec.publish(IMAGE.web, '2'));
+  await poll(5);
+  // A tab left open overnight: its session had expired, every read refused until it signed in again.
+  for (let i = 0; i < 12; i++) {
+    await client.get('/api/overview', { anonymous: true, headers: { cookie: 'podup_session=expired' } });
+    await rec.later(5_000);
+  }
+  await client.post('/api/session', { token: 'not-the-admin-token' }, { anonymous: true });
+  await poll(5);
+  for (const path of ['/wp-login.php', '/.env', '/admin/config.php', '/.git/config', '/phpmyadmin/'])
+    await client.get(path, { anonymous: true });
+  const stale = rawFixture('package-published');
+  await client.deliver('package', stale, { signature: sign(stale, 'the-secret-before-rotation') });
+  await poll(5);
+  await rec.run(
+    await client.post(
+      '/api/v1/tasks',
+      { units: ['web.service'], caller: 'deploy pipeline' },
+      {
+        anonymous: true,
+        headers: { authorization: `Bearer ${botToken}` },
+      },
+    ),
+  );
+  await poll(5);
+  await rec.run(await rec.publish(IMAGE.api, '2'));
+  await poll(10);
+  // The counts of folded refusals wait in memory for housekeeping's next pass, whose timer simulated time skips.
+  await rec.t.podup.services.audit.flush();
   return recordDataProfile(rec);
 }
 

@@ -4,6 +4,7 @@ import busy from './fixtures/busy.json';
 import degraded from './fixtures/degraded.json';
 import empty from './fixtures/empty.json';
 import happyPath from './fixtures/happy-path.json';
+import realHost from './fixtures/real-host.json';
 import transport from './fixtures/transport.json';
 import type { DataName } from './profiles';
 
@@ -12,6 +13,7 @@ export const DATA_FIXTURES: Record<DataName, DataFixture> = {
   empty: empty as unknown as DataFixture,
   busy: busy as unknown as DataFixture,
   degraded: degraded as unknown as DataFixture,
+  'real-host': realHost as unknown as DataFixture,
 };
 
 export const TRANSPORT: TransportFixture = transport as unknown as TransportFixture;

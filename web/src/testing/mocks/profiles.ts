@@ -1,13 +1,21 @@
 /**
- * The six fixture profiles of mock mode. Four replay a recorded data fixture; rate-limited and auth-error
+ * The seven fixture profiles of mock mode. Five replay a recorded data fixture; rate-limited and auth-error
  * replay happy-path's data behind a transport switch (every POST/DELETE refused with the recorded 429, or
  * every /api call with the recorded 401 until you sign in).
  */
-export const PROFILES = ['happy-path', 'empty', 'busy', 'degraded', 'rate-limited', 'auth-error'] as const;
+export const PROFILES = [
+  'happy-path',
+  'empty',
+  'busy',
+  'degraded',
+  'real-host',
+  'rate-limited',
+  'auth-error',
+] as const;
 export type Profile = (typeof PROFILES)[number];
 export const isProfile = (v: unknown): v is Profile => PROFILES.includes(v as Profile);
 
-export type DataName = 'happy-path' | 'empty' | 'busy' | 'degraded';
+export type DataName = 'happy-path' | 'empty' | 'busy' | 'degraded' | 'real-host';
 
 export interface ProfileSetup {
   data: DataName;
@@ -40,6 +48,13 @@ export const PROFILE_SETUP: Record<Profile, ProfileSetup> = {
     events: 100,
     transport: 'normal',
     note: 'D-Bus is down: /readyz 503, the last three tasks failed on it',
+  },
+  'real-host': {
+    data: 'real-host',
+    tasks: 0,
+    events: 0,
+    transport: 'normal',
+    note: 'an afternoon on a real host: the panel polling, probes, a scraper, a scanner, an expired tab, a stale secret, and the deliveries among them',
   },
   'rate-limited': {
     data: 'happy-path',
