@@ -96,6 +96,8 @@ describe('update policies on every path', () => {
     near(waiting.expiresAt, T0 + 7 * 24 * H);
     expect(running()).toBe(before);
     expect(t.host.tags.get(REF)).toBe(before);
+    // Nothing downloaded before the approval: a rejection or expiry leaves no image behind.
+    expect(t.host.calls.filter((c) => c.startsWith('pull'))).toEqual([]);
     const u = await unitView();
     expect(u?.updatePolicy.policy).toEqual({ value: 'approve', source: 'label' });
     expect(u?.waiting).toEqual([expect.objectContaining({ taskId, status: 'awaiting-approval', digest })]);
@@ -108,6 +110,9 @@ describe('update policies on every path', () => {
     const done = await run(taskId);
     expect(done.status).toBe('succeeded');
     expect(t.host.images.get(running() ?? '')?.digest).toBe(digest);
+    expect(t.host.calls.filter((c) => c.startsWith('pull'))).toEqual([
+      `pull ghcr.io/acme-corp/web-app@${digest}`,
+    ]);
   });
 
   it('a rejected or expired approval never runs; a newer digest replaces the waiting one', async () => {

@@ -380,10 +380,11 @@ export class TaskRunner {
     return { lookup, digest, pull, abort: () => aborter.abort(new Error('not needed')) };
   }
 
-  /** Whether the unit's update policy can let an update through (approve, now or later), unforced. */
-  private mayApply(unit: KnownUnit): boolean {
+  /** Whether the unit's update policy lets this task's update through, unforced (approve: once approved). */
+  private mayApply(unit: KnownUnit, task: TaskRecord): boolean {
     const { policy } = this.deps.policies.book.resolve(unit, this.deps.stores.policies.get(unit.unit));
-    return policy.policy.value !== 'notify' && policy.policy.value !== 'off';
+    const value = policy.policy.value;
+    return value === 'auto' || (value === 'approve' && task.approvedBy !== null);
   }
 
   /** Claims and runs one named queued task (the CLI's in-process trigger). */
@@ -461,7 +462,8 @@ export class TaskRunner {
       const started = performance.now();
       const known = await this.deps.discover(task.createdAt);
       // Only for an image a managed unit follows (an organisation's webhook names every package it pushes), and
-      // one whose policy may apply it: a notify or off unit would only be left an image nobody runs.
+      // one whose policy lets it through: a notify or off unit, or an approve unit not approved yet (it may be
+      // rejected or expire), would only be left an image nobody runs.
       const image = task.image;
       if (
         image !== null &&
@@ -471,7 +473,7 @@ export class TaskRunner {
             u.managed &&
             !u.pinned &&
             (!task.units?.length || task.units.includes(u.unit)) &&
-            (task.force || this.mayApply(u)),
+            (task.force || this.mayApply(u, task)),
         )
       )
         early = this.earlyPull(image, engineJournal, control);
