@@ -21,8 +21,12 @@ import { recordNotifications, recordTokens } from './admin-pages.js';
 import { RECORDED_ORIGIN } from './panel-client.js';
 import { REASON_MARK, taskIdOf, type Recording } from './recording.js';
 
-/** The expressions the panel's schedule editor previews: its presets, and one that is not cron. */
+/**
+ * The expressions the panel's schedule editor previews: its presets, one with a seconds field, and one that
+ * is not cron.
+ */
 export const PREVIEWS: ReadonlyArray<[string, string]> = [
+  ['30 0 2 * * 6', 'Europe/Berlin'],
   ['0 3 * * *', 'UTC'],
   ['0 3 * * *', 'Europe/Berlin'],
   ['*/15 * * * *', 'UTC'],

@@ -1,7 +1,8 @@
 /** A unit's policy, skip, snooze, and the schedules: the recorded reads and the exchanges recorded for changes. */
 import { http } from 'msw';
 import { PolicyBody, ScheduleBody, ScheduleEditBody, SkipBody, SnoozeBody } from '@contract';
-import { mockState, recordedTransport } from '../state';
+import { previewNow } from '../cron-runs';
+import { mockState, recordedTransport, sinceRecording } from '../state';
 import { exchange, notRecorded } from '../task-actions';
 import { guard, jsonBody, respond } from './utils';
 
@@ -30,7 +31,9 @@ export const policyHandlers = [
       (p) => p.cron === q.get('cron') && p.zone === (q.get('zone') ?? 'UTC'),
     );
     return respond(
-      found?.reply ?? notRecorded(`a preview of "${q.get('cron') ?? ''}" in ${q.get('zone') ?? 'UTC'}`),
+      found
+        ? previewNow(found.reply, sinceRecording())
+        : notRecorded(`a preview of "${q.get('cron') ?? ''}" in ${q.get('zone') ?? 'UTC'}`),
     );
   }),
 
