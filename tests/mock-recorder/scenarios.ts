@@ -55,6 +55,7 @@ async function acmeHistory(rec: Recording): Promise<void> {
 
   const broken = await rec.publish(IMAGE.web, '3', { crashes: true });
   await rec.run(broken);
+  const brokenWeb = broken.digest;
   await rec.later(2 * MINUTE);
   await client.deliver('package', rawFixture('package-published-untagged'));
   await rec.later(30 * MINUTE);
@@ -77,7 +78,7 @@ async function acmeHistory(rec: Recording): Promise<void> {
     ),
   );
   await rec.later(2 * HOUR);
-  host.push(IMAGE.api, '3', { crashes: true });
+  const brokenApi = host.push(IMAGE.api, '3', { crashes: true }).digest;
   await rec.run(await client.post('/api/units/api.service/update', {}));
   await rec.later(DAY);
 
@@ -133,15 +134,17 @@ async function acmeHistory(rec: Recording): Promise<void> {
   await client.deliver('package', rawFixture('package-published-npm'));
   await rec.later(25 * MINUTE);
   await rec.notify();
-  await operatorPolicies(rec);
+  await operatorPolicies(rec, { web: brokenWeb, api: brokenApi });
 }
 
 /**
- * The operator takes over from podman-auto-update.timer: policies per unit (api and proxy wait for an
- * approval, web only notifies, grafana waits for its window), a nightly check, a weekly prune, a paused
- * refresh of the docs; the check runs once and parks what it found.
+ * The operator takes over from podman-auto-update.timer: policies per unit (api and backup wait for an
+ * approval, web only notifies, grafana waits for its window, worker for images three days old), the releases
+ * that crashed are skipped. An approval of backup nobody answers expires; api is updated by force; a nightly
+ * check, a weekly prune, a paused refresh of the docs. The check runs and parks what it found; api publishes
+ * again, and the next check replaces what waited for the older digest. web is snoozed.
  */
-async function operatorPolicies(rec: Recording): Promise<void> {
+async function operatorPolicies(rec: Recording, broken: { web: string; api: string }): Promise<void> {
   const { client } = rec;
   const { host } = rec.t;
   for (const [unit, body] of [
@@ -149,9 +152,22 @@ async function operatorPolicies(rec: Recording): Promise<void> {
     ['backup.service', { policy: 'approve' }],
     ['web.service', { policy: 'notify' }],
     ['grafana.service', { window: 'Sat 02:00-05:00 Europe/Berlin' }],
+    ['worker.service', { minAge: '3d' }],
   ] as const)
     await client.request('PUT', `/api/units/${unit}/policy`, body);
+  await client.post('/api/units/web.service/skip', { digest: broken.web });
+  await client.post('/api/units/api.service/skip', { digest: broken.api });
+  await client.post('/api/units/worker.service/skip', { digest: broken.api });
+
   host.push(IMAGE.backup, '3');
+  await rec.run(await client.post('/api/units/backup.service/update', { reason: 'monthly base image' }));
+  await rec.later(DAY + HOUR);
+  rec.expireApprovals();
+  // api.service waits for approvals, but this one cannot wait: forced past its policy.
+  await rec.run(
+    await client.post('/api/units/api.service/update', { force: true, reason: 'security fix, cannot wait' }),
+  );
+  await rec.later(HOUR);
   host.push(IMAGE.grafana, '4');
   await client.post('/api/schedules', {
     name: 'nightly-check',
@@ -178,10 +194,17 @@ async function operatorPolicies(rec: Recording): Promise<void> {
   await client.post('/api/schedules/weekly-prune/run');
   await rec.later(5 * MINUTE);
   await rec.run(await client.post('/api/schedules/nightly-check/run'));
+  await rec.later(2 * HOUR);
+  host.push(IMAGE.api, '7');
+  await rec.later(20 * MINUTE);
+  await rec.run(await client.post('/api/schedules/nightly-check/run'));
+  await rec.later(5 * MINUTE);
+  await client.post('/api/units/web.service/snooze', { until: '2d' });
   await rec.later(MINUTE);
 }
 
-const IMAGE_LIMIT = { PODUP_RATE_LIMIT_IMAGE: '4/1h' };
+/** Approvals expire after a day here, so the history holds one nobody answered. */
+const IMAGE_LIMIT = { PODUP_RATE_LIMIT_IMAGE: '4/1h', PODUP_APPROVAL_TTL: '1d' };
 
 export async function recordHappyPath(): Promise<DataFixture> {
   const rec = await Recording.open(IMAGE_LIMIT);
