@@ -262,7 +262,7 @@ describe('Units', () => {
     const { user } = renderApp('/units');
     await screen.findByRole('table');
     const row = within(rowOf('worker.service'));
-    await user.click(row.getByRole('button', { name: 'Minimum age and windows of worker.service' }));
+    await user.click(row.getByRole('button', { name: 'Age & windows of worker.service' }));
     const dialog = screen.getByRole('dialog', { name: 'Minimum age and windows: worker.service' });
     const form = within(within(dialog).getByRole('form', { name: 'Minimum image age' }));
     const input = form.getByLabelText('Minimum image age');
@@ -292,7 +292,7 @@ describe('Units', () => {
     const { user } = renderApp('/units');
     await screen.findByRole('table');
     const row = within(rowOf('grafana.service'));
-    await user.click(row.getByRole('button', { name: 'Minimum age and windows of grafana.service' }));
+    await user.click(row.getByRole('button', { name: 'Age & windows of grafana.service' }));
     const dialog = screen.getByRole('dialog', { name: 'Minimum age and windows: grafana.service' });
     const form = within(within(dialog).getByRole('form', { name: 'Maintenance windows' }));
     const input = form.getByLabelText('Maintenance windows');

@@ -101,7 +101,7 @@ export function PolicyOverrides({ unit }: { unit: ApiUnit }) {
       <Button
         size="sm"
         disabled={!unit.managed}
-        aria-label={`Minimum age and windows of ${unit.unit}`}
+        aria-label={`Age & windows of ${unit.unit}`}
         onClick={() => setOpen(true)}
       >
         Age &amp; windows…

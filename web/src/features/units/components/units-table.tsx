@@ -207,7 +207,7 @@ export function UnitRowActions({ unit, onQueued }: { unit: ApiUnit; onQueued: (t
   if (!unit.managed) return <span className="muted small">not updated by podup</span>;
 
   return (
-    <div className="row row-tight">
+    <div className="row row-tight unit-actions">
       <Button
         size="sm"
         onClick={dryRun}
