@@ -244,12 +244,16 @@ export async function recordExchanges(rec: Recording, units: ApiUnit[]): Promise
   return out;
 }
 
-/** The Units page's snooze choices: a day, a week, and a date-time picked (three days on, 08:00 UTC). */
-export const snoozeChoices = (now: number): string[] => [
-  '1d',
-  '7d',
-  new Date(Math.floor(now / 86_400_000) * 86_400_000 + 3 * 86_400_000 + 8 * 3_600_000).toISOString(),
-];
+/**
+ * The Units page's snooze choices: a day, a week, a date-time picked (three days on, 08:00 UTC), and one
+ * picked in the past (yesterday, 08:00 UTC), which the server refuses.
+ */
+export const snoozeChoices = (now: number): string[] => {
+  const day = Math.floor(now / 86_400_000) * 86_400_000;
+  return ['1d', '7d', new Date(day + 3 * 86_400_000 + 8 * 3_600_000).toISOString()].concat(
+    new Date(day - 86_400_000 + 8 * 3_600_000).toISOString(),
+  );
+};
 
 /**
  * The override fields of the Units page: each value it offers or a user plausibly types, the reset (null),

@@ -19,7 +19,10 @@ const canonical = (body: Record<string, unknown>): string =>
       .map((k) => [k, body[k]]),
   );
 
-/** A snooze until a picked time answers like the one recorded until a picked time, moved to that time. */
+/**
+ * A snooze until a picked time answers like the one recorded until a picked time, moved to that time: the
+ * future pick that was kept, or the past one the server refused.
+ */
 function find(
   method: 'POST' | 'PUT',
   path: string,
@@ -33,7 +36,14 @@ function find(
   if (!path.endsWith('/snooze') || typeof until !== 'string' || !ISO.test(until)) return undefined;
   const picked = new Date(until);
   if (Number.isNaN(picked.getTime())) return undefined;
-  const found = exchanges.find((e) => same(e) && typeof e.body.until === 'string' && ISO.test(e.body.until));
+  const future = picked.getTime() > Date.now();
+  const found = exchanges.find(
+    (e) =>
+      same(e) &&
+      typeof e.body.until === 'string' &&
+      ISO.test(e.body.until) &&
+      e.reply.status < 300 === future,
+  );
   return found && { found, picked: picked.toISOString() };
 }
 

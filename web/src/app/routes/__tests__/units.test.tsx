@@ -218,7 +218,7 @@ describe('Units', () => {
     expect(row.getByText(`· snoozed until ${formatTime(until)}`)).toBeInTheDocument();
   });
 
-  it('snooze until a picked date and time', async () => {
+  it('snooze until a picked date and time; one gone by is refused in the dialog', async () => {
     const { user } = renderApp('/units');
     await screen.findByRole('table');
     await user.click(screen.getByRole('button', { name: 'Snooze api.service…' }));
@@ -227,13 +227,24 @@ describe('Units', () => {
     // Nothing picked yet: said at once, nothing sent.
     await user.click(within(dialog).getByRole('button', { name: 'Snooze' }));
     expect(within(dialog).getByRole('alert')).toHaveTextContent('Pick a date and time.');
+    const localOf = (d: Date) =>
+      `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}T06:30`;
+    const input = within(dialog).getByLabelText('Snoozed until (your clock)');
+    // A time gone by: the server's refusal shows in the dialog, which stays open.
+    const past = new Date(Date.now() - 2 * 86_400_000);
+    await user.type(input, localOf(past));
+    await user.click(within(dialog).getByRole('button', { name: 'Snooze' }));
+    const refused = mockState().data.exchanges.find(
+      (e) => e.path === '/api/units/api.service/snooze' && e.reply.status === 400,
+    )!.reply.body as { error: { message: string } };
+    await waitFor(() => expect(within(dialog).getByRole('alert')).toHaveTextContent(refused.error.message));
+    expect(input).toHaveAttribute('aria-invalid', 'true');
+    expect(findUnit('api.service')!.updatePolicy.snoozedUntil).toBeNull();
+
     const picked = new Date(Date.now() + 5 * 86_400_000);
     picked.setHours(6, 30, 0, 0);
-    const local = `${picked.getFullYear()}-${String(picked.getMonth() + 1).padStart(2, '0')}-${String(
-      picked.getDate(),
-    ).padStart(2, '0')}T06:30`;
-    const input = within(dialog).getByLabelText('Snoozed until (your clock)');
-    await user.type(input, local);
+    await user.clear(input);
+    await user.type(input, localOf(picked));
     await user.click(within(dialog).getByRole('button', { name: 'Snooze' }));
     expect(await screen.findByText(`api.service snoozed until ${picked.toISOString()}`)).toBeInTheDocument();
     expect(findUnit('api.service')!.updatePolicy.snoozedUntil).toBe(picked.toISOString());
