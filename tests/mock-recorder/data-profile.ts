@@ -16,14 +16,19 @@ import type {
   SseFrame,
   TaskChange,
   TaskStory,
+  UnitAfter,
 } from '../../web/src/testing/mocks/fixture-format.js';
 import { recordNotifications, recordTokens } from './admin-pages.js';
 import { RECORDED_ORIGIN } from './panel-client.js';
 import { serveAppAt } from '../helpers/app.js';
 import { REASON_MARK, taskIdOf, type Recording } from './recording.js';
 
-/** The expressions the panel's schedule editor previews: its presets, and one that is not cron. */
+/**
+ * The expressions the panel's schedule editor previews: its presets, one with a seconds field, and one that
+ * is not cron.
+ */
 export const PREVIEWS: ReadonlyArray<[string, string]> = [
+  ['30 0 2 * * 6', 'Europe/Berlin'],
   ['0 3 * * *', 'UTC'],
   ['0 3 * * *', 'Europe/Berlin'],
   ['*/15 * * * *', 'UTC'],
@@ -241,23 +246,55 @@ export async function recordExchanges(rec: Recording, units: ApiUnit[]): Promise
 }
 
 /**
- * The panel's other changes: a unit's policy (each value), skip of the version it could move to, a snooze of a
- * day; every schedule run now, paused, resumed, deleted; a schedule created from the editor's first preset.
+ * The Units page's snooze choices: a day, a week, a date-time picked (three days on, 08:00 UTC), and one
+ * picked in the past (yesterday, 08:00 UTC), which the server refuses.
+ */
+export const snoozeChoices = (now: number): string[] => {
+  const day = Math.floor(now / 86_400_000) * 86_400_000;
+  return ['1d', '7d', new Date(day + 3 * 86_400_000 + 8 * 3_600_000).toISOString()].concat(
+    new Date(day - 86_400_000 + 8 * 3_600_000).toISOString(),
+  );
+};
+
+/**
+ * The override fields of the Units page: each value it offers or a user plausibly types, the reset (null),
+ * and a value the server refuses (its message is shown at the field).
+ */
+export const OVERRIDES: ReadonlyArray<Record<string, string | null>> = [
+  ...['auto', 'notify', 'approve', 'off', 'default'].map((policy) => ({ policy })),
+  { minAge: '3d' },
+  { minAge: '12h' },
+  { minAge: 'soon' },
+  { minAge: null },
+  { window: 'Sat 02:00-05:00 UTC' },
+  { window: 'Sat 02:00-05:00' },
+  { window: null },
+];
+
+/**
+ * The panel's other changes: a unit's override (each field set, reset, refused), skip of the version it could
+ * move to, each snooze choice and the unsnooze, with the unit's policy as GET /api/units shows it after each;
+ * every schedule run now, paused, resumed, deleted; a schedule created from the editor's first preset.
  */
 export async function recordPolicyExchanges(rec: Recording, snapshot: Snapshot): Promise<Exchange[]> {
   const out: Exchange[] = [];
-  const send = async (method: 'POST' | 'PUT' | 'DELETE', path: string, body: Record<string, unknown>) => {
+  const send = async (
+    method: 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body: Record<string, unknown>,
+    unit?: string,
+  ) => {
     const reply = await rec.client.request(method, path, method === 'DELETE' ? undefined : body);
-    out.push({ method, path, body, reply });
+    const after = unit && reply.status < 300 ? await unitAfter(rec, unit) : undefined;
+    out.push({ method, path, body, reply, ...(after ? { unit: after } : {}) });
   };
   for (const u of snapshot.units.body.units.filter((x) => x.managed)) {
     const path = `/api/units/${u.unit}`;
-    for (const policy of ['auto', 'notify', 'approve', 'off', 'default'])
-      await send('PUT', `${path}/policy`, { policy });
+    for (const body of OVERRIDES) await send('PUT', `${path}/policy`, body, u.unit);
     const digest = u.check?.digest ?? u.registryDigest;
-    if (digest && digest !== u.runningDigest) await send('POST', `${path}/skip`, { digest });
-    await send('POST', `${path}/snooze`, { until: '1d' });
-    await send('POST', `${path}/snooze`, { until: null });
+    if (digest && digest !== u.runningDigest) await send('POST', `${path}/skip`, { digest }, u.unit);
+    for (const until of [...snoozeChoices(Date.now()), null])
+      await send('POST', `${path}/snooze`, { until }, u.unit);
   }
   for (const s of snapshot.schedules.body.schedules) {
     const path = `/api/schedules/${s.name}`;
@@ -294,6 +331,12 @@ export async function recordTestDelivery(rec: Recording): Promise<DataFixture['t
   rec.t.adapters.web.serve(RECORDED_ORIGIN, undefined);
   const unreached = await send('podup-test-recordedunreach');
   return { reached, unreached };
+}
+
+async function unitAfter(rec: Recording, unit: string): Promise<UnitAfter | undefined> {
+  const units = (await rec.client.get('/api/units')).body as { units: ApiUnit[] };
+  const u = units.units.find((x) => x.unit === unit);
+  return u && { unit: u.unit, updatePolicy: u.updatePolicy, waiting: u.waiting };
 }
 
 /** The usual data profile: the snapshot, then everything the panel can do from there. */

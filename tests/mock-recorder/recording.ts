@@ -77,11 +77,19 @@ export class Recording {
     image: string,
     version: string,
     options: { crashes?: boolean; url?: string; delivery?: string } = {},
-  ): Promise<Recorded & { delivery: string }> {
+  ): Promise<Recorded & { delivery: string; digest: string }> {
     const pushed = this.t.host.push(image, version, { crashes: options.crashes ?? false });
     const [, owner = '', name = '', tag = ''] = /^ghcr\.io\/([^/]+)\/([^:]+):(.+)$/.exec(image) ?? [];
     const payload = packagePublished({ owner, name, tag, digest: pushed.digest });
-    return this.client.deliver('package', payload, options);
+    return { ...(await this.client.deliver('package', payload, options)), digest: pushed.digest };
+  }
+
+  /**
+   * What the runner's tick does first: approvals past their expiry are cancelled. A recording never starts
+   * the runner (each task runs by runNow, when the scenario says), so the scenario says when it looks.
+   */
+  expireApprovals(): string[] {
+    return this.t.podup.state.stores.tasks.expireApprovals(Date.now());
   }
 
   /** Runs a queued task the way the runner would, a few seconds after it was queued. */

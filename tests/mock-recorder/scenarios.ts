@@ -56,6 +56,7 @@ async function acmeHistory(rec: Recording): Promise<void> {
 
   const broken = await rec.publish(IMAGE.web, '3', { crashes: true });
   await rec.run(broken);
+  const brokenWeb = broken.digest;
   await rec.later(2 * MINUTE);
   await client.deliver('package', rawFixture('package-published-untagged'));
   await rec.later(30 * MINUTE);
@@ -78,7 +79,7 @@ async function acmeHistory(rec: Recording): Promise<void> {
     ),
   );
   await rec.later(2 * HOUR);
-  host.push(IMAGE.api, '3', { crashes: true });
+  const brokenApi = host.push(IMAGE.api, '3', { crashes: true }).digest;
   await rec.run(await client.post('/api/units/api.service/update', {}));
   await rec.later(DAY);
 
@@ -111,10 +112,15 @@ async function acmeHistory(rec: Recording): Promise<void> {
   await rec.later(DAY);
 
   await rec.run(await rec.publish(IMAGE.backup, '2'));
+  // backup waits for an approval from here on; the first one it asks for, nobody answers (it expires a day on).
+  await client.request('PUT', '/api/units/backup.service/policy', { policy: 'approve' });
+  host.push(IMAGE.backup, '3');
+  await rec.run(await client.post('/api/units/backup.service/update', { reason: 'monthly base image' }));
   await rec.later(3 * HOUR);
   host.restartResults.set('grafana.service', ['failed']);
   await rec.run(await rec.publish(IMAGE.grafana, '3'));
-  await rec.later(20 * HOUR);
+  await rec.later(21 * HOUR);
+  rec.expireApprovals();
 
   // The Discord webhook was deleted on Discord's side: its deliveries fail from here on (the panel shows it).
   rec.t.adapters.sender.answer(DISCORD_HOOK, 404);
@@ -134,25 +140,35 @@ async function acmeHistory(rec: Recording): Promise<void> {
   await client.deliver('package', rawFixture('package-published-npm'));
   await rec.later(25 * MINUTE);
   await rec.notify();
-  await operatorPolicies(rec);
+  await operatorPolicies(rec, { web: brokenWeb, api: brokenApi });
 }
 
 /**
- * The operator takes over from podman-auto-update.timer: policies per unit (api and proxy wait for an
- * approval, web only notifies, grafana waits for its window), a nightly check, a weekly prune, a paused
- * refresh of the docs; the check runs once and parks what it found.
+ * The operator takes over from podman-auto-update.timer: policies per unit (api waits for an approval, as
+ * backup has since the day before, web only notifies, grafana waits for its window, worker for images three
+ * days old), the releases that crashed are skipped; api is updated by force; a nightly check, a weekly prune,
+ * a paused refresh of the docs. The check runs and parks what it found; api publishes again, and the next
+ * check replaces what waited for the older digest. web is snoozed.
  */
-async function operatorPolicies(rec: Recording): Promise<void> {
+async function operatorPolicies(rec: Recording, broken: { web: string; api: string }): Promise<void> {
   const { client } = rec;
   const { host } = rec.t;
   for (const [unit, body] of [
     ['api.service', { policy: 'approve' }],
-    ['backup.service', { policy: 'approve' }],
     ['web.service', { policy: 'notify' }],
     ['grafana.service', { window: 'Sat 02:00-05:00 Europe/Berlin' }],
+    ['worker.service', { minAge: '3d' }],
   ] as const)
     await client.request('PUT', `/api/units/${unit}/policy`, body);
-  host.push(IMAGE.backup, '3');
+  await client.post('/api/units/web.service/skip', { digest: broken.web });
+  await client.post('/api/units/api.service/skip', { digest: broken.api });
+  await client.post('/api/units/worker.service/skip', { digest: broken.api });
+
+  // api.service waits for approvals, but this one cannot wait: forced past its policy.
+  await rec.run(
+    await client.post('/api/units/api.service/update', { force: true, reason: 'security fix, cannot wait' }),
+  );
+  await rec.later(HOUR);
   host.push(IMAGE.grafana, '4');
   await client.post('/api/schedules', {
     name: 'nightly-check',
@@ -179,10 +195,17 @@ async function operatorPolicies(rec: Recording): Promise<void> {
   await client.post('/api/schedules/weekly-prune/run');
   await rec.later(5 * MINUTE);
   await rec.run(await client.post('/api/schedules/nightly-check/run'));
+  await rec.later(2 * HOUR);
+  host.push(IMAGE.api, '7');
+  await rec.later(20 * MINUTE);
+  await rec.run(await client.post('/api/schedules/nightly-check/run'));
+  await rec.later(5 * MINUTE);
+  await client.post('/api/units/web.service/snooze', { until: '2d' });
   await rec.later(MINUTE);
 }
 
-const IMAGE_LIMIT = { PODUP_RATE_LIMIT_IMAGE: '4/1h' };
+/** Approvals expire after a day here, so the history holds one nobody answered. */
+const IMAGE_LIMIT = { PODUP_RATE_LIMIT_IMAGE: '4/1h', PODUP_APPROVAL_TTL: '1d' };
 
 export async function recordHappyPath(): Promise<DataFixture> {
   const rec = await Recording.open(IMAGE_LIMIT);

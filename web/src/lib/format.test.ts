@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatDuration, shortDigest, toneOf } from './format';
+import {
+  formatAgo,
+  formatDistance,
+  formatDuration,
+  formatInZone,
+  hasSecondsField,
+  shortDigest,
+  toneOf,
+} from './format';
 
 describe('format', () => {
   it('shortens digests to 12 hex characters', () => {
@@ -35,5 +43,25 @@ describe('format', () => {
     expect(formatAgo('2025-01-01T11:59:30Z', now)).toBe('30 s ago');
     expect(formatAgo('2025-01-01T11:00:00Z', now)).toBe('1 h ago');
     expect(formatAgo('2024-12-29T12:00:00Z', now)).toBe('3 d ago');
+  });
+
+  it("a schedule's run on its own clock, seconds only when asked, and its distance in words", () => {
+    // 01:00:30 UTC is 02:00:30 in Berlin in winter, 20:00:30 the day before in New York.
+    const run = '2025-01-18T01:00:30.000Z';
+    expect(formatInZone(run, 'Europe/Berlin', { seconds: true })).toBe('Sat 18 Jan, 02:00:30');
+    expect(formatInZone(run, 'Europe/Berlin')).toBe('Sat 18 Jan, 02:00');
+    expect(formatInZone(run, 'America/New_York', { seconds: true })).toBe('Fri 17 Jan, 20:00:30');
+    // Summer time: the same wall clock is an hour earlier in UTC.
+    expect(formatInZone('2025-07-05T00:00:30.000Z', 'Europe/Berlin', { seconds: true })).toBe(
+      'Sat 5 Jul, 02:00:30',
+    );
+    const now = Date.parse(run);
+    expect(
+      [30_000, 40 * 60_000, 5 * 3_600_000, 2 * 86_400_000 + 3_600_000].map((ms) =>
+        formatDistance(new Date(now + ms).toISOString(), now),
+      ),
+    ).toEqual(['in 30 seconds', 'in 40 minutes', 'in 5 hours', 'in 2 days']);
+    expect(hasSecondsField('30 0 2 * * 6')).toBe(true);
+    expect(hasSecondsField(' 0 3 * * * ')).toBe(false);
   });
 });

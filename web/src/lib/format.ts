@@ -22,23 +22,53 @@ export function formatTime(iso: string | null | undefined): string {
   });
 }
 
-/** "Sat, 18 Jan, 03:00" as a clock in `zone` shows it (a schedule's runs, in the schedule's own zone). */
-export function formatInZone(iso: string, zone: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
+/** A cron expression of six fields starts with seconds (the scheduler's own rule): its runs show them. */
+export const hasSecondsField = (cron: string): boolean => cron.trim().split(/\s+/).length === 6;
+
+function zoneParts(d: Date, zone: string): Intl.DateTimeFormatPart[] {
   const options: Intl.DateTimeFormatOptions = {
     weekday: 'short',
-    day: '2-digit',
+    day: 'numeric',
     month: 'short',
     hour: '2-digit',
     minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
   };
   try {
-    return d.toLocaleString(undefined, { ...options, timeZone: zone });
+    return new Intl.DateTimeFormat(undefined, { ...options, timeZone: zone }).formatToParts(d);
   } catch {
     // A zone this browser does not know: the browser's own clock rather than nothing.
-    return d.toLocaleString(undefined, options);
+    return new Intl.DateTimeFormat(undefined, options).formatToParts(d);
   }
+}
+
+/**
+ * "Sat 18 Jan, 03:00" (or "Sat 18 Jan, 03:00:30" with `seconds`) as a clock in `zone` shows it: a schedule's
+ * runs, in the schedule's own zone. Built from parts so every locale reads it in the same order.
+ */
+export function formatInZone(iso: string, zone: string, options: { seconds?: boolean } = {}): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const part = (type: Intl.DateTimeFormatPartTypes) =>
+    zoneParts(d, zone).find((p) => p.type === type)?.value ?? '';
+  const clock = `${part('hour')}:${part('minute')}${options.seconds ? `:${part('second')}` : ''}`;
+  return `${part('weekday')} ${part('day')} ${part('month')}, ${clock}`;
+}
+
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'always' });
+
+/** "in 2 days", "in 5 hours", "in 40 minutes", "in 30 seconds": how far off `iso` is from `now`, in words. */
+export function formatDistance(iso: string, now: number): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const s = Math.round((t - now) / 1000);
+  if (Math.abs(s) < 60) return relative.format(s, 'second');
+  const m = Math.round(s / 60);
+  if (Math.abs(m) < 60) return relative.format(m, 'minute');
+  const h = Math.round(m / 60);
+  if (Math.abs(h) < 48) return relative.format(h, 'hour');
+  return relative.format(Math.round(h / 24), 'day');
 }
 
 export function formatClock(iso: string): string {

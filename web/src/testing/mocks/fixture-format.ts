@@ -10,6 +10,7 @@ import type {
   ApiTask,
   ApiTaskDetail,
   ApiTaskLog,
+  ApiUnit,
   ChannelsReply,
   CreatedToken,
   ErrorBody,
@@ -91,7 +92,12 @@ export interface Exchange {
   reply: Recorded;
   /** The task it queued: its detail then, and the answer to retrying it once stopped. */
   task?: TaskStory;
+  /** A unit's policy, skip or snooze that succeeded: the unit's policy and waiting tasks right after it. */
+  unit?: UnitAfter;
 }
+
+/** What GET /api/units said of the unit a policy change, skip or snooze was about, right after it. */
+export type UnitAfter = Pick<ApiUnit, 'unit' | 'updatePolicy' | 'waiting'>;
 
 export type LiveEnd = 'completed' | 'stop' | 'force-stop';
 

@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import axe from 'axe-core';
 import { describe, expect, it } from 'vitest';
 import { mockState } from '@/testing/mocks/state';
@@ -50,5 +50,39 @@ describe.each(['light', 'dark'] as const)('axe-core, %s theme', (theme) => {
       await settled(heading);
       expect(await violations()).toEqual([]);
     });
+  });
+});
+
+describe('axe-core over the policy dialogs and the schedule editor', () => {
+  it('snooze dialog with a date-time picked but missing', async () => {
+    const { user } = renderApp('/units');
+    await settled('Units');
+    await user.click(screen.getByRole('button', { name: /^Snooze worker\.service/ }));
+    await user.click(screen.getByRole('radio', { name: 'until a date and time' }));
+    const dialog = within(screen.getByRole('dialog', { name: 'Snooze worker.service' }));
+    await user.click(dialog.getByRole('button', { name: 'Snooze' }));
+    await dialog.findByRole('alert');
+    expect(await violations()).toEqual([]);
+  });
+
+  it('age and windows dialog with a refused value at its field', async () => {
+    const { user } = renderApp('/units');
+    await settled('Units');
+    await user.click(screen.getByRole('button', { name: /^Age & windows of worker\.service/ }));
+    const dialog = within(screen.getByRole('dialog', { name: 'Minimum age and windows: worker.service' }));
+    const input = dialog.getByRole('textbox', { name: 'Minimum image age' });
+    await user.clear(input);
+    await user.type(input, 'soon');
+    await user.click(dialog.getByRole('button', { name: 'Set minimum image age' }));
+    await dialog.findByRole('alert');
+    expect(await violations()).toEqual([]);
+  });
+
+  it('schedule editor with its next runs', async () => {
+    const { user } = renderApp('/schedules');
+    await settled('Schedules');
+    await user.click(screen.getByRole('button', { name: 'New schedule' }));
+    await waitFor(() => expect(screen.getAllByRole('listitem').length).toBeGreaterThan(0));
+    expect(await violations()).toEqual([]);
   });
 });

@@ -27,8 +27,10 @@ describe('Schedules', () => {
     const next = row.getByTitle(formatTime(nightly.nextRunAt));
     expect(next).toHaveTextContent(/^in \d+ h \d+ min$/);
     // The registry refuses proxy.service's image: the run failed for that unit although the task it created
-    // for the others succeeded. A red dot, the summary naming what was not checked, a link to the task.
-    const dot = row.getByRole('img', { name: 'last run failed, task succeeded' });
+    // for the others ended well (it handed them to their policies: an approval, a deferral). A red dot, the
+    // summary naming what was not checked, a link to the task.
+    expect(nightly.lastTaskStatus).toBe('skipped');
+    const dot = row.getByRole('img', { name: 'last run failed, task skipped' });
     expect(dot).toHaveClass('tone-bad');
     expect(nightly.lastSummary).toMatch(/not checked: proxy\.service: registry: .*401/);
     expect(row.getByText(nightly.lastSummary!)).toBeInTheDocument();
@@ -88,12 +90,40 @@ describe('Schedules', () => {
     // The first preset, previewed at once.
     expect(within(form).getByLabelText('Cron (5 fields, or 6 with seconds first)')).toHaveValue('0 3 * * *');
     const preview = within(form).getByRole('status', { name: 'Next runs' });
-    await waitFor(() => expect(preview).toHaveTextContent(/^Next runs \(UTC\): .+, .+, .+$/));
+    await waitFor(() => expect(within(preview).getAllByRole('listitem')).toHaveLength(3));
+    expect(preview).toHaveTextContent(/^Next runs \(UTC time\):/);
+    // Every night at 03:00, no seconds field: no seconds shown; each run says how far off it is.
+    for (const run of within(preview).getAllByRole('listitem'))
+      expect(run).toHaveTextContent(/^\w{3} \d{1,2} \w{3}, 03:00 \(in \d+ (hours|minutes|day|days)\)$/);
 
     await user.type(within(form).getByLabelText('Name (optional)'), 'from-the-panel');
     await user.click(within(form).getByRole('button', { name: 'Create schedule' }));
     expect(await screen.findByText('Schedule from-the-panel created')).toBeInTheDocument();
     expect(screen.queryByRole('form', { name: 'New schedule' })).not.toBeInTheDocument();
+  });
+
+  it('a cron with a seconds field: its runs show the seconds, on the schedule’s clock, zone named', async () => {
+    const { user } = renderApp('/schedules');
+    await screen.findByRole('table');
+    await user.click(screen.getByRole('button', { name: 'New schedule' }));
+    const form = screen.getByRole('form', { name: 'New schedule' });
+    const cron = within(form).getByLabelText('Cron (5 fields, or 6 with seconds first)');
+    const zone = within(form).getByLabelText('Time zone');
+    await user.clear(zone);
+    await user.type(zone, 'Europe/Berlin');
+    await user.clear(cron);
+    await user.type(cron, '30 0 2 * * 6');
+    const preview = within(form).getByRole('status', { name: 'Next runs' });
+    await waitFor(() => expect(preview).toHaveTextContent(/^Next runs \(Europe\/Berlin time\):/));
+    const runs = within(preview).getAllByRole('listitem');
+    expect(runs).toHaveLength(3);
+    const now = Date.now();
+    for (const run of runs) {
+      // Saturdays at 02:00:30 in Berlin, whatever the zone of the machine running the test.
+      expect(run).toHaveTextContent(/^Sat \d{1,2} \w{3}, 02:00:30 \(in \d+ (hours|days)\)$/);
+      const at = Date.parse(run.querySelector('time')!.getAttribute('datetime')!);
+      expect(at).toBeGreaterThan(now);
+    }
   });
 
   it('a cron the server refuses says why and cannot be saved', async () => {
@@ -127,11 +157,11 @@ describe('Schedules', () => {
     expect(within(form).getByLabelText('Name')).toHaveValue('nightly-check');
     expect(within(form).getByLabelText('Time zone')).toHaveValue(nightly.zone);
     expect(within(form).getByLabelText('Action')).toHaveValue('check');
-    await waitFor(() =>
-      expect(within(form).getByRole('status', { name: 'Next runs' })).toHaveTextContent(
-        `Next runs (${nightly.zone})`,
-      ),
-    );
+    const preview = within(form).getByRole('status', { name: 'Next runs' });
+    await waitFor(() => expect(preview).toHaveTextContent(`Next runs (${nightly.zone} time)`));
+    // 03:00 on the schedule's clock, summer or winter.
+    for (const run of within(preview).getAllByRole('listitem'))
+      expect(run).toHaveTextContent(/, 03:00 \(in /);
     await user.click(within(form).getByRole('button', { name: 'Save schedule' }));
     expect(await screen.findByText('Schedule nightly-check saved')).toBeInTheDocument();
   });

@@ -134,8 +134,9 @@ describe('Settings', () => {
     const valueOf = (env: string) =>
       within(config).getByText(env).closest('.config-row')!.querySelector('dd')!.textContent;
     const c = mockState().reads.settings.body.config;
-    expect(c.approvalTtlMs).toBe(604800000);
-    expect(valueOf('PODUP_APPROVAL_TTL')).toBe('7 d');
+    // The happy path lets approvals expire after a day (so it holds one that expired).
+    expect(c.approvalTtlMs).toBe(86400000);
+    expect(valueOf('PODUP_APPROVAL_TTL')).toBe('1 d');
     expect(valueOf('PODUP_WEBHOOK_BODY_LIMIT')).toBe('1 MiB');
     expect(valueOf('PODUP_MAX_DB_SIZE')).toBe('256 MiB');
     expect(valueOf('PODUP_HEALTH_WINDOW')).toBe('10 s');

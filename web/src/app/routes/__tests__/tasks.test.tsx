@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { TaskActionReply } from '@contract';
 import { formatTime } from '@/lib/format';
 import { detailOf, findTask, mockState, recordedTransport, resetMocks } from '@/testing/mocks/state';
+import { server } from '@/testing/mocks/server';
 import { connectLiveStream, currentUrl, playToEnd, renderApp } from '@/testing/test-utils';
 
 /** The units, status and id of each row of the tasks table, in order. */
@@ -115,6 +116,39 @@ describe('Tasks list', () => {
     await user.click(within(categories).getByRole('button', { name: 'All' }));
     expect(currentUrl(router)).toBe('/tasks');
     await waitFor(() => expect(tableRows()).toHaveLength(50));
+  });
+
+  it('categories Webhook and Automatic ask the server for their trigger and show only its tasks', async () => {
+    const { user } = renderApp('/tasks');
+    await screen.findByRole('table');
+    const categories = screen.getByRole('group', { name: 'Task category' });
+    const asked: URLSearchParams[] = [];
+    const listen = ({ request }: { request: Request }) => {
+      const url = new URL(request.url);
+      if (url.pathname === '/api/tasks') asked.push(url.searchParams);
+    };
+    server.events.on('request:start', listen);
+    try {
+      for (const [name, trigger] of [
+        ['Webhook', 'webhook'],
+        ['Automatic', 'scheduler'],
+      ] as const) {
+        asked.length = 0;
+        await user.click(within(categories).getByRole('button', { name }));
+        const expected = mockState()
+          .tasks.filter((t) => t.task.trigger === trigger)
+          .slice(0, 50)
+          .map((t) => t.task.id);
+        expect(expected.length).toBeGreaterThan(0);
+        await waitFor(() => expect(tableRows().map((r) => r.id)).toEqual(expected));
+        expect(asked.length).toBeGreaterThan(0);
+        for (const q of asked) expect([q.get('trigger'), q.get('kind')]).toEqual([trigger, null]);
+        // Every row is one the trigger names, whatever its kind.
+        for (const id of expected) expect(findTask(id)?.task.trigger).toBe(trigger);
+      }
+    } finally {
+      server.events.removeListener('request:start', listen);
+    }
   });
 
   it('empty: explains where tasks come from', async () => {

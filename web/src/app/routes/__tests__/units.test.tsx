@@ -40,7 +40,7 @@ describe('Units', () => {
       web.registryDigest!.slice(7, 19),
     );
 
-    expect(within(rowOf('worker.service')).getByText('up to date')).toBeInTheDocument();
+    expect(within(rowOf('adminer.service')).getByText('up to date')).toBeInTheDocument();
     const proxy = within(rowOf('proxy.service')).getByText('registry unreachable');
     expect(proxy).toHaveAttribute('title', findUnit('proxy.service')!.registryError);
   });
@@ -161,26 +161,167 @@ describe('Units', () => {
     );
   });
 
-  it('skip the offered version, snooze a unit for a day', async () => {
+  it('skip the offered version: the unit then skips one version more and offers it no longer', async () => {
     const { user } = renderApp('/units');
     await screen.findByRole('table');
     const web = findUnit('web.service')!;
-    const digest = web.check!.digest!;
-    await user.click(
-      screen.getByRole('button', { name: `Skip version ${digest.slice(7, 19)} of web.service` }),
+    const row = within(rowOf('web.service'));
+    const skipped = web.updatePolicy.skipped.length;
+    expect(skipped).toBeGreaterThan(0);
+    // The version that crashed was skipped before.
+    expect(row.getByText(`· skips ${skipped} version${skipped === 1 ? '' : 's'}`)).toHaveAttribute(
+      'title',
+      web.updatePolicy.skipped.join('\n'),
     );
+    const digest = web.check!.digest!;
+    const skip = row.getByRole('button', { name: `Skip version ${digest.slice(7, 19)} of web.service` });
+    await user.click(skip);
     expect(
       await screen.findByText(recorded('POST', '/api/units/web.service/skip', { digest }).message),
     ).toBeInTheDocument();
-    // Up to date: nothing to skip.
-    expect(
-      within(rowOf('worker.service')).queryByRole('button', { name: /^Skip version/ }),
-    ).not.toBeInTheDocument();
+    await waitFor(() => expect(row.getByText(`· skips ${skipped + 1} versions`)).toBeInTheDocument());
+    expect(row.queryByRole('button', { name: /^Skip version/ })).not.toBeInTheDocument();
+  });
 
-    await user.click(screen.getByRole('button', { name: 'Snooze 1 day: worker.service' }));
+  it('a snoozed unit says until when; Unsnooze ends it', async () => {
+    const { user } = renderApp('/units');
+    await screen.findByRole('table');
+    const web = findUnit('web.service')!;
+    const until = web.updatePolicy.snoozedUntil!;
+    expect(Date.parse(until)).toBeGreaterThan(Date.now());
+    const row = within(rowOf('web.service'));
+    expect(row.getByText(`· snoozed until ${formatTime(until)}`)).toBeInTheDocument();
+    await user.click(
+      row.getByRole('button', { name: `Unsnooze web.service (snoozed until ${formatTime(until)})` }),
+    );
     expect(
-      await screen.findByText(recorded('POST', '/api/units/worker.service/snooze', { until: '1d' }).message),
+      await screen.findByText(recorded('POST', '/api/units/web.service/snooze', { until: null }).message),
     ).toBeInTheDocument();
+    await waitFor(() => expect(row.queryByText(/snoozed until/)).not.toBeInTheDocument());
+    expect(row.getByRole('button', { name: 'Snooze web.service…' })).toBeInTheDocument();
+  });
+
+  it('snooze for a week: the unit shows the snooze it got', async () => {
+    const { user } = renderApp('/units');
+    await screen.findByRole('table');
+    const row = within(rowOf('worker.service'));
+    expect(row.queryByText(/snoozed until/)).not.toBeInTheDocument();
+    await user.click(row.getByRole('button', { name: 'Snooze worker.service…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Snooze worker.service' });
+    await user.click(within(dialog).getByRole('radio', { name: '1 week' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Snooze' }));
+    const until = findUnit('worker.service')!.updatePolicy.snoozedUntil!;
+    // A week from now, as the server answered it then.
+    expect(Math.abs(Date.parse(until) - Date.now() - 7 * 86_400_000)).toBeLessThan(60_000);
+    expect(await screen.findByText(`worker.service snoozed until ${until}`)).toBeInTheDocument();
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(row.getByText(`· snoozed until ${formatTime(until)}`)).toBeInTheDocument();
+  });
+
+  it('snooze until a picked date and time; one gone by is refused in the dialog', async () => {
+    const { user } = renderApp('/units');
+    await screen.findByRole('table');
+    await user.click(screen.getByRole('button', { name: 'Snooze api.service…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Snooze api.service' });
+    await user.click(within(dialog).getByRole('radio', { name: 'until a date and time' }));
+    // Nothing picked yet: said at once, nothing sent.
+    await user.click(within(dialog).getByRole('button', { name: 'Snooze' }));
+    expect(within(dialog).getByRole('alert')).toHaveTextContent('Pick a date and time.');
+    const localOf = (d: Date) =>
+      `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}T06:30`;
+    const input = within(dialog).getByLabelText('Snoozed until (your clock)');
+    // A time gone by: the server's refusal shows in the dialog, which stays open.
+    const past = new Date(Date.now() - 2 * 86_400_000);
+    await user.type(input, localOf(past));
+    await user.click(within(dialog).getByRole('button', { name: 'Snooze' }));
+    const refused = mockState().data.exchanges.find(
+      (e) => e.path === '/api/units/api.service/snooze' && e.reply.status === 400,
+    )!.reply.body as { error: { message: string } };
+    await waitFor(() => expect(within(dialog).getByRole('alert')).toHaveTextContent(refused.error.message));
+    expect(input).toHaveAttribute('aria-invalid', 'true');
+    expect(findUnit('api.service')!.updatePolicy.snoozedUntil).toBeNull();
+
+    const picked = new Date(Date.now() + 5 * 86_400_000);
+    picked.setHours(6, 30, 0, 0);
+    await user.clear(input);
+    await user.type(input, localOf(picked));
+    await user.click(within(dialog).getByRole('button', { name: 'Snooze' }));
+    expect(await screen.findByText(`api.service snoozed until ${picked.toISOString()}`)).toBeInTheDocument();
+    expect(findUnit('api.service')!.updatePolicy.snoozedUntil).toBe(picked.toISOString());
+    expect(
+      within(rowOf('api.service')).getByText(`· snoozed until ${formatTime(picked.toISOString())}`),
+    ).toBeInTheDocument();
+  });
+
+  it('deferred by the minimum image age: the unit says until when and why', async () => {
+    renderApp('/units');
+    await screen.findByRole('table');
+    const worker = findUnit('worker.service')!;
+    expect(worker.updatePolicy.minAge).toEqual({ value: '3d', source: 'override' });
+    const [waiting] = worker.waiting;
+    expect(waiting?.status).toBe('deferred');
+    const row = within(rowOf('worker.service'));
+    expect(row.getByText('· min age 3d (set in podup)')).toBeInTheDocument();
+    expect(row.getByText(`deferred until ${formatTime(waiting!.notBefore)}`)).toHaveAttribute(
+      'title',
+      waiting!.summary,
+    );
+    expect(row.getByText('minimum image age 3d (override)')).toBeInTheDocument();
+  });
+
+  it('override the minimum age: a refused value is shown at the field; a good one shows; reset goes back', async () => {
+    const { user } = renderApp('/units');
+    await screen.findByRole('table');
+    const row = within(rowOf('worker.service'));
+    await user.click(row.getByRole('button', { name: 'Age & windows of worker.service' }));
+    const dialog = screen.getByRole('dialog', { name: 'Minimum age and windows: worker.service' });
+    const form = within(within(dialog).getByRole('form', { name: 'Minimum image age' }));
+    const input = form.getByLabelText('Minimum image age');
+    const path = '/api/units/worker.service/policy';
+
+    await user.clear(input);
+    await user.type(input, 'soon');
+    await user.click(form.getByRole('button', { name: 'Set minimum image age' }));
+    const refused = recorded('PUT', path, { minAge: 'soon' }) as unknown as { error: { message: string } };
+    expect(await form.findByRole('alert')).toHaveTextContent(refused.error.message);
+    expect(input).toHaveAttribute('aria-invalid', 'true');
+
+    await user.clear(input);
+    await user.type(input, '12h');
+    await user.click(form.getByRole('button', { name: 'Set minimum image age' }));
+    await waitFor(() => expect(row.getByText('· min age 12h (set in podup)')).toBeInTheDocument());
+    expect(form.queryByRole('alert')).not.toBeInTheDocument();
+
+    await user.click(form.getByRole('button', { name: 'Reset to the unit’s own' }));
+    // Back to podup's default (none): the line no longer names an age, the field offers no reset.
+    await waitFor(() => expect(row.queryByText(/min age/)).not.toBeInTheDocument());
+    expect(findUnit('worker.service')!.updatePolicy.minAge.source).not.toBe('override');
+    expect(form.queryByRole('button', { name: 'Reset to the unit’s own' })).not.toBeInTheDocument();
+  });
+
+  it('override the maintenance window: refused without a zone, then reset to the unit’s own', async () => {
+    const { user } = renderApp('/units');
+    await screen.findByRole('table');
+    const row = within(rowOf('grafana.service'));
+    await user.click(row.getByRole('button', { name: 'Age & windows of grafana.service' }));
+    const dialog = screen.getByRole('dialog', { name: 'Minimum age and windows: grafana.service' });
+    const form = within(within(dialog).getByRole('form', { name: 'Maintenance windows' }));
+    const input = form.getByLabelText('Maintenance windows');
+    expect(input).toHaveValue('Sat 02:00-05:00 Europe/Berlin');
+    await user.clear(input);
+    await user.type(input, 'Sat 02:00-05:00');
+    await user.click(form.getByRole('button', { name: 'Set maintenance windows' }));
+    expect(await form.findByRole('alert')).toHaveTextContent('the time zone is missing');
+
+    await user.clear(input);
+    await user.type(input, 'Sat 02:00-05:00 UTC');
+    await user.click(form.getByRole('button', { name: 'Set maintenance windows' }));
+    await waitFor(() =>
+      expect(row.getByText('· window Sat 02:00-05:00 UTC (set in podup)')).toBeInTheDocument(),
+    );
+
+    await user.click(form.getByRole('button', { name: 'Reset to the unit’s own' }));
+    await waitFor(() => expect(row.queryByText(/· window/)).not.toBeInTheDocument());
   });
 
   it('approve a waiting update from its unit: it leaves the waiting list', async () => {
@@ -189,10 +330,9 @@ describe('Units', () => {
     const approve = mockState().data.control.find(
       (c) => c.status === 'awaiting-approval' && c.action === 'approve',
     )!;
-    const unit = findUnit('backup.service')!;
-    expect(unit.waiting[0]!.taskId).toBe(approve.subject);
-    const row = within(rowOf('backup.service'));
-    await user.click(row.getByRole('button', { name: 'Approve backup.service' }));
+    const unit = units().find((u) => u.waiting[0]?.taskId === approve.subject)!;
+    const row = within(rowOf(unit.unit));
+    await user.click(row.getByRole('button', { name: `Approve ${unit.unit}` }));
     expect(await screen.findByText((approve.reply.body as TaskActionReply).message)).toBeInTheDocument();
     await waitFor(() => expect(row.queryByText('awaiting approval')).not.toBeInTheDocument());
   });

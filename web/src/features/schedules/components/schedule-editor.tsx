@@ -4,7 +4,8 @@ import { SCHEDULE_ACTIONS, type ScheduleAction } from '@vocabulary';
 import { Button } from '@/components/button';
 import { useToast } from '@/components/toast';
 import { ApiError } from '@/lib/api-client';
-import { formatInZone } from '@/lib/format';
+import { formatDistance, formatInZone, hasSecondsField } from '@/lib/format';
+import { useNow } from '@/lib/use-now';
 import { useDebouncedCallback } from '@/lib/use-debounced-callback';
 import { useCreateSchedule } from '../api/create-schedule';
 import { useEditSchedule } from '../api/edit-schedule';
@@ -27,6 +28,27 @@ const unitList = (text: string): string[] =>
     .split(',')
     .map((u) => u.trim())
     .filter(Boolean);
+
+/**
+ * The next runs in plain words on the schedule's clock, the zone named, each with how far off it is; seconds
+ * only when the expression has a seconds field.
+ */
+function NextRuns({ cron, zone, next }: { cron: string; zone: string; next: string[] }) {
+  const now = useNow();
+  const seconds = hasSecondsField(cron);
+  return (
+    <div className="small">
+      <p>Next runs ({zone} time):</p>
+      <ul className="next-runs">
+        {next.map((t) => (
+          <li key={t}>
+            <time dateTime={t}>{formatInZone(t, zone, { seconds })}</time> ({formatDistance(t, now)})
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
 
 /**
  * A new schedule, or an existing one edited: cron with the next runs it gives (the server validates it as the
@@ -172,13 +194,7 @@ export function ScheduleEditor({ schedule, onDone }: { schedule?: ApiSchedule; o
         {problem ? (
           <p className="warn-text small">{problem}</p>
         ) : preview.data ? (
-          <p className="small">
-            Next runs ({preview.data.zone}):{' '}
-            {preview.data.next
-              .slice(0, 3)
-              .map((t) => formatInZone(t, preview.data.zone))
-              .join(', ')}
-          </p>
+          <NextRuns cron={preview.data.cron} zone={preview.data.zone} next={preview.data.next.slice(0, 3)} />
         ) : null}
       </div>
       <div className="row row-tight">

@@ -17,6 +17,10 @@ import { TaskCause, TaskNow, TaskSourceLine, UnitResults } from './task-result';
 import { TaskStatusBadge } from './task-status-badge';
 import { TaskTimeline } from './task-timeline';
 
+/** The task that took a waiting task's place when a newer digest came (the server says so in its summary). */
+const replacingTask = (task: ApiTaskDetail): string | null =>
+  task.status === 'cancelled' ? (/^replaced by task (\S+):/.exec(task.summary ?? '')?.[1] ?? null) : null;
+
 function Meta({ task, hrefFor }: { task: ApiTaskDetail; hrefFor: (id: string) => string }) {
   const rows: Array<[string, ReactNode]> = [
     ['Kind', task.kind],
@@ -39,6 +43,8 @@ function Meta({ task, hrefFor }: { task: ApiTaskDetail; hrefFor: (id: string) =>
     rows.push(['Approval expires', formatTime(task.expiresAt)]);
   if (task.approvedBy) rows.push(['Approved by', task.approvedBy]);
   if (task.force) rows.push(['Policy', 'overridden (--force)']);
+  const replacedBy = replacingTask(task);
+  if (replacedBy) rows.push(['Replaced by', <Link to={hrefFor(replacedBy)}>{replacedBy}</Link>]);
   if (task.retryOf) rows.push(['Retry of', <Link to={hrefFor(task.retryOf)}>{task.retryOf}</Link>]);
   return (
     <details className="meta-box">

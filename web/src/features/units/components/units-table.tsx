@@ -12,20 +12,16 @@ import { useNow } from '@/lib/use-now';
 import { UPDATE_POLICIES, type UpdatePolicy } from '@vocabulary';
 import { useSetUnitPolicy } from '../api/set-unit-policy';
 import { useSkipVersion } from '../api/skip-version';
-import { useSnoozeUnit } from '../api/snooze-unit';
 import { useUpdateUnit } from '../api/update-unit';
+import { PolicyOverrides } from './policy-overrides';
+import { sourceWords } from './policy-sources';
+import { SnoozeUnit } from './snooze-unit';
 import { TableWrap } from '@/components/table-wrap';
 
 /** Approve / Reject of a task, rendered by the page (deciding belongs to the tasks feature). */
 export type DecisionSlot = (taskId: string, label: string) => ReactNode;
 
-const SOURCE_WORDS: Record<string, string> = {
-  override: 'set in podup',
-  label: 'unit label',
-  config: 'PODUP_UNITS',
-  default: 'default',
-};
-const from = (source: string) => SOURCE_WORDS[source] ?? source;
+const from = sourceWords;
 
 /**
  * The effective policy and where each part came from, and the operator's runtime override: choosing a value
@@ -89,6 +85,12 @@ export function PolicyLine({ unit }: { unit: ApiUnit }) {
   );
 }
 
+/** Why a task waits ("minimum image age 3d (override)"): the server's summary after its "deferred until T: ". */
+const deferredWhy = (summary: string | null): string | null =>
+  summary?.startsWith('deferred until ') && summary.includes(': ')
+    ? summary.slice(summary.indexOf(': ') + 2)
+    : null;
+
 /** What the last scheduled check found and what the policy makes of it, and the tasks that wait on it. */
 export function Waiting({ unit, now, decisions }: { unit: ApiUnit; now: number; decisions: DecisionSlot }) {
   const c = unit.check;
@@ -108,9 +110,12 @@ export function Waiting({ unit, now, decisions }: { unit: ApiUnit; now: number; 
               {decisions(w.taskId, unit.unit)}
             </>
           ) : (
-            <span className="badge tone-idle" title={w.summary ?? undefined}>
-              deferred until {formatTime(w.notBefore)}
-            </span>
+            <>
+              <span className="badge tone-idle" title={w.summary ?? undefined}>
+                deferred until {formatTime(w.notBefore)}
+              </span>
+              {deferredWhy(w.summary) && <span className="muted"> {deferredWhy(w.summary)}</span>}
+            </>
           )}
         </div>
       ))}
@@ -118,17 +123,11 @@ export function Waiting({ unit, now, decisions }: { unit: ApiUnit; now: number; 
   );
 }
 
-/** Skip the version the registry offers, snooze the unit for a day (or end its snooze). */
+/** Skip the version the registry offers; snooze the unit (or end its snooze); its age and windows. */
 function HoldActions({ unit }: { unit: ApiUnit }) {
   const skip = useSkipVersion();
-  const snooze = useSnoozeUnit();
   const toast = useToast();
   const offered = unit.check?.digest ?? unit.registryDigest;
-  const snoozed = unit.updatePolicy.snoozedUntil !== null;
-  const done = (what: string) => ({
-    onSuccess: (r: { message: string }) => toast.success(r.message),
-    onError: (e: unknown) => toast.error(e, `${what} of ${unit.unit} failed`),
-  });
   return (
     <>
       {offered && offered !== unit.runningDigest && !unit.updatePolicy.skipped.includes(offered) && (
@@ -137,19 +136,21 @@ function HoldActions({ unit }: { unit: ApiUnit }) {
           busy={skip.isPending}
           aria-label={`Skip version ${shortDigest(offered)} of ${unit.unit}`}
           title={`never update ${unit.unit} to ${offered}`}
-          onClick={() => skip.mutate({ unit: unit.unit, digest: offered }, done('Skip'))}
+          onClick={() =>
+            skip.mutate(
+              { unit: unit.unit, digest: offered },
+              {
+                onSuccess: (r) => toast.success(r.message),
+                onError: (e) => toast.error(e, `Skip of ${unit.unit} failed`),
+              },
+            )
+          }
         >
           Skip version
         </Button>
       )}
-      <Button
-        size="sm"
-        busy={snooze.isPending}
-        aria-label={`${snoozed ? 'Unsnooze' : 'Snooze 1 day:'} ${unit.unit}`}
-        onClick={() => snooze.mutate({ unit: unit.unit, until: snoozed ? null : '1d' }, done('Snooze'))}
-      >
-        {snoozed ? 'Unsnooze' : 'Snooze 1 day'}
-      </Button>
+      <SnoozeUnit unit={unit} />
+      <PolicyOverrides unit={unit} />
     </>
   );
 }
@@ -206,7 +207,7 @@ export function UnitRowActions({ unit, onQueued }: { unit: ApiUnit; onQueued: (t
   if (!unit.managed) return <span className="muted small">not updated by podup</span>;
 
   return (
-    <div className="row row-tight">
+    <div className="row row-tight unit-actions">
       <Button
         size="sm"
         onClick={dryRun}

@@ -1,8 +1,13 @@
-/** A unit's policy, skip, snooze, and the schedules: the recorded reads and the exchanges recorded for changes. */
+/**
+ * A unit's policy, skip, snooze (they change the unit the Units page shows), and the schedules: the recorded
+ * reads and the exchanges recorded for changes.
+ */
 import { http } from 'msw';
 import { PolicyBody, ScheduleBody, ScheduleEditBody, SkipBody, SnoozeBody } from '@contract';
-import { mockState, recordedTransport } from '../state';
+import { previewNow } from '../cron-runs';
+import { mockState, recordedTransport, sinceRecording } from '../state';
 import { exchange, notRecorded } from '../task-actions';
+import { changeUnit } from '../unit-policy';
 import { guard, jsonBody, respond } from './utils';
 
 type Unit = { unit: string };
@@ -30,7 +35,9 @@ export const policyHandlers = [
       (p) => p.cron === q.get('cron') && p.zone === (q.get('zone') ?? 'UTC'),
     );
     return respond(
-      found?.reply ?? notRecorded(`a preview of "${q.get('cron') ?? ''}" in ${q.get('zone') ?? 'UTC'}`),
+      found
+        ? previewNow(found.reply, sinceRecording())
+        : notRecorded(`a preview of "${q.get('cron') ?? ''}" in ${q.get('zone') ?? 'UTC'}`),
     );
   }),
 
@@ -38,7 +45,9 @@ export const policyHandlers = [
     const denied = await guard(request);
     if (denied) return denied;
     const b = await body(request, PolicyBody);
-    return respond(b ? exchange('PUT', `/api/units/${params.unit}/policy`, b) : recordedTransport().badBody);
+    return respond(
+      b ? changeUnit('PUT', `/api/units/${params.unit}/policy`, b) : recordedTransport().badBody,
+    );
   }),
 
   ...(
@@ -52,7 +61,7 @@ export const policyHandlers = [
       if (denied) return denied;
       const b = await body(request, schema);
       return respond(
-        b ? exchange('POST', `/api/units/${params.unit}/${action}`, b) : recordedTransport().badBody,
+        b ? changeUnit('POST', `/api/units/${params.unit}/${action}`, b) : recordedTransport().badBody,
       );
     }),
   ),
