@@ -122,6 +122,19 @@ describe('schedules', () => {
     });
     const listed = await api('GET', '/api/tasks?trigger=scheduler&kind=maintenance');
     expect(listed.body.tasks).toHaveLength(1);
+    // The panel's Automatic: the scheduler's updates, not its prunes; and kinds or triggers as a list.
+    await api('POST', '/api/schedules', {
+      name: 'nightly',
+      cron: '0 3 * * *',
+      action: 'update',
+      units: [UNIT],
+    });
+    const update = (await api('POST', '/api/schedules/nightly/run')).body.taskId as string;
+    const automatic = await api('GET', '/api/tasks?trigger=scheduler&kind=image-update,unit-update');
+    expect(automatic.body.tasks.map((x: { id: string }) => x.id)).toEqual([update]);
+    const both = await api('GET', '/api/tasks?trigger=scheduler,webhook&kind=unit-update,maintenance');
+    expect(both.body.tasks.map((x: { id: string }) => x.id).sort()).toEqual([update, ran.body.taskId].sort());
+    expect((await api('GET', '/api/tasks?kind=image-update,nonsense')).status).toBe(400);
   });
 
   it('a missed run runs once at the next start, not once per miss; the wake-up timer follows', async () => {

@@ -261,7 +261,13 @@ export const TasksQuery = z
       .regex(/^\d{1,16}\.[A-Za-z0-9_]{1,64}$/, 'must be a cursor returned as nextCursor')
       .optional(),
     status: TaskStatus.optional(),
-    kind: TaskKind.optional(),
+    /** One kind, or several comma-separated (the panel's "Automatic" is image-update,unit-update). */
+    kind: z
+      .string()
+      .max(100)
+      .transform((v) => v.split(',').map((k) => k.trim()))
+      .pipe(z.array(TaskKind).min(1))
+      .optional(),
     /** One trigger, or several comma-separated (the panel's "Manual" is api,cli,retry). */
     trigger: z
       .string()

@@ -126,8 +126,13 @@ describe('the event log, filtered', () => {
 describe('the task list, filtered', () => {
   it.each([
     ['image', { image: 'ghcr.io/acme/app:1' }, 'tasks_image'],
-    ['kind', { kind: 'unit-update' }, 'tasks_kind'],
+    ['kind', { kind: ['unit-update' as const] }, 'tasks_kind'],
     ['trigger', { trigger: ['retry' as const] }, 'tasks_trigger'],
+    [
+      'trigger and kinds (the panel\'s "Automatic")',
+      { trigger: ['scheduler' as const], kind: ['image-update' as const, 'unit-update' as const] },
+      'tasks_trigger',
+    ],
     ['status', { status: 'failed' as const }, 'tasks_status'],
   ])('by %s walks %s newest first, also from a cursor', (_name, filter, index) => {
     for (const beforeCreated of [undefined, { createdAt: 1_700_000_000_000, id: 'tsk_Z' }]) {

@@ -171,11 +171,13 @@ export class SqliteTaskStore implements TaskStore {
       params.push(value);
     };
     filter('t.status = ?', q.status);
-    filter('t.kind = ?', q.kind);
-    if (q.trigger?.length) {
-      where.push(`t.trigger IN (${q.trigger.map(() => '?').join(', ')})`);
-      params.push(...q.trigger);
-    }
+    const anyOf = (column: string, values: readonly string[] | undefined) => {
+      if (!values?.length) return;
+      where.push(`${column} IN (${values.map(() => '?').join(', ')})`);
+      params.push(...values);
+    };
+    anyOf('t.kind', q.kind);
+    anyOf('t.trigger', q.trigger);
     filter('t.image = ?', q.image);
     filter('tu.unit = ?', q.unit);
     const searched = q.text ? this.textFilter(q.text, where, params) : false;

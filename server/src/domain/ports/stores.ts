@@ -11,6 +11,7 @@ import type {
   LogLevel,
   ROLLOUT_ROLES,
   Step,
+  TaskKind,
   TaskRecord,
   TaskSource,
   TaskStatus,
@@ -28,7 +29,8 @@ export interface TaskListQuery {
   /** Substring of id, image, units, caller, reason or summary. */
   text?: string | undefined;
   status?: TaskStatus | undefined;
-  kind?: string | undefined;
+  /** Any of these. */
+  kind?: readonly TaskKind[] | undefined;
   /** Any of these. */
   trigger?: readonly TaskTrigger[] | undefined;
   unit?: string | undefined;

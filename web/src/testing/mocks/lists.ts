@@ -22,7 +22,7 @@ const cursorOf = (t: ApiTask) => `${Date.parse(t.createdAt)}.${t.id}`;
 function matches(t: MockTask, q: TasksQueryIn): boolean {
   const { task } = t;
   if (q.status && task.status !== q.status) return false;
-  if (q.kind && task.kind !== q.kind) return false;
+  if (q.kind && !q.kind.includes(task.kind)) return false;
   if (q.trigger && !q.trigger.includes(task.trigger)) return false;
   if (q.image && task.image !== q.image) return false;
   if (q.unit && !t.units.includes(q.unit)) return false;

@@ -5,9 +5,8 @@ export const TASK_CATEGORIES = [
   { id: 'all', label: 'All', filter: {} },
   { id: 'manual', label: 'Manual', filter: { trigger: 'api,cli,retry' } },
   { id: 'webhook', label: 'Webhook', filter: { trigger: 'webhook' } },
-  // Scheduled prunes show here too: the scheduler's updates are image-update or unit-update tasks, and the
-  // server's `kind` filter takes one kind, so "scheduler, but not maintenance" cannot be asked for yet.
-  { id: 'automatic', label: 'Automatic', filter: { trigger: 'scheduler' } },
+  // The scheduler's updates and checks; its prunes are Maintenance.
+  { id: 'automatic', label: 'Automatic', filter: { trigger: 'scheduler', kind: 'image-update,unit-update' } },
   { id: 'maintenance', label: 'Maintenance', filter: { kind: 'maintenance' } },
 ] as const satisfies ReadonlyArray<{
   id: string;

@@ -63,7 +63,8 @@ export function TaskFiltersBar({
         <label htmlFor={`${id}-kind`}>Kind</label>
         <select
           id={`${id}-kind`}
-          value={value.kind ?? ''}
+          // A category's several kinds (Automatic) are not one of the choices here.
+          value={TASK_KINDS.some((k) => k === value.kind) ? value.kind : ''}
           onChange={(e) => onChange({ ...value, unit, q, kind: e.target.value || undefined })}
         >
           <option value="">Any kind</option>
