@@ -272,6 +272,85 @@ describe('Idempotency-Key', () => {
     expect([dry.statusCode, dry2.statusCode]).toEqual([200, 200]);
     expect(taskCount()).toBe(before);
   });
+
+  it('runs a schedule once for a retried POST /schedules/{name}/run; another key runs it again', async () => {
+    const made = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/schedules',
+      headers: adminHeaders,
+      payload: { name: 'nightly', cron: '0 3 * * *', action: 'update', units: [WEB], paused: true },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const run = (key?: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/schedules/nightly/run',
+        headers: { ...adminHeaders, ...(key ? { 'idempotency-key': key } : {}) },
+      });
+    const first = await run('run-1');
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json()).toMatchObject({ status: 'ok', taskId: expect.stringMatching(/^tsk_/) });
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(taskCount()).toBe(1);
+
+    const again = await run('run-1');
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual(first.json());
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(taskCount()).toBe(1);
+
+    const other = await run('run-2');
+    expect(other.json().taskId).not.toBe(first.json().taskId);
+    expect(taskCount()).toBe(2);
+    // The same key on another schedule's run is another request: refused, nothing runs.
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/schedules',
+      headers: adminHeaders,
+      payload: { name: 'weekly', cron: '0 4 * * 0', action: 'update', units: [DB], paused: true },
+    });
+    const mismatch = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/schedules/weekly/run',
+      headers: { ...adminHeaders, 'idempotency-key': 'run-1' },
+    });
+    expect(mismatch.statusCode).toBe(422);
+    expect(mismatch.json().error.code).toBe('IDEMPOTENCY_MISMATCH');
+    expect(taskCount()).toBe(2);
+
+    t.podup.state.writes.flush();
+    const rows = t.podup.db
+      .prepare(
+        `SELECT outcome, task_id AS taskId FROM events WHERE route = '/api/v1/schedules/:name/run' ORDER BY id`,
+      )
+      .all();
+    expect(rows).toEqual([
+      { outcome: 'accepted', taskId: first.json().taskId },
+      { outcome: 'duplicate', taskId: first.json().taskId },
+      { outcome: 'accepted', taskId: other.json().taskId },
+      { outcome: 'rejected', taskId: null },
+    ]);
+  });
+
+  it('answers a retried POST /auto-update with the first answer and queues one task', async () => {
+    const bot = await token('legacy-bot', ['trigger']);
+    const call = (key: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/auto-update',
+        headers: { 'x-podup-token': bot, 'idempotency-key': key },
+      });
+    const first = await call('hook-1');
+    expect(first.statusCode, first.body).toBe(202);
+    const again = await call('hook-1');
+    expect(again.statusCode).toBe(202);
+    expect(again.json()).toEqual(first.json());
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.headers.deprecation).toMatch(/^@\d+$/);
+    expect(taskCount()).toBe(1);
+    expect((await call('hook-2')).json().taskId).not.toBe(first.json().taskId);
+    expect(taskCount()).toBe(2);
+  });
 });
 
 describe('POST /auto-update (pod-upgrade-trigger)', () => {
