@@ -55,7 +55,7 @@ describe('service formats', () => {
     });
   });
 
-  it('gotify: POST /message with X-Gotify-Key, title, message, priority and the click extra', () => {
+  it('gotify: POST /message with X-Gotify-Key, title, message, priority, the click extra and the dedup key', () => {
     const r = request('gotify://push.example.com/APPTOKEN');
     expect([r.method, r.url, r.headers['x-gotify-key']]).toEqual([
       'POST',
@@ -69,11 +69,12 @@ describe('service formats', () => {
       extras: {
         'client::display': { contentType: 'text/plain' },
         'client::notification': { click: { url: MESSAGE.link } },
+        'podup::delivery': { dedupKey: MESSAGE.dedupKey, event: 'rolled-back' },
       },
     });
   });
 
-  it('slack: incoming webhook with text and blocks, mrkdwn control characters escaped', () => {
+  it('slack: incoming webhook with text and blocks, mrkdwn control characters escaped, the dedup key in the context', () => {
     const b = body('slack://T1/B2/C3');
     expect(request('slack://T1/B2/C3').url).toBe('https://hooks.slack.com/services/T1/B2/C3');
     expect(b.text).toBe(MESSAGE.title);
@@ -86,8 +87,41 @@ describe('service formats', () => {
           text: 'web.service: rolled back\nwhy: health gate &lt;failed&gt; &amp; restarted',
         },
       },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `<${MESSAGE.link}|Open in podup>` }] },
+      {
+        type: 'context',
+        elements: [
+          { type: 'mrkdwn', text: `<${MESSAGE.link}|Open in podup>` },
+          { type: 'plain_text', text: `podup delivery ${MESSAGE.dedupKey}` },
+        ],
+      },
     ]);
+  });
+
+  it('sends the dedup key to every service, also without a link to the panel', () => {
+    const unlinked = { ...MESSAGE, link: null };
+    for (const url of [
+      'ntfy://ntfy.example.com/alerts',
+      'gotify://push.example.com/APPTOKEN',
+      'slack://T1/B2/C3',
+      'discord://123456789012/ABCDEFGHIJKL',
+      'matrix://:syt_x@matrix.example.org/!abc:example.org',
+      'json://hooks.example.com/podup',
+    ]) {
+      const parsed = parseServiceUrl(url);
+      if (!parsed.ok) throw new Error(parsed.problem);
+      const r = serviceRequest(parsed.target, unlinked, undefined);
+      expect(`${r.url} ${JSON.stringify(r.headers)} ${r.body}`, url).toContain(
+        url.startsWith('matrix') ? encodeURIComponent(MESSAGE.dedupKey) : MESSAGE.dedupKey,
+      );
+    }
+    const slack = JSON.parse(
+      serviceRequest((parseServiceUrl('slack://T1/B2/C3') as { target: never }).target, unlinked, undefined)
+        .body,
+    ) as { blocks: unknown[] };
+    expect(slack.blocks.at(-1)).toEqual({
+      type: 'context',
+      elements: [{ type: 'plain_text', text: `podup delivery ${MESSAGE.dedupKey}` }],
+    });
   });
 
   it('discord: execute webhook with an embed (title, description, url, color, timestamp)', () => {

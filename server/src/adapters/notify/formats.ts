@@ -1,8 +1,11 @@
 /**
  * Each service's request for a message, in the format that service documents:
  *   ntfy    POST <server>/ JSON {topic, title, message, priority, tags, click} (docs.ntfy.sh/publish/#publish-as-json)
- *   gotify  POST <server>/message JSON {title, message, priority, extras}, X-Gotify-Key (gotify.net/api-docs)
- *   slack   POST hooks.slack.com/services/... JSON {text, blocks} (api.slack.com/messaging/webhooks)
+ *   gotify  POST <server>/message JSON {title, message, priority, extras}, X-Gotify-Key (gotify.net/api-docs); the
+ *           dedup key in extras under podup's own namespace, `podup::delivery` (gotify.net/docs/msgextras: clients
+ *           ignore namespaces they do not know)
+ *   slack   POST hooks.slack.com/services/... JSON {text, blocks} (api.slack.com/messaging/webhooks); the dedup
+ *           key as the last element of the context block (an incoming webhook takes no other field for it)
  *   discord POST discord.com/api/webhooks/ID/TOKEN JSON {username, embeds} (discord.com/developers/docs/resources/webhook)
  *   matrix  PUT /_matrix/client/v3/rooms/ROOM/send/m.room.message/TXN JSON {msgtype, body, format, formatted_body};
  *           the transaction id is the dedup key: Matrix itself drops a repeated send (spec.matrix.org, client-server API)
@@ -75,6 +78,7 @@ export function serviceRequest(
           extras: {
             'client::display': { contentType: 'text/plain' },
             ...(m.link ? { 'client::notification': { click: { url: m.link } } } : {}),
+            'podup::delivery': { dedupKey: m.dedupKey, event: m.event },
           },
         }),
       };
@@ -88,9 +92,13 @@ export function serviceRequest(
           blocks: [
             { type: 'header', text: { type: 'plain_text', text: m.title.slice(0, 150) } },
             { type: 'section', text: { type: 'mrkdwn', text: escapeSlack(m.text).slice(0, 3000) } },
-            ...(m.link
-              ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `<${m.link}|Open in podup>` }] }]
-              : []),
+            {
+              type: 'context',
+              elements: [
+                ...(m.link ? [{ type: 'mrkdwn', text: `<${m.link}|Open in podup>` }] : []),
+                { type: 'plain_text', text: `podup delivery ${m.dedupKey}` },
+              ],
+            },
           ],
         }),
       };
