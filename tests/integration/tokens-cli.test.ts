@@ -144,7 +144,7 @@ describe('podup tokens', () => {
     const badScope = await runPodup(['tokens', 'create', '--name', 'x', '--scope', 'deploy'], env);
     expect(badScope.code).toBe(2);
     expect(badScope.stderr).toMatch(/--scope/);
-    expect(badScope.stderr).toMatch(/deploy|read, trigger, control, approve, admin/);
+    expect(badScope.stderr).toMatch(/"read"\|"trigger"\|"control"\|"approve"\|"admin"/);
 
     const badExpiry = await runPodup(
       ['tokens', 'create', '--name', 'x', '--scope', 'read', '--expires', 'soon'],
