@@ -460,7 +460,10 @@ describe('describeConfig', () => {
       USER,
     );
     expect(config.notify.channels).toHaveLength(6);
-    const described = describeConfig(config);
+    const described = describeConfig(config) as unknown as {
+      notify: { secret: string; channels: Array<{ url: string }> };
+      metricsToken: string;
+    };
     const text = JSON.stringify(described);
     for (const value of Object.values(secrets).flat()) expect(text, value).not.toContain(value);
     expect(described.notify.secret).toBe('set');

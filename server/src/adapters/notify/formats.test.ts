@@ -30,10 +30,10 @@ const MESSAGE: NotificationMessage = {
   ],
 };
 
-const request = (url: string, secret?: string) => {
+const request = (url: string, secret?: string, message: NotificationMessage = MESSAGE) => {
   const parsed = parseServiceUrl(url);
   if (!parsed.ok) throw new Error(parsed.problem);
-  return serviceRequest(parsed.target, MESSAGE, secret);
+  return serviceRequest(parsed.target, message, secret);
 };
 const body = (url: string) => JSON.parse(request(url).body) as Record<string, unknown>;
 
@@ -107,17 +107,12 @@ describe('service formats', () => {
       'matrix://:syt_x@matrix.example.org/!abc:example.org',
       'json://hooks.example.com/podup',
     ]) {
-      const parsed = parseServiceUrl(url);
-      if (!parsed.ok) throw new Error(parsed.problem);
-      const r = serviceRequest(parsed.target, unlinked, undefined);
+      const r = request(url, undefined, unlinked);
       expect(`${r.url} ${JSON.stringify(r.headers)} ${r.body}`, url).toContain(
         url.startsWith('matrix') ? encodeURIComponent(MESSAGE.dedupKey) : MESSAGE.dedupKey,
       );
     }
-    const slack = JSON.parse(
-      serviceRequest((parseServiceUrl('slack://T1/B2/C3') as { target: never }).target, unlinked, undefined)
-        .body,
-    ) as { blocks: unknown[] };
+    const slack = JSON.parse(request('slack://T1/B2/C3', undefined, unlinked).body) as { blocks: unknown[] };
     expect(slack.blocks.at(-1)).toEqual({
       type: 'context',
       elements: [{ type: 'plain_text', text: `podup delivery ${MESSAGE.dedupKey}` }],
