@@ -58,6 +58,8 @@ export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private started = false;
   private runs = 0;
+  /** The schedules this process is running now: a claim of ours on any other was left by a run that ended. */
+  private readonly running = new Set<string>();
   private armedAt: number | null | undefined;
   private wakeState: 'unused' | 'armed' | 'failing' = 'unused';
   /** Set by podup serve when it may exit for being idle: then systemd must be able to start it again. */
@@ -225,10 +227,14 @@ export class Scheduler {
     const s = stores.schedules.get(name);
     if (!s) throw new AppError('NOT_FOUND', `no schedule ${name.slice(0, 64)}`);
     const now = clock.now();
-    const holderGone = s.runningOwner !== null && !owners.alive(s.runningOwner);
+    // Ours and not running here: a run whose end the store refused (a full disk) left its claim behind.
+    const leftByUs = s.runningOwner === owners.self && !this.running.has(name);
+    const holderGone = s.runningOwner !== null && (leftByUs || !owners.alive(s.runningOwner));
     const staleBefore = holderGone ? now + 1 : now - STALE_RUN_MS;
     const next = options.due ? nextRunAt(s, now, this.deps.random) : s.nextRunAt;
+    if (this.running.has(name)) return undefined;
     this.runs++;
+    this.running.add(name);
     try {
       const claimed = await this.deps.writes.run((st) =>
         st.schedules.claim(name, owners.self, now, next, { due: options.due, staleBefore }),
@@ -273,6 +279,7 @@ export class Scheduler {
       return outcome;
     } finally {
       this.runs--;
+      this.running.delete(name);
       this.poke();
     }
   }
