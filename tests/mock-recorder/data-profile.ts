@@ -17,7 +17,7 @@ import type {
   TaskChange,
   TaskStory,
 } from '../../web/src/testing/mocks/fixture-format.js';
-import { recordNotifications, recordTokens } from './admin-pages.js';
+import { recordChannelChanges, recordNotifications, recordTokens } from './admin-pages.js';
 import { RECORDED_ORIGIN } from './panel-client.js';
 import { REASON_MARK, taskIdOf, type Recording } from './recording.js';
 
@@ -284,5 +284,13 @@ export async function recordDataProfile(rec: Recording): Promise<DataFixture> {
   const { tasks, control } = await recordControl(rec, snapshot);
   const exchanges = await recordExchanges(rec, snapshot.units.body.units);
   exchanges.push(...(await recordPolicyExchanges(rec, snapshot)));
-  return rec.finish({ ...snapshot, tasks, control, exchanges, tokens, notifications });
+  const changes = await recordChannelChanges(rec, notifications.channels.body);
+  return rec.finish({
+    ...snapshot,
+    tasks,
+    control,
+    exchanges,
+    tokens,
+    notifications: { ...notifications, ...changes },
+  });
 }
