@@ -97,6 +97,47 @@ describe('service formats', () => {
     ]);
   });
 
+  it('teams: an Adaptive Card message to the workflow (title, text, link, the dedup key small)', () => {
+    const r = request('workflows://prod-1.westeurope.logic.azure.com/wf1/SIG');
+    expect([r.method, r.url]).toEqual([
+      'POST',
+      'https://prod-1.westeurope.logic.azure.com/workflows/wf1/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=SIG',
+    ]);
+    expect(JSON.parse(r.body)).toEqual({
+      type: 'message',
+      attachments: [
+        {
+          contentType: 'application/vnd.microsoft.card.adaptive',
+          content: {
+            $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+            type: 'AdaptiveCard',
+            version: '1.4',
+            msteams: { width: 'full' },
+            body: [
+              {
+                type: 'TextBlock',
+                text: MESSAGE.title,
+                weight: 'Bolder',
+                size: 'Large',
+                wrap: true,
+                color: 'Warning',
+              },
+              { type: 'TextBlock', text: MESSAGE.text, wrap: true },
+              {
+                type: 'TextBlock',
+                text: `podup delivery ${MESSAGE.dedupKey}`,
+                size: 'Small',
+                isSubtle: true,
+                wrap: true,
+              },
+            ],
+            actions: [{ type: 'Action.OpenUrl', title: 'Open in podup', url: MESSAGE.link }],
+          },
+        },
+      ],
+    });
+  });
+
   it('sends the dedup key to every service, also without a link to the panel', () => {
     const unlinked = { ...MESSAGE, link: null };
     for (const url of [
@@ -105,6 +146,7 @@ describe('service formats', () => {
       'slack://T1/B2/C3',
       'discord://123456789012/ABCDEFGHIJKL',
       'matrix://:syt_x@matrix.example.org/!abc:example.org',
+      'workflows://prod-1.westeurope.logic.azure.com/wf1/SIG',
       'json://hooks.example.com/podup',
     ]) {
       const r = request(url, undefined, unlinked);
