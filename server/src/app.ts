@@ -32,7 +32,7 @@ import { policyRoutes } from './http/routes/policies.js';
 import { scheduleRoutes } from './http/routes/schedules.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
 import { isTrustedPeer, trustFunction } from './http/trusted-peer.js';
-import { StreamRegistry } from './http/stream-registry.js';
+import { StreamRegistry, tokenCredential } from './http/stream-registry.js';
 import { TaskFeeds } from './http/task-feeds.js';
 import type { Scope } from './domain/auth/grant.js';
 import { AppError } from './errors.js';
@@ -76,6 +76,11 @@ function logStreams(app: FastifyInstance, deps: Deps): LogStreams {
     deps.logger.error({ err, taskId }, 'task log feed failed'),
   );
   const registry = new StreamRegistry(deps.config.maxStreamsPerCredential);
+  // A revoked token's streams end at once (an expired one's at its expiry, task-log.ts).
+  const unsubscribe = deps.services.tokens.onRevoked((name) =>
+    registry.endAll(tokenCredential(name), 'token revoked'),
+  );
+  app.addHook('onClose', async () => unsubscribe());
   // Before the server waits for open responses to finish: streams would hold it for up to 30 minutes.
   app.addHook('preClose', async () => registry.endEverything('podup is shutting down'));
   return { feeds, registry };

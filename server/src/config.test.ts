@@ -430,6 +430,54 @@ describe('describeConfig', () => {
     expect(described.stateDir).toBe(config.stateDir);
   });
 
+  it('never shows the secrets in PODUP_NOTIFY URLs, PODUP_NOTIFY_SECRET or PODUP_METRICS_TOKEN', () => {
+    const secrets = {
+      ntfyTopic: 'secret-topic-4711',
+      ntfyToken: 'tk_ntfysecret0815',
+      ntfyPass: 'ntfy-pass-999',
+      gotify: 'AgotifyAppToken42',
+      slack: ['TSLACKAAA', 'BSLACKBBB', 'slackCCCsecret'],
+      discord: 'discordWebhookTokenZZZ',
+      matrix: 'syt_matrixAccessToken77',
+      jsonPass: 'json-basic-pass-31',
+      jsonPath: 'hook-path-secret-8',
+      notifySecret: 'notify-secret-value-0123456789',
+      metricsToken: 'metrics-token-value-0123456789',
+    };
+    const config = loadConfig(
+      {
+        PODUP_NOTIFY: [
+          `ntfy://alice:${secrets.ntfyPass}@ntfy.example.com/${secrets.ntfyTopic}?token=${secrets.ntfyToken}`,
+          `gotify://push.example.com/${secrets.gotify}`,
+          `slack://${secrets.slack.join('/')}`,
+          `discord://123456789012/${secrets.discord}`,
+          `matrix://:${secrets.matrix}@matrix.example.org/!room:example.org`,
+          `jsons://ops:${secrets.jsonPass}@hooks.example.com/${secrets.jsonPath}?events=all`,
+        ].join(','),
+        PODUP_NOTIFY_SECRET: secrets.notifySecret,
+        PODUP_METRICS_TOKEN: secrets.metricsToken,
+      },
+      USER,
+    );
+    expect(config.notify.channels).toHaveLength(6);
+    const described = describeConfig(config) as unknown as {
+      notify: { secret: string; channels: Array<{ url: string }> };
+      metricsToken: string;
+    };
+    const text = JSON.stringify(described);
+    for (const value of Object.values(secrets).flat()) expect(text, value).not.toContain(value);
+    expect(described.notify.secret).toBe('set');
+    expect(described.metricsToken).toBe('set');
+    expect(described.notify.channels.map((c) => c.url)).toEqual([
+      expect.stringMatching(/^ntfy:\/\/ntfy\.example\.com\//),
+      expect.stringMatching(/^gotify:\/\/push\.example\.com\//),
+      expect.stringMatching(/^slack:\/\//),
+      expect.stringMatching(/^discord:\/\//),
+      expect.stringMatching(/^matrix:\/\/matrix\.example\.org\//),
+      expect.stringMatching(/^jsons:\/\/hooks\.example\.com\//),
+    ]);
+  });
+
   it('says unset when there is no secret', () => {
     const described = describeConfig(loadConfig({}, USER));
     expect(described).toMatchObject({ webhookSecret: 'unset', adminToken: 'unset' });

@@ -1,7 +1,8 @@
 /**
  * The stable API for bots, through the whole app on the fakes: /api/v1/openapi.json is a valid OpenAPI 3.1
  * document that matches the routes (a test walks it: every operation exists and every /api/v1 route is
- * documented; each needs exactly its scope, matrix of scope x operation; its answers match their schemas),
+ * documented; each needs exactly its scope, matrix of scope x operation; every operation called for real
+ * answers a documented status with a body its schema accepts, and the bodies sent match the requestBody schemas),
  * Idempotency-Key makes a retried task-creating call answer the first result and create nothing, and the
  * replaced system's POST /auto-update still triggers all units, saying it is deprecated.
  */
@@ -11,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CreatedToken } from '../../server/src/contract/api.js';
 import { SCOPES, type Scope } from '../../server/src/contract/vocabulary.js';
 import { adminHeaders, buildFakeApp, type FakeTestApp } from '../helpers/app.js';
+import { injectEvent, packagePublished } from '../helpers/github.js';
 
 const WEB = 'web-app.service';
 const DB = 'db.service';
@@ -19,6 +21,7 @@ interface Operation {
   operationId: string;
   'x-podup-scope'?: Scope;
   parameters?: Array<{ name: string; in: string }>;
+  requestBody?: { content?: Record<string, { schema?: object }> };
   responses: Record<string, { content?: Record<string, { schema?: object }> }>;
 }
 interface Doc {
@@ -198,6 +201,148 @@ describe('the OpenAPI document', () => {
   });
 });
 
+describe('every operation, called for real', () => {
+  /**
+   * One real call per documented operation (two where both of its answers matter), in an order that makes each
+   * succeed: the request body sent validates against the operation's requestBody, and the answer's status is one
+   * it documents, its body valid against that response's schema. An operation added to the document without a
+   * call here fails the walk.
+   */
+  it('answers every operation with a documented status and a body its schema accepts; the bodies sent match the requestBody schemas', async () => {
+    await t.close();
+    t = await buildFakeApp({
+      PODUP_RATE_LIMIT_BAD_SIGNATURE: 'off',
+      PODUP_NOTIFY_SECRET: 'notify-secret-0123456789abcdef',
+      PODUP_COALESCE_WINDOW: '0',
+      PODUP_RATE_LIMIT_IMAGE: 'off',
+    });
+    const DB_REF = 'ghcr.io/acme/db:stable';
+    t.host.push('ghcr.io/acme/web-app:stable', 'web-1');
+    t.host.push(DB_REF, 'db-1');
+    t.host.addUnit(WEB, 'ghcr.io/acme/web-app:stable');
+    t.host.addUnit(DB, DB_REF, { labels: { 'podup.policy': 'approve' } });
+    doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json<Doc>();
+
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    const valid = (schema: object, value: unknown, label: string) => {
+      const validate = ajv.compile({ ...schema, components: doc.components });
+      expect(validate(value), `${label}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    };
+    const byKey = new Map(operations().map(({ method, path, op }) => [`${method} ${path}`, op]));
+    const walked = new Set<string>();
+
+    async function call<T = Record<string, unknown>>(
+      method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+      path: string,
+      options: { params?: Record<string, string>; body?: object; query?: string } = {},
+    ): Promise<T> {
+      const key = `${method} /api/v1${path}`;
+      const op = byKey.get(key);
+      expect(op, `${key} is not documented`).toBeDefined();
+      if (options.body !== undefined) {
+        const schema = op?.requestBody?.content?.['application/json']?.schema;
+        expect(schema, `${key}: no requestBody documented`).toBeDefined();
+        valid(schema ?? {}, options.body, `${key} request`);
+      }
+      const url =
+        '/api/v1' +
+        path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(options.params?.[name] ?? '')) +
+        (options.query ?? '');
+      const res = await t.app.inject({
+        method,
+        url,
+        headers: adminHeaders,
+        ...(options.body !== undefined ? { payload: options.body } : {}),
+      });
+      expect(res.statusCode, `${key}: ${res.body.slice(0, 300)}`).toBeLessThan(300);
+      const documented = op?.responses[String(res.statusCode)];
+      expect(documented, `${key} answered ${res.statusCode}, which it does not document`).toBeDefined();
+      const schema = documented?.content?.['application/json']?.schema;
+      if (schema) valid(schema, res.json(), `${key} ${res.statusCode}`);
+      else expect(res.body, `${key} ${res.statusCode} documents no body`).toBe('');
+      walked.add(key);
+      return (res.body ? res.json() : undefined) as T;
+    }
+    const queuedId = (r: { taskId?: unknown }) => String(r.taskId);
+    async function awaitingApproval(version: string): Promise<string> {
+      const pushed = t.host.push(DB_REF, version);
+      const res = await injectEvent(
+        t.app,
+        'package',
+        packagePublished({ owner: 'acme', name: 'db', tag: 'stable', digest: pushed.digest }),
+      );
+      expect(res.statusCode, res.body).toBe(202);
+      const id = res.json<{ taskId: string }>().taskId;
+      await t.podup.services.runner.runNow(id);
+      return id;
+    }
+
+    // Reads.
+    for (const path of ['/tasks', '/units', '/events', '/overview', '/settings', '/check', '/schedules'])
+      await call('GET', path);
+    await call('GET', '/schedules/preview', { query: '?cron=0%203%20*%20*%20*' });
+    await call('GET', '/openapi.json');
+
+    // Tasks: a dry run (200) and a queued task (202), then control.
+    await call('POST', '/tasks', { body: { units: [WEB], dryRun: true } });
+    const first = queuedId(await call('POST', '/tasks', { body: { units: [WEB], reason: 'walk' } }));
+    await call('GET', '/tasks/{id}', { params: { id: first } });
+    await call('POST', '/tasks/{id}/stop', { params: { id: first } });
+    const second = queuedId(await call('POST', '/units/{unit}/update', { params: { unit: WEB }, body: {} }));
+    await call('POST', '/tasks/{id}/force-stop', { params: { id: second } });
+    await call('POST', '/tasks/{id}/retry', { params: { id: first } });
+
+    // Decisions: reject one waiting task, approve the next; policies.
+    await call('POST', '/tasks/{id}/reject', { params: { id: await awaitingApproval('db-2') } });
+    await call('POST', '/tasks/{id}/approve', { params: { id: await awaitingApproval('db-3') } });
+    await call('PUT', '/units/{unit}/policy', {
+      params: { unit: WEB },
+      body: { policy: 'notify', minAge: '1h' },
+    });
+    await call('POST', '/units/{unit}/skip', {
+      params: { unit: WEB },
+      body: { digest: `sha256:${'a'.repeat(64)}` },
+    });
+    await call('POST', '/units/{unit}/snooze', { params: { unit: WEB }, body: { until: '2h' } });
+
+    // Schedules.
+    await call('POST', '/schedules', {
+      body: { name: 'walk', cron: '0 3 * * *', zone: 'UTC', action: 'update', units: [WEB], paused: true },
+    });
+    await call('PUT', '/schedules/{name}', { params: { name: 'walk' }, body: { cron: '0 4 * * *' } });
+    await call('POST', '/schedules/{name}/resume', { params: { name: 'walk' } });
+    await call('POST', '/schedules/{name}/pause', { params: { name: 'walk' } });
+    await call('POST', '/schedules/{name}/run', { params: { name: 'walk' } });
+    await call('DELETE', '/schedules/{name}', { params: { name: 'walk' } });
+
+    // Tokens and notification channels.
+    await call('GET', '/tokens');
+    await call('POST', '/tokens', {
+      body: { name: 'walker', scopes: ['read'], units: ['web-*'], expires: '1d' },
+    });
+    await call('DELETE', '/tokens/{name}', { params: { name: 'walker' } });
+    await call('GET', '/notifications/channels');
+    const channel = await call<{ id: string }>('POST', '/notifications/channels', {
+      body: { name: 'walk', url: 'ntfy://ntfy.example.com/walk', events: ['failed'] },
+    });
+    await call('PATCH', '/notifications/channels/{id}', {
+      params: { id: channel.id },
+      body: { name: 'walked', events: ['failed', 'rolled-back'] },
+    });
+    await call('POST', '/notifications/channels/{id}/test', { params: { id: channel.id } });
+    await call('DELETE', '/notifications/channels/{id}', { params: { id: channel.id } });
+
+    await call('POST', '/maintenance/prune', { body: { dryRun: true } });
+
+    // The live log is a stream (text/event-stream): task-log-streams.test.ts holds it to its contract.
+    const notWalked = [...byKey]
+      .filter(([key, op]) => !walked.has(key) && op.operationId !== 'streamTaskLog')
+      .map(([key]) => key);
+    expect(notWalked).toEqual([]);
+    expect(walked.size).toBeGreaterThanOrEqual(30);
+  });
+});
+
 describe('Idempotency-Key', () => {
   const trigger = (key: string | undefined, body: object, auth = adminHeaders) =>
     t.app.inject({
@@ -271,6 +416,85 @@ describe('Idempotency-Key', () => {
     const dry2 = await trigger('dry-1', { units: [WEB], dryRun: true });
     expect([dry.statusCode, dry2.statusCode]).toEqual([200, 200]);
     expect(taskCount()).toBe(before);
+  });
+
+  it('runs a schedule once for a retried POST /schedules/{name}/run; another key runs it again', async () => {
+    const made = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/schedules',
+      headers: adminHeaders,
+      payload: { name: 'nightly', cron: '0 3 * * *', action: 'update', units: [WEB], paused: true },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const run = (key?: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/schedules/nightly/run',
+        headers: { ...adminHeaders, ...(key ? { 'idempotency-key': key } : {}) },
+      });
+    const first = await run('run-1');
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json()).toMatchObject({ status: 'ok', taskId: expect.stringMatching(/^tsk_/) });
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(taskCount()).toBe(1);
+
+    const again = await run('run-1');
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual(first.json());
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(taskCount()).toBe(1);
+
+    const other = await run('run-2');
+    expect(other.json().taskId).not.toBe(first.json().taskId);
+    expect(taskCount()).toBe(2);
+    // The same key on another schedule's run is another request: refused, nothing runs.
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/schedules',
+      headers: adminHeaders,
+      payload: { name: 'weekly', cron: '0 4 * * 0', action: 'update', units: [DB], paused: true },
+    });
+    const mismatch = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/schedules/weekly/run',
+      headers: { ...adminHeaders, 'idempotency-key': 'run-1' },
+    });
+    expect(mismatch.statusCode).toBe(422);
+    expect(mismatch.json().error.code).toBe('IDEMPOTENCY_MISMATCH');
+    expect(taskCount()).toBe(2);
+
+    t.podup.state.writes.flush();
+    const rows = t.podup.db
+      .prepare(
+        `SELECT outcome, task_id AS taskId FROM events WHERE route = '/api/v1/schedules/:name/run' ORDER BY id`,
+      )
+      .all();
+    expect(rows).toEqual([
+      { outcome: 'accepted', taskId: first.json().taskId },
+      { outcome: 'duplicate', taskId: first.json().taskId },
+      { outcome: 'accepted', taskId: other.json().taskId },
+      { outcome: 'rejected', taskId: null },
+    ]);
+  });
+
+  it('answers a retried POST /auto-update with the first answer and queues one task', async () => {
+    const bot = await token('legacy-bot', ['trigger']);
+    const call = (key: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/auto-update',
+        headers: { 'x-podup-token': bot, 'idempotency-key': key },
+      });
+    const first = await call('hook-1');
+    expect(first.statusCode, first.body).toBe(202);
+    const again = await call('hook-1');
+    expect(again.statusCode).toBe(202);
+    expect(again.json()).toEqual(first.json());
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.headers.deprecation).toMatch(/^@\d+$/);
+    expect(taskCount()).toBe(1);
+    expect((await call('hook-2')).json().taskId).not.toBe(first.json().taskId);
+    expect(taskCount()).toBe(2);
   });
 });
 

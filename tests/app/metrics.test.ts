@@ -2,11 +2,12 @@
  * GET /metrics through the whole app on the fakes: only a read-scoped credential or PODUP_METRICS_TOKEN gets it
  * (that token opens nothing else), it parses as Prometheus text, and its values move with what podup does:
  * requests, tasks by trigger and status, step durations, rollbacks, the queue, units and "update available",
- * schedules' next runs, the notification outbox.
+ * schedules' next runs, the notification outbox (also its given-up deliveries), webhook deliveries by outcome.
  */
 import parsePrometheusTextFormat, { type PromFamily } from 'parse-prometheus-text-format';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adminHeaders, buildFakeApp, type FakeTestApp } from '../helpers/app.js';
+import { githubHeaders, injectEvent, packagePublished } from '../helpers/github.js';
 
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 const REF = 'ghcr.io/acme-corp/web-app:stable';
@@ -155,6 +156,72 @@ describe('GET /metrics', () => {
     expect(
       value(after, 'podup_http_requests_total', { route: '/metrics', outcome: 'ok' }),
     ).toBeGreaterThanOrEqual(2);
+  });
+
+  it('counts webhook deliveries by route and outcome: accepted, a ping and a bad signature', async () => {
+    const webhook = { route: '/webhooks/github', method: 'POST' };
+    const before = await scrape();
+    const count = (families: PromFamily[], outcome: string) =>
+      value(families, 'podup_http_requests_total', { ...webhook, outcome });
+    const pushed = t.host.push(REF, 'web-9');
+    const body = packagePublished({
+      owner: 'acme-corp',
+      name: 'web-app',
+      tag: 'stable',
+      digest: pushed.digest,
+    });
+    expect((await injectEvent(t.app, 'package', body)).statusCode).toBe(202);
+    // GitHub's ping when the hook is made: answered and counted as such, not as an error.
+    expect((await injectEvent(t.app, 'ping', '{"zen":"hi"}')).statusCode).toBeLessThan(300);
+    const forged = await t.app.inject({
+      method: 'POST',
+      url: '/webhooks/github',
+      headers: { ...githubHeaders('package', body), 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` },
+      payload: body,
+    });
+    expect(forged.statusCode).toBe(401);
+
+    const after = await scrape();
+    const outcomes = family(after, 'podup_http_requests_total')
+      .metrics.filter((m) => m.labels?.route === webhook.route)
+      .map((m) => `${m.labels?.outcome}=${m.value}`)
+      .sort();
+    expect(outcomes.length, outcomes.join(' ')).toBeGreaterThanOrEqual(3);
+    const moved = (outcome: string) => count(after, outcome) - count(before, outcome);
+    expect(moved('accepted'), outcomes.join(' ')).toBe(1);
+    expect(moved('pong'), outcomes.join(' ')).toBe(1);
+    expect(moved('rejected'), outcomes.join(' ')).toBe(1);
+  });
+
+  it("moves the outbox's failed series once a delivery gives up", async () => {
+    await t.close();
+    t = await buildFakeApp({
+      PODUP_METRICS_TOKEN: METRICS_TOKEN,
+      PODUP_HEALTH_WINDOW: '200ms',
+      PODUP_NOTIFY: 'json://127.0.0.1:9/hook?events=all',
+      PODUP_NOTIFY_BACKOFF: '1ms',
+      PODUP_NOTIFY_BACKOFF_MAX: '1ms',
+      PODUP_NOTIFY_GIVE_UP: '50ms',
+    });
+    t.host.push(REF, 'web-1');
+    t.host.addUnit(UNIT, REF);
+    t.adapters.sender.answer('http://127.0.0.1:9/hook', 'down');
+    await runUpdate('web-2');
+    const pending = await scrape();
+    expect(value(pending, 'podup_notification_deliveries', { status: 'pending' })).toBe(1);
+    expect(value(pending, 'podup_notification_deliveries', { status: 'failed' })).toBe(0);
+
+    const { dispatcher } = t.podup.services;
+    const deadline = Date.now() + 5000;
+    while (value(await scrape(), 'podup_notification_deliveries', { status: 'failed' }) === 0) {
+      if (Date.now() > deadline) throw new Error('the delivery was never given up');
+      await dispatcher.drain();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const after = await scrape();
+    expect(value(after, 'podup_notification_deliveries', { status: 'failed' })).toBe(1);
+    expect(value(after, 'podup_notification_deliveries', { status: 'pending' })).toBe(0);
+    expect(t.adapters.sender.attempts).toBeGreaterThanOrEqual(2);
   });
 
   it("exports each schedule's next run in unix seconds; a paused schedule has none", async () => {

@@ -1,7 +1,8 @@
 /**
  * The live task log (SSE) under load and across sign-out, through the whole app on the fakes, listening on
  * 127.0.0.1 (streams need a real socket): one shared poll per task however many streams follow it, a cap on
- * streams per credential (429), and a stream that ends with the session that opened it.
+ * streams per credential (429), and a stream that ends with the session or API token that opened it (sign-out,
+ * revoke, expiry).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { queuedTask } from '../../server/src/domain/tasks/task.js';
@@ -103,6 +104,17 @@ async function signIn(base: string): Promise<string> {
   });
   expect(res.status).toBe(200);
   return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+}
+
+/** A read-scoped API token made through the API; its plain text. */
+async function apiToken(base: string, name: string, expires?: string): Promise<string> {
+  const res = await fetch(`${base}/api/v1/tokens`, {
+    method: 'POST',
+    headers: { ...adminHeaders, 'content-type': 'application/json' },
+    body: JSON.stringify({ name, scopes: ['read'], ...(expires ? { expires } : {}) }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { token: string }).token;
 }
 
 describe('one feed per task', () => {
@@ -210,7 +222,7 @@ describe('streams per credential', () => {
   });
 });
 
-describe('streams end with their session', () => {
+describe('streams end with their session or token', () => {
   it('signing out ends the streams of that session at once, and only those', async () => {
     const a = await listening();
     const id = runningTask(a);
@@ -253,6 +265,68 @@ describe('streams end with their session', () => {
     const cut = await Promise.race([s.ended.then(() => true), sleep(4000).then(() => false)]);
     expect(cut).toBe(true);
     expect(s.text()).toContain(': session expired');
+    expect(s.text()).not.toContain('event: end');
+  });
+
+  it('revoking an API token ends its streams at once, and only those', async () => {
+    const a = await listening();
+    const id = runningTask(a);
+    const url = `${a.base}/api/v1/tasks/${id}/log`;
+    const [bot, other] = [await apiToken(a.base, 'log-bot'), await apiToken(a.base, 'other-bot')];
+    const [s1, s2, theirs, admin] = await Promise.all([
+      openStream(url, { authorization: `Bearer ${bot}` }),
+      openStream(url, { authorization: `Bearer ${bot}` }),
+      openStream(url, { authorization: `Bearer ${other}` }),
+      openStream(url, adminHeaders),
+    ]);
+    expect(s1.status).toBe(200);
+    await Promise.all([s1, s2, theirs, admin].map((s) => s.waitFor('started')));
+
+    const revoke = await fetch(`${a.base}/api/v1/tokens/log-bot`, {
+      method: 'DELETE',
+      headers: adminHeaders,
+    });
+    expect(revoke.status).toBe(204);
+    const cut = await Promise.race([
+      Promise.all([s1.ended, s2.ended]).then(() => true),
+      sleep(1000).then(() => false),
+    ]);
+    expect(cut).toBe(true);
+    for (const s of [s1, s2]) {
+      expect(s.text()).toContain(': token revoked');
+      expect(s.text()).not.toContain('event: end');
+    }
+    a.podup.state.stores.journals.log(id, 'info', 'plan', 'still here');
+    await Promise.all([theirs.waitFor('still here'), admin.waitFor('still here')]);
+    expect(s1.text()).not.toContain('still here');
+    expect((await fetch(url, { headers: { authorization: `Bearer ${bot}` } })).status).toBe(401);
+  });
+
+  it('a token revoked where podup did not hear of it sends nothing more: the stream ends at its next line', async () => {
+    const a = await listening();
+    const id = runningTask(a);
+    const bot = await apiToken(a.base, 'log-bot');
+    const s = await openStream(`${a.base}/api/v1/tasks/${id}/log`, { authorization: `Bearer ${bot}` });
+    await s.waitFor('started');
+    // Straight in the store (another process, a restored backup): no signal reaches the stream.
+    expect(a.podup.state.stores.tokens.revoke('log-bot')).toBe(true);
+    a.podup.state.stores.journals.log(id, 'info', 'plan', 'secret line');
+    const cut = await Promise.race([s.ended.then(() => true), sleep(3000).then(() => false)]);
+    expect(cut).toBe(true);
+    expect(s.text()).toContain(': token revoked or expired');
+    expect(s.text()).not.toContain('secret line');
+  });
+
+  it('a stream ends when its API token expires', async () => {
+    const a = await listening();
+    const id = runningTask(a);
+    const bot = await apiToken(a.base, 'short-bot', '1500ms');
+    const s = await openStream(`${a.base}/api/v1/tasks/${id}/log`, { authorization: `Bearer ${bot}` });
+    expect(s.status).toBe(200);
+    await s.waitFor('started');
+    const cut = await Promise.race([s.ended.then(() => true), sleep(4000).then(() => false)]);
+    expect(cut).toBe(true);
+    expect(s.text()).toContain(': token expired');
     expect(s.text()).not.toContain('event: end');
   });
 

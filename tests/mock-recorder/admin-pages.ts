@@ -1,6 +1,7 @@
 /**
  * The Tokens and Notifications pages' part of a data profile: the lists at the snapshot, then what creating and
- * revoking a token, sending a test to each channel, and adding and removing a channel answered. Random values
+ * revoking a token, sending a test to each channel, and adding, changing and removing a channel answered (and
+ * what changing a channel of PODUP_NOTIFY answers: it is read-only here). Random values
  * (the token's plain text, a channel's id) are written as stand-ins.
  */
 import type { ApiChannel, ChannelsReply, CreatedToken, TestReply } from '../../server/src/contract/api.js';
@@ -20,6 +21,9 @@ const NEW_CHANNEL = {
   url: 'ntfy://ntfy.sh/acme-oncall-7f3a',
   events: ['failed', 'degraded'],
 };
+
+/** What the panel's edit form sends for a channel added here: a new name and events. */
+const CHANNEL_CHANGE = { name: 'on-call pager', events: ['failed', 'rolled-back', 'degraded'] };
 
 export async function recordTokens(rec: Recording): Promise<TokensFixture> {
   const list = await rec.client.get('/api/v1/tokens');
@@ -41,7 +45,9 @@ function standInChannels(rec: Recording, reply: ChannelsReply): void {
     .forEach((c, i) => rec.standIn(c.id, `ch_recorded${i + 1}`));
 }
 
-export async function recordNotifications(rec: Recording): Promise<NotificationsFixture> {
+export async function recordNotifications(
+  rec: Recording,
+): Promise<Omit<NotificationsFixture, 'change' | 'changeEnv'>> {
   const channels = await rec.client.get('/api/v1/notifications/channels');
   standInChannels(rec, channels.body as ChannelsReply);
   const tests: NotificationsFixture['tests'] = [];
@@ -62,5 +68,23 @@ export async function recordNotifications(rec: Recording): Promise<Notifications
     tests,
     add: { body: NEW_CHANNEL, reply: add as NotificationsFixture['add']['reply'] },
     remove,
+  };
+}
+
+/**
+ * Changing a channel: one added here (its name and events), one of PODUP_NOTIFY (refused). Recorded last, so
+ * the rest of the profile's answers stay as they were.
+ */
+export async function recordChannelChanges(
+  rec: Recording,
+  channels: ChannelsReply,
+): Promise<Pick<NotificationsFixture, 'change' | 'changeEnv'>> {
+  const id = (source: ApiChannel['source']) =>
+    channels.channels.find((c) => c.source === source)?.id ?? 'ch_none';
+  const change = await rec.client.patch(`/api/v1/notifications/channels/${id('api')}`, CHANNEL_CHANGE);
+  const changeEnv = await rec.client.patch(`/api/v1/notifications/channels/${id('env')}`, CHANNEL_CHANGE);
+  return {
+    change: { body: CHANNEL_CHANGE, reply: change as NotificationsFixture['change']['reply'] },
+    changeEnv,
   };
 }

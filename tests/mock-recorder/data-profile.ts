@@ -18,7 +18,7 @@ import type {
   TaskStory,
   UnitAfter,
 } from '../../web/src/testing/mocks/fixture-format.js';
-import { recordNotifications, recordTokens } from './admin-pages.js';
+import { recordChannelChanges, recordNotifications, recordTokens } from './admin-pages.js';
 import { RECORDED_ORIGIN } from './panel-client.js';
 import { serveAppAt } from '../helpers/app.js';
 import { REASON_MARK, taskIdOf, type Recording } from './recording.js';
@@ -348,5 +348,14 @@ export async function recordDataProfile(rec: Recording): Promise<DataFixture> {
   const { tasks, control } = await recordControl(rec, snapshot);
   const exchanges = await recordExchanges(rec, snapshot.units.body.units);
   exchanges.push(...(await recordPolicyExchanges(rec, snapshot)));
-  return rec.finish({ ...snapshot, tasks, control, exchanges, tokens, notifications, testDelivery });
+  const changes = await recordChannelChanges(rec, notifications.channels.body);
+  return rec.finish({
+    ...snapshot,
+    tasks,
+    control,
+    exchanges,
+    tokens,
+    notifications: { ...notifications, ...changes },
+    testDelivery,
+  });
 }

@@ -15,7 +15,7 @@ export const RECORDED_ORIGIN = `http://${RECORDED_HOST}`;
 /** The headers a recording keeps: what the panel reads besides the body. */
 const KEPT_HEADERS = ['retry-after', 'www-authenticate', 'content-type'];
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Call {
   headers?: Record<string, string>;
@@ -85,6 +85,8 @@ export class PanelClient {
   get = (url: string, call?: Call): Promise<Recorded> => this.request('GET', url, undefined, call);
   post = (url: string, body?: unknown, call?: Call): Promise<Recorded> =>
     this.request('POST', url, body, call);
+  patch = (url: string, body?: unknown, call?: Call): Promise<Recorded> =>
+    this.request('PATCH', url, body, call);
   delete = (url: string, call?: Call): Promise<Recorded> => this.request('DELETE', url, undefined, call);
 
   /** A GitHub delivery: `payload` signed with the tests' secret (or `signature`), under a fresh delivery id. */

@@ -10,7 +10,7 @@ import type {
   TaskStory,
 } from '../../web/src/testing/mocks/fixture-format.js';
 import { rawFixture, sign } from '../helpers/github.js';
-import { recordNotifications, recordTokens } from './admin-pages.js';
+import { recordChannelChanges, recordNotifications, recordTokens } from './admin-pages.js';
 import { IMAGE, OPS_HOOK } from './acme-host.js';
 import {
   recordControl,
@@ -362,6 +362,7 @@ export async function recordBusy(): Promise<DataFixture> {
   const { tasks, control } = await recordControl(main.rec, snapshot, { running: main.running });
   const exchanges = await recordExchanges(main.rec, snapshot.units.body.units);
   exchanges.push(...(await recordPolicyExchanges(main.rec, snapshot)));
+  const changes = await recordChannelChanges(main.rec, notifications.channels.body);
   const seen = main.rec.ids.size;
   const fixture = await main.rec.finish({
     ...snapshot,
@@ -369,7 +370,7 @@ export async function recordBusy(): Promise<DataFixture> {
     control,
     exchanges,
     tokens,
-    notifications,
+    notifications: { ...notifications, ...changes },
     testDelivery,
   });
 

@@ -404,6 +404,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     scope: 'admin',
     operationId: 'runSchedule',
     summary: 'Run a schedule now (its result, and the task it queued if any)',
+    idempotent: true,
     params: ScheduleName,
     responses: { 200: { description: 'The run', schema: ScheduleRunReply } },
   },

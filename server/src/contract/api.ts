@@ -523,7 +523,9 @@ export const TaskLogEnd = z.object({
 /** Durations such as 30d, 12h. */
 const Duration = z
   .string()
-  .regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d|w|y)$/i, 'must be a duration such as 30d or 12h');
+  // Case-insensitive by its classes, not the i flag: the OpenAPI document carries the source only, and a
+  // pattern with the flag lost would refuse 30D.
+  .regex(/^\d+(\.\d+)?\s*([mM][sS]|[sSmMhHdDwWyY])$/, 'must be a duration such as 30d or 12h');
 
 /* ---- API tokens ---- */
 

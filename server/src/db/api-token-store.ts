@@ -36,9 +36,11 @@ const COLUMNS = 'name, scopes, units, created_at, created_by, expires_at, last_u
 
 export class SqliteApiTokenStore implements ApiTokenStore {
   private readonly byHash: Statement;
+  private readonly byName: Statement;
 
   constructor(private readonly db: Database) {
     this.byHash = db.prepare(`SELECT ${COLUMNS} FROM api_tokens WHERE token_hash = ?`);
+    this.byName = db.prepare(`SELECT ${COLUMNS} FROM api_tokens WHERE name = ?`);
   }
 
   create(token: NewApiToken, now: number): { token: string; record: ApiTokenRecord } {
@@ -67,6 +69,11 @@ export class SqliteApiTokenStore implements ApiTokenStore {
 
   find(plain: string): ApiTokenRecord | undefined {
     const row = this.byHash.get(hashOf(plain)) as TokenDbRow | undefined;
+    return row && fromDb(row);
+  }
+
+  get(name: string): ApiTokenRecord | undefined {
+    const row = this.byName.get(name) as TokenDbRow | undefined;
     return row && fromDb(row);
   }
 

@@ -2,7 +2,8 @@
  * The long-lived responses (task-log streams) that are open, by the credential that opened them: a cap per
  * credential (a session, the admin token, an API token, a ForwardAuth user, or the address when the admin API
  * is open),
- * and the end of a credential's streams when it ends (sign-out), or of all of them when podup shuts down.
+ * and the end of a credential's streams when it ends (sign-out, an API token revoked), or of all of them when
+ * podup shuts down.
  */
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
@@ -18,11 +19,12 @@ export function streamCredential(request: FastifyRequest): string {
   if (method === 'cookie' && session) return sessionCredential(session.id);
   if (method === 'forward-auth') return `forward-auth:${user ?? ''}`;
   if (method === 'bearer') return 'bearer';
-  if (method === 'token') return `token:${user ?? ''}`;
+  if (method === 'token') return tokenCredential(user ?? '');
   return `address:${request.ip}`;
 }
 
 export const sessionCredential = (sessionId: string): string => `session:${sessionId}`;
+export const tokenCredential = (tokenName: string): string => `token:${tokenName}`;
 
 export class StreamRegistry {
   private readonly open = new Map<string, Set<StreamEnd>>();

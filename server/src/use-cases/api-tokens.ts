@@ -2,7 +2,10 @@
  * API tokens for bots: create (the plain text is answered once), list, revoke (the next request with it is
  * refused: every request looks the token up), and the check of a presented token. A token that is unknown,
  * revoked or expired counts against the caller's address in the failed-attempt limiter; a valid one never does.
- * Used by: podup tokens [create|revoke], GET|POST /api/v1/tokens, DELETE /api/v1/tokens/:name, the admin guard
+ * Long-lived responses opened with a token (task-log streams) hear of its revocation (`onRevoked`) and check
+ * that it still grants (`current`) before they send more.
+ * Used by: podup tokens [create|revoke], GET|POST /api/v1/tokens, DELETE /api/v1/tokens/:name, the admin guard,
+ * the task-log stream
  */
 import {
   EVERY_UNIT,
@@ -31,6 +34,7 @@ const LAST_USED_EVERY_MS = 60_000;
 
 export class ApiTokenService {
   private readonly lastWritten = new Map<string, { at: number; from: string | null }>();
+  private readonly revokedListeners = new Set<(name: string) => void>();
 
   constructor(
     private readonly deps: {
@@ -92,6 +96,21 @@ export class ApiTokenService {
     if (!revoked) throw new AppError('NOT_FOUND', `no token named ${name.slice(0, 64)}`);
     this.lastWritten.delete(name);
     recorded(origin.request, decided);
+    for (const listener of [...this.revokedListeners]) listener(name);
+  }
+
+  /** Calls `listener` with the name of each token revoked from now on (after the commit); returns its removal. */
+  onRevoked(listener: (name: string) => void): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
+  }
+
+  /** The token named `name` while it grants: undefined once revoked or expired. */
+  current(name: string): ApiTokenRecord | undefined {
+    const record = this.deps.stores.tokens.get(name);
+    return record && (record.expiresAt === null || record.expiresAt > this.deps.clock.now())
+      ? record
+      : undefined;
   }
 
   /**

@@ -3,8 +3,8 @@
  * creates the task, and a retry with the same key (same credential, within a day) gets that answer back and
  * creates nothing new; the same key with another request is refused (422), as the IETF draft
  * "The Idempotency-Key HTTP Header Field" says.
- * Used by: POST /api/v1/tasks, POST /api/v1/units/:unit/update, POST /api/v1/tasks/:id/retry (trigger-units.ts,
- * control-task.ts)
+ * Used by: POST /api/v1/tasks, POST /api/v1/units/:unit/update, POST /api/v1/tasks/:id/retry,
+ * POST /api/v1/schedules/:name/run, POST /auto-update (trigger-units.ts, control-task.ts, scheduler.ts)
  */
 import type { Stores } from '../domain/ports/index.js';
 import { AppError } from '../errors.js';

@@ -22,7 +22,8 @@ import { nextRunAt, type ScheduleRecord } from '../domain/schedules/schedule.js'
 import { queuedTask } from '../domain/tasks/task.js';
 import { AppError, errorMessage, isAppError, isStorageFault } from '../errors.js';
 import type { CheckService } from './check-units.js';
-import { decidedRow, recorded, type Origin } from './origin.js';
+import { remember, replay, type IdempotencyKey, type Replayed } from './idempotency.js';
+import { decidedRow, recorded, type AuditFields, type Origin } from './origin.js';
 import type { PruneService } from './prune.js';
 import type { TriggerService } from './trigger-units.js';
 
@@ -33,7 +34,7 @@ const LOOK_EVERY_MS = 60_000;
 const DAY = 86_400_000;
 
 export interface SchedulerDeps {
-  stores: Pick<Stores, 'schedules' | 'tasks'>;
+  stores: Pick<Stores, 'schedules' | 'tasks' | 'idempotency'>;
   writes: UnitOfWork;
   clock: Clock;
   random: () => number;
@@ -57,6 +58,8 @@ export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private started = false;
   private runs = 0;
+  /** The schedules this process is running now: a claim of ours on any other was left by a run that ended. */
+  private readonly running = new Set<string>();
   private armedAt: number | null | undefined;
   private wakeState: 'unused' | 'armed' | 'failing' = 'unused';
   /** Set by podup serve when it may exit for being idle: then systemd must be able to start it again. */
@@ -180,25 +183,58 @@ export class Scheduler {
     return outcomes;
   }
 
-  /** Runs one schedule now, out of turn; its next run stays where it was. CONFLICT while it runs. */
-  async runNow(name: string, origin: Origin): Promise<RunOutcome> {
-    const r = await this.run(name, { due: false, origin });
+  /**
+   * Runs one schedule now, out of turn; its next run stays where it was. CONFLICT while it runs. With an
+   * Idempotency-Key, a repeated call answers the first run's outcome and runs nothing. The key is remembered
+   * with the run's end (the run may queue its task in a unit of work of its own, the trigger's); a retry while
+   * the first call still runs meets the CONFLICT of the one run at a time, never a second run.
+   */
+  async runNow(name: string, origin: Origin, idem?: IdempotencyKey): Promise<Replayed<RunOutcome>> {
+    const first = await this.replayed(idem, origin);
+    if (first) return first;
+    const r = await this.run(name, { due: false, origin, idem });
     if (!r) throw new AppError('CONFLICT', `schedule ${name} is running; it runs once at a time`);
     return r;
   }
 
+  /** The first answer to this key, recorded as a replay; undefined when it is new. */
+  private async replayed(
+    idem: IdempotencyKey | undefined,
+    origin: Origin,
+  ): Promise<Replayed<RunOutcome> | undefined> {
+    if (!idem) return undefined;
+    const now = this.deps.clock.now();
+    const first = replay<RunOutcome>(this.deps.stores, origin.actor, idem, now);
+    if (!first) return undefined;
+    const decided: AuditFields = {
+      taskId: first.run.taskId ?? undefined,
+      outcome: 'duplicate',
+      reason: 'Idempotency-Key: the first answer, nothing run again',
+    };
+    const trace = origin.request;
+    if (trace) {
+      await this.deps.writes.run((st) => st.events.insert(decidedRow(trace, decided, 200, now)));
+      recorded(trace, decided);
+    }
+    return first;
+  }
+
   private async run(
     name: string,
-    options: { due: boolean; origin: Origin },
+    options: { due: boolean; origin: Origin; idem?: IdempotencyKey | undefined },
   ): Promise<RunOutcome | undefined> {
     const { stores, clock, owners } = this.deps;
     const s = stores.schedules.get(name);
     if (!s) throw new AppError('NOT_FOUND', `no schedule ${name.slice(0, 64)}`);
     const now = clock.now();
-    const holderGone = s.runningOwner !== null && !owners.alive(s.runningOwner);
+    // Ours and not running here: a run whose end the store refused (a full disk) left its claim behind.
+    const leftByUs = s.runningOwner === owners.self && !this.running.has(name);
+    const holderGone = s.runningOwner !== null && (leftByUs || !owners.alive(s.runningOwner));
     const staleBefore = holderGone ? now + 1 : now - STALE_RUN_MS;
     const next = options.due ? nextRunAt(s, now, this.deps.random) : s.nextRunAt;
+    if (this.running.has(name)) return undefined;
     this.runs++;
+    this.running.add(name);
     try {
       const claimed = await this.deps.writes.run((st) =>
         st.schedules.claim(name, owners.self, now, next, { due: options.due, staleBefore }),
@@ -224,23 +260,26 @@ export class Scheduler {
         taskId: run.taskId ?? undefined,
       };
       const notices = this.deps.notices;
-      const queued = await this.deps.writes.run((st) => {
+      const { queued, outcome } = await this.deps.writes.run((st) => {
         const at = clock.now();
         st.schedules.finish(name, owners.self, run, at);
         if (trace && !trace.recorded) st.events.insert(decidedRow(trace, decided, 200, at));
+        const outcome: RunOutcome = { schedule: st.schedules.get(name) ?? claimed, run };
+        remember(st, options.origin.actor, options.idem, outcome, at);
         // The run's start tells its runs apart: a check that fails at every run notifies every run.
-        return (
+        const queued =
           claimed.action === 'check' &&
           run.status === 'failed' &&
           notices !== undefined &&
-          notices.checkFailed(st, { name, units: unchecked ?? claimed.units }, String(now), run.summary, at)
-        );
+          notices.checkFailed(st, { name, units: unchecked ?? claimed.units }, String(now), run.summary, at);
+        return { queued, outcome };
       });
       if (queued) notices?.poke();
       if (trace && !trace.recorded) recorded(trace, decided);
-      return { schedule: stores.schedules.get(name) ?? claimed, run };
+      return outcome;
     } finally {
       this.runs--;
+      this.running.delete(name);
       this.poke();
     }
   }

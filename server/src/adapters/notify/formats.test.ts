@@ -30,10 +30,10 @@ const MESSAGE: NotificationMessage = {
   ],
 };
 
-const request = (url: string, secret?: string) => {
+const request = (url: string, secret?: string, message: NotificationMessage = MESSAGE) => {
   const parsed = parseServiceUrl(url);
   if (!parsed.ok) throw new Error(parsed.problem);
-  return serviceRequest(parsed.target, MESSAGE, secret);
+  return serviceRequest(parsed.target, message, secret);
 };
 const body = (url: string) => JSON.parse(request(url).body) as Record<string, unknown>;
 
@@ -55,7 +55,7 @@ describe('service formats', () => {
     });
   });
 
-  it('gotify: POST /message with X-Gotify-Key, title, message, priority and the click extra', () => {
+  it('gotify: POST /message with X-Gotify-Key, title, message, priority, the click extra and the dedup key', () => {
     const r = request('gotify://push.example.com/APPTOKEN');
     expect([r.method, r.url, r.headers['x-gotify-key']]).toEqual([
       'POST',
@@ -69,11 +69,12 @@ describe('service formats', () => {
       extras: {
         'client::display': { contentType: 'text/plain' },
         'client::notification': { click: { url: MESSAGE.link } },
+        'podup::delivery': { dedupKey: MESSAGE.dedupKey, event: 'rolled-back' },
       },
     });
   });
 
-  it('slack: incoming webhook with text and blocks, mrkdwn control characters escaped', () => {
+  it('slack: incoming webhook with text and blocks, mrkdwn control characters escaped, the dedup key in the context', () => {
     const b = body('slack://T1/B2/C3');
     expect(request('slack://T1/B2/C3').url).toBe('https://hooks.slack.com/services/T1/B2/C3');
     expect(b.text).toBe(MESSAGE.title);
@@ -86,8 +87,78 @@ describe('service formats', () => {
           text: 'web.service: rolled back\nwhy: health gate &lt;failed&gt; &amp; restarted',
         },
       },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `<${MESSAGE.link}|Open in podup>` }] },
+      {
+        type: 'context',
+        elements: [
+          { type: 'mrkdwn', text: `<${MESSAGE.link}|Open in podup>` },
+          { type: 'plain_text', text: `podup delivery ${MESSAGE.dedupKey}` },
+        ],
+      },
     ]);
+  });
+
+  it('teams: an Adaptive Card message to the workflow (title, text, link, the dedup key small)', () => {
+    const r = request('workflows://prod-1.westeurope.logic.azure.com/wf1/SIG');
+    expect([r.method, r.url]).toEqual([
+      'POST',
+      'https://prod-1.westeurope.logic.azure.com/workflows/wf1/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=SIG',
+    ]);
+    expect(JSON.parse(r.body)).toEqual({
+      type: 'message',
+      attachments: [
+        {
+          contentType: 'application/vnd.microsoft.card.adaptive',
+          content: {
+            $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+            type: 'AdaptiveCard',
+            version: '1.4',
+            msteams: { width: 'full' },
+            body: [
+              {
+                type: 'TextBlock',
+                text: MESSAGE.title,
+                weight: 'Bolder',
+                size: 'Large',
+                wrap: true,
+                color: 'Warning',
+              },
+              { type: 'TextBlock', text: MESSAGE.text, wrap: true },
+              {
+                type: 'TextBlock',
+                text: `podup delivery ${MESSAGE.dedupKey}`,
+                size: 'Small',
+                isSubtle: true,
+                wrap: true,
+              },
+            ],
+            actions: [{ type: 'Action.OpenUrl', title: 'Open in podup', url: MESSAGE.link }],
+          },
+        },
+      ],
+    });
+  });
+
+  it('sends the dedup key to every service, also without a link to the panel', () => {
+    const unlinked = { ...MESSAGE, link: null };
+    for (const url of [
+      'ntfy://ntfy.example.com/alerts',
+      'gotify://push.example.com/APPTOKEN',
+      'slack://T1/B2/C3',
+      'discord://123456789012/ABCDEFGHIJKL',
+      'matrix://:syt_x@matrix.example.org/!abc:example.org',
+      'workflows://prod-1.westeurope.logic.azure.com/wf1/SIG',
+      'json://hooks.example.com/podup',
+    ]) {
+      const r = request(url, undefined, unlinked);
+      expect(`${r.url} ${JSON.stringify(r.headers)} ${r.body}`, url).toContain(
+        url.startsWith('matrix') ? encodeURIComponent(MESSAGE.dedupKey) : MESSAGE.dedupKey,
+      );
+    }
+    const slack = JSON.parse(request('slack://T1/B2/C3', undefined, unlinked).body) as { blocks: unknown[] };
+    expect(slack.blocks.at(-1)).toEqual({
+      type: 'context',
+      elements: [{ type: 'plain_text', text: `podup delivery ${MESSAGE.dedupKey}` }],
+    });
   });
 
   it('discord: execute webhook with an embed (title, description, url, color, timestamp)', () => {

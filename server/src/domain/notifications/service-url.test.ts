@@ -49,6 +49,33 @@ describe('parseServiceUrl', () => {
     expect(target('jsons://hooks.example.com/p').endpoint).toBe('https://hooks.example.com/p');
   });
 
+  it('reads workflows:// (Microsoft Teams through a Power Automate workflow) as Apprise writes it', () => {
+    const host = 'prod-161.westeurope.logic.azure.com:443';
+    expect(
+      target(`workflows://${host}/643e69f83c8944438d68119179a10a64/KODuebWb-Fr0z0eu_6Rj8a?events=all`),
+    ).toEqual({
+      kind: 'teams',
+      endpoint:
+        'https://prod-161.westeurope.logic.azure.com:443/workflows/643e69f83c8944438d68119179a10a64/triggers/manual/paths/invoke' +
+        '?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=KODuebWb-Fr0z0eu_6Rj8a',
+      headers: {},
+      events: expect.arrayContaining(['succeeded']),
+    });
+    // A powerautomate/automations/direct URL (?pa=yes), and an API version of the operator's choosing.
+    expect(target('workflow://env.api.powerplatform.com/abc123/SiG?pa=yes').endpoint).toBe(
+      'https://env.api.powerplatform.com/powerautomate/automations/direct/workflows/abc123/triggers/manual/paths/invoke' +
+        '?api-version=2022-03-01-preview&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=SiG',
+    );
+    expect(target('workflows://h.example.com/abc/SiG?ver=1').endpoint).toContain('api-version=1&');
+    for (const url of [
+      'workflows://h.example.com/only-one',
+      'workflows://h.example.com/a/b/c',
+      'workflows://h/a/s%20ig',
+    ])
+      expect(parseServiceUrl(url).ok, url).toBe(false);
+    expect(redactServiceUrl('workflows://h.example.com/abc/SECRETSIG')).toBe('workflows://h.example.com/…');
+  });
+
   it('selects events with ?events= (all for every one); the default leaves successes out', () => {
     expect(target('ntfy://h/t?events=failed,rolled-back').events).toEqual(['failed', 'rolled-back']);
     expect(target('ntfy://h/t?events=all').events).toContain('succeeded');

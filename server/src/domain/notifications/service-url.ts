@@ -5,6 +5,9 @@
  *   slack://TOKEN_A/TOKEN_B/TOKEN_C                 (the three parts of a hooks.slack.com/services/ URL)
  *   discord://WEBHOOK_ID/WEBHOOK_TOKEN              (or discord://TOKEN@WEBHOOK_ID, Shoutrrr's form)
  *   matrix://[user]:ACCESS_TOKEN@host[:port]/!room:server   (or ?rooms=!room:server)
+ *   workflows://host[:port]/WORKFLOW_ID/SIGNATURE    (Microsoft Teams through a Power Automate workflow, Apprise's
+ *                                                    form: the host, the id after workflows/ and the sig= of its
+ *                                                    URL; ?pa=yes for a powerautomate/automations/direct URL)
  *   json://host[:port]/path, jsons://...            (the generic webhook, signed with PODUP_NOTIFY_SECRET)
  * ntfy, gotify and matrix are reached over https (their `...s://` form too) unless `?scheme=http` (Shoutrrr's
  * switch, also `?disabletls=yes`); json:// is http and jsons:// https (Apprise's). `?events=failed,rolled-back`
@@ -38,6 +41,8 @@ const SCHEMES: Record<string, { kind: ChannelKind; https: boolean }> = {
   discord: { kind: 'discord', https: true },
   matrix: { kind: 'matrix', https: true },
   matrixs: { kind: 'matrix', https: true },
+  workflows: { kind: 'teams', https: true },
+  workflow: { kind: 'teams', https: true },
   json: { kind: 'json', https: false },
   jsons: { kind: 'json', https: true },
 };
@@ -179,6 +184,32 @@ export function parseServiceUrl(raw: string): Parsed {
           kind: 'matrix',
           endpoint: `${proto}://${hostPort}/_matrix/client/v3/rooms/${encodeURIComponent(room)}/send/m.room.message`,
           headers: { authorization: `Bearer ${token}` },
+          events,
+        },
+      };
+    }
+    case 'teams': {
+      // The workflow's trigger URL: its signature is the credential (case kept, as written).
+      const [workflow, signature, ...rest] = rawSegments(text, scheme).slice(1);
+      if (!hostPort || !workflow || !signature || rest.length > 0)
+        return fail('workflows://host/WORKFLOW_ID/SIGNATURE: the parts of the workflow URL (its sig=)');
+      if (!/^[A-Za-z0-9_-]+$/.test(workflow) || !/^[A-Za-z0-9_-]+$/.test(signature))
+        return fail('workflows://host/WORKFLOW_ID/SIGNATURE: letters, digits, - and _ only');
+      const direct = /^(yes|true|1)$/i.test(query.get('pa') ?? query.get('powerautomate') ?? '');
+      const version =
+        query.get('ver') ?? query.get('api-version') ?? (direct ? '2022-03-01-preview' : '2016-06-01');
+      const trigger = new URLSearchParams({
+        'api-version': version,
+        sp: '/triggers/manual/run',
+        sv: '1.0',
+        sig: signature,
+      });
+      return {
+        ok: true,
+        target: {
+          kind: 'teams',
+          endpoint: `https://${hostPort}${direct ? '/powerautomate/automations/direct' : ''}/workflows/${workflow}/triggers/manual/paths/invoke?${trigger.toString()}`,
+          headers: {},
           events,
         },
       };

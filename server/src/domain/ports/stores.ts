@@ -462,6 +462,8 @@ export interface ApiTokenStore {
   create(token: NewApiToken, now: number): { token: string; record: ApiTokenRecord };
   /** The token whose plain text this is (expired ones included: the caller decides). */
   find(plain: string): ApiTokenRecord | undefined;
+  /** The token of that name (expired ones included). */
+  get(name: string): ApiTokenRecord | undefined;
   list(): ApiTokenRecord[];
   /** Deletes it; false when there was none of that name. */
   revoke(name: string): boolean;

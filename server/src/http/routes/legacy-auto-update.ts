@@ -3,7 +3,8 @@
  * every unit the token may trigger (trigger-all), and says it is deprecated (Deprecation, RFC 9745; its
  * successor in Link): new callers use POST /api/v1/tasks {"all": true}. The token comes as
  * `Authorization: Bearer`, the old `X-Podup-Token` header or `?token=` (never recorded: rows and log lines name
- * the route, not the URL): an API token with the trigger scope, or the admin token.
+ * the route, not the URL): an API token with the trigger scope, or the admin token. Idempotency-Key as on
+ * POST /api/v1/tasks.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TriggerReply } from '../../contract/api.js';
@@ -12,6 +13,7 @@ import { AppError } from '../../errors.js';
 import type { AdminAuth } from '../admin-auth.js';
 import { originOf } from '../audit.js';
 import type { Deps } from '../deps.js';
+import { idempotencyOf, markReplay } from '../idempotency-key.js';
 
 /** When /auto-update became deprecated (this release): Deprecation's structured-field date, unix seconds. */
 const DEPRECATED_AT = Date.UTC(2025, 6, 1) / 1000;
@@ -54,9 +56,10 @@ export function legacyAutoUpdateRoutes(deps: Deps, auth: AdminAuth) {
       }
       request.audit.reason = 'deprecated /auto-update: trigger-all';
       const result = await deps.services.trigger.trigger(
-        { all: true, trigger: 'api', caller: 'POST /auto-update' },
+        { all: true, trigger: 'api', caller: 'POST /auto-update', idempotency: idempotencyOf(request) },
         originOf(request),
       );
+      markReplay(reply, result);
       reply.code(202);
       return toTriggerReply(result);
     });

@@ -2,6 +2,7 @@
  * GET /api/v1/schedules and /api/v1/schedules/preview?cron=&zone= (validation and the next runs, for the
  * panel's editor): read. POST /api/v1/schedules, PUT/DELETE /api/v1/schedules/:name, POST
  * /api/v1/schedules/:name/pause | /resume | /run: admin (a schedule acts on every unit it names, unattended).
+ * /run takes an Idempotency-Key: a retry answers the first run and runs nothing.
  */
 import type { FastifyInstance } from 'fastify';
 import {
@@ -19,6 +20,7 @@ import type { ScheduleView } from '../../use-cases/schedules.js';
 import { api, type RequireScope } from '../api-paths.js';
 import { originOf } from '../audit.js';
 import type { Deps } from '../deps.js';
+import { idempotencyOf, markReplay } from '../idempotency-key.js';
 
 type NameParams = { Params: { name: string } };
 
@@ -65,9 +67,14 @@ export function scheduleRoutes(deps: Deps, need: RequireScope) {
         view(schedules.view(await schedules[action](request.params.name, originOf(request)))),
       );
 
-    app.post<NameParams>(api('/schedules/:name/run'), admin, async (request): Promise<ScheduleRunReply> => {
-      const { schedule, run } = await scheduler.runNow(request.params.name, originOf(request));
-      return { schedule: view(schedules.view(schedule)), ...run };
-    });
+    app.post<NameParams>(
+      api('/schedules/:name/run'),
+      admin,
+      async (request, reply): Promise<ScheduleRunReply> => {
+        const result = await scheduler.runNow(request.params.name, originOf(request), idempotencyOf(request));
+        markReplay(reply, result);
+        return { schedule: view(schedules.view(result.schedule)), ...result.run };
+      },
+    );
   };
 }

@@ -2,7 +2,9 @@
  * GET /api/tasks/:id/log as Server-Sent Events: the backlog (after Last-Event-ID), then live lines from the
  * task's shared feed (`event: log`, id = log id), ending with `event: end` ({status, summary}) when the task
  * ends. Admin only; each credential may hold PODUP_MAX_STREAMS_PER_CREDENTIAL open (429 beyond), and a stream
- * ends with the session that opened it. A stream that ends without `event: end` is resumed by EventSource.
+ * ends with the session or API token that opened it (sign-out, revoke, expiry; a token is checked again before
+ * each write, so a revocation podup did not hear of ends it too). A stream that ends without `event: end` is
+ * resumed by EventSource.
  * Needs read; also at /api/v1/tasks/:id/log.
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
@@ -33,6 +35,8 @@ class LogStream implements FeedSubscriber {
   constructor(
     private readonly res: ServerResponse,
     private readonly onClose: () => void,
+    /** Whether the credential that opened the stream still grants; false: the stream ends instead of sending. */
+    private readonly grants: () => boolean,
   ) {}
 
   get open(): boolean {
@@ -69,13 +73,17 @@ class LogStream implements FeedSubscriber {
 
   private write(text: string): void {
     if (this.closed) return;
+    if (!this.grants()) {
+      this.close('token revoked or expired');
+      return;
+    }
     this.res.write(text);
     if (this.res.writableLength > MAX_BUFFERED_BYTES) this.close();
   }
 }
 
 export function taskLogRoutes(deps: Deps, need: RequireScope, { feeds, registry }: LogStreams) {
-  const { queries, audit } = deps.services;
+  const { queries, audit, tokens } = deps.services;
 
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.addHook('preHandler', need('read'));
@@ -115,15 +123,30 @@ export function taskLogRoutes(deps: Deps, need: RequireScope, { feeds, registry 
         });
         res.write('retry: 2000\n\n');
 
-        const expiresAt = request.auth.session?.expiresAt ?? Infinity;
-        const sessionEnds = expiresAt - Date.now() < MAX_STREAM_MS;
-        const stream = new LogStream(res, () => {
-          clearTimeout(deadline);
-          release();
-          request.finishLifecycle();
-        });
+        // An API token as it was when the stream opened: revoked (and perhaps made again) or expired, it no
+        // longer grants this stream.
+        const tokenName = request.auth.method === 'token' ? request.auth.user : null;
+        const held = tokenName === null ? undefined : tokens.current(tokenName);
+        const grants =
+          tokenName === null
+            ? () => true
+            : () => held !== undefined && tokens.current(tokenName)?.createdAt === held.createdAt;
+        const expiresAt = request.auth.session?.expiresAt ?? held?.expiresAt ?? Infinity;
+        const credentialEnds = expiresAt - Date.now() < MAX_STREAM_MS;
+        const stream = new LogStream(
+          res,
+          () => {
+            clearTimeout(deadline);
+            release();
+            request.finishLifecycle();
+          },
+          grants,
+        );
         const deadline = setTimeout(
-          () => stream.close(sessionEnds ? 'session expired' : 'stream time limit'),
+          () =>
+            stream.close(
+              credentialEnds ? `${request.auth.session ? 'session' : 'token'} expired` : 'stream time limit',
+            ),
           Math.max(0, Math.min(MAX_STREAM_MS, expiresAt - Date.now())),
         );
         end = (reason) => stream.close(reason);

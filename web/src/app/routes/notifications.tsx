@@ -31,7 +31,7 @@ export function NotificationsRoute() {
             </EmptyState>
           )}
           {channels.data.channels.map((c) => (
-            <ChannelCard key={c.id} channel={c} />
+            <ChannelCard key={c.id} channel={c} events={channels.data.events} />
           ))}
           <AddChannelForm events={channels.data.events} secretConfigured={channels.data.secretConfigured} />
         </div>

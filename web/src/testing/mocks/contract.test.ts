@@ -548,8 +548,27 @@ async function exerciseAdmin(p: string): Promise<void> {
     body: { name: 'contract', url: 'ntfy://ntfy.sh/x', events: ['failed'] },
   });
   const addStatus = data.notifications.add.reply.status;
+  const fromEnv = mockState().channels.find((c) => c.source === 'env');
+  if (fromEnv)
+    check(
+      await call('PATCH /api/v1/notifications/channels/:id', `/api/v1/notifications/channels/${fromEnv.id}`, {
+        method: 'PATCH',
+        body: { events: ['failed'] },
+      }),
+      `${p} change a channel of PODUP_NOTIFY`,
+      { status: data.notifications.changeEnv.status },
+      true,
+    );
   if (check(added, `${p} add channel`, { status: addStatus, schema: ApiChannel }, true)) {
     const id = (added.body as ApiChannel).id;
+    const changed = await call(
+      'PATCH /api/v1/notifications/channels/:id',
+      `/api/v1/notifications/channels/${id}`,
+      { method: 'PATCH', body: { name: 'contract 2', events: ['failed', 'degraded'] } },
+    );
+    const changeStatus = data.notifications.change.reply.status;
+    if (check(changed, `${p} change channel`, { status: changeStatus, schema: ApiChannel }, true))
+      expect(changed.body).toMatchObject({ id, name: 'contract 2', events: ['failed', 'degraded'] });
     check(
       await call('DELETE /api/v1/notifications/channels/:id', `/api/v1/notifications/channels/${id}`, {
         method: 'DELETE',
@@ -675,6 +694,8 @@ describe('the recorded fixtures conform to the contract', () => {
     answer(f.notifications.channels, ChannelsReply, 'channels');
     f.notifications.tests.forEach((t) => answer(t.reply, TestReply, `test of ${t.channel}`));
     answer(f.notifications.add.reply, ApiChannel, 'added channel');
+    answer(f.notifications.change.reply, ApiChannel, 'changed channel');
+    answer(f.notifications.changeEnv, ApiChannel, 'changed channel of PODUP_NOTIFY');
     if (f.live) {
       conforms(ApiTaskDetail, f.live.running, 'running task');
       for (const [end, e] of Object.entries(f.live.ends)) {

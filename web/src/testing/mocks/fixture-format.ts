@@ -129,6 +129,10 @@ export interface NotificationsFixture {
   channels: Recorded<ChannelsReply>;
   tests: Array<{ channel: string; reply: Recorded<TestReply> }>;
   add: { body: Record<string, unknown>; reply: Recorded<ApiChannel> };
+  /** PATCH of the added channel (name and events). */
+  change: { body: Record<string, unknown>; reply: Recorded<ApiChannel> };
+  /** PATCH of a channel from PODUP_NOTIFY: refused, it is changed in the configuration. */
+  changeEnv: Recorded;
   remove: Recorded;
 }
 

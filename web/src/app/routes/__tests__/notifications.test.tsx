@@ -24,8 +24,74 @@ describe('Notifications', () => {
     const ntfy = await card('ntfy ntfy.sh');
     expect(ntfy.getByText('ntfy://ntfy.sh/…')).toBeInTheDocument();
     expect(ntfy.getByText(/from PODUP_NOTIFY/)).toBeInTheDocument();
-    // Channels from the configuration are changed there, not here.
+    // Channels from the configuration are changed there, not here, and the card says so.
     expect(ntfy.queryByRole('button', { name: 'Remove' })).not.toBeInTheDocument();
+    expect(ntfy.queryByRole('button', { name: 'Edit' })).not.toBeInTheDocument();
+    expect(ntfy.getByText(/from PODUP_NOTIFY \(read-only here: change it there\)/)).toBeInTheDocument();
+  });
+
+  it('edits the name and events of a channel added here', async () => {
+    const { user } = renderApp('/notifications');
+    const discord = await card('ops discord');
+    const before = mockState().channels.find((c) => c.name === 'ops discord')!;
+    expect(discord.getByText(`Events: ${before.events.join(', ')}`)).toBeInTheDocument();
+    await user.click(discord.getByRole('button', { name: 'Edit' }));
+
+    const form = within(discord.getByRole('form', { name: 'Edit ops discord' }));
+    // The form starts from what the channel takes now.
+    for (const ev of mockState().data.notifications.channels.body.events)
+      expect(form.getByRole('checkbox', { name: ev }), ev).toHaveProperty(
+        'checked',
+        before.events.includes(ev),
+      );
+    const name = form.getByLabelText('Name');
+    await user.clear(name);
+    await user.type(name, 'ops pager');
+    const wanted = ['failed', 'degraded'];
+    for (const ev of mockState().data.notifications.channels.body.events) {
+      const box = form.getByRole('checkbox', { name: ev });
+      if ((box as HTMLInputElement).checked !== wanted.includes(ev)) await user.click(box);
+    }
+    await user.click(form.getByRole('button', { name: 'Save' }));
+
+    expect(await screen.findByText('Saved ops pager')).toBeInTheDocument();
+    const pager = await card('ops pager');
+    expect(pager.getByText('Events: failed, degraded')).toBeInTheDocument();
+    expect(pager.queryByRole('form')).not.toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'ops discord' })).not.toBeInTheDocument();
+  });
+
+  it('an edit with no event left cannot be saved; cancel leaves the channel as it was', async () => {
+    const { user } = renderApp('/notifications');
+    const discord = await card('ops discord');
+    const before = mockState().channels.find((c) => c.name === 'ops discord')!;
+    await user.click(discord.getByRole('button', { name: 'Edit' }));
+    const form = within(discord.getByRole('form', { name: 'Edit ops discord' }));
+    for (const ev of before.events) await user.click(form.getByRole('checkbox', { name: ev }));
+    expect(form.getByRole('button', { name: 'Save' })).toBeDisabled();
+    await user.click(form.getByRole('button', { name: 'Cancel' }));
+    expect(discord.queryByRole('form')).not.toBeInTheDocument();
+    expect(discord.getByText(`Events: ${before.events.join(', ')}`)).toBeInTheDocument();
+  });
+
+  it('adds a channel with the events ticked in the form (all but succeeded to start with)', async () => {
+    const { user } = renderApp('/notifications');
+    await card('ops discord');
+    const add = within(
+      (await screen.findByRole('heading', { name: 'Add a channel' })).closest('section') as HTMLElement,
+    );
+    const all = mockState().data.notifications.channels.body.events;
+    for (const ev of all)
+      expect(add.getByRole('checkbox', { name: ev }), ev).toHaveProperty('checked', ev !== 'succeeded');
+    await user.type(add.getByLabelText('Name (optional)'), 'releases');
+    await user.type(add.getByLabelText('Service URL'), 'ntfy://ntfy.sh/releases');
+    for (const ev of all) if (ev !== 'rolled-back') await user.click(add.getByRole('checkbox', { name: ev }));
+    // Now: succeeded (ticked from unticked) and rolled-back (left ticked).
+    await user.click(add.getByRole('button', { name: 'Add channel' }));
+    expect(await screen.findByText('Added releases')).toBeInTheDocument();
+    const added = await card('releases');
+    const events = all.filter((ev) => ev === 'succeeded' || ev === 'rolled-back');
+    expect(added.getByText(`Events: ${events.join(', ')}`)).toBeInTheDocument();
   });
 
   it('sends a test to a channel', async () => {

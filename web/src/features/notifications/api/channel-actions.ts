@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { ApiChannel, ChannelBody, TestReply } from '@contract';
+import type { ApiChannel, ChannelBody, ChannelPatch, TestReply } from '@contract';
 import { apiRequest } from '@/lib/api-client';
 
 const base = '/api/v1/notifications/channels';
@@ -12,6 +12,10 @@ export const sendTest = (id: string): Promise<TestReply> =>
 /** POST ...: a channel from a service URL (sealed by podup; never shown again in full). */
 export const addChannel = (body: ChannelBody): Promise<ApiChannel> =>
   apiRequest<ApiChannel>(base, { method: 'POST', body });
+
+/** PATCH .../:id: a new name or events for a channel added here (those of PODUP_NOTIFY are refused: 409). */
+export const changeChannel = ({ id, patch }: { id: string; patch: ChannelPatch }): Promise<ApiChannel> =>
+  apiRequest<ApiChannel>(one(id), { method: 'PATCH', body: patch });
 
 /** DELETE .../:id: what it still had to deliver is dropped. */
 export const removeChannel = (id: string): Promise<void> => apiRequest<void>(one(id), { method: 'DELETE' });
@@ -26,4 +30,5 @@ function useChannelMutation<A, R>(fn: (arg: A) => Promise<R>) {
 
 export const useSendTest = () => useChannelMutation(sendTest);
 export const useAddChannel = () => useChannelMutation(addChannel);
+export const useChangeChannel = () => useChannelMutation(changeChannel);
 export const useRemoveChannel = () => useChannelMutation(removeChannel);

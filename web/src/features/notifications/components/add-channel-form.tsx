@@ -3,6 +3,7 @@ import type { NotifyEvent } from '@vocabulary';
 import { Button } from '@/components/button';
 import { useToast } from '@/components/toast';
 import { useAddChannel } from '../api/channel-actions';
+import { EventChoice } from './event-choice';
 
 /** Add a channel from a service URL; without PODUP_NOTIFY_SECRET podup cannot seal it, and says so. */
 export function AddChannelForm({
@@ -34,9 +35,6 @@ export function AddChannelForm({
     );
   };
 
-  const toggle = (ev: NotifyEvent) =>
-    setChosen((now) => (now.includes(ev) ? now.filter((x) => x !== ev) : [...now, ev]));
-
   return (
     <section className="card" aria-labelledby={`${ids.name}-heading`}>
       <h2 id={`${ids.name}-heading`}>Add a channel</h2>
@@ -65,15 +63,7 @@ export function AddChannelForm({
             />
           </div>
         </div>
-        <fieldset className="row">
-          <legend>Events</legend>
-          {events.map((ev) => (
-            <label key={ev} className="row-tight">
-              <input type="checkbox" checked={chosen.includes(ev)} onChange={() => toggle(ev)} />
-              <span>{ev}</span>
-            </label>
-          ))}
-        </fieldset>
+        <EventChoice events={events} chosen={chosen} onChange={setChosen} />
         <div>
           <Button
             type="submit"

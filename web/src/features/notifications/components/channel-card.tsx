@@ -1,11 +1,13 @@
 import { useState } from 'react';
 import type { ApiChannel, ApiDelivery } from '@contract';
+import type { NotifyEvent } from '@vocabulary';
 import { Button } from '@/components/button';
 import { ConfirmDialog } from '@/components/dialog';
 import { useToast } from '@/components/toast';
 import { formatTime, type Tone } from '@/lib/format';
 import { useRemoveChannel, useSendTest } from '../api/channel-actions';
 import { TableWrap } from '@/components/table-wrap';
+import { EditChannelForm } from './edit-channel-form';
 
 const TONE: Record<ApiDelivery['status'], Tone> = {
   delivered: 'ok',
@@ -49,12 +51,16 @@ function Deliveries({ name, deliveries }: { name: string; deliveries: ApiDeliver
   );
 }
 
-/** One channel: where it goes (redacted), what it takes, how its deliveries went; send a test, remove. */
-export function ChannelCard({ channel }: { channel: ApiChannel }) {
+/**
+ * One channel: where it goes (redacted), what it takes, how its deliveries went; send a test; a channel added
+ * here can be edited (name, events) and removed, one of PODUP_NOTIFY is changed in the configuration.
+ */
+export function ChannelCard({ channel, events }: { channel: ApiChannel; events: NotifyEvent[] }) {
   const test = useSendTest();
   const remove = useRemoveChannel();
   const toast = useToast();
   const [removing, setRemoving] = useState(false);
+  const [editing, setEditing] = useState(false);
   const { counts } = channel;
   const headingId = `channel-${channel.id}`;
 
@@ -76,15 +82,20 @@ export function ChannelCard({ channel }: { channel: ApiChannel }) {
             Send a test
           </Button>
           {channel.source === 'api' && (
-            <Button size="sm" variant="danger" onClick={() => setRemoving(true)}>
-              Remove
-            </Button>
+            <>
+              <Button size="sm" onClick={() => setEditing(true)} disabled={editing}>
+                Edit
+              </Button>
+              <Button size="sm" variant="danger" onClick={() => setRemoving(true)}>
+                Remove
+              </Button>
+            </>
           )}
         </div>
       </div>
       <p className="small">
         <code>{channel.url}</code> · {channel.kind} ·{' '}
-        {channel.source === 'env' ? 'from PODUP_NOTIFY' : 'added here'}
+        {channel.source === 'env' ? 'from PODUP_NOTIFY (read-only here: change it there)' : 'added here'}
         {!channel.readable && (
           <span className="warn-text">
             {' '}
@@ -92,6 +103,7 @@ export function ChannelCard({ channel }: { channel: ApiChannel }) {
           </span>
         )}
       </p>
+      {editing && <EditChannelForm channel={channel} events={events} onDone={() => setEditing(false)} />}
       <p className="small">
         Events: {channel.events.join(', ')}
         <br />

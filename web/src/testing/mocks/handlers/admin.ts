@@ -1,11 +1,11 @@
 /**
  * The Tokens and Notifications pages: lists as recorded (and as the panel changed them), the recorded answers
- * to creating and revoking a token, sending a test, adding and removing a channel. The echo of input: a created
- * token or added channel carries the name, scopes, units and events typed (its plain text is the recorded
- * stand-in).
+ * to creating and revoking a token, sending a test, adding, changing and removing a channel. The echo of input: a
+ * created token or added or changed channel carries the name, scopes, units and events typed (its plain text is
+ * the recorded stand-in). A channel of PODUP_NOTIFY answers its change as recorded: refused.
  */
 import { http, HttpResponse } from 'msw';
-import { ChannelBody, CreateTokenBody } from '@contract';
+import { ChannelBody, ChannelPatch, CreateTokenBody } from '@contract';
 import { replay } from '../replay';
 import { mockState, recordedTransport, sinceRecording } from '../state';
 import { guard, jsonBody, respond } from './utils';
@@ -72,6 +72,22 @@ export const adminHandlers = [
     const { name, events } = parsed.data;
     const body = { ...answer.body, ...(name ? { name } : {}), ...(events ? { events } : {}) };
     mockState().channels = [...mockState().channels, body];
+    return respond({ ...answer, body });
+  }),
+
+  http.patch<{ id: string }>('/api/v1/notifications/channels/:id', async ({ request, params }) => {
+    const denied = await guard(request);
+    if (denied) return denied;
+    const parsed = ChannelPatch.safeParse(await jsonBody(request));
+    if (!parsed.success) return respond(recordedTransport().badBody);
+    const current = mockState().channels.find((c) => c.id === params.id);
+    const { change, changeEnv } = mockState().data.notifications;
+    if (current?.source === 'env') return respond(changeEnv);
+    const answer = moved(change.reply);
+    if (answer.status !== 200 || !current) return respond(answer);
+    const { name, events } = parsed.data;
+    const body = { ...current, ...(name ? { name } : {}), ...(events ? { events } : {}) };
+    mockState().channels = mockState().channels.map((c) => (c.id === params.id ? body : c));
     return respond({ ...answer, body });
   }),
 
