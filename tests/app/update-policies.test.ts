@@ -38,8 +38,11 @@ const api = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknow
   return { status: res.statusCode, body: res.json() };
 };
 
-async function deliver(version: string): Promise<{ taskId: string; digest: string }> {
-  const pushed = t.host.push(REF, version);
+async function deliver(
+  version: string,
+  options: { created?: number } = {},
+): Promise<{ taskId: string; digest: string }> {
+  const pushed = t.host.push(REF, version, options);
   const body = packagePublished({
     owner: 'acme-corp',
     name: 'web-app',
@@ -155,6 +158,37 @@ describe('update policies on every path', () => {
       expect((await api('GET', `/api/tasks/${taskId}`)).body.status).toBe('succeeded'),
     );
     expect(running()).not.toBe(before);
+  });
+
+  it("a minimum image age counts from the image's created time when that is later: a future-dated image waits", async () => {
+    await setup({ PODUP_MIN_IMAGE_AGE: '1h' });
+    const before = running();
+    const created = T0 + 3 * H;
+    const { taskId, digest } = await deliver('web-2', { created });
+    const deferred = await run(taskId);
+    expect(deferred).toMatchObject({ status: 'deferred', notBefore: new Date(created + H).toISOString() });
+    expect(deferred.summary).toBe(
+      "deferred until 2026-11-25T16:00:00Z: minimum image age 1h (default), counted from the image's created time 2026-11-25T15:00:00Z",
+    );
+    // Read once, for the new digest; the sighting keeps it.
+    expect(t.host.createdLookups).toEqual([{ reference: REF, digest }]);
+
+    // An hour after podup first saw it is not enough.
+    vi.setSystemTime(T0 + 2 * H);
+    expect(await run(taskId)).toMatchObject({ status: 'deferred', notBefore: deferred.notBefore });
+    expect(running()).toBe(before);
+    expect(t.host.createdLookups).toHaveLength(1);
+
+    vi.setSystemTime(created + H + 1000);
+    expect((await run(taskId)).status).toBe('succeeded');
+    expect(t.host.images.get(running() ?? '')?.digest).toBe(digest);
+  });
+
+  it('no minimum image age: the created time is never asked for', async () => {
+    await setup();
+    const { taskId } = await deliver('web-2', { created: T0 + 3 * H });
+    expect((await run(taskId)).status).toBe('succeeded');
+    expect(t.host.createdLookups).toEqual([]);
   });
 
   it('a maintenance window holds work until it opens', async () => {
