@@ -191,6 +191,45 @@ describe('update policies on every path', () => {
     expect(t.host.createdLookups).toEqual([]);
   });
 
+  it('a deferred task that wakes to a newer digest waits for that one instead, and says so', async () => {
+    await setup({ PODUP_MIN_IMAGE_AGE: '1h' });
+    const { taskId, digest: older } = await deliver('web-2');
+    expect(await run(taskId)).toMatchObject({ status: 'deferred', digest: older });
+    const newer = t.host.push(REF, 'web-3').digest;
+    const woke = T0 + H + 1000;
+    vi.setSystemTime(woke);
+    const again = await run(taskId);
+    expect(again).toMatchObject({ status: 'deferred', digest: newer });
+    near(again.notBefore, woke + H);
+    expect(again.summary).toMatch(
+      new RegExp(
+        `^deferred until .*: minimum image age 1h \\(default\\) \\(a newer digest ${newer} replaced ${older}\\)$`,
+      ),
+    );
+    expect(again.log.map((l) => l.message)).toContain(
+      `a newer digest ${newer} replaced ${older}, which this task waited for`,
+    );
+  });
+
+  it('an approved task that finds a newer digest waits for approval of that one, and says so', async () => {
+    await setup({}, { 'podup.policy': 'approve' });
+    const before = running();
+    const { taskId, digest: older } = await deliver('web-2');
+    await run(taskId);
+    expect((await api('POST', `/api/tasks/${taskId}/approve`)).status).toBe(200);
+    const newer = t.host.push(REF, 'web-3').digest;
+    const again = await run(taskId);
+    expect(again).toMatchObject({ status: 'awaiting-approval', digest: newer, approvedBy: null });
+    expect(again.summary).toMatch(new RegExp(`\\(a newer digest ${newer} replaced ${older}\\)$`));
+    expect(again.log).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: `a newer digest ${newer} replaced the approved ${older}: approve again`,
+      }),
+    );
+    expect(running()).toBe(before);
+  });
+
   it('a maintenance window holds work until it opens', async () => {
     await setup({ PODUP_MAINTENANCE_WINDOW: 'Sat 02:00-05:00 UTC' });
     const { taskId } = await deliver('web-2');

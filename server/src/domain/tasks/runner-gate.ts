@@ -113,15 +113,21 @@ export class RunnerGate {
           );
         }) || poke.needed;
     }
-    if (task.approvedBy !== null && task.digest !== null) {
-      const moved = decisions.find((d) => d.verdict.kind === 'approve' && d.digest !== task.digest);
-      if (moved)
-        journal.log(
-          'warn',
-          'plan',
-          `a newer digest ${moved.digest} replaced the approved ${task.digest}: approve again`,
-        );
-    }
+    // Only a task that waited (deferred or for approval) carries a digest: the one it waited for.
+    const moved =
+      task.digest === null
+        ? undefined
+        : decisions.find(
+            (d) => d.digest !== task.digest && d.verdict.kind !== 'skip' && d.verdict.kind !== 'notify',
+          );
+    const replacedNote = moved && `a newer digest ${moved.digest} replaced ${task.digest ?? ''}`;
+    if (moved && task.approvedBy !== null && moved.verdict.kind === 'approve')
+      journal.log(
+        'warn',
+        'plan',
+        `a newer digest ${moved.digest} replaced the approved ${task.digest ?? ''}: approve again`,
+      );
+    else if (replacedNote) journal.log('info', 'plan', `${replacedNote}, which this task waited for`);
     const waiting = applyDecisions(plan, decisions)
       .map((g) => this.withoutDuplicates(task, g, journal))
       .filter((g) => g.units.length > 0);
@@ -147,7 +153,8 @@ export class RunnerGate {
             digest: only.digest,
             notBefore: only.notBefore,
             expiresAt: expiresAt(only),
-            summary: only.reason,
+            summary:
+              replacedNote && only.digest !== task.digest ? `${only.reason} (${replacedNote})` : only.reason,
           },
           now,
         );
