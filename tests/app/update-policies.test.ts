@@ -261,6 +261,49 @@ describe('update policies on every path', () => {
     expect(events.body.events[0].reason).toMatch(/forced by bearer/);
   });
 
+  it('--force is refused to a trigger-scoped token and recorded for the admin', async () => {
+    await setup({}, { 'podup.policy': 'off' });
+    const created = await api('POST', '/api/v1/tokens', { name: 'ci-bot', scopes: ['trigger', 'read'] });
+    expect(created.status).toBe(201);
+    const bot = { authorization: `Bearer ${created.body.token as string}` };
+    t.host.push(REF, 'web-2');
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tasks',
+      headers: bot,
+      payload: { units: [UNIT], force: true },
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error).toMatchObject({
+      code: 'FORBIDDEN',
+      message: 'token ci-bot may not force past update policies (admin scope)',
+    });
+    expect((await api('GET', '/api/tasks')).body.tasks).toEqual([]);
+    // Without --force the bot's trigger meets the policy like any other.
+    const plain = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tasks',
+      headers: bot,
+      payload: { units: [UNIT] },
+    });
+    expect(plain.statusCode).toBe(202);
+    const held = await run(plain.json<{ taskId: string }>().taskId);
+    expect(held).toMatchObject({ status: 'skipped', force: false });
+
+    const forced = await api('POST', '/api/tasks', { units: [UNIT], force: true });
+    expect(forced.status).toBe(202);
+    const task = await run(forced.body.taskId);
+    expect(task).toMatchObject({ status: 'succeeded', force: true });
+    expect(task.log).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: 'policy: forced: policy off (label) overridden',
+      }),
+    );
+    const events = await api('GET', `/api/events?task=${forced.body.taskId}`);
+    expect(events.body.events[0].reason).toBe('forced by bearer: update policies overridden');
+  });
+
   it('a runtime override beats the label and shows where each part came from', async () => {
     await setup({ PODUP_MIN_IMAGE_AGE: '2h' }, { 'podup.policy': 'approve' });
     const res = await api('PUT', `/api/units/${UNIT}/policy`, {
