@@ -552,7 +552,7 @@ describe('RegistryClient.created against a loopback registry', () => {
     ]);
   });
 
-  it('a config without a created time -> null; a digest the registry lacks -> IMAGE_NOT_FOUND', async () => {
+  it('a config without a created time -> null, read once per digest; a digest the registry lacks -> IMAGE_NOT_FOUND', async () => {
     const host = await startServer('registry', (_req, res, url) => {
       const body: Record<string, unknown> | undefined = {
         [`/v2/acme/web/manifests/${D1}`]: { config: { digest: D2 } },
@@ -565,5 +565,9 @@ describe('RegistryClient.created against a loopback registry', () => {
     const c = client();
     expect(await c.created(`${host}/acme/web:stable`, D1)).toBeNull();
     expect((await failure(c.created(`${host}/acme/web:stable`, D3))).code).toBe('IMAGE_NOT_FOUND');
+    // A digest names its content: asked again (by another tag too), the answer is the one read.
+    const asked = seen.length;
+    expect(await c.created(`${host}/acme/web:other`, D1)).toBeNull();
+    expect(seen.length).toBe(asked);
   });
 });

@@ -37,6 +37,8 @@ export const MANIFEST_ACCEPT = [
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const CACHE_MS = 10_000;
+/** Created times kept (one per image digest asked about; a check asks only for new digests). */
+const CREATED_CACHE_SIZE = 1000;
 
 /** Parses `Bearer realm="...",service="...",scope="..."` (and Basic). */
 export function parseChallenge(
@@ -97,6 +99,8 @@ export class RegistryClient implements DigestResolver {
   /** The Authorization that last worked per host/repository, sent first next time. */
   private readonly authorized = new Map<string, Token>();
   private readonly inflight = new Map<string, Promise<{ digest: string; endpoint: string }>>();
+  /** Created times by repository@digest: a digest names its content, so the answer never changes. */
+  private readonly createdCache = new Map<string, number | null>();
   private readonly gates = new Map<string, HostGate>();
   private insecureAgent: Agent | undefined;
   /** Requests sent, per method (the benchmark's and the tests' count). */
@@ -374,9 +378,26 @@ export class RegistryClient implements DigestResolver {
   /**
    * The image's created time: the config blob's `created` of the manifest `digest` names (for an index, the
    * manifest for this host's platform, or its first). Three requests at most, asked only for a digest podup
-   * has not seen before when a minimum image age applies to it.
+   * has not seen before when a minimum image age applies to it, and once per digest (podup check records
+   * nothing, so it may ask again).
    */
   async created(reference: string, digest: string, options: DigestLookup = {}): Promise<number | null> {
+    const key = `${reference.replace(/[:@][^/]*$/, '')}@${digest}`;
+    if (this.createdCache.has(key)) return this.createdCache.get(key) ?? null;
+    const created = await this.readCreated(reference, digest, options.signal);
+    if (this.createdCache.size >= CREATED_CACHE_SIZE) {
+      const oldest = this.createdCache.keys().next();
+      if (!oldest.done) this.createdCache.delete(oldest.value);
+    }
+    this.createdCache.set(key, created);
+    return created;
+  }
+
+  private async readCreated(
+    reference: string,
+    digest: string,
+    signal: AbortSignal | undefined,
+  ): Promise<number | null> {
     const ref = parseImageRef(reference);
     let endpoints: Endpoint[];
     try {
@@ -389,7 +410,7 @@ export class RegistryClient implements DigestResolver {
     const failures: string[] = [];
     for (const ep of endpoints) {
       try {
-        return await this.createdAt(ep, digest, options.signal);
+        return await this.createdAt(ep, digest, signal);
       } catch (e) {
         errors.push(e);
         failures.push(`${ep.host}${ep.mirror ? ' (mirror)' : ''}: ${describeFailure(e)}`);
