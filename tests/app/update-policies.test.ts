@@ -184,6 +184,30 @@ describe('update policies on every path', () => {
     expect(t.host.images.get(running() ?? '')?.digest).toBe(digest);
   });
 
+  it("podup check and a scheduled check count from the image's created time too; the check records it", async () => {
+    await setup({ PODUP_MIN_IMAGE_AGE: '1h' });
+    const created = T0 + 3 * H;
+    const pushed = t.host.push(REF, 'web-2', { created });
+    const reason =
+      "deferred until 2026-11-25T16:00:00Z: minimum image age 1h (default), counted from the image's created time 2026-11-25T15:00:00Z";
+    const report = CheckReply.parse((await api('GET', '/api/check')).body);
+    expect(report.units).toEqual([
+      expect.objectContaining({ unit: UNIT, digest: pushed.digest, verdict: 'defer', reason }),
+    ]);
+    await api('POST', '/api/schedules', { name: 'nightly', cron: '0 3 * * *', action: 'check' });
+    const ran = await api('POST', '/api/schedules/nightly/run');
+    const asked = t.host.createdLookups.length;
+    // The check recorded the created time with the sighting: the task's gate does not ask again.
+    expect(await run(ran.body.taskId)).toMatchObject({
+      status: 'deferred',
+      trigger: 'scheduler',
+      notBefore: new Date(created + H).toISOString(),
+      summary: reason,
+    });
+    expect(t.host.createdLookups).toHaveLength(asked);
+    t.podup.services.scheduler.stop();
+  });
+
   it('no minimum image age: the created time is never asked for', async () => {
     await setup();
     const { taskId } = await deliver('web-2', { created: T0 + 3 * H });
