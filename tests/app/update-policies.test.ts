@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiTaskDetail, CheckReply, UnitsReply } from '../../server/src/contract/api.js';
+import { AppError } from '../../server/src/errors.js';
 import { adminHeaders, buildFakeApp, type FakeTestApp } from '../helpers/app.js';
 import { injectEvent, packagePublished } from '../helpers/github.js';
 
@@ -43,15 +44,15 @@ async function deliver(
   options: { created?: number } = {},
 ): Promise<{ taskId: string; digest: string }> {
   const pushed = t.host.push(REF, version, options);
-  const body = packagePublished({
-    owner: 'acme-corp',
-    name: 'web-app',
-    tag: 'stable',
-    digest: pushed.digest,
-  });
+  return deliverPushed(pushed.digest);
+}
+
+/** The webhook of a digest already in the registry. */
+async function deliverPushed(digest: string): Promise<{ taskId: string; digest: string }> {
+  const body = packagePublished({ owner: 'acme-corp', name: 'web-app', tag: 'stable', digest });
   const res = await injectEvent(t.app, 'package', body);
   expect(res.statusCode).toBe(202);
-  return { taskId: res.json<{ taskId: string }>().taskId, digest: pushed.digest };
+  return { taskId: res.json<{ taskId: string }>().taskId, digest };
 }
 
 async function run(taskId: string): Promise<ApiTaskDetail> {
@@ -206,6 +207,25 @@ describe('update policies on every path', () => {
     });
     expect(t.host.createdLookups).toHaveLength(asked);
     t.podup.services.scheduler.stop();
+  });
+
+  it('a created time the registry does not give: the age counts from the first sighting, and the task says so', async () => {
+    await setup({ PODUP_MIN_IMAGE_AGE: '1h' });
+    const pushed = t.host.push(REF, 'web-2', { created: T0 + 3 * H });
+    t.host.createdErrors.set(
+      pushed.digest,
+      new AppError('REGISTRY_UNAVAILABLE', 'registry answered 503 to GET of the config'),
+    );
+    const { taskId } = await deliverPushed(pushed.digest);
+    const deferred = await run(taskId);
+    expect(deferred.status).toBe('deferred');
+    near(deferred.notBefore, T0 + H);
+    expect(deferred.log).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: `created time of ${REF}@${pushed.digest} unknown (registry answered 503 to GET of the config); the minimum image age counts from its first sighting`,
+      }),
+    );
   });
 
   it('no minimum image age: the created time is never asked for', async () => {

@@ -147,6 +147,8 @@ export class FakeHost {
   readonly inspectErrors = new Map<string, Error>();
   /** Registry lookups of the reference throw this. */
   readonly lookupErrors = new Map<string, Error>();
+  /** Created-time lookups that fail, by image digest. */
+  readonly createdErrors = new Map<string, Error>();
   /** Outcomes of the next restarts per unit; otherwise the start decides ("done", or a crash). */
   readonly restartResults = new Map<string, RestartOutcome[]>();
   /** Overrides the image id a restart starts (a unit that does not run its tag). */

@@ -24,7 +24,7 @@ export class FakeRegistry implements DigestResolver {
   async created(reference: string, digest: string): Promise<number | null> {
     this.host.createdLookups.push({ reference, digest });
     this.host.ensureUp('registry');
-    const error = this.host.lookupErrors.get(reference);
+    const error = this.host.lookupErrors.get(reference) ?? this.host.createdErrors.get(digest);
     if (error) throw error;
     const remote = this.host.remoteImage(`${repositoryOf(reference)}@${digest}`);
     if (!remote)
