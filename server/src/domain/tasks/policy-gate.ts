@@ -70,11 +70,12 @@ export async function createdTimes(
   for (const p of plan.units) {
     const unit = byName.get(p.unit);
     if (p.action !== 'update' || !unit || !p.image || !p.targetDigest) continue;
-    const key = createdKey(p.image, p.targetDigest);
-    if (wanted.has(key) || deps.digests.find(p.image, p.targetDigest)) continue;
     const { policy } = deps.book.resolve(unit, deps.policies.get(p.unit));
     const mayApply = policy.policy.value === 'auto' || policy.policy.value === 'approve';
-    if (mayApply && policy.minAgeMs.value > 0) wanted.set(key, { image: p.image, digest: p.targetDigest });
+    if (!mayApply || policy.minAgeMs.value === 0) continue;
+    const key = createdKey(p.image, p.targetDigest);
+    if (!wanted.has(key) && !deps.digests.find(p.image, p.targetDigest))
+      wanted.set(key, { image: p.image, digest: p.targetDigest });
   }
   const created = new Map<string, number | null>();
   const failures: string[] = [];
