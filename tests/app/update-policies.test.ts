@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiTaskDetail, CheckReply, UnitsReply } from '../../server/src/contract/api.js';
+import { AppError } from '../../server/src/errors.js';
 import { adminHeaders, buildFakeApp, type FakeTestApp } from '../helpers/app.js';
 import { injectEvent, packagePublished } from '../helpers/github.js';
 
@@ -38,17 +39,20 @@ const api = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknow
   return { status: res.statusCode, body: res.json() };
 };
 
-async function deliver(version: string): Promise<{ taskId: string; digest: string }> {
-  const pushed = t.host.push(REF, version);
-  const body = packagePublished({
-    owner: 'acme-corp',
-    name: 'web-app',
-    tag: 'stable',
-    digest: pushed.digest,
-  });
+async function deliver(
+  version: string,
+  options: { created?: number } = {},
+): Promise<{ taskId: string; digest: string }> {
+  const pushed = t.host.push(REF, version, options);
+  return deliverPushed(pushed.digest);
+}
+
+/** The webhook of a digest already in the registry. */
+async function deliverPushed(digest: string): Promise<{ taskId: string; digest: string }> {
+  const body = packagePublished({ owner: 'acme-corp', name: 'web-app', tag: 'stable', digest });
   const res = await injectEvent(t.app, 'package', body);
   expect(res.statusCode).toBe(202);
-  return { taskId: res.json<{ taskId: string }>().taskId, digest: pushed.digest };
+  return { taskId: res.json<{ taskId: string }>().taskId, digest };
 }
 
 async function run(taskId: string): Promise<ApiTaskDetail> {
@@ -162,6 +166,119 @@ describe('update policies on every path', () => {
     expect(running()).not.toBe(before);
   });
 
+  it("a minimum image age counts from the image's created time when that is later: a future-dated image waits", async () => {
+    await setup({ PODUP_MIN_IMAGE_AGE: '1h' });
+    const before = running();
+    const created = T0 + 3 * H;
+    const { taskId, digest } = await deliver('web-2', { created });
+    const deferred = await run(taskId);
+    expect(deferred).toMatchObject({ status: 'deferred', notBefore: new Date(created + H).toISOString() });
+    expect(deferred.summary).toBe(
+      "deferred until 2026-11-25T16:00:00Z: minimum image age 1h (default), counted from the image's created time 2026-11-25T15:00:00Z",
+    );
+    // Read once, for the new digest; the sighting keeps it.
+    expect(t.host.createdLookups).toEqual([{ reference: REF, digest }]);
+
+    // An hour after podup first saw it is not enough.
+    vi.setSystemTime(T0 + 2 * H);
+    expect(await run(taskId)).toMatchObject({ status: 'deferred', notBefore: deferred.notBefore });
+    expect(running()).toBe(before);
+    expect(t.host.createdLookups).toHaveLength(1);
+
+    vi.setSystemTime(created + H + 1000);
+    expect((await run(taskId)).status).toBe('succeeded');
+    expect(t.host.images.get(running() ?? '')?.digest).toBe(digest);
+  });
+
+  it("podup check and a scheduled check count from the image's created time too; the check records it", async () => {
+    await setup({ PODUP_MIN_IMAGE_AGE: '1h' });
+    const created = T0 + 3 * H;
+    const pushed = t.host.push(REF, 'web-2', { created });
+    const reason =
+      "deferred until 2026-11-25T16:00:00Z: minimum image age 1h (default), counted from the image's created time 2026-11-25T15:00:00Z";
+    const report = CheckReply.parse((await api('GET', '/api/check')).body);
+    expect(report.units).toEqual([
+      expect.objectContaining({ unit: UNIT, digest: pushed.digest, verdict: 'defer', reason }),
+    ]);
+    await api('POST', '/api/schedules', { name: 'nightly', cron: '0 3 * * *', action: 'check' });
+    const ran = await api('POST', '/api/schedules/nightly/run');
+    const asked = t.host.createdLookups.length;
+    // The check recorded the created time with the sighting: the task's gate does not ask again.
+    expect(await run(ran.body.taskId)).toMatchObject({
+      status: 'deferred',
+      trigger: 'scheduler',
+      notBefore: new Date(created + H).toISOString(),
+      summary: reason,
+    });
+    expect(t.host.createdLookups).toHaveLength(asked);
+    t.podup.services.scheduler.stop();
+  });
+
+  it('a created time the registry does not give: the age counts from the first sighting, and the task says so', async () => {
+    await setup({ PODUP_MIN_IMAGE_AGE: '1h' });
+    const pushed = t.host.push(REF, 'web-2', { created: T0 + 3 * H });
+    t.host.createdErrors.set(
+      pushed.digest,
+      new AppError('REGISTRY_UNAVAILABLE', 'registry answered 503 to GET of the config'),
+    );
+    const { taskId } = await deliverPushed(pushed.digest);
+    const deferred = await run(taskId);
+    expect(deferred.status).toBe('deferred');
+    near(deferred.notBefore, T0 + H);
+    expect(deferred.log).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: `created time of ${REF}@${pushed.digest} unknown (registry answered 503 to GET of the config); the minimum image age counts from its first sighting`,
+      }),
+    );
+  });
+
+  it('no minimum image age: the created time is never asked for', async () => {
+    await setup();
+    const { taskId } = await deliver('web-2', { created: T0 + 3 * H });
+    expect((await run(taskId)).status).toBe('succeeded');
+    expect(t.host.createdLookups).toEqual([]);
+  });
+
+  it('a deferred task that wakes to a newer digest waits for that one instead, and says so', async () => {
+    await setup({ PODUP_MIN_IMAGE_AGE: '1h' });
+    const { taskId, digest: older } = await deliver('web-2');
+    expect(await run(taskId)).toMatchObject({ status: 'deferred', digest: older });
+    const newer = t.host.push(REF, 'web-3').digest;
+    const woke = T0 + H + 1000;
+    vi.setSystemTime(woke);
+    const again = await run(taskId);
+    expect(again).toMatchObject({ status: 'deferred', digest: newer });
+    near(again.notBefore, woke + H);
+    expect(again.summary).toMatch(
+      new RegExp(
+        `^deferred until .*: minimum image age 1h \\(default\\) \\(a newer digest ${newer} replaced ${older}\\)$`,
+      ),
+    );
+    expect(again.log.map((l) => l.message)).toContain(
+      `a newer digest ${newer} replaced ${older}, which this task waited for`,
+    );
+  });
+
+  it('an approved task that finds a newer digest waits for approval of that one, and says so', async () => {
+    await setup({}, { 'podup.policy': 'approve' });
+    const before = running();
+    const { taskId, digest: older } = await deliver('web-2');
+    await run(taskId);
+    expect((await api('POST', `/api/tasks/${taskId}/approve`)).status).toBe(200);
+    const newer = t.host.push(REF, 'web-3').digest;
+    const again = await run(taskId);
+    expect(again).toMatchObject({ status: 'awaiting-approval', digest: newer, approvedBy: null });
+    expect(again.summary).toMatch(new RegExp(`\\(a newer digest ${newer} replaced ${older}\\)$`));
+    expect(again.log).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: `a newer digest ${newer} replaced the approved ${older}: approve again`,
+      }),
+    );
+    expect(running()).toBe(before);
+  });
+
   it('a maintenance window holds work until it opens', async () => {
     await setup({ PODUP_MAINTENANCE_WINDOW: 'Sat 02:00-05:00 UTC' });
     const { taskId } = await deliver('web-2');
@@ -191,6 +308,49 @@ describe('update policies on every path', () => {
     expect(task.log.map((l) => l.message).join('\n')).toMatch(/--force by bearer/);
     const events = await api('GET', `/api/events?task=${forced.body.taskId}`);
     expect(events.body.events[0].reason).toMatch(/forced by bearer/);
+  });
+
+  it('--force is refused to a trigger-scoped token and recorded for the admin', async () => {
+    await setup({}, { 'podup.policy': 'off' });
+    const created = await api('POST', '/api/v1/tokens', { name: 'ci-bot', scopes: ['trigger', 'read'] });
+    expect(created.status).toBe(201);
+    const bot = { authorization: `Bearer ${created.body.token as string}` };
+    t.host.push(REF, 'web-2');
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tasks',
+      headers: bot,
+      payload: { units: [UNIT], force: true },
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error).toMatchObject({
+      code: 'FORBIDDEN',
+      message: 'token ci-bot may not force past update policies (admin scope)',
+    });
+    expect((await api('GET', '/api/tasks')).body.tasks).toEqual([]);
+    // Without --force the bot's trigger meets the policy like any other.
+    const plain = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tasks',
+      headers: bot,
+      payload: { units: [UNIT] },
+    });
+    expect(plain.statusCode).toBe(202);
+    const held = await run(plain.json<{ taskId: string }>().taskId);
+    expect(held).toMatchObject({ status: 'skipped', force: false });
+
+    const forced = await api('POST', '/api/tasks', { units: [UNIT], force: true });
+    expect(forced.status).toBe(202);
+    const task = await run(forced.body.taskId);
+    expect(task).toMatchObject({ status: 'succeeded', force: true });
+    expect(task.log).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: 'policy: forced: policy off (label) overridden',
+      }),
+    );
+    const events = await api('GET', `/api/events?task=${forced.body.taskId}`);
+    expect(events.body.events[0].reason).toBe('forced by bearer: update policies overridden');
   });
 
   it('a runtime override beats the label and shows where each part came from', async () => {

@@ -197,10 +197,21 @@ describe('podup doctor', () => {
         /also updates every unit with AutoUpdate=registry on its own schedule, racing podup and ignoring podup's update policies and unit leases; no podup schedule covers the same units/,
       );
       expect(none?.fix).toBe(
-        'switch over: podup schedules add --cron "0 0 * * *" --action check (podman\'s timer runs daily at midnight), then systemctl --user disable --now podman-auto-update.timer',
+        'switch over: podup schedules add --cron "0 0 * * *" --action check --random-delay 15m (podman\'s timer runs daily at midnight, up to 15 minutes late), then systemctl --user disable --now podman-auto-update.timer',
       );
       const added = await runPodup(
-        ['schedules', 'add', '--cron', '0 0 * * *', '--action', 'check', '--name', 'nightly'],
+        [
+          'schedules',
+          'add',
+          '--cron',
+          '0 0 * * *',
+          '--action',
+          'check',
+          '--random-delay',
+          '15m',
+          '--name',
+          'nightly',
+        ],
         env(),
       );
       expect(added.stdout).toMatch(/schedule nightly: check all units at "0 0 \* \* \*" UTC, next run /);

@@ -2,7 +2,9 @@
  * Update policies on the real test host (real units, Podman, registry; podup in-process on the real adapters):
  * digests pushed to the local registry without a webhook, found by a scheduled check and applied (auto),
  * recorded only (notify), held until approved and then applied (approve), rejected; a cooldown defers and then
- * applies by itself; a window holds work until it opens; skip and snooze; a webhook obeys the same policy.
+ * applies by itself; a window holds work until it opens; skip and snooze hold a scheduled check's work; an
+ * approval expires; a webhook obeys the same policy, and one for a notify unit records update-available (a real
+ * receiver gets it) and restarts nothing.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -11,30 +13,43 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiTaskDetail, CheckReply, type ScheduleRunReply } from '../../server/src/contract/api.js';
 import { adminHeaders, buildTestApp, type TestApp } from '../helpers/app.js';
 import { injectEvent, packagePublished } from '../helpers/github.js';
+import { Receiver } from '../helpers/receiver.js';
 import { containerOf, pushImage, removeUnits, startUnits, writeUnit } from '../helpers/units.js';
 
 const run = randomBytes(3).toString('hex');
 let t: TestApp;
+let receiver: Receiver;
 const units: string[] = [];
 
 beforeAll(async () => {
+  receiver = await Receiver.start();
   t = await buildTestApp({
     PODUP_HEALTH_WINDOW: '1s',
     PODUP_COALESCE_WINDOW: '0',
     PODUP_RATE_LIMIT_IMAGE: 'off',
+    PODUP_NOTIFY: `${receiver.url('json', '/updates')}?events=update-available`,
   });
   mkdirSync(join(t.stateDir, 'no-quadlets'));
 });
 afterAll(async () => {
   t.podup.services.runner.stop(5000).catch(() => undefined);
+  await t.podup.services.dispatcher.stop();
   await t.close();
+  await receiver.close();
   removeUnits(...units);
 });
 
-const api = async <T = any>(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => {
-  const res = await t.app.inject({ method, url, headers: adminHeaders, ...(payload ? { payload } : {}) });
+const inject = async <T = any>(
+  on: TestApp,
+  method: 'GET' | 'POST' | 'PUT',
+  url: string,
+  payload?: unknown,
+) => {
+  const res = await on.app.inject({ method, url, headers: adminHeaders, ...(payload ? { payload } : {}) });
   return { status: res.statusCode, body: res.json<T>() };
 };
+const api = async <T = any>(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
+  inject<T>(t, method, url, payload);
 const task = async (id: string) => ApiTaskDetail.parse((await api('GET', `/api/tasks/${id}`)).body);
 const reasons = (d: ApiTaskDetail) => d.unitResults.map((u) => u.reason).join('; ');
 
@@ -183,17 +198,117 @@ describe('update policies on the real host', () => {
     expect(containerOf(unit)?.imageDigests).toContain(v2);
   }, 130_000);
 
-  it('skip a version and snooze a unit', async () => {
+  it('skip a version and snooze a unit: a scheduled check of each holds its work', async () => {
     const { unit, v1, v2 } = unitWith('pol-skip');
     expect((await api('POST', `/api/units/${unit}/skip`, { digest: v2 })).status).toBe(200);
     const check = CheckReply.parse((await api('GET', '/api/check')).body).units.find((u) => u.unit === unit);
     expect(check).toMatchObject({ status: 'available', verdict: 'skip', reason: `version ${v2} skipped` });
-    const { unit: other } = unitWith('pol-snooze');
-    expect((await api('POST', `/api/units/${other}/snooze`, { until: '1h' })).status).toBe(200);
+    const name = `check-${unit.replace(/\.service$/, '')}`.slice(0, 60);
+    await api('POST', '/api/schedules', { name, cron: '0 3 * * *', action: 'check', units: [unit] });
+    const skipped = await api<ScheduleRunReply>('POST', `/api/schedules/${name}/run`);
+    expect(skipped.body).toMatchObject({
+      status: 'ok',
+      taskId: null,
+      summary: expect.stringMatching(/1 with an update.*; nothing to apply$/),
+    });
+    // A task asked for anyway meets the same skip.
+    const triggered = await runTask((await api('POST', '/api/tasks', { units: [unit] })).body.taskId);
+    expect(triggered.status).toBe('skipped');
+    expect(reasons(triggered)).toBe(`version ${v2} skipped`);
+    expect(containerOf(unit)?.imageDigests).toContain(v1);
+
+    const { unit: other, v1: otherV1 } = unitWith('pol-snooze');
+    const snooze = await api('POST', `/api/units/${other}/snooze`, { until: '1h' });
+    expect(snooze.status).toBe(200);
+    const until = Date.parse(/snoozed until (\S+)$/.exec(snooze.body.message)?.[1] ?? '');
     const snoozed = CheckReply.parse((await api('GET', '/api/check')).body).units.find(
       (u) => u.unit === other,
     );
     expect(snoozed).toMatchObject({ verdict: 'defer', reason: expect.stringMatching(/^snoozed until/) });
-    expect(containerOf(unit)?.imageDigests).toContain(v1);
+    const held = await runTask(await scheduledCheck(other));
+    expect(held).toMatchObject({ status: 'deferred', trigger: 'scheduler', units: [other] });
+    expect(Date.parse(held.notBefore ?? '')).toBe(until);
+    expect(held.summary).toMatch(/^snoozed until /);
+    expect(containerOf(other)?.imageDigests).toContain(otherV1);
+  });
+
+  it('an approval not given in time expires, and the task never runs', async () => {
+    const short = await buildTestApp({
+      PODUP_HEALTH_WINDOW: '1s',
+      PODUP_COALESCE_WINDOW: '0',
+      PODUP_RATE_LIMIT_IMAGE: 'off',
+      PODUP_APPROVAL_TTL: '3s',
+    });
+    try {
+      const { unit, v1, v2 } = unitWith('pol-expire', { 'podup.policy': 'approve' });
+      const name = `check-${unit.replace(/\.service$/, '')}`.slice(0, 60);
+      await inject(short, 'POST', '/api/schedules', {
+        name,
+        cron: '0 3 * * *',
+        action: 'check',
+        units: [unit],
+      });
+      const ran = await inject<ScheduleRunReply>(short, 'POST', `/api/schedules/${name}/run`);
+      const id = ran.body.taskId ?? '';
+      const parkedFrom = Date.now();
+      await short.podup.services.runner.runNow(id);
+      const parkedBy = Date.now();
+      const detail = async () => ApiTaskDetail.parse((await inject(short, 'GET', `/api/tasks/${id}`)).body);
+      const waiting = await detail();
+      expect(waiting).toMatchObject({ status: 'awaiting-approval', digest: v2 });
+      const expires = Date.parse(waiting.expiresAt ?? '');
+      expect(expires).toBeGreaterThanOrEqual(parkedFrom + 3000);
+      expect(expires).toBeLessThanOrEqual(parkedBy + 3000);
+      short.podup.services.runner.start();
+      const deadline = Date.now() + 30_000;
+      while ((await detail()).status === 'awaiting-approval' && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 250));
+      const expired = await detail();
+      expect(expired).toMatchObject({
+        status: 'cancelled',
+        summary: expect.stringMatching(/approval expired/),
+      });
+      expect(Date.parse(expired.finishedAt ?? '')).toBeGreaterThanOrEqual(expires);
+      expect((await inject(short, 'POST', `/api/tasks/${id}/approve`)).status).toBe(409);
+      expect(containerOf(unit)?.imageDigests).toContain(v1);
+    } finally {
+      await short.podup.services.runner.stop(5000).catch(() => undefined);
+      await short.close();
+    }
+  }, 45_000);
+
+  it('a webhook for a notify unit records update-available, which a real receiver gets, and restarts nothing', async () => {
+    const { unit, repo, v1, v2 } = unitWith('pol-hook-notify', { 'podup.policy': 'notify' });
+    const before = containerOf(unit);
+    const [owner, name] = repo.split('/') as [string, string];
+    t.podup.services.dispatcher.start();
+    const res = await injectEvent(
+      t.app,
+      'package',
+      packagePublished({ owner, name, tag: 'stable', digest: v2 }),
+    );
+    expect(res.statusCode).toBe(202);
+    const done = await runTask(res.json<{ taskId: string }>().taskId);
+    expect(done).toMatchObject({ status: 'skipped', trigger: 'webhook' });
+    expect(reasons(done)).toMatch(new RegExp(`^update available: ${v2} \\(age \\S+\\); policy notify$`));
+    const deadline = Date.now() + 15_000;
+    const sent = () =>
+      receiver.requests
+        .map(
+          (r) => JSON.parse(r.body) as { event: string; units: Array<{ unit: string; digestAfter: string }> },
+        )
+        .filter((m) => m.event === 'update-available' && m.units[0]?.unit === unit);
+    while (sent().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(sent()).toEqual([
+      expect.objectContaining({
+        event: 'update-available',
+        units: [expect.objectContaining({ unit, digestBefore: v1, digestAfter: v2 })],
+      }),
+    ]);
+    // The same container, on the same image: nothing was restarted.
+    const after = containerOf(unit);
+    expect(after?.id).toBe(before?.id);
+    expect(after?.startedAt).toBe(before?.startedAt);
+    expect(after?.imageDigests).toContain(v1);
   });
 });

@@ -6,10 +6,17 @@
  * Used by: GET /api/check, podup check, the scheduler's check action
  */
 import type { PolicyNotices } from '../domain/notifications/policy-notices.js';
-import type { Clock, CheckStatus, Stores, UnitCheck, UnitOfWork } from '../domain/ports/index.js';
+import type {
+  Clock,
+  CheckStatus,
+  DigestResolver,
+  Stores,
+  UnitCheck,
+  UnitOfWork,
+} from '../domain/ports/index.js';
 import type { PolicyBook } from '../domain/policies/policy-book.js';
 import type { Plan } from '../domain/tasks/plan.js';
-import { decideUnits, type UnitDecision } from '../domain/tasks/policy-gate.js';
+import { createdTimes, decideUnits, type UnitDecision } from '../domain/tasks/policy-gate.js';
 import type { Origin } from './origin.js';
 import type { TriggerService } from './trigger-units.js';
 import type { UnitsService } from './units.js';
@@ -47,6 +54,8 @@ export class CheckService {
       stores: Pick<Stores, 'policies' | 'digests' | 'tasks'>;
       writes: UnitOfWork;
       clock: Clock;
+      /** The created times a minimum image age needs for new digests. */
+      registry: Pick<DigestResolver, 'created'>;
       /** update-available for notify units, written with the check that records the digest. */
       notices?: PolicyNotices;
     },
@@ -61,6 +70,12 @@ export class CheckService {
         : all.filter((u) => u.managed && u.imageKey !== null)
       ).map((u) => u.unit),
     );
+    const { created } = await createdTimes(plan, known, {
+      book: this.deps.book,
+      policies: this.deps.stores.policies,
+      digests: this.deps.stores.digests,
+      registry: this.deps.registry,
+    });
     const now = this.deps.clock.now();
     const decisions = decideUnits(plan, known, null, {
       book: this.deps.book,
@@ -68,6 +83,7 @@ export class CheckService {
       digests: this.deps.stores.digests,
       now,
       record: false,
+      created,
     });
     const units = plan.units.map((p): UnitCheckResult => {
       const d = decisions.find((x) => x.unit === p.unit);
@@ -104,7 +120,7 @@ export class CheckService {
     const { report, decisions } = await this.look(names ?? undefined);
     const notices = this.deps.notices;
     const queued = await this.deps.writes.run((s) => {
-      for (const d of decisions) s.digests.see(d.image, d.digest, report.checkedAt);
+      for (const d of decisions) s.digests.see(d.image, d.digest, report.checkedAt, d.created);
       s.checks.record(report.units.map(({ currentDigest: _c, waitingTask: _w, ...check }) => check));
       let any = false;
       for (const d of decisions) {

@@ -227,7 +227,16 @@ export function createServices(ports: ServicePorts, settings: ServiceSettings): 
         : log.error({ err }, 'task runner error'),
   });
   const trigger = new TriggerService({ units, stores, writes, queue: runner, clock, ids });
-  const check = new CheckService({ units, trigger, book, stores, writes, clock, notices: policyNotices });
+  const check = new CheckService({
+    units,
+    trigger,
+    book,
+    stores,
+    writes,
+    clock,
+    registry: ports.registry,
+    notices: policyNotices,
+  });
   const prune = new PruneService({ stores, clock });
   const scheduler = new Scheduler({
     stores,

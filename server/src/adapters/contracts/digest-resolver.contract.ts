@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../errors.js';
 import type { Arrange, HostHarness } from './harness.js';
 
-export type DigestResolverHarness = Arrange & Pick<HostHarness, 'registry'>;
+export type DigestResolverHarness = Arrange & Pick<HostHarness, 'registry' | 'runtime'>;
 
 export function describeDigestResolver(
   subject: string,
@@ -53,6 +53,25 @@ export function describeDigestResolver(
 
     it('a repository the registry does not have rejects with IMAGE_NOT_FOUND', async () => {
       expect((await failure(`ghcr.io/acme-corp/${h.unique('nobody')}:1`)).code).toBe('IMAGE_NOT_FOUND');
+    });
+
+    it("created(): the created time of the digest's image, as Podman reads it once pulled", async () => {
+      const digest = await h.pushImage(repo, 'dated', 'reg-4');
+      const created = await h.registry.created(`ghcr.io/${repo}:dated`, digest);
+      expect(created, 'a created time').toEqual(expect.any(Number));
+      const id = await h.runtime.pull(`ghcr.io/${repo}@${digest}`, () => undefined);
+      const local = await h.runtime.inspectImage(id);
+      expect(local).toBeDefined();
+      // Podman's inspect may round to the second.
+      expect(Math.abs((created ?? 0) - (local?.created ?? 0))).toBeLessThan(1000);
+    });
+
+    it('created() of a digest the repository does not have rejects with IMAGE_NOT_FOUND', async () => {
+      await h.pushImage(repo, 'stable', 'reg-1');
+      const missing = `sha256:${'0'.repeat(64)}`;
+      const e = await h.registry.created(`ghcr.io/${repo}:stable`, missing).catch((err: unknown) => err);
+      expect(e).toBeInstanceOf(AppError);
+      expect((e as AppError).code).toBe('IMAGE_NOT_FOUND');
     });
   });
 }

@@ -115,6 +115,9 @@ export class FakeHost {
     signal: AbortSignal | undefined;
   }> = [];
 
+  /** Every created-time lookup of the registry. */
+  readonly createdLookups: Array<{ reference: string; digest: string }> = [];
+
   /** Local image store, by id. */
   readonly images = new Map<string, FakeImage>();
   /** Local repository:tag -> image id. */
@@ -144,6 +147,8 @@ export class FakeHost {
   readonly inspectErrors = new Map<string, Error>();
   /** Registry lookups of the reference throw this. */
   readonly lookupErrors = new Map<string, Error>();
+  /** Created-time lookups that fail, by image digest. */
+  readonly createdErrors = new Map<string, Error>();
   /** Outcomes of the next restarts per unit; otherwise the start decides ("done", or a crash). */
   readonly restartResults = new Map<string, RestartOutcome[]>();
   /** Overrides the image id a restart starts (a unit that does not run its tag). */
@@ -211,7 +216,7 @@ export class FakeHost {
    * The registry serves an image for `ref` from now on: a local image (by id, for its digest), or a digest of
    * an image not pulled here.
    */
-  publish(ref: string, image: string | { digest: string; id?: string }): RemoteImage {
+  publish(ref: string, image: string | { digest: string; id?: string; created?: number }): RemoteImage {
     let remote: RemoteImage;
     if (typeof image === 'string') {
       const local = this.images.get(image);
@@ -227,7 +232,7 @@ export class FakeHost {
       remote = {
         id: image.id ?? image.digest.slice(7),
         digest: image.digest,
-        created: this.now,
+        created: image.created ?? this.now,
         crashes: false,
         failsCheck: false,
       };
@@ -236,14 +241,21 @@ export class FakeHost {
     return remote;
   }
 
-  /** A new image built from `version` and pushed as `ref` (not pulled here): resolves with its digest. */
-  push(ref: string, version: string, options: { crashes?: boolean; failsCheck?: boolean } = {}): RemoteImage {
+  /**
+   * A new image built from `version` and pushed as `ref` (not pulled here): resolves with its digest. `created`:
+   * the time its config claims (default now).
+   */
+  push(
+    ref: string,
+    version: string,
+    options: { crashes?: boolean; failsCheck?: boolean; created?: number } = {},
+  ): RemoteImage {
     this.pushes++;
     const digest = sha256(`${ref}\n${version}\n${this.pushes}`);
     const remote = {
       id: digest.slice(7, 71),
       digest,
-      created: this.now,
+      created: options.created ?? this.now,
       crashes: options.crashes ?? false,
       failsCheck: options.failsCheck ?? false,
     };

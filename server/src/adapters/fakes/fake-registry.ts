@@ -20,4 +20,18 @@ export class FakeRegistry implements DigestResolver {
       );
     return { digest: remote.digest, endpoint };
   }
+
+  async created(reference: string, digest: string): Promise<number | null> {
+    this.host.createdLookups.push({ reference, digest });
+    this.host.ensureUp('registry');
+    const error = this.host.lookupErrors.get(reference) ?? this.host.createdErrors.get(digest);
+    if (error) throw error;
+    const remote = this.host.remoteImage(`${repositoryOf(reference)}@${digest}`);
+    if (!remote)
+      throw new AppError(
+        'IMAGE_NOT_FOUND',
+        `no created time for ${reference}@${digest}: ${repositoryOf(reference)}: manifest unknown (404)`,
+      );
+    return remote.created;
+  }
 }

@@ -496,3 +496,78 @@ describe('RegistryClient.digest against a loopback registry', () => {
     expect(err.message).toContain('has no tag');
   });
 });
+
+describe('RegistryClient.created against a loopback registry', () => {
+  const arch = process.arch === 'x64' ? 'amd64' : process.arch;
+  const other = arch === 'amd64' ? 'arm64' : 'amd64';
+
+  it("reads the config blob of this platform's manifest, after a redirect to storage, with the repository's token", async () => {
+    const storage = await startServer('storage', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ created: '2026-11-25T15:00:00.123456789Z', architecture: arch }));
+    });
+    const host = await startServer('registry', (req, res, url) => {
+      if (url.pathname === '/token') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ token: 'tok', expires_in: 300 }));
+        return;
+      }
+      if (req.headers.authorization !== 'Bearer tok') {
+        res.writeHead(401, {
+          'www-authenticate': `Bearer realm=http://${req.headers.host}/token,service=reg`,
+        });
+        res.end();
+        return;
+      }
+      const body: Record<string, unknown> | undefined = {
+        [`/v2/acme/web/manifests/${D1}`]: {
+          manifests: [
+            { digest: D2, platform: { os: 'linux', architecture: other } },
+            { digest: D3, platform: { os: 'linux', architecture: arch } },
+          ],
+        },
+        [`/v2/acme/web/manifests/${D3}`]: { config: { digest: `sha256:${'e'.repeat(64)}` } },
+      }[url.pathname];
+      if (url.pathname.startsWith('/v2/acme/web/blobs/')) {
+        res.writeHead(307, { location: `http://${storage}/blob?signed=1` });
+        res.end();
+        return;
+      }
+      res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(body ? JSON.stringify(body) : '');
+    });
+    insecureConf(host, storage);
+
+    const created = await client().created(`${host}/acme/web:stable`, D1);
+
+    expect(created).toBe(Date.parse('2026-11-25T15:00:00.123Z'));
+    expect(seen.map((s) => [s.server, s.method, s.path, s.authorization])).toEqual([
+      ['registry', 'GET', `/v2/acme/web/manifests/${D1}`, undefined],
+      ['registry', 'GET', '/token', undefined],
+      ['registry', 'GET', `/v2/acme/web/manifests/${D1}`, 'Bearer tok'],
+      ['registry', 'GET', `/v2/acme/web/manifests/${D3}`, 'Bearer tok'],
+      ['registry', 'GET', `/v2/acme/web/blobs/sha256:${'e'.repeat(64)}`, 'Bearer tok'],
+      // The registry's token stays with the registry.
+      ['storage', 'GET', '/blob', undefined],
+    ]);
+  });
+
+  it('a config without a created time -> null, read once per digest; a digest the registry lacks -> IMAGE_NOT_FOUND', async () => {
+    const host = await startServer('registry', (_req, res, url) => {
+      const body: Record<string, unknown> | undefined = {
+        [`/v2/acme/web/manifests/${D1}`]: { config: { digest: D2 } },
+        [`/v2/acme/web/blobs/${D2}`]: { architecture: arch },
+      }[url.pathname];
+      res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(body ? JSON.stringify(body) : '');
+    });
+    insecureConf(host);
+    const c = client();
+    expect(await c.created(`${host}/acme/web:stable`, D1)).toBeNull();
+    expect((await failure(c.created(`${host}/acme/web:stable`, D3))).code).toBe('IMAGE_NOT_FOUND');
+    // A digest names its content: asked again (by another tag too), the answer is the one read.
+    const asked = seen.length;
+    expect(await c.created(`${host}/acme/web:other`, D1)).toBeNull();
+    expect(seen.length).toBe(asked);
+  });
+});

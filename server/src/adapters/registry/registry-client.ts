@@ -8,7 +8,8 @@
  * per registry at once, and a 429 pauses that registry for its Retry-After (or a doubling backoff) before a
  * bounded number of retries; a lookup that still gets 429 fails as REGISTRY_UNAVAILABLE (unknown, never
  * "up to date"). HEAD is asked first (Docker Hub does not count it against the pull limit); GET only when
- * HEAD is not answered (405) or carries no digest.
+ * HEAD is not answered (405) or carries no digest. An image's created time (the minimum image age counts from
+ * it) is read from its config blob by digest, only when asked: the digest lookups never fetch it.
  * @see https://github.com/opencontainers/distribution-spec/blob/main/spec.md
  * @see https://distribution.github.io/distribution/spec/auth/token/
  */
@@ -36,6 +37,8 @@ export const MANIFEST_ACCEPT = [
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const CACHE_MS = 10_000;
+/** Created times kept (one per image digest asked about; a check asks only for new digests). */
+const CREATED_CACHE_SIZE = 1000;
 
 /** Parses `Bearer realm="...",service="...",scope="..."` (and Basic). */
 export function parseChallenge(
@@ -84,6 +87,9 @@ interface Token {
 
 type Response = Dispatcher.ResponseData;
 
+/** Node's process.arch in the OCI platform's (Go's) words. */
+const GOARCH: Partial<Record<string, string>> = { x64: 'amd64', ia32: '386' };
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class RegistryClient implements DigestResolver {
@@ -93,6 +99,8 @@ export class RegistryClient implements DigestResolver {
   /** The Authorization that last worked per host/repository, sent first next time. */
   private readonly authorized = new Map<string, Token>();
   private readonly inflight = new Map<string, Promise<{ digest: string; endpoint: string }>>();
+  /** Created times by repository@digest: a digest names its content, so the answer never changes. */
+  private readonly createdCache = new Map<string, number | null>();
   private readonly gates = new Map<string, HostGate>();
   private insecureAgent: Agent | undefined;
   /** Requests sent, per method (the benchmark's and the tests' count). */
@@ -254,14 +262,24 @@ export class RegistryClient implements DigestResolver {
     );
   }
 
-  private async headWithAuth(url: string, ep: Endpoint, signal?: AbortSignal): Promise<string> {
-    const headers: Record<string, string> = { accept: MANIFEST_ACCEPT };
+  /**
+   * One request with the repository's credentials: the Authorization that worked last, or the 401 challenge
+   * answered (bearer token or basic). Refusals, 404 and 5xx reject; any other answer is the caller's to read.
+   */
+  private async withAuth(
+    url: string,
+    ep: Endpoint,
+    method: 'HEAD' | 'GET',
+    accept: string,
+    signal?: AbortSignal,
+  ): Promise<{ res: Response; headers: Record<string, string> }> {
+    const headers: Record<string, string> = { accept };
     const repoKey = `${ep.host}/${ep.repository}`;
     const known = this.authorized.get(repoKey);
     if (known && known.expires > this.now()) headers.authorization = known.value;
-    let res = await this.send(url, ep, 'HEAD', headers, signal);
-    await res.body.dump();
+    let res = await this.send(url, ep, method, headers, signal);
     if (res.statusCode === 401) {
+      await res.body.dump();
       const challenge = parseChallenge(String(res.headers['www-authenticate'] ?? ''));
       const creds = credentialsFor(this.paths, ep.host, ep.repository);
       let expires = Infinity;
@@ -275,21 +293,31 @@ export class RegistryClient implements DigestResolver {
           'REGISTRY_DENIED',
           `${ep.host} requires credentials; add them with podman login ${ep.host}`,
         );
-      res = await this.send(url, ep, 'HEAD', headers, signal);
-      await res.body.dump();
+      res = await this.send(url, ep, method, headers, signal);
       if (res.statusCode === 200) this.authorized.set(repoKey, { value: headers.authorization, expires });
     }
     if (res.statusCode === 401 || res.statusCode === 403) {
+      await res.body.dump();
       this.authorized.delete(repoKey);
       throw new AppError(
         'REGISTRY_DENIED',
         `${ep.host} refused access to ${ep.repository} (${res.statusCode}); check podman login ${ep.host}`,
       );
     }
-    if (res.statusCode === 404)
+    if (res.statusCode === 404) {
+      await res.body.dump();
       throw new AppError('IMAGE_NOT_FOUND', `${ep.host}/${ep.repository}: manifest unknown (404)`);
-    if (res.statusCode >= 500)
+    }
+    if (res.statusCode >= 500) {
+      await res.body.dump();
       throw new AppError('REGISTRY_UNAVAILABLE', `${ep.host} answered ${res.statusCode}`);
+    }
+    return { res, headers };
+  }
+
+  private async headWithAuth(url: string, ep: Endpoint, signal?: AbortSignal): Promise<string> {
+    const { res, headers } = await this.withAuth(url, ep, 'HEAD', MANIFEST_ACCEPT, signal);
+    await res.body.dump();
     // 405: a registry that does not answer HEAD; the GET below reads the digest from the manifest.
     if (res.statusCode !== 200 && res.statusCode !== 405)
       throw new AppError('REGISTRY_ERROR', `${ep.host} answered ${res.statusCode}`);
@@ -301,6 +329,118 @@ export class RegistryClient implements DigestResolver {
     if (get.statusCode !== 200)
       throw new AppError('REGISTRY_ERROR', `${ep.host} answered ${get.statusCode} to GET of the manifest`);
     return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  }
+
+  /** GET of a manifest or blob by digest, as JSON; a blob's redirect (to storage or a CDN) is followed once. */
+  private async getJson(
+    ep: Endpoint,
+    path: string,
+    accept: string,
+    signal?: AbortSignal,
+  ): Promise<Record<string, unknown>> {
+    const schemes = ep.insecure ? ['https', 'http'] : ['https'];
+    let lastError: unknown;
+    for (const scheme of schemes) {
+      try {
+        const url = `${scheme}://${ep.host}/v2/${ep.repository}/${path}`;
+        let { res } = await this.withAuth(url, ep, 'GET', accept, signal);
+        const location = res.headers.location;
+        if (res.statusCode >= 301 && res.statusCode <= 308 && typeof location === 'string') {
+          await res.body.dump();
+          const next = new URL(location, url);
+          // Storage behind a redirect authorizes by its signed URL: the registry's token stays with the registry.
+          res = await this.politely(
+            next.host,
+            () => {
+              this.sent.GET++;
+              return this.fetch(next.toString(), {
+                method: 'GET',
+                headers: {},
+                insecure: ep.insecure,
+                signal,
+              });
+            },
+            signal,
+          );
+        }
+        const text = await res.body.text();
+        if (res.statusCode !== 200)
+          throw new AppError('REGISTRY_ERROR', `${ep.host} answered ${res.statusCode} to GET of ${path}`);
+        return JSON.parse(text) as Record<string, unknown>;
+      } catch (e) {
+        lastError = e;
+        if (e instanceof AppError) throw e;
+      }
+    }
+    throw lastError;
+  }
+
+  /**
+   * The image's created time: the config blob's `created` of the manifest `digest` names (for an index, the
+   * manifest for this host's platform, or its first). Three requests at most, asked only for a digest podup
+   * has not seen before when a minimum image age applies to it, and once per digest (podup check records
+   * nothing, so it may ask again).
+   */
+  async created(reference: string, digest: string, options: DigestLookup = {}): Promise<number | null> {
+    const key = `${reference.replace(/[:@][^/]*$/, '')}@${digest}`;
+    if (this.createdCache.has(key)) return this.createdCache.get(key) ?? null;
+    const created = await this.readCreated(reference, digest, options.signal);
+    if (this.createdCache.size >= CREATED_CACHE_SIZE) {
+      const oldest = this.createdCache.keys().next();
+      if (!oldest.done) this.createdCache.delete(oldest.value);
+    }
+    this.createdCache.set(key, created);
+    return created;
+  }
+
+  private async readCreated(
+    reference: string,
+    digest: string,
+    signal: AbortSignal | undefined,
+  ): Promise<number | null> {
+    const ref = parseImageRef(reference);
+    let endpoints: Endpoint[];
+    try {
+      endpoints = endpointsFor(ref, this.registries());
+    } catch (e) {
+      if (e instanceof BlockedRegistry) throw new AppError('REGISTRY_ERROR', e.message);
+      throw e;
+    }
+    const errors: unknown[] = [];
+    const failures: string[] = [];
+    for (const ep of endpoints) {
+      try {
+        return await this.createdAt(ep, digest, signal);
+      } catch (e) {
+        errors.push(e);
+        failures.push(`${ep.host}${ep.mirror ? ' (mirror)' : ''}: ${describeFailure(e)}`);
+      }
+    }
+    const code = lookupFailureCode(errors);
+    throw new AppError(code, `no created time for ${reference}@${digest}: ${failures.join('; ')}`, {
+      hint: HINTS[code],
+    });
+  }
+
+  private async createdAt(ep: Endpoint, digest: string, signal?: AbortSignal): Promise<number | null> {
+    let manifest = await this.getJson(ep, `manifests/${digest}`, MANIFEST_ACCEPT, signal);
+    const children = manifest.manifests;
+    if (Array.isArray(children)) {
+      const entries = children as Array<{
+        digest?: string;
+        platform?: { os?: string; architecture?: string };
+      }>;
+      const arch = GOARCH[process.arch] ?? process.arch;
+      const pick =
+        entries.find((m) => m.platform?.os === 'linux' && m.platform.architecture === arch) ?? entries[0];
+      if (!pick?.digest) return null;
+      manifest = await this.getJson(ep, `manifests/${pick.digest}`, MANIFEST_ACCEPT, signal);
+    }
+    const config = (manifest.config as { digest?: string } | undefined)?.digest;
+    if (!config) return null;
+    const blob = await this.getJson(ep, `blobs/${config}`, '*/*', signal);
+    const created = typeof blob.created === 'string' ? Date.parse(blob.created) : NaN;
+    return Number.isNaN(created) ? null : created;
   }
 
   /** When the token just fetched for this challenge expires. */

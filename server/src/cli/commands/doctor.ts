@@ -10,6 +10,7 @@ import { SystemdBus } from '../../adapters/systemd/systemd-bus.js';
 import type { Config } from '../../config.js';
 import { openDatabase, type Database } from '../../db/database.js';
 import { createStores } from '../../db/stores.js';
+import { autoUpdateTimerLine, timerUnits } from './doctor-auto-update-timer.js';
 import { databaseSize } from './doctor-database-size.js';
 import type { ScheduleRecord } from '../../domain/schedules/schedule.js';
 import { dbProbe } from '../../db/db-probe.js';
@@ -40,45 +41,23 @@ async function probe(check: string, run: () => Promise<string> | string): Promis
   }
 }
 
-/**
- * podman-auto-update.timer updates the same opted-in units as podup, outside podup's unit leases and policies.
- * A podup schedule (check or update, of every unit) replaces it; the line names it, or the command to add one.
- */
 async function autoUpdateTimer(
   systemd: SystemdBus,
+  podman: PodmanApi,
   config: Config,
   schedules: readonly ScheduleRecord[] | undefined,
 ): Promise<DoctorLine> {
-  const check = 'podman-auto-update.timer';
   try {
-    const t = await systemd.unitFile(check);
-    if (t.unitFileState === 'enabled' || t.activeState === 'active') {
-      const user = config.systemdScope === 'user' ? ' --user' : '';
-      const disable = `systemctl${user} disable --now podman-auto-update.timer`;
-      const covering = (schedules ?? []).filter(
-        (s) => !s.paused && s.units === null && (s.action === 'check' || s.action === 'update'),
-      );
-      const race =
-        `${t.unitFileState}, ${t.activeState}: it also updates every unit with AutoUpdate=registry on its own ` +
-        "schedule, racing podup and ignoring podup's update policies and unit leases";
-      const [first] = covering;
-      return first
-        ? {
-            check,
-            level: 'warn',
-            detail: `${race}; podup schedule ${covering.map((s) => `${s.name} (${s.action} "${s.cron}" ${s.zone})`).join(', ')} covers the same units`,
-            fix: `switch over: ${disable}`,
-          }
-        : {
-            check,
-            level: 'warn',
-            detail: `${race}; no podup schedule covers the same units`,
-            fix: `switch over: podup schedules add --cron "0 0 * * *" --action check (podman's timer runs daily at midnight), then ${disable}`,
-          };
-    }
-    return { check, level: 'ok', detail: `${t.unitFileState || 'not installed'}, ${t.activeState}` };
+    const timer = await systemd.unitFile('podman-auto-update.timer');
+    // Without Podman's answer, only a schedule of every unit surely covers the timer's units.
+    const units = await podman.listContainers().then(timerUnits, () => null);
+    return autoUpdateTimerLine(timer, config.systemdScope, schedules ?? [], units);
   } catch (e) {
-    return { check, level: 'warn', detail: `could not read its state: ${errorMessage(e)}` };
+    return {
+      check: 'podman-auto-update.timer',
+      level: 'warn',
+      detail: `could not read its state: ${errorMessage(e)}`,
+    };
   }
 }
 
@@ -247,7 +226,7 @@ export async function doctorLines(config: Config): Promise<DoctorLine[]> {
         probe(`systemd (${config.systemdScope})`, () => systemd.ping(TIMEOUT_MS)),
         podupSocket(systemd, config),
         ...(config.systemdScope === 'user' ? [Promise.resolve(linger())] : []),
-        autoUpdateTimer(systemd, config, schedules),
+        autoUpdateTimer(systemd, podman, config, schedules),
         probe('podman API', async () => `${config.podmanSocket}: ${await podman.ping(TIMEOUT_MS)}`),
         ...config.registryCheck.map((r) => probe(`registry ${r}`, () => pingRegistry(r, TIMEOUT_MS))),
       ])),

@@ -37,6 +37,10 @@ describe('the policy decision', () => {
     expect(decide(backDated)).toMatchObject({ kind: 'defer', until: NOW + 2 * H });
     const futureDated = input({ minAgeMs: 3 * H }, { created: NOW });
     expect(decide(futureDated)).toMatchObject({ kind: 'defer', until: NOW + 3 * H });
+    expect(decide(futureDated)).toMatchObject({
+      reason: expect.stringMatching(/counted from the image's created time /),
+    });
+    expect(decide(backDated)).toMatchObject({ reason: expect.not.stringMatching(/created time/) });
     expect(decide(input({ minAgeMs: H })).kind).toBe('apply');
   });
 

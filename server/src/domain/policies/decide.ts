@@ -58,11 +58,14 @@ export function decide(input: DecisionInput): Verdict {
     return { kind: 'defer', until: input.snoozedUntil, reason: `snoozed until ${at(input.snoozedUntil)}` };
   const minAge = policy.minAgeMs.value;
   if (minAge > 0 && age < minAge) {
-    const until = Math.max(input.firstSeen, input.created ?? input.firstSeen) + minAge;
+    const fromCreated = input.created !== null && input.created > input.firstSeen;
+    const until = (fromCreated && input.created !== null ? input.created : input.firstSeen) + minAge;
+    // A clock-skewed or future-dated image must not hide why it waits longer than the age says.
+    const counted = fromCreated ? `, counted from the image's created time ${at(until - minAge)}` : '';
     return {
       kind: 'defer',
       until,
-      reason: `deferred until ${at(until)}: minimum image age ${formatAge(minAge)} (${policy.minAgeMs.source})`,
+      reason: `deferred until ${at(until)}: minimum image age ${formatAge(minAge)} (${policy.minAgeMs.source})${counted}`,
     };
   }
   if (p === 'approve' && !input.approved)

@@ -15,4 +15,10 @@ export interface DigestResolver {
    * (no such tag or repository), REGISTRY_DENIED (credentials refused), REGISTRY_UNAVAILABLE, REGISTRY_ERROR.
    */
   digest(reference: string, options?: DigestLookup): Promise<{ digest: string; endpoint: string }>;
+  /**
+   * When the image behind manifest `digest` of `reference`'s repository says it was created (unix ms; for an
+   * index, its manifest for this host's platform), null when its config names no time. Costs requests beyond
+   * the digest lookup: asked only when a minimum image age needs it. Rejects like digest().
+   */
+  created(reference: string, digest: string, options?: DigestLookup): Promise<number | null>;
 }

@@ -5,9 +5,10 @@
  * runner to park the task or split them into tasks of their own.
  * Used by: the task runner (every trigger: webhook, schedule, API, CLI), podup check (what would happen)
  */
+import { errorMessage } from '../../errors.js';
 import { decide, type Verdict } from '../policies/decide.js';
 import type { PolicyBook } from '../policies/policy-book.js';
-import type { DigestStore, PolicyStore } from '../ports/index.js';
+import type { DigestResolver, DigestStore, PolicyStore } from '../ports/index.js';
 import type { KnownUnit } from '../units/known-unit.js';
 import type { Plan } from './plan.js';
 import type { TaskRecord } from './task.js';
@@ -17,6 +18,8 @@ export interface UnitDecision {
   image: string;
   digest: string;
   firstSeen: number;
+  /** The image's created time, when known (recorded with the sighting). */
+  created: number | null;
   verdict: Verdict;
 }
 
@@ -36,6 +39,59 @@ export interface GateDeps {
   now: number;
   /** Record first sightings (a run does; podup check changes nothing and assumes "now" for new digests). */
   record: boolean;
+  /** Created times read for new digests (createdTimes), by `image@digest`. */
+  created?: ReadonlyMap<string, number | null>;
+}
+
+export interface CreatedTimes {
+  created: ReadonlyMap<string, number | null>;
+  /** What could not be read, in words for the journal. */
+  failures: string[];
+}
+
+const createdKey = (image: string, digest: string) => `${image}@${digest}`;
+
+/**
+ * The images' own created times for the digests a minimum image age needs them for: only a digest podup has
+ * not seen before (a known one kept what its first sighting read), only for a unit whose policy may apply it
+ * with a minimum age, once per image and digest. The registry is asked beyond the digest lookup only then. A
+ * failed read leaves the time unknown: the cooldown then counts from the first sighting alone, and says so.
+ */
+export async function createdTimes(
+  plan: Plan,
+  known: readonly KnownUnit[],
+  deps: Pick<GateDeps, 'book' | 'policies' | 'digests'> & {
+    registry: Pick<DigestResolver, 'created'>;
+    signal?: AbortSignal | undefined;
+  },
+): Promise<CreatedTimes> {
+  const byName = new Map(known.map((u) => [u.unit, u]));
+  const wanted = new Map<string, { image: string; digest: string }>();
+  for (const p of plan.units) {
+    const unit = byName.get(p.unit);
+    if (p.action !== 'update' || !unit || !p.image || !p.targetDigest) continue;
+    const { policy } = deps.book.resolve(unit, deps.policies.get(p.unit));
+    const mayApply = policy.policy.value === 'auto' || policy.policy.value === 'approve';
+    if (!mayApply || policy.minAgeMs.value === 0) continue;
+    const key = createdKey(p.image, p.targetDigest);
+    if (!wanted.has(key) && !deps.digests.find(p.image, p.targetDigest))
+      wanted.set(key, { image: p.image, digest: p.targetDigest });
+  }
+  const created = new Map<string, number | null>();
+  const failures: string[] = [];
+  await Promise.all(
+    [...wanted].map(async ([key, { image, digest }]) => {
+      try {
+        created.set(key, await deps.registry.created(image, digest, { signal: deps.signal }));
+      } catch (e) {
+        created.set(key, null);
+        failures.push(
+          `created time of ${image}@${digest} unknown (${errorMessage(e)}); the minimum image age counts from its first sighting`,
+        );
+      }
+    }),
+  );
+  return { created, failures };
 }
 
 /** The verdict for every unit of the plan that would move (update); verify and skip units need none. */
@@ -50,9 +106,10 @@ export function decideUnits(
   for (const p of plan.units) {
     const unit = byName.get(p.unit);
     if (p.action !== 'update' || !unit || !p.image || !p.targetDigest) continue;
+    const fetched = deps.created?.get(createdKey(p.image, p.targetDigest)) ?? null;
     const seen = deps.record
-      ? deps.digests.see(p.image, p.targetDigest, deps.now)
-      : (deps.digests.find(p.image, p.targetDigest) ?? { firstSeen: deps.now, created: null });
+      ? deps.digests.see(p.image, p.targetDigest, deps.now, fetched)
+      : (deps.digests.find(p.image, p.targetDigest) ?? { firstSeen: deps.now, created: fetched });
     const override = deps.policies.get(p.unit);
     const { policy } = deps.book.resolve(unit, override);
     const verdict = decide({
@@ -71,6 +128,7 @@ export function decideUnits(
       image: p.image,
       digest: p.targetDigest,
       firstSeen: seen.firstSeen,
+      created: seen.created,
       verdict,
     });
   }

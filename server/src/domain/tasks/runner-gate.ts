@@ -7,7 +7,13 @@
 import type { TaskJournal } from '../ports/index.js';
 import type { KnownUnit } from '../units/known-unit.js';
 import type { Plan } from './plan.js';
-import { applyDecisions, decideUnits, type WaitingGroup } from './policy-gate.js';
+import {
+  applyDecisions,
+  createdTimes,
+  decideUnits,
+  type CreatedTimes,
+  type WaitingGroup,
+} from './policy-gate.js';
 import type { RunnerDeps } from './runner.js';
 import { queuedTask, type TaskRecord } from './task.js';
 
@@ -15,18 +21,45 @@ export class RunnerGate {
   constructor(
     private readonly deps: Pick<
       RunnerDeps,
-      'stores' | 'atomically' | 'policyNotices' | 'policies' | 'clock' | 'ids' | 'owners'
+      'stores' | 'atomically' | 'policyNotices' | 'policies' | 'clock' | 'ids' | 'owners' | 'registry'
     >,
   ) {}
+
+  /**
+   * Before the gate (which writes, so reads nothing remote): the created times of the new digests a minimum
+   * image age needs. The gate says in the journal what could not be read.
+   */
+  async createdTimes(
+    task: TaskRecord,
+    plan: Plan,
+    known: KnownUnit[],
+    signal: AbortSignal,
+  ): Promise<CreatedTimes> {
+    if (task.force) return { created: new Map(), failures: [] };
+    return createdTimes(plan, known, {
+      book: this.deps.policies.book,
+      policies: this.deps.stores.policies,
+      digests: this.deps.stores.digests,
+      registry: this.deps.registry,
+      signal,
+    });
+  }
 
   /**
    * The policy decision for every unit the plan moves: held units leave the plan; waiting ones park this task
    * (when nothing else is left to do) or move into a task of their own. True when the task was parked.
    */
-  gate(task: TaskRecord, plan: Plan, known: KnownUnit[], journal: TaskJournal): boolean {
+  gate(
+    task: TaskRecord,
+    plan: Plan,
+    known: KnownUnit[],
+    journal: TaskJournal,
+    times: CreatedTimes = { created: new Map(), failures: [] },
+  ): boolean {
     const poke = { needed: false };
+    for (const f of times.failures) journal.log('warn', 'plan', f);
     try {
-      return this.gateAndNotify(task, plan, known, journal, poke);
+      return this.gateAndNotify(task, plan, known, journal, times.created, poke);
     } finally {
       // After the commits: deliver now rather than at the next poll.
       if (poke.needed) this.deps.policyNotices?.poke();
@@ -38,6 +71,7 @@ export class RunnerGate {
     plan: Plan,
     known: KnownUnit[],
     journal: TaskJournal,
+    created: ReadonlyMap<string, number | null>,
     poke: { needed: boolean },
   ): boolean {
     const { stores, clock, policies } = this.deps;
@@ -49,6 +83,7 @@ export class RunnerGate {
       digests: stores.digests,
       now: clock.now(),
       record: true,
+      created,
     });
     for (const d of decisions) {
       const v = d.verdict;
@@ -78,15 +113,21 @@ export class RunnerGate {
           );
         }) || poke.needed;
     }
-    if (task.approvedBy !== null && task.digest !== null) {
-      const moved = decisions.find((d) => d.verdict.kind === 'approve' && d.digest !== task.digest);
-      if (moved)
-        journal.log(
-          'warn',
-          'plan',
-          `a newer digest ${moved.digest} replaced the approved ${task.digest}: approve again`,
-        );
-    }
+    // Only a task that waited (deferred or for approval) carries a digest: the one it waited for.
+    const moved =
+      task.digest === null
+        ? undefined
+        : decisions.find(
+            (d) => d.digest !== task.digest && d.verdict.kind !== 'skip' && d.verdict.kind !== 'notify',
+          );
+    const replacedNote = moved && `a newer digest ${moved.digest} replaced ${task.digest ?? ''}`;
+    if (moved && task.approvedBy !== null && moved.verdict.kind === 'approve')
+      journal.log(
+        'warn',
+        'plan',
+        `a newer digest ${moved.digest} replaced the approved ${task.digest ?? ''}: approve again`,
+      );
+    else if (replacedNote) journal.log('info', 'plan', `${replacedNote}, which this task waited for`);
     const waiting = applyDecisions(plan, decisions)
       .map((g) => this.withoutDuplicates(task, g, journal))
       .filter((g) => g.units.length > 0);
@@ -112,7 +153,8 @@ export class RunnerGate {
             digest: only.digest,
             notBefore: only.notBefore,
             expiresAt: expiresAt(only),
-            summary: only.reason,
+            summary:
+              replacedNote && only.digest !== task.digest ? `${only.reason} (${replacedNote})` : only.reason,
           },
           now,
         );

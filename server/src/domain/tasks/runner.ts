@@ -486,6 +486,7 @@ export class TaskRunner {
         ? {
             // The plan's fresh lookup of the task's image is the one the early pull started from.
             digest: (ref, o) => (ref === image ? lookup : this.deps.registry.digest(ref, o)),
+            created: (ref, digest, o) => this.deps.registry.created(ref, digest, o),
           }
         : this.deps.registry;
       const plan = await planUpdate({ image: task.image, units: task.units, resume }, known, {
@@ -500,7 +501,8 @@ export class TaskRunner {
           durationMs: Math.round(performance.now() - started),
         }),
       );
-      if (beforeStart(() => this.policyGate.gate(task, plan, known, journal))) {
+      const created = await this.policyGate.createdTimes(task, plan, known, control.signal);
+      if (beforeStart(() => this.policyGate.gate(task, plan, known, journal, created))) {
         parked = true;
         return;
       }
