@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../version.js';
+import { BOOT_TARGET } from './install.js';
 import { renderService, renderSocket } from './unit-text.js';
 
 const shipped = (...path: string[]) => readFileSync(join(PACKAGE_ROOT, 'systemd', ...path), 'utf8');
@@ -38,5 +39,23 @@ describe('the installed units are the shipped ones', () => {
       expect(loaded).toEqual(['github-webhook-secret', 'admin-token', 'forward-auth-value']);
       expect(defaults).toEqual(loaded);
     }
+  });
+
+  it('podup.service starts at boot as well as on a request (a missed schedule runs then), the socket with it', () => {
+    const install = (text: string) =>
+      text
+        .slice(text.indexOf('[Install]'))
+        .split('\n')
+        .filter((l) => /^\w+=/.test(l));
+    expect(install(shipped('podup.service'))).toEqual([
+      `WantedBy=${BOOT_TARGET.system}`,
+      'Also=podup.socket',
+    ]);
+    expect(install(shipped('user', 'podup.service'))).toEqual([
+      `WantedBy=${BOOT_TARGET.user}`,
+      'Also=podup.socket',
+    ]);
+    for (const dir of [[], ['user']])
+      expect(install(shipped(...dir, 'podup.socket'))).toEqual(['WantedBy=sockets.target']);
   });
 });
