@@ -109,6 +109,12 @@ async function until(
   }
 }
 
+/**
+ * spawnSync blocks the event loop: a keep-alive connection the restarted podup closed meanwhile is still in
+ * fetch's pool until the loop sees the close, and the next request would go out on it ("other side closed").
+ */
+const loopTurn = () => new Promise((r) => setTimeout(r, 100));
+
 /** The installed files setup owns, with content and mtime: a second run must leave them as they are. */
 function installedFiles(): Record<string, string> {
   const files = [
@@ -448,6 +454,7 @@ describe('podup setup --user, rootless', () => {
     expect(r.stdout).toMatch(/answers +http:\/\/127\.0\.0\.1:\d+\/healthz/);
     expect(r.stdout).toMatch(/warn +admin token +not set/);
     expect(r.stdout).toContain('No admin token (--no-admin-token)');
+    await loopTurn();
     const res = await fetch(`${url}/api/tasks`, { headers: { authorization: 'Bearer anything-at-all' } });
     expect(res.status).toBe(503);
 
@@ -455,6 +462,7 @@ describe('podup setup --user, rootless', () => {
     const again = podup(...setupFlags());
     expect(again.status, `${again.stdout}\n${again.stderr}`).toBe(0);
     expect(again.stdout).toMatch(/generated +.*admin-token/);
+    await loopTurn();
     expect(
       (await fetch(`${url}/api/tasks`, { headers: { authorization: `Bearer ${token()}` } })).status,
     ).toBe(200);
