@@ -112,12 +112,6 @@ function ensureSecret(log: SetupLog, spec: SecretSpec): boolean {
   });
 }
 
-/** The target that starts podup.service at boot ([Install] WantedBy= of the shipped unit). */
-export const BOOT_TARGET: Record<SystemdScope, string> = {
-  user: 'default.target',
-  system: 'multi-user.target',
-};
-
 export async function install(log: SetupLog, o: InstallOptions): Promise<Installed> {
   const { paths } = o;
   const scope: SystemdScope = paths.scope;
@@ -126,6 +120,8 @@ export async function install(log: SetupLog, o: InstallOptions): Promise<Install
   const shipped = join(o.root, 'systemd', ...(scope === 'user' ? ['user'] : []));
   const serviceText = readFileSync(join(shipped, 'podup.service'), 'utf8');
   const socketText = readFileSync(join(shipped, 'podup.socket'), 'utf8');
+  // The target that starts podup.service at boot, as the shipped unit says.
+  const bootTarget = /^WantedBy=(.+)$/m.exec(serviceText)?.[1];
   if (scope === 'system') refuseHiddenPaths(serviceText, { podup: o.root, node: o.set.PODUP_NODE ?? o.node });
 
   // The config directory holds the credentials: only its owner may look inside.
@@ -214,7 +210,7 @@ export async function install(log: SetupLog, o: InstallOptions): Promise<Install
       log,
       'enabled',
       disabled
-        .map((u) => (u === 'podup.service' ? `podup.service (at boot: ${BOOT_TARGET[scope]})` : u))
+        .map((u) => (u === 'podup.service' && bootTarget ? `podup.service (at boot: ${bootTarget})` : u))
         .join(', '),
       'enable',
       ...disabled,

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../version.js';
-import { BOOT_TARGET } from './install.js';
 import { renderService, renderSocket } from './unit-text.js';
 
 const shipped = (...path: string[]) => readFileSync(join(PACKAGE_ROOT, 'systemd', ...path), 'utf8');
@@ -47,12 +46,9 @@ describe('the installed units are the shipped ones', () => {
         .slice(text.indexOf('[Install]'))
         .split('\n')
         .filter((l) => /^\w+=/.test(l));
-    expect(install(shipped('podup.service'))).toEqual([
-      `WantedBy=${BOOT_TARGET.system}`,
-      'Also=podup.socket',
-    ]);
+    expect(install(shipped('podup.service'))).toEqual(['WantedBy=multi-user.target', 'Also=podup.socket']);
     expect(install(shipped('user', 'podup.service'))).toEqual([
-      `WantedBy=${BOOT_TARGET.user}`,
+      'WantedBy=default.target',
       'Also=podup.socket',
     ]);
     for (const dir of [[], ['user']])
