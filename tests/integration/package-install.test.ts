@@ -442,6 +442,12 @@ describe('podup setup --user, rootless', () => {
   });
 
   it('--no-admin-token removes the token setup made; podup starts without the credential file', async () => {
+    const state = () =>
+      ['ActiveState', 'InvocationID', 'ExecMainStartTimestamp']
+        .map((p) => prop('podup.service', p))
+        .join(' ');
+    const before = state();
+    const logStart = readFileSync(log, 'utf8').length;
     const r = podup(...setupFlags(), '--no-admin-token');
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(
@@ -456,7 +462,10 @@ describe('podup setup --user, rootless', () => {
     expect(r.stdout).toContain('No admin token (--no-admin-token)');
     await loopTurn();
     const res = await fetch(`${url}/api/tasks`, { headers: { authorization: 'Bearer anything-at-all' } });
-    expect(res.status).toBe(503);
+    expect(
+      res.status,
+      `before setup: ${before}\nafter: ${state()}\n${r.stdout}\n${readFileSync(log, 'utf8').slice(logStart)}`,
+    ).toBe(503);
 
     // Without the flag, setup makes one again.
     const again = podup(...setupFlags());
