@@ -33,6 +33,8 @@ const env = () => rootlessHost().env;
 const home = () => env().HOME ?? '';
 const unitDir = () => join(home(), '.config', 'systemd', 'user');
 const configDir = () => join(home(), '.config', 'podup');
+/** Where the user manager keeps its copies of podup.service's credentials. */
+const credentialCopies = () => join(env().XDG_RUNTIME_DIR ?? '', 'credentials', 'podup.service');
 const run = Math.random().toString(16).slice(2, 8);
 
 let work: string;
@@ -456,6 +458,10 @@ describe('podup setup --user, rootless', () => {
       ),
     );
     expect(existsSync(join(configDir(), 'admin-token'))).toBe(false);
+    // systemd 252's user manager kept the token podup last started with; the next start would have it again.
+    expect(r.stdout).toMatch(
+      new RegExp(`removed +${credentialCopies()}/admin-token \\(systemd's copy of the admin token\\)`),
+    );
     // Setup's own request through the socket found podup up (LoadCredential= with its SetCredential= default).
     expect(r.stdout).toMatch(/answers +http:\/\/127\.0\.0\.1:\d+\/healthz/);
     expect(r.stdout).toMatch(/warn +admin token +not set/);
@@ -490,6 +496,7 @@ describe('podup setup --user, rootless', () => {
     expect(existsSync(configDir())).toBe(false);
     expect(existsSync(join(home(), '.cache', 'podup'))).toBe(false);
     expect(existsSync(join(stateDir, 'podup.db'))).toBe(true);
+    expect(existsSync(credentialCopies())).toBe(false);
     expect(r.stdout).toContain(`kept        ${stateDir}`);
 
     expect(podup('setup', '--user', '--uninstall', '--purge').status).toBe(0);

@@ -157,10 +157,19 @@ export interface SetupHost {
   lingering(user: string): boolean;
   /** loginctl enable-linger. */
   enableLinger(user: string): CommandResult;
+  /**
+   * Where the user manager keeps its copies of podup.service's credentials ($XDG_RUNTIME_DIR/credentials/
+   * podup.service). systemd 252 leaves them there when the unit stops, and when a credential's file is gone
+   * later the default of SetCredential= is not written over the old copy: the old value stays in effect until
+   * the runtime directory goes (logout, reboot). Undefined for the system manager, which mounts them afresh.
+   */
+  credentialCopies: string | undefined;
 }
 
-export function realSetupHost(scope: SystemdScope): SetupHost {
+export function realSetupHost(scope: SystemdScope, env = process.env): SetupHost {
+  const runtime = env.XDG_RUNTIME_DIR?.trim();
   return {
+    credentialCopies: scope === 'user' && runtime ? join(runtime, 'credentials', 'podup.service') : undefined,
     systemctl: new Systemctl(scope),
     user: currentUser(),
     lingering: (user) => lingering(user),

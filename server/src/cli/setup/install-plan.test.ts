@@ -3,7 +3,16 @@
  * (a small manager that remembers what was enabled, started and loaded). What the real user manager does with
  * the result is tests/integration/package-install.test.ts.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -51,8 +60,11 @@ let lingerOn: boolean;
 let lingerEnabled: string[];
 let printed: string;
 
+const copies = () => join(home, 'run', 'credentials', 'podup.service');
+
 const host = (): SetupHost => ({
   systemctl: manager,
+  credentialCopies: copies(),
   user: 'alice',
   lingering: () => lingerOn,
   enableLinger: (user) => {
@@ -212,6 +224,29 @@ describe('podup setup --user on a scratch home', () => {
     expect(manager.changes.at(-1)).toBe('try-restart podup.service');
   });
 
+  it("--no-admin-token also removes systemd's old copy of the token, which would outlive the file", async () => {
+    await install(logFor(), options());
+    // What the user manager left from podup's last start: the token, and the blank default of a missing file.
+    mkdirSync(copies(), { recursive: true });
+    writeFileSync(join(copies(), 'admin-token'), readFileSync(tokenFile(), 'utf8'));
+    writeFileSync(join(copies(), 'forward-auth-value'), '\n');
+    manager.active.add('podup.service');
+    printed = '';
+    await install(logFor(), options({ adminToken: false }));
+    expect(readdirSync(copies())).toEqual(['forward-auth-value']);
+    expect(printed).toContain(
+      `removed     ${join(copies(), 'admin-token')} (systemd's copy of the admin token)`,
+    );
+    expect(manager.changes.at(-1)).toBe('try-restart podup.service');
+
+    // The next start wrote the blank default: that one stays, and nothing changes.
+    writeFileSync(join(copies(), 'admin-token'), '\n');
+    const again = logFor();
+    await install(again, options({ adminToken: false }));
+    expect(again.changed).toBe(false);
+    expect(readdirSync(copies()).sort()).toEqual(['admin-token', 'forward-auth-value']);
+  });
+
   it('--no-linger skips lingering without asking; unset, it asks; on already, it is left', async () => {
     await install(logFor(), options({ linger: 'no' }));
     expect(lingerEnabled).toEqual([]);
@@ -237,6 +272,8 @@ describe('podup setup --user on a scratch home', () => {
     await install(logFor(), options());
     manager.active.add('podup.service');
     manager.active.add('podup.timer');
+    mkdirSync(copies(), { recursive: true });
+    writeFileSync(join(copies(), 'admin-token'), 'the token\n', { mode: 0o400 });
     uninstall(logFor(), { paths, host: host(), purge: false });
     expect(manager.changes.slice(3)).toEqual([
       'disable podup.socket podup.service',
@@ -245,7 +282,8 @@ describe('podup setup --user on a scratch home', () => {
       'stop podup.service',
       'daemon-reload',
     ]);
-    expect(readdirSync(home)).toEqual(['.config', '.local']);
+    expect(existsSync(copies())).toBe(false);
+    expect(readdirSync(home).sort()).toEqual(['.config', '.local', 'run']);
     expect(readdirSync(join(home, '.config'))).toEqual(['systemd']);
     expect(readdirSync(paths.unitDir)).toEqual([]);
     expect(readdirSync(paths.stateDir)).toEqual([]);

@@ -175,6 +175,7 @@ export async function install(log: SetupLog, o: InstallOptions): Promise<Install
     secretsChanged =
       removePath(log, tokenFile, 'admin token', { detail: '--no-admin-token: podup runs without one' }) ||
       secretsChanged;
+    secretsChanged = removeStaleCopy(log, o.host, 'admin-token', 'admin token') || secretsChanged;
   }
 
   const socketChanged = ensureFile(
@@ -236,6 +237,16 @@ export async function install(log: SetupLog, o: InstallOptions): Promise<Install
     secretFile,
     tokenFile: withToken ? tokenFile : undefined,
   };
+}
+
+/** The manager's old copy of a credential whose file is gone (see SetupHost.credentialCopies); blank is right. */
+function removeStaleCopy(log: SetupLog, host: SetupHost, name: string, what: string): boolean {
+  if (host.credentialCopies === undefined) return false;
+  const copy = join(host.credentialCopies, name);
+  if ((readText(copy) ?? '').trim() === '') return false;
+  return removePath(log, copy, `systemd's copy of the ${what}`, {
+    detail: 'systemd 252 keeps it after its file is gone, and podup would still start with it',
+  });
 }
 
 /** A snapshot podup-serve will use, for this node: kept when there is one, else built into the cache. */

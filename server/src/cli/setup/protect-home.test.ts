@@ -65,6 +65,7 @@ describe('podup setup --system with a node under /root', () => {
           change: (_log, _verb, _target, ...args) => changes.push(args.join(' ')),
         },
         user: 'root',
+        credentialCopies: undefined,
         lingering: () => false,
         enableLinger: () => ({ status: 0, stdout: '', stderr: '' }),
       },

@@ -39,6 +39,10 @@ export function uninstall(log: SetupLog, { paths, host, purge }: UninstallOption
     systemctl.query('reset-failed', 'podup.socket', 'podup.service');
   }
 
+  // The secrets' copies the user manager keeps after the unit stopped (SetupHost.credentialCopies).
+  if (host.credentialCopies !== undefined)
+    removePath(log, host.credentialCopies, "systemd's copies of the secrets", { recursive: true });
+
   const cacheFiles = ['serve.blob', 'serve.blob.stamp'];
   for (const f of cacheFiles) removePath(log, join(paths.cacheDir, f), 'startup snapshot');
   removeDirIfEmpty(log, paths.cacheDir, 'cache directory', cacheFiles);
