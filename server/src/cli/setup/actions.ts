@@ -117,6 +117,31 @@ export function removePath(
   return true;
 }
 
+/**
+ * Removes `path` from `dir`, a directory its owner keeps read-only (systemd's credentials directory is 0500
+ * once written): made writable for the removal and put back as it was. Everything when `path` is `dir`.
+ */
+export function removeFromReadOnlyDir(
+  log: SetupLog,
+  dir: string,
+  path: string,
+  what: string,
+  detail?: string,
+): boolean {
+  if (!existsSync(path)) return false;
+  if (!log.dryRun) {
+    const mode = statSync(dir).mode & 0o777;
+    chmodSync(dir, mode | 0o700);
+    try {
+      rmSync(path, { recursive: path === dir, force: true });
+    } finally {
+      if (path !== dir) chmodSync(dir, mode);
+    }
+  }
+  log.add('removed', `${path} (${what})`, true, detail);
+  return true;
+}
+
 /** Removes `dir` when empty; says what keeps it otherwise. */
 export function removeDirIfEmpty(log: SetupLog, dir: string, what: string, removedInside: string[]): void {
   if (!existsSync(dir)) return;

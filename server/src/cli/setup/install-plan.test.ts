@@ -4,6 +4,7 @@
  * the result is tests/integration/package-install.test.ts.
  */
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -230,16 +231,20 @@ describe('podup setup --user on a scratch home', () => {
     mkdirSync(copies(), { recursive: true });
     writeFileSync(join(copies(), 'admin-token'), readFileSync(tokenFile(), 'utf8'));
     writeFileSync(join(copies(), 'forward-auth-value'), '\n');
+    // As systemd leaves it: read-only, also to its owner.
+    chmodSync(copies(), 0o500);
     manager.active.add('podup.service');
     printed = '';
     await install(logFor(), options({ adminToken: false }));
     expect(readdirSync(copies())).toEqual(['forward-auth-value']);
+    expect(statSync(copies()).mode & 0o777).toBe(0o500);
     expect(printed).toContain(
       `removed     ${join(copies(), 'admin-token')} (systemd's copy of the admin token)`,
     );
     expect(manager.changes.at(-1)).toBe('try-restart podup.service');
 
     // The next start wrote the blank default: that one stays, and nothing changes.
+    chmodSync(copies(), 0o700);
     writeFileSync(join(copies(), 'admin-token'), '\n');
     const again = logFor();
     await install(again, options({ adminToken: false }));
@@ -274,6 +279,7 @@ describe('podup setup --user on a scratch home', () => {
     manager.active.add('podup.timer');
     mkdirSync(copies(), { recursive: true });
     writeFileSync(join(copies(), 'admin-token'), 'the token\n', { mode: 0o400 });
+    chmodSync(copies(), 0o500);
     uninstall(logFor(), { paths, host: host(), purge: false });
     expect(manager.changes.slice(3)).toEqual([
       'disable podup.socket podup.service',

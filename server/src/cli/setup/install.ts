@@ -13,7 +13,15 @@ import { AppError } from '../../errors.js';
 import { buildSnapshot } from '../../snapshot/build.js';
 import { snapshotState } from '../../snapshot/stamp.js';
 import { parseEnvFile, type InstallPaths } from '../installed.js';
-import { ensureDir, ensureFile, readText, removePath, type SetupHost, type SetupLog } from './actions.js';
+import {
+  ensureDir,
+  ensureFile,
+  readText,
+  removeFromReadOnlyDir,
+  removePath,
+  type SetupHost,
+  type SetupLog,
+} from './actions.js';
 import { newEnvFile, setEnvValues } from './env-file.js';
 import { refuseHiddenPaths } from './protect-home.js';
 import { renderService, renderSocket } from './unit-text.js';
@@ -244,9 +252,13 @@ function removeStaleCopy(log: SetupLog, host: SetupHost, name: string, what: str
   if (host.credentialCopies === undefined) return false;
   const copy = join(host.credentialCopies, name);
   if ((readText(copy) ?? '').trim() === '') return false;
-  return removePath(log, copy, `systemd's copy of the ${what}`, {
-    detail: 'systemd 252 keeps it after its file is gone, and podup would still start with it',
-  });
+  return removeFromReadOnlyDir(
+    log,
+    host.credentialCopies,
+    copy,
+    `systemd's copy of the ${what}`,
+    'systemd 252 keeps it after its file is gone, and podup would still start with it',
+  );
 }
 
 /** A snapshot podup-serve will use, for this node: kept when there is one, else built into the cache. */

@@ -5,7 +5,14 @@
  */
 import { join } from 'node:path';
 import { parseEnvFile, type InstallPaths } from '../installed.js';
-import { readText, removeDirIfEmpty, removePath, type SetupHost, type SetupLog } from './actions.js';
+import {
+  readText,
+  removeDirIfEmpty,
+  removeFromReadOnlyDir,
+  removePath,
+  type SetupHost,
+  type SetupLog,
+} from './actions.js';
 
 export interface UninstallOptions {
   paths: InstallPaths;
@@ -41,7 +48,12 @@ export function uninstall(log: SetupLog, { paths, host, purge }: UninstallOption
 
   // The secrets' copies the user manager keeps after the unit stopped (SetupHost.credentialCopies).
   if (host.credentialCopies !== undefined)
-    removePath(log, host.credentialCopies, "systemd's copies of the secrets", { recursive: true });
+    removeFromReadOnlyDir(
+      log,
+      host.credentialCopies,
+      host.credentialCopies,
+      "systemd's copies of the secrets",
+    );
 
   const cacheFiles = ['serve.blob', 'serve.blob.stamp'];
   for (const f of cacheFiles) removePath(log, join(paths.cacheDir, f), 'startup snapshot');
