@@ -18,9 +18,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiTaskDetail } from '../../server/src/contract/api.js';
+import { type ApiSchedule, ApiTaskDetail } from '../../server/src/contract/api.js';
 import { ADMIN_TOKEN, SECRET, githubHeaders, packagePublished, sign } from '../helpers/github.js';
 import { giveTo, rootHost, rootlessHost, runAs } from '../helpers/hosts.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -33,6 +33,8 @@ const env = () => rootlessHost().env;
 const home = () => env().HOME ?? '';
 const unitDir = () => join(home(), '.config', 'systemd', 'user');
 const configDir = () => join(home(), '.config', 'podup');
+/** Where the user manager keeps its copies of podup.service's credentials. */
+const credentialCopies = () => join(env().XDG_RUNTIME_DIR ?? '', 'credentials', 'podup.service');
 const run = Math.random().toString(16).slice(2, 8);
 
 let work: string;
@@ -108,6 +110,12 @@ async function until(
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/**
+ * spawnSync blocks the event loop: a keep-alive connection the restarted podup closed meanwhile is still in
+ * fetch's pool until the loop sees the close, and the next request would go out on it ("other side closed").
+ */
+const loopTurn = () => new Promise((r) => setTimeout(r, 100));
 
 /** The installed files setup owns, with content and mtime: a second run must leave them as they are. */
 function installedFiles(): Record<string, string> {
@@ -188,6 +196,47 @@ describe('the packed tarball, installed into an empty prefix', () => {
   });
 });
 
+/**
+ * The test host has no system manager (PID 1 is not systemd), so --system runs only as a plan here: what it
+ * would write under /etc, with the system unit's text. Its install is not tested (tests/README.md).
+ */
+describe('podup setup --system --dry-run, as root', () => {
+  it('prints the plan under /etc with the system unit text, and writes nothing', () => {
+    const touched = [
+      '/etc/podup',
+      '/etc/systemd/system/podup.service',
+      '/etc/systemd/system/podup.socket',
+      '/var/lib/podup',
+      '/var/cache/podup',
+    ];
+    const before = touched.map((p) => existsSync(p));
+    const r = spawnSync(join(prefix, 'bin', 'podup'), ['setup', '--system', '--dry-run', '--port', '25999'], {
+      env: { PATH: `${dirname(realpathSync(process.execPath))}:/usr/bin:/bin`, HOME: '/root' },
+      cwd: '/',
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    const out = r.stdout;
+    expect(out).toContain('setup --system --dry-run: nothing is changed');
+    expect(out).toMatch(/would be created +\/etc\/podup\/env \(env file\)/);
+    expect(out).toMatch(/would be generated +\/etc\/podup\/github-webhook-secret \(webhook secret\)/);
+    expect(out).toMatch(/would be installed +\/etc\/systemd\/system\/podup\.socket/);
+    expect(out).toMatch(/would be installed +\/etc\/systemd\/system\/podup\.service/);
+    for (const line of [
+      `ExecStart=${packageDir}/bin/podup-serve`,
+      'ListenStream=127.0.0.1:25999',
+      'LoadCredential=github-webhook-secret:/etc/podup/github-webhook-secret',
+      'ProtectHome=yes',
+      'WantedBy=multi-user.target',
+    ])
+      expect(out).toContain(`      | ${line}\n`);
+    expect(out).toMatch(/would be enabled +podup\.service \(at boot: multi-user\.target\), podup\.socket/);
+    expect(out).not.toContain('lingering');
+    expect(touched.map((p) => existsSync(p))).toEqual(before);
+  });
+});
+
 describe('podup setup --user, rootless', () => {
   beforeAll(async () => {
     port = await freePort();
@@ -203,11 +252,33 @@ describe('podup setup --user, rootless', () => {
     );
   });
 
-  it('installs the shipped units pointing at the installed podup, secrets, snapshot, socket', () => {
+  it('--dry-run prints the plan with the unit text and creates nothing', () => {
+    const made = () =>
+      [
+        join(unitDir(), 'podup.service'),
+        join(unitDir(), 'podup.socket'),
+        configDir(),
+        join(home(), '.cache', 'podup'),
+      ].filter((p) => existsSync(p));
+    expect(made()).toEqual([]);
+    const r = podup(...setupFlags(), '--dry-run');
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toContain('--dry-run: nothing is changed');
+    expect(r.stdout).toMatch(new RegExp(`would be generated +${configDir()}/github-webhook-secret`));
+    expect(r.stdout).toContain(`      | ExecStart=${packageDir}/bin/podup-serve\n`);
+    expect(r.stdout).toContain(`      | ListenStream=127.0.0.1:${port}\n`);
+    expect(r.stdout).toMatch(/would be enabled +podup\.service \(at boot: default\.target\), podup\.socket/);
+    expect(r.stdout).not.toContain('answers');
+    expect(made()).toEqual([]);
+    expect(prop('podup.socket', 'LoadState')).toBe('not-found');
+  });
+
+  it('installs the shipped units pointing at the installed podup, secrets, snapshot, socket; podup.service for boot', () => {
     const r = podup(...setupFlags());
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/generated +.*github-webhook-secret/);
     expect(r.stdout).toMatch(/installed +.*podup\.socket/);
+    expect(r.stdout).toMatch(/enabled +podup\.service \(at boot: default\.target\), podup\.socket/);
     expect(r.stdout).toMatch(new RegExp(`built +startup snapshot ${home()}/.cache/podup/serve.blob`));
     expect(r.stdout).toMatch(
       /answers +http:\/\/127\.0\.0\.1:\d+\/healthz +\(podup [\d.]+, socket-activation\)/,
@@ -229,6 +300,11 @@ describe('podup setup --user, rootless', () => {
     }
     expect(prop('podup.socket', 'UnitFileState')).toBe('enabled');
     expect(prop('podup.socket', 'ActiveState')).toBe('active');
+    // Started at boot: the user manager starts default.target, which wants podup.service.
+    expect(host.systemctl('is-enabled', 'podup.service').stdout).toBe('enabled');
+    expect(realpathSync(join(unitDir(), 'default.target.wants', 'podup.service'))).toBe(
+      join(unitDir(), 'podup.service'),
+    );
   });
 
   it('podup doctor: every line ok', () => {
@@ -310,17 +386,117 @@ describe('podup setup --user, rootless', () => {
     expect(r.stdout).toContain('-F _podup podup');
   });
 
+  it('after a reboot, default.target starts podup, which runs a missed schedule once and arms its wake-up timer', async () => {
+    // A reboot as far as podup can tell: nothing of it runs, and its transient wake-up timer is gone.
+    for (const unit of ['podup.timer', 'podup.socket', 'podup.service']) host.systemctl('stop', unit);
+    expect(prop('podup.socket', 'ActiveState')).toBe('inactive');
+
+    // Three runs fall due while podup is down (6-field cron: seconds first, one minute, UTC).
+    let first = Math.ceil(Date.now() / 1000) * 1000 + 2000;
+    if (new Date(first).getUTCSeconds() > 57) first = Math.ceil(first / 60_000) * 60_000;
+    const at = new Date(first);
+    const s = at.getUTCSeconds();
+    const cron = `${s},${s + 1},${s + 2} ${at.getUTCMinutes()} ${at.getUTCHours()} * * *`;
+    const name = `missed-${run}`;
+    // No socket listens: the CLI writes the schedule in-process, and nothing arms a timer for it.
+    const add = podup(
+      'schedules',
+      'add',
+      '--name',
+      name,
+      '--cron',
+      cron,
+      '--zone',
+      'UTC',
+      '--action',
+      'prune',
+    );
+    expect(add.status, `${add.stdout}\n${add.stderr}`).toBe(0);
+    // Late by more than podup's start, as after a boot (the scheduler logs such a run as missed).
+    await new Promise((r) => setTimeout(r, first + 6000 - Date.now()));
+    expect(prop('podup.service', 'ActiveState')).toBe('inactive');
+    const logBefore = readFileSync(log, 'utf8').length;
+
+    // What the user manager does at boot (lingering): start default.target, and what it wants.
+    const boot = host.systemctl('start', 'default.target');
+    expect(boot.status, boot.stderr).toBe(0);
+    // Nothing else could have started it: no request was sent, the socket was stopped.
+    expect(prop('podup.service', 'ActiveState')).toBe('active');
+    await until('the missed run', () =>
+      readFileSync(log, 'utf8').slice(logBefore).includes('running a missed schedule once'),
+    );
+    try {
+      await until('the wake-up timer', () => prop('podup.timer', 'ActiveState') === 'active');
+      const { schedules } = await api<{ schedules: ApiSchedule[] }>('/api/schedules');
+      const schedule = schedules.find((x) => x.name === name);
+      expect(schedule?.lastStatus).toBe('ok');
+      // The next run is tomorrow's first time, counted from now: the two other missed times did not run.
+      expect(Date.parse(schedule?.nextRunAt ?? '')).toBe(first + 86_400_000);
+      const { tasks } = await api<{ tasks: Array<{ reason: string | null }> }>(
+        '/api/tasks?kind=maintenance&trigger=scheduler&limit=200',
+      );
+      expect(tasks.filter((x) => x.reason?.startsWith(`schedule ${name} `))).toHaveLength(1);
+      const missed = readFileSync(log, 'utf8').slice(logBefore).split('running a missed schedule once');
+      expect(missed).toHaveLength(2);
+    } finally {
+      podup('schedules', 'rm', name);
+    }
+  });
+
+  it('--no-admin-token removes the token setup made; podup starts without the credential file', async () => {
+    const state = () =>
+      ['ActiveState', 'InvocationID', 'ExecMainStartTimestamp']
+        .map((p) => prop('podup.service', p))
+        .join(' ');
+    const before = state();
+    const logStart = readFileSync(log, 'utf8').length;
+    const r = podup(...setupFlags(), '--no-admin-token');
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `removed +${configDir()}/admin-token \\(admin token\\) +\\(--no-admin-token: podup runs without one\\)`,
+      ),
+    );
+    expect(existsSync(join(configDir(), 'admin-token'))).toBe(false);
+    // systemd 252's user manager kept the token podup last started with; the next start would have it again.
+    expect(r.stdout).toMatch(
+      new RegExp(`removed +${credentialCopies()}/admin-token \\(systemd's copy of the admin token\\)`),
+    );
+    // Setup's own request through the socket found podup up (LoadCredential= with its SetCredential= default).
+    expect(r.stdout).toMatch(/answers +http:\/\/127\.0\.0\.1:\d+\/healthz/);
+    expect(r.stdout).toMatch(/warn +admin token +not set/);
+    expect(r.stdout).toContain('No admin token (--no-admin-token)');
+    await loopTurn();
+    const res = await fetch(`${url}/api/tasks`, { headers: { authorization: 'Bearer anything-at-all' } });
+    expect(
+      res.status,
+      `before setup: ${before}\nafter: ${state()}\n${r.stdout}\n${readFileSync(log, 'utf8').slice(logStart)}`,
+    ).toBe(503);
+
+    // Without the flag, setup makes one again.
+    const again = podup(...setupFlags());
+    expect(again.status, `${again.stdout}\n${again.stderr}`).toBe(0);
+    expect(again.stdout).toMatch(/generated +.*admin-token/);
+    await loopTurn();
+    expect(
+      (await fetch(`${url}/api/tasks`, { headers: { authorization: `Bearer ${token()}` } })).status,
+    ).toBe(200);
+  });
+
   it('--uninstall leaves no unit behind and keeps the state; --purge removes it', () => {
     rmSync(join(unitDir(), 'podup.service.d'), { recursive: true, force: true });
     const stateDir = join(home(), '.local', 'state', 'podup');
     const r = podup('setup', '--user', '--uninstall');
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(readdirSync(unitDir()).filter((f) => f.startsWith('podup'))).toEqual([]);
+    expect(existsSync(join(unitDir(), 'default.target.wants', 'podup.service'))).toBe(false);
+    expect(prop('podup.timer', 'LoadState')).toBe('not-found');
     expect(host.systemctl('list-unit-files', 'podup*').stdout).toMatch(/^0 unit files listed/m);
     expect(prop('podup.socket', 'LoadState')).toBe('not-found');
     expect(existsSync(configDir())).toBe(false);
     expect(existsSync(join(home(), '.cache', 'podup'))).toBe(false);
     expect(existsSync(join(stateDir, 'podup.db'))).toBe(true);
+    expect(existsSync(credentialCopies())).toBe(false);
     expect(r.stdout).toContain(`kept        ${stateDir}`);
 
     expect(podup('setup', '--user', '--uninstall', '--purge').status).toBe(0);

@@ -10,7 +10,7 @@ import { CONFIG_VARIABLES, loadConfig, type SystemdScope } from '../../config.js
 import { AppError } from '../../errors.js';
 import { PACKAGE_ROOT, VERSION } from '../../version.js';
 import { installPaths, withInstalledInstance, type InstallPaths } from '../installed.js';
-import { SetupLog, type SetupLine } from '../setup/actions.js';
+import { realSetupHost, SetupLog, type SetupLine } from '../setup/actions.js';
 import { envValueProblem } from '../setup/env-file.js';
 import { install, listenAddress, DEFAULT_ADDRESS, DEFAULT_PORT, type Installed } from '../setup/install.js';
 import { uninstall } from '../setup/uninstall.js';
@@ -73,11 +73,14 @@ function parseSet(entries: string[]): Record<string, string> {
   return out;
 }
 
-const printLine = (line: SetupLine, dryRun: boolean): void => {
+export function formatLine(line: SetupLine, dryRun: boolean): string {
   const verb = dryRun && line.changed ? `would be ${line.verb}` : line.verb;
-  process.stdout.write(
-    `  ${verb.padEnd(dryRun ? 20 : 10)}  ${line.target}${line.detail ? `  (${line.detail})` : ''}\n`,
-  );
+  const text = line.content === undefined ? '' : line.content.replace(/^(?=.)/gm, '      | ');
+  return `  ${verb.padEnd(dryRun ? 20 : 10)}  ${line.target}${line.detail ? `  (${line.detail})` : ''}\n${text}`;
+}
+
+const printLine = (line: SetupLine, dryRun: boolean): void => {
+  process.stdout.write(formatLine(line, dryRun));
 };
 
 async function ask(question: string): Promise<boolean> {
@@ -109,14 +112,15 @@ async function answers(log: SetupLog, listen: string): Promise<boolean> {
   }
 }
 
-function printGitHub(scope: SystemdScope, paths: InstallPaths, done: Installed): void {
+/** What setup prints last: where podup listens, what to paste into GitHub, where the rest is. */
+export function gitHubText(scope: SystemdScope, paths: InstallPaths, done: Installed): string {
   const user = scope === 'user' ? ' --user' : '';
   const payload = done.publicUrl
     ? `${done.publicUrl}/webhooks/github`
     : `https://<your TLS proxy>/webhooks/github   (it forwards to ${localUrl(done.listen)}; name it with podup setup${user} --public-url URL)`;
-  process.stdout.write(
-    `
-podup listens on ${done.listen} (podup.socket starts it on the first request).
+  return `
+podup listens on ${done.listen} (podup.socket starts it on the first request; it starts at boot, too, to run
+what came due meanwhile).
 
 In GitHub (repository or organisation) > Settings > Webhooks > Add webhook:
   Payload URL   ${payload}
@@ -124,9 +128,8 @@ In GitHub (repository or organisation) > Settings > Webhooks > Add webhook:
   Secret        the content of ${done.secretFile}   (read it: cat ${done.secretFile})
   Events        Let me select individual events: Packages (and/or Registry packages)
 GitHub's ping is then answered 200 {"status":"pong"}.
-${done.tokenFile ? `The admin token (task panel sign-in; the CLI reads it itself): ${done.tokenFile}\n` : ''}Settings: ${paths.envFile}; journal: journalctl${user} -u podup.service; runbook: ${PACKAGE_ROOT}/docs/OPERATIONS.md
-`,
-  );
+${done.tokenFile ? `The admin token (task panel sign-in; the CLI reads it itself): ${done.tokenFile}\n` : 'No admin token (--no-admin-token): the admin API and the panel answer 503 unless ForwardAuth lets a request in.\n'}Settings: ${paths.envFile}; journal: journalctl${user} -u podup.service; runbook: ${PACKAGE_ROOT}/docs/OPERATIONS.md
+`;
 }
 
 export async function setupCommand(opts: SetupOptions): Promise<number> {
@@ -134,13 +137,14 @@ export async function setupCommand(opts: SetupOptions): Promise<number> {
   const paths = installPaths(process.env, scope);
   const dryRun = opts.dryRun ?? false;
   const log = new SetupLog(dryRun, printLine);
+  const host = realSetupHost(scope);
   const action = opts.uninstall ? 'setup --uninstall' : 'setup';
   process.stdout.write(
     `podup ${VERSION} ${action} --${scope}${dryRun ? ' --dry-run: nothing is changed' : ''}\n`,
   );
 
   if (opts.uninstall) {
-    uninstall(log, { paths, purge: opts.purge ?? false });
+    uninstall(log, { paths, host, purge: opts.purge ?? false });
     if (!log.changed) process.stdout.write('nothing to remove\n');
     return 0;
   }
@@ -159,6 +163,7 @@ export async function setupCommand(opts: SetupOptions): Promise<number> {
 
   const done = await install(log, {
     paths,
+    host,
     root,
     node,
     address: opts.address,
@@ -186,6 +191,6 @@ export async function setupCommand(opts: SetupOptions): Promise<number> {
     printDoctor(lines);
     if (lines.some((l) => l.level === 'fail')) status = 1;
   }
-  printGitHub(scope, paths, done);
+  process.stdout.write(gitHubText(scope, paths, done));
   return status;
 }

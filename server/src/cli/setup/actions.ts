@@ -19,6 +19,7 @@ import {
 import { dirname, join } from 'node:path';
 import type { SystemdScope } from '../../config.js';
 import { AppError, errorMessage } from '../../errors.js';
+import { currentUser, lingering } from '../linger.js';
 
 export interface SetupLine {
   /** What was done: created, updated, generated, removed, ran, unchanged, ... */
@@ -26,6 +27,8 @@ export interface SetupLine {
   target: string;
   detail?: string | undefined;
   changed: boolean;
+  /** A file's text as it would be written, shown by --dry-run (unit files only: never a secret). */
+  content?: string | undefined;
 }
 
 export class SetupLog {
@@ -35,8 +38,8 @@ export class SetupLog {
     private readonly print: (line: SetupLine, dryRun: boolean) => void,
   ) {}
 
-  add(verb: string, target: string, changed: boolean, detail?: string): void {
-    const line = { verb, target, detail, changed };
+  add(verb: string, target: string, changed: boolean, detail?: string, content?: string): void {
+    const line = { verb, target, detail, changed, content };
     this.lines.push(line);
     this.print(line, this.dryRun);
   }
@@ -75,6 +78,8 @@ export interface FileOptions {
   what: string;
   /** The verb for a file that did not exist (default: created). */
   createVerb?: string;
+  /** --dry-run shows the text it would write (for files that hold no secret). */
+  show?: boolean;
 }
 
 /** Writes `content` to `path` unless it is there already, with `mode`; through a temporary file and a rename. */
@@ -95,14 +100,45 @@ export function ensureFile(log: SetupLog, path: string, content: string, options
   }
   const verb =
     current === undefined ? (options.createVerb ?? 'created') : current === content ? 'chmod' : 'updated';
-  log.add(verb, label, true, `mode ${options.mode.toString(8).padStart(4, '0')}`);
+  const mode = `mode ${options.mode.toString(8).padStart(4, '0')}`;
+  log.add(verb, label, true, mode, options.show && log.dryRun ? content : undefined);
   return true;
 }
 
-export function removePath(log: SetupLog, path: string, what: string, recursive = false): boolean {
+export function removePath(
+  log: SetupLog,
+  path: string,
+  what: string,
+  options: { recursive?: boolean; detail?: string } = {},
+): boolean {
   if (!existsSync(path)) return false;
-  if (!log.dryRun) rmSync(path, { recursive, force: true });
-  log.add('removed', `${path} (${what})`, true);
+  if (!log.dryRun) rmSync(path, { recursive: options.recursive ?? false, force: true });
+  log.add('removed', `${path} (${what})`, true, options.detail);
+  return true;
+}
+
+/**
+ * Removes `path` from `dir`, a directory its owner keeps read-only (systemd's credentials directory is 0500
+ * once written): made writable for the removal and put back as it was. Everything when `path` is `dir`.
+ */
+export function removeFromReadOnlyDir(
+  log: SetupLog,
+  dir: string,
+  path: string,
+  what: string,
+  detail?: string,
+): boolean {
+  if (!existsSync(path)) return false;
+  if (!log.dryRun) {
+    const mode = statSync(dir).mode & 0o777;
+    chmodSync(dir, mode | 0o700);
+    try {
+      rmSync(path, { recursive: path === dir, force: true });
+    } finally {
+      if (path !== dir) chmodSync(dir, mode);
+    }
+  }
+  log.add('removed', `${path} (${what})`, true, detail);
   return true;
 }
 
@@ -130,20 +166,55 @@ export function run(command: string, args: string[]): CommandResult {
   return { status: r.status ?? -1, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
 }
 
+/** What setup asks of the service manager: queries, and changes it reports (systemctl; a fake in unit tests). */
+export interface ManagerControl {
+  /** A query's output whatever its exit status (is-active says "inactive" with status 3). */
+  query(...args: string[]): string;
+  /** A change, reported in `log`; with --dry-run only reported. */
+  change(log: SetupLog, verb: string, target: string, ...args: string[]): void;
+}
+
+/** The parts of the host setup reads and changes besides files: the service manager and lingering. */
+export interface SetupHost {
+  systemctl: ManagerControl;
+  /** The user setup runs as. */
+  user: string;
+  lingering(user: string): boolean;
+  /** loginctl enable-linger. */
+  enableLinger(user: string): CommandResult;
+  /**
+   * Where the user manager keeps its copies of podup.service's credentials ($XDG_RUNTIME_DIR/credentials/
+   * podup.service). systemd 252 leaves them there when the unit stops, and when a credential's file is gone
+   * later the default of SetCredential= is not written over the old copy: the old value stays in effect until
+   * the runtime directory goes (logout, reboot). Undefined for the system manager, which mounts them afresh.
+   */
+  credentialCopies: string | undefined;
+}
+
+export function realSetupHost(scope: SystemdScope, env = process.env): SetupHost {
+  const runtime = env.XDG_RUNTIME_DIR?.trim();
+  return {
+    credentialCopies: scope === 'user' && runtime ? join(runtime, 'credentials', 'podup.service') : undefined,
+    systemctl: new Systemctl(scope),
+    user: currentUser(),
+    lingering: (user) => lingering(user),
+    enableLinger: (user) => run('loginctl', ['enable-linger', user]),
+  };
+}
+
 /** systemctl of the manager of `scope`. */
-export class Systemctl {
+export class Systemctl implements ManagerControl {
   constructor(private readonly scope: SystemdScope) {}
 
   private args(args: string[]): string[] {
     return this.scope === 'user' ? ['--user', ...args] : args;
   }
 
-  /** A query: its output whatever the exit status (is-active says "inactive" with status 3). */
   query(...args: string[]): string {
     return run('systemctl', this.args(args)).stdout;
   }
 
-  /** A change, reported; a failure stops setup with systemctl's own words. */
+  /** A failure stops setup with systemctl's own words. */
   change(log: SetupLog, verb: string, target: string, ...args: string[]): void {
     const shown = `systemctl${this.scope === 'user' ? ' --user' : ''} ${args.join(' ')}`;
     if (!log.dryRun) {

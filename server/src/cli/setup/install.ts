@@ -2,8 +2,8 @@
  * `podup setup --user | --system`: makes this host run the podup it is called from, under systemd socket
  * activation. In order: the config directory, the env file, the webhook secret and admin token (credential
  * files, 0600), the shipped units pointing at this podup, the startup snapshot for this node, daemon-reload,
- * podup.socket enabled and listening, lingering (user scope). Each step looks before it acts, so running it
- * again changes nothing; flags given again change only what they name.
+ * podup.service enabled for boot and podup.socket enabled and listening, lingering (user scope). Each step
+ * looks before it acts, so running it again changes nothing; flags given again change only what they name.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -13,9 +13,17 @@ import { AppError } from '../../errors.js';
 import { buildSnapshot } from '../../snapshot/build.js';
 import { snapshotState } from '../../snapshot/stamp.js';
 import { parseEnvFile, type InstallPaths } from '../installed.js';
-import { currentUser, lingering } from '../linger.js';
-import { ensureDir, ensureFile, readText, run, type SetupLog, Systemctl } from './actions.js';
+import {
+  ensureDir,
+  ensureFile,
+  readText,
+  removeFromReadOnlyDir,
+  removePath,
+  type SetupHost,
+  type SetupLog,
+} from './actions.js';
 import { newEnvFile, setEnvValues } from './env-file.js';
+import { refuseHiddenPaths } from './protect-home.js';
 import { renderService, renderSocket } from './unit-text.js';
 
 export const DEFAULT_ADDRESS = '127.0.0.1';
@@ -23,6 +31,7 @@ export const DEFAULT_PORT = 25111;
 
 export interface InstallOptions {
   paths: InstallPaths;
+  host: SetupHost;
   /** The podup package (or checkout) to run: its bin/podup-serve, systemd/ and server/dist. */
   root: string;
   /** The node binary that runs podup and builds its snapshot. */
@@ -35,7 +44,7 @@ export interface InstallOptions {
   /** Secrets given as files; otherwise generated once. */
   webhookSecretFile?: string | undefined;
   adminTokenFile?: string | undefined;
-  /** false: no admin token is made (--no-admin-token). */
+  /** false: no admin token (--no-admin-token): none is made, and one that is there is removed. */
   adminToken: boolean;
   rotateWebhookSecret: boolean;
   rotateAdminToken: boolean;
@@ -114,7 +123,14 @@ function ensureSecret(log: SetupLog, spec: SecretSpec): boolean {
 export async function install(log: SetupLog, o: InstallOptions): Promise<Installed> {
   const { paths } = o;
   const scope: SystemdScope = paths.scope;
-  const systemctl = new Systemctl(scope);
+  const { systemctl } = o.host;
+
+  const shipped = join(o.root, 'systemd', ...(scope === 'user' ? ['user'] : []));
+  const serviceText = readFileSync(join(shipped, 'podup.service'), 'utf8');
+  const socketText = readFileSync(join(shipped, 'podup.socket'), 'utf8');
+  // The target that starts podup.service at boot, as the shipped unit says.
+  const bootTarget = /^WantedBy=(.+)$/m.exec(serviceText)?.[1];
+  if (scope === 'system') refuseHiddenPaths(serviceText, { podup: o.root, node: o.set.PODUP_NODE ?? o.node });
 
   // The config directory holds the credentials: only its owner may look inside.
   ensureDir(log, paths.credentialDir, 0o700);
@@ -152,7 +168,8 @@ export async function install(log: SetupLog, o: InstallOptions): Promise<Install
     rotate: o.rotateWebhookSecret,
     minLength: 1,
   });
-  if (o.adminToken || o.adminTokenFile !== undefined) {
+  const withToken = o.adminToken || o.adminTokenFile !== undefined;
+  if (withToken) {
     secretsChanged =
       ensureSecret(log, {
         file: tokenFile,
@@ -161,21 +178,30 @@ export async function install(log: SetupLog, o: InstallOptions): Promise<Install
         rotate: o.rotateAdminToken,
         minLength: 16,
       }) || secretsChanged;
+  } else {
+    // The unit loads the file whenever it is there: kept, it would leave the admin API on against the flag.
+    secretsChanged =
+      removePath(log, tokenFile, 'admin token', { detail: '--no-admin-token: podup runs without one' }) ||
+      secretsChanged;
+    secretsChanged = removeStaleCopy(log, o.host, 'admin-token', 'admin token') || secretsChanged;
   }
 
-  const shipped = join(o.root, 'systemd', ...(scope === 'user' ? ['user'] : []));
-  const unitFile = (name: string) => readFileSync(join(shipped, name), 'utf8');
   const socketChanged = ensureFile(
     log,
     join(paths.unitDir, 'podup.socket'),
-    renderSocket(unitFile('podup.socket'), listen),
-    { mode: 0o644, what: 'socket unit', createVerb: 'installed' },
+    renderSocket(socketText, listen),
+    {
+      mode: 0o644,
+      what: 'socket unit',
+      createVerb: 'installed',
+      show: true,
+    },
   );
   const serviceChanged = ensureFile(
     log,
     join(paths.unitDir, 'podup.service'),
-    renderService(unitFile('podup.service'), o.root),
-    { mode: 0o644, what: 'service unit', createVerb: 'installed' },
+    renderService(serviceText, o.root),
+    { mode: 0o644, what: 'service unit', createVerb: 'installed', show: true },
   );
 
   ensureSnapshot(log, o, env);
@@ -183,8 +209,21 @@ export async function install(log: SetupLog, o: InstallOptions): Promise<Install
   const loaded = systemctl.query('show', '-p', 'LoadState', '--value', 'podup.socket');
   if (socketChanged || serviceChanged || loaded !== 'loaded')
     systemctl.change(log, 'reloaded', `the ${scope} manager`, 'daemon-reload');
-  if (systemctl.query('is-enabled', 'podup.socket') !== 'enabled')
-    systemctl.change(log, 'enabled', 'podup.socket', 'enable', 'podup.socket');
+  // podup.service for boot (see its [Install]: what was due while the host was down runs then), the socket for
+  // requests. A unit of an earlier podup that had no WantedBy= says "indirect" or "disabled" here.
+  const disabled = ['podup.service', 'podup.socket'].filter(
+    (unit) => systemctl.query('is-enabled', unit) !== 'enabled',
+  );
+  if (disabled.length > 0)
+    systemctl.change(
+      log,
+      'enabled',
+      disabled
+        .map((u) => (u === 'podup.service' && bootTarget ? `podup.service (at boot: ${bootTarget})` : u))
+        .join(', '),
+      'enable',
+      ...disabled,
+    );
   const serviceActive = systemctl.query('is-active', 'podup.service') === 'active';
   if (systemctl.query('is-active', 'podup.socket') !== 'active') {
     systemctl.change(log, 'started', `podup.socket (listening on ${listen})`, 'start', 'podup.socket');
@@ -204,8 +243,22 @@ export async function install(log: SetupLog, o: InstallOptions): Promise<Install
     listen,
     publicUrl: env.PODUP_PUBLIC_URL || undefined,
     secretFile,
-    tokenFile: o.adminToken || o.adminTokenFile !== undefined ? tokenFile : undefined,
+    tokenFile: withToken ? tokenFile : undefined,
   };
+}
+
+/** The manager's old copy of a credential whose file is gone (see SetupHost.credentialCopies); blank is right. */
+function removeStaleCopy(log: SetupLog, host: SetupHost, name: string, what: string): boolean {
+  if (host.credentialCopies === undefined) return false;
+  const copy = join(host.credentialCopies, name);
+  if ((readText(copy) ?? '').trim() === '') return false;
+  return removeFromReadOnlyDir(
+    log,
+    host.credentialCopies,
+    copy,
+    `systemd's copy of the ${what}`,
+    'systemd 252 keeps it after its file is gone, and podup would still start with it',
+  );
 }
 
 /** A snapshot podup-serve will use, for this node: kept when there is one, else built into the cache. */
@@ -228,8 +281,8 @@ function ensureSnapshot(log: SetupLog, o: InstallOptions, env: Record<string, st
 }
 
 async function ensureLinger(log: SetupLog, o: InstallOptions): Promise<void> {
-  const user = currentUser();
-  if (lingering(user)) {
+  const { user } = o.host;
+  if (o.host.lingering(user)) {
     log.add('unchanged', `lingering of ${user}`, false, 'on');
     return;
   }
@@ -249,7 +302,7 @@ async function ensureLinger(log: SetupLog, o: InstallOptions): Promise<void> {
     return;
   }
   if (!log.dryRun) {
-    const r = run('loginctl', ['enable-linger', user]);
+    const r = o.host.enableLinger(user);
     if (r.status !== 0) {
       log.add(
         'failed',

@@ -39,4 +39,19 @@ describe('the installed units are the shipped ones', () => {
       expect(defaults).toEqual(loaded);
     }
   });
+
+  it('podup.service starts at boot as well as on a request (a missed schedule runs then), the socket with it', () => {
+    const install = (text: string) =>
+      text
+        .slice(text.indexOf('[Install]'))
+        .split('\n')
+        .filter((l) => /^\w+=/.test(l));
+    expect(install(shipped('podup.service'))).toEqual(['WantedBy=multi-user.target', 'Also=podup.socket']);
+    expect(install(shipped('user', 'podup.service'))).toEqual([
+      'WantedBy=default.target',
+      'Also=podup.socket',
+    ]);
+    for (const dir of [[], ['user']])
+      expect(install(shipped(...dir, 'podup.socket'))).toEqual(['WantedBy=sockets.target']);
+  });
 });
