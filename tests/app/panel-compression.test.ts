@@ -129,4 +129,35 @@ describe.skipIf(!existsSync(join(repoRoot, 'web/dist/index.html.br')))('the buil
     }
     expect(total).toBeLessThan(150 * 1024);
   });
+
+  it('loads each page under 150 KB gzipped when opened directly: the entry, its page chunk and their imports', () => {
+    const assets = join(repoRoot, 'web/dist/assets');
+    const root = join(repoRoot, 'web/dist');
+    const index = readFileSync(join(root, 'index.html'), 'utf8');
+    const first = [...index.matchAll(/(?:src|href)="\/assets\/([^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
+    const entry = first.find((f) => f.endsWith('.js'))!;
+    // Static imports, as the minified chunks write them: from"./x.js" or import"./x.js".
+    const closure = (file: string, seen = new Set<string>()): Set<string> => {
+      if (seen.has(file)) return seen;
+      seen.add(file);
+      const text = readFileSync(join(assets, file), 'utf8');
+      for (const m of text.matchAll(/(?:from|import)\s*["']\.\/([\w.-]+\.js)["']/g)) closure(m[1]!, seen);
+      return seen;
+    };
+    const pages = [
+      ...readFileSync(join(assets, entry), 'utf8').matchAll(/import\(`\.\/([\w.-]+\.js)`\)/g),
+    ].map((m) => m[1]!);
+    expect(pages.length).toBeGreaterThan(5);
+    // Small files are not precompressed (served as they are): gzip them here to count them alike.
+    const gz = (file: string) =>
+      existsSync(join(assets, `${file}.gz`))
+        ? readFileSync(join(assets, `${file}.gz`)).length
+        : gzipSync(readFileSync(join(assets, file))).length;
+    const base = readFileSync(join(root, 'index.html.gz')).length;
+    const sizes = pages.map((page) => {
+      const files = new Set([...first, ...closure(entry), ...closure(page)]);
+      return [page, base + [...files].reduce((n, f) => n + gz(f), 0)] as const;
+    });
+    for (const [page, bytes] of sizes) expect(bytes, page).toBeLessThan(150 * 1024);
+  });
 });

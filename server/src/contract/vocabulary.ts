@@ -30,3 +30,4 @@ export { UPDATE_POLICIES, POLICY_SOURCES, type UpdatePolicy } from '../domain/po
 export { SCHEDULE_ACTIONS, type ScheduleAction } from '../domain/schedules/actions.js';
 export { CHECK_STATUSES, type CheckStatus } from '../domain/ports/stores.js';
 export { journalErrorLine } from '../domain/tasks/journal-line.js';
+export { isDelivery, isWebhookRoute } from './traffic.js';

@@ -15,14 +15,15 @@ export function Drawer({
   children: ReactNode;
   actions?: ReactNode;
 }) {
-  const ref = useRef<HTMLElement>(null);
+  const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
   useLayer(open, onClose, ref);
   if (!open) return null;
   return (
     <div className="layer">
       <div className="overlay" onClick={onClose} aria-hidden="true" />
-      <aside
+      {/* A div: aside's implicit role (complementary) may not be overridden by dialog (axe aria-allowed-role). */}
+      <div
         ref={ref}
         className="drawer"
         role="dialog"
@@ -38,7 +39,7 @@ export function Drawer({
         </header>
         {actions && <div className="drawer-actions">{actions}</div>}
         <div className="drawer-body">{children}</div>
-      </aside>
+      </div>
     </div>
   );
 }

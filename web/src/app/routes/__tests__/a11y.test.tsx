@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import axe from 'axe-core';
 import { describe, expect, it } from 'vitest';
-import { mockState } from '@/testing/mocks/state';
+import { mockState, resetMocks } from '@/testing/mocks/state';
 import type { Profile } from '@/testing/mocks/profiles';
 import { renderApp } from '@/testing/test-utils';
 
@@ -42,7 +42,7 @@ const pages: [string, () => string, RegExp | string][] = [
 ];
 
 describe.each(['light', 'dark'] as const)('axe-core, %s theme', (theme) => {
-  describe.each(['happy-path', 'empty', 'degraded'] as Profile[])('%s', (profile) => {
+  describe.each(['happy-path', 'empty', 'busy', 'degraded', 'real-host'] as Profile[])('%s', (profile) => {
     it.each(pages)('%s has no violations', async (name, url, heading) => {
       if (profile === 'empty' && name === 'unit') return;
       document.documentElement.dataset.theme = theme;
@@ -50,6 +50,23 @@ describe.each(['light', 'dark'] as const)('axe-core, %s theme', (theme) => {
       await settled(heading);
       expect(await violations()).toEqual([]);
     });
+  });
+});
+
+describe.each(['light', 'dark'] as const)('axe-core over the task drawer, %s theme', (theme) => {
+  it.each([
+    ['a rolled-back task with its cause and journal', 'happy-path', 'rolled-back'],
+    ['the running task, its log streaming', 'busy', 'running'],
+    ['a failed task while a part is down', 'degraded', 'failed'],
+  ] as const)('%s', async (_name, profile, status) => {
+    document.documentElement.dataset.theme = theme;
+    resetMocks(profile);
+    const id = mockState().tasks.find((t) => t.task.status === status)!.task.id;
+    renderApp(`/tasks?task=${id}`);
+    const drawer = await screen.findByRole('dialog', { name: `Task ${id}` });
+    await within(drawer).findByRole('region', { name: 'Task log' });
+    await waitFor(() => expect(document.querySelector('.spinner, [aria-busy="true"]')).toBeNull());
+    expect(await violations()).toEqual([]);
   });
 });
 

@@ -1,4 +1,5 @@
-import { isWebhookRoute, type ApiEvent } from '@contract';
+import type { ApiEvent } from '@contract';
+import { isWebhookRoute } from '@vocabulary';
 
 export const SIGNATURE_MISMATCH =
   'signature mismatch: check the secret in GitHub and PODUP_GITHUB_WEBHOOK_SECRET';
