@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { mockState } from '@/testing/mocks/state';
 import { renderApp } from '@/testing/test-utils';
@@ -49,5 +49,22 @@ describe('Layout', () => {
     expect(await screen.findByRole('heading', { name: 'Page not found' })).toBeInTheDocument();
     expect(screen.getByText('/no/such/page')).toBeInTheDocument();
     expect(screen.getByRole('navigation', { name: 'Main' })).toBeInTheDocument();
+  });
+});
+
+describe('page titles', () => {
+  it.each([
+    ['/tasks', 'Tasks'],
+    ['/units', 'Units'],
+    ['/schedules', 'Schedules'],
+    ['/events', 'Events'],
+    ['/notifications', 'Notifications'],
+    ['/tokens', 'Tokens'],
+    ['/settings', 'Settings'],
+  ])('%s is titled "%s", after the failures of the last 24 h', async (url, name) => {
+    renderApp(url, { profile: 'degraded' });
+    const failed = mockState().reads.overview.body.counts.failed24h;
+    expect(failed).toBeGreaterThan(0);
+    await waitFor(() => expect(document.title).toBe(`(${failed} failed) ${name} · podup`));
   });
 });
