@@ -122,6 +122,11 @@ describe('task panel in Chromium', { timeout: 90_000 }, () => {
         { timeout: 3_000 },
       )
       .toBe(0);
+    // ... to its live state, not to nothing: the card is there and says the unit is running.
+    await card
+      .filter({ hasText: a })
+      .getByText(/^running$/i)
+      .waitFor({ timeout: 3_000 });
     await expect(log.getByText(new RegExp(`${a} runs sha256:`)).count()).resolves.toBe(0);
     await shot('03-task-running');
     await waitForStatus('succeeded');
