@@ -76,14 +76,18 @@ function logStreams(app: FastifyInstance, deps: Deps): LogStreams {
     deps.logger.error({ err, taskId }, 'task log feed failed'),
   );
   const registry = new StreamRegistry(deps.config.maxStreamsPerCredential);
-  // A revoked token's streams end at once (an expired one's at its expiry, task-log.ts).
-  const unsubscribe = deps.services.tokens.onRevoked((name) =>
-    registry.endAll(tokenCredential(name), 'token revoked'),
-  );
-  app.addHook('onClose', async () => unsubscribe());
+  // A revoked token's streams end at once (an expired one's at its expiry, task-log.ts). Subscribed at the first
+  // stream: building the app (also into the startup snapshot) calls no use case.
+  let unsubscribe: (() => void) | undefined;
+  const watchRevocations = (): void => {
+    unsubscribe ??= deps.services.tokens.onRevoked((name) =>
+      registry.endAll(tokenCredential(name), 'token revoked'),
+    );
+  };
+  app.addHook('onClose', async () => unsubscribe?.());
   // Before the server waits for open responses to finish: streams would hold it for up to 30 minutes.
   app.addHook('preClose', async () => registry.endEverything('podup is shutting down'));
-  return { feeds, registry };
+  return { feeds, registry, watchRevocations };
 }
 
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {

@@ -282,6 +282,8 @@ describe('every operation, called for real', () => {
       await call('GET', path);
     await call('GET', '/schedules/preview', { query: '?cron=0%203%20*%20*%20*' });
     await call('GET', '/openapi.json');
+    // Nothing listens at the public URL on the fakes: answered all the same, with what did not.
+    await call('POST', '/settings/test-delivery');
 
     // Tasks: a dry run (200) and a queued task (202), then control.
     await call('POST', '/tasks', { body: { units: [WEB], dryRun: true } });

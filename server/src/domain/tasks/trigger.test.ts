@@ -126,6 +126,7 @@ describe('newTriggerTask', () => {
       force: false,
       expiresAt: null,
       approvedBy: null,
+      source: null,
     });
   });
 

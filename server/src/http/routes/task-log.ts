@@ -25,6 +25,8 @@ const MAX_BUFFERED_BYTES = 1 << 20;
 export interface LogStreams {
   feeds: TaskFeeds;
   registry: StreamRegistry;
+  /** Ends a token's streams when it is revoked; subscribes at the first stream, not while the app is built. */
+  watchRevocations(): void;
 }
 
 class LogStream implements FeedSubscriber {
@@ -82,7 +84,11 @@ class LogStream implements FeedSubscriber {
   }
 }
 
-export function taskLogRoutes(deps: Deps, need: RequireScope, { feeds, registry }: LogStreams) {
+export function taskLogRoutes(
+  deps: Deps,
+  need: RequireScope,
+  { feeds, registry, watchRevocations }: LogStreams,
+) {
   const { queries, audit, tokens } = deps.services;
 
   return async function plugin(app: FastifyInstance): Promise<void> {
@@ -99,6 +105,7 @@ export function taskLogRoutes(deps: Deps, need: RequireScope, { feeds, registry 
         // The credential may end (sign-out) while the event row is written, before the stream exists.
         const early: { reason?: string } = {};
         let end = (reason: string): void => void (early.reason = reason);
+        watchRevocations();
         const release = registry.admit(streamCredential(request), (reason) => end(reason));
         try {
           // The stream is long-lived: its event row is written now, not when it ends.
