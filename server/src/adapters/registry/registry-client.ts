@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import type { Agent, Dispatcher } from 'undici';
 import type { ContainersPaths } from '../../config.js';
-import { parseImageRef } from '../../domain/images/image-ref.js';
+import { parseImageRef, type ImageRef } from '../../domain/images/image-ref.js';
 import type { DigestLookup, DigestResolver } from '../../domain/ports/index.js';
 import {
   BlockedRegistry,
@@ -398,7 +398,22 @@ export class RegistryClient implements DigestResolver {
     digest: string,
     signal: AbortSignal | undefined,
   ): Promise<number | null> {
-    const ref = parseImageRef(reference);
+    return this.fromFirstEndpoint(
+      parseImageRef(reference),
+      `no created time for ${reference}@${digest}`,
+      (ep) => this.createdAt(ep, digest, signal),
+    );
+  }
+
+  /**
+   * `attempt` on each endpoint of `ref` in registries.conf's order (mirrors first) until one answers; when none
+   * does, one error naming each endpoint's failure, its code from the failures (lookupFailureCode).
+   */
+  private async fromFirstEndpoint<T>(
+    ref: ImageRef,
+    what: string,
+    attempt: (ep: Endpoint) => Promise<T>,
+  ): Promise<T> {
     let endpoints: Endpoint[];
     try {
       endpoints = endpointsFor(ref, this.registries());
@@ -410,16 +425,14 @@ export class RegistryClient implements DigestResolver {
     const failures: string[] = [];
     for (const ep of endpoints) {
       try {
-        return await this.createdAt(ep, digest, signal);
+        return await attempt(ep);
       } catch (e) {
         errors.push(e);
         failures.push(`${ep.host}${ep.mirror ? ' (mirror)' : ''}: ${describeFailure(e)}`);
       }
     }
     const code = lookupFailureCode(errors);
-    throw new AppError(code, `no created time for ${reference}@${digest}: ${failures.join('; ')}`, {
-      hint: HINTS[code],
-    });
+    throw new AppError(code, `${what}: ${failures.join('; ')}`, { hint: HINTS[code] });
   }
 
   private async createdAt(ep: Endpoint, digest: string, signal?: AbortSignal): Promise<number | null> {
@@ -472,29 +485,14 @@ export class RegistryClient implements DigestResolver {
     signal: AbortSignal | undefined,
   ): Promise<{ digest: string; endpoint: string }> {
     const ref = parseImageRef(reference);
-    if (!ref.tag) throw new AppError('REGISTRY_ERROR', `${reference} has no tag to look up`);
-    let endpoints: Endpoint[];
-    try {
-      endpoints = endpointsFor(ref, this.registries());
-    } catch (e) {
-      if (e instanceof BlockedRegistry) throw new AppError('REGISTRY_ERROR', e.message);
-      throw e;
-    }
-    const failures: string[] = [];
-    const errors: unknown[] = [];
-    for (const ep of endpoints) {
-      try {
-        const digest = await this.headManifest(ep, ref.tag, signal);
-        const endpoint = `${ep.host}/${ep.repository}`;
-        this.cache.set(reference, { digest, endpoint, at: this.now() });
-        return { digest, endpoint };
-      } catch (e) {
-        errors.push(e);
-        failures.push(`${ep.host}${ep.mirror ? ' (mirror)' : ''}: ${describeFailure(e)}`);
-      }
-    }
-    const code = lookupFailureCode(errors);
-    throw new AppError(code, `no digest for ${reference}: ${failures.join('; ')}`, { hint: HINTS[code] });
+    const tag = ref.tag;
+    if (!tag) throw new AppError('REGISTRY_ERROR', `${reference} has no tag to look up`);
+    return this.fromFirstEndpoint(ref, `no digest for ${reference}`, async (ep) => {
+      const digest = await this.headManifest(ep, tag, signal);
+      const endpoint = `${ep.host}/${ep.repository}`;
+      this.cache.set(reference, { digest, endpoint, at: this.now() });
+      return { digest, endpoint };
+    });
   }
 
   async close(): Promise<void> {
