@@ -253,6 +253,14 @@ export const TasksPage = z.object({
 });
 export type TasksPage = z.infer<typeof TasksPage>;
 
+/** A query parameter of one value or several comma-separated, each one of `values`. */
+const commaList = <T extends z.ZodType<string, string>>(values: T) =>
+  z
+    .string()
+    .max(100)
+    .transform((v) => v.split(',').map((x) => x.trim()))
+    .pipe(z.array(values).min(1));
+
 export const TasksQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -262,19 +270,9 @@ export const TasksQuery = z
       .optional(),
     status: TaskStatus.optional(),
     /** One kind, or several comma-separated (the panel's "Automatic" is image-update,unit-update). */
-    kind: z
-      .string()
-      .max(100)
-      .transform((v) => v.split(',').map((k) => k.trim()))
-      .pipe(z.array(TaskKind).min(1))
-      .optional(),
+    kind: commaList(TaskKind).optional(),
     /** One trigger, or several comma-separated (the panel's "Manual" is api,cli,retry). */
-    trigger: z
-      .string()
-      .max(100)
-      .transform((v) => v.split(',').map((t) => t.trim()))
-      .pipe(z.array(TaskTrigger).min(1))
-      .optional(),
+    trigger: commaList(TaskTrigger).optional(),
     unit: z.string().max(256).optional(),
     image: z.string().max(512).optional(),
     q: z.string().max(200).optional(),
