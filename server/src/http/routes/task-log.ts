@@ -26,7 +26,7 @@ export interface LogStreams {
   feeds: TaskFeeds;
   registry: StreamRegistry;
   /** Ends a token's streams when it is revoked; subscribes at the first stream, not while the app is built. */
-  watchRevocations(): void;
+  watchRevocations: () => void;
 }
 
 class LogStream implements FeedSubscriber {
