@@ -34,21 +34,33 @@ export function triage(units: Unit[], tasks: ApiTask[]): { unit: Unit; updating:
     );
 }
 
-/** The last updates of a unit, oldest to newest, each a dot linking to its task. */
+/**
+ * What a task did to one unit: the unit's own result when the task lists its units' results (another unit's
+ * failure is not this one's), the task's status when it lists none; null when it ran on other units only.
+ */
+export function resultFor(t: ApiTask, unit: string): string | null {
+  const own = t.outcomes?.find((o) => o.unit === unit);
+  if (own) return own.status;
+  return t.outcomes?.length ? null : t.status;
+}
+
+/** The last updates of a unit, oldest to newest, each a dot linking to its task, coloured by the unit's result. */
 function HistoryStrip({ unit, tasks, now }: { unit: Unit; tasks: ApiTask[]; now: number }) {
   const mine = tasks
     .filter((t) => concerns(t, unit) && t.finishedAt)
+    .map((t) => ({ t, status: resultFor(t, unit.unit) }))
+    .filter((x): x is { t: ApiTask; status: string } => x.status !== null)
     .slice(0, STRIP_LENGTH)
     .reverse();
   if (mine.length === 0) return null;
   return (
     <ol className="history-strip" aria-label={`Last updates of ${unit.unit}`}>
-      {mine.map((t) => (
+      {mine.map(({ t, status }) => (
         <li key={t.id}>
-          <Link to={paths.task(t.id)} title={`${taskStatusLabel(t.status)} ${formatTime(t.finishedAt)}`}>
+          <Link to={paths.task(t.id)} title={`${taskStatusLabel(status)} ${formatTime(t.finishedAt)}`}>
             <StatusDot
-              tone={toneOf(t.status)}
-              label={`${taskStatusLabel(t.status)} ${formatAgo(t.finishedAt, now)}`}
+              tone={toneOf(status)}
+              label={`${taskStatusLabel(status)} ${formatAgo(t.finishedAt, now)}`}
             />
           </Link>
         </li>
