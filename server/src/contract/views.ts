@@ -63,14 +63,18 @@ export const toApiTask = (t: TaskRecord): ApiTask => ({
 /** The cursor of a task page: the (createdAt, id) of its last task. */
 export const taskCursor = (t: TaskRecord): string => `${t.createdAt}.${t.id}`;
 
+/** Tasks as rows: each with its units' results and a failed task's journal error line. */
+const toTaskRows = (rows: Pick<TaskPage, 'items' | 'outcomes' | 'journal'>): ApiTask[] =>
+  rows.items.map((t) => ({
+    ...toApiTask(t),
+    outcomes: rows.outcomes.get(t.id) ?? [],
+    journal: rows.journal.get(t.id) ?? null,
+  }));
+
 export const toTasksPage = (page: TaskPage): TasksPage => {
   const last = page.items.at(-1);
   return {
-    tasks: page.items.map((t) => ({
-      ...toApiTask(t),
-      outcomes: page.outcomes.get(t.id) ?? [],
-      journal: page.journal.get(t.id) ?? null,
-    })),
+    tasks: toTaskRows(page),
     nextCursor: page.more && last ? taskCursor(last) : null,
     ...(page.total === undefined ? {} : { total: page.total }),
     ...(page.totalCapped ? { totalCapped: true } : {}),
@@ -202,7 +206,7 @@ export const toApiOverview = (o: OverviewData): Overview => ({
     lastTaskId: last?.taskId ?? null,
     lastFinishedAt: iso(last?.finishedAt),
   })),
-  recentTasks: o.recentTasks.map(toApiTask),
+  recentTasks: toTaskRows(o.recentTasks),
   pendingApprovals: o.pendingApprovals.map(toApiTask),
   nextRuns: o.nextRuns.map((s) => ({
     name: s.name,

@@ -55,7 +55,8 @@ export interface OverviewData {
   health: Record<keyof Probes, CheckResult>;
   counts: TaskCounts & { deliveries24h: number };
   units: Array<{ unit: StoredUnit; last: UnitLastResult | undefined }>;
-  recentTasks: TaskRecord[];
+  /** The newest tasks, named like the task list's rows (their units' results, the journal's error line). */
+  recentTasks: Pick<TaskPage, 'items' | 'outcomes' | 'journal'>;
   pendingApprovals: TaskRecord[];
   nextRuns: ScheduleRecord[];
 }
@@ -68,28 +69,31 @@ export class QueryService {
    * failed task's journal excerpt, and (on the first page only) how many tasks the filters match.
    */
   tasks(query: TaskListQuery): TaskPage {
-    const { tasks, journals } = this.deps.stores;
+    const { tasks } = this.deps.stores;
     const rows = tasks.list({ ...query, limit: query.limit + 1 });
     const items = rows.slice(0, query.limit);
-    const ids = items.map((t) => t.id);
-    const failed = items.filter((t) => FAILED.has(t.status)).map((t) => t.id);
-    const excerpts = journals.journalsOf(failed);
-    const journal = new Map<string, string>();
-    for (const [id, list] of excerpts) {
-      const line = list.map(journalErrorLine).find((l) => l !== null);
-      if (line) journal.set(id, line);
-    }
     return {
       items,
       more: rows.length > query.limit,
-      outcomes: journals.outcomesOf(ids),
-      journal,
+      ...this.rowsOf(items),
       // Counted up to a bound: a search that matches most of 100,000 tasks would otherwise count them all on
       // every poll of the panel (the list says "1000+").
       ...(query.beforeCreated === undefined
         ? totalOf(tasks.count(query, TASKS_TOTAL_UP_TO + 1))
         : { total: undefined }),
     };
+  }
+
+  /** What a row of these tasks shows besides the task: each unit's result, a failed task's journal error line. */
+  private rowsOf(items: readonly TaskRecord[]): Pick<TaskPage, 'outcomes' | 'journal'> {
+    const { journals } = this.deps.stores;
+    const failed = items.filter((t) => FAILED.has(t.status)).map((t) => t.id);
+    const journal = new Map<string, string>();
+    for (const [id, list] of journals.journalsOf(failed)) {
+      const line = list.map(journalErrorLine).find((l) => l !== null);
+      if (line) journal.set(id, line);
+    }
+    return { outcomes: journals.outcomesOf(items.map((t) => t.id)), journal };
   }
 
   task(id: string, logAfter = 0): TaskDetail {
@@ -128,11 +132,12 @@ export class QueryService {
     const health = await runChecks(probes, OVERVIEW_PROBE_MS);
     const since = clock.now() - DAY_MS;
     const last = new Map(stores.journals.lastResults().map((r) => [r.unit, r]));
+    const recent = stores.tasks.list({ limit: 10 });
     return {
       health,
       counts: { ...stores.tasks.counts(since), deliveries24h: stores.events.countSince(since, true) },
       units: stores.units.present().map((unit) => ({ unit, last: last.get(unit.unit) })),
-      recentTasks: stores.tasks.list({ limit: 10 }),
+      recentTasks: { items: recent, ...this.rowsOf(recent) },
       pendingApprovals: stores.tasks.list({ status: 'awaiting-approval', limit: 20 }).reverse(),
       nextRuns: stores.schedules
         .list()

@@ -72,6 +72,23 @@ describe('Overview as a triage board', () => {
     if (firstOk >= 0) expect(order.indexOf(known[0]!.unit)).toBeLessThan(firstOk);
   });
 
+  it('the recent feed names the units a webhook task ran on, its image tag, and why it failed', async () => {
+    renderApp('/', { profile: 'degraded' });
+    const feed = (await screen.findByRole('heading', { name: 'Recent tasks' })).closest('section')!;
+    const failed = mockState().reads.overview.body.recentTasks.find(
+      (t) => t.units === null && t.status === 'failed' && (t.outcomes?.length ?? 0) > 1,
+    )!;
+    const link = within(feed)
+      .getAllByRole('link', { name: failed.outcomes!.map((o) => o.unit).join(', ') })
+      .find((a) => a.getAttribute('href') === `/tasks?task=${failed.id}`)!;
+    expect(link).toBeDefined();
+    const item = link.closest('li')!;
+    expect(item).toHaveTextContent(failed.image!.split('/').at(-1)!);
+    const why = failed.outcomes!.find((o) => o.status === 'failed')!;
+    expect(item).toHaveTextContent(`${why.unit}: ${why.reason!.split('\n')[0]}`);
+    if (failed.journal) expect(within(item).getByText(failed.journal)).toBeInTheDocument();
+  });
+
   it("a strip of each unit's last updates, each linking to its task", async () => {
     renderApp('/');
     const strip = await screen.findByRole('list', { name: 'Last updates of web.service' });

@@ -2,7 +2,7 @@ import type { ApiTaskDetail, ApiTaskLog } from '@contract';
 import { Digest } from '@/components/digest';
 import { formatDuration } from '@/lib/format';
 import { useNow } from '@/lib/use-now';
-import { imageTag } from './tasks-table';
+import { imageTag } from '@/lib/task-names';
 import { STEP_LABELS } from './task-timeline';
 import { TaskStatusBadge } from './task-status-badge';
 
