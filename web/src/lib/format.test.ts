@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatAgo,
+  formatClock,
   formatDistance,
   formatDuration,
   formatInZone,
+  formatTime,
   hasSecondsField,
   shortDigest,
   toneOf,
@@ -63,5 +65,16 @@ describe('format', () => {
     ).toEqual(['in 30 seconds', 'in 40 minutes', 'in 5 hours', 'in 2 days']);
     expect(hasSecondsField('30 0 2 * * 6')).toBe(true);
     expect(hasSecondsField(' 0 3 * * * ')).toBe(false);
+  });
+});
+
+describe('one absolute time format', () => {
+  it('reads weekday, day, month, year and a 24-hour clock; a log line shows the same clock', () => {
+    for (const iso of ['2026-11-30T03:04:05Z', '2026-11-30T15:04:05Z', '2026-06-01T23:59:59Z']) {
+      const t = formatTime(iso);
+      expect(t).toMatch(/^\w{3} \d{1,2} \w{3} \d{4}, ([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/);
+      expect(t.endsWith(`, ${formatClock(iso)}`)).toBe(true);
+    }
+    expect(formatTime(null)).toBe('—');
   });
 });

@@ -8,39 +8,40 @@ export function shortDigest(digest: string | null | undefined): string {
   return hex.slice(0, 12);
 }
 
+/**
+ * Every absolute time in the panel reads one way, "Sat 30 Nov 2026, 15:04:05" (the log's lines and a schedule's
+ * runs show the parts of it they need), on a 24-hour clock, in this browser's zone.
+ */
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(undefined, {
-    year: 'numeric',
-    month: 'short',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
+  const part = partsOf(d);
+  return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}, ${part('hour')}:${part('minute')}:${part('second')}`;
 }
 
 /** A cron expression of six fields starts with seconds (the scheduler's own rule): its runs show them. */
 export const hasSecondsField = (cron: string): boolean => cron.trim().split(/\s+/).length === 6;
 
-function zoneParts(d: Date, zone: string): Intl.DateTimeFormatPart[] {
+/** The parts of `d` on a 24-hour clock, in `zone` (a zone this browser does not know: its own). */
+function partsOf(d: Date, zone?: string): (type: Intl.DateTimeFormatPartTypes) => string {
   const options: Intl.DateTimeFormatOptions = {
     weekday: 'short',
     day: 'numeric',
     month: 'short',
+    year: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
     hourCycle: 'h23',
   };
+  let parts: Intl.DateTimeFormatPart[];
   try {
-    return new Intl.DateTimeFormat(undefined, { ...options, timeZone: zone }).formatToParts(d);
+    parts = new Intl.DateTimeFormat(undefined, { ...options, timeZone: zone }).formatToParts(d);
   } catch {
-    // A zone this browser does not know: the browser's own clock rather than nothing.
-    return new Intl.DateTimeFormat(undefined, options).formatToParts(d);
+    parts = new Intl.DateTimeFormat(undefined, options).formatToParts(d);
   }
+  return (type) => parts.find((p) => p.type === type)?.value ?? '';
 }
 
 /**
@@ -50,8 +51,7 @@ function zoneParts(d: Date, zone: string): Intl.DateTimeFormatPart[] {
 export function formatInZone(iso: string, zone: string, options: { seconds?: boolean } = {}): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const part = (type: Intl.DateTimeFormatPartTypes) =>
-    zoneParts(d, zone).find((p) => p.type === type)?.value ?? '';
+  const part = partsOf(d, zone);
   const clock = `${part('hour')}:${part('minute')}${options.seconds ? `:${part('second')}` : ''}`;
   return `${part('weekday')} ${part('day')} ${part('month')}, ${clock}`;
 }
@@ -71,15 +71,12 @@ export function formatDistance(iso: string, now: number): string {
   return relative.format(Math.round(h / 24), 'day');
 }
 
+/** The clock part of formatTime: a log line's time. */
 export function formatClock(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleTimeString(undefined, {
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hour12: false,
-  });
+  const part = partsOf(d);
+  return `${part('hour')}:${part('minute')}:${part('second')}`;
 }
 
 /** "3 min ago" relative to `now` (passed in so rendering stays pure). */
