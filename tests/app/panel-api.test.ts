@@ -29,8 +29,9 @@ afterEach(async () => {
 });
 
 const app = async (env: Record<string, string | undefined> = {}) => {
-  t = await buildFakeApp({ PODUP_WEB_DIST: dist, ...env });
-  return t;
+  const fake = await buildFakeApp({ PODUP_WEB_DIST: dist, ...env });
+  t = fake;
+  return fake;
 };
 
 function task(over: Partial<TaskRecord> = {}): TaskRecord {
@@ -347,6 +348,23 @@ describe('overview and settings', () => {
     expect(res.body).not.toContain(SECRET);
     expect(res.body).not.toContain(ADMIN_TOKEN);
     expect(s.config).toMatchObject({ webhookSecret: 'set', adminToken: 'set' });
+  });
+
+  it('settings say why discovery failed, and list the units found last', async () => {
+    const f = await app();
+    f.host.push('ghcr.io/acme/web:main', 'web-1');
+    f.host.addUnit('web.service', 'ghcr.io/acme/web:main');
+    const get = async () =>
+      Settings.parse(
+        (await f.app.inject({ method: 'GET', url: '/api/settings', headers: adminHeaders })).json(),
+      );
+    const up = await get();
+    expect(up.units.discoveryError).toBeNull();
+    expect(up.units.discovered.map((u) => u.unit)).toEqual(['web.service']);
+    f.host.down.add('podman');
+    const down = await get();
+    expect(down.units.discoveryError).toMatch(/podman/i);
+    expect(down.units.discovered.map((u) => u.unit)).toEqual(['web.service']);
   });
 
   it('settings use PODUP_PUBLIC_URL for the webhook URL', async () => {

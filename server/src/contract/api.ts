@@ -488,6 +488,8 @@ export const Settings = z.object({
       z.object({ unit: z.string(), image: z.string().nullable(), sources: z.array(z.string()) }),
     ),
     configured: z.array(z.object({ unit: z.string(), image: z.string() })),
+    /** Why discovery failed just now (the discovered units are then the last recorded); null when it worked. */
+    discoveryError: z.string().nullable(),
   }),
 });
 export type Settings = z.infer<typeof Settings>;

@@ -22,6 +22,7 @@ import { unitStatuses, type UnitStatus } from '../domain/units/unit-status.js';
 import type { PolicyBook } from '../domain/policies/policy-book.js';
 import type { UnitPolicy } from '../domain/policies/unit-policy.js';
 import type { TaskRecord } from '../domain/tasks/task.js';
+import { AppError } from '../errors.js';
 
 export interface UnitView {
   status: UnitStatus;
@@ -107,6 +108,19 @@ export class UnitsService {
     } catch (err) {
       this.deps.log.warn({ err }, 'discovery failed; using the last known units');
       return this.deps.stores.units.present();
+    }
+  }
+
+  /**
+   * For the settings page: discovers now, and says why when it cannot (the units are then the last recorded).
+   */
+  async discoveredNow(): Promise<{ units: StoredUnit[]; error: string | null }> {
+    try {
+      await this.discover();
+      return { units: this.present(), error: null };
+    } catch (err) {
+      const why = err instanceof AppError ? err.message : String(err);
+      return { units: this.present(), error: why };
     }
   }
 

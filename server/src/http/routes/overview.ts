@@ -29,16 +29,16 @@ export function overviewRoutes(deps: Deps, need: RequireScope) {
 
     app.get(api('/settings'), { preHandler: need('admin') }, async (request): Promise<Settings> => {
       const base = config.publicUrl ?? `${request.protocol}://${request.host}`;
+      const discovered = await services.units.discoveredNow();
       return {
         version: VERSION,
         webhookUrl: `${base}/webhooks/github`,
         legacyWebhookUrl: `${base}/github-package-update/<unit>`,
         config: describeConfig(config),
         units: {
-          discovered: services.units
-            .present()
-            .map((u) => ({ unit: u.unit, image: u.image, sources: u.sources })),
+          discovered: discovered.units.map((u) => ({ unit: u.unit, image: u.image, sources: u.sources })),
           configured: [...config.units].map(([unit, image]) => ({ unit, image })),
+          discoveryError: discovered.error,
         },
       };
     });

@@ -126,6 +126,28 @@ describe('Settings', () => {
     expect(warnings).toHaveTextContent('Discovery found no unit');
   });
 
+  it('a discovery that failed just now is the warning, with the units found last', async () => {
+    const { data, reads } = mockState();
+    const why = 'Podman API unreachable at /run/podman/podman.sock: ECONNREFUSED';
+    server.use(
+      http.get('/api/settings', ({ request }) =>
+        respond(
+          replay(
+            {
+              ...reads.settings,
+              body: { ...reads.settings.body, units: { ...reads.settings.body.units, discoveryError: why } },
+            },
+            { replace: new Map([[data.origin, new URL(request.url).origin]]) },
+          ),
+        ),
+      ),
+    );
+    renderApp('/settings');
+    const warnings = await screen.findByRole('region', { name: 'Warnings' });
+    expect(warnings).toHaveTextContent(`Discovery failed: ${why}. The units below are the last ones found`);
+    expect(warnings).not.toHaveTextContent('Discovery found no unit');
+  });
+
   it('names each setting by its PODUP_* variable with a readable value', async () => {
     renderApp('/settings');
     const config = (await screen.findByRole('heading', { name: 'Effective configuration' })).closest(

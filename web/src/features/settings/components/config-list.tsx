@@ -186,7 +186,11 @@ export function settingsWarnings(settings: Settings, here: { host: string }): st
     warnings.push(
       'PODUP_DEV_OPEN_ADMIN is on: anyone who reaches podup is an admin. Never on a shared host.',
     );
-  if (settings.units.discovered.length === 0)
+  if (settings.units.discoveryError)
+    warnings.push(
+      `Discovery failed: ${settings.units.discoveryError}. The units below are the last ones found; updates fail until this is fixed.`,
+    );
+  else if (settings.units.discovered.length === 0)
     warnings.push(
       'Discovery found no unit: check PODUP_QUADLET_DIRS, the Podman socket (PODUP_PODMAN_SOCKET) and that containers carry io.containers.autoupdate=registry.',
     );
