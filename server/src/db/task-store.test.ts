@@ -129,3 +129,19 @@ describe('unclaim', () => {
     expect(statusOf('tsk_B')?.startedAt).not.toBeNull();
   });
 });
+
+describe('setSource', () => {
+  const source = (commit: string) => ({ commit, commitUrl: null, page: null });
+  const totalChanges = () => db.prepare('SELECT total_changes()').pluck().get() as number;
+
+  it("a queued task takes a newer push's source; the same source again writes nothing", () => {
+    store.create(task({ id: 'tsk_S' }));
+    store.setSource('tsk_S', source('a'.repeat(40)));
+    expect(store.get('tsk_S')?.source?.commit).toBe('a'.repeat(40));
+    const before = totalChanges();
+    store.setSource('tsk_S', source('a'.repeat(40)));
+    expect(totalChanges()).toBe(before);
+    store.setSource('tsk_S', source('b'.repeat(40)));
+    expect(store.get('tsk_S')?.source?.commit).toBe('b'.repeat(40));
+  });
+});

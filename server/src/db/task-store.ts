@@ -126,8 +126,12 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   setSource(id: string, source: TaskSource): void {
-    this.sourceStmt ??= this.db.prepare(`UPDATE tasks SET source = ? WHERE id = ? AND status = 'queued'`);
-    this.sourceStmt.run(JSON.stringify(source), id);
+    // Only when it differs: the deliveries of one push all carry the same source, and an UPDATE that matches
+    // no row writes nothing (otherwise every coalesced delivery would dirty its task's page).
+    this.sourceStmt ??= this.db.prepare(
+      `UPDATE tasks SET source = @source WHERE id = @id AND status = 'queued' AND source IS NOT @source`,
+    );
+    this.sourceStmt.run({ source: JSON.stringify(source), id });
   }
 
   get(id: string): TaskRecord | undefined {
