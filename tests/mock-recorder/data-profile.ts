@@ -339,17 +339,23 @@ async function unitAfter(rec: Recording, unit: string): Promise<UnitAfter | unde
   return u && { unit: u.unit, updatePolicy: u.updatePolicy, waiting: u.waiting };
 }
 
-/** The usual data profile: the snapshot, then everything the panel can do from there. */
-export async function recordDataProfile(rec: Recording): Promise<DataFixture> {
+/**
+ * The snapshot, then everything the panel can do from there; `running`: the task left running at the snapshot,
+ * whose control answers another session records.
+ */
+export async function recordAnswers(
+  rec: Recording,
+  options: { running?: string } = {},
+): Promise<DataFixture> {
   const snapshot = await takeSnapshot(rec);
   const notifications = await recordNotifications(rec);
   const tokens = await recordTokens(rec);
   const testDelivery = await recordTestDelivery(rec);
-  const { tasks, control } = await recordControl(rec, snapshot);
+  const { tasks, control } = await recordControl(rec, snapshot, options);
   const exchanges = await recordExchanges(rec, snapshot.units.body.units);
   exchanges.push(...(await recordPolicyExchanges(rec, snapshot)));
   const changes = await recordChannelChanges(rec, notifications.channels.body);
-  return rec.finish({
+  return {
     ...snapshot,
     tasks,
     control,
@@ -357,5 +363,10 @@ export async function recordDataProfile(rec: Recording): Promise<DataFixture> {
     tokens,
     notifications: { ...notifications, ...changes },
     testDelivery,
-  });
+  };
+}
+
+/** The usual data profile: its answers, with the session's volatile parts replaced. */
+export async function recordDataProfile(rec: Recording): Promise<DataFixture> {
+  return rec.finish(await recordAnswers(rec));
 }

@@ -10,17 +10,8 @@ import type {
   TaskStory,
 } from '../../web/src/testing/mocks/fixture-format.js';
 import { rawFixture, sign } from '../helpers/github.js';
-import { recordChannelChanges, recordNotifications, recordTokens } from './admin-pages.js';
 import { IMAGE, OPS_HOOK } from './acme-host.js';
-import {
-  recordControl,
-  recordDataProfile,
-  recordTestDelivery,
-  recordExchanges,
-  recordPolicyExchanges,
-  sseFrames,
-  takeSnapshot,
-} from './data-profile.js';
+import { recordAnswers, recordDataProfile, sseFrames, takeSnapshot } from './data-profile.js';
 import { DAY, HOUR, MINUTE, Recording, taskIdOf } from './recording.js';
 import { runUntil, settle } from './simulated-time.js';
 
@@ -355,24 +346,9 @@ async function liveEnd(
  */
 export async function recordBusy(): Promise<DataFixture> {
   const main = await busyAtSnapshot();
-  const snapshot = await takeSnapshot(main.rec);
-  const notifications = await recordNotifications(main.rec);
-  const tokens = await recordTokens(main.rec);
-  const testDelivery = await recordTestDelivery(main.rec);
-  const { tasks, control } = await recordControl(main.rec, snapshot, { running: main.running });
-  const exchanges = await recordExchanges(main.rec, snapshot.units.body.units);
-  exchanges.push(...(await recordPolicyExchanges(main.rec, snapshot)));
-  const changes = await recordChannelChanges(main.rec, notifications.channels.body);
+  const answers = await recordAnswers(main.rec, { running: main.running });
   const seen = main.rec.ids.size;
-  const fixture = await main.rec.finish({
-    ...snapshot,
-    tasks,
-    control,
-    exchanges,
-    tokens,
-    notifications: { ...notifications, ...changes },
-    testDelivery,
-  });
+  const fixture = await main.rec.finish(answers);
 
   const ends: Partial<LiveTask['ends']> = {};
   let retry: TaskStory['retry'];
